@@ -1,0 +1,175 @@
+package dam
+
+import (
+	"strings"
+	"time"
+)
+
+// MediaKind is the broad class of an asset, derived from its sniffed media type.
+type MediaKind string
+
+// The media kinds.
+const (
+	MediaImage    MediaKind = "image"
+	MediaVideo    MediaKind = "video"
+	MediaAudio    MediaKind = "audio"
+	MediaDocument MediaKind = "document"
+	MediaOther    MediaKind = "other"
+)
+
+// MediaKindOf classifies a media type such as "image/jpeg".
+func MediaKindOf(mediaType string) MediaKind {
+	mt, _, _ := strings.Cut(mediaType, ";")
+	switch {
+	case strings.HasPrefix(mt, "image/"):
+		return MediaImage
+	case strings.HasPrefix(mt, "video/"):
+		return MediaVideo
+	case strings.HasPrefix(mt, "audio/"):
+		return MediaAudio
+	case strings.HasPrefix(mt, "text/"), mt == "application/pdf", mt == "application/rtf",
+		strings.HasPrefix(mt, "application/vnd.openxmlformats-officedocument"),
+		strings.HasPrefix(mt, "application/vnd.oasis.opendocument"),
+		mt == "application/msword", mt == "application/vnd.ms-excel", mt == "application/vnd.ms-powerpoint",
+		mt == "application/json", mt == "application/xml":
+		return MediaDocument
+	}
+	return MediaOther
+}
+
+// Availability says whether an asset may be used at all. Unavailable assets
+// are downloaded and shared by nobody but owners.
+type Availability string
+
+// The availability states.
+const (
+	Available   Availability = "available"
+	Unavailable Availability = "unavailable"
+)
+
+// Protection is a folder's or an asset's download protection setting.
+type Protection string
+
+// The protection settings. The nearest explicit setting wins: asset, then
+// its folder, then the folder's parents, then the library default.
+const (
+	Inherit     Protection = "inherit"
+	Protected   Protection = "protected"
+	Unprotected Protection = "unprotected"
+)
+
+// Valid reports whether p is a known setting; the empty string means Inherit.
+func (p Protection) Valid() bool {
+	return p == "" || p == Inherit || p == Protected || p == Unprotected
+}
+
+// Metadata is the descriptive part of an asset that users edit.
+type Metadata struct {
+	Title       string            `json:"title"`
+	Description string            `json:"description"`
+	Keywords    []string          `json:"keywords"`
+	Fields      map[string]string `json:"fields"` // custom key/value fields
+}
+
+// Asset is one managed file with its history of versions.
+type Asset struct {
+	ID           string       `json:"id"`
+	Name         string       `json:"name"`
+	FolderID     string       `json:"folder_id"` // "" is the library root
+	Domain       string       `json:"domain"`
+	Kind         MediaKind    `json:"kind"`
+	Meta         Metadata     `json:"metadata"`
+	Availability Availability `json:"availability"`
+	ExpiresAt    *time.Time   `json:"expires_at,omitempty"`
+	Protection   Protection   `json:"protection"`
+	Current      Version      `json:"current"` // the version downloads serve
+	CreatedBy    string       `json:"created_by"`
+	CreatedAt    time.Time    `json:"created_at"`
+	UpdatedBy    string       `json:"updated_by"`
+	UpdatedAt    time.Time    `json:"updated_at"`
+	DeletedAt    *time.Time   `json:"deleted_at,omitempty"`
+	DeletedBy    string       `json:"deleted_by,omitempty"`
+}
+
+// Expired reports whether the asset's expiry date has passed at now.
+func (a Asset) Expired(now time.Time) bool {
+	return a.ExpiresAt != nil && !now.Before(*a.ExpiresAt)
+}
+
+// AssetPatch is a partial edit: nil fields are left as they are.
+type AssetPatch struct {
+	Name         *string            `json:"name,omitempty"`
+	FolderID     *string            `json:"folder_id,omitempty"`
+	Title        *string            `json:"title,omitempty"`
+	Description  *string            `json:"description,omitempty"`
+	Keywords     *[]string          `json:"keywords,omitempty"`
+	Fields       map[string]*string `json:"fields,omitempty"` // nil value deletes the field
+	Availability *Availability      `json:"availability,omitempty"`
+	ExpiresAt    *time.Time         `json:"expires_at,omitempty"`
+	ClearExpiry  bool               `json:"clear_expiry,omitempty"`
+}
+
+// apply returns a copy of a with the patch applied.
+func (p AssetPatch) apply(a Asset) Asset {
+	if p.Name != nil {
+		a.Name = *p.Name
+	}
+	if p.FolderID != nil {
+		a.FolderID = *p.FolderID
+	}
+	if p.Title != nil {
+		a.Meta.Title = *p.Title
+	}
+	if p.Description != nil {
+		a.Meta.Description = *p.Description
+	}
+	if p.Keywords != nil {
+		a.Meta.Keywords = append([]string(nil), (*p.Keywords)...)
+	}
+	if len(p.Fields) > 0 {
+		fields := make(map[string]string, len(a.Meta.Fields)+len(p.Fields))
+		for k, v := range a.Meta.Fields {
+			fields[k] = v
+		}
+		for k, v := range p.Fields {
+			if v == nil {
+				delete(fields, k)
+			} else {
+				fields[k] = *v
+			}
+		}
+		a.Meta.Fields = fields
+	}
+	if p.Availability != nil {
+		a.Availability = *p.Availability
+	}
+	if p.ClearExpiry {
+		a.ExpiresAt = nil
+	} else if p.ExpiresAt != nil {
+		t := p.ExpiresAt.UTC()
+		a.ExpiresAt = &t
+	}
+	return a
+}
+
+// AssetQuery selects assets for listing. Results are ordered by ID (which
+// sorts by creation time) and paged with an opaque cursor.
+type AssetQuery struct {
+	Domains  []string // required: only assets of these domains
+	FolderID *string  // nil: any folder; "" the root
+	Text     string   // matches name, title, description and keywords
+	Kind     MediaKind
+	IDs      []string // restrict to these ids
+	Deleted  bool     // list the trash instead of live assets
+	Cursor   string   // the ID after which to continue
+	Limit    int
+}
+
+// Note is a short remark attached to an asset.
+type Note struct {
+	ID        string    `json:"id"`
+	AssetID   string    `json:"asset_id"`
+	AuthorID  string    `json:"author_id"`
+	Text      string    `json:"text"`
+	CreatedAt time.Time `json:"created_at"`
+}

@@ -1,0 +1,365 @@
+package dam
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// UploadOptions describe a new asset. Name is required; the rest defaults.
+type UploadOptions struct {
+	Name         string
+	FolderID     string    // "" is the library root
+	Domain       string    // default: the folder's domain, else the actor's first
+	Meta         *Metadata // default: empty, or copied from CopyMetaFrom
+	CopyMetaFrom string    // duplicate the metadata of this asset onto the upload
+	Availability Availability
+	ExpiresAt    *time.Time
+	Protection   Protection
+}
+
+// Upload ingests r as a new asset. Bytes are stored first (once per
+// content) and the asset row is committed second, so an upload that fails
+// halfway leaves no asset.
+func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Asset, error) {
+	const op = "dam.Upload"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Asset{}, err
+	}
+	if !actor.CanEdit() {
+		return Asset{}, E(op, PermissionDenied, "only owners and editors upload")
+	}
+	name, err := checkName(op, "asset", o.Name, l.opts.MaxNameLength)
+	if err != nil {
+		return Asset{}, err
+	}
+	domain, err := l.placement(ctx, op, actor, o.FolderID, o.Domain)
+	if err != nil {
+		return Asset{}, err
+	}
+	meta := Metadata{}
+	if o.CopyMetaFrom != "" {
+		src, err := l.visibleAsset(ctx, op, actor, o.CopyMetaFrom)
+		if err != nil {
+			return Asset{}, err
+		}
+		meta = src.Meta
+	}
+	if o.Meta != nil {
+		if meta, err = checkMetadata(op, *o.Meta); err != nil {
+			return Asset{}, err
+		}
+	}
+	avail := o.Availability
+	if avail == "" {
+		avail = Available
+	}
+	if avail != Available && avail != Unavailable {
+		return Asset{}, E(op, Invalid, "availability must be %q or %q", Available, Unavailable)
+	}
+	prot := o.Protection
+	if prot == "" {
+		prot = Inherit
+	}
+	if !prot.Valid() {
+		return Asset{}, E(op, Invalid, "protection must be inherit, protected or unprotected")
+	}
+	in, err := l.ingest(ctx, r)
+	if err != nil {
+		return Asset{}, err
+	}
+	now := l.now().UTC()
+	a := Asset{
+		ID: NewID(now), Name: name, FolderID: o.FolderID, Domain: domain,
+		Kind: MediaKindOf(in.MediaType), Meta: meta, Availability: avail,
+		Protection: prot, CreatedBy: actor.UserID, CreatedAt: now, UpdatedBy: actor.UserID, UpdatedAt: now,
+	}
+	if o.ExpiresAt != nil {
+		t := o.ExpiresAt.UTC()
+		a.ExpiresAt = &t
+	}
+	a.Current = in.version(a.ID, 1, name, actor.UserID, now)
+	if err := l.store.CreateAsset(ctx, a); err != nil {
+		return Asset{}, wrap(op, Internal, err)
+	}
+	l.log.Info("asset uploaded", "asset", a.ID, "size", in.Size, "type", in.MediaType, "dedup", in.Existed)
+	l.record(ctx, Event{ActorID: actor.UserID, Action: EventUpload, AssetID: a.ID, Detail: name})
+	return a, nil
+}
+
+func (in ingested) version(assetID string, n int, name, by string, at time.Time) Version {
+	return Version{
+		AssetID: assetID, Number: n, SHA256: in.SHA256, CRC32: in.CRC32, Size: in.Size,
+		MediaType: in.MediaType, Width: in.Width, Height: in.Height, EXIF: in.EXIF,
+		OriginalName: name, CreatedBy: by, CreatedAt: at,
+	}
+}
+
+// placement checks that the actor may put something in folderID and returns
+// the domain it belongs to.
+func (l *Library) placement(ctx context.Context, op string, actor Actor, folderID, domain string) (string, error) {
+	if folderID != "" {
+		f, err := l.visibleFolder(ctx, op, actor, folderID)
+		if err != nil {
+			return "", err
+		}
+		if domain != "" && domain != f.Domain {
+			return "", E(op, Invalid, "folder %s belongs to domain %q, not %q", folderID, f.Domain, domain)
+		}
+		return f.Domain, nil
+	}
+	if domain == "" {
+		if len(actor.Domains) == 0 {
+			return "", E(op, PermissionDenied, "the actor belongs to no domain")
+		}
+		return actor.Domains[0], nil
+	}
+	if !actor.InDomain(domain) {
+		return "", E(op, PermissionDenied, "not a member of domain %q", domain)
+	}
+	return domain, nil
+}
+
+// visibleAsset returns a live asset the actor may see; assets outside the
+// actor's domains are NotFound, so their existence does not leak.
+func (l *Library) visibleAsset(ctx context.Context, op string, actor Actor, id string) (Asset, error) {
+	a, err := l.anyAsset(ctx, op, actor, id)
+	if err != nil {
+		return Asset{}, err
+	}
+	if a.DeletedAt != nil {
+		return Asset{}, E(op, NotFound, "asset %s not found", id)
+	}
+	return a, nil
+}
+
+// anyAsset is visibleAsset that also returns trashed assets.
+func (l *Library) anyAsset(ctx context.Context, op string, actor Actor, id string) (Asset, error) {
+	if !validID(id) {
+		return Asset{}, E(op, NotFound, "asset %q not found", id)
+	}
+	a, err := l.store.Asset(ctx, id)
+	if err != nil {
+		return Asset{}, wrap(op, Internal, err)
+	}
+	if !actor.InDomain(a.Domain) {
+		return Asset{}, E(op, NotFound, "asset %s not found", id)
+	}
+	return a, nil
+}
+
+// Asset returns one live asset.
+func (l *Library) Asset(ctx context.Context, id string) (Asset, error) {
+	const op = "dam.Asset"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Asset{}, err
+	}
+	return l.visibleAsset(ctx, op, actor, id)
+}
+
+// Assets lists live assets of the actor's domains, a page at a time.
+func (l *Library) Assets(ctx context.Context, q AssetQuery) ([]Asset, string, error) {
+	const op = "dam.Assets"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return nil, "", err
+	}
+	return l.listAssets(ctx, op, actor, q, false)
+}
+
+func (l *Library) listAssets(ctx context.Context, op string, actor Actor, q AssetQuery, trash bool) ([]Asset, string, error) {
+	q.Domains = actor.Domains
+	if len(q.Domains) == 0 {
+		return nil, "", nil
+	}
+	q.Deleted = trash
+	if q.Cursor != "" && !validID(q.Cursor) {
+		return nil, "", E(op, Invalid, "bad cursor")
+	}
+	if q.Limit <= 0 {
+		q.Limit = l.opts.DefaultPageSize
+	}
+	if q.Limit > 1000 {
+		return nil, "", E(op, Invalid, "limit must be at most 1000")
+	}
+	if len(q.Text) > 200 {
+		return nil, "", E(op, Invalid, "search text is longer than 200 bytes")
+	}
+	for _, id := range q.IDs {
+		if !validID(id) {
+			return nil, "", E(op, Invalid, "bad asset id %q", id)
+		}
+	}
+	as, next, err := l.store.Assets(ctx, q)
+	if err != nil {
+		return nil, "", wrap(op, Internal, err)
+	}
+	return as, next, nil
+}
+
+// EditAsset applies one patch to one asset.
+func (l *Library) EditAsset(ctx context.Context, id string, p AssetPatch) (Asset, error) {
+	as, err := l.editAssets(ctx, "dam.EditAsset", map[string]AssetPatch{id: p}, []string{id})
+	if err != nil {
+		return Asset{}, err
+	}
+	return as[0], nil
+}
+
+// EditAssets applies a patch to many assets in one transaction: all change
+// or none does (a missing id leaves everything as it was).
+func (l *Library) EditAssets(ctx context.Context, ids []string, p AssetPatch) ([]Asset, error) {
+	patches := make(map[string]AssetPatch, len(ids))
+	for _, id := range ids {
+		patches[id] = p
+	}
+	return l.editAssets(ctx, "dam.EditAssets", patches, ids)
+}
+
+// maxBulk bounds one bulk call.
+const maxBulk = 10000
+
+func (l *Library) editAssets(ctx context.Context, op string, patches map[string]AssetPatch, order []string) ([]Asset, error) {
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.CanEdit() {
+		return nil, E(op, PermissionDenied, "only owners and editors edit assets")
+	}
+	if len(order) == 0 {
+		return nil, E(op, Invalid, "no assets given")
+	}
+	if len(order) > maxBulk {
+		return nil, E(op, Invalid, "at most %d assets per call", maxBulk)
+	}
+	now := l.now().UTC()
+	out := make([]Asset, 0, len(order))
+	seen := make(map[string]bool, len(order))
+	for _, id := range order {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		a, err := l.visibleAsset(ctx, op, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		p := patches[id]
+		if err := l.checkPatch(ctx, op, actor, a, p); err != nil {
+			return nil, err
+		}
+		b := p.apply(a)
+		if p.Name != nil {
+			if b.Name, err = checkName(op, "asset", b.Name, l.opts.MaxNameLength); err != nil {
+				return nil, err
+			}
+		}
+		if b.Meta, err = checkMetadata(op, b.Meta); err != nil {
+			return nil, err
+		}
+		b.UpdatedBy, b.UpdatedAt = actor.UserID, now
+		out = append(out, b)
+	}
+	if err := l.store.UpdateAssets(ctx, out); err != nil {
+		return nil, wrap(op, Internal, err)
+	}
+	es := make([]Event, len(out))
+	for i, a := range out {
+		es[i] = Event{ActorID: actor.UserID, Action: EventEdit, AssetID: a.ID}
+	}
+	l.record(ctx, es...)
+	return out, nil
+}
+
+func (l *Library) checkPatch(ctx context.Context, op string, actor Actor, a Asset, p AssetPatch) error {
+	if p.Availability != nil && *p.Availability != Available && *p.Availability != Unavailable {
+		return E(op, Invalid, "availability must be %q or %q", Available, Unavailable)
+	}
+	if p.FolderID != nil && *p.FolderID != a.FolderID {
+		domain, err := l.placement(ctx, op, actor, *p.FolderID, "")
+		if err != nil {
+			return err
+		}
+		if *p.FolderID != "" && domain != a.Domain {
+			return E(op, Invalid, "cannot move asset %s to a folder of another domain", a.ID)
+		}
+	}
+	return nil
+}
+
+// Clone makes a new asset with the same bytes (stored once) and a copy of
+// the metadata of the source's current version.
+func (l *Library) Clone(ctx context.Context, id string, name string) (Asset, error) {
+	const op = "dam.Clone"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Asset{}, err
+	}
+	if !actor.CanEdit() {
+		return Asset{}, E(op, PermissionDenied, "only owners and editors clone assets")
+	}
+	src, err := l.visibleAsset(ctx, op, actor, id)
+	if err != nil {
+		return Asset{}, err
+	}
+	if name == "" {
+		name = src.Name
+	}
+	if name, err = checkName(op, "asset", name, l.opts.MaxNameLength); err != nil {
+		return Asset{}, err
+	}
+	now := l.now().UTC()
+	a := src
+	a.ID, a.Name = NewID(now), name
+	a.CreatedBy, a.CreatedAt, a.UpdatedBy, a.UpdatedAt = actor.UserID, now, actor.UserID, now
+	a.DeletedAt, a.DeletedBy = nil, ""
+	a.Current.AssetID, a.Current.Number, a.Current.CreatedBy, a.Current.CreatedAt = a.ID, 1, actor.UserID, now
+	if err := l.store.CreateAsset(ctx, a); err != nil {
+		return Asset{}, wrap(op, Internal, err)
+	}
+	l.record(ctx, Event{ActorID: actor.UserID, Action: EventClone, AssetID: a.ID, Detail: "from " + src.ID})
+	return a, nil
+}
+
+// AddNote attaches a note to an asset.
+func (l *Library) AddNote(ctx context.Context, assetID, text string) (Note, error) {
+	const op = "dam.AddNote"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Note{}, err
+	}
+	if _, err := l.visibleAsset(ctx, op, actor, assetID); err != nil {
+		return Note{}, err
+	}
+	text = cleanText(text, maxNote+1)
+	if text == "" {
+		return Note{}, E(op, Invalid, "note is empty")
+	}
+	if len([]rune(text)) > maxNote {
+		return Note{}, E(op, Invalid, "note is longer than %d characters", maxNote)
+	}
+	now := l.now().UTC()
+	n := Note{ID: NewID(now), AssetID: assetID, AuthorID: actor.UserID, Text: text, CreatedAt: now}
+	if err := l.store.AddNote(ctx, n); err != nil {
+		return Note{}, wrap(op, Internal, err)
+	}
+	l.record(ctx, Event{ActorID: actor.UserID, Action: EventNote, AssetID: assetID})
+	return n, nil
+}
+
+// Notes lists the notes of an asset, oldest first.
+func (l *Library) Notes(ctx context.Context, assetID string) ([]Note, error) {
+	const op = "dam.Notes"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := l.visibleAsset(ctx, op, actor, assetID); err != nil {
+		return nil, err
+	}
+	ns, err := l.store.Notes(ctx, assetID)
+	return ns, wrap(op, Internal, err)
+}

@@ -1,0 +1,337 @@
+package damhttp
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/damkit/damkit/dam"
+)
+
+// page is the shape of every paged listing.
+type page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func newPage[T any](items []T, next string) page[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return page[T]{Items: items, NextCursor: next}
+}
+
+func queryLimit(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, dam.E("damhttp", dam.Invalid, "limit must be a positive integer")
+	}
+	return n, nil
+}
+
+// upload takes the file either as the raw request body (name and options
+// in the query string) or as multipart/form-data whose text fields come
+// before the "file" part. Either way the bytes stream straight to storage.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
+	r.Body = s.uploadBody(w, r)
+	body, opts, err := s.uploadSource(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.lib.Upload(r.Context(), body, opts)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, a)
+	return nil
+}
+
+// uploadBody bounds the body a little above the library's limit (so the
+// library reports TooLarge itself) and extends the read deadline as bytes
+// arrive, so a slow but live client is not cut off while a stalled one is.
+func (s *Server) uploadBody(w http.ResponseWriter, r *http.Request) io.ReadCloser {
+	limit := s.lib.Options().MaxUploadSize + 1<<20
+	return &deadlineReader{ReadCloser: http.MaxBytesReader(w, r.Body, limit), rc: http.NewResponseController(w), d: s.opts.ReadTimeout}
+}
+
+type deadlineReader struct {
+	io.ReadCloser
+	rc   *http.ResponseController
+	d    time.Duration
+	last time.Time
+}
+
+func (r *deadlineReader) Read(p []byte) (int, error) {
+	if now := time.Now(); now.Sub(r.last) > time.Second {
+		_ = r.rc.SetReadDeadline(now.Add(r.d))
+		r.last = now
+	}
+	return r.ReadCloser.Read(p)
+}
+
+func (s *Server) uploadSource(r *http.Request) (io.Reader, dam.UploadOptions, error) {
+	const op = "damhttp.upload"
+	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		return r.Body, uploadOptions(func(k string) string { return r.URL.Query().Get(k) }), nil
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	fields := map[string]string{}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, dam.UploadOptions{}, dam.E(op, dam.Invalid, `multipart upload has no "file" part`)
+		}
+		if err != nil {
+			return nil, dam.UploadOptions{}, dam.E(op, dam.Invalid, "bad multipart body: %v", err)
+		}
+		if p.FormName() == "file" {
+			o := uploadOptions(func(k string) string {
+				if v, ok := fields[k]; ok {
+					return v
+				}
+				return r.URL.Query().Get(k)
+			})
+			if o.Name == "" {
+				o.Name = p.FileName()
+			}
+			return p, o, nil
+		}
+		if len(fields) >= 32 {
+			return nil, dam.UploadOptions{}, dam.E(op, dam.Invalid, "too many form fields")
+		}
+		v, err := io.ReadAll(io.LimitReader(p, 64<<10+1))
+		if err != nil {
+			return nil, dam.UploadOptions{}, dam.E(op, dam.Invalid, "bad multipart body: %v", err)
+		}
+		if len(v) > 64<<10 {
+			return nil, dam.UploadOptions{}, dam.E(op, dam.TooLarge, "form field %q is over 64 KiB", p.FormName())
+		}
+		fields[p.FormName()] = string(v)
+	}
+}
+
+// uploadOptions reads the upload's options from query or form fields.
+func uploadOptions(get func(string) string) dam.UploadOptions {
+	o := dam.UploadOptions{
+		Name: get("name"), FolderID: get("folder"), Domain: get("domain"),
+		CopyMetaFrom: get("copy_metadata_from"), Availability: dam.Availability(get("availability")),
+		Protection: dam.Protection(get("protection")),
+	}
+	if m := metadataFrom(get); m != nil {
+		o.Meta = m
+	}
+	if t, err := time.Parse(time.RFC3339, get("expires_at")); err == nil {
+		o.ExpiresAt = &t
+	}
+	return o
+}
+
+func metadataFrom(get func(string) string) *dam.Metadata {
+	if raw := get("metadata"); raw != "" {
+		var m dam.Metadata
+		if json.Unmarshal([]byte(raw), &m) == nil {
+			return &m
+		}
+	}
+	title, desc, kw := get("title"), get("description"), get("keywords")
+	if title == "" && desc == "" && kw == "" {
+		return nil
+	}
+	m := &dam.Metadata{Title: title, Description: desc}
+	for _, k := range strings.Split(kw, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			m.Keywords = append(m.Keywords, k)
+		}
+	}
+	return m
+}
+
+func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit, err := queryLimit(r)
+	if err != nil {
+		return err
+	}
+	aq := dam.AssetQuery{Text: q.Get("q"), Kind: dam.MediaKind(q.Get("kind")), Cursor: q.Get("cursor"), Limit: limit}
+	if q.Has("folder") {
+		f := q.Get("folder")
+		aq.FolderID = &f
+	}
+	as, next, err := s.lib.Assets(r.Context(), aq)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newPage(as, next))
+	return nil
+}
+
+func (s *Server) getAsset(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.lib.Asset(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+func (s *Server) editAsset(w http.ResponseWriter, r *http.Request) error {
+	var p dam.AssetPatch
+	if err := s.readJSON(r, w, &p); err != nil {
+		return err
+	}
+	a, err := s.lib.EditAsset(r.Context(), r.PathValue("id"), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+type bulkEdit struct {
+	IDs   []string       `json:"ids"`
+	Patch dam.AssetPatch `json:"patch"`
+}
+
+func (s *Server) bulkEdit(w http.ResponseWriter, r *http.Request) error {
+	var b bulkEdit
+	if err := s.readJSON(r, w, &b); err != nil {
+		return err
+	}
+	as, err := s.lib.EditAssets(r.Context(), b.IDs, b.Patch)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newPage(as, ""))
+	return nil
+}
+
+func (s *Server) deleteAsset(w http.ResponseWriter, r *http.Request) error {
+	if err := s.lib.Delete(r.Context(), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) addVersion(w http.ResponseWriter, r *http.Request) error {
+	r.Body = s.uploadBody(w, r)
+	body, o, err := s.uploadSource(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.lib.AddVersion(r.Context(), r.PathValue("id"), body, dam.NewVersionOptions{Name: o.Name, Meta: o.Meta})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, a)
+	return nil
+}
+
+func (s *Server) listVersions(w http.ResponseWriter, r *http.Request) error {
+	vs, err := s.lib.Versions(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newPage(vs, ""))
+	return nil
+}
+
+func (s *Server) deleteVersion(w http.ResponseWriter, r *http.Request) error {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil {
+		return dam.E("damhttp", dam.NotFound, "version %.20q not found", r.PathValue("n"))
+	}
+	if err := s.lib.DeleteVersion(r.Context(), r.PathValue("id"), n); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type cloneBody struct {
+	Name string `json:"name"`
+}
+
+func (s *Server) clone(w http.ResponseWriter, r *http.Request) error {
+	var b cloneBody
+	if r.ContentLength != 0 {
+		if err := s.readJSON(r, w, &b); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+	}
+	a, err := s.lib.Clone(r.Context(), r.PathValue("id"), b.Name)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, a)
+	return nil
+}
+
+type noteBody struct {
+	Text string `json:"text"`
+}
+
+func (s *Server) addNote(w http.ResponseWriter, r *http.Request) error {
+	var b noteBody
+	if err := s.readJSON(r, w, &b); err != nil {
+		return err
+	}
+	n, err := s.lib.AddNote(r.Context(), r.PathValue("id"), b.Text)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, n)
+	return nil
+}
+
+func (s *Server) listNotes(w http.ResponseWriter, r *http.Request) error {
+	ns, err := s.lib.Notes(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newPage(ns, ""))
+	return nil
+}
+
+// trashItem is a trashed asset with the time it will be purged.
+type trashItem struct {
+	dam.Asset
+	PurgeAt time.Time `json:"purge_at"`
+}
+
+func (s *Server) listTrash(w http.ResponseWriter, r *http.Request) error {
+	limit, err := queryLimit(r)
+	if err != nil {
+		return err
+	}
+	as, next, err := s.lib.Trash(r.Context(), r.URL.Query().Get("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	items := make([]trashItem, len(as))
+	for i, a := range as {
+		items[i] = trashItem{Asset: a, PurgeAt: s.lib.PurgeAt(a)}
+	}
+	writeJSON(w, http.StatusOK, newPage(items, next))
+	return nil
+}
+
+func (s *Server) restore(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.lib.Restore(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}

@@ -1,0 +1,102 @@
+package damhttp
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/damkit/damkit/dam"
+)
+
+// statusOf is the one place that maps error kinds to HTTP status codes.
+func statusOf(k dam.Kind) int {
+	switch k {
+	case dam.Invalid:
+		return http.StatusBadRequest
+	case dam.NotFound:
+		return http.StatusNotFound
+	case dam.AlreadyExists:
+		return http.StatusConflict
+	case dam.PermissionDenied, dam.NeedsRequest:
+		return http.StatusForbidden
+	case dam.Unauthenticated:
+		return http.StatusUnauthorized
+	case dam.FailedPrecondition:
+		return http.StatusPreconditionFailed
+	case dam.Gone:
+		return http.StatusGone
+	case dam.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case dam.ResourceExhausted:
+		return http.StatusTooManyRequests
+	case dam.Canceled:
+		return 499 // client closed request (nginx's convention)
+	}
+	return http.StatusInternalServerError
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// writeError answers with the JSON error body. Internal errors are logged
+// with their detail and answered with a generic message.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	kind := dam.KindOf(err)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		kind = dam.TooLarge
+	}
+	status := statusOf(kind)
+	msg := dam.Message(err)
+	if kind == dam.TooLarge && mbe != nil {
+		msg = "request body too large"
+	}
+	if status == http.StatusInternalServerError {
+		s.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		msg = "internal error"
+	} else {
+		s.log.DebugContext(r.Context(), "request refused", "path", r.URL.Path, "kind", kind.String(), "err", err)
+	}
+	if kind == dam.Unauthenticated {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="damkit"`)
+	}
+	writeJSON(w, status, errorBody{Error: errorDetail{Code: kind.String(), Message: msg}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		slog.Debug("writing JSON response failed", "err", err)
+	}
+}
+
+// readJSON decodes a bounded JSON body, refusing unknown fields so that a
+// typo is an error rather than a silent no-op.
+func (s *Server) readJSON(r *http.Request, w http.ResponseWriter, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxJSONBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return dam.E("damhttp.readJSON", dam.Invalid, "bad JSON body: %v", err)
+	}
+	if dec.More() {
+		return dam.E("damhttp.readJSON", dam.Invalid, "bad JSON body: trailing data")
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package damhttp
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/damkit/damkit/dam"
+)
+
+type userBody struct {
+	Email   string   `json:"email"`
+	Name    string   `json:"name"`
+	Role    dam.Role `json:"role"`
+	Domains []string `json:"domains"`
+}
+
+// createdUser is the only answer that ever carries an API key.
+type createdUser struct {
+	dam.User
+	APIKey string `json:"api_key"`
+}
+
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
+	var b userBody
+	if err := s.readJSON(r, w, &b); err != nil {
+		return err
+	}
+	u, key, err := s.lib.CreateUser(r.Context(), dam.NewUser{Email: b.Email, Name: b.Name, Role: b.Role, Domains: b.Domains})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, createdUser{User: u, APIKey: key})
+	return nil
+}
+
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
+	us, err := s.lib.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newPage(us, ""))
+	return nil
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	a, _ := dam.ActorFrom(r.Context())
+	writeJSON(w, http.StatusOK, map[string]any{"id": a.UserID, "email": a.Email, "role": a.Role, "domains": a.Domains})
+	return nil
+}
+
+func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit, err := queryLimit(r)
+	if err != nil {
+		return err
+	}
+	eq := dam.EventQuery{AssetID: q.Get("asset"), ActorID: q.Get("actor"), Action: dam.EventAction(q.Get("action")),
+		Cursor: q.Get("cursor"), Limit: limit}
+	if v := q.Get("since"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return dam.E("damhttp.listEvents", dam.Invalid, "since must be an RFC 3339 time")
+		}
+		eq.Since = t
+	}
+	es, next, err := s.lib.Events(r.Context(), eq)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newPage(es, next))
+	return nil
+}

@@ -1,0 +1,40 @@
+package dam
+
+import "time"
+
+// EventAction names what happened, for the usage log.
+type EventAction string
+
+// The recorded actions.
+const (
+	EventUpload        EventAction = "upload"
+	EventVersion       EventAction = "version"
+	EventVersionDelete EventAction = "version_delete"
+	EventEdit          EventAction = "edit"
+	EventClone         EventAction = "clone"
+	EventDelete        EventAction = "delete"
+	EventRestore       EventAction = "restore"
+	EventPurge         EventAction = "purge"
+	EventDownload      EventAction = "download"
+	EventNote          EventAction = "note"
+)
+
+// Event is one entry of the usage log: who did what to which asset, and when.
+type Event struct {
+	ID      string      `json:"id"`
+	Time    time.Time   `json:"time"`
+	ActorID string      `json:"actor_id"` // user ID, or guest/visitor email
+	Action  EventAction `json:"action"`
+	AssetID string      `json:"asset_id,omitempty"`
+	Detail  string      `json:"detail,omitempty"`
+}
+
+// EventQuery filters the usage log. Results are newest first.
+type EventQuery struct {
+	AssetID string
+	ActorID string
+	Action  EventAction
+	Since   time.Time
+	Cursor  string // the ID after which to continue
+	Limit   int
+}

@@ -1,0 +1,268 @@
+package dam
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"image"
+	_ "image/gif" // DecodeConfig for GIF
+	_ "image/jpeg"
+	_ "image/png"
+	"io"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gabriel-vasile/mimetype"
+	"github.com/rwcarlsen/goexif/exif"
+	_ "golang.org/x/image/bmp" // DecodeConfig for BMP, TIFF, WebP
+	_ "golang.org/x/image/tiff"
+	_ "golang.org/x/image/webp"
+
+	"github.com/damkit/damkit/storage"
+)
+
+// ingestChunk is the unit of the ingest pipeline: large enough that the
+// per-chunk overhead vanishes, small enough that a few of them keep the
+// memory of an upload bounded whatever its size.
+const (
+	ingestChunk   = 1 << 20
+	ingestBuffers = 4
+)
+
+var chunkPool = sync.Pool{New: func() any { b := make([]byte, ingestChunk); return &b }}
+
+// ingested is what one pass over an upload learns.
+type ingested struct {
+	SHA256    string
+	CRC32     uint32
+	Size      int64
+	MediaType string
+	Width     int
+	Height    int
+	EXIF      *EXIF
+	Existed   bool // the bytes were already stored
+}
+
+// chunk is a buffer on its way to the hasher and the writer; the last of
+// the two to finish returns it.
+type chunk struct {
+	buf     *[]byte
+	n       int
+	pending atomic.Int32
+}
+
+// ingest streams r into the bucket under its content address while
+// computing SHA-256, CRC-32 and size in one pass; hashing and writing run
+// side by side so the upload goes at the speed of the slower of the two.
+// The head of the stream is kept to sniff the media type, read image
+// dimensions (DecodeConfig only) and EXIF. Nothing becomes visible unless
+// the whole stream arrives.
+func (l *Library) ingest(ctx context.Context, r io.Reader) (ingested, error) {
+	const op = "dam.ingest"
+	tw, err := l.bucket.NewTempWriter(ctx)
+	if err != nil {
+		return ingested{}, wrap(op, Internal, err)
+	}
+	published := false
+	defer func() {
+		if !published {
+			_ = tw.Abort()
+		}
+	}()
+
+	sha := sha256.New()
+	crc := crc32.NewIEEE()
+	free := make(chan *chunk, ingestBuffers)
+	for range ingestBuffers {
+		free <- &chunk{}
+	}
+	toHash := make(chan *chunk, ingestBuffers)
+	toWrite := make(chan *chunk, ingestBuffers)
+	release := func(c *chunk) {
+		if c.pending.Add(-1) == 0 {
+			chunkPool.Put(c.buf)
+			c.buf = nil
+			free <- c
+		}
+	}
+	var writeErr atomic.Pointer[error]
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		hashChunks(toHash, sha, crc, release)
+	}()
+	go func() {
+		defer wg.Done()
+		for c := range toWrite {
+			if writeErr.Load() == nil {
+				if _, err := tw.Write((*c.buf)[:c.n]); err != nil {
+					writeErr.Store(&err)
+				}
+			}
+			release(c)
+		}
+	}()
+
+	var head []byte
+	var size int64
+	readErr := func() error {
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if p := writeErr.Load(); p != nil {
+				return *p
+			}
+			c := <-free
+			c.buf = chunkPool.Get().(*[]byte)
+			n, err := fill(r, *c.buf)
+			if n > 0 {
+				size += int64(n)
+				if size > l.opts.MaxUploadSize {
+					c.pending.Store(1)
+					release(c)
+					return E(op, TooLarge, "upload exceeds the limit of %d bytes", l.opts.MaxUploadSize)
+				}
+				if int64(len(head)) < l.opts.MaxEXIFBytes {
+					take := min(int64(n), l.opts.MaxEXIFBytes-int64(len(head)))
+					head = append(head, (*c.buf)[:take]...)
+				}
+				c.n = n
+				c.pending.Store(2)
+				toHash <- c
+				toWrite <- c
+			} else {
+				c.pending.Store(1)
+				release(c)
+			}
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}()
+	close(toHash)
+	close(toWrite)
+	wg.Wait()
+	if readErr == nil {
+		if p := writeErr.Load(); p != nil {
+			readErr = *p
+		}
+	}
+	if readErr != nil {
+		if KindOf(readErr) == TooLarge {
+			return ingested{}, readErr
+		}
+		if ctx.Err() != nil {
+			return ingested{}, &Error{Op: op, Kind: Canceled, Err: ctx.Err()}
+		}
+		return ingested{}, &Error{Op: op, Kind: Invalid, Err: fmt.Errorf("upload interrupted: %w", readErr)}
+	}
+	if size == 0 {
+		return ingested{}, E(op, Invalid, "empty upload")
+	}
+	in := ingested{SHA256: hex.EncodeToString(sha.Sum(nil)), CRC32: crc.Sum32(), Size: size}
+	inspectHead(head, &in)
+	existed, err := tw.Publish(ctx, storage.OriginalKey(in.SHA256))
+	if err != nil {
+		return ingested{}, wrap(op, Internal, err)
+	}
+	published = true
+	in.Existed = existed
+	return in, nil
+}
+
+// fill reads until buf is full or the stream ends. Unlike io.ReadFull it
+// keeps io.EOF (a complete stream) apart from io.ErrUnexpectedEOF, which
+// net/http returns when a client disconnects before its Content-Length.
+func fill(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func hashChunks(in <-chan *chunk, sha hash.Hash, crc hash.Hash32, release func(*chunk)) {
+	for c := range in {
+		b := (*c.buf)[:c.n]
+		sha.Write(b)
+		crc.Write(b)
+		release(c)
+	}
+}
+
+// inspectHead sniffs the media type and, for images, reads dimensions and
+// EXIF from the first bytes of an upload. It never decodes pixels.
+func inspectHead(head []byte, in *ingested) {
+	mt := mimetype.Detect(head)
+	in.MediaType = mt.String()
+	if MediaKindOf(in.MediaType) != MediaImage {
+		return
+	}
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(head)); err == nil {
+		in.Width, in.Height = cfg.Width, cfg.Height
+	}
+	in.EXIF = readEXIF(head)
+}
+
+// readEXIF summarises EXIF data. goexif panics on some malformed input, so a
+// panic is recovered and treated as "no EXIF".
+func readEXIF(head []byte) (out *EXIF) {
+	defer func() {
+		if recover() != nil {
+			out = nil
+		}
+	}()
+	x, err := exif.Decode(bytes.NewReader(head))
+	if x == nil || (err != nil && exif.IsCriticalError(err)) {
+		return nil
+	}
+	var e EXIF
+	if t, err := x.DateTime(); err == nil {
+		t = t.UTC()
+		e.CapturedAt = &t
+	}
+	e.Make = exifString(x, exif.Make)
+	e.Model = exifString(x, exif.Model)
+	if tag, err := x.Get(exif.Orientation); err == nil {
+		if v, err := tag.Int(0); err == nil && v >= 1 && v <= 8 {
+			e.Orientation = v
+		}
+	}
+	if lat, long, err := x.LatLong(); err == nil && validCoord(lat, 90) && validCoord(long, 180) {
+		e.Latitude, e.Longitude = &lat, &long
+	}
+	if _, err := x.JpegThumbnail(); err == nil {
+		e.HasThumbnail = true
+	}
+	if e == (EXIF{}) {
+		return nil
+	}
+	return &e
+}
+
+func exifString(x *exif.Exif, name exif.FieldName) string {
+	tag, err := x.Get(name)
+	if err != nil {
+		return ""
+	}
+	s, err := tag.StringVal()
+	if err != nil {
+		return ""
+	}
+	return cleanText(s, 128)
+}
+
+func validCoord(v, limit float64) bool { return v == v && v >= -limit && v <= limit }

@@ -1,0 +1,170 @@
+package dam
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/damkit/damkit/storage"
+)
+
+// Options tunes a Library. The zero value of every field is a sane default.
+type Options struct {
+	MaxUploadSize   int64         // bytes per upload; default 5 GiB
+	TrashRetention  time.Duration // how long trashed assets stay restorable; default 30 days
+	TempMaxAge      time.Duration // unfinished upload leftovers older than this are swept; default 24 h
+	MaxNameLength   int           // runes in an asset or folder name; default 255
+	MaxEXIFBytes    int64         // bytes of an image's head scanned for EXIF; default 1 MiB
+	SweepInterval   time.Duration // how often Run sweeps the trash and leftovers; default 1 h
+	DefaultPageSize int           // listing page size; default 100 (max 1000)
+}
+
+func (o *Options) withDefaults() Options {
+	var v Options
+	if o != nil {
+		v = *o
+	}
+	if v.MaxUploadSize <= 0 {
+		v.MaxUploadSize = 5 << 30
+	}
+	if v.TrashRetention <= 0 {
+		v.TrashRetention = 30 * 24 * time.Hour
+	}
+	if v.TempMaxAge <= 0 {
+		v.TempMaxAge = 24 * time.Hour
+	}
+	if v.MaxNameLength <= 0 {
+		v.MaxNameLength = 255
+	}
+	if v.MaxEXIFBytes <= 0 {
+		v.MaxEXIFBytes = 1 << 20
+	}
+	if v.SweepInterval <= 0 {
+		v.SweepInterval = time.Hour
+	}
+	if v.DefaultPageSize <= 0 {
+		v.DefaultPageSize = 100
+	}
+	return v
+}
+
+// Clock tells the time; tests give a fixed or stepping one.
+type Clock func() time.Time
+
+// Library is the one service type of damkit: every operation on assets,
+// folders, collections and the usage log goes through it. It is safe for
+// concurrent use.
+type Library struct {
+	store  Store
+	bucket *storage.Bucket
+	now    Clock
+	opts   Options
+	log    *slog.Logger
+
+	closeOnce sync.Once
+	closers   []io.Closer
+}
+
+// New builds a Library from its parts. clock and log may be nil (wall clock,
+// discarded logs); opts nil means defaults. The Library does not own store
+// and bucket: closing it leaves them open.
+func New(store Store, bucket *storage.Bucket, clock Clock, log *slog.Logger, opts *Options) *Library {
+	if clock == nil {
+		clock = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Library{store: store, bucket: bucket, now: clock, opts: opts.withDefaults(), log: log}
+}
+
+// Config opens a Library by URL, the common case.
+type Config struct {
+	StoreURL  string   // e.g. sqlite:///var/lib/damkit/dam.db or postgres://...
+	BucketURL string   // e.g. file:///var/lib/damkit/blobs, mem://, s3://bucket?region=...
+	Logger    *slog.Logger
+	Clock     Clock
+	Options   *Options
+	// OpenStore opens StoreURL. dam cannot import dam/sqlstore (it imports
+	// dam), so the host passes sqlstore's opener, e.g. sqlstore.Opener.
+	OpenStore func(ctx context.Context, url string) (Store, error)
+}
+
+// Open opens the store and the bucket named in cfg. Closing the Library
+// closes both.
+func Open(ctx context.Context, cfg Config) (*Library, error) {
+	const op = "dam.Open"
+	if cfg.OpenStore == nil {
+		return nil, E(op, Invalid, "Config.OpenStore is required (use sqlstore.Opener)")
+	}
+	st, err := cfg.OpenStore(ctx, cfg.StoreURL)
+	if err != nil {
+		return nil, wrap(op, Internal, err)
+	}
+	b, err := storage.Open(ctx, cfg.BucketURL)
+	if err != nil {
+		_ = st.Close()
+		return nil, wrap(op, Invalid, err)
+	}
+	l := New(st, b, cfg.Clock, cfg.Logger, cfg.Options)
+	l.closers = []io.Closer{b, st}
+	return l, nil
+}
+
+// Close releases what Open opened.
+func (l *Library) Close() error {
+	var first error
+	l.closeOnce.Do(func() {
+		for _, c := range l.closers {
+			if err := c.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+	})
+	return first
+}
+
+// Store returns the metadata store (for hosts that run reports).
+func (l *Library) Store() Store { return l.store }
+
+// Bucket returns the blob bucket.
+func (l *Library) Bucket() *storage.Bucket { return l.bucket }
+
+// Options returns the effective options.
+func (l *Library) Options() Options { return l.opts }
+
+// Run performs the periodic sweeps (trash purge, upload leftovers) until ctx
+// is done. Hosts run it in a goroutine.
+func (l *Library) Run(ctx context.Context) error {
+	t := time.NewTicker(l.opts.SweepInterval)
+	defer t.Stop()
+	for {
+		if _, err := l.Sweep(ctx); err != nil && ctx.Err() == nil {
+			l.log.Error("sweep failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// record appends usage events, logging (not failing) when the log cannot be
+// written: the operation itself has already happened.
+func (l *Library) record(ctx context.Context, es ...Event) {
+	now := l.now().UTC()
+	for i := range es {
+		if es[i].ID == "" {
+			es[i].ID = NewID(now)
+		}
+		if es[i].Time.IsZero() {
+			es[i].Time = now
+		}
+	}
+	if err := l.store.AppendEvents(context.WithoutCancel(ctx), es...); err != nil {
+		l.log.Error("usage log write failed", "err", err, "events", len(es))
+	}
+}

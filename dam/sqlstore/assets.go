@@ -1,0 +1,338 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/damkit/damkit/dam"
+)
+
+// assetSelect reads an asset joined to its current version row.
+var assetSelect = `SELECT a.id, a.name, a.folder_id, a.domain, a.kind, a.title, a.description,
+	a.keywords, a.fields, a.availability, a.expires_at, a.protection,
+	a.created_by, a.created_at, a.updated_by, a.updated_at, a.deleted_at, a.deleted_by, ` + versionColsOf("v") + `
+FROM assets a JOIN versions v ON v.asset_id = a.id AND v.number = a.current_version`
+
+// CreateAsset inserts a and its first version a.Current together. The
+// version is numbered a.Current.Number, or 1 when that is zero.
+func (s *Store) CreateAsset(ctx context.Context, a dam.Asset) error {
+	const op = "sqlstore.CreateAsset"
+	if a.ID == "" {
+		return dam.E(op, dam.Invalid, "an asset needs an id")
+	}
+	v := a.Current
+	v.AssetID = a.ID
+	if v.Number <= 0 {
+		v.Number = 1
+	}
+	return s.write(ctx, op, func(q querier) error {
+		if err := s.checkFolder(ctx, q, a.FolderID); err != nil {
+			return err
+		}
+		if err := q.lock(ctx, blobLock(v.SHA256)); err != nil {
+			return err
+		}
+		_, err := q.exec(ctx, `INSERT INTO assets (id, name, folder_id, domain, kind, title, description,
+			keywords, fields, availability, expires_at, protection, current_version, last_version,
+			created_by, created_at, updated_by, updated_at, deleted_at, deleted_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, a.Name, a.FolderID, a.Domain, string(a.Kind), a.Meta.Title, a.Meta.Description,
+			encodeList(a.Meta.Keywords), encodeMap(a.Meta.Fields), string(a.Availability),
+			encodeTimePtr(a.ExpiresAt), string(a.Protection), v.Number, v.Number,
+			a.CreatedBy, encodeTime(a.CreatedAt), a.UpdatedBy, encodeTime(a.UpdatedAt),
+			encodeTimePtr(a.DeletedAt), a.DeletedBy)
+		if s.d.isUnique(err) {
+			return dam.E("", dam.AlreadyExists, "asset %s already exists", a.ID)
+		}
+		if err != nil {
+			return err
+		}
+		return insertVersion(ctx, q, v)
+	})
+}
+
+// checkFolder makes sure an asset's folder exists and stays until commit.
+func (s *Store) checkFolder(ctx context.Context, q querier, folderID string) error {
+	if folderID == "" {
+		return nil
+	}
+	found, err := q.exists(ctx, "SELECT 1 FROM folders WHERE id = ?"+s.d.forShare(), folderID)
+	if err == nil && !found {
+		return notFound("folder", folderID)
+	}
+	return err
+}
+
+// blobLock names the lock that orders writes adding and dropping
+// references to one blob.
+func blobLock(sha256 string) string { return "damkit.blob." + sha256 }
+
+// Asset returns the asset with its current version, trashed or not.
+func (s *Store) Asset(ctx context.Context, id string) (dam.Asset, error) {
+	const op = "sqlstore.Asset"
+	a, err := scanAsset(s.read().queryRow(ctx, assetSelect+" WHERE a.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return dam.Asset{}, s.fail(ctx, op, notFound("asset", id))
+	}
+	return a, s.fail(ctx, op, err)
+}
+
+// Assets lists the assets q selects in ID order, returning the cursor of
+// the next page ("" at the end). No domains select nothing. Text matches
+// every whitespace-separated word, case-insensitively, against name,
+// title, description or keywords.
+func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, string, error) {
+	const op = "sqlstore.Assets"
+	if len(q.Domains) == 0 {
+		return nil, "", nil
+	}
+	var where []string
+	var args []any
+	if q.Deleted {
+		where = append(where, "a.deleted_at IS NOT NULL")
+	} else {
+		where = append(where, "a.deleted_at IS NULL") // matches the partial indexes
+	}
+	if q.FolderID != nil {
+		where = append(where, "a.folder_id = ?")
+		args = append(args, *q.FolderID)
+	}
+	if len(q.Domains) == 1 {
+		where = append(where, "a.domain = ?")
+	} else {
+		where = append(where, "a.domain IN ("+placeholders(len(q.Domains))+")")
+	}
+	args = append(args, anys(q.Domains)...)
+	if q.Kind != "" {
+		where = append(where, "a.kind = ?")
+		args = append(args, string(q.Kind))
+	}
+	if len(q.IDs) > 0 {
+		where = append(where, "a.id IN ("+placeholders(len(q.IDs))+")")
+		args = append(args, anys(q.IDs)...)
+	}
+	for _, word := range strings.Fields(q.Text) {
+		pattern := "%" + escapeLike(word) + "%"
+		like := s.d.like()
+		where = append(where, "(a.name "+like+" ? ESCAPE '\\' OR a.title "+like+" ? ESCAPE '\\' OR a.description "+
+			like+" ? ESCAPE '\\' OR a.keywords "+like+" ? ESCAPE '\\')")
+		args = append(args, pattern, pattern, pattern, pattern)
+	}
+	if q.Cursor != "" {
+		where = append(where, "a.id > ?")
+		args = append(args, q.Cursor)
+	}
+	limit := pageLimit(q.Limit)
+	args = append(args, limit+1)
+	rows, err := s.read().query(ctx, assetSelect+" WHERE "+strings.Join(where, " AND ")+" ORDER BY a.id LIMIT ?", args...)
+	if err != nil {
+		return nil, "", s.fail(ctx, op, err)
+	}
+	defer rows.Close()
+	as := make([]dam.Asset, 0, min(limit+1, 128))
+	for rows.Next() {
+		a, err := scanAsset(rows)
+		if err != nil {
+			return nil, "", s.fail(ctx, op, err)
+		}
+		as = append(as, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", s.fail(ctx, op, err)
+	}
+	next := ""
+	if len(as) > limit {
+		as = as[:limit]
+		next = as[limit-1].ID
+	}
+	return as, next, nil
+}
+
+// escapeLike makes % and _ (and the escape character itself) match literally.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// UpdateAssets writes the editable fields (name, folder, metadata,
+// availability, expiry, protection, updated by/at) of every asset in one
+// transaction: if any is missing or trashed, nothing changes (NotFound).
+func (s *Store) UpdateAssets(ctx context.Context, as []dam.Asset) error {
+	const op = "sqlstore.UpdateAssets"
+	return s.write(ctx, op, func(q querier) error {
+		checked := map[string]bool{}
+		for _, a := range as {
+			if !checked[a.FolderID] {
+				if err := s.checkFolder(ctx, q, a.FolderID); err != nil {
+					return err
+				}
+				checked[a.FolderID] = true
+			}
+			if err := updateAsset(ctx, q, a, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// updateAsset writes a's editable fields, and extra assignments such as
+// the current version, to a live asset.
+func updateAsset(ctx context.Context, q querier, a dam.Asset, extra string, extraArgs ...any) error {
+	args := []any{a.Name, a.FolderID, a.Meta.Title, a.Meta.Description, encodeList(a.Meta.Keywords),
+		encodeMap(a.Meta.Fields), string(a.Availability), encodeTimePtr(a.ExpiresAt), string(a.Protection),
+		a.UpdatedBy, encodeTime(a.UpdatedAt)}
+	args = append(append(args, extraArgs...), a.ID)
+	res, err := q.exec(ctx, `UPDATE assets SET name = ?, folder_id = ?, title = ?, description = ?,
+		keywords = ?, fields = ?, availability = ?, expires_at = ?, protection = ?,
+		updated_by = ?, updated_at = ?`+extra+` WHERE id = ? AND deleted_at IS NULL`, args...)
+	return affected(res, err, notFound("asset", a.ID))
+}
+
+// TrashAsset marks a live asset deleted (NotFound when missing or already trashed).
+func (s *Store) TrashAsset(ctx context.Context, id, by string, at time.Time) error {
+	const op = "sqlstore.TrashAsset"
+	return s.write(ctx, op, func(q querier) error {
+		res, err := q.exec(ctx, "UPDATE assets SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
+			encodeTime(at), by, id)
+		if n, err := count(res, err); err != nil || n > 0 {
+			return err
+		}
+		return s.whyNot(ctx, q, id, "already in the trash")
+	})
+}
+
+// RestoreAsset brings a trashed asset back (NotFound when missing or not trashed).
+func (s *Store) RestoreAsset(ctx context.Context, id string, by string, at time.Time) error {
+	const op = "sqlstore.RestoreAsset"
+	return s.write(ctx, op, func(q querier) error {
+		res, err := q.exec(ctx, `UPDATE assets SET deleted_at = NULL, deleted_by = '', updated_by = ?, updated_at = ?
+			WHERE id = ? AND deleted_at IS NOT NULL`, by, encodeTime(at), id)
+		if n, err := count(res, err); err != nil || n > 0 {
+			return err
+		}
+		return s.whyNot(ctx, q, id, "not in the trash")
+	})
+}
+
+// whyNot explains a trash or restore that matched no row: either the
+// asset does not exist, or it is in the wrong state.
+func (s *Store) whyNot(ctx context.Context, q querier, id, state string) error {
+	found, err := q.exists(ctx, "SELECT 1 FROM assets WHERE id = ?", id)
+	switch {
+	case err != nil:
+		return err
+	case !found:
+		return notFound("asset", id)
+	}
+	return dam.E("", dam.NotFound, "asset %s is %s", id, state)
+}
+
+// TrashedBefore lists IDs of assets trashed before t, oldest first (at
+// most limit, default 100).
+func (s *Store) TrashedBefore(ctx context.Context, t time.Time, limit int) ([]string, error) {
+	const op = "sqlstore.TrashedBefore"
+	ids, err := queryStrings(ctx, s.read(), `SELECT id FROM assets WHERE deleted_at IS NOT NULL AND deleted_at < ?
+		ORDER BY deleted_at, id LIMIT ?`, encodeTime(t), pageLimit(limit))
+	return ids, s.fail(ctx, op, err)
+}
+
+// PurgeAsset deletes a trashed asset with its versions, notes and
+// collection items, returning the SHA-256 (sorted) of the blobs no version
+// references any more. A live asset is refused (FailedPrecondition).
+func (s *Store) PurgeAsset(ctx context.Context, id string) ([]string, error) {
+	const op = "sqlstore.PurgeAsset"
+	var unused []string
+	err := s.write(ctx, op, func(q querier) error {
+		var deleted sql.NullString
+		err := q.queryRow(ctx, "SELECT deleted_at FROM assets WHERE id = ?"+s.d.forUpdate(), id).Scan(&deleted)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("asset", id)
+		}
+		if err != nil {
+			return err
+		}
+		if !deleted.Valid {
+			return dam.E("", dam.FailedPrecondition, "asset %s is not in the trash", id)
+		}
+		blobs, err := queryStrings(ctx, q, "SELECT DISTINCT sha256 FROM versions WHERE asset_id = ? ORDER BY sha256", id)
+		if err != nil {
+			return err
+		}
+		for _, b := range blobs { // sorted, so concurrent purges take the locks in one order
+			if err := q.lock(ctx, blobLock(b)); err != nil {
+				return err
+			}
+		}
+		for _, stmt := range []string{
+			"DELETE FROM collection_items WHERE asset_id = ?",
+			"DELETE FROM notes WHERE asset_id = ?",
+			"DELETE FROM versions WHERE asset_id = ?",
+			"DELETE FROM assets WHERE id = ?",
+		} {
+			if _, err := q.exec(ctx, stmt, id); err != nil {
+				return err
+			}
+		}
+		unused = unused[:0]
+		for _, b := range blobs {
+			used, err := q.exists(ctx, "SELECT 1 FROM versions WHERE sha256 = ? LIMIT 1", b)
+			if err != nil {
+				return err
+			}
+			if !used {
+				unused = append(unused, b)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clip(unused), nil
+}
+
+// BlobReferenced reports whether any version (of any asset, trashed or
+// not) references the blob.
+func (s *Store) BlobReferenced(ctx context.Context, sha256 string) (bool, error) {
+	const op = "sqlstore.BlobReferenced"
+	used, err := s.read().exists(ctx, "SELECT 1 FROM versions WHERE sha256 = ? LIMIT 1", sha256)
+	return used, s.fail(ctx, op, err)
+}
+
+// queryStrings returns the single text column of every row.
+func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func scanAsset(r scanner) (dam.Asset, error) {
+	var a dam.Asset
+	var kind, avail, prot string
+	dest := []any{&a.ID, &a.Name, &a.FolderID, &a.Domain, &kind, &a.Meta.Title, &a.Meta.Description,
+		dbJSON{&a.Meta.Keywords}, dbJSON{&a.Meta.Fields}, &avail, dbTimePtr{&a.ExpiresAt}, &prot,
+		&a.CreatedBy, dbTime{&a.CreatedAt}, &a.UpdatedBy, dbTime{&a.UpdatedAt}, dbTimePtr{&a.DeletedAt}, &a.DeletedBy}
+	dest = append(dest, versionDest(&a.Current)...)
+	if err := r.Scan(dest...); err != nil {
+		return dam.Asset{}, err
+	}
+	a.Kind, a.Availability, a.Protection = dam.MediaKind(kind), dam.Availability(avail), dam.Protection(prot)
+	a.Meta.Keywords = emptyNil(a.Meta.Keywords)
+	a.Meta.Fields = emptyNilMap(a.Meta.Fields)
+	return a, nil
+}

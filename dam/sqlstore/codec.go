@@ -1,0 +1,162 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/damkit/damkit/dam"
+)
+
+// Times are stored as TEXT in one fixed-width UTC layout with microseconds,
+// the precision PostgreSQL keeps, so they sort as strings and round-trip
+// exactly through both databases. This file is the only place that knows.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// encodeTime returns the stored form of t, truncated to microseconds.
+func encodeTime(t time.Time) string {
+	return t.UTC().Truncate(time.Microsecond).Format(timeLayout)
+}
+
+// encodeTimePtr returns the stored form of an optional time (NULL when nil).
+func encodeTimePtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return encodeTime(*t)
+}
+
+// normalTime is what a stored t reads back as.
+func normalTime(t time.Time) time.Time {
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// dbTime scans a stored time.
+type dbTime struct{ t *time.Time }
+
+func (d dbTime) Scan(src any) error {
+	s, err := scanText(src)
+	if err != nil {
+		return err
+	}
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return fmt.Errorf("stored time %q: %w", s, err)
+	}
+	*d.t = t
+	return nil
+}
+
+// dbTimePtr scans an optional stored time; NULL leaves nil.
+type dbTimePtr struct{ t **time.Time }
+
+func (d dbTimePtr) Scan(src any) error {
+	if src == nil {
+		*d.t = nil
+		return nil
+	}
+	var t time.Time
+	if err := (dbTime{&t}).Scan(src); err != nil {
+		return err
+	}
+	*d.t = &t
+	return nil
+}
+
+// dbJSON scans JSON text into v. NULL and empty text leave v alone.
+type dbJSON struct{ v any }
+
+func (d dbJSON) Scan(src any) error {
+	if src == nil {
+		return nil
+	}
+	s, err := scanText(src)
+	if err != nil {
+		return err
+	}
+	if s == "" {
+		return nil
+	}
+	return json.Unmarshal([]byte(s), d.v)
+}
+
+func scanText(src any) (string, error) {
+	switch v := src.(type) {
+	case string:
+		return v, nil
+	case []byte:
+		return string(v), nil
+	}
+	return "", fmt.Errorf("want text, got %T", src)
+}
+
+// encodeList stores a string list as a JSON array; nil and empty read back as nil.
+func encodeList(ss []string) string {
+	if len(ss) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(ss)
+	return string(b)
+}
+
+// encodeMap stores a string map as a JSON object; nil and empty read back as nil.
+func encodeMap(m map[string]string) string {
+	if len(m) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// emptyNil turns empty lists and maps read back into nil, the form callers
+// build them in.
+func emptyNil[S ~[]E, E any](s S) S {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func emptyNilMap[M ~map[K]V, K comparable, V any](m M) M {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+// encodeEXIF stores the EXIF summary as JSON (NULL when absent). The
+// capture time is normalised like every other time.
+func encodeEXIF(e *dam.EXIF) (any, error) {
+	if e == nil {
+		return nil, nil
+	}
+	c := *e
+	if c.CapturedAt != nil {
+		t := normalTime(*c.CapturedAt)
+		c.CapturedAt = &t
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// dbEXIF scans an optional EXIF summary.
+type dbEXIF struct{ e **dam.EXIF }
+
+func (d dbEXIF) Scan(src any) error {
+	if src == nil {
+		*d.e = nil
+		return nil
+	}
+	var e dam.EXIF
+	if err := (dbJSON{&e}).Scan(src); err != nil {
+		return err
+	}
+	*d.e = &e
+	return nil
+}
+
+var _ sql.Scanner = dbTime{}

@@ -1,0 +1,90 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/damkit/damkit/dam"
+)
+
+// AppendEvents adds entries to the usage log, all or none.
+func (s *Store) AppendEvents(ctx context.Context, es ...dam.Event) error {
+	const op = "sqlstore.AppendEvents"
+	if len(es) == 0 {
+		return nil
+	}
+	for _, e := range es {
+		if e.ID == "" {
+			return dam.E(op, dam.Invalid, "an event needs an id")
+		}
+	}
+	return s.write(ctx, op, func(q querier) error {
+		for _, e := range es {
+			_, err := q.exec(ctx, "INSERT INTO events (id, time, actor_id, action, asset_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+				e.ID, encodeTime(e.Time), e.ActorID, string(e.Action), e.AssetID, e.Detail)
+			if s.d.isUnique(err) {
+				return dam.E("", dam.AlreadyExists, "event %s already exists", e.ID)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Events lists the events q selects newest first (by ID), returning the
+// cursor of the next page ("" at the end).
+func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, string, error) {
+	const op = "sqlstore.Events"
+	var where []string
+	var args []any
+	add := func(cond string, arg any) {
+		where = append(where, cond)
+		args = append(args, arg)
+	}
+	if q.AssetID != "" {
+		add("asset_id = ?", q.AssetID)
+	}
+	if q.ActorID != "" {
+		add("actor_id = ?", q.ActorID)
+	}
+	if q.Action != "" {
+		add("action = ?", string(q.Action))
+	}
+	if !q.Since.IsZero() {
+		add("time >= ?", encodeTime(q.Since))
+	}
+	if q.Cursor != "" {
+		add("id < ?", q.Cursor)
+	}
+	query := "SELECT id, time, actor_id, action, asset_id, detail FROM events"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := pageLimit(q.Limit)
+	rows, err := s.read().query(ctx, query+" ORDER BY id DESC LIMIT ?", append(args, limit+1)...)
+	if err != nil {
+		return nil, "", s.fail(ctx, op, err)
+	}
+	defer rows.Close()
+	var es []dam.Event
+	for rows.Next() {
+		var e dam.Event
+		var action string
+		if err := rows.Scan(&e.ID, dbTime{&e.Time}, &e.ActorID, &action, &e.AssetID, &e.Detail); err != nil {
+			return nil, "", s.fail(ctx, op, err)
+		}
+		e.Action = dam.EventAction(action)
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", s.fail(ctx, op, err)
+	}
+	next := ""
+	if len(es) > limit {
+		es = es[:limit]
+		next = es[limit-1].ID
+	}
+	return es, next, nil
+}

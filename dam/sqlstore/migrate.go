@@ -1,0 +1,138 @@
+package sqlstore
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/damkit/damkit/dam"
+)
+
+// Migrations are numbered files, NNNN_name.sql, applied in order, each
+// once, recorded in schema_migrations. A new table is a new file: never edit
+// one that has shipped.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations returns the embedded migrations in version order.
+func migrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, path := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(path, "migrations/"), ".sql")
+		num, name, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration file %s: want NNNN_name.sql", path)
+		}
+		b, err := migrationFiles.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: name, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("two migrations numbered %d", ms[i].version)
+		}
+	}
+	return ms, nil
+}
+
+// statements splits a migration into statements: each ends with a
+// semicolon at the end of a line; "--" comment lines are dropped.
+func statements(sql string) []string {
+	var out []string
+	var cur strings.Builder
+	for line := range strings.Lines(sql) {
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" || strings.HasPrefix(trimmed, "--") {
+			continue
+		}
+		cur.WriteString(line)
+		if strings.HasSuffix(trimmed, ";") {
+			out = append(out, strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"))
+			cur.Reset()
+		}
+	}
+	if rest := strings.TrimSpace(cur.String()); rest != "" {
+		out = append(out, rest)
+	}
+	return out
+}
+
+// migrate applies the migrations the database lacks, all in one
+// transaction, and refuses a database migrated by a newer damkit.
+func (s *Store) migrate(ctx context.Context) error {
+	const op = "sqlstore.migrate"
+	ms, err := migrations()
+	if err != nil {
+		return dam.E(op, dam.Internal, "%v", err)
+	}
+	return s.write(ctx, op, func(q querier) error {
+		if err := q.lock(ctx, "damkit.schema_migrations"); err != nil {
+			return err
+		}
+		if _, err := q.exec(ctx, s.d.createMigrationsTable()); err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+		applied := map[int]bool{}
+		rows, err := q.query(ctx, "SELECT version FROM schema_migrations")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var v int
+			if err := rows.Scan(&v); err != nil {
+				return err
+			}
+			applied[v] = true
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		_ = rows.Close()
+		latest := 0
+		if len(ms) > 0 {
+			latest = ms[len(ms)-1].version
+		}
+		for v := range applied {
+			if v > latest {
+				return dam.E("", dam.FailedPrecondition,
+					"database schema version %d is newer than this damkit knows (%d)", v, latest)
+			}
+		}
+		for _, m := range ms {
+			if applied[m.version] {
+				continue
+			}
+			for _, stmt := range statements(m.sql) {
+				if _, err := q.exec(ctx, s.d.ddl(stmt)); err != nil {
+					return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
+				}
+			}
+			if _, err := q.exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.version, m.name, encodeTime(time.Now())); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,284 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/damkit/damkit/dam"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Options tunes a Store. The zero value of every field is a sane default.
+type Options struct {
+	// BusyTimeout is how long a SQLite connection waits for a lock held by
+	// another process before failing; default 5 s.
+	BusyTimeout time.Duration
+	// MaxOpenConns caps the connections: SQLite readers (writes always go
+	// through one connection) or the PostgreSQL pool; default 4 for SQLite,
+	// 10 for PostgreSQL.
+	MaxOpenConns int
+}
+
+// Store is the SQL implementation of dam.Store. It is safe for concurrent use.
+type Store struct {
+	d *dialect
+	w *sql.DB // write transactions (SQLite: a single connection)
+	r *sql.DB // reads (SQLite: a pool of query-only connections)
+}
+
+var _ dam.Store = (*Store)(nil)
+
+// Open connects to the database named by url and applies the migrations it
+// lacks. url is "sqlite:///abs/path.db", "sqlite://relative/path.db",
+// "postgres://user:pass@host:port/db?sslmode=disable" or "postgresql://...".
+// A SQLite file and its folder are created when missing.
+func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
+	const op = "sqlstore.Open"
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.BusyTimeout <= 0 {
+		o.BusyTimeout = 5 * time.Second
+	}
+	var s *Store
+	var err error
+	switch {
+	case strings.HasPrefix(url, "sqlite://"):
+		s, err = openSQLite(strings.TrimPrefix(url, "sqlite://"), o)
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		s, err = openPostgres(url, o)
+	default:
+		return nil, dam.E(op, dam.Invalid, "unsupported store URL %q: want sqlite:// or postgres://", redact(url))
+	}
+	if err != nil {
+		return nil, &dam.Error{Op: op, Kind: dam.KindOf(err), Err: err}
+	}
+	if err := s.migrate(ctx); err != nil {
+		_ = s.Close()
+		return nil, &dam.Error{Op: op, Kind: dam.KindOf(err), Err: err}
+	}
+	return s, nil
+}
+
+func openSQLite(path string, o Options) (*Store, error) {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, dam.E("", dam.Invalid, "sqlite URL needs a file path without ? or #, got %q", path)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create the database folder: %w", err)
+		}
+	}
+	busy := fmt.Sprintf("_pragma=busy_timeout(%d)", o.BusyTimeout.Milliseconds())
+	// The writer is one connection: Go queues writers instead of SQLite
+	// making them sleep and retry, so no SQLITE_BUSY reaches callers from
+	// within this process; busy_timeout and BEGIN IMMEDIATE cover other
+	// processes sharing the file.
+	w, err := sql.Open("sqlite", path+"?"+busy+
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	if err := w.Ping(); err != nil {
+		_ = w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", path+"?"+busy+"&_pragma=foreign_keys(1)&_pragma=query_only(1)")
+	if err != nil {
+		_ = w.Close()
+		return nil, err
+	}
+	n := o.MaxOpenConns
+	if n <= 0 {
+		n = max(4, runtime.GOMAXPROCS(0))
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &Store{d: sqliteDialect, w: w, r: r}, nil
+}
+
+func openPostgres(url string, o Options) (*Store, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	n := o.MaxOpenConns
+	if n <= 0 {
+		n = 10
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	if err := db.Ping(); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(url), err)
+	}
+	return &Store{d: postgresDialect, w: db, r: db}, nil
+}
+
+// redact hides the password of a URL in messages.
+func redact(url string) string {
+	scheme, rest, ok := strings.Cut(url, "://")
+	if !ok {
+		return url
+	}
+	userinfo, host, ok := strings.Cut(rest, "@")
+	if !ok {
+		return url
+	}
+	if user, _, hasPass := strings.Cut(userinfo, ":"); hasPass {
+		return scheme + "://" + user + ":xxxxx@" + host
+	}
+	return url
+}
+
+// Close closes the database connections.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// DB returns the read-write database handle, for tests and for hosts that
+// run their own reports. On SQLite it is the single writer connection, so
+// long reports there delay writes.
+func (s *Store) DB() *sql.DB { return s.w }
+
+// Dialect returns "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name }
+
+// querier runs statements on the read pool or inside a write transaction,
+// rebinding placeholders for the dialect.
+type querier struct {
+	d  *dialect
+	db interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}
+	tx *sql.Tx // nil outside a write transaction
+}
+
+func (q querier) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return q.db.ExecContext(ctx, q.d.rebind(query), args...)
+}
+
+func (q querier) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.db.QueryContext(ctx, q.d.rebind(query), args...)
+}
+
+func (q querier) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.db.QueryRowContext(ctx, q.d.rebind(query), args...)
+}
+
+// lock takes a named transaction lock (PostgreSQL only; see dialect.lock).
+func (q querier) lock(ctx context.Context, name string) error {
+	if q.tx == nil {
+		return nil
+	}
+	return q.d.lock(ctx, q.tx, name)
+}
+
+// exists runs a SELECT 1 ... query and reports whether it found a row.
+func (q querier) exists(ctx context.Context, query string, args ...any) (bool, error) {
+	var one int
+	err := q.queryRow(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// read returns the querier of the read pool.
+func (s *Store) read() querier { return querier{d: s.d, db: s.r} }
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE on SQLite) and
+// commits when it returns nil. Errors come back classified under op.
+func (s *Store) write(ctx context.Context, op string, fn func(q querier) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return s.fail(ctx, op, err)
+	}
+	if err := fn(querier{d: s.d, db: tx, tx: tx}); err != nil {
+		_ = tx.Rollback()
+		return s.fail(ctx, op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.fail(ctx, op, err)
+	}
+	return nil
+}
+
+// fail classifies err under op: *dam.Error values keep their kind,
+// constraint violations become AlreadyExists or FailedPrecondition,
+// cancellation Canceled, anything else Internal.
+func (s *Store) fail(ctx context.Context, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *dam.Error
+	switch {
+	case errors.As(err, &de) && de.Kind != dam.Other:
+		if de.Op == "" || de.Op == op {
+			return &dam.Error{Op: op, Kind: de.Kind, Err: de.Err}
+		}
+		return &dam.Error{Op: op, Kind: de.Kind, Err: err}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), ctx.Err() != nil:
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w: %w", ctx.Err(), err)
+		}
+		return &dam.Error{Op: op, Kind: dam.Canceled, Err: err}
+	case s.d.isUnique(err):
+		return &dam.Error{Op: op, Kind: dam.AlreadyExists, Err: err}
+	case s.d.isConstraint(err):
+		return &dam.Error{Op: op, Kind: dam.FailedPrecondition, Err: err}
+	}
+	return &dam.Error{Op: op, Kind: dam.Internal, Err: err}
+}
+
+// notFound builds the NotFound error of a missing thing, e.g. notFound("asset", id).
+func notFound(what, id string) error {
+	return dam.E("", dam.NotFound, "%s %s not found", what, id)
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
+
+// anys converts a string slice to query arguments.
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// pageLimit bounds a listing's page size: default 100, at most 1000.
+func pageLimit(n int) int {
+	switch {
+	case n <= 0:
+		return 100
+	case n > 1000:
+		return 1000
+	}
+	return n
+}

@@ -1,0 +1,118 @@
+package dam
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps the library's metadata. It is defined here, by its consumer,
+// and composed of one small interface per noun. dam/sqlstore implements it
+// for SQLite and PostgreSQL; dam/storetest is the contract every
+// implementation passes.
+//
+// Errors are *Error values: NotFound for a missing (or trashed, where the
+// method says so) row, AlreadyExists for a taken unique name,
+// FailedPrecondition when a compare-and-set loses. Every method is atomic.
+type Store interface {
+	UserStore
+	AssetStore
+	VersionStore
+	FolderStore
+	CollectionStore
+	NoteStore
+	EventStore
+	Close() error
+}
+
+// UserStore keeps users and their hashed API keys.
+type UserStore interface {
+	CreateUser(ctx context.Context, u User, keyHash []byte) error
+	User(ctx context.Context, id string) (User, error)
+	UserByKeyHash(ctx context.Context, keyHash []byte) (User, error)
+	Users(ctx context.Context) ([]User, error)
+}
+
+// AssetStore keeps assets. Live methods ignore trashed assets unless said.
+type AssetStore interface {
+	// CreateAsset inserts a and its first version a.Current together.
+	CreateAsset(ctx context.Context, a Asset) error
+	// Asset returns the asset with its current version, trashed or not.
+	Asset(ctx context.Context, id string) (Asset, error)
+	// Assets lists assets in ID order, returning the cursor of the next page ("" at the end).
+	Assets(ctx context.Context, q AssetQuery) ([]Asset, string, error)
+	// UpdateAssets writes the editable fields of every asset in one
+	// transaction: if any is missing or trashed, nothing changes (NotFound).
+	UpdateAssets(ctx context.Context, as []Asset) error
+	// TrashAsset marks a live asset deleted.
+	TrashAsset(ctx context.Context, id, by string, at time.Time) error
+	// RestoreAsset brings a trashed asset back.
+	RestoreAsset(ctx context.Context, id string, by string, at time.Time) error
+	// TrashedBefore lists IDs of assets trashed before t, oldest first.
+	TrashedBefore(ctx context.Context, t time.Time, limit int) ([]string, error)
+	// PurgeAsset deletes a trashed asset with its versions, notes and
+	// collection items, returning the SHA-256 of blobs no row references any more.
+	PurgeAsset(ctx context.Context, id string) ([]string, error)
+	// BlobReferenced reports whether any version (of any asset, trashed or
+	// not) references the blob.
+	BlobReferenced(ctx context.Context, sha256 string) (bool, error)
+}
+
+// VersionStore keeps the versions of assets.
+type VersionStore interface {
+	// AddVersion appends v as the next version of its asset (v.Number is
+	// assigned, compare-and-set against concurrent additions), makes it
+	// current, and writes the asset's editable fields from a in the same
+	// transaction. It returns the assigned number.
+	AddVersion(ctx context.Context, a Asset, v Version) (int, error)
+	Versions(ctx context.Context, assetID string) ([]Version, error)
+	// DeleteVersion removes one version; the last one is refused
+	// (FailedPrecondition). When the current version goes, the newest left
+	// becomes current. It returns whether the blob is still referenced.
+	DeleteVersion(ctx context.Context, assetID string, number int) (blobInUse bool, sha256 string, err error)
+}
+
+// FolderStore keeps the folder tree.
+type FolderStore interface {
+	CreateFolder(ctx context.Context, f Folder) error
+	Folder(ctx context.Context, id string) (Folder, error)
+	// Folders lists the folders of the given domains (all when nil).
+	Folders(ctx context.Context, domains []string) ([]Folder, error)
+	// RenameFolder renames a folder (AlreadyExists when a sibling has the name).
+	RenameFolder(ctx context.Context, id, name string, at time.Time) error
+	// MoveFolder moves a folder under parentID ("" = root). A move into the
+	// folder's own subtree is refused with FailedPrecondition, checked in the
+	// same transaction as the write.
+	MoveFolder(ctx context.Context, id, parentID string, at time.Time) error
+	// SetFolderProtection changes a folder's protection setting.
+	SetFolderProtection(ctx context.Context, id string, p Protection, at time.Time) error
+	// DeleteFolder removes an empty folder (FailedPrecondition otherwise).
+	DeleteFolder(ctx context.Context, id string) error
+}
+
+// CollectionStore keeps personal collections.
+type CollectionStore interface {
+	CreateCollection(ctx context.Context, c Collection) error
+	// Collection returns the collection with the items whose assets are live.
+	Collection(ctx context.Context, id string) (Collection, error)
+	// Collections lists the collections of an owner, without items.
+	Collections(ctx context.Context, ownerID string) ([]Collection, error)
+	// UpdateCollection writes the name and default profile.
+	UpdateCollection(ctx context.Context, c Collection) error
+	DeleteCollection(ctx context.Context, id string) error
+	// AddCollectionItems adds items (an asset already there gets the new profile).
+	AddCollectionItems(ctx context.Context, id string, items []CollectionItem) error
+	RemoveCollectionItems(ctx context.Context, id string, assetIDs []string) error
+}
+
+// NoteStore keeps notes on assets.
+type NoteStore interface {
+	AddNote(ctx context.Context, n Note) error
+	Notes(ctx context.Context, assetID string) ([]Note, error)
+}
+
+// EventStore keeps the usage log.
+type EventStore interface {
+	AppendEvents(ctx context.Context, es ...Event) error
+	// Events lists events newest first, returning the cursor of the next page.
+	Events(ctx context.Context, q EventQuery) ([]Event, string, error)
+}

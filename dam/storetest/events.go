@@ -1,0 +1,87 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/damkit/damkit/dam"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var eventTests = []test{
+	{"FiltersAndOrder", func(t *testing.T, f *fixture) {
+		a, b := f.id(), f.id()
+		var es []dam.Event
+		for _, e := range []struct {
+			actor  string
+			action dam.EventAction
+			asset  string
+		}{
+			{"u1", dam.EventUpload, a},
+			{"u1", dam.EventUpload, b},
+			{"u2", dam.EventDownload, a},
+			{"guest@example.com", dam.EventDownload, b},
+			{"u1", dam.EventEdit, ""},
+		} {
+			es = append(es, dam.Event{ID: f.id(), Time: f.tick(), ActorID: e.actor, Action: e.action, AssetID: e.asset, Detail: "d " + e.actor})
+		}
+		require.NoError(t, f.s.AppendEvents(f.ctx, es[:2]...))
+		require.NoError(t, f.s.AppendEvents(f.ctx, es[2:]...))
+		require.NoError(t, f.s.AppendEvents(f.ctx))
+		pick := func(is ...int) []dam.Event {
+			var out []dam.Event
+			for _, i := range is {
+				out = append(out, es[i])
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			name string
+			q    dam.EventQuery
+			want []dam.Event
+		}{
+			{"all newest first", dam.EventQuery{}, pick(4, 3, 2, 1, 0)},
+			{"asset", dam.EventQuery{AssetID: a}, pick(2, 0)},
+			{"actor", dam.EventQuery{ActorID: "u1"}, pick(4, 1, 0)},
+			{"action", dam.EventQuery{Action: dam.EventDownload}, pick(3, 2)},
+			{"since is inclusive", dam.EventQuery{Since: es[3].Time}, pick(4, 3)},
+			{"combined", dam.EventQuery{ActorID: "u1", Action: dam.EventUpload, AssetID: b}, pick(1)},
+			{"cursor", dam.EventQuery{Cursor: es[2].ID}, pick(1, 0)},
+			{"nothing", dam.EventQuery{ActorID: "nobody"}, nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got, next, err := f.s.Events(f.ctx, tc.q)
+				require.NoError(t, err)
+				assert.Empty(t, next)
+				assert.Equal(t, tc.want, got)
+			})
+		}
+		t.Run("paging", func(t *testing.T) {
+			q := dam.EventQuery{Limit: 2}
+			var got []dam.Event
+			pages := 0
+			for {
+				page, next, err := f.s.Events(f.ctx, q)
+				require.NoError(t, err)
+				got = append(got, page...)
+				pages++
+				if next == "" {
+					break
+				}
+				q.Cursor = next
+			}
+			assert.Equal(t, 3, pages)
+			assert.Equal(t, pick(4, 3, 2, 1, 0), got)
+		})
+	}},
+	{"AppendIsAtomic", func(t *testing.T, f *fixture) {
+		e := dam.Event{ID: f.id(), Time: f.tick(), ActorID: "u1", Action: dam.EventNote}
+		require.NoError(t, f.s.AppendEvents(f.ctx, e))
+		fresh := dam.Event{ID: f.id(), Time: f.tick(), ActorID: "u1", Action: dam.EventNote}
+		requireKind(t, dam.AlreadyExists, f.s.AppendEvents(f.ctx, fresh, e))
+		got, _, err := f.s.Events(f.ctx, dam.EventQuery{})
+		require.NoError(t, err)
+		assert.Equal(t, []dam.Event{e}, got, "a refused batch adds nothing")
+		requireKind(t, dam.Invalid, f.s.AppendEvents(f.ctx, dam.Event{ActorID: "u1"}))
+	}},
+}

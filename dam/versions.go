@@ -1,0 +1,112 @@
+package dam
+
+import (
+	"context"
+	"io"
+
+	"github.com/damkit/damkit/storage"
+)
+
+// NewVersionOptions describe a new version of an asset. Metadata is
+// inherited from the asset; Meta, when given, replaces it.
+type NewVersionOptions struct {
+	Name string    // the uploaded file's name; default: the asset's name
+	Meta *Metadata // new metadata for the asset, or nil to keep it
+}
+
+// AddVersion uploads a new version of an asset without overwriting the
+// earlier ones; the new version becomes current.
+func (l *Library) AddVersion(ctx context.Context, assetID string, r io.Reader, o NewVersionOptions) (Asset, error) {
+	const op = "dam.AddVersion"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Asset{}, err
+	}
+	if !actor.CanEdit() {
+		return Asset{}, E(op, PermissionDenied, "only owners and editors upload versions")
+	}
+	a, err := l.visibleAsset(ctx, op, actor, assetID)
+	if err != nil {
+		return Asset{}, err
+	}
+	name := a.Name
+	if o.Name != "" {
+		if name, err = checkName(op, "file", o.Name, l.opts.MaxNameLength); err != nil {
+			return Asset{}, err
+		}
+	}
+	if o.Meta != nil {
+		if a.Meta, err = checkMetadata(op, *o.Meta); err != nil {
+			return Asset{}, err
+		}
+	}
+	in, err := l.ingest(ctx, r)
+	if err != nil {
+		return Asset{}, err
+	}
+	now := l.now().UTC()
+	a.UpdatedBy, a.UpdatedAt = actor.UserID, now
+	v := in.version(a.ID, 0, name, actor.UserID, now)
+	n, err := l.store.AddVersion(ctx, a, v)
+	if err != nil {
+		return Asset{}, wrap(op, Internal, err)
+	}
+	v.Number = n
+	a.Kind = MediaKindOf(v.MediaType)
+	a.Current = v
+	l.record(ctx, Event{ActorID: actor.UserID, Action: EventVersion, AssetID: a.ID, Detail: name})
+	return a, nil
+}
+
+// Versions lists the version history of an asset, oldest first.
+func (l *Library) Versions(ctx context.Context, assetID string) ([]Version, error) {
+	const op = "dam.Versions"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := l.visibleAsset(ctx, op, actor, assetID); err != nil {
+		return nil, err
+	}
+	vs, err := l.store.Versions(ctx, assetID)
+	return vs, wrap(op, Internal, err)
+}
+
+// DeleteVersion removes one version of an asset; the last one cannot go
+// (delete the asset instead). Bytes no other version references are deleted.
+func (l *Library) DeleteVersion(ctx context.Context, assetID string, number int) error {
+	const op = "dam.DeleteVersion"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return err
+	}
+	if !actor.CanEdit() {
+		return E(op, PermissionDenied, "only owners and editors delete versions")
+	}
+	if _, err := l.visibleAsset(ctx, op, actor, assetID); err != nil {
+		return err
+	}
+	if number < 1 {
+		return E(op, NotFound, "version %d not found", number)
+	}
+	inUse, sha, err := l.store.DeleteVersion(ctx, assetID, number)
+	if err != nil {
+		return wrap(op, Internal, err)
+	}
+	if !inUse {
+		l.deleteBlob(ctx, sha)
+	}
+	l.record(ctx, Event{ActorID: actor.UserID, Action: EventVersionDelete, AssetID: assetID})
+	return nil
+}
+
+// deleteBlob removes an original no row references any more. Failure only
+// leaves unreferenced bytes behind, so it is logged, not returned.
+func (l *Library) deleteBlob(ctx context.Context, sha string) {
+	if sha == "" {
+		return
+	}
+	if err := l.bucket.Delete(context.WithoutCancel(ctx), storage.OriginalKey(sha)); err != nil {
+		l.log.Warn("deleting unreferenced blob failed", "sha256", sha, "err", err)
+	}
+}

@@ -1,0 +1,195 @@
+// Command server is damkit's reference server: the dam library behind its
+// HTTP API, with SQLite and file storage by default.
+//
+//	go run ./examples/server            # 127.0.0.1:8080, data in ./damkit-data
+//	go run ./examples/server -demo      # the same, seeded with a small library
+//
+// Every flag also reads an environment variable (DAMKIT_ADDR, DAMKIT_DATA,
+// DAMKIT_STORE, DAMKIT_BUCKET, DAMKIT_ADMIN_KEY, ...).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	_ "gocloud.dev/blob/s3blob" // s3:// buckets (S3 and S3-compatible servers)
+
+	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/dam/damhttp"
+	"github.com/damkit/damkit/dam/sqlstore"
+)
+
+// config is the server's settings, from flags and environment.
+type config struct {
+	addr, data, store, bucket string
+	adminKey, adminEmail      string
+	demo                      bool
+	maxUpload                 int64
+	trashRetention            time.Duration
+	logLevel                  string
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func parseConfig(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", env("DAMKIT_ADDR", "127.0.0.1:8080"), "listen address (DAMKIT_ADDR)")
+	fs.StringVar(&c.data, "data", env("DAMKIT_DATA", "damkit-data"), "data folder for the default store and bucket (DAMKIT_DATA)")
+	fs.StringVar(&c.store, "store", env("DAMKIT_STORE", ""), "metadata store URL: sqlite://path or postgres://... (DAMKIT_STORE; default sqlite://<data>/dam.db)")
+	fs.StringVar(&c.bucket, "bucket", env("DAMKIT_BUCKET", ""), "blob bucket URL: file://, mem://, s3://... (DAMKIT_BUCKET; default file://<data>/blobs)")
+	fs.StringVar(&c.adminKey, "admin-key", env("DAMKIT_ADMIN_KEY", ""), "API key of the first owner, created on first start (DAMKIT_ADMIN_KEY; default random, printed once)")
+	fs.StringVar(&c.adminEmail, "admin-email", env("DAMKIT_ADMIN_EMAIL", "admin@example.com"), "email of the first owner (DAMKIT_ADMIN_EMAIL)")
+	demo, _ := strconv.ParseBool(env("DAMKIT_DEMO", "false"))
+	fs.BoolVar(&c.demo, "demo", demo, "seed a small demo library on first start (DAMKIT_DEMO)")
+	maxUpload, _ := strconv.ParseInt(env("DAMKIT_MAX_UPLOAD", "0"), 10, 64)
+	fs.Int64Var(&c.maxUpload, "max-upload", maxUpload, "maximum upload size in bytes (DAMKIT_MAX_UPLOAD; default 5 GiB)")
+	retention, _ := time.ParseDuration(env("DAMKIT_TRASH_RETENTION", "0s"))
+	fs.DurationVar(&c.trashRetention, "trash-retention", retention, "how long deleted assets stay restorable (DAMKIT_TRASH_RETENTION; default 720h)")
+	fs.StringVar(&c.logLevel, "log-level", env("DAMKIT_LOG_LEVEL", "info"), "debug, info, warn or error (DAMKIT_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	abs, err := filepath.Abs(c.data)
+	if err != nil {
+		return c, err
+	}
+	c.data = abs
+	if c.store == "" {
+		c.store = "sqlite://" + filepath.Join(abs, "dam.db")
+	}
+	if c.bucket == "" {
+		c.bucket = "file://" + filepath.ToSlash(filepath.Join(abs, "blobs"))
+	}
+	return c, nil
+}
+
+func main() {
+	c, err := parseConfig(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, c, os.Stdout, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done, then shuts down gracefully. ready, when not
+// nil, receives the listening address.
+func run(ctx context.Context, c config, out io.Writer, ready chan<- string) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return fmt.Errorf("bad -log-level: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	if err := os.MkdirAll(c.data, 0o750); err != nil {
+		return err
+	}
+	lib, err := dam.Open(ctx, dam.Config{
+		StoreURL: c.store, BucketURL: c.bucket, Logger: log,
+		Options:   &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention},
+		OpenStore: func(ctx context.Context, url string) (dam.Store, error) { return sqlstore.Open(ctx, url, nil) },
+	})
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+
+	key, created, err := bootstrap(ctx, lib, c.adminEmail, c.adminKey)
+	if err != nil {
+		return err
+	}
+	if created && c.demo {
+		if err := seedDemo(ctx, lib, key); err != nil {
+			return fmt.Errorf("seeding the demo library: %w", err)
+		}
+	}
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           damhttp.New(lib, &damhttp.Options{Logger: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		// No whole-request Read/WriteTimeout: uploads and downloads can be
+		// long. damhttp moves per-read and per-write deadlines forward as
+		// bytes flow, so a stalled peer is still cut off.
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	base := "http://" + ln.Addr().String()
+	printWelcome(out, base, key, created, c)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	sweepCtx, cancelSweep := context.WithCancel(ctx)
+	defer cancelSweep()
+	go func() { _ = lib.Run(sweepCtx) }()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// bootstrap creates the first owner when the library has no user yet.
+func bootstrap(ctx context.Context, lib *dam.Library, email, key string) (string, bool, error) {
+	users, err := lib.Store().Users(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	if len(users) > 0 {
+		return key, false, nil
+	}
+	_, key, err = lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, APIKey: key})
+	return key, err == nil, err
+}
+
+func printWelcome(out io.Writer, base, key string, created bool, c config) {
+	fmt.Fprintf(out, "damkit serving on %s\n", base)
+	fmt.Fprintf(out, "  store:  %s\n  bucket: %s\n", c.store, c.bucket)
+	if created && c.adminKey == "" {
+		fmt.Fprintf(out, "  owner API key (shown once, keep it): %s\n", key)
+	} else if created {
+		fmt.Fprintf(out, "  owner created with the key from -admin-key\n")
+	}
+	fmt.Fprintf(out, "try:\n  curl -H 'Authorization: Bearer <key>' %s/api/v1/assets\n  %s/api/v1/openapi.json\n", base, base)
+}

@@ -1,0 +1,141 @@
+package policy_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/damkit/damkit/policy"
+)
+
+// benchLibrary is a 20-level tree of 2,000 folders, 10,000 assets spread over
+// it, and a viewer holding 200 grants.
+type benchLibrary struct {
+	rows   []policy.Folder
+	tree   *policy.Tree
+	assets []policy.Asset
+	in     policy.Input
+}
+
+func newBenchLibrary(b *testing.B) *benchLibrary {
+	b.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	const folders, levels, assets = 2000, 20, 10000
+	lib := &benchLibrary{}
+	// Folders 0..19 form a chain, so the tree is 20 deep; the rest hang
+	// below a random folder that is less than 19 levels down.
+	depth := make([]int, folders)
+	for i := range folders {
+		f := policy.Folder{ID: fmt.Sprintf("f%04d", i)}
+		switch {
+		case i == 0:
+		case i < levels:
+			f.ParentID, depth[i] = lib.rows[i-1].ID, i
+		default:
+			p := rng.IntN(i)
+			for depth[p] >= levels-1 {
+				p = rng.IntN(i)
+			}
+			f.ParentID, depth[i] = lib.rows[p].ID, depth[p]+1
+		}
+		if rng.IntN(10) == 0 {
+			f.Protection = policy.Setting(1 + rng.IntN(2))
+		}
+		lib.rows = append(lib.rows, f)
+	}
+	tree, err := policy.NewTree(lib.rows)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lib.tree = tree
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	var grants []policy.Grant
+	for i := range assets {
+		a := policy.Asset{
+			ID: fmt.Sprintf("a%05d", i), FolderID: lib.rows[rng.IntN(folders)].ID,
+			Domain: "d", Kind: policy.KindImage, Available: true,
+		}
+		if rng.IntN(20) == 0 {
+			a.Protection = policy.Protected
+		}
+		if i%50 == 0 {
+			grants = append(grants, policy.Grant{ID: fmt.Sprintf("g%d", i), ActorID: "u1", AssetID: a.ID,
+				From: now.Add(-time.Hour), Until: now.Add(time.Hour)})
+		}
+		lib.assets = append(lib.assets, a)
+	}
+	lib.in = policy.Input{
+		Action:   policy.ActionDownload,
+		Actor:    policy.Actor{ID: "u1", Role: policy.RoleViewer, Domains: []string{"x", "d"}},
+		Settings: policy.Settings{ProtectByDefault: true, ShowWatermarks: true},
+		Tree:     tree,
+		Grants:   policy.IndexGrants(grants),
+		Now:      now,
+	}
+	return lib
+}
+
+func BenchmarkDecide(b *testing.B) {
+	lib := newBenchLibrary(b)
+	in := lib.in
+	b.ReportAllocs()
+	b.ResetTimer()
+	var allowed int
+	for i := 0; b.Loop(); i++ {
+		in.Asset = lib.assets[i%len(lib.assets)]
+		if policy.Decide(in).Allowed {
+			allowed++
+		}
+	}
+}
+
+func BenchmarkFilter10k(b *testing.B) {
+	lib := newBenchLibrary(b)
+	dst := make([]policy.Decision, 0, len(lib.assets))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		dst = policy.Filter(lib.in, lib.assets, dst[:0])
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(lib.assets)), "ns/asset")
+}
+
+func BenchmarkTreeUpdateSetting(b *testing.B) {
+	lib := newBenchLibrary(b)
+	top := lib.rows[0]
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		f := top
+		f.Protection = policy.Setting(i % 3)
+		if _, err := lib.tree.Update(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkTreeUpdateMove(b *testing.B) {
+	lib := newBenchLibrary(b)
+	moved := lib.rows[len(lib.rows)-1]
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		f := moved
+		f.ParentID = lib.rows[1+i%10].ID
+		if _, err := lib.tree.Update(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNewTree(b *testing.B) {
+	lib := newBenchLibrary(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := policy.NewTree(lib.rows); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,286 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// facts are the answers the rules' conditions read, worked out once per
+// decision from the input. Facts that only some rows need (the grant, and
+// whether a request would be accepted) are worked out on first use.
+type facts struct {
+	in            *Input
+	valid         bool // known role, known action, an asset ID
+	reached       bool // the actor reaches the asset: in domain, share or portal
+	inDomain      bool // members: the asset's domain is one of theirs
+	shareActive   bool // guests: the share is enabled and not expired
+	inShare       bool // guests: the share covers the asset
+	inPortal      bool // visitors: the portal covers the asset
+	expired       bool
+	protected     bool
+	source        Source
+	profileShared bool // guests: the requested profile is the share's
+	grantLooked   bool // grant and grantID are worked out
+	grant         bool // a grant of the actor covers the asset now
+	grantID       string
+}
+
+// load works out the facts of in. It returns them by value so that in
+// stays on the caller's stack. It stops early when the actor does not reach
+// the asset: the rows that hide it read nothing more.
+func load(in *Input) (f facts) {
+	f.in = in
+	role, action, id := in.Actor.Role, in.Action, in.Asset.ID
+	f.valid = role >= RoleOwner && role <= RoleVisitor && action >= ActionView && action <= ActionManage && id != ""
+	if !f.valid {
+		return f
+	}
+	switch role {
+	case RoleGuest:
+		f.shareActive = in.Share.active(in.Now)
+		f.inShare = in.Share.Assets.Has(id)
+		f.reached = f.shareActive && f.inShare
+		f.profileShared = in.Share.Profile == "" || sameProfile(in.Profile, in.Share.Profile)
+	case RoleVisitor:
+		f.inPortal = in.Portal.Assets.Has(id)
+		f.reached = in.Portal.Enabled && f.inPortal
+	default:
+		f.inDomain = in.Actor.inDomain(in.Asset.Domain)
+		f.reached = f.inDomain
+	}
+	if !f.reached {
+		return f
+	}
+	f.expired = in.Asset.expired(in.Now)
+	f.protected, f.source = protection(in)
+	return f
+}
+
+// hasGrant reports whether a grant held by the actor covers the asset now.
+// Only viewers and visitors download on grants; owners, editors and guests
+// never look.
+func (f *facts) hasGrant() bool {
+	if !f.grantLooked {
+		f.grantLooked = true
+		in := f.in
+		if r := in.Actor.Role; f.reached && (r == RoleViewer || r == RoleVisitor) {
+			f.grantID, f.grant = in.Grants.valid(&in.Actor, in.Asset.ID, in.Now)
+		}
+	}
+	return f.grant
+}
+
+// canRequest reports whether a download request would be accepted: a grant
+// is the only thing missing for a download.
+func (f *facts) canRequest() bool {
+	in := f.in
+	if !f.reached || !in.Asset.Available || f.expired || in.Settings.NotDownloadable.Has(in.Asset.Kind) {
+		return false
+	}
+	switch in.Actor.Role {
+	case RoleViewer:
+		return f.protected && !f.hasGrant()
+	case RoleVisitor:
+		m := in.Portal.Mode
+		return (m == DownloadsOnRequest || m == DownloadsAutoApproved) && !f.hasGrant()
+	}
+	return false
+}
+
+// sameProfile compares export profile names, "" and "original" both
+// naming the original.
+func sameProfile(a, b string) bool {
+	if a == "original" {
+		a = ""
+	}
+	if b == "original" {
+		b = ""
+	}
+	return a == b
+}
+
+// protection resolves the asset's effective protection: its own explicit
+// setting, else the nearest explicit folder setting, else the library
+// default. A folder missing from the tree counts as protected (fail closed).
+func protection(in *Input) (bool, Source) {
+	if s := in.Asset.Protection; s.explicit() {
+		return s == Protected, Source{Level: LevelAsset}
+	}
+	if fid := in.Asset.FolderID; fid != "" {
+		i, ok := in.Tree.lookup(fid)
+		if !ok {
+			return true, Source{Level: LevelFolder, FolderID: fid}
+		}
+		t := in.Tree
+		if from := t.from[i]; from >= 0 {
+			return t.eff[i] == Protected, Source{Level: LevelFolder, FolderID: t.ids[from]}
+		}
+	}
+	return in.Settings.ProtectByDefault, Source{Level: LevelLibrary}
+}
+
+// keys returns role and action as the table masks see them: anything
+// unknown counts as none.
+func keys(in *Input) (Role, Action) {
+	r, a := in.Actor.Role, in.Action
+	if r > RoleVisitor {
+		r = RoleNone
+	}
+	if a > ActionManage {
+		a = ActionNone
+	}
+	return r, a
+}
+
+// candidates lists, per role and action, the indexes of the table rows that
+// cover them, in table order: decide then only asks their conditions.
+var candidates = func() (c [RoleVisitor + 1][ActionManage + 1][]uint8) {
+	for i, r := range table {
+		for role := range c {
+			for action := range c[role] {
+				if r.Roles.Has(Role(role)) && r.Actions.Has(Action(action)) {
+					c[role][action] = append(c[role][action], uint8(i))
+				}
+			}
+		}
+	}
+	return c
+}()
+
+// decision turns the matching row into the answer, leaving out everything
+// about protection when the row hides the asset.
+func (f *facts) decision(r *Rule) Decision {
+	d := Decision{Allowed: r.Effect == Allow, Rule: r.ID, RuleName: r.Name, Reason: r.Reason}
+	if r.Reason.Hidden() {
+		return d
+	}
+	in := f.in
+	d.Protected, d.Source, d.CanRequest = f.protected, f.source, f.canRequest()
+	if d.Allowed && r.Reason == ReasonGrant {
+		d.GrantID = f.grantID
+	}
+	couldNotDownload := in.Actor.Role == RoleViewer || (in.Actor.Role == RoleVisitor && in.Portal.Mode != DownloadsOpen)
+	d.Watermark = d.Allowed && in.Action == ActionView && in.Settings.ShowWatermarks &&
+		f.protected && couldNotDownload && !f.hasGrant()
+	return d
+}
+
+// fallback is returned if no row matched; the table covers every input, so
+// this only guards against a broken table.
+var fallback = Decision{Reason: ReasonInvalidInput}
+
+// Decide decides one input by walking the rule table; the first matching
+// row decides. It does not allocate.
+func Decide(in Input) Decision { return decide(&in) }
+
+func decide(in *Input) Decision {
+	f := load(in)
+	role, action := keys(in)
+	for _, i := range candidates[role][action] {
+		if r := &table[i]; f.holds(r.when) {
+			return f.decision(r)
+		}
+	}
+	return fallback
+}
+
+// Filter decides in for every asset of a selection (in.Asset is ignored),
+// appending one decision per asset, in order, to dst and returning it.
+// The result equals calling Decide for each asset.
+func Filter(in Input, assets []Asset, dst []Decision) []Decision {
+	dst = slices.Grow(dst, len(assets))
+	for i := range assets {
+		in.Asset = assets[i]
+		dst = append(dst, decide(&in))
+	}
+	return dst
+}
+
+// Facts are the answers to the questions the rules ask about an input.
+type Facts struct {
+	Valid         bool // known role, known action and an asset ID
+	InDomain      bool // users: the asset is in one of their domains
+	ShareActive   bool // guests: the share is enabled and not expired
+	InShare       bool // guests: the share covers the asset
+	InPortal      bool // visitors: the portal covers the asset
+	Expired       bool
+	Protected     bool
+	Source        Source
+	Grant         bool
+	GrantID       string
+	ProfileShared bool
+	CanRequest    bool
+}
+
+// Step is one row of the table as Explain walked it.
+type Step struct {
+	Rule    RuleID
+	Name    string
+	Matched bool
+	Why     string // which part of the row did or did not fit
+}
+
+// Explanation is a decision with the facts it rests on and the rows tried
+// on the way to it.
+type Explanation struct {
+	Decision Decision
+	Facts    Facts
+	Steps    []Step
+}
+
+// Explain decides in like Decide and also returns the facts and every row
+// tried, ending with the row that decided.
+func Explain(in Input) Explanation {
+	f := load(&in)
+	role, action := keys(&in)
+	e := Explanation{Decision: fallback, Facts: Facts{
+		Valid: f.valid, InDomain: f.inDomain, ShareActive: f.shareActive, InShare: f.inShare,
+		InPortal: f.inPortal, Expired: f.expired, Protected: f.protected, Source: f.source,
+		Grant: f.hasGrant(), GrantID: f.grantID, ProfileShared: f.profileShared, CanRequest: f.canRequest(),
+	}}
+	for i := range table {
+		r := &table[i]
+		s := Step{Rule: r.ID, Name: r.Name}
+		switch {
+		case !r.Roles.Has(role):
+			s.Why = "role " + role.String() + " not covered"
+		case !r.Actions.Has(action):
+			s.Why = "action " + action.String() + " not covered"
+		case !f.holds(r.when):
+			s.Why = "condition does not hold"
+		default:
+			s.Matched = true
+			s.Why = r.Effect.String() + ": " + r.Doc
+		}
+		e.Steps = append(e.Steps, s)
+		if s.Matched {
+			e.Decision = f.decision(r)
+			break
+		}
+	}
+	return e
+}
+
+// String prints the explanation one step a line, then the decision.
+func (e Explanation) String() string {
+	var b strings.Builder
+	for _, s := range e.Steps {
+		mark := " "
+		if s.Matched {
+			mark = "*"
+		}
+		fmt.Fprintf(&b, "%s %s %-22s %s\n", mark, s.Rule, s.Name, s.Why)
+	}
+	d := e.Decision
+	fmt.Fprintf(&b, "=> allowed=%t reason=%s protected=%t source=%s%s can_request=%t watermark=%t",
+		d.Allowed, d.Reason, d.Protected, d.Source.Level, folderSuffix(d.Source), d.CanRequest, d.Watermark)
+	return b.String()
+}
+
+func folderSuffix(s Source) string {
+	if s.FolderID == "" {
+		return ""
+	}
+	return "(" + s.FolderID + ")"
+}

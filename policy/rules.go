@@ -1,0 +1,290 @@
+package policy
+
+import "time"
+
+// RuleID is the stable identifier of a rule. IDs are never renumbered or
+// reused; a new rule gets a new ID wherever it sits in the table.
+type RuleID string
+
+// Effect is what a rule decides when it matches.
+type Effect uint8
+
+// Effects.
+const (
+	Deny Effect = iota
+	Allow
+)
+
+func (e Effect) String() string {
+	if e == Allow {
+		return "allow"
+	}
+	return "deny"
+}
+
+// RoleSet is a set of roles as a bit mask.
+type RoleSet uint8
+
+// Roles returns the set of rs.
+func Roles(rs ...Role) RoleSet {
+	var s RoleSet
+	for _, r := range rs {
+		if r <= RoleVisitor {
+			s |= 1 << r
+		}
+	}
+	return s
+}
+
+// Has reports whether r is in s.
+func (s RoleSet) Has(r Role) bool { return r <= RoleVisitor && s&(1<<r) != 0 }
+
+// ActionSet is a set of actions as a bit mask.
+type ActionSet uint8
+
+// Actions returns the set of as.
+func Actions(as ...Action) ActionSet {
+	var s ActionSet
+	for _, a := range as {
+		if a <= ActionManage {
+			s |= 1 << a
+		}
+	}
+	return s
+}
+
+// Has reports whether a is in s.
+func (s ActionSet) Has(a Action) bool { return a <= ActionManage && s&(1<<a) != 0 }
+
+// Rule is one row of the decision table. A row matches when the actor's
+// role is in Roles, the action is in Actions and its condition holds; the
+// first matching row decides. Example is an input this very row decides.
+type Rule struct {
+	ID      RuleID
+	Name    string
+	Roles   RoleSet
+	Actions ActionSet
+	Effect  Effect
+	Reason  Reason
+	Doc     string
+	Example Input
+	when    condition // condAlways: the row matches on role and action alone
+}
+
+// Rules returns the decision table in evaluation order. It is the evaluator
+// itself, not a description of it: Decide walks these rows. The Example
+// inputs share maps and trees with the table and must not be modified.
+func Rules() []Rule { return append([]Rule(nil), table...) }
+
+var (
+	anyRole     = Roles(RoleNone, RoleOwner, RoleEditor, RoleViewer, RoleGuest, RoleVisitor)
+	anyAction   = Actions(ActionNone, ActionView, ActionDownload, ActionShare, ActionRequest, ActionManage)
+	members     = Roles(RoleOwner, RoleEditor, RoleViewer)
+	nonOwners   = Roles(RoleEditor, RoleViewer, RoleGuest, RoleVisitor)
+	handOut     = Actions(ActionDownload, ActionShare)
+	exampleNow  = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	exampleTree = exampleFolders()
+)
+
+// table is the decision table. Keep the rows ordered from the rules that
+// hide an asset, through the rules that only owners pass, to the rules of
+// each role; every row's Example must be decided by that row.
+var table = []Rule{
+	{
+		ID: "R01", Name: "invalid-input", Roles: anyRole, Actions: anyAction, Effect: Deny, Reason: ReasonInvalidInput,
+		Doc:     "An input without a known role, a known action or an asset ID is denied and hides the asset; the zero Input lands here.",
+		Example: Input{},
+		when:    condInvalid,
+	},
+	{
+		ID: "R02", Name: "outside-domain", Roles: members, Actions: anyAction, Effect: Deny, Reason: ReasonOutsideDomain,
+		Doc:     "A user sees only the assets of their domains; any other asset is not found, never merely protected. Grants do not change this.",
+		Example: example(RoleViewer, ActionView, func(in *Input) { in.Asset.Domain = "other" }),
+		when:    condOutsideDomain,
+	},
+	{
+		ID: "R03", Name: "share-inactive", Roles: Roles(RoleGuest), Actions: anyAction, Effect: Deny, Reason: ReasonShareInactive,
+		Doc:     "A disabled or expired share answers not found for everything.",
+		Example: example(RoleGuest, ActionView, func(in *Input) { in.Share.Enabled = false }),
+		when:    condShareInactive,
+	},
+	{
+		ID: "R04", Name: "not-shared", Roles: Roles(RoleGuest), Actions: anyAction, Effect: Deny, Reason: ReasonNotShared,
+		Doc:     "A guest reaches only the assets of their share.",
+		Example: example(RoleGuest, ActionView, func(in *Input) { in.Share.Assets = nil }),
+		when:    condNotShared,
+	},
+	{
+		ID: "R05", Name: "portal-inactive", Roles: Roles(RoleVisitor), Actions: anyAction, Effect: Deny, Reason: ReasonPortalInactive,
+		Doc:     "A disabled portal answers not found for everything.",
+		Example: example(RoleVisitor, ActionView, func(in *Input) { in.Portal.Enabled = false }),
+		when:    condPortalInactive,
+	},
+	{
+		ID: "R06", Name: "not-in-portal", Roles: Roles(RoleVisitor), Actions: anyAction, Effect: Deny, Reason: ReasonNotInPortal,
+		Doc:     "A visitor reaches only the assets of the portal.",
+		Example: example(RoleVisitor, ActionView, func(in *Input) { in.Portal.Assets = nil }),
+		when:    condNotInPortal,
+	},
+	{
+		ID: "R07", Name: "request", Roles: anyRole, Actions: Actions(ActionRequest), Effect: Allow, Reason: ReasonRequestable,
+		Doc: "A download request is accepted exactly when a grant is what stands between the actor and the download: " +
+			"a viewer without a valid grant for a protected asset, or a visitor of a portal that takes requests.",
+		Example: example(RoleViewer, ActionRequest, func(in *Input) { in.Asset.Protection = Protected }),
+		when:    condCanRequest,
+	},
+	{
+		ID: "R08", Name: "request-refused", Roles: anyRole, Actions: Actions(ActionRequest), Effect: Deny, Reason: ReasonNotRequestable,
+		Doc:     "Any other request is refused: it is not needed, or no grant could help (unavailable, expired, kind off, portal disabled, share guest).",
+		Example: example(RoleViewer, ActionRequest, nil),
+	},
+	{
+		ID: "R09", Name: "owner-unavailable", Roles: Roles(RoleOwner), Actions: handOut, Effect: Allow, Reason: ReasonOwnerOnlyUnavail,
+		Doc:     "Only owners download or share an unavailable asset.",
+		Example: example(RoleOwner, ActionDownload, func(in *Input) { in.Asset.Available = false }),
+		when:    condUnavailable,
+	},
+	{
+		ID: "R10", Name: "owner-expired", Roles: Roles(RoleOwner), Actions: handOut, Effect: Allow, Reason: ReasonOwnerOnlyExpired,
+		Doc:     "Only owners download or share an asset past its expiry date.",
+		Example: example(RoleOwner, ActionShare, func(in *Input) { in.Asset.ExpiresAt = exampleNow }),
+		when:    condExpired,
+	},
+	{
+		ID: "R11", Name: "owner", Roles: Roles(RoleOwner), Actions: anyAction, Effect: Allow, Reason: ReasonOwner,
+		Doc:     "Owners do anything with the assets of their domains, whatever the protection or the kind.",
+		Example: example(RoleOwner, ActionDownload, func(in *Input) { in.Asset.Protection = Protected }),
+	},
+	{
+		ID: "R12", Name: "view", Roles: anyRole, Actions: Actions(ActionView), Effect: Allow, Reason: ReasonVisible,
+		Doc: "Whoever reaches an asset may view it; protected assets are watermarked (when the settings say so) " +
+			"for viewers and visitors who could not download them.",
+		Example: example(RoleViewer, ActionView, func(in *Input) { in.Asset.Available = false }),
+	},
+	{
+		ID: "R13", Name: "editor-manage", Roles: Roles(RoleEditor), Actions: Actions(ActionManage), Effect: Allow, Reason: ReasonEditor,
+		Doc:     "Editors manage the assets of their domains.",
+		Example: example(RoleEditor, ActionManage, nil),
+	},
+	{
+		ID: "R14", Name: "role-not-allowed", Roles: Roles(RoleViewer, RoleGuest, RoleVisitor), Actions: Actions(ActionShare, ActionManage), Effect: Deny, Reason: ReasonRoleNotAllowed,
+		Doc:     "Viewers, guests and visitors never share or manage.",
+		Example: example(RoleGuest, ActionShare, nil),
+	},
+	{
+		ID: "R15", Name: "unavailable", Roles: nonOwners, Actions: handOut, Effect: Deny, Reason: ReasonUnavailable,
+		Doc:     "An unavailable asset is downloaded and shared by no one but owners.",
+		Example: example(RoleEditor, ActionDownload, func(in *Input) { in.Asset.Available = false }),
+		when:    condUnavailable,
+	},
+	{
+		ID: "R16", Name: "expired", Roles: nonOwners, Actions: handOut, Effect: Deny, Reason: ReasonExpired,
+		Doc:     "An asset past its expiry date (now >= ExpiresAt) is downloaded and shared by no one but owners.",
+		Example: example(RoleViewer, ActionDownload, func(in *Input) { in.Asset.ExpiresAt = exampleNow.Add(-time.Hour) }),
+		when:    condExpired,
+	},
+	{
+		ID: "R17", Name: "editor-share", Roles: Roles(RoleEditor), Actions: Actions(ActionShare), Effect: Allow, Reason: ReasonEditor,
+		Doc:     "Editors share the assets of their domains.",
+		Example: example(RoleEditor, ActionShare, nil),
+	},
+	{
+		ID: "R18", Name: "kind-not-downloadable", Roles: nonOwners, Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonKindNotDownloadable,
+		Doc:     "Kinds the settings mark not downloadable are downloaded by owners only.",
+		Example: example(RoleEditor, ActionDownload, func(in *Input) { in.Settings.NotDownloadable = Kinds(KindImage) }),
+		when:    condKindOff,
+	},
+	{
+		ID: "R19", Name: "editor-download", Roles: Roles(RoleEditor), Actions: Actions(ActionDownload), Effect: Allow, Reason: ReasonEditor,
+		Doc:     "Editors download anything in their domains, protected or not.",
+		Example: example(RoleEditor, ActionDownload, func(in *Input) { in.Settings.ProtectByDefault = true }),
+	},
+	{
+		ID: "R20", Name: "viewer-unprotected", Roles: Roles(RoleViewer), Actions: Actions(ActionDownload), Effect: Allow, Reason: ReasonUnprotected,
+		Doc:     "Viewers download assets no protection applies to.",
+		Example: example(RoleViewer, ActionDownload, func(in *Input) { in.Asset.FolderID = "open" }),
+		when:    condUnprotected,
+	},
+	{
+		ID: "R21", Name: "viewer-grant", Roles: Roles(RoleViewer), Actions: Actions(ActionDownload), Effect: Allow, Reason: ReasonGrant,
+		Doc:     "Viewers download a protected asset while a grant of theirs covers it: from <= now < until, not revoked.",
+		Example: example(RoleViewer, ActionDownload, func(in *Input) { in.Asset.FolderID = "closed"; in.Grants = exampleGrants }),
+		when:    condGrant,
+	},
+	{
+		ID: "R22", Name: "viewer-protected", Roles: Roles(RoleViewer), Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonProtected,
+		Doc:     "Any other protected download by a viewer is denied; the viewer may request it.",
+		Example: example(RoleViewer, ActionDownload, func(in *Input) { in.Asset.FolderID = "inner" }),
+	},
+	{
+		ID: "R23", Name: "guest-profile", Roles: Roles(RoleGuest), Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonProfileNotShared,
+		Doc:     "A share that fixes an export profile hands out that profile only, not the original nor another profile.",
+		Example: example(RoleGuest, ActionDownload, func(in *Input) { in.Share.Profile = "web" }),
+		when:    condProfileNotShared,
+	},
+	{
+		ID: "R24", Name: "guest-download", Roles: Roles(RoleGuest), Actions: Actions(ActionDownload), Effect: Allow, Reason: ReasonShared,
+		Doc:     "Guests download the assets of their share; the share, not protection, decides.",
+		Example: example(RoleGuest, ActionDownload, func(in *Input) { in.Asset.Protection = Protected }),
+	},
+	{
+		ID: "R25", Name: "visitor-open", Roles: Roles(RoleVisitor), Actions: Actions(ActionDownload), Effect: Allow, Reason: ReasonPortalOpen,
+		Doc:     "Visitors download freely from a portal whose download mode is open.",
+		Example: example(RoleVisitor, ActionDownload, func(in *Input) { in.Portal.Mode = DownloadsOpen }),
+		when:    condPortalOpen,
+	},
+	{
+		ID: "R26", Name: "visitor-disabled", Roles: Roles(RoleVisitor), Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonDownloadsDisabled,
+		Doc:     "A portal with downloads disabled hands out nothing, grants included.",
+		Example: example(RoleVisitor, ActionDownload, func(in *Input) { in.Portal.Mode = DownloadsDisabled; in.Grants = exampleGrants }),
+		when:    condPortalDownloadsOff,
+	},
+	{
+		ID: "R27", Name: "visitor-grant", Roles: Roles(RoleVisitor), Actions: Actions(ActionDownload), Effect: Allow, Reason: ReasonGrant,
+		Doc:     "Visitors download with a valid grant bound to their email.",
+		Example: example(RoleVisitor, ActionDownload, func(in *Input) { in.Grants = exampleGrants }),
+		when:    condGrant,
+	},
+	{
+		ID: "R28", Name: "visitor-no-grant", Roles: Roles(RoleVisitor), Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonNoGrant,
+		Doc:     "Otherwise a visitor needs a grant and may request one (auto-approved portals grant it at once).",
+		Example: example(RoleVisitor, ActionDownload, nil),
+	},
+}
+
+// example returns a well-formed input of role doing action on an available
+// image "a1" in domain "d", changed by edit.
+func example(role Role, action Action, edit func(*Input)) Input {
+	in := Input{
+		Action: action,
+		Actor:  Actor{ID: "u1", Email: "pat@example.com", Role: role, Domains: []string{"d"}},
+		Asset:  Asset{ID: "a1", Domain: "d", Kind: KindImage, Available: true},
+		Tree:   exampleTree,
+		Share:  Share{ID: "s1", Assets: NewAssetSet("a1"), Enabled: true},
+		Portal: Portal{ID: "p1", Assets: NewAssetSet("a1"), Mode: DownloadsOnRequest, Enabled: true},
+		Now:    exampleNow,
+	}
+	if edit != nil {
+		edit(&in)
+	}
+	return in
+}
+
+// exampleFolders is "closed" (protected) holding "inner" (inherit), and
+// "open" (unprotected).
+func exampleFolders() *Tree {
+	t, err := NewTree([]Folder{
+		{ID: "closed", Protection: Protected},
+		{ID: "inner", ParentID: "closed"},
+		{ID: "open", Protection: Unprotected},
+	})
+	if err != nil {
+		return nil
+	}
+	return t
+}
+
+var exampleGrants = IndexGrants([]Grant{
+	{ID: "g1", ActorID: "u1", AssetID: "a1", From: exampleNow.Add(-time.Hour), Until: exampleNow.Add(time.Hour)},
+	{ID: "g2", Email: "Pat@Example.com", Assets: []string{"a1"}, From: exampleNow.Add(-time.Hour)},
+})

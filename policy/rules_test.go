@@ -1,0 +1,45 @@
+package policy_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/policy"
+)
+
+func TestEveryRuleDecidesItsExample(t *testing.T) {
+	for _, r := range policy.Rules() {
+		t.Run(string(r.ID)+"-"+r.Name, func(t *testing.T) {
+			d := policy.Decide(r.Example)
+			assert.Equal(t, r.ID, d.Rule, "example decided by %s %s", d.Rule, d.RuleName)
+			assert.Equal(t, r.Name, d.RuleName)
+			assert.Equal(t, r.Effect == policy.Allow, d.Allowed)
+			assert.Equal(t, r.Reason, d.Reason)
+			assert.NotEmpty(t, r.Doc)
+		})
+	}
+}
+
+func TestRuleTableIsWellFormed(t *testing.T) {
+	rules := policy.Rules()
+	require.NotEmpty(t, rules)
+	ids := map[policy.RuleID]bool{}
+	names := map[string]bool{}
+	for _, r := range rules {
+		assert.False(t, ids[r.ID], "duplicate rule ID %s", r.ID)
+		assert.False(t, names[r.Name], "duplicate rule name %s", r.Name)
+		ids[r.ID], names[r.Name] = true, true
+		assert.NotZero(t, r.Roles, r.ID)
+		assert.NotZero(t, r.Actions, r.ID)
+		assert.NotEmpty(t, r.Reason, r.ID)
+		assert.Equal(t, r.Reason.Hidden(), r.Effect == policy.Deny && r.Reason.Hidden(), "hidden rows deny: %s", r.ID)
+	}
+}
+
+func TestRulesReturnsACopy(t *testing.T) {
+	a := policy.Rules()
+	a[0].ID = "changed"
+	assert.NotEqual(t, policy.RuleID("changed"), policy.Rules()[0].ID)
+}

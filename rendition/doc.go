@@ -1,0 +1,31 @@
+// Package rendition turns an image into export renditions: it decodes a
+// source, checks it against resource limits before allocating pixels, applies
+// the EXIF orientation, resizes, applies modifiers and a watermark, and
+// encodes the result.
+//
+// A Profile describes one rendition (size, fit, format, quality, modifiers,
+// watermark, metadata). Profiles validate strictly, have a compact string form
+// for URLs ("w1024-h768-cover-jpeg-q85-gray") and a stable Hash for cache keys.
+//
+// The package knows nothing of storage: a Source is an io.ReaderAt and a size.
+// The Builtin engine is pure Go (standard library and golang.org/x/image); a
+// host can plug another Engine (libvips, say) into a Registry by media type.
+//
+// Cheapest source first: the Builtin engine renders from the embedded EXIF
+// thumbnail when the output fits inside it, else from a larger rendition the
+// caller already has (Options.Larger), else from the original. RenderMany
+// renders several profiles from one decode.
+//
+// Resizing works on the decoded planes (the Y, Cb and Cr planes of a JPEG are
+// resized separately, without converting to RGBA) with a separable Lanczos-3
+// filter, precomputed fixed-point weights, pooled buffers and one worker per
+// core. For large reductions a box prefilter first halves the image by an
+// integer factor while it stays at least three times the target size; the
+// Lanczos filter then does the remaining reduction of at least 3x, whose
+// cutoff lies far below the box filter's aliasing band, so the result keeps
+// the quality of a direct Lanczos reduction at a fraction of its cost (libvips
+// does the same with its shrink and reduce steps).
+//
+// Errors wrap the sentinels ErrUnsupported, ErrTooLarge, ErrInvalidProfile,
+// ErrCorrupt and context errors, so a caller maps them once.
+package rendition

@@ -1,0 +1,410 @@
+package rendition
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Fit says how the source is placed in the profile's Width x Height box.
+// The names follow CSS object-fit.
+type Fit string
+
+const (
+	// FitContain scales the whole image to fit inside the box, keeping its
+	// aspect ratio. Width or Height may be zero (unconstrained) with Contain.
+	FitContain Fit = "contain"
+	// FitCover scales the image to cover the box, keeping its aspect ratio,
+	// and crops the rest (centred).
+	FitCover Fit = "cover"
+	// FitFill stretches the image to exactly Width x Height.
+	FitFill Fit = "fill"
+	// FitNone does not scale: the centre of the image is cut to the box.
+	FitNone Fit = "none"
+)
+
+// Format is an output encoding.
+type Format string
+
+const (
+	// FormatSource encodes in the source's format when it has an encoder
+	// (JPEG, PNG, GIF); BMP, TIFF and lossless or transparent WebP become PNG,
+	// lossy opaque WebP becomes JPEG.
+	FormatSource Format = "src"
+	FormatJPEG   Format = "jpeg"
+	FormatPNG    Format = "png"
+	FormatGIF    Format = "gif"
+)
+
+// Position places a watermark.
+type Position string
+
+const (
+	PositionCenter      Position = "c"
+	PositionTopLeft     Position = "tl"
+	PositionTopRight    Position = "tr"
+	PositionBottomLeft  Position = "bl"
+	PositionBottomRight Position = "br"
+	// PositionTile repeats the watermark over the whole image.
+	PositionTile Position = "tile"
+)
+
+// Profile limits and defaults.
+const (
+	// MaxDimension is the largest Width or Height a profile may ask for
+	// (the JPEG format's limit).
+	MaxDimension = 65535
+	// DefaultQuality is the JPEG quality used when Profile.Quality is zero.
+	DefaultQuality = 85
+	// DefaultOpacity is the watermark opacity (percent) used when zero.
+	DefaultOpacity = 50
+	// MaxNameLen is the longest profile name.
+	MaxNameLen = 64
+	// MaxWatermarkText is the longest watermark text in bytes.
+	MaxWatermarkText = 64
+)
+
+// Watermark is drawn on the output after the modifiers.
+type Watermark struct {
+	// Text is drawn in white with a dark outline when set (at most
+	// MaxWatermarkText bytes of printable UTF-8).
+	Text string
+	// Image is an encoded PNG, JPEG or GIF overlay used when Text is empty.
+	// It is scaled to a quarter of the output's shorter side. Image overlays
+	// come from configuration only: the URL string form names them by digest
+	// and ParseProfile refuses them.
+	Image []byte
+	// Position defaults to PositionBottomRight.
+	Position Position
+	// Opacity in percent, 1..100; zero means DefaultOpacity.
+	Opacity int
+}
+
+// Profile describes one export rendition. The zero values of Fit, Format,
+// Quality and the watermark's Position and Opacity mean their defaults.
+type Profile struct {
+	// Name identifies a stored profile ("web-large"); it is not part of the
+	// string form or the hash. It may be empty for ad-hoc profiles.
+	Name string
+	// Width and Height of the target box in pixels. Contain accepts one of
+	// them zero (unconstrained); the other fits need both.
+	Width, Height int
+	Fit           Fit
+	// Enlarge lets Contain and Cover scale a smaller source up; without it the
+	// output is never larger than the source.
+	Enlarge bool
+	Format  Format
+	// Quality is the JPEG quality 1..100; zero means DefaultQuality.
+	Quality      int
+	Grayscale    bool
+	Invert       bool
+	Watermark    *Watermark
+	KeepMetadata bool
+}
+
+// Normalized returns p with defaults filled in, so equal renditions compare
+// equal.
+func (p Profile) Normalized() Profile {
+	if p.Fit == "" {
+		p.Fit = FitContain
+	}
+	if p.Format == "" {
+		p.Format = FormatSource
+	}
+	if p.Format == FormatJPEG || p.Format == FormatSource {
+		if p.Quality == 0 {
+			p.Quality = DefaultQuality
+		}
+	} else {
+		p.Quality = 0
+	}
+	if p.Fit == FitFill || p.Fit == FitNone {
+		p.Enlarge = false
+	}
+	if p.Watermark != nil {
+		w := *p.Watermark
+		if w.Position == "" {
+			w.Position = PositionBottomRight
+		}
+		if w.Opacity == 0 {
+			w.Opacity = DefaultOpacity
+		}
+		if w.Text != "" {
+			w.Image = nil
+		}
+		p.Watermark = &w
+	}
+	return p
+}
+
+// Validate reports the first problem with p, wrapping ErrInvalidProfile.
+func (p Profile) Validate() error {
+	if p.Name != "" {
+		if err := ValidateName(p.Name); err != nil {
+			return err
+		}
+	}
+	n := p.Normalized()
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalidProfile, fmt.Sprintf(format, args...))
+	}
+	if n.Width < 0 || n.Height < 0 {
+		return bad("width and height must not be negative (got %dx%d)", n.Width, n.Height)
+	}
+	if n.Width > MaxDimension || n.Height > MaxDimension {
+		return bad("width and height must be at most %d (got %dx%d)", MaxDimension, n.Width, n.Height)
+	}
+	switch n.Fit {
+	case FitContain:
+		if n.Width == 0 && n.Height == 0 {
+			return bad("contain needs a width or a height")
+		}
+	case FitCover, FitFill, FitNone:
+		if n.Width == 0 || n.Height == 0 {
+			return bad("%s needs both a width and a height (got %dx%d)", n.Fit, n.Width, n.Height)
+		}
+	default:
+		return bad("unknown fit %q (want contain, cover, fill or none)", string(n.Fit))
+	}
+	switch n.Format {
+	case FormatSource, FormatJPEG, FormatPNG, FormatGIF:
+	default:
+		return bad("unknown format %q (want jpeg, png, gif or src)", string(n.Format))
+	}
+	if p.Quality < 0 || p.Quality > 100 {
+		return bad("quality must be 1..100 (got %d)", p.Quality)
+	}
+	if w := n.Watermark; w != nil {
+		switch w.Position {
+		case PositionCenter, PositionTopLeft, PositionTopRight, PositionBottomLeft, PositionBottomRight, PositionTile:
+		default:
+			return bad("unknown watermark position %q", string(w.Position))
+		}
+		if w.Opacity < 1 || w.Opacity > 100 {
+			return bad("watermark opacity must be 1..100 percent (got %d)", w.Opacity)
+		}
+		if w.Text == "" && len(w.Image) == 0 {
+			return bad("watermark needs a text or an image")
+		}
+		if len(w.Text) > MaxWatermarkText {
+			return bad("watermark text longer than %d bytes", MaxWatermarkText)
+		}
+		for _, r := range w.Text {
+			if r == 0xFFFD || r < 0x20 || r == 0x7F {
+				return bad("watermark text must be printable UTF-8")
+			}
+		}
+	}
+	return nil
+}
+
+// ValidateName checks a profile name: 1..MaxNameLen characters of a-z, 0-9,
+// '-' and '_', starting with a letter or digit, so names are safe in URLs,
+// file names and cache keys.
+func ValidateName(name string) error {
+	if name == "" || len(name) > MaxNameLen {
+		return fmt.Errorf("%w: name must be 1..%d characters (got %d)", ErrInvalidProfile, MaxNameLen, len(name))
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case (c == '-' || c == '_') && i > 0:
+		default:
+			return fmt.Errorf("%w: name %q may hold only a-z, 0-9, '-' and '_' and must start with a letter or digit", ErrInvalidProfile, name)
+		}
+	}
+	return nil
+}
+
+// String is the canonical compact form, for example
+// "w1024-h768-cover-jpeg-q85-gray". Tokens come in a fixed order; defaults are
+// written out so equal renditions have equal strings. An image watermark is
+// written as "wm.<pos>.<opacity>.i.<sha256 hex>" and cannot be parsed back.
+func (p Profile) String() string {
+	n := p.Normalized()
+	var b strings.Builder
+	tok := func(s string) {
+		if b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		b.WriteString(s)
+	}
+	if n.Width > 0 {
+		tok("w" + strconv.Itoa(n.Width))
+	}
+	if n.Height > 0 {
+		tok("h" + strconv.Itoa(n.Height))
+	}
+	tok(string(n.Fit))
+	if n.Enlarge {
+		tok("up")
+	}
+	tok(string(n.Format))
+	if n.Quality > 0 {
+		tok("q" + strconv.Itoa(n.Quality))
+	}
+	if n.Grayscale {
+		tok("gray")
+	}
+	if n.Invert {
+		tok("invert")
+	}
+	if n.KeepMetadata {
+		tok("meta")
+	}
+	if w := n.Watermark; w != nil {
+		head := "wm." + string(w.Position) + "." + strconv.Itoa(w.Opacity)
+		if w.Text != "" {
+			tok(head + ".t." + hex.EncodeToString([]byte(w.Text)))
+		} else {
+			sum := sha256.Sum256(w.Image)
+			tok(head + ".i." + hex.EncodeToString(sum[:]))
+		}
+	}
+	return b.String()
+}
+
+// Hash is a stable cache key for the rendition p describes: the hex SHA-256
+// of its canonical string form. The name does not take part.
+func (p Profile) Hash() string {
+	sum := sha256.Sum256([]byte("rendition/v1:" + p.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+// maxProfileString bounds the input ParseProfile accepts.
+const maxProfileString = 512
+
+// ParseProfile parses the compact string form written by Profile.String.
+// Tokens may come in any order but each at most once; the result is
+// validated. Image watermarks are refused: they come from configuration.
+func ParseProfile(s string) (Profile, error) {
+	bad := func(format string, args ...any) (Profile, error) {
+		return Profile{}, fmt.Errorf("%w: %s", ErrInvalidProfile, fmt.Sprintf(format, args...))
+	}
+	if s == "" {
+		return bad("empty profile")
+	}
+	if len(s) > maxProfileString {
+		return bad("profile string longer than %d bytes", maxProfileString)
+	}
+	var p Profile
+	seen := map[string]bool{}
+	once := func(key string) bool {
+		if seen[key] {
+			return false
+		}
+		seen[key] = true
+		return true
+	}
+	for tok := range strings.SplitSeq(s, "-") {
+		key := tok
+		switch {
+		case tok == "":
+			return bad("empty token in %q", s)
+		case tok == "contain" || tok == "cover" || tok == "fill" || tok == "none":
+			key = "fit"
+			p.Fit = Fit(tok)
+		case tok == "jpeg" || tok == "jpg" || tok == "png" || tok == "gif" || tok == "src":
+			key = "format"
+			if tok == "jpg" {
+				tok = "jpeg"
+			}
+			p.Format = Format(tok)
+		case tok == "gray" || tok == "grey":
+			key = "gray"
+			p.Grayscale = true
+		case tok == "invert":
+			p.Invert = true
+		case tok == "meta":
+			p.KeepMetadata = true
+		case tok == "up":
+			p.Enlarge = true
+		case strings.HasPrefix(tok, "wm."):
+			key = "wm"
+			w, err := parseWatermark(tok)
+			if err != nil {
+				return Profile{}, err
+			}
+			p.Watermark = w
+		case tok[0] == 'w' || tok[0] == 'h' || tok[0] == 'q':
+			key = tok[:1]
+			v, err := parseNumber(tok[1:])
+			if err != nil {
+				return bad("token %q: %v", tok, err)
+			}
+			switch tok[0] {
+			case 'w':
+				p.Width = v
+			case 'h':
+				p.Height = v
+			default:
+				if v == 0 {
+					return bad("quality must be 1..100 (got 0)")
+				}
+				p.Quality = v
+			}
+		default:
+			return bad("unknown token %q", tok)
+		}
+		if !once(key) {
+			return bad("token %q given twice", key)
+		}
+	}
+	if p.Width == 0 && seen["w"] || p.Height == 0 && seen["h"] {
+		return bad("width and height must be positive")
+	}
+	if err := p.Validate(); err != nil {
+		return Profile{}, err
+	}
+	return p.Normalized(), nil
+}
+
+// parseNumber reads a decimal without sign or leading zeros, at most 6 digits.
+func parseNumber(s string) (int, error) {
+	if s == "" || len(s) > 6 {
+		return 0, fmt.Errorf("want 1 to 6 digits")
+	}
+	if len(s) > 1 && s[0] == '0' {
+		return 0, fmt.Errorf("leading zero")
+	}
+	v := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, fmt.Errorf("not a number")
+		}
+		v = v*10 + int(s[i]-'0')
+	}
+	return v, nil
+}
+
+func parseWatermark(tok string) (*Watermark, error) {
+	parts := strings.Split(tok, ".")
+	if len(parts) != 5 {
+		return nil, fmt.Errorf("%w: watermark token %q: want wm.<pos>.<opacity>.t.<hex text>", ErrInvalidProfile, tok)
+	}
+	op, err := parseNumber(parts[2])
+	if err != nil {
+		return nil, fmt.Errorf("%w: watermark opacity %q: %v", ErrInvalidProfile, parts[2], err)
+	}
+	if op == 0 {
+		return nil, fmt.Errorf("%w: watermark opacity must be 1..100 percent", ErrInvalidProfile)
+	}
+	switch parts[3] {
+	case "t":
+	case "i":
+		return nil, fmt.Errorf("%w: image watermarks come from configuration, not from a profile string", ErrInvalidProfile)
+	default:
+		return nil, fmt.Errorf("%w: watermark kind %q (want t)", ErrInvalidProfile, parts[3])
+	}
+	if parts[4] != strings.ToLower(parts[4]) {
+		return nil, fmt.Errorf("%w: watermark text must be lower-case hex", ErrInvalidProfile)
+	}
+	text, err := hex.DecodeString(parts[4])
+	if err != nil || len(text) == 0 {
+		return nil, fmt.Errorf("%w: watermark text must be non-empty hex", ErrInvalidProfile)
+	}
+	return &Watermark{Text: string(text), Position: Position(parts[1]), Opacity: op}, nil
+}

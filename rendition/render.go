@@ -1,0 +1,205 @@
+package rendition
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"math"
+)
+
+// input is one decodable candidate for a render: the original, its EXIF
+// thumbnail or a larger rendition.
+type input struct {
+	kind   Served
+	src    Source
+	info   Info
+	uw, uh int // upright size
+	img    image.Image
+	err    error
+}
+
+// serves reports whether in has the original's aspect ratio and enough
+// pixels for an output that takes scaleX x scaleY original pixels per
+// output pixel.
+func (in *input) serves(orig *input, win window) bool {
+	if in.uw <= 0 || in.uh <= 0 {
+		return false
+	}
+	a0 := float64(orig.uw) / float64(orig.uh)
+	a1 := float64(in.uw) / float64(in.uh)
+	if math.Abs(a1-a0)/a0 > 0.01 {
+		return false
+	}
+	rx := float64(in.uw) / float64(orig.uw)
+	ry := float64(in.uh) / float64(orig.uh)
+	return win.scaleX*rx >= 0.999 && win.scaleY*ry >= 0.999
+}
+
+// RenderMany renders each profile from the cheapest input that serves it,
+// decoding each input at most once. Results are in the order of profiles.
+// An invalid profile fails the whole call before any decoding.
+func (Builtin) RenderMany(ctx context.Context, src Source, profiles []Profile, opts *Options) ([]Result, error) {
+	o := opts.orDefault()
+	lim := o.Limits.withDefaults()
+	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
+	defer cancel()
+
+	ps := make([]Profile, len(profiles))
+	for i, p := range profiles {
+		if err := p.Validate(); err != nil {
+			return nil, err
+		}
+		ps[i] = p.Normalized()
+	}
+	info, err := probe(ctx, src, lim)
+	if err != nil {
+		return nil, err
+	}
+	orig := &input{kind: ServedOriginal, src: src, info: info}
+	orig.uw, orig.uh = info.UprightSize()
+	var md *metadata
+	if info.exif != nil || info.icc != nil {
+		md = &metadata{exif: info.exif, icc: info.icc}
+	}
+
+	// Candidates, smallest first.
+	var cands []*input
+	if !o.NoThumbnail && info.exif != nil {
+		if thumb := exifThumbnail(info.exif); thumb != nil {
+			if in := candidate(ctx, ServedThumbnail, BytesSource(thumb), lim); in != nil {
+				// The thumbnail is stored like the main image.
+				in.info.Orientation = info.Orientation
+				in.uw, in.uh = in.info.UprightSize()
+				cands = append(cands, in)
+			}
+		}
+	}
+	if o.Larger != nil {
+		if in := candidate(ctx, ServedLarger, *o.Larger, lim); in != nil {
+			cands = append(cands, in)
+		}
+	}
+	cands = append(cands, orig)
+
+	results := make([]Result, len(ps))
+	for i, p := range ps {
+		ow, oh, win := geometry(p, orig.uw, orig.uh)
+		if int64(ow)*int64(oh) > lim.MaxOutputPixels {
+			return nil, fmt.Errorf("%w: output %dx%d exceeds %d pixels", ErrTooLarge, ow, oh, lim.MaxOutputPixels)
+		}
+		var res Result
+		for _, in := range cands {
+			if in != orig && (!in.serves(orig, win) || (info.Format == "gif" && o.GIFFrame > 0)) {
+				continue
+			}
+			if in.img == nil && in.err == nil {
+				in.img, in.err = decodeInput(ctx, in, lim, o.GIFFrame)
+			}
+			if in.err != nil {
+				if in == orig {
+					return nil, in.err
+				}
+				continue // a broken thumbnail or cached rendition: fall through
+			}
+			res, err = renderOne(ctx, in, orig, p, ow, oh, win, md)
+			if err != nil {
+				return nil, err
+			}
+			break
+		}
+		results[i] = res
+	}
+	return results, nil
+}
+
+// candidate probes an alternative input; one that does not probe is skipped.
+func candidate(ctx context.Context, kind Served, src Source, lim Limits) *input {
+	info, err := probe(ctx, src, lim)
+	if err != nil || info.Frames != 1 {
+		return nil
+	}
+	if info.Format != "jpeg" && info.Format != "png" && info.Format != "gif" {
+		return nil
+	}
+	in := &input{kind: kind, src: src, info: info}
+	in.uw, in.uh = info.UprightSize()
+	return in
+}
+
+// decodeInput reads the whole input and decodes it after the checks that
+// need every byte (the JPEG scan count).
+func decodeInput(ctx context.Context, in *input, lim Limits, gifFrame int) (image.Image, error) {
+	data := getBuf(int(in.src.Size))
+	if in.info.Format != "tiff" { // the TIFF decoder may keep slices of its input
+		defer putBuf(data)
+	}
+	if n, err := in.src.Data.ReadAt(data, 0); n != len(data) {
+		if err == nil || errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("rendition: reading source: %w", err)
+	}
+	if in.info.Format == "jpeg" {
+		scans, err := countJPEGScans(data, lim.MaxJPEGScans)
+		if err != nil {
+			return nil, err
+		}
+		if scans > lim.MaxJPEGScans {
+			return nil, fmt.Errorf("%w: JPEG has more than %d scans", ErrTooLarge, lim.MaxJPEGScans)
+		}
+	}
+	if gifFrame > 0 && gifFrame >= in.info.Frames {
+		return nil, fmt.Errorf("%w: GIF frame %d of %d", ErrUnsupported, gifFrame, in.info.Frames)
+	}
+	return decodeImage(ctx, data, in.info, gifFrame)
+}
+
+// renderOne runs resize, orientation, modifiers, watermark and encoding
+// for one profile whose geometry was computed on the original.
+func renderOne(ctx context.Context, in, orig *input, p Profile, ow, oh int, win window, md *metadata) (Result, error) {
+	// Scale the window from original to input pixels.
+	rx := float64(in.uw) / float64(orig.uw)
+	ry := float64(in.uh) / float64(orig.uh)
+	win = window{x0: win.x0 * rx, y0: win.y0 * ry, scaleX: win.scaleX * rx, scaleY: win.scaleY * ry}
+	o := in.info.Orientation
+	sw, sh, swin := storedWindow(o, ow, oh, win)
+	b := in.img.Bounds()
+	var img image.Image
+	if isIdentity(sw, sh, swin, b.Dx(), b.Dy()) {
+		img = in.img
+		if o <= 1 && (p.Grayscale || p.Invert || p.Watermark != nil) {
+			img = cloneImage(img)
+		}
+	} else {
+		var err error
+		img, err = resizeImage(ctx, in.img, swin, sw, sh)
+		if err != nil {
+			return Result{}, err
+		}
+	}
+	img = orient(img, o)
+	img = applyModifiers(img, p.Grayscale, p.Invert)
+	if p.Watermark != nil {
+		var err error
+		img, err = drawWatermark(ctx, img, p.Watermark)
+		if err != nil {
+			return Result{}, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	alpha := p.Format == FormatSource && orig.info.Format == "webp" && hasAlpha(img)
+	f := outputFormat(p.Format, orig.info.Format, alpha)
+	if !p.KeepMetadata {
+		md = nil
+	}
+	data, err := encode(img, f, p.Quality, md)
+	if err != nil {
+		return Result{}, fmt.Errorf("rendition: encoding %s: %w", f, err)
+	}
+	ob := img.Bounds()
+	return Result{Data: data, MediaType: mediaTypes[f], Width: ob.Dx(), Height: ob.Dy(), Served: in.kind}, nil
+}

@@ -1,0 +1,191 @@
+package storage_test
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/storage"
+	"github.com/damkit/damkit/storage/storagetest"
+)
+
+func openFile(t *testing.T) (*storage.Bucket, string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "blobs")
+	b, err := storage.Open(t.Context(), (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}).String())
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, b.Close()) })
+	return b, dir
+}
+
+func openMem(t *testing.T) *storage.Bucket {
+	t.Helper()
+	b, err := storage.Open(t.Context(), "mem://")
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, b.Close()) })
+	return b
+}
+
+func TestConformance(t *testing.T) {
+	t.Run("file", func(t *testing.T) {
+		storagetest.Run(t, func(t *testing.T) *storage.Bucket {
+			b, _ := openFile(t)
+			return b
+		})
+	})
+	t.Run("mem", func(t *testing.T) { storagetest.Run(t, openMem) })
+}
+
+func TestFilePublishLinksWithoutCopy(t *testing.T) {
+	b, dir := openFile(t)
+	w, err := b.NewTempWriter(t.Context())
+	require.NoError(t, err)
+	_, err = w.Write([]byte("linked"))
+	require.NoError(t, err)
+	staged := stagedFiles(t, dir)
+	require.Len(t, staged, 1)
+	before, err := os.Stat(staged[0])
+	require.NoError(t, err)
+
+	key := storage.OriginalKey("0123")
+	existed, err := w.Publish(t.Context(), key)
+	require.NoError(t, err)
+	assert.False(t, existed)
+	after, err := os.Stat(filepath.Join(dir, "originals", "sha256", "0123"))
+	require.NoError(t, err)
+	assert.True(t, os.SameFile(before, after), "the staged file itself became the object")
+	assert.Empty(t, stagedFiles(t, dir))
+	_, err = os.Stat(filepath.Join(dir, "originals", "sha256", "0123.attrs"))
+	assert.ErrorIs(t, err, os.ErrNotExist, "no sidecar is written for originals")
+
+	attrs, err := b.Attributes(t.Context(), key)
+	require.NoError(t, err)
+	assert.Equal(t, "application/octet-stream", attrs.ContentType)
+}
+
+func TestFileSweepTempByAge(t *testing.T) {
+	b, dir := openFile(t)
+	// A writer of a process that was killed, and one still running.
+	dead, err := b.NewTempWriter(t.Context())
+	require.NoError(t, err)
+	_, err = dead.Write([]byte("dead"))
+	require.NoError(t, err)
+	staged := stagedFiles(t, dir)
+	require.Len(t, staged, 1)
+	old := time.Now().Add(-48 * time.Hour)
+	require.NoError(t, os.Chtimes(staged[0], old, old))
+
+	live, err := b.NewTempWriter(t.Context())
+	require.NoError(t, err)
+	_, err = live.Write([]byte("live"))
+	require.NoError(t, err)
+
+	n, err := b.SweepTemp(t.Context(), time.Now().Add(-24*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	require.Len(t, stagedFiles(t, dir), 1)
+
+	existed, err := live.Publish(t.Context(), storage.OriginalKey("live"))
+	require.NoError(t, err)
+	assert.False(t, existed)
+	_, err = dead.Publish(t.Context(), storage.OriginalKey("dead"))
+	assert.Error(t, err, "a swept writer cannot publish")
+	assert.Empty(t, stagedFiles(t, dir))
+}
+
+func TestFilePublishOverDirectory(t *testing.T) {
+	b, _ := openFile(t)
+	storagetest.Publish(t, b, "a/b", []byte("child"))
+	w, err := b.NewTempWriter(t.Context())
+	require.NoError(t, err)
+	_, err = w.Publish(t.Context(), "a")
+	assert.ErrorIs(t, err, storage.ErrInvalidKey)
+	assert.Empty(t, storagetest.Keys(t, b, "tmp/"))
+}
+
+func TestSignedURL(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "secret.key")
+	require.NoError(t, os.WriteFile(secret, []byte("0123456789abcdef"), 0o600))
+	dir := filepath.Join(t.TempDir(), "signed")
+	signing := "file://" + filepath.ToSlash(dir) + "?base_url=/show&secret_key_path=" + url.QueryEscape(secret)
+	tests := []struct {
+		name    string
+		open    func(t *testing.T) *storage.Bucket
+		wantErr error
+	}{
+		{"mem", openMem, storage.ErrNotSupported},
+		{"file without signer", func(t *testing.T) *storage.Bucket { b, _ := openFile(t); return b }, storage.ErrNotSupported},
+		{"file with signer", func(t *testing.T) *storage.Bucket {
+			b, err := storage.Open(t.Context(), signing)
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = b.Close() })
+			return b
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := tt.open(t)
+			storagetest.Publish(t, b, "originals/sha256/s", []byte("s"))
+			u, err := b.SignedURL(t.Context(), "originals/sha256/s", time.Minute)
+			if tt.wantErr != nil {
+				assert.ErrorIs(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Contains(t, u, "/show")
+		})
+	}
+}
+
+func TestOpen(t *testing.T) {
+	tests := []struct {
+		name    string
+		url     string
+		wantErr string
+	}{
+		{"mem", "mem://", ""},
+		{"unregistered scheme", "s3://bucket", "blank import"},
+		{"file without path", "file://", "no path"},
+		{"unknown fileblob parameter", "file:///tmp/x?nope=1", "nope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := storage.Open(t.Context(), tt.url)
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.NoError(t, b.Close())
+		})
+	}
+}
+
+func TestOpenCreatesDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "deep", "er")
+	b, err := storage.Open(t.Context(), "file://"+filepath.ToSlash(dir))
+	require.NoError(t, err)
+	defer func() { require.NoError(t, b.Close()) }()
+	fi, err := os.Stat(dir)
+	require.NoError(t, err)
+	assert.True(t, fi.IsDir())
+	assert.Empty(t, storagetest.Keys(t, b, ""), "the open probe leaves nothing")
+}
+
+func TestOriginalKey(t *testing.T) {
+	const hex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	assert.Equal(t, "originals/sha256/"+hex, storage.OriginalKey(hex))
+	assert.NoError(t, storage.ValidateKey(storage.OriginalKey(hex)))
+}
+
+func stagedFiles(t *testing.T, root string) []string {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(root, "tmp", "*"))
+	require.NoError(t, err)
+	return names
+}
