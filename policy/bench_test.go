@@ -76,17 +76,34 @@ func newBenchLibrary(b *testing.B) *benchLibrary {
 	return lib
 }
 
+// cpuMeter starts counting CPU time; its result reports CPU time per
+// operation divided by per, as metric unit.
+func cpuMeter(b *testing.B) func(unit string, per float64) {
+	start, ok := cpuNanos()
+	return func(unit string, per float64) {
+		end, ok2 := cpuNanos()
+		if ok && ok2 && b.N > 0 {
+			b.ReportMetric(float64(end-start)/float64(b.N)/per, unit)
+		}
+	}
+}
+
 func BenchmarkDecide(b *testing.B) {
 	lib := newBenchLibrary(b)
 	in := lib.in
 	b.ReportAllocs()
 	b.ResetTimer()
+	report := cpuMeter(b)
 	var allowed int
 	for i := 0; b.Loop(); i++ {
 		in.Asset = lib.assets[i%len(lib.assets)]
 		if policy.Decide(in).Allowed {
 			allowed++
 		}
+	}
+	report("cpu-ns/op", 1)
+	if allowed == 0 {
+		b.Fatal("the benchmark library allows nothing")
 	}
 }
 
@@ -95,9 +112,11 @@ func BenchmarkFilter10k(b *testing.B) {
 	dst := make([]policy.Decision, 0, len(lib.assets))
 	b.ReportAllocs()
 	b.ResetTimer()
+	report := cpuMeter(b)
 	for b.Loop() {
 		dst = policy.Filter(lib.in, lib.assets, dst[:0])
 	}
+	report("cpu-ns/op", 1)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(lib.assets)), "ns/asset")
 }
 
@@ -106,6 +125,8 @@ func BenchmarkTreeUpdateSetting(b *testing.B) {
 	top := lib.rows[0]
 	b.ReportAllocs()
 	b.ResetTimer()
+	report := cpuMeter(b)
+	defer report("cpu-ns/op", 1)
 	for i := 0; b.Loop(); i++ {
 		f := top
 		f.Protection = policy.Setting(i % 3)
@@ -120,6 +141,8 @@ func BenchmarkTreeUpdateMove(b *testing.B) {
 	moved := lib.rows[len(lib.rows)-1]
 	b.ReportAllocs()
 	b.ResetTimer()
+	report := cpuMeter(b)
+	defer report("cpu-ns/op", 1)
 	for i := 0; b.Loop(); i++ {
 		f := moved
 		f.ParentID = lib.rows[1+i%10].ID

@@ -1,7 +1,6 @@
 package policy_test
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -381,5 +380,5 @@ func TestDecideMatchesOracle(t *testing.T) {
 			}
 		})
 	}
-	t.Log(fmt.Sprintf("%d cases", cases))
+	t.Logf("%d cases", cases)
 }

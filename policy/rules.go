@@ -288,3 +288,122 @@ var exampleGrants = IndexGrants([]Grant{
 	{ID: "g1", ActorID: "u1", AssetID: "a1", From: exampleNow.Add(-time.Hour), Until: exampleNow.Add(time.Hour)},
 	{ID: "g2", Email: "Pat@Example.com", Assets: []string{"a1"}, From: exampleNow.Add(-time.Hour)},
 })
+
+// Reason is a stable code saying why a decision came out as it did, for
+// callers to map to their errors and show to people. Codes are never
+// renamed; new ones may be added.
+type Reason string
+
+// Reasons that hide the asset: the caller answers NotFound.
+const (
+	ReasonInvalidInput   Reason = "invalid_input"   // no role, no action or no asset
+	ReasonOutsideDomain  Reason = "outside_domain"  // the asset is in a domain the user does not see
+	ReasonShareInactive  Reason = "share_inactive"  // the share is disabled or expired
+	ReasonNotShared      Reason = "not_shared"      // the share does not cover the asset
+	ReasonPortalInactive Reason = "portal_inactive" // the portal is disabled
+	ReasonNotInPortal    Reason = "not_in_portal"   // the portal does not cover the asset
+)
+
+// Reasons for a denial the actor may see.
+const (
+	ReasonProtected           Reason = "protected"             // protected and no valid grant: may request
+	ReasonNoGrant             Reason = "no_grant"              // portal downloads need a grant: may request
+	ReasonNotRequestable      Reason = "not_requestable"       // a request would not be accepted or is not needed
+	ReasonRoleNotAllowed      Reason = "role_not_allowed"      // the role never does this action
+	ReasonUnavailable         Reason = "unavailable"           // the asset is not available
+	ReasonExpired             Reason = "expired"               // the asset is past its expiry date
+	ReasonKindNotDownloadable Reason = "kind_not_downloadable" // the settings turn off downloads of this kind
+	ReasonProfileNotShared    Reason = "profile_not_shared"    // the share fixes another export profile
+	ReasonDownloadsDisabled   Reason = "downloads_disabled"    // the portal turns downloads off
+)
+
+// Reasons for an allowed decision.
+const (
+	ReasonOwner            Reason = "owner"                  // owners do anything in their domains
+	ReasonOwnerOnlyUnavail Reason = "owner_only_unavailable" // unavailable: allowed to owners only
+	ReasonOwnerOnlyExpired Reason = "owner_only_expired"     // expired: allowed to owners only
+	ReasonEditor           Reason = "editor"                 // editors download, share and manage
+	ReasonVisible          Reason = "visible"                // everyone who reaches an asset may view it
+	ReasonUnprotected      Reason = "unprotected"            // no protection applies
+	ReasonGrant            Reason = "grant"                  // a valid grant covers the asset
+	ReasonShared           Reason = "shared"                 // the share covers the asset
+	ReasonPortalOpen       Reason = "portal_open"            // the portal lets visitors download
+	ReasonRequestable      Reason = "requestable"            // the actor may ask for a grant
+)
+
+// Hidden reports whether r must be answered as NotFound so that the
+// existence of the asset does not leak.
+func (r Reason) Hidden() bool {
+	switch r {
+	case ReasonInvalidInput, ReasonOutsideDomain, ReasonShareInactive,
+		ReasonNotShared, ReasonPortalInactive, ReasonNotInPortal:
+		return true
+	}
+	return false
+}
+
+// condition is the part of a rule that looks beyond role and action. It is
+// a closed set of named questions rather than a func so that evaluating
+// the table costs a switch, not an indirect call that would move the input
+// to the heap.
+type condition uint8
+
+// Conditions the rules ask about.
+const (
+	condAlways             condition = iota
+	condInvalid                      // no known role, no known action or no asset ID
+	condOutsideDomain                // the asset is not in one of the user's domains
+	condShareInactive                // the share is disabled or expired
+	condNotShared                    // the share does not cover the asset
+	condPortalInactive               // the portal is disabled
+	condNotInPortal                  // the portal does not cover the asset
+	condCanRequest                   // a grant is all the actor lacks
+	condUnavailable                  // the asset is not available
+	condExpired                      // the asset is past its expiry date
+	condKindOff                      // the settings turn off downloads of the kind
+	condUnprotected                  // no protection applies
+	condGrant                        // a valid grant of the actor covers the asset
+	condProfileNotShared             // the share fixes another profile
+	condPortalOpen                   // the portal lets anyone download
+	condPortalDownloadsOff           // the portal turns downloads off
+)
+
+// holds answers condition c for f.
+func (f *facts) holds(c condition) bool {
+	in := f.in
+	switch c {
+	case condAlways:
+		return true
+	case condInvalid:
+		return !f.valid
+	case condOutsideDomain:
+		return !f.inDomain
+	case condShareInactive:
+		return !f.shareActive
+	case condNotShared:
+		return !f.inShare
+	case condPortalInactive:
+		return !in.Portal.Enabled
+	case condNotInPortal:
+		return !f.inPortal
+	case condCanRequest:
+		return f.canRequest()
+	case condUnavailable:
+		return !in.Asset.Available
+	case condExpired:
+		return f.expired
+	case condKindOff:
+		return in.Settings.NotDownloadable.Has(in.Asset.Kind)
+	case condUnprotected:
+		return !f.protected
+	case condGrant:
+		return f.hasGrant()
+	case condProfileNotShared:
+		return !f.profileShared
+	case condPortalOpen:
+		return in.Portal.Mode == DownloadsOpen
+	case condPortalDownloadsOff:
+		return in.Portal.Mode == DownloadsDisabled
+	}
+	return false
+}

@@ -43,3 +43,24 @@ func TestRulesReturnsACopy(t *testing.T) {
 	a[0].ID = "changed"
 	assert.NotEqual(t, policy.RuleID("changed"), policy.Rules()[0].ID)
 }
+
+func TestExplainListsTriedRows(t *testing.T) {
+	for _, r := range policy.Rules() {
+		e := policy.Explain(r.Example)
+		require.NotEmpty(t, e.Steps)
+		last := e.Steps[len(e.Steps)-1]
+		assert.True(t, last.Matched, r.ID)
+		assert.Equal(t, r.ID, last.Rule)
+		for _, s := range e.Steps[:len(e.Steps)-1] {
+			assert.False(t, s.Matched)
+			assert.NotEmpty(t, s.Why)
+		}
+		out := e.String()
+		assert.Contains(t, out, "* "+string(r.ID)+" "+r.Name)
+		assert.Contains(t, out, "=> allowed=")
+	}
+	e := policy.Explain(policy.Rules()[20].Example)
+	assert.Contains(t, e.String(), "source=folder(")
+	assert.True(t, e.Facts.Valid)
+	assert.True(t, e.Facts.InDomain)
+}

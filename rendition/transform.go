@@ -21,10 +21,12 @@ func geometry(p Profile, sw, sh int) (ow, oh int, win window) {
 		return ow, oh, window{x0: float64((sw - ow) / 2), y0: float64((sh - oh) / 2), scaleX: 1, scaleY: 1}
 	case FitCover:
 		s := math.Min(fw/W, fh/H)
+		ow, oh = p.Width, p.Height
 		if !p.Enlarge && s < 1 {
+			// Shrink the box to fit the source instead of enlarging it.
+			ow, oh = min(sw, round(W*s)), min(sh, round(H*s))
 			s = 1
 		}
-		ow, oh = min(p.Width, round(fw/s)), min(p.Height, round(fh/s))
 		return ow, oh, window{x0: (fw - float64(ow)*s) / 2, y0: (fh - float64(oh)*s) / 2, scaleX: s, scaleY: s}
 	}
 	var s float64

@@ -46,10 +46,11 @@ func OriginalKey(sha256Hex string) string {
 }
 
 // ValidateKey reports why key cannot name an object, wrapping
-// ErrInvalidKey. Keys are slash-separated paths with no empty, "." or ".."
-// segment, no leading or trailing slash, no control characters, valid
-// UTF-8, and not ending in ".attrs" (reserved by fileblob); this keeps one
-// key one file name on every driver.
+// ErrInvalidKey. Keys are valid UTF-8, slash-separated paths with no
+// leading or trailing slash, no empty or "." segment, no ".." anywhere,
+// no control characters, and not ending in ".attrs" (reserved by
+// fileblob). These are the keys fileblob stores under their own name,
+// which keeps one key one file name and lets Publish link files directly.
 func ValidateKey(key string) error {
 	reason := ""
 	switch {
@@ -65,13 +66,15 @@ func ValidateKey(key string) error {
 		reason = `ends with ".attrs", reserved by fileblob`
 	case strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r == 0x7f }):
 		reason = "contains a NUL or control character"
+	case strings.Contains(key, ".."):
+		reason = `contains ".."`
 	default:
 		for seg := range strings.SplitSeq(key, "/") {
 			switch seg {
 			case "":
 				reason = "has an empty segment (//)"
-			case ".", "..":
-				reason = "has a " + seg + " segment"
+			case ".":
+				reason = `has a "." segment`
 			}
 			if reason != "" {
 				break

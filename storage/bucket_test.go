@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,7 +39,44 @@ func TestConformance(t *testing.T) {
 			return b
 		})
 	})
+	t.Run("file staging next to objects", func(t *testing.T) {
+		// What Open picks when os.TempDir is on another file system.
+		storagetest.Run(t, func(t *testing.T) *storage.Bucket {
+			dir := filepath.Join(t.TempDir(), "blobs")
+			b, err := storage.Open(t.Context(), "file://"+filepath.ToSlash(dir)+"?no_tmp_dir=1")
+			require.NoError(t, err)
+			t.Cleanup(func() { assert.NoError(t, b.Close()) })
+			return b
+		})
+	})
 	t.Run("mem", func(t *testing.T) { storagetest.Run(t, openMem) })
+}
+
+// FuzzValidateKey checks that every key ValidateKey accepts names exactly
+// one file inside a file:// bucket and lists back unchanged.
+func FuzzValidateKey(f *testing.F) {
+	for _, seed := range []string{"originals/sha256/ab", "a/b/c", "ä/ü ß", "a/../b", "a//b", "..", "x.attrs", "a\\b", ".hidden/x", "tmp/x"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		if storage.ValidateKey(key) != nil {
+			return
+		}
+		if strings.HasPrefix(key, "tmp/") || len(key) > 200 {
+			return // keep file names within common limits
+		}
+		b, dir := openFile(t)
+		w, err := b.NewWriter(t.Context(), key, nil)
+		require.NoError(t, err)
+		_, err = w.Write([]byte("k"))
+		require.NoError(t, err)
+		if err := w.Close(); err != nil {
+			t.Skipf("file system refused %q: %v", key, err)
+		}
+		assert.Equal(t, []string{key}, storagetest.Keys(t, b, ""))
+		_, err = os.Stat(filepath.Join(dir, filepath.FromSlash(key)))
+		assert.NoError(t, err, "the key maps to its own path")
+	})
 }
 
 func TestFilePublishLinksWithoutCopy(t *testing.T) {

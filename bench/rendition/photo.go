@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"image"
+	"image/jpeg"
+	"math"
+	"math/rand/v2"
+)
+
+// photo draws a photo-like YCbCr 4:2:0 picture: smooth gradients and
+// low-frequency shading, sensor-like noise, and hard edges (discs and bars).
+func photo(w, h int) *image.YCbCr {
+	m := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	rng := rand.New(rand.NewPCG(1, 2))
+	type disc struct{ x, y, r, v float64 }
+	var discs []disc
+	for range 40 {
+		discs = append(discs, disc{rng.Float64() * float64(w), rng.Float64() * float64(h),
+			float64(h) * (0.02 + 0.1*rng.Float64()), 40 * (rng.Float64() - 0.5)})
+	}
+	for y := 0; y < h; y++ {
+		fy := float64(y) / float64(h)
+		row := m.Y[y*m.YStride : y*m.YStride+w]
+		for x := range row {
+			fx := float64(x) / float64(w)
+			v := 70 + 90*fx + 40*fy + 25*math.Sin(fx*9+fy*4)*math.Cos(fy*7)
+			if (x/(w/12))%5 == 2 && y > h/3 {
+				v += 35 // bars with sharp edges
+			}
+			for _, d := range discs {
+				dx, dy := float64(x)-d.x, float64(y)-d.y
+				if dx*dx+dy*dy < d.r*d.r {
+					v += d.v
+				}
+			}
+			v += rng.NormFloat64() * 6
+			row[x] = uint8(max(0, min(255, v)))
+		}
+	}
+	cw, ch := (w+1)/2, (h+1)/2
+	for y := 0; y < ch; y++ {
+		fy := float64(y) / float64(ch)
+		for x := 0; x < cw; x++ {
+			fx := float64(x) / float64(cw)
+			m.Cb[y*m.CStride+x] = uint8(110 + 40*fx + 15*math.Sin(fy*11) + rng.NormFloat64()*2)
+			m.Cr[y*m.CStride+x] = uint8(120 + 30*fy + 15*math.Cos(fx*8) + rng.NormFloat64()*2)
+		}
+	}
+	return m
+}
+
+// exifWithThumbnail is an APP1 payload: big-endian TIFF, IFD0 with the
+// orientation, IFD1 pointing at the JPEG thumbnail.
+func exifWithThumbnail(orientation int, thumb []byte) []byte {
+	var t bytes.Buffer
+	be := binary.BigEndian
+	w16 := func(v uint16) { binary.Write(&t, be, v) }
+	w32 := func(v uint32) { binary.Write(&t, be, v) }
+	t.WriteString("MM\x00*")
+	w32(8)
+	w16(1)
+	w16(0x0112)
+	w16(3)
+	w32(1)
+	w16(uint16(orientation))
+	w16(0)
+	ifd1 := uint32(8 + 2 + 12 + 4)
+	w32(ifd1)
+	w16(2)
+	data := ifd1 + 2 + 2*12 + 4
+	w16(0x0201)
+	w16(4)
+	w32(1)
+	w32(data)
+	w16(0x0202)
+	w16(4)
+	w32(1)
+	w32(uint32(len(thumb)))
+	w32(0)
+	t.Write(thumb)
+	return append([]byte("Exif\x00\x00"), t.Bytes()...)
+}
+
+// photoJPEG encodes photo(w, h) at quality 90 with an EXIF thumbnail of
+// thumbW pixels wide (made with a plain box average: it only needs to look
+// like a camera's thumbnail).
+func photoJPEG(w, h, thumbW int) ([]byte, error) {
+	m := photo(w, h)
+	var main bytes.Buffer
+	if err := jpeg.Encode(&main, m, &jpeg.Options{Quality: 90}); err != nil {
+		return nil, err
+	}
+	th := thumbW * h / w
+	t := image.NewYCbCr(image.Rect(0, 0, thumbW, th), image.YCbCrSubsampleRatio444)
+	kx, ky := w/thumbW, h/th
+	for y := 0; y < th; y++ {
+		for x := 0; x < thumbW; x++ {
+			var sy, scb, scr int
+			for j := 0; j < ky; j++ {
+				for i := 0; i < kx; i++ {
+					px, py := x*kx+i, y*ky+j
+					sy += int(m.Y[py*m.YStride+px])
+					ci := m.COffset(px, py)
+					scb += int(m.Cb[ci])
+					scr += int(m.Cr[ci])
+				}
+			}
+			n := kx * ky
+			t.Y[y*t.YStride+x] = uint8(sy / n)
+			t.Cb[y*t.CStride+x] = uint8(scb / n)
+			t.Cr[y*t.CStride+x] = uint8(scr / n)
+		}
+	}
+	var thumb bytes.Buffer
+	if err := jpeg.Encode(&thumb, t, &jpeg.Options{Quality: 85}); err != nil {
+		return nil, err
+	}
+	payload := exifWithThumbnail(1, thumb.Bytes())
+	b := main.Bytes()
+	out := append([]byte{}, b[:2]...)
+	n := len(payload) + 2
+	out = append(out, 0xFF, 0xE1, byte(n>>8), byte(n))
+	out = append(out, payload...)
+	return append(out, b[2:]...), nil
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestServerStartsSeedsAndShutsDown(t *testing.T) {
+	c, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-demo", "-admin-key", "test-admin-key-0123456789"}, new(bytes.Buffer))
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(c.store, "sqlite:///"))
+	assert.True(t, strings.HasPrefix(c.bucket, "file:///"))
+
+	ctx, cancel := context.WithCancel(t.Context())
+	ready := make(chan string, 1)
+	var out bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, c, &out, ready) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("server stopped early: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not start")
+	}
+
+	req, err := http.NewRequestWithContext(t.Context(), "GET", "http://"+addr+"/api/v1/assets", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer test-admin-key-0123456789")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var list struct{ Items []map[string]any }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&list))
+	resp.Body.Close()
+	assert.Len(t, list.Items, 4, "the demo library is seeded")
+	var withEXIF int
+	for _, it := range list.Items {
+		if cur, ok := it["current"].(map[string]any); ok && cur["exif"] != nil {
+			withEXIF++
+		}
+	}
+	assert.Equal(t, 1, withEXIF, "the demo JPEG carries EXIF")
+	assert.Contains(t, out.String(), "damkit serving on http://"+addr)
+	assert.NotContains(t, out.String(), "test-admin-key", "a given key is never printed")
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not shut down")
+	}
+
+	// A second start on the same data keeps the owner and does not seed again.
+	ctx2, cancel2 := context.WithCancel(t.Context())
+	ready2 := make(chan string, 1)
+	go func() { done <- run(ctx2, c, new(bytes.Buffer), ready2) }()
+	<-ready2
+	cancel2()
+	require.NoError(t, <-done)
+}
+
+func TestFirstStartPrintsAGeneratedKeyOnce(t *testing.T) {
+	c, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir()}, new(bytes.Buffer))
+	require.NoError(t, err)
+	for i, want := range []bool{true, false} {
+		ctx, cancel := context.WithCancel(t.Context())
+		ready := make(chan string, 1)
+		var out bytes.Buffer
+		done := make(chan error, 1)
+		go func() { done <- run(ctx, c, &out, ready) }()
+		<-ready
+		cancel()
+		require.NoError(t, <-done)
+		assert.Equal(t, want, strings.Contains(out.String(), "owner API key (shown once, keep it): dk_"), "start %d", i+1)
+	}
+}

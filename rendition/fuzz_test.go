@@ -1,0 +1,65 @@
+package rendition
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/png"
+	"testing"
+)
+
+// FuzzRender feeds arbitrary bytes through decode-with-limits: it must never
+// panic, never exceed the limits and fail only with the package's errors.
+func FuzzRender(f *testing.F) {
+	f.Add(orientedJPEG(f, 48, 32, 6, 16))
+	f.Add(pngHeader(65500, 65500))
+	f.Add(jpegHeader(64, 64, 0xC2))
+	f.Add(tiffHeader(100, 100))
+	f.Add(manyFrameGIF(f, 16, 16, 3))
+	var b bytes.Buffer
+	png.Encode(&b, uprightImage(20, 10))
+	f.Add(b.Bytes())
+	b.Reset()
+	gif.Encode(&b, image.NewPaletted(image.Rect(0, 0, 8, 8), []color.Color{color.Black}), nil)
+	f.Add(b.Bytes())
+	lim := Limits{MaxSourcePixels: 1 << 20, MaxSourceBytes: 1 << 20, MaxOutputPixels: 1 << 16, MaxJPEGScans: 20}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := Render(t.Context(), BytesSource(data), Profile{Width: 32, Height: 32, Format: FormatPNG},
+			&Options{Limits: lim})
+		if err != nil {
+			for _, want := range []error{ErrUnsupported, ErrTooLarge, ErrCorrupt, ErrInvalidProfile, context.DeadlineExceeded} {
+				if errors.Is(err, want) {
+					return
+				}
+			}
+			t.Fatalf("unexpected error kind: %v", err)
+		}
+		if res.Width > 32 || res.Height > 32 || res.Width < 1 || res.Height < 1 {
+			t.Fatalf("output %dx%d outside the box", res.Width, res.Height)
+		}
+	})
+}
+
+// FuzzEXIF checks that malformed EXIF blocks never panic out of the
+// goexif guards and the metadata rewriter.
+func FuzzEXIF(f *testing.F) {
+	f.Add(tiffEXIF(6, nil))
+	f.Add(tiffEXIF(3, []byte("\xff\xd8\xff\xd9")))
+	f.Add([]byte("Exif\x00\x00II*\x00\x08\x00\x00\x00\xff\xff"))
+	f.Add([]byte("Exif\x00\x00MM\x00*\xff\xff\xff\xf0"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		o := readOrientation(raw)
+		if o < 1 || o > 8 {
+			t.Fatalf("orientation %d", o)
+		}
+		if th := exifThumbnail(raw); th != nil && sniff(th) != "jpeg" {
+			t.Fatalf("thumbnail is not a JPEG")
+		}
+		if out := uprightEXIF(raw); len(out) != len(raw) {
+			t.Fatalf("uprightEXIF changed the length")
+		}
+	})
+}
