@@ -116,14 +116,13 @@ func splitExt(s string) (string, string) {
 // shorten cuts s to at most maxBytes on a rune boundary, keeping a short
 // extension, and keeps the result NFC without trailing dots or spaces.
 func shorten(s string, maxBytes int) string {
-	for len(s) > maxBytes {
+	for limit := maxBytes; len(s) > maxBytes && limit > 0; limit-- {
 		stem, ext := splitExt(s)
-		stem = cutRunes(stem, maxBytes-len(ext))
-		s = norm.NFC.String(strings.TrimRight(stem, ". ") + ext)
-		if strings.TrimRight(stem, ". ") == "" {
-			s = norm.NFC.String("_" + ext)
+		stem = strings.TrimRight(cutRunes(stem, limit-len(ext)), ". ")
+		if stem == "" {
+			stem = "_"
 		}
-		maxBytes-- // only reached again when NFC grew the string
+		s = norm.NFC.String(stem + ext) // NFC rarely grows a cut string; then cut shorter
 	}
 	return s
 }

@@ -9,8 +9,10 @@ import (
 // facts are the answers the rules' conditions read, worked out once per
 // decision from the input. Facts that only some rows need (the grant, and
 // whether a request would be accepted) are worked out on first use.
+//
+// facts hold no pointer to the Input: the methods take it as an argument,
+// which keeps the Input on the caller's stack.
 type facts struct {
-	in            *Input
 	valid         bool // known role, known action, an asset ID
 	reached       bool // the actor reaches the asset: in domain, share or portal
 	inDomain      bool // members: the asset's domain is one of theirs
@@ -30,7 +32,6 @@ type facts struct {
 // stays on the caller's stack. It stops early when the actor does not reach
 // the asset: the rows that hide it read nothing more.
 func load(in *Input) (f facts) {
-	f.in = in
 	role, action, id := in.Actor.Role, in.Action, in.Asset.ID
 	f.valid = role >= RoleOwner && role <= RoleVisitor && action >= ActionView && action <= ActionManage && id != ""
 	if !f.valid {
@@ -60,10 +61,9 @@ func load(in *Input) (f facts) {
 // hasGrant reports whether a grant held by the actor covers the asset now.
 // Only viewers and visitors download on grants; owners, editors and guests
 // never look.
-func (f *facts) hasGrant() bool {
+func (f *facts) hasGrant(in *Input) bool {
 	if !f.grantLooked {
 		f.grantLooked = true
-		in := f.in
 		if r := in.Actor.Role; f.reached && (r == RoleViewer || r == RoleVisitor) {
 			f.grantID, f.grant = in.Grants.valid(&in.Actor, in.Asset.ID, in.Now)
 		}
@@ -73,17 +73,16 @@ func (f *facts) hasGrant() bool {
 
 // canRequest reports whether a download request would be accepted: a grant
 // is the only thing missing for a download.
-func (f *facts) canRequest() bool {
-	in := f.in
+func (f *facts) canRequest(in *Input) bool {
 	if !f.reached || !in.Asset.Available || f.expired || in.Settings.NotDownloadable.Has(in.Asset.Kind) {
 		return false
 	}
 	switch in.Actor.Role {
 	case RoleViewer:
-		return f.protected && !f.hasGrant()
+		return f.protected && !f.hasGrant(in)
 	case RoleVisitor:
 		m := in.Portal.Mode
-		return (m == DownloadsOnRequest || m == DownloadsAutoApproved) && !f.hasGrant()
+		return (m == DownloadsOnRequest || m == DownloadsAutoApproved) && !f.hasGrant(in)
 	}
 	return false
 }
@@ -133,10 +132,25 @@ func keys(in *Input) (Role, Action) {
 	return r, a
 }
 
-// candidates lists, per role and action, the indexes of the table rows that
-// cover them, in table order: decide then only asks their conditions.
-var candidates = func() (c [RoleVisitor + 1][ActionManage + 1][]uint8) {
-	for i, r := range table {
+// row is the part of a table row that decide reads, packed so that the
+// rows tried for one decision sit in a few cache lines.
+type row struct {
+	when   condition
+	allow  bool
+	hidden bool
+	id     RuleID
+	name   string
+	reason Reason
+}
+
+// compiled holds the packed rows, and per role and action the indexes of
+// the rows that cover them, in table order: decide only asks their
+// conditions.
+var compiled, candidates = compile(table)
+
+func compile(rules []Rule) (rows []row, c [RoleVisitor + 1][ActionManage + 1][]uint8) {
+	for i, r := range rules {
+		rows = append(rows, row{when: r.when, allow: r.Effect == Allow, hidden: r.Reason.Hidden(), id: r.ID, name: r.Name, reason: r.Reason})
 		for role := range c {
 			for action := range c[role] {
 				if r.Roles.Has(Role(role)) && r.Actions.Has(Action(action)) {
@@ -145,25 +159,24 @@ var candidates = func() (c [RoleVisitor + 1][ActionManage + 1][]uint8) {
 			}
 		}
 	}
-	return c
-}()
+	return rows, c
+}
 
-// decision turns the matching row into the answer, leaving out everything
-// about protection when the row hides the asset.
-func (f *facts) decision(r *Rule) Decision {
-	d := Decision{Allowed: r.Effect == Allow, Rule: r.ID, RuleName: r.Name, Reason: r.Reason}
-	if r.Reason.Hidden() {
-		return d
+// decide writes into d the answer of the matching row, leaving out
+// everything about protection when the row hides the asset.
+func (f *facts) decide(in *Input, r *row, d *Decision) {
+	*d = Decision{Allowed: r.allow, Rule: r.id, RuleName: r.name, Reason: r.reason}
+	if r.hidden {
+		return
 	}
-	in := f.in
-	d.Protected, d.Source, d.CanRequest = f.protected, f.source, f.canRequest()
-	if d.Allowed && r.Reason == ReasonGrant {
+	d.Protected, d.Source, d.CanRequest = f.protected, f.source, f.canRequest(in)
+	if r.allow && r.reason == ReasonGrant {
 		d.GrantID = f.grantID
 	}
-	couldNotDownload := in.Actor.Role == RoleViewer || (in.Actor.Role == RoleVisitor && in.Portal.Mode != DownloadsOpen)
-	d.Watermark = d.Allowed && in.Action == ActionView && in.Settings.ShowWatermarks &&
-		f.protected && couldNotDownload && !f.hasGrant()
-	return d
+	if r.allow && in.Action == ActionView && in.Settings.ShowWatermarks && f.protected {
+		couldNotDownload := in.Actor.Role == RoleViewer || (in.Actor.Role == RoleVisitor && in.Portal.Mode != DownloadsOpen)
+		d.Watermark = couldNotDownload && !f.hasGrant(in)
+	}
 }
 
 // fallback is returned if no row matched; the table covers every input, so
@@ -172,27 +185,33 @@ var fallback = Decision{Reason: ReasonInvalidInput}
 
 // Decide decides one input by walking the rule table; the first matching
 // row decides. It does not allocate.
-func Decide(in Input) Decision { return decide(&in) }
+func Decide(in Input) Decision {
+	var d Decision
+	decide(&in, &d)
+	return d
+}
 
-func decide(in *Input) Decision {
+func decide(in *Input, d *Decision) {
 	f := load(in)
 	role, action := keys(in)
 	for _, i := range candidates[role][action] {
-		if r := &table[i]; f.holds(r.when) {
-			return f.decision(r)
+		if r := &compiled[i]; f.holds(in, r.when) {
+			f.decide(in, r, d)
+			return
 		}
 	}
-	return fallback
+	*d = fallback
 }
 
 // Filter decides in for every asset of a selection (in.Asset is ignored),
 // appending one decision per asset, in order, to dst and returning it.
 // The result equals calling Decide for each asset.
 func Filter(in Input, assets []Asset, dst []Decision) []Decision {
-	dst = slices.Grow(dst, len(assets))
+	n := len(dst)
+	dst = slices.Grow(dst, len(assets))[:n+len(assets)]
 	for i := range assets {
 		in.Asset = assets[i]
-		dst = append(dst, decide(&in))
+		decide(&in, &dst[n+i])
 	}
 	return dst
 }
@@ -237,7 +256,7 @@ func Explain(in Input) Explanation {
 	e := Explanation{Decision: fallback, Facts: Facts{
 		Valid: f.valid, InDomain: f.inDomain, ShareActive: f.shareActive, InShare: f.inShare,
 		InPortal: f.inPortal, Expired: f.expired, Protected: f.protected, Source: f.source,
-		Grant: f.hasGrant(), GrantID: f.grantID, ProfileShared: f.profileShared, CanRequest: f.canRequest(),
+		Grant: f.hasGrant(&in), GrantID: f.grantID, ProfileShared: f.profileShared, CanRequest: f.canRequest(&in),
 	}}
 	for i := range table {
 		r := &table[i]
@@ -247,7 +266,7 @@ func Explain(in Input) Explanation {
 			s.Why = "role " + role.String() + " not covered"
 		case !r.Actions.Has(action):
 			s.Why = "action " + action.String() + " not covered"
-		case !f.holds(r.when):
+		case !f.holds(&in, r.when):
 			s.Why = "condition does not hold"
 		default:
 			s.Matched = true
@@ -255,7 +274,7 @@ func Explain(in Input) Explanation {
 		}
 		e.Steps = append(e.Steps, s)
 		if s.Matched {
-			e.Decision = f.decision(r)
+			f.decide(&in, &compiled[i], &e.Decision)
 			break
 		}
 	}

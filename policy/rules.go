@@ -369,8 +369,7 @@ const (
 )
 
 // holds answers condition c for f.
-func (f *facts) holds(c condition) bool {
-	in := f.in
+func (f *facts) holds(in *Input, c condition) bool {
 	switch c {
 	case condAlways:
 		return true
@@ -387,7 +386,7 @@ func (f *facts) holds(c condition) bool {
 	case condNotInPortal:
 		return !f.inPortal
 	case condCanRequest:
-		return f.canRequest()
+		return f.canRequest(in)
 	case condUnavailable:
 		return !in.Asset.Available
 	case condExpired:
@@ -397,7 +396,7 @@ func (f *facts) holds(c condition) bool {
 	case condUnprotected:
 		return !f.protected
 	case condGrant:
-		return f.hasGrant()
+		return f.hasGrant(in)
 	case condProfileNotShared:
 		return !f.profileShared
 	case condPortalOpen:
