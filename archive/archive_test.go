@@ -14,6 +14,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -274,6 +275,8 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 func TestCancel(t *testing.T) {
 	a, err := New([]Entry{patternEntry("big.bin", 64<<20, 3)}, nil)
 	require.NoError(t, err)
+	before := runtime.NumGoroutine()
+	defer func() { assert.LessOrEqual(t, runtime.NumGoroutine(), before, "no goroutine left") }()
 	ctx, cancel := context.WithCancel(t.Context())
 	w := &cancelAfter{cancel: cancel, after: 2 << 20}
 	n, err := a.Stream(ctx, w)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -53,6 +54,7 @@ func split(entries []Entry, skipped []Skipped, o Options) (*Plan, error) {
 	if len(entries) > o.MaxEntries {
 		return nil, fmt.Errorf("%w: %d entries, limit %d", ErrTooManyEntries, len(entries), o.MaxEntries)
 	}
+	entries = slices.Clone(entries) // the archive keeps them; callers may reuse theirs
 	for i := range entries {
 		if err := validate(&entries[i]); err != nil {
 			return nil, err

@@ -40,8 +40,14 @@ func cleanPath(name string, maxComponent int) string {
 			parts = append(parts, c)
 		}
 	}
-	for len(parts) > 1 && len(strings.Join(parts, "/")) > maxPathBytes {
-		parts = parts[1:]
+	// keep the deepest components that fit: the file name matters most
+	total := -1
+	for i := len(parts) - 1; i >= 0; i-- {
+		if total+1+len(parts[i]) > maxPathBytes && i < len(parts)-1 {
+			parts = parts[i+1:]
+			break
+		}
+		total += 1 + len(parts[i])
 	}
 	if len(parts) == 0 {
 		return "unnamed"

@@ -21,14 +21,15 @@ var deflaters [10]sync.Pool
 
 // sink batches headers and data into one buffer so w sees large writes.
 type sink struct {
+	ctx     context.Context
 	w       io.Writer
 	buf     []byte
 	n       int
 	written int64
 }
 
-func newSink(w io.Writer) *sink {
-	return &sink{w: w, buf: *bufPool.Get().(*[]byte)}
+func newSink(ctx context.Context, w io.Writer) *sink {
+	return &sink{ctx: ctx, w: w, buf: *bufPool.Get().(*[]byte)}
 }
 
 func (s *sink) release() {
@@ -40,6 +41,9 @@ func (s *sink) release() {
 func (s *sink) flush() error {
 	if s.n == 0 {
 		return nil
+	}
+	if err := s.ctx.Err(); err != nil {
+		return err
 	}
 	n, err := s.w.Write(s.buf[:s.n])
 	s.written += int64(n)
@@ -125,7 +129,7 @@ func (a *Archive) StreamFrom(ctx context.Context, w io.Writer, off int64) (int64
 // copyRange writes bytes [off, end) of a rangeable archive, opening only
 // the sources those bytes overlap.
 func (a *Archive) copyRange(ctx context.Context, w io.Writer, off, end int64) (int64, error) {
-	s := newSink(w)
+	s := newSink(ctx, w)
 	defer s.release()
 	var hdr []byte
 	for i := a.segmentAt(off); off < end && i < len(a.segs); i++ {
@@ -173,7 +177,7 @@ func (s *sink) copySource(ctx context.Context, it *item, at, n int64) error {
 // are computed on the way and written in data descriptors, and the central
 // directory is built from what was written.
 func (a *Archive) stream(ctx context.Context, w io.Writer) (int64, error) {
-	s := newSink(w)
+	s := newSink(ctx, w)
 	defer s.release()
 	items := append([]item(nil), a.items...)
 	var hdr []byte

@@ -25,6 +25,7 @@ const (
 	ResourceExhausted              // rate or quota
 	Canceled                       // the caller gave up
 	Internal                       // a bug or a broken dependency
+	Conflict                       // a concurrent change won (e.g. a request already decided)
 )
 
 var kindNames = [...]string{
@@ -41,6 +42,7 @@ var kindNames = [...]string{
 	ResourceExhausted:  "resource_exhausted",
 	Canceled:           "canceled",
 	Internal:           "internal",
+	Conflict:           "conflict",
 }
 
 // String returns the stable snake_case code of the kind, as used in JSON errors.
@@ -111,13 +113,13 @@ func KindOf(err error) Kind {
 	return Internal
 }
 
-// Message returns the user-facing message of err without the op chain.
-func Message(err error) string {
+// ErrorMessage returns the user-facing message of err without the op chain.
+func ErrorMessage(err error) string {
 	var de *Error
 	if errors.As(err, &de) && de.Err != nil {
 		var inner *Error
 		if errors.As(de.Err, &inner) {
-			return Message(de.Err)
+			return ErrorMessage(de.Err)
 		}
 		return de.Err.Error()
 	}

@@ -29,7 +29,7 @@ type stepClock struct{ t time.Time }
 
 func (c *stepClock) now() time.Time { return c.t }
 
-func newFixture(t *testing.T, opts *dam.Options) *fixture {
+func newFixture(t testing.TB, opts *dam.Options) *fixture {
 	t.Helper()
 	ctx := t.Context()
 	dir := t.TempDir()

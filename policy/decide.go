@@ -18,7 +18,9 @@ type facts struct {
 	inDomain      bool // members: the asset's domain is one of theirs
 	shareActive   bool // guests: the share is enabled and not expired
 	inShare       bool // guests: the share covers the asset
+	portalOn      bool // visitors: the portal is enabled
 	inPortal      bool // visitors: the portal covers the asset
+	mode          Mode // visitors: the portal's download mode
 	expired       bool
 	protected     bool
 	source        Source
@@ -39,13 +41,17 @@ func load(in *Input) (f facts) {
 	}
 	switch role {
 	case RoleGuest:
-		f.shareActive = in.Share.active(in.Now)
-		f.inShare = in.Share.Assets.Has(id)
+		if sh := in.Share; sh != nil {
+			f.shareActive = sh.active(in.Now)
+			f.inShare = sh.Assets.Has(id)
+			f.profileShared = sh.Profile == "" || sameProfile(in.Profile, sh.Profile)
+		}
 		f.reached = f.shareActive && f.inShare
-		f.profileShared = in.Share.Profile == "" || sameProfile(in.Profile, in.Share.Profile)
 	case RoleVisitor:
-		f.inPortal = in.Portal.Assets.Has(id)
-		f.reached = in.Portal.Enabled && f.inPortal
+		if p := in.Portal; p != nil {
+			f.portalOn, f.inPortal, f.mode = p.Enabled, p.Assets.Has(id), p.Mode
+		}
+		f.reached = f.portalOn && f.inPortal
 	default:
 		f.inDomain = in.Actor.inDomain(in.Asset.Domain)
 		f.reached = f.inDomain
@@ -81,7 +87,7 @@ func (f *facts) canRequest(in *Input) bool {
 	case RoleViewer:
 		return f.protected && !f.hasGrant(in)
 	case RoleVisitor:
-		m := in.Portal.Mode
+		m := f.mode
 		return (m == DownloadsOnRequest || m == DownloadsAutoApproved) && !f.hasGrant(in)
 	}
 	return false
@@ -111,9 +117,8 @@ func protection(in *Input) (bool, Source) {
 		if !ok {
 			return true, Source{Level: LevelFolder, FolderID: fid}
 		}
-		t := in.Tree
-		if from := t.from[i]; from >= 0 {
-			return t.eff[i] == Protected, Source{Level: LevelFolder, FolderID: t.ids[from]}
+		if r := in.Tree.res[i]; r.from >= 0 {
+			return r.eff == Protected, Source{Level: LevelFolder, FolderID: in.Tree.ids[r.from]}
 		}
 	}
 	return in.Settings.ProtectByDefault, Source{Level: LevelLibrary}
@@ -165,7 +170,7 @@ func compile(rules []Rule) (rows []row, c [RoleVisitor + 1][ActionManage + 1][]u
 // decide writes into d the answer of the matching row, leaving out
 // everything about protection when the row hides the asset.
 func (f *facts) decide(in *Input, r *row, d *Decision) {
-	*d = Decision{Allowed: r.allow, Rule: r.id, RuleName: r.name, Reason: r.reason}
+	*d = Decision{Allowed: r.allow, Rule: r.id, Reason: r.reason}
 	if r.hidden {
 		return
 	}
@@ -174,7 +179,7 @@ func (f *facts) decide(in *Input, r *row, d *Decision) {
 		d.GrantID = f.grantID
 	}
 	if r.allow && in.Action == ActionView && in.Settings.ShowWatermarks && f.protected {
-		couldNotDownload := in.Actor.Role == RoleViewer || (in.Actor.Role == RoleVisitor && in.Portal.Mode != DownloadsOpen)
+		couldNotDownload := in.Actor.Role == RoleViewer || (in.Actor.Role == RoleVisitor && f.mode != DownloadsOpen)
 		d.Watermark = couldNotDownload && !f.hasGrant(in)
 	}
 }
@@ -222,7 +227,9 @@ type Facts struct {
 	InDomain      bool // users: the asset is in one of their domains
 	ShareActive   bool // guests: the share is enabled and not expired
 	InShare       bool // guests: the share covers the asset
+	PortalEnabled bool // visitors: the portal is enabled
 	InPortal      bool // visitors: the portal covers the asset
+	Mode          Mode // visitors: the portal's download mode
 	Expired       bool
 	Protected     bool
 	Source        Source
@@ -255,7 +262,7 @@ func Explain(in Input) Explanation {
 	role, action := keys(&in)
 	e := Explanation{Decision: fallback, Facts: Facts{
 		Valid: f.valid, InDomain: f.inDomain, ShareActive: f.shareActive, InShare: f.inShare,
-		InPortal: f.inPortal, Expired: f.expired, Protected: f.protected, Source: f.source,
+		PortalEnabled: f.portalOn, InPortal: f.inPortal, Mode: f.mode, Expired: f.expired, Protected: f.protected, Source: f.source,
 		Grant: f.hasGrant(&in), GrantID: f.grantID, ProfileShared: f.profileShared, CanRequest: f.canRequest(&in),
 	}}
 	for i := range table {

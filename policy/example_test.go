@@ -71,7 +71,7 @@ func ExampleExplain() {
 		Profile: "original",
 		Actor:   policy.Actor{Role: policy.RoleGuest},
 		Asset:   policy.Asset{ID: "a1", Kind: policy.KindImage, Available: true},
-		Share:   policy.Share{ID: "s1", Assets: policy.NewAssetSet("a1"), Profile: "web", Enabled: true},
+		Share:   &policy.Share{ID: "s1", Assets: policy.NewAssetSet("a1"), Profile: "web", Enabled: true},
 		Now:     time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC),
 	}
 	e := policy.Explain(in)

@@ -48,7 +48,7 @@ func TestGrantHolders(t *testing.T) {
 		Action:   policy.ActionDownload,
 		Settings: policy.Settings{ProtectByDefault: true},
 		Grants:   grants,
-		Portal:   policy.Portal{Assets: policy.NewAssetSet("a1", "a2", "a3"), Mode: policy.DownloadsOnRequest, Enabled: true},
+		Portal:   &policy.Portal{Assets: policy.NewAssetSet("a1", "a2", "a3"), Mode: policy.DownloadsOnRequest, Enabled: true},
 		Now:      now,
 	}
 	viewer := policy.Actor{ID: "u1", Email: "pat@example.com", Role: policy.RoleViewer, Domains: []string{"d"}}

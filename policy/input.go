@@ -65,8 +65,8 @@ func (s AssetSet) Has(id string) bool {
 	return ok
 }
 
-// Share is the share a guest came through. The zero value is a disabled
-// share: its guests get NotFound for everything.
+// Share is the share a guest came through. The zero value (and a nil
+// *Share) is a disabled share: its guests get NotFound for everything.
 type Share struct {
 	ID      string
 	Assets  AssetSet
@@ -80,8 +80,8 @@ func (s *Share) active(now time.Time) bool {
 	return s.Enabled && (s.Until.IsZero() || now.Before(s.Until))
 }
 
-// Portal is the public portal a visitor came through. The zero value is a
-// disabled portal.
+// Portal is the public portal a visitor came through. The zero value (and
+// a nil *Portal) is a disabled portal.
 type Portal struct {
 	ID      string
 	Assets  AssetSet
@@ -97,24 +97,33 @@ type Input struct {
 	Actor    Actor
 	Asset    Asset
 	Settings Settings
-	Tree     *Tree   // the folders of the asset's domain; nil means no folders
+	Tree     *Tree   // the folders in play; an asset in a folder it lacks counts protected
 	Grants   *Grants // the actor's grants; nil means none
-	Share    Share   // read for guests only
-	Portal   Portal  // read for visitors only
+	Share    *Share  // the share a guest came through; nil: none
+	Portal   *Portal // the portal a visitor came through; nil: none
 	Now      time.Time
 }
 
 // Decision is the answer for one actor, action and asset.
 type Decision struct {
 	Allowed    bool
-	Rule       RuleID // the table row that decided
-	RuleName   string
-	Reason     Reason
-	Protected  bool   // the asset's effective protection (false when hidden)
-	Source     Source // where that protection was set (zero when hidden)
-	CanRequest bool   // asking for a grant could make ActionDownload allowed
+	Protected  bool   // the asset's effective protection, whoever asks (false when hidden)
+	CanRequest bool   // asking for a grant could make a download allowed
 	Watermark  bool   // show the asset watermarked
+	Rule       RuleID // the table row that decided; RuleName gives its name
+	Reason     Reason
+	Source     Source // where the protection was set (zero when hidden)
 	GrantID    string // the grant that allowed it, if one did
+}
+
+// RuleName returns the name of the rule that decided d.
+func (d Decision) RuleName() string {
+	for i := range compiled {
+		if compiled[i].id == d.Rule {
+			return compiled[i].name
+		}
+	}
+	return ""
 }
 
 // Hidden reports whether the actor must not learn that the asset exists:

@@ -43,7 +43,7 @@ func oracle(in policy.Input, folders []policy.Folder, grants []policy.Grant) ver
 		return verdict{reason: policy.ReasonOutsideDomain}
 	}
 	if role == policy.RoleGuest {
-		if !in.Share.Enabled || (!in.Share.Until.IsZero() && !now.Before(in.Share.Until)) {
+		if in.Share == nil || !in.Share.Enabled || (!in.Share.Until.IsZero() && !now.Before(in.Share.Until)) {
 			return verdict{reason: policy.ReasonShareInactive}
 		}
 		if _, ok := in.Share.Assets[asset.ID]; !ok {
@@ -51,7 +51,7 @@ func oracle(in policy.Input, folders []policy.Folder, grants []policy.Grant) ver
 		}
 	}
 	if role == policy.RoleVisitor {
-		if !in.Portal.Enabled {
+		if in.Portal == nil || !in.Portal.Enabled {
 			return verdict{reason: policy.ReasonPortalInactive}
 		}
 		if _, ok := in.Portal.Assets[asset.ID]; !ok {
@@ -105,7 +105,10 @@ func oracle(in policy.Input, folders []policy.Folder, grants []policy.Grant) ver
 	expired := !asset.ExpiresAt.IsZero() && !now.Before(asset.ExpiresAt)
 	kindOff := in.Settings.NotDownloadable.Has(asset.Kind)
 	obtainable := asset.Available && !expired && !kindOff
-	mode := in.Portal.Mode
+	var mode policy.Mode
+	if in.Portal != nil {
+		mode = in.Portal.Mode
+	}
 	if role == policy.RoleViewer {
 		v.canRequest = obtainable && v.protected && !hasGrant
 	}
@@ -223,7 +226,7 @@ func contexts() []scene {
 	guest := func(name string, edit func(*policy.Input)) {
 		add("guest/"+name, func(in *policy.Input) {
 			in.Actor = policy.Actor{Role: policy.RoleGuest}
-			in.Share = policy.Share{ID: "s", Assets: policy.NewAssetSet("a1"), Enabled: true, Until: oracleNow.Add(time.Hour)}
+			in.Share = &policy.Share{ID: "s", Assets: policy.NewAssetSet("a1"), Enabled: true, Until: oracleNow.Add(time.Hour)}
 			edit(in)
 		})
 	}
@@ -238,7 +241,7 @@ func contexts() []scene {
 	visitor := func(name string, edit func(*policy.Input)) {
 		add("visitor/"+name, func(in *policy.Input) {
 			in.Actor = policy.Actor{Email: "pat@example.com", Role: policy.RoleVisitor}
-			in.Portal = policy.Portal{ID: "p", Assets: policy.NewAssetSet("a1"), Enabled: true}
+			in.Portal = &policy.Portal{ID: "p", Assets: policy.NewAssetSet("a1"), Enabled: true}
 			edit(in)
 		})
 	}
@@ -367,7 +370,7 @@ func TestDecideMatchesOracle(t *testing.T) {
 										failures++
 										t.Errorf("%s grant=%s %s asset=%s default=%t %s %s:\n got  %+v (rule %s %s)\n want %+v",
 											ctx.name, gs.name, pl.name, as, byDefault, st.name, action,
-											verdict.of(verdict{}, got), got.Rule, got.RuleName, want)
+											verdict.of(verdict{}, got), got.Rule, got.RuleName(), want)
 									}
 									if got.Rule == "" {
 										t.Fatalf("no rule decided %+v", in)

@@ -124,12 +124,12 @@ func genWorld(t *rapid.T) world {
 		},
 		Tree:   w.tree,
 		Grants: policy.IndexGrants(w.grants),
-		Share: policy.Share{
+		Share: &policy.Share{
 			ID: "s", Assets: covered, Enabled: rapid.IntRange(0, 4).Draw(t, "share on") > 0,
 			Profile: rapid.SampledFrom([]string{"", "web", "original"}).Draw(t, "share profile"),
 			Until:   genTime(t, "share until"),
 		},
-		Portal: policy.Portal{ID: "p", Assets: covered, Mode: genMode.Draw(t, "mode"), Enabled: rapid.IntRange(0, 4).Draw(t, "portal on") > 0},
+		Portal: &policy.Portal{ID: "p", Assets: covered, Mode: genMode.Draw(t, "mode"), Enabled: rapid.IntRange(0, 4).Draw(t, "portal on") > 0},
 		Now:    worldNow,
 	}
 	return w

@@ -260,8 +260,8 @@ func example(role Role, action Action, edit func(*Input)) Input {
 		Actor:  Actor{ID: "u1", Email: "pat@example.com", Role: role, Domains: []string{"d"}},
 		Asset:  Asset{ID: "a1", Domain: "d", Kind: KindImage, Available: true},
 		Tree:   exampleTree,
-		Share:  Share{ID: "s1", Assets: NewAssetSet("a1"), Enabled: true},
-		Portal: Portal{ID: "p1", Assets: NewAssetSet("a1"), Mode: DownloadsOnRequest, Enabled: true},
+		Share:  &Share{ID: "s1", Assets: NewAssetSet("a1"), Enabled: true},
+		Portal: &Portal{ID: "p1", Assets: NewAssetSet("a1"), Mode: DownloadsOnRequest, Enabled: true},
 		Now:    exampleNow,
 	}
 	if edit != nil {
@@ -368,6 +368,21 @@ const (
 	condPortalDownloadsOff           // the portal turns downloads off
 )
 
+var conditionNames = [...]string{
+	condAlways: "always", condInvalid: "invalid input", condOutsideDomain: "asset outside the user's domains",
+	condShareInactive: "share disabled or expired", condNotShared: "asset not in the share",
+	condPortalInactive: "portal disabled", condNotInPortal: "asset not in the portal",
+	condCanRequest: "a grant is all that is missing", condUnavailable: "asset unavailable",
+	condExpired: "asset past its expiry date", condKindOff: "kind not downloadable",
+	condUnprotected: "no protection applies", condGrant: "a valid grant covers the asset",
+	condProfileNotShared: "profile other than the share's", condPortalOpen: "portal downloads open",
+	condPortalDownloadsOff: "portal downloads disabled",
+}
+
+// Condition describes the row's condition beyond roles and actions, for
+// documentation; "always" when there is none.
+func (r Rule) Condition() string { return name(conditionNames[:], int(r.when)) }
+
 // holds answers condition c for f.
 func (f *facts) holds(in *Input, c condition) bool {
 	switch c {
@@ -382,7 +397,7 @@ func (f *facts) holds(in *Input, c condition) bool {
 	case condNotShared:
 		return !f.inShare
 	case condPortalInactive:
-		return !in.Portal.Enabled
+		return !f.portalOn
 	case condNotInPortal:
 		return !f.inPortal
 	case condCanRequest:
@@ -400,9 +415,9 @@ func (f *facts) holds(in *Input, c condition) bool {
 	case condProfileNotShared:
 		return !f.profileShared
 	case condPortalOpen:
-		return in.Portal.Mode == DownloadsOpen
+		return f.mode == DownloadsOpen
 	case condPortalDownloadsOff:
-		return in.Portal.Mode == DownloadsDisabled
+		return f.mode == DownloadsDisabled
 	}
 	return false
 }

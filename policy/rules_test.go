@@ -13,11 +13,12 @@ func TestEveryRuleDecidesItsExample(t *testing.T) {
 	for _, r := range policy.Rules() {
 		t.Run(string(r.ID)+"-"+r.Name, func(t *testing.T) {
 			d := policy.Decide(r.Example)
-			assert.Equal(t, r.ID, d.Rule, "example decided by %s %s", d.Rule, d.RuleName)
-			assert.Equal(t, r.Name, d.RuleName)
+			assert.Equal(t, r.ID, d.Rule, "example decided by %s %s", d.Rule, d.RuleName())
+			assert.Equal(t, r.Name, d.RuleName())
 			assert.Equal(t, r.Effect == policy.Allow, d.Allowed)
 			assert.Equal(t, r.Reason, d.Reason)
 			assert.NotEmpty(t, r.Doc)
+			assert.NotContains(t, r.Condition(), "unknown")
 		})
 	}
 }

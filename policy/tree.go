@@ -30,13 +30,26 @@ type Folder struct {
 type Tree struct {
 	ids    []string
 	index  map[string]int32
-	parent []int32   // -1 for top-level folders
-	own    []Setting // the folder's own setting
-	eff    []Setting // nearest explicit setting at or above; Inherit: none
-	from   []int32   // the folder that set eff, -1 when eff is Inherit
-	// children of folder i are kids[start[i]:start[i+1]]
-	start []int32
-	kids  []int32
+	parent []int32    // -1 for top-level folders
+	own    []Setting  // the folder's own setting
+	res    []resolved // what each folder passes on to its assets
+	links  []links    // child lists
+}
+
+// links chain the children of a folder: first is its first child, next
+// its next sibling, -1 for none. A move relinks one folder instead of
+// rebuilding the lists.
+type links struct {
+	first, next int32
+}
+
+// resolved is a folder's effective protection: the nearest explicit setting
+// at or above it and the index of the folder that holds it, -1 when no
+// folder decides. Eight bytes a folder keep a lookup to one cache line and
+// a copy of the whole array cheap.
+type resolved struct {
+	from int32
+	eff  Setting
 }
 
 // NewTree builds a tree from rows in any order. It fails when an ID is
@@ -82,37 +95,28 @@ func NewTree(rows []Folder) (*Tree, error) {
 // cycle.
 func (t *Tree) link() error {
 	n := len(t.ids)
-	t.start = make([]int32, n+1)
-	t.kids = make([]int32, 0, n)
-	var roots int
-	for _, p := range t.parent {
-		if p < 0 {
-			roots++
-		} else {
-			t.start[p+1]++
+	t.links = make([]links, n)
+	for i := range t.links {
+		t.links[i] = links{first: -1, next: -1}
+	}
+	order := make([]int32, 0, n)
+	for i := n - 1; i >= 0; i-- {
+		if p := t.parent[i]; p >= 0 {
+			t.links[i].next, t.links[p].first = t.links[p].first, int32(i)
 		}
 	}
-	for i := 1; i <= n; i++ {
-		t.start[i] += t.start[i-1]
-	}
-	t.kids = t.kids[:t.start[n]]
-	fill := make([]int32, n)
-	copy(fill, t.start[:n])
-	order := make([]int32, 0, n)
 	for i, p := range t.parent {
 		if p < 0 {
 			order = append(order, int32(i))
-		} else {
-			t.kids[fill[p]] = int32(i)
-			fill[p]++
 		}
 	}
-	t.eff = make([]Setting, n)
-	t.from = make([]int32, n)
+	t.res = make([]resolved, n)
 	for k := 0; k < len(order); k++ {
 		i := order[k]
 		t.resolveOne(i)
-		order = append(order, t.kids[t.start[i]:t.start[i+1]]...)
+		for c := t.links[i].first; c >= 0; c = t.links[c].next {
+			order = append(order, c)
+		}
 	}
 	if len(order) != n {
 		seen := make([]bool, n)
@@ -128,16 +132,16 @@ func (t *Tree) link() error {
 	return nil
 }
 
-// resolveOne sets eff and from of folder i from its own setting or, when
-// that is Inherit, from its parent's (already resolved) ones.
+// resolveOne resolves folder i from its own setting or, when that is
+// Inherit, from its parent's (already resolved) one.
 func (t *Tree) resolveOne(i int32) {
 	switch p := t.parent[i]; {
 	case t.own[i].explicit():
-		t.eff[i], t.from[i] = t.own[i], i
+		t.res[i] = resolved{from: i, eff: t.own[i]}
 	case p < 0:
-		t.eff[i], t.from[i] = Inherit, -1
+		t.res[i] = resolved{from: -1}
 	default:
-		t.eff[i], t.from[i] = t.eff[p], t.from[p]
+		t.res[i] = t.res[p]
 	}
 }
 
@@ -158,8 +162,8 @@ func (t *Tree) Resolve(id string) (s Setting, setBy string, ok bool) {
 	if !ok {
 		return Inherit, "", false
 	}
-	if f := t.from[i]; f >= 0 {
-		return t.eff[i], t.ids[f], true
+	if r := t.res[i]; r.from >= 0 {
+		return r.eff, t.ids[r.from], true
 	}
 	return Inherit, "", true
 }
@@ -188,7 +192,7 @@ func (t *Tree) Folders() []Folder {
 // Update returns a tree in which row f replaces the folder with the same ID,
 // or is added when there is none. A change of setting only re-resolves the
 // folder's subtree (stopping at folders with their own explicit setting); a
-// move re-links the tree; an addition rebuilds it.
+// move also relinks the one folder; an addition rebuilds the tree.
 func (t *Tree) Update(f Folder) (*Tree, error) {
 	i, ok := t.lookup(f.ID)
 	if !ok {
@@ -211,27 +215,41 @@ func (t *Tree) Update(f Folder) (*Tree, error) {
 	}
 	u := *t
 	u.own = clone(t.own)
-	u.eff = clone(t.eff)
-	u.from = clone(t.from)
+	u.res = clone(t.res)
 	u.own[i] = f.Protection
 	u.resolveSubtree(i)
 	return &u, nil
 }
 
-// moved returns a copy of t with folder i under parent p and setting s.
+// moved returns a copy of t with folder i under parent p and setting s:
+// i is unlinked from its old parent's children, linked under p, and its
+// subtree re-resolved.
 func (t *Tree) moved(i, p int32, s Setting) (*Tree, error) {
 	for a := p; a >= 0; a = t.parent[a] {
 		if a == i {
 			return nil, fmt.Errorf("%w: %q under %q", ErrCycle, t.ids[i], t.ids[p])
 		}
 	}
-	u := &Tree{ids: t.ids, index: t.index, parent: clone(t.parent), own: clone(t.own)}
-	u.parent[i] = p
-	u.own[i] = s
-	if err := u.link(); err != nil {
-		return nil, err
+	u := *t
+	u.parent, u.own, u.res, u.links = clone(t.parent), clone(t.own), clone(t.res), clone(t.links)
+	if old := t.parent[i]; old >= 0 {
+		if u.links[old].first == i {
+			u.links[old].first = u.links[i].next
+		} else {
+			c := u.links[old].first
+			for u.links[c].next != i {
+				c = u.links[c].next
+			}
+			u.links[c].next = u.links[i].next
+		}
 	}
-	return u, nil
+	u.links[i].next = -1
+	if p >= 0 {
+		u.links[i].next, u.links[p].first = u.links[p].first, i
+	}
+	u.parent[i], u.own[i] = p, s
+	u.resolveSubtree(i)
+	return &u, nil
 }
 
 // resolveSubtree re-resolves folder i and the descendants that inherit
@@ -243,11 +261,11 @@ func (t *Tree) resolveSubtree(i int32) {
 	for len(stack) > 0 {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, c := range t.kids[t.start[x]:t.start[x+1]] {
+		for c := t.links[x].first; c >= 0; c = t.links[c].next {
 			if t.own[c].explicit() {
 				continue
 			}
-			t.eff[c], t.from[c] = t.eff[x], t.from[x]
+			t.res[c] = t.res[x]
 			stack = append(stack, c)
 		}
 	}

@@ -147,16 +147,26 @@ func ParseMode(s string) (Mode, error) {
 	return Mode(v), err
 }
 
-// Level says where the protection that applies to an asset was set.
-type Level string
+// Level says where the protection that applies to an asset was set. The
+// zero Level means protection was not resolved, as for decisions that hide
+// the asset.
+type Level uint8
 
-// Levels. The empty Level means protection was not resolved, as for
-// decisions that hide the asset.
+// Levels.
 const (
-	LevelAsset   Level = "asset"
-	LevelFolder  Level = "folder"
-	LevelLibrary Level = "library"
+	LevelNone Level = iota
+	LevelAsset
+	LevelFolder
+	LevelLibrary
 )
+
+var levelNames = [...]string{LevelNone: "", LevelAsset: "asset", LevelFolder: "folder", LevelLibrary: "library"}
+
+// String returns "asset", "folder", "library", or "" for LevelNone.
+func (l Level) String() string { return name(levelNames[:], int(l)) }
+
+// MarshalText writes the name printed by String, for JSON.
+func (l Level) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
 
 // Source is where an asset's effective protection comes from: the asset
 // itself, a folder (FolderID says which), or the library default.

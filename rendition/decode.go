@@ -3,6 +3,7 @@ package rendition
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -107,6 +108,17 @@ func decodeImage(ctx context.Context, data []byte, info Info, gifFrame int) (img
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr
+		}
+		if errors.Is(err, ErrUnsupported) {
+			return nil, err
+		}
+		var (
+			jpegUnsup jpeg.UnsupportedError
+			pngUnsup  png.UnsupportedError
+			tiffUnsup tiff.UnsupportedError
+		)
+		if errors.As(err, &jpegUnsup) || errors.As(err, &pngUnsup) || errors.As(err, &tiffUnsup) {
+			return nil, fmt.Errorf("%w: %s: %v", ErrUnsupported, info.Format, err)
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, info.Format, err)
 	}
@@ -219,20 +231,6 @@ func palettedToRGBA(m *image.Paletted) *image.RGBA {
 		}
 	}
 	return dst
-}
-
-// hasAlpha reports whether an RGBA image has any non-opaque pixel.
-func hasAlpha(img image.Image) bool {
-	m, ok := img.(*image.RGBA)
-	if !ok {
-		return false
-	}
-	for i := 3; i < len(m.Pix); i += 4 {
-		if m.Pix[i] != 0xFF {
-			return true
-		}
-	}
-	return false
 }
 
 // flatten composites a premultiplied RGBA image over white, for formats

@@ -19,12 +19,12 @@
 // Resizing works on the decoded planes (the Y, Cb and Cr planes of a JPEG are
 // resized separately, without converting to RGBA) with a separable Lanczos-3
 // filter, precomputed fixed-point weights, pooled buffers and one worker per
-// core. For large reductions a box prefilter first halves the image by an
-// integer factor while it stays at least three times the target size; the
-// Lanczos filter then does the remaining reduction of at least 3x, whose
-// cutoff lies far below the box filter's aliasing band, so the result keeps
-// the quality of a direct Lanczos reduction at a fraction of its cost (libvips
-// does the same with its shrink and reduce steps).
+// core. For large reductions a box prefilter first shrinks the image by an
+// integer factor while it stays at least twice the target size; the Lanczos
+// filter then does the remaining reduction of at least 2x, whose cutoff lies
+// well below the box filter's aliasing band, so the result stays within a few
+// levels of a direct Lanczos reduction (tested) at a fraction of its cost.
+// libvips does the same with its shrink and reduce steps.
 //
 // Errors wrap the sentinels ErrUnsupported, ErrTooLarge, ErrInvalidProfile,
 // ErrCorrupt and context errors, so a caller maps them once.

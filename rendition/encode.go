@@ -12,7 +12,7 @@ import (
 )
 
 // outputFormat resolves FormatSource against the source format.
-func outputFormat(f Format, srcFormat string, alpha bool) Format {
+func outputFormat(f Format, srcFormat string, lossyOpaque bool) Format {
 	if f != FormatSource && f != "" {
 		return f
 	}
@@ -22,7 +22,7 @@ func outputFormat(f Format, srcFormat string, alpha bool) Format {
 	case "gif":
 		return FormatGIF
 	case "webp":
-		if !alpha {
+		if lossyOpaque {
 			return FormatJPEG
 		}
 	}

@@ -24,59 +24,78 @@ var (
 
 // uprightImage is w x h with four coloured quadrants.
 func uprightImage(w, h int) *image.RGBA {
+	return quadrants(w, h, [4]color.RGBA{colTL, colTR, colBL, colBR})
+}
+
+// quadrants fills the four quadrants of a w x h image (top left, top
+// right, bottom left, bottom right) by copying rows, which keeps fixture
+// generation cheap under the race detector.
+func quadrants(w, h int, c [4]color.RGBA) *image.RGBA {
 	m := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
+	for half := 0; half < 2; half++ {
+		y0, y1 := 0, h/2
+		if half == 1 {
+			y0, y1 = h/2, h
+		}
+		if y0 == y1 {
+			continue
+		}
+		row := m.Pix[y0*m.Stride : y0*m.Stride+4*w]
 		for x := 0; x < w; x++ {
-			c := colTL
-			switch {
-			case x >= w/2 && y < h/2:
-				c = colTR
-			case x < w/2 && y >= h/2:
-				c = colBL
-			case x >= w/2 && y >= h/2:
-				c = colBR
+			q := c[2*half]
+			if x >= w/2 {
+				q = c[2*half+1]
 			}
-			m.SetRGBA(x, y, c)
+			copy(row[4*x:], []byte{q.R, q.G, q.B, q.A})
+		}
+		for y := y0 + 1; y < y1; y++ {
+			copy(m.Pix[y*m.Stride:], row)
 		}
 	}
 	return m
 }
 
-// storeAs returns the image a camera would store so that EXIF orientation
-// o displays u upright: the inverse of the orientation's transform.
-func storeAs(u *image.RGBA, o int) *image.RGBA {
-	w, h := u.Bounds().Dx(), u.Bounds().Dy()
+// storeAs returns the image a camera stores so that EXIF orientation o
+// displays the w x h upright quadrant picture: each stored quadrant takes
+// the colour the EXIF definition of o shows there.
+func storeAs(w, h, o int) *image.RGBA {
 	sw, sh := w, h
 	if o >= 5 {
 		sw, sh = h, w
 	}
-	s := image.NewRGBA(image.Rect(0, 0, sw, sh))
-	// For each upright pixel, find where the stored image keeps it.
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			var sx, sy int
-			switch o {
-			case 1:
-				sx, sy = x, y
-			case 2: // mirrored: stored flipped left-right
-				sx, sy = w-1-x, y
-			case 3: // rotated 180
-				sx, sy = w-1-x, h-1-y
-			case 4: // flipped top-bottom
-				sx, sy = x, h-1-y
-			case 5: // row 0 is the visual left side, column 0 the top
-				sx, sy = y, x
-			case 6: // row 0 is the visual right side, column 0 the top
-				sx, sy = y, sh-1-x
-			case 7: // row 0 is the visual right side, column 0 the bottom
-				sx, sy = sw-1-y, sh-1-x
-			case 8: // row 0 is the visual left side, column 0 the bottom
-				sx, sy = sw-1-y, x
-			}
-			s.SetRGBA(sx, sy, u.RGBAAt(x, y))
+	up := [4]color.RGBA{colTL, colTR, colBL, colBR}
+	var c [4]color.RGBA
+	for q := 0; q < 4; q++ {
+		sx, sy := sw/4+(q%2)*sw/2, sh/4+(q/2)*sh/2 // centre of stored quadrant q
+		var x, y int                               // the upright pixel the viewer shows there
+		switch o {
+		case 1:
+			x, y = sx, sy
+		case 2: // row 0 is the top, column 0 the visual right
+			x, y = w-1-sx, sy
+		case 3: // row 0 is the bottom, column 0 the right
+			x, y = w-1-sx, h-1-sy
+		case 4: // row 0 is the bottom, column 0 the left
+			x, y = sx, h-1-sy
+		case 5: // row 0 is the visual left side, column 0 the top
+			x, y = sy, sx
+		case 6: // row 0 is the visual right side, column 0 the top
+			x, y = w-1-sy, sx
+		case 7: // row 0 is the visual right side, column 0 the bottom
+			x, y = w-1-sy, h-1-sx
+		case 8: // row 0 is the visual left side, column 0 the bottom
+			x, y = sy, h-1-sx
 		}
+		idx := 0
+		if x >= w/2 {
+			idx++
+		}
+		if y >= h/2 {
+			idx += 2
+		}
+		c[q] = up[idx]
 	}
-	return s
+	return quadrants(sw, sh, c)
 }
 
 // tiffEXIF builds an APP1 EXIF payload: big-endian TIFF with IFD0 holding
@@ -137,12 +156,11 @@ func encodeJPEG(t testing.TB, img image.Image, q int) []byte {
 // o, optionally with an EXIF thumbnail of tw pixels wide (0: none).
 func orientedJPEG(t testing.TB, w, h, o, tw int) []byte {
 	t.Helper()
-	u := uprightImage(w, h)
 	var thumb []byte
 	if tw > 0 {
-		thumb = encodeJPEG(t, storeAs(uprightImage(tw, tw*h/w), o), 90)
+		thumb = encodeJPEG(t, storeAs(tw, tw*h/w, o), 90)
 	}
-	return withAPP1(encodeJPEG(t, storeAs(u, o), 92), tiffEXIF(o, thumb))
+	return withAPP1(encodeJPEG(t, storeAs(w, h, o), 92), tiffEXIF(o, thumb))
 }
 
 // decodeAny decodes a rendition for inspection.

@@ -110,6 +110,8 @@ func TestBadInputs(t *testing.T) {
 		manyScans = append(manyScans, 0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0, 0, 5, 6, 0xFF, 0x00, 7)
 	}
 	manyScans = append(manyScans, 0xFF, 0xD9)
+	twelveBit := jpegHeader(10, 10, 0xC1)
+	twelveBit[6] = 12
 	garbageEXIF := withAPP1(good, append([]byte("Exif\x00\x00MM\x00*\xff\xff\xff\xf0"), bytes.Repeat([]byte{0xFF}, 64)...))
 	badThumb := withAPP1(good, tiffEXIF(6, []byte("\xff\xd8\xff garbage, not a thumbnail")))
 	cases := []struct {
@@ -127,6 +129,7 @@ func TestBadInputs(t *testing.T) {
 		{"progressive JPEG with 150 scans", manyScans, Limits{}, ErrTooLarge},
 		{"source over the byte limit", good, Limits{MaxSourceBytes: 100}, ErrTooLarge},
 		{"arithmetic-coded JPEG", jpegHeader(10, 10, 0xC9), Limits{}, ErrUnsupported},
+		{"12-bit JPEG", twelveBit, Limits{}, ErrUnsupported},
 		{"zero-sized PNG", pngHeader(0, 10), Limits{}, ErrCorrupt},
 	}
 	for _, tc := range cases {

@@ -7,6 +7,7 @@ import (
 	"image"
 	"io"
 	"math"
+	"slices"
 )
 
 // input is one decodable candidate for a render: the original, its EXIF
@@ -17,6 +18,7 @@ type input struct {
 	info   Info
 	uw, uh int // upright size
 	img    image.Image
+	scale  int // img is 1/scale of the input's size (DCT-domain decoding)
 	err    error
 }
 
@@ -83,35 +85,90 @@ func (Builtin) RenderMany(ctx context.Context, src Source, profiles []Profile, o
 	}
 	cands = append(cands, orig)
 
-	results := make([]Result, len(ps))
+	// Plan: each profile takes the smallest input that serves it; each
+	// input is decoded once, as coarsely as its most demanding profile allows.
+	type job struct {
+		p      Profile
+		ow, oh int
+		win    window
+		in     *input
+	}
+	jobs := make([]job, len(ps))
 	for i, p := range ps {
 		ow, oh, win := geometry(p, orig.uw, orig.uh)
 		if int64(ow)*int64(oh) > lim.MaxOutputPixels {
 			return nil, fmt.Errorf("%w: output %dx%d exceeds %d pixels", ErrTooLarge, ow, oh, lim.MaxOutputPixels)
 		}
-		var res Result
+		jobs[i] = job{p: p, ow: ow, oh: oh, win: win, in: orig}
+		if info.Format == "gif" && o.GIFFrame > 0 {
+			continue
+		}
 		for _, in := range cands {
-			if in != orig && (!in.serves(orig, win) || (info.Format == "gif" && o.GIFFrame > 0)) {
-				continue
+			if in.serves(orig, win) {
+				jobs[i].in = in
+				break
 			}
-			if in.img == nil && in.err == nil {
-				in.img, in.err = decodeInput(ctx, in, lim, o.GIFFrame)
+		}
+	}
+	plan := func(in *input) int {
+		k := 8
+		for _, j := range jobs {
+			if j.in == in {
+				k = min(k, dctScale(in, orig, j.p, j.win))
 			}
-			if in.err != nil {
-				if in == orig {
-					return nil, in.err
+		}
+		return k
+	}
+	for _, in := range cands {
+		if in == orig {
+			continue
+		}
+		if slices.ContainsFunc(jobs, func(j job) bool { return j.in == in }) {
+			in.img, in.scale, in.err = decodeInput(ctx, in, lim, o.GIFFrame, plan(in))
+			if in.err != nil { // a broken thumbnail or cached rendition: use the original
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return nil, ctxErr
 				}
-				continue // a broken thumbnail or cached rendition: fall through
+				for i := range jobs {
+					if jobs[i].in == in {
+						jobs[i].in = orig
+					}
+				}
 			}
-			res, err = renderOne(ctx, in, orig, p, ow, oh, win, md)
-			if err != nil {
-				return nil, err
-			}
-			break
+		}
+	}
+	if slices.ContainsFunc(jobs, func(j job) bool { return j.in == orig }) {
+		orig.img, orig.scale, orig.err = decodeInput(ctx, orig, lim, o.GIFFrame, plan(orig))
+		if orig.err != nil {
+			return nil, orig.err
+		}
+	}
+	results := make([]Result, len(ps))
+	for i, j := range jobs {
+		res, err := renderOne(ctx, j.in, orig, j.p, j.ow, j.oh, j.win, md)
+		if err != nil {
+			return nil, err
 		}
 		results[i] = res
 	}
 	return results, nil
+}
+
+// dctScale is the coarsest JPEG decode scale (1, 2, 4 or 8) for one profile
+// that keeps the decoded input at least boxMargin times the output size.
+func dctScale(in, orig *input, p Profile, win window) int {
+	if in.info.Format != "jpeg" || in.info.Progressive || p.Fit == FitNone {
+		return 1
+	}
+	rx := float64(in.uw) / float64(orig.uw)
+	ry := float64(in.uh) / float64(orig.uh)
+	s := math.Min(win.scaleX*rx, win.scaleY*ry)
+	for _, k := range []int{8, 4, 2} {
+		if s >= float64(k*boxMargin) {
+			return k
+		}
+	}
+	return 1
 }
 
 // candidate probes an alternative input; one that does not probe is skipped.
@@ -129,8 +186,10 @@ func candidate(ctx context.Context, kind Served, src Source, lim Limits) *input 
 }
 
 // decodeInput reads the whole input and decodes it after the checks that
-// need every byte (the JPEG scan count).
-func decodeInput(ctx context.Context, in *input, lim Limits, gifFrame int) (image.Image, error) {
+// need every byte (the JPEG scan count). A baseline JPEG is decoded at 1/k
+// of its size when k > 1 and the scaled decoder handles its layout; the
+// returned scale says what was done.
+func decodeInput(ctx context.Context, in *input, lim Limits, gifFrame, k int) (image.Image, int, error) {
 	data := getBuf(int(in.src.Size))
 	if in.info.Format != "tiff" { // the TIFF decoder may keep slices of its input
 		defer putBuf(data)
@@ -139,29 +198,39 @@ func decodeInput(ctx context.Context, in *input, lim Limits, gifFrame int) (imag
 		if err == nil || errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, fmt.Errorf("rendition: reading source: %w", err)
+		return nil, 0, fmt.Errorf("rendition: reading source: %w", err)
 	}
 	if in.info.Format == "jpeg" {
 		scans, err := countJPEGScans(data, lim.MaxJPEGScans)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if scans > lim.MaxJPEGScans {
-			return nil, fmt.Errorf("%w: JPEG has more than %d scans", ErrTooLarge, lim.MaxJPEGScans)
+			return nil, 0, fmt.Errorf("%w: JPEG has more than %d scans", ErrTooLarge, lim.MaxJPEGScans)
+		}
+		if k > 1 && !in.info.Progressive {
+			img, err := decodeJPEGScaled(ctx, data, k)
+			if err == nil {
+				return img, k, nil
+			}
+			if !errors.Is(err, errNotScalable) {
+				return nil, 0, err
+			}
 		}
 	}
 	if gifFrame > 0 && gifFrame >= in.info.Frames {
-		return nil, fmt.Errorf("%w: GIF frame %d of %d", ErrUnsupported, gifFrame, in.info.Frames)
+		return nil, 0, fmt.Errorf("%w: GIF frame %d of %d", ErrUnsupported, gifFrame, in.info.Frames)
 	}
-	return decodeImage(ctx, data, in.info, gifFrame)
+	img, err := decodeImage(ctx, data, in.info, gifFrame)
+	return img, 1, err
 }
 
 // renderOne runs resize, orientation, modifiers, watermark and encoding
 // for one profile whose geometry was computed on the original.
 func renderOne(ctx context.Context, in, orig *input, p Profile, ow, oh int, win window, md *metadata) (Result, error) {
-	// Scale the window from original to input pixels.
-	rx := float64(in.uw) / float64(orig.uw)
-	ry := float64(in.uh) / float64(orig.uh)
+	// Scale the window from original to decoded input pixels.
+	rx := float64(in.uw) / float64(orig.uw) / float64(in.scale)
+	ry := float64(in.uh) / float64(orig.uh) / float64(in.scale)
 	win = window{x0: win.x0 * rx, y0: win.y0 * ry, scaleX: win.scaleX * rx, scaleY: win.scaleY * ry}
 	o := in.info.Orientation
 	sw, sh, swin := storedWindow(o, ow, oh, win)
@@ -191,8 +260,9 @@ func renderOne(ctx context.Context, in, orig *input, p Profile, ow, oh int, win 
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
-	alpha := p.Format == FormatSource && orig.info.Format == "webp" && hasAlpha(img)
-	f := outputFormat(p.Format, orig.info.Format, alpha)
+	// A lossy, opaque WebP decodes to YCbCr; lossless or transparent does not.
+	_, lossy := in.img.(*image.YCbCr)
+	f := outputFormat(p.Format, orig.info.Format, lossy)
 	if !p.KeepMetadata {
 		md = nil
 	}

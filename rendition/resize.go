@@ -15,15 +15,15 @@ import (
 // spread over one worker per core; intermediate planes come from a pool.
 //
 // For large reductions a k x k box average first shrinks the plane while it
-// stays at least boxMargin times the target, so the Lanczos step always
-// reduces by 3x or more. Box averaging aliases only near its own Nyquist
+// stays at least boxMargin (2) times the target, so the Lanczos step always
+// reduces by 2x or more. Box averaging aliases only near its own Nyquist
 // frequency, which the following Lanczos filter removes, so the output keeps
 // the quality of a direct Lanczos reduction.
 
 const (
 	lanczosA  = 3
 	weightOne = 1 << 14
-	boxMargin = 3
+	boxMargin = 2
 )
 
 // plane is one 8-bit image plane with ch interleaved channels.
@@ -172,6 +172,21 @@ func boxReduce(ctx context.Context, src plane, kx, ky int) (plane, error) {
 	dst := plane{w: dw, h: dh, ch: src.ch, stride: dw * src.ch}
 	dst.pix = getBuf(dst.stride * dh)
 	ch := src.ch
+	if ch == 1 && kx == 2 && ky == 2 && src.w%2 == 0 && src.h%2 == 0 {
+		err := parallelRows(ctx, dh, func(lo, hi int) {
+			for oy := lo; oy < hi; oy++ {
+				a := src.pix[2*oy*src.stride : 2*oy*src.stride+src.w]
+				b := src.pix[(2*oy+1)*src.stride : (2*oy+1)*src.stride+src.w]
+				out := dst.pix[oy*dst.stride : oy*dst.stride+dw]
+				b = b[:len(a)]
+				for ox := range out {
+					i := 2 * ox
+					out[ox] = byte((uint32(a[i]) + uint32(a[i+1]) + uint32(b[i]) + uint32(b[i+1]) + 2) >> 2)
+				}
+			}
+		})
+		return dst, err
+	}
 	err := parallelRows(ctx, dh, func(lo, hi int) {
 		acc := make([]uint32, dw*ch)
 		for oy := lo; oy < hi; oy++ {
@@ -214,8 +229,11 @@ func boxReduce(ctx context.Context, src plane, kx, ky int) (plane, error) {
 	return dst, err
 }
 
-// resizePlane resizes the window of src to dw x dh into dst (whose pix
-// must hold dh rows of dst.stride).
+// resizePlane resizes the window of src to dst.w x dst.h into dst (whose
+// pix must hold dst.h rows of dst.stride). Each worker takes output rows:
+// the vertical taps are summed over the columns the horizontal taps read
+// (contiguous, cache-friendly), then the row is filtered horizontally, so
+// no intermediate plane is needed.
 func resizePlane(ctx context.Context, src plane, win window, dst plane) error {
 	dw, dh := dst.w, dst.h
 	kx := int(win.scaleX / boxMargin)
@@ -223,61 +241,55 @@ func resizePlane(ctx context.Context, src plane, win window, dst plane) error {
 	if kx >= 2 || ky >= 2 {
 		kx, ky = max(kx, 1), max(ky, 1)
 		reduced, err := boxReduce(ctx, src, kx, ky)
+		defer putBuf(reduced.pix)
 		if err != nil {
-			putBuf(reduced.pix)
 			return err
 		}
-		defer putBuf(reduced.pix)
 		src = reduced
 		win = window{x0: win.x0 / float64(kx), y0: win.y0 / float64(ky),
 			scaleX: win.scaleX / float64(kx), scaleY: win.scaleY / float64(ky)}
 	}
 	hw := makeWeights(src.w, dw, win.x0, win.scaleX)
 	vw := makeWeights(src.h, dh, win.y0, win.scaleY)
-	// Only the source rows the vertical taps touch go through the
-	// horizontal pass.
-	rowLo := int(vw.start[0])
-	rowHi := int(vw.start[dh-1]) + vw.taps
 	ch := src.ch
-	mid := plane{w: dw, h: rowHi - rowLo, ch: ch, stride: dw * ch}
-	mid.pix = getBuf(mid.stride * mid.h)
-	defer putBuf(mid.pix)
-	err := parallelRows(ctx, mid.h, func(lo, hi int) {
-		for y := lo; y < hi; y++ {
-			in := src.pix[(y+rowLo)*src.stride:]
-			out := mid.pix[y*mid.stride : (y+1)*mid.stride]
-			horizontal(in, out, hw, ch)
-		}
-	})
-	if err != nil {
-		return err
+	colLo := int(hw.start[0])
+	span := (int(hw.start[dw-1]) + hw.taps - colLo) * ch
+	for i := range hw.start {
+		hw.start[i] -= int32(colLo)
 	}
 	return parallelRows(ctx, dh, func(lo, hi int) {
-		acc := make([]int32, dw*ch)
+		acc := make([]int32, span)
+		tmp := make([]byte, span)
 		for y := lo; y < hi; y++ {
 			clear(acc)
-			s := int(vw.start[y]) - rowLo
-			for t, w := range vw.w[y*vw.taps : (y+1)*vw.taps] {
-				if w == 0 {
-					continue
-				}
-				w32 := int32(w)
-				in := mid.pix[(s+t)*mid.stride : (s+t)*mid.stride+len(acc)]
-				for x, v := range in {
-					acc[x] += w32 * int32(v)
+			s := int(vw.start[y])
+			ws := vw.w[y*vw.taps : (y+1)*vw.taps]
+			row := func(t int) []byte {
+				off := (s+t)*src.stride + colLo*ch
+				return src.pix[off : off+span]
+			}
+			t := 0
+			for ; t+1 < len(ws); t += 2 {
+				w0, w1 := int32(ws[t]), int32(ws[t+1])
+				in0, in1 := row(t), row(t+1)
+				a := acc[:len(in0)]
+				in1 = in1[:len(in0)]
+				for x := range in0 {
+					a[x] += w0*int32(in0[x]) + w1*int32(in1[x])
 				}
 			}
-			out := dst.pix[y*dst.stride : y*dst.stride+len(acc)]
+			if t < len(ws) {
+				w0 := int32(ws[t])
+				in0 := row(t)
+				a := acc[:len(in0)]
+				for x := range in0 {
+					a[x] += w0 * int32(in0[x])
+				}
+			}
 			for x, v := range acc {
-				out[x] = clamp8(v)
+				tmp[x] = clamp8(v)
 			}
-			if ch == 4 {
-				// Premultiplied colour never exceeds alpha.
-				for x := 0; x+3 < len(out); x += 4 {
-					a := out[x+3]
-					out[x], out[x+1], out[x+2] = min(out[x], a), min(out[x+1], a), min(out[x+2], a)
-				}
-			}
+			horizontal(tmp, dst.pix[y*dst.stride:y*dst.stride+dw*ch], hw, ch)
 		}
 	})
 }
@@ -287,11 +299,11 @@ func horizontal(in, out []byte, hw weights, ch int) {
 	if ch == 1 {
 		for x := range out {
 			s := int(hw.start[x])
-			src := in[s : s+taps]
 			ws := hw.w[x*taps : x*taps+taps]
+			src := in[s : s+len(ws)]
 			var sum int32
-			for t, w := range ws {
-				sum += int32(w) * int32(src[t])
+			for t := range ws {
+				sum += int32(ws[t]) * int32(src[t])
 			}
 			out[x] = clamp8(sum)
 		}
@@ -299,8 +311,8 @@ func horizontal(in, out []byte, hw weights, ch int) {
 	}
 	for x := 0; x < len(out)/4; x++ {
 		s := int(hw.start[x]) * 4
-		src := in[s : s+taps*4]
 		ws := hw.w[x*taps : x*taps+taps]
+		src := in[s : s+len(ws)*4]
 		var r, g, b, a int32
 		for t, w := range ws {
 			w32 := int32(w)

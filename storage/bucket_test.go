@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gocloud.dev/blob/fileblob"
+	"gocloud.dev/blob/memblob"
 
 	"github.com/damkit/damkit/storage"
 	"github.com/damkit/damkit/storage/storagetest"
@@ -50,6 +52,23 @@ func TestConformance(t *testing.T) {
 		})
 	})
 	t.Run("mem", func(t *testing.T) { storagetest.Run(t, openMem) })
+	t.Run("New fileblob", func(t *testing.T) {
+		// A bucket the host opened itself: Publish copies with the driver.
+		storagetest.Run(t, func(t *testing.T) *storage.Bucket {
+			bb, err := fileblob.OpenBucket(t.TempDir(), nil)
+			require.NoError(t, err)
+			b := storage.New(bb)
+			t.Cleanup(func() { assert.NoError(t, b.Close()) })
+			return b
+		})
+	})
+	t.Run("New memblob", func(t *testing.T) {
+		storagetest.Run(t, func(t *testing.T) *storage.Bucket {
+			b := storage.New(memblob.OpenBucket(nil))
+			t.Cleanup(func() { assert.NoError(t, b.Close()) })
+			return b
+		})
+	})
 }
 
 // FuzzValidateKey checks that every key ValidateKey accepts names exactly

@@ -169,6 +169,10 @@ func (w *TempWriter) publishFile(key string) (existed bool, err error) {
 	if errors.Is(lerr, fs.ErrExist) {
 		return existingFile(key, final)
 	}
+	if errors.Is(lerr, fs.ErrNotExist) {
+		// The staged file is gone: SweepTemp took it.
+		return false, fmt.Errorf("storage: publish %q: %w", key, lerr)
+	}
 	// No hard links here (some network and FUSE file systems).
 	unlock := w.b.publish.lock(key)
 	defer unlock()

@@ -218,5 +218,14 @@ func compareCmd(args []string) error {
 			median(oursCPU).Milliseconds(), median(peerCPU).Milliseconds(),
 			slices.Max(oursRSS)>>10, slices.Max(peerRSS)>>10)
 	}
-	return nil
+	fmt.Printf("\nQuality: luma PSNR against a Catmull-Rom reference from the full decode\n\n")
+	fmt.Printf("| output | size | PSNR |\n|---|---|---|\n")
+	return qualityReport(photo, [][2]string{
+		{"ours 1024", out("ours-1024.jpg")},
+		{"vipsthumbnail 1024", out("vips-1024.jpg")},
+		{"ours 256 (original)", out("ours-256.jpg")},
+		{"vipsthumbnail 256", out("vips-256.jpg")},
+		{"ours 256 (EXIF thumbnail)", out("ours-256-thumb.jpg")},
+		{"ours 256 (cached 1024)", out("ours-256-larger.jpg")},
+	})
 }

@@ -94,20 +94,18 @@ func photoJPEG(w, h, thumbW int) ([]byte, error) {
 	}
 	th := thumbW * h / w
 	t := image.NewYCbCr(image.Rect(0, 0, thumbW, th), image.YCbCrSubsampleRatio444)
-	kx, ky := w/thumbW, h/th
 	for y := 0; y < th; y++ {
 		for x := 0; x < thumbW; x++ {
-			var sy, scb, scr int
-			for j := 0; j < ky; j++ {
-				for i := 0; i < kx; i++ {
-					px, py := x*kx+i, y*ky+j
+			var sy, scb, scr, n int
+			for py := y * h / th; py < (y+1)*h/th; py++ {
+				for px := x * w / thumbW; px < (x+1)*w/thumbW; px++ {
 					sy += int(m.Y[py*m.YStride+px])
 					ci := m.COffset(px, py)
 					scb += int(m.Cb[ci])
 					scr += int(m.Cr[ci])
+					n++
 				}
 			}
-			n := kx * ky
 			t.Y[y*t.YStride+x] = uint8(sy / n)
 			t.Cb[y*t.CStride+x] = uint8(scb / n)
 			t.Cr[y*t.CStride+x] = uint8(scr / n)

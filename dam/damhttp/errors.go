@@ -16,7 +16,7 @@ func statusOf(k dam.Kind) int {
 		return http.StatusBadRequest
 	case dam.NotFound:
 		return http.StatusNotFound
-	case dam.AlreadyExists:
+	case dam.AlreadyExists, dam.Conflict:
 		return http.StatusConflict
 	case dam.PermissionDenied, dam.NeedsRequest:
 		return http.StatusForbidden
@@ -54,7 +54,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		kind = dam.TooLarge
 	}
 	status := statusOf(kind)
-	msg := dam.Message(err)
+	msg := dam.ErrorMessage(err)
 	if kind == dam.TooLarge && mbe != nil {
 		msg = "request body too large"
 	}

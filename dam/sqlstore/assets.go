@@ -11,11 +11,20 @@ import (
 	"github.com/damkit/damkit/dam"
 )
 
-// assetSelect reads an asset joined to its current version row.
-var assetSelect = `SELECT a.id, a.name, a.folder_id, a.domain, a.kind, a.title, a.description,
+// assetColumns are the columns of an asset joined to its current version.
+var assetColumns = `a.id, a.name, a.folder_id, a.domain, a.kind, a.title, a.description,
 	a.keywords, a.fields, a.availability, a.expires_at, a.protection,
-	a.created_by, a.created_at, a.updated_by, a.updated_at, a.deleted_at, a.deleted_by, ` + versionColsOf("v") + `
-FROM assets a JOIN versions v ON v.asset_id = a.id AND v.number = a.current_version`
+	a.created_by, a.created_at, a.updated_by, a.updated_at, a.deleted_at, a.deleted_by, ` + versionColsOf("v")
+
+// assetsFrom reads the assets of source (a table or a subquery, named a)
+// joined to their current version rows.
+func assetsFrom(source string) string {
+	return "SELECT " + assetColumns + " FROM " + source +
+		" JOIN versions v ON v.asset_id = a.id AND v.number = a.current_version"
+}
+
+// assetSelect reads assets with their current version.
+var assetSelect = assetsFrom("assets a")
 
 // CreateAsset inserts a and its first version a.Current together. The
 // version is numbered a.Current.Number, or 1 when that is zero.
@@ -95,16 +104,20 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 	if q.Deleted {
 		where = append(where, "a.deleted_at IS NOT NULL")
 	} else {
-		where = append(where, "a.deleted_at IS NULL") // matches the partial indexes
+		where = append(where, "a.deleted_at IS NULL") // as the partial domain index says
 	}
 	if q.FolderID != nil {
 		where = append(where, "a.folder_id = ?")
 		args = append(args, *q.FolderID)
 	}
+	domain := "a.domain"
+	if q.FolderID != nil {
+		domain = s.d.noIndex(domain)
+	}
 	if len(q.Domains) == 1 {
-		where = append(where, "a.domain = ?")
+		where = append(where, domain+" = ?")
 	} else {
-		where = append(where, "a.domain IN ("+placeholders(len(q.Domains))+")")
+		where = append(where, domain+" IN ("+placeholders(len(q.Domains))+")")
 	}
 	args = append(args, anys(q.Domains)...)
 	if q.Kind != "" {
@@ -128,7 +141,10 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 	}
 	limit := pageLimit(q.Limit)
 	args = append(args, limit+1)
-	rows, err := s.read().query(ctx, assetSelect+" WHERE "+strings.Join(where, " AND ")+" ORDER BY a.id LIMIT ?", args...)
+	// The page of asset rows is chosen first and joined to versions after:
+	// joining first lets PostgreSQL merge-join from the start of versions.
+	page := "(SELECT * FROM assets a WHERE " + strings.Join(where, " AND ") + " ORDER BY a.id LIMIT ?) a"
+	rows, err := s.read().query(ctx, assetsFrom(page)+" ORDER BY a.id", args...)
 	if err != nil {
 		return nil, "", s.fail(ctx, op, err)
 	}

@@ -83,6 +83,17 @@ func (d *dialect) like() string {
 	return "LIKE"
 }
 
+// noIndex wraps a column so that SQLite's planner does not pick an index
+// for the condition on it: a folder listing must walk the (folder_id, id)
+// index in ID order, not the domain index, which would need a sort.
+// PostgreSQL plans from its statistics and has no unary + on text.
+func (d *dialect) noIndex(column string) string {
+	if d.postgres {
+		return column
+	}
+	return "+" + column
+}
+
 // lock serialises transactions that take the same named lock until they
 // end. It guards invariants no row lock covers (the folder tree has no
 // cycles, a purged blob is not referenced again meanwhile). SQLite write

@@ -29,11 +29,17 @@ func (s *Store) CreateFolder(ctx context.Context, f dam.Folder) error {
 		if err := s.checkParent(ctx, q, f.ParentID, f.Domain); err != nil {
 			return err
 		}
+		if taken, err := q.exists(ctx, "SELECT 1 FROM folders WHERE id = ?", f.ID); err != nil || taken {
+			if err != nil {
+				return err
+			}
+			return dam.E("", dam.AlreadyExists, "folder %s already exists", f.ID)
+		}
 		_, err := q.exec(ctx, "INSERT INTO folders ("+folderCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			f.ID, f.Name, f.ParentID, f.Domain, string(f.Protection), f.CreatedBy,
 			encodeTime(f.CreatedAt), encodeTime(f.UpdatedAt))
 		if s.d.isUnique(err) {
-			return dam.E("", dam.AlreadyExists, "folder %s or a sibling named %q already exists", f.ID, f.Name)
+			return dam.E("", dam.AlreadyExists, "a folder named %q already exists here", f.Name)
 		}
 		return err
 	})
@@ -104,7 +110,7 @@ func (s *Store) RenameFolder(ctx context.Context, id, name string, at time.Time)
 	return s.write(ctx, op, func(q querier) error {
 		res, err := q.exec(ctx, "UPDATE folders SET name = ?, updated_at = ? WHERE id = ?", name, encodeTime(at), id)
 		if s.d.isUnique(err) {
-			return dam.E("", dam.AlreadyExists, "a sibling of folder %s is already named %q", id, name)
+			return dam.E("", dam.AlreadyExists, "a folder named %q already exists here", name)
 		}
 		return affected(res, err, notFound("folder", id))
 	})
@@ -148,7 +154,7 @@ func (s *Store) MoveFolder(ctx context.Context, id, parentID string, at time.Tim
 		}
 		res, err := q.exec(ctx, "UPDATE folders SET parent_id = ?, updated_at = ? WHERE id = ?", parentID, encodeTime(at), id)
 		if s.d.isUnique(err) {
-			return dam.E("", dam.AlreadyExists, "the new parent already has a folder named %q", name)
+			return dam.E("", dam.AlreadyExists, "a folder named %q already exists there", name)
 		}
 		return affected(res, err, notFound("folder", id))
 	})

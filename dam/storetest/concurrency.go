@@ -12,7 +12,7 @@ import (
 
 var concurrencyTests = []test{
 	{"SixteenWriters", func(t *testing.T, f *fixture) {
-		const writers, rounds = 16, 8
+		const writers, rounds = 16, 4
 		fo := f.folder("", "Shared")
 		// Build the rows first: the fixture is not safe for concurrent use.
 		work := make([][]dam.Asset, writers)
@@ -21,7 +21,7 @@ var concurrencyTests = []test{
 				work[w] = append(work[w], f.newAsset(fo.ID, fmt.Sprintf("w%d-r%d.jpg", w, r)))
 			}
 		}
-		errs := make(chan error, writers*rounds*5)
+		errs := make(chan error, writers*rounds*6)
 		var wg sync.WaitGroup
 		for w := range writers {
 			wg.Go(func() {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/damkit/damkit/dam"
 	"github.com/stretchr/testify/assert"
@@ -51,10 +52,10 @@ var trashTests = []test{
 		got, err := f.s.TrashedBefore(f.ctx, *last.DeletedAt, 10)
 		require.NoError(t, err)
 		assert.Equal(t, trashed[:2], got, "strictly before, oldest first")
-		got, err = f.s.TrashedBefore(f.ctx, last.DeletedAt.Add(1), 10)
+		got, err = f.s.TrashedBefore(f.ctx, last.DeletedAt.Add(time.Microsecond), 10)
 		require.NoError(t, err)
 		assert.Equal(t, trashed, got)
-		got, err = f.s.TrashedBefore(f.ctx, last.DeletedAt.Add(1), 1)
+		got, err = f.s.TrashedBefore(f.ctx, last.DeletedAt.Add(time.Microsecond), 1)
 		require.NoError(t, err)
 		assert.Equal(t, trashed[:1], got)
 		got, err = f.s.TrashedBefore(f.ctx, baseTime, 10)

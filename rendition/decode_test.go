@@ -8,8 +8,55 @@ import (
 	"image/color"
 	"image/gif"
 	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
+
+// TestSourcesWrittenByLibvips renders formats and layouts Go cannot write:
+// CMYK JPEG, lossy and lossless WebP.
+func TestSourcesWrittenByLibvips(t *testing.T) {
+	vips, err := exec.LookPath("vips")
+	if err != nil {
+		t.Skip("vips not installed; .ci/run installs libvips-tools")
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.png")
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, uprightImage(300, 200)))
+	require.NoError(t, os.WriteFile(src, buf.Bytes(), 0o644))
+	cases := []struct {
+		name string
+		args []string
+		mt   string
+	}{
+		{"cmyk jpeg", []string{"colourspace", src, filepath.Join(dir, "cmyk.jpg[Q=95]"), "cmyk"}, "image/jpeg"},
+		{"lossy webp", []string{"copy", src, filepath.Join(dir, "lossy.webp[Q=90]")}, "image/jpeg"},
+		{"lossless webp", []string{"copy", src, filepath.Join(dir, "lossless.webp[lossless]")}, "image/png"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := exec.CommandContext(t.Context(), vips, tc.args...).CombinedOutput()
+			require.NoError(t, err, string(b))
+			out, _, _ := strings.Cut(tc.args[2], "[")
+			data, err := os.ReadFile(out)
+			require.NoError(t, err)
+			res, err := Render(t.Context(), BytesSource(data), Profile{Width: 150}, nil)
+			require.NoError(t, err)
+			assert.Equal(t, tc.mt, res.MediaType)
+			img := decodeAny(t, res.Data)
+			assert.Equal(t, image.Pt(150, 100), img.Bounds().Size())
+			if tc.name != "cmyk jpeg" { // CMYK colours depend on the profile
+				quadrantsUpright(t, img)
+			}
+		})
+	}
+}
 
 // FuzzRender feeds arbitrary bytes through decode-with-limits: it must never
 // panic, never exceed the limits and fail only with the package's errors.
