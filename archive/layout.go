@@ -165,7 +165,7 @@ func makeItems(entries []Entry, o Options, reserveManifest bool) []item {
 // single entry is larger. The first part keeps reserve bytes free.
 func assign(items []item, maxPart, reserve int64) [][]item {
 	var groups [][]item
-	var cur []item
+	cur := make([]item, 0, len(items))
 	var local, central int64
 	budget := maxPart - reserve
 	for _, it := range items {

@@ -166,7 +166,14 @@ func newNamer(maxComponent int) *namer {
 	}
 }
 
-func (n *namer) key(p string) string { return norm.NFC.String(n.fold.String(p)) }
+func (n *namer) key(p string) string {
+	for i := 0; i < len(p); i++ {
+		if p[i] >= utf8.RuneSelf {
+			return norm.NFC.String(n.fold.String(p))
+		}
+	}
+	return strings.ToLower(p) // ASCII folds to lower case
+}
 
 func (n *namer) taken(key string) bool {
 	_, f := n.files[key]

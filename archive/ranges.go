@@ -126,6 +126,9 @@ func (r *Reader) Read(p []byte) (int, error) {
 	if r.pos >= r.a.size {
 		return 0, io.EOF
 	}
+	if len(p) == 0 {
+		return 0, nil
+	}
 	if err := r.ctx.Err(); err != nil {
 		return 0, err
 	}

@@ -154,7 +154,11 @@ func checkGo(t *testing.T, path string, readData bool) map[string]uint32 {
 
 // checkTools runs every outside ZIP reader installed; each must report the
 // archive clean, with no warning.
-func checkTools(t *testing.T, path string) {
+func checkTools(t *testing.T, path string) { checkReaders(t, path, true) }
+
+// checkReaders is checkTools; extract=false skips the bsdtar extraction,
+// which takes seconds for tens of thousands of entries.
+func checkReaders(t *testing.T, path string, extract bool) {
 	t.Helper()
 	run := func(tool, install string, args ...string) (string, bool) {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -180,9 +184,10 @@ func checkTools(t *testing.T, path string) {
 	}
 	if out, ok := run("bsdtar", "libarchive-tools", "-tvf", path); ok {
 		assert.NotContains(t, out, "bsdtar:", out)
-		dir := t.TempDir()
-		out, _ = run("bsdtar", "libarchive-tools", "-xf", path, "-C", dir)
-		assert.Empty(t, out)
+		if extract {
+			out, _ = run("bsdtar", "libarchive-tools", "-xf", path, "-C", t.TempDir())
+			assert.Empty(t, out)
+		}
 	}
 	if out, ok := run("python3", "python3", "-c",
 		"import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nbad = z.testzip()\nprint('bad' if bad else 'ok', bad or '')",

@@ -19,7 +19,8 @@ type Download struct {
 }
 
 // Open opens the current version (or version n > 0) of an asset for
-// download and records the download in the usage log.
+// download and records the download in the usage log. The policy decides
+// first: a protected asset without a valid grant gives NeedsRequest.
 func (l *Library) Open(ctx context.Context, assetID string, n int) (*Download, error) {
 	const op = "dam.Open"
 	actor, err := actorFor(ctx, op)
@@ -27,6 +28,10 @@ func (l *Library) Open(ctx context.Context, assetID string, n int) (*Download, e
 		return nil, err
 	}
 	a, err := l.visibleAsset(ctx, op, actor, assetID)
+	if err != nil {
+		return nil, err
+	}
+	d, err := l.authorizeDownload(ctx, op, actor, a, "")
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +51,11 @@ func (l *Library) Open(ctx context.Context, assetID string, n int) (*Download, e
 			return nil, E(op, NotFound, "version %d of asset %s not found", n, assetID)
 		}
 	}
-	l.record(ctx, Event{ActorID: actor.UserID, Action: EventDownload, AssetID: a.ID, Detail: "original"})
+	detail := "original"
+	if d.GrantID != "" {
+		detail += " grant " + d.GrantID
+	}
+	l.record(ctx, Event{ActorID: actor.UserID, Action: EventDownload, AssetID: a.ID, Detail: detail})
 	return &Download{
 		Asset: a, Version: v, ETag: `"sha256-` + v.SHA256 + `"`,
 		ReadSeekCloser: &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size},

@@ -17,6 +17,12 @@ const (
 	EventPurge         EventAction = "purge"
 	EventDownload      EventAction = "download"
 	EventNote          EventAction = "note"
+	EventProtect       EventAction = "protect"
+	EventRequest       EventAction = "request"
+	EventApprove       EventAction = "approve"
+	EventDeny          EventAction = "deny"
+	EventRevoke        EventAction = "revoke"
+	EventRequestDelete EventAction = "request_delete"
 )
 
 // Event is one entry of the usage log: who did what to which asset, and when.

@@ -19,6 +19,11 @@ type Options struct {
 	MaxEXIFBytes    int64         // bytes of an image's head scanned for EXIF; default 1 MiB
 	SweepInterval   time.Duration // how often Run sweeps the trash and leftovers; default 1 h
 	DefaultPageSize int           // listing page size; default 100 (max 1000)
+	// Notifiers deliver notifications besides the in-app inbox (e.g. an
+	// EmailNotifier). nil: inbox only.
+	Notifiers []Notifier
+	// Links builds the URLs notifications point to; nil: messages carry no links.
+	Links Links
 }
 
 func (o *Options) withDefaults() Options {

@@ -21,6 +21,10 @@ type Store interface {
 	CollectionStore
 	NoteStore
 	EventStore
+	SettingsStore
+	RequestStore
+	GrantStore
+	NotificationStore
 	Close() error
 }
 
@@ -115,4 +119,45 @@ type EventStore interface {
 	AppendEvents(ctx context.Context, es ...Event) error
 	// Events lists events newest first, returning the cursor of the next page.
 	Events(ctx context.Context, q EventQuery) ([]Event, string, error)
+}
+// SettingsStore keeps the library's usage settings (one row).
+type SettingsStore interface {
+	// Settings returns the stored settings, or DefaultSettings() if none were saved.
+	Settings(ctx context.Context) (Settings, error)
+	PutSettings(ctx context.Context, s Settings) error
+}
+
+// RequestStore keeps download requests. Deciding is compare-and-set: only a
+// pending request changes, so of two owners deciding at once exactly one wins.
+type RequestStore interface {
+	// CreateRequests inserts requests and, for auto-approved ones, their
+	// grants, in one transaction.
+	CreateRequests(ctx context.Context, rs []Request, gs []Grant) error
+	Request(ctx context.Context, id string) (Request, error)
+	// Requests lists requests newest first, returning the next cursor.
+	Requests(ctx context.Context, q RequestQuery) ([]Request, string, error)
+	// DecideRequest moves a pending request to r.Status with r's decision
+	// fields, and inserts g (the grant of an approval) in the same
+	// transaction. A request that is no longer pending gives Conflict.
+	DecideRequest(ctx context.Context, r Request, g *Grant) error
+	// DeleteRequest removes a request and revokes its grants at at.
+	DeleteRequest(ctx context.Context, id, by string, at time.Time) error
+}
+
+// GrantStore keeps download permissions.
+type GrantStore interface {
+	Grant(ctx context.Context, id string) (Grant, error)
+	Grants(ctx context.Context, q GrantQuery) ([]Grant, error)
+	// RevokeGrant sets RevokedAt on a live grant (Conflict if already revoked).
+	RevokeGrant(ctx context.Context, id, by string, at time.Time) error
+}
+
+// NotificationStore keeps the in-app inbox.
+type NotificationStore interface {
+	AddNotifications(ctx context.Context, ns ...Notification) error
+	// Notifications lists a user's inbox newest first.
+	Notifications(ctx context.Context, userID string, unreadOnly bool, cursor string, limit int) ([]Notification, string, error)
+	// MarkRead marks the user's notifications read (all when ids is empty)
+	// and returns how many changed.
+	MarkRead(ctx context.Context, userID string, ids []string, at time.Time) (int, error)
 }

@@ -16,10 +16,11 @@ import (
 // block's full inverse DCT, computed from the few coefficients the mean
 // depends on; the entropy decoding still reads every coefficient.
 //
-// It handles what cameras and most encoders write: baseline Huffman, 8-bit,
-// one component or three (YCbCr) with chroma sampled once per MCU, in one
-// interleaved scan, with or without restart intervals. Anything else makes
-// it return errNotScalable and the caller uses image/jpeg at full size.
+// It handles what cameras and most encoders write: baseline (one
+// interleaved scan) or progressive (jpegprog.go) Huffman, 8-bit, one
+// component or three (YCbCr) with chroma sampled once per MCU, with or
+// without restart intervals. Anything else makes it return errNotScalable
+// and the caller uses image/jpeg at full size.
 
 var errNotScalable = errors.New("rendition: JPEG layout not handled by the scaled decoder")
 
@@ -201,11 +202,20 @@ func decodeJPEGScaled(ctx context.Context, data []byte, k int) (image.Image, err
 		w, h     int
 		ri       int
 		adobeRGB bool
+
+		progressive bool
+		prog        *progDecoder
 	)
 	i := 2
 	for {
-		if i+4 > len(data) {
+		if i+2 > len(data) || (i+4 > len(data) && data[i+1] != 0xD9) {
 			return nil, fmt.Errorf("%w: truncated JPEG", ErrCorrupt)
+		}
+		if data[i] == 0xFF && data[i+1] == 0xD9 {
+			if prog == nil {
+				return nil, fmt.Errorf("%w: JPEG without image data", ErrCorrupt)
+			}
+			return prog.image(&quant), nil
 		}
 		if data[i] != 0xFF {
 			return nil, fmt.Errorf("%w: JPEG marker expected", ErrCorrupt)
@@ -258,7 +268,8 @@ func decodeJPEGScaled(ctx context.Context, data []byte, k int) (image.Image, err
 				}
 				seg = seg[17+total:]
 			}
-		case 0xC0, 0xC1: // baseline or extended sequential, Huffman
+		case 0xC0, 0xC1, 0xC2: // baseline, extended sequential or progressive, Huffman
+			progressive = m == 0xC2
 			if comps != nil {
 				return nil, fmt.Errorf("%w: multiple JPEG frame headers", ErrCorrupt)
 			}
@@ -290,11 +301,27 @@ func decodeJPEGScaled(ctx context.Context, data []byte, k int) (image.Image, err
 			if len(comps) == 3 && comps[0].id == 'R' && comps[1].id == 'G' && comps[2].id == 'B' {
 				return nil, errNotScalable
 			}
-			return scanScaled(ctx, data[i:], seg, comps, w, h, n, ri, &quant, &dcT, &acT)
+			if !progressive {
+				return scanScaled(ctx, data[i:], seg, comps, w, h, n, ri, &quant, &dcT, &acT)
+			}
+			if prog == nil {
+				var err error
+				if prog, err = newProgDecoder(comps, w, h, n); err != nil {
+					return nil, err
+				}
+			}
+			used, err := prog.scan(ctx, data[i:], seg, ri, &dcT, &acT)
+			if err != nil {
+				return nil, err
+			}
+			i += used
 		case 0xD9:
-			return nil, fmt.Errorf("%w: JPEG without image data", ErrCorrupt)
+			if prog == nil {
+				return nil, fmt.Errorf("%w: JPEG without image data", ErrCorrupt)
+			}
+			return prog.image(&quant), nil
 		default:
-			if m >= 0xC2 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC {
+			if m >= 0xC3 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC {
 				return nil, errNotScalable // progressive, lossless, arithmetic
 			}
 		}
@@ -351,7 +378,6 @@ func scanScaled(ctx context.Context, ecs, sos []byte, comps []scaledComp, w, h, 
 	br := &bitReader{data: ecs}
 	var dc [3]int32
 	var f [64]float32
-	var tmp [4][8]float32
 	mcu := 0
 	for my := 0; my < myy; my++ {
 		if my%8 == 0 && ctx.Err() != nil {
@@ -409,57 +435,13 @@ func scanScaled(ctx context.Context, ecs, sos []byte, comps []scaledComp, w, h, 
 							}
 							z++
 						}
-						// Cell means: T = M F (rows of F that are non-zero), O = T M^T.
 						x0 := ((mx*int(c.h) + bx) * n)
 						y0 := ((my*int(c.v) + by) * n)
 						if n == 1 {
 							c.pix[y0*c.stride+x0] = clampF(f[0]*mtx[0][0]*mtx[0][0] + 128)
 							continue
 						}
-						if rows == 1 && cols == 1 { // flat block
-							v := clampF(f[0]*mtx[0][0]*mtx[0][0] + 128)
-							for i := range n {
-								out := c.pix[(y0+i)*c.stride+x0:][:n]
-								for j := range out {
-									out[j] = v
-								}
-							}
-							continue
-						}
-						// Only the columns in use: their indexes, packed.
-						var vs [8]uint8
-						nv := 0
-						for v := range 8 {
-							if cols&(1<<v) != 0 {
-								vs[nv] = uint8(v)
-								nv++
-							}
-						}
-						for i := range n {
-							tmp[i] = [8]float32{}
-							for u := range 8 {
-								if rows&(1<<u) == 0 || mtx[i][u] == 0 {
-									continue
-								}
-								m := mtx[i][u]
-								fr := f[u*8 : u*8+8]
-								for _, v := range vs[:nv] {
-									tmp[i][v] += m * fr[v]
-								}
-							}
-						}
-						for i := range n {
-							out := c.pix[(y0+i)*c.stride+x0:][:n]
-							ti := &tmp[i]
-							for j := range out {
-								var s float32
-								mj := &mtx[j]
-								for _, v := range vs[:nv] {
-									s += ti[v] * mj[v]
-								}
-								out[j] = clampF(s + 128)
-							}
-						}
+						cellBlock(&f, rows, cols, mtx, c.pix[y0*c.stride+x0:], c.stride)
 					}
 				}
 			}
@@ -494,4 +476,54 @@ func clampF(v float32) byte {
 		return 255
 	}
 	return byte(v + 0.5)
+}
+
+// cellBlock writes the n x n cell means of one block with dequantized
+// coefficients f (natural order; rows and cols mark the non-zero ones)
+// to out, n = len(mtx).
+func cellBlock(f *[64]float32, rows, cols uint8, mtx [][8]float32, out []byte, stride int) {
+	n := len(mtx)
+	if rows == 1 && cols == 1 { // flat block
+		v := clampF(f[0]*mtx[0][0]*mtx[0][0] + 128)
+		for i := range n {
+			row := out[i*stride:][:n]
+			for j := range row {
+				row[j] = v
+			}
+		}
+		return
+	}
+	var vs [8]uint8
+	nv := 0
+	for v := range 8 {
+		if cols&(1<<v) != 0 {
+			vs[nv] = uint8(v)
+			nv++
+		}
+	}
+	var tmp [4][8]float32
+	for i := range n {
+		for u := range 8 {
+			if rows&(1<<u) == 0 || mtx[i][u] == 0 {
+				continue
+			}
+			m := mtx[i][u]
+			fr := f[u*8 : u*8+8]
+			for _, v := range vs[:nv] {
+				tmp[i][v] += m * fr[v]
+			}
+		}
+	}
+	for i := range n {
+		row := out[i*stride:][:n]
+		ti := &tmp[i]
+		for j := range row {
+			var s float32
+			mj := &mtx[j]
+			for _, v := range vs[:nv] {
+				s += ti[v] * mj[v]
+			}
+			row[j] = clampF(s + 128)
+		}
+	}
 }

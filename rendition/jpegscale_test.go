@@ -94,8 +94,12 @@ func TestDecodeJPEGScaled(t *testing.T) {
 		_, err := decodeJPEGScaled(t.Context(), color[:len(color)/2], 4)
 		require.ErrorIs(t, err, ErrCorrupt)
 	})
-	t.Run("progressive falls back", func(t *testing.T) {
+	t.Run("bad progressive scan", func(t *testing.T) {
 		_, err := decodeJPEGScaled(t.Context(), jpegHeader(64, 64, 0xC2), 4)
+		require.ErrorIs(t, err, ErrCorrupt)
+	})
+	t.Run("arithmetic falls back", func(t *testing.T) {
+		_, err := decodeJPEGScaled(t.Context(), jpegHeader(64, 64, 0xC9), 4)
 		require.ErrorIs(t, err, errNotScalable)
 	})
 }
@@ -113,9 +117,12 @@ func TestDecodeJPEGScaledLibjpeg(t *testing.T) {
 	require.NoError(t, png.Encode(&buf, textured(517, 389)))
 	require.NoError(t, os.WriteFile(src, buf.Bytes(), 0o644))
 	cases := map[string]string{
-		"restart interval 3": "[Q=90,restart-interval=3]",
-		"4:4:4":              "[Q=90,subsample-mode=off]",
-		"restart 1, 4:4:4":   "[Q=85,subsample-mode=off,restart-interval=1]",
+		"restart interval 3":   "[Q=90,restart-interval=3]",
+		"4:4:4":                "[Q=90,subsample-mode=off]",
+		"restart 1, 4:4:4":     "[Q=85,subsample-mode=off,restart-interval=1]",
+		"progressive":          "[Q=90,interlace]",
+		"progressive 4:4:4":    "[Q=75,interlace,subsample-mode=off]",
+		"progressive, restart": "[Q=90,interlace,restart-interval=2]",
 	}
 	for name, opts := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -130,14 +137,15 @@ func TestDecodeJPEGScaledLibjpeg(t *testing.T) {
 			}
 		})
 	}
-	t.Run("progressive", func(t *testing.T) {
-		out := filepath.Join(dir, "prog.jpg")
-		b, err := exec.CommandContext(t.Context(), vips, "copy", src, out+"[Q=90,interlace]").CombinedOutput()
+	t.Run("progressive gray", func(t *testing.T) {
+		out := filepath.Join(dir, "prog-gray.jpg")
+		b, err := exec.CommandContext(t.Context(), vips, "colourspace", src, out+"[Q=90,interlace]", "b-w").CombinedOutput()
 		require.NoError(t, err, string(b))
 		data, err := os.ReadFile(out)
 		require.NoError(t, err)
-		_, err = decodeJPEGScaled(t.Context(), data, 4)
-		require.True(t, errors.Is(err, errNotScalable))
+		for _, k := range []int{2, 4, 8} {
+			assertScaledMatches(t, data, k)
+		}
 		res, err := Render(t.Context(), BytesSource(data), Profile{Width: 100, Format: FormatPNG}, nil)
 		require.NoError(t, err)
 		assert.Equal(t, 100, res.Width)

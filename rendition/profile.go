@@ -408,3 +408,22 @@ func parseWatermark(tok string) (*Watermark, error) {
 	}
 	return &Watermark{Text: string(text), Position: Position(parts[1]), Opacity: op}, nil
 }
+
+// OutputSize is the size of p's rendition of an upright source of w x h
+// pixels (Info.UprightSize), so a caller can pick a cached rendition that is
+// large enough to pass as Options.Larger.
+func (p Profile) OutputSize(w, h int) (int, int) {
+	if w <= 0 || h <= 0 || p.Validate() != nil {
+		return 0, 0
+	}
+	ow, oh, _ := geometry(p.Normalized(), w, h)
+	return ow, oh
+}
+
+// Reusable reports whether renditions of p may serve as Options.Larger for
+// other profiles: uncropped, undistorted, without modifiers or watermark,
+// in a format the engine decodes back.
+func (p Profile) Reusable() bool {
+	n := p.Normalized()
+	return n.Fit == FitContain && !n.Grayscale && !n.Invert && n.Watermark == nil && n.Format != FormatGIF
+}

@@ -133,3 +133,16 @@ func FuzzParseProfile(f *testing.F) {
 		}
 	})
 }
+
+func TestOutputSizeAndReusable(t *testing.T) {
+	w, h := Profile{Width: 1024}.OutputSize(6000, 4000)
+	assert.Equal(t, [2]int{1024, 683}, [2]int{w, h})
+	w, h = Profile{Width: 300, Height: 300, Fit: FitCover}.OutputSize(6000, 4000)
+	assert.Equal(t, [2]int{300, 300}, [2]int{w, h})
+	w, h = Profile{Width: -1}.OutputSize(6000, 4000)
+	assert.Zero(t, w+h)
+	assert.True(t, Profile{Width: 1024, Format: FormatJPEG}.Reusable())
+	assert.False(t, Profile{Width: 1024, Grayscale: true}.Reusable())
+	assert.False(t, Profile{Width: 1024, Height: 10, Fit: FitCover}.Reusable())
+	assert.False(t, Profile{Width: 1024, Watermark: &Watermark{Text: "x"}}.Reusable())
+}

@@ -157,7 +157,7 @@ func (Builtin) RenderMany(ctx context.Context, src Source, profiles []Profile, o
 // dctScale is the coarsest JPEG decode scale (1, 2, 4 or 8) for one profile
 // that keeps the decoded input at least boxMargin times the output size.
 func dctScale(in, orig *input, p Profile, win window) int {
-	if in.info.Format != "jpeg" || in.info.Progressive || p.Fit == FitNone {
+	if in.info.Format != "jpeg" || p.Fit == FitNone {
 		return 1
 	}
 	rx := float64(in.uw) / float64(orig.uw)
@@ -208,7 +208,7 @@ func decodeInput(ctx context.Context, in *input, lim Limits, gifFrame, k int) (i
 		if scans > lim.MaxJPEGScans {
 			return nil, 0, fmt.Errorf("%w: JPEG has more than %d scans", ErrTooLarge, lim.MaxJPEGScans)
 		}
-		if k > 1 && !in.info.Progressive {
+		if k > 1 {
 			img, err := decodeJPEGScaled(ctx, data, k)
 			if err == nil {
 				return img, k, nil

@@ -168,6 +168,12 @@ func compareCmd(args []string) error {
 	photo := filepath.Join(*dir, "photo.jpg")
 	larger := filepath.Join(*dir, "larger.jpg")
 	out := func(s string) string { return filepath.Join(*dir, s) }
+	// A progressive 4:2:0 copy, written by libjpeg through vips.
+	prog := out("progressive.jpg")
+	if b, err := exec.Command(filepath.Join(filepath.Dir(vips), "vips"), "copy", photo,
+		prog+"[Q=90,interlace,subsample-mode=on,strip]").CombinedOutput(); err != nil {
+		return fmt.Errorf("vips copy: %v: %s", err, b)
+	}
 	type bench struct {
 		name   string
 		ours   []string
@@ -181,6 +187,9 @@ func compareCmd(args []string) error {
 		{"256 px from the original",
 			[]string{"render", "-in", photo, "-size", "256", "-o", out("ours-256.jpg")},
 			[]string{photo, "--size", "256", "-o", out("vips-256.jpg") + "[Q=85,strip]"}, 2.0},
+		{"1024 px JPEG from a progressive original",
+			[]string{"render", "-in", prog, "-size", "1024", "-o", out("ours-1024-prog.jpg")},
+			[]string{prog, "--size", "1024", "-o", out("vips-1024-prog.jpg") + "[Q=85,strip]"}, 2.0},
 		{"256 px from the EXIF thumbnail",
 			[]string{"render", "-in", photo, "-size", "256", "-thumb", "-o", out("ours-256-thumb.jpg")},
 			[]string{photo, "--size", "256", "-o", out("vips-256.jpg") + "[Q=85,strip]"}, 1.0},

@@ -41,8 +41,17 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    string       `json:"code"`
+	Message string       `json:"message"`
+	Reason  string       `json:"reason,omitempty"`  // the policy's reason code of a refusal
+	Request *requestHint `json:"request,omitempty"` // how to ask, on needs_request
+}
+
+// requestHint tells a client refused with needs_request how to ask.
+type requestHint struct {
+	Method string         `json:"method"`
+	Path   string         `json:"path"`
+	Body   map[string]any `json:"body"`
 }
 
 // writeError answers with the JSON error body. Internal errors are logged
@@ -67,7 +76,16 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if kind == dam.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="damkit"`)
 	}
-	writeJSON(w, status, errorBody{Error: errorDetail{Code: kind.String(), Message: msg}})
+	detail := errorDetail{Code: kind.String(), Message: msg}
+	var refusal *dam.RefusalError
+	if errors.As(err, &refusal) {
+		detail.Reason = refusal.Reason
+		if kind == dam.NeedsRequest {
+			detail.Request = &requestHint{Method: "POST", Path: "/api/v1/requests",
+				Body: map[string]any{"asset_ids": []string{refusal.AssetID}, "reason": "why you need it"}}
+		}
+	}
+	writeJSON(w, status, errorBody{Error: detail})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/damkit/damkit/dam"
@@ -96,8 +97,7 @@ func encodeList(ss []string) string {
 	if len(ss) == 0 {
 		return "[]"
 	}
-	b, _ := json.Marshal(ss)
-	return string(b)
+	return encodeJSON(ss)
 }
 
 // encodeMap stores a string map as a JSON object; nil and empty read back as nil.
@@ -105,8 +105,17 @@ func encodeMap(m map[string]string) string {
 	if len(m) == 0 {
 		return "{}"
 	}
-	b, _ := json.Marshal(m)
-	return string(b)
+	return encodeJSON(m)
+}
+
+// encodeJSON writes & < > as themselves, not \u0026 and so on, so that text
+// search over the stored keywords finds "R&D".
+func encodeJSON(v any) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // strings and maps of strings always encode
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // emptyNil turns empty lists and maps read back into nil, the form callers

@@ -17,10 +17,16 @@ func (s *Store) CreateCollection(ctx context.Context, c dam.Collection) error {
 		return dam.E(op, dam.Invalid, "a collection needs an id and a name")
 	}
 	return s.write(ctx, op, func(q querier) error {
+		if taken, err := q.exists(ctx, "SELECT 1 FROM collections WHERE id = ?", c.ID); err != nil || taken {
+			if err != nil {
+				return err
+			}
+			return dam.E("", dam.AlreadyExists, "collection %s already exists", c.ID)
+		}
 		_, err := q.exec(ctx, "INSERT INTO collections ("+collectionCols+") VALUES (?, ?, ?, ?, ?, ?)",
 			c.ID, c.Name, c.OwnerID, c.DefaultProfile, encodeTime(c.CreatedAt), encodeTime(c.UpdatedAt))
 		if s.d.isUnique(err) {
-			return dam.E("", dam.AlreadyExists, "collection %s or one named %q already exists", c.ID, c.Name)
+			return dam.E("", dam.AlreadyExists, "you already have a collection named %q", c.Name)
 		}
 		if err != nil {
 			return err
@@ -118,7 +124,7 @@ func (s *Store) UpdateCollection(ctx context.Context, c dam.Collection) error {
 		res, err := q.exec(ctx, "UPDATE collections SET name = ?, default_profile = ?, updated_at = ? WHERE id = ?",
 			c.Name, c.DefaultProfile, encodeTime(c.UpdatedAt), c.ID)
 		if s.d.isUnique(err) {
-			return dam.E("", dam.AlreadyExists, "the owner already has a collection named %q", c.Name)
+			return dam.E("", dam.AlreadyExists, "you already have a collection named %q", c.Name)
 		}
 		return affected(res, err, notFound("collection", c.ID))
 	})

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/damkit/damkit/dam"
@@ -29,9 +30,10 @@ type Options struct {
 
 // Store is the SQL implementation of dam.Store. It is safe for concurrent use.
 type Store struct {
-	d *dialect
-	w *sql.DB // write transactions (SQLite: a single connection)
-	r *sql.DB // reads (SQLite: a pool of query-only connections)
+	d     *dialect
+	w     *sql.DB // write transactions (SQLite: a single connection)
+	r     *sql.DB // reads (SQLite: a pool of query-only connections)
+	stmts stmtCache
 }
 
 var _ dam.Store = (*Store)(nil)
@@ -146,7 +148,8 @@ func redact(url string) string {
 
 // Close closes the database connections.
 func (s *Store) Close() error {
-	err := s.w.Close()
+	err := s.stmts.close()
+	err = errors.Join(err, s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
@@ -170,7 +173,8 @@ type querier struct {
 		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 		QueryRowContext(context.Context, string, ...any) *sql.Row
 	}
-	tx *sql.Tx // nil outside a write transaction
+	tx    *sql.Tx    // nil outside a write transaction
+	stmts *stmtCache // prepared statements of the read pool; nil in transactions
 }
 
 func (q querier) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -178,10 +182,16 @@ func (q querier) exec(ctx context.Context, query string, args ...any) (sql.Resul
 }
 
 func (q querier) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if stmt := q.stmts.get(ctx, q.db, q.d.rebind(query)); stmt != nil {
+		return stmt.QueryContext(ctx, args...)
+	}
 	return q.db.QueryContext(ctx, q.d.rebind(query), args...)
 }
 
 func (q querier) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if stmt := q.stmts.get(ctx, q.db, q.d.rebind(query)); stmt != nil {
+		return stmt.QueryRowContext(ctx, args...)
+	}
 	return q.db.QueryRowContext(ctx, q.d.rebind(query), args...)
 }
 
@@ -204,7 +214,56 @@ func (q querier) exists(ctx context.Context, query string, args ...any) (bool, e
 }
 
 // read returns the querier of the read pool.
-func (s *Store) read() querier { return querier{d: s.d, db: s.r} }
+func (s *Store) read() querier { return querier{d: s.d, db: s.r, stmts: &s.stmts} }
+
+// stmtCache keeps the read queries prepared: parsing the SQL is a large
+// part of a short query's cost on SQLite. Queries whose text varies (IN
+// lists of any length) stop being cached once it holds maxStmts.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+const maxStmts = 256
+
+// get returns the prepared statement of query, or nil to run it unprepared.
+func (c *stmtCache) get(ctx context.Context, db any, query string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
+	pool, ok := db.(*sql.DB)
+	if !ok {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if stmt, ok := c.m[query]; ok {
+		return stmt
+	}
+	if len(c.m) >= maxStmts {
+		return nil
+	}
+	stmt, err := pool.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the unprepared query reports the error
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = stmt
+	return stmt
+}
+
+func (c *stmtCache) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for _, stmt := range c.m {
+		errs = append(errs, stmt.Close())
+	}
+	c.m = nil
+	return errors.Join(errs...)
+}
 
 // write runs fn in a write transaction (BEGIN IMMEDIATE on SQLite) and
 // commits when it returns nil. Errors come back classified under op.

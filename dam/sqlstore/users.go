@@ -23,10 +23,22 @@ func (s *Store) CreateUser(ctx context.Context, u dam.User, keyHash []byte) erro
 		key = hex.EncodeToString(keyHash)
 	}
 	return s.write(ctx, op, func(q querier) error {
+		// Checked first so the error can say which is taken.
+		for _, c := range []struct{ query, arg, msg string }{
+			{"SELECT 1 FROM users WHERE id = ?", u.ID, "user " + u.ID + " already exists"},
+			{"SELECT 1 FROM users WHERE lower(email) = lower(?)", u.Email, "a user with email " + u.Email + " already exists"},
+		} {
+			if taken, err := q.exists(ctx, c.query, c.arg); err != nil || taken {
+				if err != nil {
+					return err
+				}
+				return dam.E("", dam.AlreadyExists, "%s", c.msg)
+			}
+		}
 		_, err := q.exec(ctx, "INSERT INTO users ("+userCols+", key_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			u.ID, u.Email, u.Name, string(u.Role), encodeList(u.Domains), encodeTime(u.CreatedAt), key)
 		if s.d.isUnique(err) {
-			return dam.E("", dam.AlreadyExists, "a user with id %s, email %q or this API key already exists", u.ID, u.Email)
+			return dam.E("", dam.AlreadyExists, "another user has this API key")
 		}
 		return err
 	})

@@ -48,7 +48,8 @@ func insertVersion(ctx context.Context, q querier, v dam.Version) error {
 }
 
 // AddVersion appends v as the next version of the live asset a.ID, makes it
-// current, and writes a's editable fields and kind in the same transaction.
+// current, and writes a's editable fields in the same transaction; the
+// asset's kind follows v's media type.
 // Numbers come from a per-asset counter bumped by the same statement that
 // locks the asset row, so concurrent additions get distinct numbers and a
 // deleted number is never reused.
@@ -74,7 +75,7 @@ func (s *Store) AddVersion(ctx context.Context, a dam.Asset, v dam.Version) (int
 		if err := insertVersion(ctx, q, v); err != nil {
 			return err
 		}
-		return updateAsset(ctx, q, a, ", kind = ?, current_version = ?", string(a.Kind), number)
+		return updateAsset(ctx, q, a, ", kind = ?, current_version = ?", string(dam.MediaKindOf(v.MediaType)), number)
 	})
 	if err != nil {
 		return 0, err
@@ -111,7 +112,7 @@ func (s *Store) Versions(ctx context.Context, assetID string) ([]dam.Version, er
 
 // DeleteVersion removes one version of a live asset; the last one is
 // refused (FailedPrecondition). When the current version goes, the newest
-// left becomes current. It reports whether any version still references
+// left becomes current and the asset's kind follows its media type. It reports whether any version still references
 // the deleted version's blob, and the blob's SHA-256.
 func (s *Store) DeleteVersion(ctx context.Context, assetID string, number int) (blobInUse bool, sha256 string, err error) {
 	const op = "sqlstore.DeleteVersion"
@@ -146,8 +147,14 @@ func (s *Store) DeleteVersion(ctx context.Context, assetID string, number int) (
 			return err
 		}
 		if number == current {
-			if _, err := q.exec(ctx, `UPDATE assets SET current_version =
-				(SELECT MAX(number) FROM versions WHERE asset_id = ?) WHERE id = ?`, assetID, assetID); err != nil {
+			var newest int
+			var mediaType string
+			if err := q.queryRow(ctx, `SELECT number, media_type FROM versions WHERE asset_id = ?
+				ORDER BY number DESC LIMIT 1`, assetID).Scan(&newest, &mediaType); err != nil {
+				return err
+			}
+			if _, err := q.exec(ctx, "UPDATE assets SET current_version = ?, kind = ? WHERE id = ?",
+				newest, string(dam.MediaKindOf(mediaType)), assetID); err != nil {
 				return err
 			}
 		}

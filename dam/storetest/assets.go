@@ -166,7 +166,7 @@ func testAssetFilters(t *testing.T, f *fixture) {
 		a.Kind = dam.MediaVideo
 		a.Meta.Description = "100% organic_footage"
 	})
-	keyword := mk("", "k.jpg", func(a *dam.Asset) { a.Meta.Keywords = []string{"Mountain", "snow"} })
+	keyword := mk("", "k.jpg", func(a *dam.Asset) { a.Meta.Keywords = []string{"Mountain", "snow", "R&D <draft>"} })
 	other := mk("", "red car other domain.jpg", func(a *dam.Asset) { a.Domain = "other" })
 	trashed := mk("", "red car trashed.jpg", nil)
 	f.trash(trashed.ID)
@@ -188,6 +188,7 @@ func testAssetFilters(t *testing.T, f *fixture) {
 		{"text in title any case", dam.AssetQuery{Domains: mine, Text: "night"}, []dam.Asset{folderImg}},
 		{"text in description", dam.AssetQuery{Domains: mine, Text: "organic"}, []dam.Asset{video}},
 		{"text in keywords", dam.AssetQuery{Domains: mine, Text: "mountain"}, []dam.Asset{keyword}},
+		{"keywords with & < >", dam.AssetQuery{Domains: mine, Text: "r&d <draft>"}, []dam.Asset{keyword}},
 		{"every word must match", dam.AssetQuery{Domains: mine, Text: "red  car"}, []dam.Asset{rootImg}},
 		{"words match different fields", dam.AssetQuery{Domains: mine, Text: "boat harbour"}, []dam.Asset{folderImg}},
 		{"no match", dam.AssetQuery{Domains: mine, Text: "red boat"}, nil},

@@ -27,6 +27,10 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Collections", collectionTests},
 		{"Notes", noteTests},
 		{"Events", eventTests},
+		{"Settings", settingsTests},
+		{"Requests", requestTests},
+		{"Grants", grantTests},
+		{"Notifications", notificationTests},
 		{"Concurrency", concurrencyTests},
 	}
 	for _, g := range groups {

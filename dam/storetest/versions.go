@@ -14,7 +14,7 @@ var versionTests = []test{
 	{"AddVersion", func(t *testing.T, f *fixture) {
 		a := f.asset("", "a.jpg")
 		v1 := a.Current
-		a.Name, a.Kind = "a.pdf", dam.MediaDocument
+		a.Name = "a.pdf"
 		a.Meta.Title = "now a PDF"
 		a.UpdatedBy, a.UpdatedAt = "u2", f.tick()
 		v := f.version("second")
@@ -25,12 +25,20 @@ var versionTests = []test{
 		assert.Equal(t, 2, n)
 		v.AssetID, v.Number = a.ID, 2
 		a.Current = v
+		a.Kind = dam.MediaDocument // the kind follows the current version
 		got, err := f.s.Asset(f.ctx, a.ID)
 		require.NoError(t, err)
 		assert.Equal(t, a, got)
 		vs, err := f.s.Versions(f.ctx, a.ID)
 		require.NoError(t, err)
 		assert.Equal(t, []dam.Version{v1, v}, vs)
+
+		_, _, err = f.s.DeleteVersion(f.ctx, a.ID, 2)
+		require.NoError(t, err)
+		got, err = f.s.Asset(f.ctx, a.ID)
+		require.NoError(t, err)
+		assert.Equal(t, dam.MediaImage, got.Kind, "back to the first version's kind")
+		assert.Equal(t, v1, got.Current)
 	}},
 	{"AddVersionRefusals", func(t *testing.T, f *fixture) {
 		_, err := f.s.AddVersion(f.ctx, f.newAsset("", "missing.jpg"), f.version("x"))

@@ -1,0 +1,485 @@
+package dam
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"net/smtp"
+	"net/textproto"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// EmailOptions tune an EmailNotifier. The zero value is usable.
+type EmailOptions struct {
+	// From is the sender, "addr" or "Name <addr>". Default: the URL's
+	// ?from= parameter, else "damkit@localhost".
+	From string
+	// Timeout bounds one whole delivery (dial to QUIT). Default 30s.
+	Timeout time.Duration
+	// ProductName names the sender when From has no display name, and
+	// signs the footer. Default "damkit".
+	ProductName string
+	// LocalName is the name sent with EHLO and the domain of Message-IDs.
+	// Default "localhost".
+	LocalName string
+}
+
+// Which transport security an EmailNotifier uses.
+const (
+	tlsAuto     = ""         // STARTTLS when the server offers it
+	tlsNone     = "none"     // plain text, never upgrade
+	tlsStartTLS = "starttls" // STARTTLS required
+	tlsImplicit = "tls"      // TLS from the first byte (smtps)
+)
+
+// maxSubjectRunes keeps the encoded Subject header well below the
+// 998-octet line limit of RFC 5322.
+const maxSubjectRunes = 200
+
+// EmailNotifier sends each Message as one multipart email (plain text and
+// HTML) over SMTP. It keeps no connection open between messages, so it is
+// safe for concurrent use.
+type EmailNotifier struct {
+	addr       string // host:port
+	host       string
+	user, pass string
+	hasAuth    bool
+	security   string
+	skipVerify bool
+	from       mail.Address
+	timeout    time.Duration
+	product    string
+	localName  string
+}
+
+// NewEmailNotifier returns a Notifier that delivers through the SMTP
+// server named by smtpURL:
+//
+//	smtp://[user:pass@]host[:port][?from=addr&tls=none|starttls|tls&insecure_skip_verify=1]
+//	smtps://[user:pass@]host[:port][?from=addr]
+//
+// Without tls=, STARTTLS is used when the server offers it. The default
+// port is 25 (587 with tls=starttls, 465 with smtps:// or tls=tls).
+// Credentials are sent with AUTH PLAIN, which net/smtp only allows over
+// TLS or to localhost. insecure_skip_verify=1 accepts any server
+// certificate and is meant for tests with self-signed certificates.
+func NewEmailNotifier(smtpURL string, opts *EmailOptions) (*EmailNotifier, error) {
+	const op = "dam.NewEmailNotifier"
+	var o EmailOptions
+	if opts != nil {
+		o = *opts
+	}
+	u, err := url.Parse(smtpURL)
+	if err != nil {
+		// url.Error repeats the URL, password included: say less.
+		return nil, E(op, Invalid, "malformed SMTP URL")
+	}
+	n := &EmailNotifier{timeout: o.Timeout, product: o.ProductName, localName: o.LocalName}
+	q := u.Query()
+	switch u.Scheme {
+	case "smtp":
+		n.security = q.Get("tls")
+		switch n.security {
+		case tlsAuto, tlsNone, tlsStartTLS, tlsImplicit:
+		default:
+			return nil, E(op, Invalid, "SMTP URL: tls=%q: want none, starttls or tls", n.security)
+		}
+	case "smtps":
+		if t := q.Get("tls"); t != "" && t != tlsImplicit {
+			return nil, E(op, Invalid, "SMTP URL: smtps:// always uses implicit TLS, not tls=%q", t)
+		}
+		n.security = tlsImplicit
+	default:
+		return nil, E(op, Invalid, "SMTP URL: scheme %q: want smtp or smtps", u.Scheme)
+	}
+	n.host = u.Hostname()
+	if n.host == "" {
+		return nil, E(op, Invalid, "SMTP URL: no host")
+	}
+	port := u.Port()
+	if port == "" {
+		switch n.security {
+		case tlsImplicit:
+			port = "465"
+		case tlsStartTLS:
+			port = "587"
+		default:
+			port = "25"
+		}
+	} else if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+		return nil, E(op, Invalid, "SMTP URL: bad port %q", port)
+	}
+	n.addr = net.JoinHostPort(n.host, port)
+	if u.User != nil {
+		n.hasAuth = true
+		n.user = u.User.Username()
+		n.pass, _ = u.User.Password()
+	}
+	if v := q.Get("insecure_skip_verify"); v != "" {
+		n.skipVerify, err = strconv.ParseBool(v)
+		if err != nil {
+			return nil, E(op, Invalid, "SMTP URL: insecure_skip_verify=%q is not a boolean", v)
+		}
+	}
+
+	from := o.From
+	if from == "" {
+		from = q.Get("from")
+	}
+	if from == "" {
+		from = "damkit@localhost"
+	}
+	if hasControl(from) {
+		return nil, E(op, Invalid, "sender address contains control characters")
+	}
+	fa, err := mail.ParseAddress(from)
+	if err != nil {
+		return nil, E(op, Invalid, "sender address %q: %v", from, err)
+	}
+	if n.product == "" {
+		n.product = "damkit"
+	}
+	if fa.Name == "" {
+		fa.Name = n.product
+	}
+	n.from = *fa
+	if n.timeout <= 0 {
+		n.timeout = 30 * time.Second
+	}
+	if n.localName == "" {
+		n.localName = "localhost"
+	}
+	if hasControl(n.localName) || strings.ContainsAny(n.localName, " <>@") {
+		return nil, E(op, Invalid, "local name %q is not a host name", n.localName)
+	}
+	return n, nil
+}
+
+// Notify sends m to m.To.Email. A recipient without an email address is
+// skipped: not every user has one. The recipient is validated before any
+// connection is made (Kind Invalid); failures of the SMTP conversation are
+// Kind Internal, and a cancelled or expired ctx is Kind Canceled.
+func (n *EmailNotifier) Notify(ctx context.Context, m Message) error {
+	const op = "dam.EmailNotifier.Notify"
+	if strings.TrimSpace(m.To.Email) == "" {
+		return nil
+	}
+	to, err := recipientAddress(m.To)
+	if err != nil {
+		return &Error{Op: op, Kind: Invalid, Err: err}
+	}
+	body, err := n.compose(m, to)
+	if err != nil {
+		return &Error{Op: op, Kind: Internal, Err: err}
+	}
+	if err := n.send(ctx, to.Address, body); err != nil {
+		if ctx.Err() != nil {
+			return &Error{Op: op, Kind: Canceled, Err: errors.Join(ctx.Err(), err)}
+		}
+		return &Error{Op: op, Kind: Internal, Err: err}
+	}
+	return nil
+}
+
+// recipientAddress accepts a bare address only ("a@b.example", not
+// "Eve <a@b.example>"), so that the Email field can never smuggle a
+// display name or a second address.
+func recipientAddress(r Recipient) (*mail.Address, error) {
+	email := strings.TrimSpace(r.Email)
+	if hasControl(email) {
+		return nil, errors.New("recipient email contains control characters")
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email {
+		return nil, fmt.Errorf("recipient email %q is not a valid address", email)
+	}
+	return &mail.Address{Name: headerText(r.Name), Address: a.Address}, nil
+}
+
+// send holds one SMTP conversation. The connection's deadline is the
+// earlier of ctx's and Timeout, and cancelling ctx unblocks it at once.
+func (n *EmailNotifier) send(ctx context.Context, to string, body []byte) error {
+	deadline := time.Now().Add(n.timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", n.addr)
+	if err != nil {
+		return fmt.Errorf("dial %s: %w", n.addr, err)
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(deadline); err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+
+	tlsConfig := &tls.Config{ServerName: n.host, InsecureSkipVerify: n.skipVerify, MinVersion: tls.VersionTLS12}
+	if n.security == tlsImplicit {
+		tc := tls.Client(conn, tlsConfig)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return fmt.Errorf("TLS handshake with %s: %w", n.addr, err)
+		}
+		conn = tc
+	}
+	c, err := smtp.NewClient(conn, n.host)
+	if err != nil {
+		return fmt.Errorf("SMTP greeting from %s: %w", n.addr, err)
+	}
+	defer c.Close()
+	if err := c.Hello(n.localName); err != nil {
+		return fmt.Errorf("EHLO: %w", err)
+	}
+	if n.security == tlsStartTLS || n.security == tlsAuto {
+		if ok, _ := c.Extension("STARTTLS"); ok {
+			if err := c.StartTLS(tlsConfig); err != nil {
+				return fmt.Errorf("STARTTLS: %w", err)
+			}
+		} else if n.security == tlsStartTLS {
+			return fmt.Errorf("SMTP server %s does not offer STARTTLS", n.addr)
+		}
+	}
+	if n.hasAuth {
+		if ok, _ := c.Extension("AUTH"); !ok {
+			return fmt.Errorf("SMTP server %s does not offer AUTH", n.addr)
+		}
+		if err := c.Auth(smtp.PlainAuth("", n.user, n.pass, n.host)); err != nil {
+			return fmt.Errorf("AUTH: %w", err)
+		}
+	}
+	if err := c.Mail(n.from.Address); err != nil {
+		return fmt.Errorf("MAIL FROM: %w", err)
+	}
+	if err := c.Rcpt(to); err != nil {
+		return fmt.Errorf("RCPT TO: %w", err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		return fmt.Errorf("DATA: %w", err)
+	}
+	if _, err := w.Write(body); err != nil {
+		return fmt.Errorf("DATA: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("DATA: %w", err)
+	}
+	if err := c.Quit(); err != nil {
+		return fmt.Errorf("QUIT: %w", err)
+	}
+	return nil
+}
+
+// compose renders the whole RFC 5322 message: headers, then a
+// multipart/alternative body with a text and an HTML part, both
+// quoted-printable so long lines and UTF-8 travel safely.
+func (n *EmailNotifier) compose(m Message, to *mail.Address) ([]byte, error) {
+	view := n.view(m)
+	var text, html bytes.Buffer
+	if err := textTemplate(&text, view); err != nil {
+		return nil, err
+	}
+	if err := emailHTML.Execute(&html, view); err != nil {
+		return nil, err
+	}
+
+	var buf bytes.Buffer
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, part := range []struct {
+		contentType string
+		content     []byte
+	}{
+		{"text/plain; charset=utf-8", text.Bytes()},
+		{"text/html; charset=utf-8", html.Bytes()},
+	} {
+		pw, err := mw.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {part.contentType},
+			"Content-Transfer-Encoding": {"quoted-printable"},
+		})
+		if err != nil {
+			return nil, err
+		}
+		qw := quotedprintable.NewWriter(pw)
+		if _, err := qw.Write(part.content); err != nil {
+			return nil, err
+		}
+		if err := qw.Close(); err != nil {
+			return nil, err
+		}
+	}
+	if err := mw.Close(); err != nil {
+		return nil, err
+	}
+
+	id, err := n.messageID()
+	if err != nil {
+		return nil, err
+	}
+	headers := []struct{ key, value string }{
+		{"From", n.from.String()},
+		{"To", to.String()},
+		{"Subject", mime.QEncoding.Encode("utf-8", view.Subject)},
+		{"Date", time.Now().Format(time.RFC1123Z)},
+		{"Message-ID", id},
+		{"MIME-Version", "1.0"},
+		{"Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": mw.Boundary()})},
+		{"Auto-Submitted", "auto-generated"},
+	}
+	for _, h := range headers {
+		// Every value above is built from cleaned or encoded text; this
+		// check is the last line of defence against a new header line.
+		if strings.ContainsAny(h.value, "\r\n") {
+			return nil, fmt.Errorf("header %s would contain a line break", h.key)
+		}
+		buf.WriteString(h.key + ": " + h.value + "\r\n")
+	}
+	buf.WriteString("\r\n")
+	buf.Write(body.Bytes())
+	return buf.Bytes(), nil
+}
+
+func (n *EmailNotifier) messageID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return "<" + hex.EncodeToString(b[:]) + "@" + n.localName + ">", nil
+}
+
+// emailView is what both templates render: cleaned text and a link that
+// is known to be http or https, or empty.
+type emailView struct {
+	Subject string
+	Lines   []string
+	Details []Detail
+	Link    string
+	Product string
+}
+
+func (n *EmailNotifier) view(m Message) emailView {
+	v := emailView{
+		Subject: headerText(m.Subject),
+		Link:    safeLink(m.Link),
+		Product: n.product,
+	}
+	if r := []rune(v.Subject); len(r) > maxSubjectRunes {
+		v.Subject = string(r[:maxSubjectRunes-1]) + "…"
+	}
+	text := strings.ReplaceAll(bodyText(m.Text), "\r\n", "\n")
+	if text != "" {
+		v.Lines = strings.Split(strings.ReplaceAll(text, "\r", "\n"), "\n")
+	}
+	for _, d := range m.Details {
+		v.Details = append(v.Details, Detail{Label: headerText(d.Label), Value: headerText(d.Value)})
+	}
+	return v
+}
+
+// textTemplate writes the plain-text part: the text, each detail as
+// "Label: Value", then the link on its own line.
+func textTemplate(w io.Writer, v emailView) error {
+	var b strings.Builder
+	for _, l := range v.Lines {
+		b.WriteString(l + "\n")
+	}
+	if len(v.Details) > 0 {
+		b.WriteString("\n")
+		for _, d := range v.Details {
+			b.WriteString(d.Label + ": " + d.Value + "\n")
+		}
+	}
+	if v.Link != "" {
+		b.WriteString("\n" + v.Link + "\n")
+	}
+	b.WriteString("\n-- \n" + v.Product + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+var emailHTML = template.Must(template.New("email").Parse(`<!DOCTYPE html>
+<html>
+<head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<body style="font-family: sans-serif; color: #222; line-height: 1.5;">
+<div style="max-width: 600px; margin: 0 auto; padding: 16px;">
+{{- range .Lines}}
+<p style="margin: 0 0 8px 0;">{{.}}</p>
+{{- end}}
+{{- if .Details}}
+<table style="border-collapse: collapse; margin: 16px 0;">
+{{- range .Details}}
+<tr><td style="padding: 4px 12px 4px 0; color: #666;">{{.Label}}</td><td style="padding: 4px 0;">{{.Value}}</td></tr>
+{{- end}}
+</table>
+{{- end}}
+{{- if .Link}}
+<p style="margin: 24px 0;"><a href="{{.Link}}" style="background: #2563eb; color: #fff; padding: 10px 18px; border-radius: 4px; text-decoration: none; display: inline-block;">Open</a></p>
+<p style="font-size: 12px; color: #666;">Or copy this address: {{.Link}}</p>
+{{- end}}
+<p style="font-size: 12px; color: #999; margin-top: 32px;">{{.Product}}</p>
+</div>
+</body>
+</html>
+`))
+
+// safeLink returns raw when it is an absolute http or https URL and ""
+// otherwise, so javascript:, data: and relative links are never offered.
+func safeLink(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "" || hasControl(raw) {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
+		return ""
+	}
+	return u.String()
+}
+
+// headerText turns s into one line: control characters (CR and LF
+// included) become spaces, runs of spaces collapse.
+func headerText(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r)
+	}), " ")
+}
+
+// bodyText keeps line breaks and tabs but drops other control characters.
+func bodyText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return r
+		}
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+}
+
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, unicode.IsControl)
+}

@@ -1,0 +1,84 @@
+package dam
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Settings are the library's usage settings, changed by owners only.
+type Settings struct {
+	ProtectByDefault bool `json:"protect_by_default"` // the library level of protection
+	ShowWatermarks   bool `json:"show_watermarks"`    // protected assets seen without a grant are watermarked
+	AutoApprove      bool `json:"auto_approve"`       // requests are granted at once
+	// GrantValidity is how long a download permission lasts; 0 means until revoked.
+	GrantValidity time.Duration `json:"grant_validity"`
+	// Deselected lists owners who do not receive download requests; every
+	// other owner does (editors never do).
+	Deselected              []string    `json:"deselected_recipients"`
+	ReasonRequiredToRequest bool        `json:"reason_required_to_request"`
+	ReasonRequiredToDeny    bool        `json:"reason_required_to_deny"`
+	NotDownloadable         []MediaKind `json:"not_downloadable_kinds"`
+	UpdatedBy               string      `json:"updated_by,omitempty"`
+	UpdatedAt               time.Time   `json:"updated_at"`
+}
+
+// DefaultSettings are the settings of a library nobody configured yet.
+func DefaultSettings() Settings {
+	return Settings{GrantValidity: 7 * 24 * time.Hour, Deselected: []string{}, NotDownloadable: []MediaKind{}}
+}
+
+// maxGrantValidity bounds a permission's length (ten years) so that
+// arithmetic on it never overflows.
+const maxGrantValidity = 10 * 365 * 24 * time.Hour
+
+// Settings returns the library's usage settings (any user may read them).
+func (l *Library) Settings(ctx context.Context) (Settings, error) {
+	const op = "dam.Settings"
+	if _, err := actorFor(ctx, op); err != nil {
+		return Settings{}, err
+	}
+	s, err := l.store.Settings(ctx)
+	return s, wrap(op, Internal, err)
+}
+
+// UpdateSettings replaces the usage settings (owners only).
+func (l *Library) UpdateSettings(ctx context.Context, s Settings) (Settings, error) {
+	const op = "dam.UpdateSettings"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Settings{}, err
+	}
+	if !actor.IsOwner() {
+		return Settings{}, E(op, PermissionDenied, "only owners change the usage settings")
+	}
+	if s.GrantValidity < 0 || s.GrantValidity > maxGrantValidity {
+		return Settings{}, E(op, Invalid, "grant validity must be between 0 (until revoked) and 10 years")
+	}
+	for _, k := range s.NotDownloadable {
+		if !slices.Contains([]MediaKind{MediaImage, MediaVideo, MediaAudio, MediaDocument, MediaOther}, k) {
+			return Settings{}, E(op, Invalid, "unknown media kind %.30q", k)
+		}
+	}
+	users, err := l.store.Users(ctx)
+	if err != nil {
+		return Settings{}, wrap(op, Internal, err)
+	}
+	for _, id := range s.Deselected {
+		i := slices.IndexFunc(users, func(u User) bool { return u.ID == id })
+		if i < 0 || users[i].Role != RoleOwner {
+			return Settings{}, E(op, Invalid, "deselected recipient %.30q is not an owner", id)
+		}
+	}
+	if s.Deselected == nil {
+		s.Deselected = []string{}
+	}
+	if s.NotDownloadable == nil {
+		s.NotDownloadable = []MediaKind{}
+	}
+	s.UpdatedBy, s.UpdatedAt = actor.UserID, l.now().UTC()
+	if err := l.store.PutSettings(ctx, s); err != nil {
+		return Settings{}, wrap(op, Internal, err)
+	}
+	return s, nil
+}
