@@ -120,6 +120,7 @@ type EventStore interface {
 	// Events lists events newest first, returning the cursor of the next page.
 	Events(ctx context.Context, q EventQuery) ([]Event, string, error)
 }
+
 // SettingsStore keeps the library's usage settings (one row).
 type SettingsStore interface {
 	// Settings returns the stored settings, or DefaultSettings() if none were saved.
