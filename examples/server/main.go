@@ -39,6 +39,7 @@ type config struct {
 	maxUpload                 int64
 	trashRetention            time.Duration
 	logLevel                  string
+	smtp, baseURL             string
 }
 
 func env(name, def string) string {
@@ -64,6 +65,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.Int64Var(&c.maxUpload, "max-upload", maxUpload, "maximum upload size in bytes (DAMKIT_MAX_UPLOAD; default 5 GiB)")
 	retention, _ := time.ParseDuration(env("DAMKIT_TRASH_RETENTION", "0s"))
 	fs.DurationVar(&c.trashRetention, "trash-retention", retention, "how long deleted assets stay restorable (DAMKIT_TRASH_RETENTION; default 720h)")
+	fs.StringVar(&c.smtp, "smtp", env("DAMKIT_SMTP", ""), "SMTP URL for email notifications, e.g. smtp://user:pass@mail:587?from=dam@example.com (DAMKIT_SMTP; default: in-app inbox only)")
+	fs.StringVar(&c.baseURL, "base-url", env("DAMKIT_BASE_URL", ""), "public URL of this server, for links in notifications (DAMKIT_BASE_URL; default http://<addr>)")
 	fs.StringVar(&c.logLevel, "log-level", env("DAMKIT_LOG_LEVEL", "info"), "debug, info, warn or error (DAMKIT_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -110,9 +113,26 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	if err := os.MkdirAll(c.data, 0o750); err != nil {
 		return err
 	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	base := "http://" + ln.Addr().String()
+	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, Links: damhttp.Links(base)}
+	if c.baseURL != "" {
+		opts.Links = damhttp.Links(c.baseURL)
+	}
+	if c.smtp != "" {
+		mailer, err := dam.NewEmailNotifier(c.smtp, nil)
+		if err != nil {
+			return err
+		}
+		opts.Notifiers = append(opts.Notifiers, mailer)
+	}
 	lib, err := dam.Open(ctx, dam.Config{
 		StoreURL: c.store, BucketURL: c.bucket, Logger: log,
-		Options:   &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention},
+		Options:   opts,
 		OpenStore: func(ctx context.Context, url string) (dam.Store, error) { return sqlstore.Open(ctx, url, nil) },
 	})
 	if err != nil {
@@ -130,10 +150,6 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 		}
 	}
 
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{
 		Handler:           damhttp.New(lib, &damhttp.Options{Logger: log}),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -144,7 +160,6 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 		// bytes flow, so a stalled peer is still cut off.
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	base := "http://" + ln.Addr().String()
 	printWelcome(out, base, key, created, c)
 	if ready != nil {
 		ready <- ln.Addr().String()
