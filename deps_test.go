@@ -32,6 +32,7 @@ var rules = []rule{
 	{pkg: "archive", modules: []string{"github.com/klauspost/compress", "golang.org/x/text"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "rendition", modules: []string{"golang.org/x/image", "github.com/rwcarlsen/goexif"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "storage", modules: []string{"gocloud.dev"}, banned: []string{"net/http", "database/sql"}},
+	{pkg: "storage/storagetest", damkit: []string{"storage"}, modules: []string{"gocloud.dev", "github.com/stretchr/testify"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "dam", damkit: []string{"policy", "share", "archive", "rendition", "storage", "internal/"},
 		modules: []string{"github.com/gabriel-vasile/mimetype", "github.com/rwcarlsen/goexif", "golang.org/x/image", "golang.org/x/text"},
 		banned:  []string{"net/http", "database/sql"}},

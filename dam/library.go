@@ -4,9 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
+	"github.com/damkit/damkit/rendition"
 	"github.com/damkit/damkit/storage"
 )
 
@@ -24,6 +26,49 @@ type Options struct {
 	Notifiers []Notifier
 	// Links builds the URLs notifications point to; nil: messages carry no links.
 	Links Links
+
+	// Downloads of several assets (downloads.go, jobs.go). A selection of at
+	// most SyncMaxAssets assets and SyncMaxBytes bytes is served at once
+	// (default 10 and 100 MB, as reference page 004); a larger one becomes
+	// an asynchronous job whose parts are built into the bucket.
+	SyncMaxAssets int
+	SyncMaxBytes  int64
+	// MaxSyncEntries and MaxSyncBytes cap a ZIP a client insists on
+	// streaming at once (default 1,000 entries and 10 GB).
+	MaxSyncEntries int
+	MaxSyncBytes   int64
+	// MaxArchiveBytes and MaxArchiveEntries cap one download request
+	// (default 1 TB and 100,000 entries).
+	MaxArchiveBytes   int64
+	MaxArchiveEntries int
+	// MaxPartSize caps each ZIP part of an asynchronous job (default 100 GB).
+	MaxPartSize int64
+	// MaxConcurrentArchives caps, per user, the synchronous archives being
+	// streamed plus the queued and running jobs (default 2).
+	MaxConcurrentArchives int
+	// ArchiveTTL is how long a download stays fetchable (default 7 days).
+	ArchiveTTL time.Duration
+	// JobPollInterval is how often RunJobs looks for queued jobs and
+	// expired archives (default 2 s).
+	JobPollInterval time.Duration
+	// JobStaleAfter is how long a running job may go without a heartbeat
+	// before it is requeued (default 5 min); after MaxJobAttempts claims
+	// (default 3) it fails instead.
+	JobStaleAfter  time.Duration
+	MaxJobAttempts int
+
+	// Renditions (renditions.go). MaxRenders bounds the renders running at
+	// once (default GOMAXPROCS); RenderQueue bounds those waiting for a slot
+	// (default 4*MaxRenders, negative: none wait); past it callers get
+	// ResourceExhausted. Engines are tried before the built-in pure-Go one,
+	// so a host can render more media types (or use libvips). RenderLimits
+	// bound each render (zero fields: the rendition package's defaults).
+	// WatermarkText is drawn over protected previews (default "PROTECTED").
+	MaxRenders    int
+	RenderQueue   int
+	Engines       []rendition.Engine
+	RenderLimits  rendition.Limits
+	WatermarkText string
 }
 
 func (o *Options) withDefaults() Options {
@@ -52,6 +97,16 @@ func (o *Options) withDefaults() Options {
 	if v.DefaultPageSize <= 0 {
 		v.DefaultPageSize = 100
 	}
+	v.downloadDefaults()
+	if v.MaxRenders <= 0 {
+		v.MaxRenders = runtime.GOMAXPROCS(0)
+	}
+	if v.RenderQueue == 0 {
+		v.RenderQueue = 4 * v.MaxRenders
+	}
+	if v.WatermarkText == "" {
+		v.WatermarkText = DefaultWatermarkText
+	}
 	return v
 }
 
@@ -67,9 +122,13 @@ type Library struct {
 	now    Clock
 	opts   Options
 	log    *slog.Logger
+	// renders runs and deduplicates renditions (renderqueue.go).
+	renders *renderQueue
 
 	closeOnce sync.Once
 	closers   []io.Closer
+
+	archives archiveState // concurrent streams per user, the job worker's wake-up
 }
 
 // New builds a Library from its parts. clock and log may be nil (wall clock,
@@ -82,7 +141,8 @@ func New(store Store, bucket *storage.Bucket, clock Clock, log *slog.Logger, opt
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Library{store: store, bucket: bucket, now: clock, opts: opts.withDefaults(), log: log}
+	o := opts.withDefaults()
+	return &Library{store: store, bucket: bucket, now: clock, opts: o, log: log, renders: newRenderQueue(o)}
 }
 
 // Config opens a Library by URL, the common case.

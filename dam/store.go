@@ -25,6 +25,8 @@ type Store interface {
 	RequestStore
 	GrantStore
 	NotificationStore
+	ProfileStore
+	JobStore
 	Close() error
 }
 

@@ -109,4 +109,5 @@ func (l *Library) deleteBlob(ctx context.Context, sha string) {
 	if err := l.bucket.Delete(context.WithoutCancel(ctx), storage.OriginalKey(sha)); err != nil {
 		l.log.Warn("deleting unreferenced blob failed", "sha256", sha, "err", err)
 	}
+	l.deleteRenditions(ctx, sha)
 }

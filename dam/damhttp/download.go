@@ -10,29 +10,53 @@ import (
 	"github.com/damkit/damkit/dam"
 )
 
-// download streams an original with its sniffed type as an attachment.
-// http.ServeContent handles Range, If-Range and conditional requests
-// against the strong, content-derived ETag.
+// download streams an original with its sniffed type as an attachment, or
+// (?profile=NAME) its rendition in an export profile, rendered or served
+// from the cache under the same policy decision. http.ServeContent handles
+// Range, If-Range and conditional requests against the strong ETag (derived
+// from the content hash, and the profile's hash for a rendition).
 func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	if p := q.Get("profile"); p != "" && p != "original" {
-		return dam.E("damhttp.download", dam.Invalid, "unknown profile %.70q: only \"original\" is available", p)
-	}
+	profile := q.Get("profile")
 	n := 0
 	if v := q.Get("version"); v != "" {
 		var err error
 		if n, err = strconv.Atoi(v); err != nil || n < 1 {
 			return dam.E("damhttp.download", dam.Invalid, "version must be a positive integer")
 		}
+		if profile != "" && profile != dam.ProfileOriginal {
+			return dam.E("damhttp.download", dam.Invalid, "export profiles render the current version: leave out version or profile")
+		}
 	}
-	d, err := s.lib.Open(r.Context(), r.PathValue("id"), n)
+	var d *dam.Download
+	var err error
+	if profile == "" || profile == dam.ProfileOriginal {
+		d, err = s.lib.Open(r.Context(), r.PathValue("id"), n)
+	} else {
+		d, err = s.lib.OpenRendition(r.Context(), r.PathValue("id"), profile)
+	}
 	if err != nil {
-		return err
+		return withRetryAfter(w, err)
 	}
 	defer d.Close()
+	s.serveDownload(w, r, d, false)
+	return nil
+}
+
+// serveDownload writes an open original or rendition: as an attachment, or
+// inline for previews of the image types browsers display safely.
+func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request, d *dam.Download, inline bool) {
 	h := w.Header()
 	h.Set("Content-Type", d.Version.MediaType)
-	h.Set("Content-Disposition", attachment(d.Asset.Name))
+	name := d.Asset.Name
+	if d.IsRendition() {
+		name = dam.RenditionFilename(name, d.Version.MediaType)
+	}
+	disposition := attachment(name)
+	if inline && inlineSafe(d.Version.MediaType) {
+		disposition = "inline" + strings.TrimPrefix(disposition, "attachment")
+	}
+	h.Set("Content-Disposition", disposition)
 	h.Set("ETag", d.ETag)
 	h.Set("X-Content-Type-Options", "nosniff")
 	// Even if a browser rendered it, hostile HTML or SVG gets no script and no origin.
@@ -40,7 +64,15 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Cache-Control", "private, max-age=0, must-revalidate")
 	http.ServeContent(&deadlineWriter{ResponseWriter: w, rc: http.NewResponseController(w), d: s.opts.WriteTimeout},
 		r, "", d.Version.CreatedAt, d)
-	return nil
+}
+
+// inlineSafe lists the raster types a preview may show inline.
+func inlineSafe(mediaType string) bool {
+	switch mediaType {
+	case "image/jpeg", "image/png", "image/gif":
+		return true
+	}
+	return false
 }
 
 // deadlineWriter pushes the connection's write deadline forward as bytes go

@@ -31,6 +31,8 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Requests", requestTests},
 		{"Grants", grantTests},
 		{"Notifications", notificationTests},
+		{"Jobs", jobTests},
+		{"Profiles", profileTests},
 		{"Concurrency", concurrencyTests},
 	}
 	for _, g := range groups {

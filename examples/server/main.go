@@ -40,6 +40,11 @@ type config struct {
 	trashRetention            time.Duration
 	logLevel                  string
 	smtp, baseURL             string
+	maxPartSize               int64
+	archiveTTL                time.Duration
+	maxArchives               int
+	maxRenders                int
+	watermarkText             string
 }
 
 func env(name, def string) string {
@@ -67,6 +72,15 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.trashRetention, "trash-retention", retention, "how long deleted assets stay restorable (DAMKIT_TRASH_RETENTION; default 720h)")
 	fs.StringVar(&c.smtp, "smtp", env("DAMKIT_SMTP", ""), "SMTP URL for email notifications, e.g. smtp://user:pass@mail:587?from=dam@example.com (DAMKIT_SMTP; default: in-app inbox only)")
 	fs.StringVar(&c.baseURL, "base-url", env("DAMKIT_BASE_URL", ""), "public URL of this server, for links in notifications (DAMKIT_BASE_URL; default http://<addr>)")
+	maxPart, _ := strconv.ParseInt(env("DAMKIT_MAX_PART_SIZE", "0"), 10, 64)
+	fs.Int64Var(&c.maxPartSize, "max-part-size", maxPart, "size cap in bytes of each ZIP part of a download job (DAMKIT_MAX_PART_SIZE; default 100 GB)")
+	archiveTTL, _ := time.ParseDuration(env("DAMKIT_ARCHIVE_TTL", "0s"))
+	fs.DurationVar(&c.archiveTTL, "archive-ttl", archiveTTL, "how long a prepared download stays fetchable (DAMKIT_ARCHIVE_TTL; default 168h)")
+	maxArchives, _ := strconv.Atoi(env("DAMKIT_MAX_CONCURRENT_ARCHIVES", "0"))
+	fs.IntVar(&c.maxArchives, "max-concurrent-archives", maxArchives, "downloads of several assets under way per user (DAMKIT_MAX_CONCURRENT_ARCHIVES; default 2)")
+	maxRenders, _ := strconv.Atoi(env("DAMKIT_MAX_RENDERS", "0"))
+	fs.IntVar(&c.maxRenders, "max-renders", maxRenders, "renditions made at once; 4x more may wait, the rest get 429 (DAMKIT_MAX_RENDERS; default: the number of CPUs)")
+	fs.StringVar(&c.watermarkText, "watermark-text", env("DAMKIT_WATERMARK_TEXT", ""), "text tiled over protected previews when the library shows watermarks (DAMKIT_WATERMARK_TEXT; default PROTECTED)")
 	fs.StringVar(&c.logLevel, "log-level", env("DAMKIT_LOG_LEVEL", "info"), "debug, info, warn or error (DAMKIT_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -119,7 +133,9 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	}
 	defer ln.Close()
 	base := "http://" + ln.Addr().String()
-	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, Links: damhttp.Links(base)}
+	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, Links: damhttp.Links(base),
+		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
+		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText}
 	if c.baseURL != "" {
 		opts.Links = damhttp.Links(c.baseURL)
 	}
@@ -168,6 +184,7 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	sweepCtx, cancelSweep := context.WithCancel(ctx)
 	defer cancelSweep()
 	go func() { _ = lib.Run(sweepCtx) }()
+	go func() { _ = lib.RunJobs(sweepCtx) }() // builds large downloads in the background
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

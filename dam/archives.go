@@ -1,0 +1,368 @@
+package dam
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/damkit/damkit/archive"
+	"github.com/damkit/damkit/storage"
+)
+
+// partKey is where the worker stores part n of a job.
+func partKey(jobID string, n int) string {
+	return fmt.Sprintf("archives/%s/part-%d.zip", jobID, n)
+}
+
+// Part is one fetchable file of a download: a ZIP part, or the original
+// itself for a single asset. It is a seekable reader for
+// http.ServeContent: ranges read only the source bytes they cover. Close it.
+type Part struct {
+	Job       Job
+	Number    int
+	Name      string // the file name to offer
+	MediaType string
+	Size      int64
+	ETag      string // strong; changes whenever the bytes would
+	ModTime   time.Time
+	io.ReadSeekCloser
+}
+
+// partReader remembers the first read failure, since http.ServeContent
+// drops it: the caller then aborts the connection rather than let a short
+// body pass for a whole one.
+type partReader struct {
+	io.ReadSeeker
+	close   func() error
+	err     error
+	release func()
+}
+
+func (r *partReader) Read(p []byte) (int, error) {
+	n, err := r.ReadSeeker.Read(p)
+	if err != nil && err != io.EOF && r.err == nil {
+		r.err = err
+	}
+	return n, err
+}
+
+func (r *partReader) Close() error {
+	err := r.close()
+	if r.release != nil {
+		r.release()
+		r.release = nil
+	}
+	return err
+}
+
+// ReadError returns the first error a read of the part met, if any.
+func (p *Part) ReadError() error {
+	if r, ok := p.ReadSeekCloser.(*partReader); ok {
+		return r.err
+	}
+	return nil
+}
+
+// OpenPart opens part n (from 1) of a download job for the requester (or an
+// owner). The policy is asked again for every asset of the job, so a
+// revoked grant or a newly protected asset stops working at once. A ready
+// (synchronous) job's archive is rebuilt from its stored selection, byte
+// for byte, so ranges and If-Range resume it; a worker-built part is read
+// from the bucket.
+func (l *Library) OpenPart(ctx context.Context, jobID string, n int) (*Part, error) {
+	const op = "dam.OpenPart"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	j, err := l.visibleJob(ctx, op, actor, jobID)
+	if err != nil {
+		return nil, err
+	}
+	now := l.now().UTC()
+	switch {
+	case j.Status == JobFailed:
+		return nil, E(op, FailedPrecondition, "download %s failed: %s", j.ID, j.Error)
+	case j.Status == JobExpired || j.ExpiresAt != nil && !now.Before(*j.ExpiresAt):
+		return nil, E(op, Gone, "download %s has expired; ask for it again", j.ID)
+	case j.Status == JobQueued:
+		return nil, E(op, FailedPrecondition, "download %s is queued; its parts appear in the download inbox as they are built", j.ID)
+	case n < 1 || n > len(j.Parts):
+		return nil, E(op, NotFound, "download %s has no part %d (it has %d)", j.ID, n, len(j.Parts))
+	case !j.Parts[n-1].Ready:
+		return nil, E(op, FailedPrecondition, "part %d of download %s is not ready yet (%s, %d of %d bytes)",
+			n, j.ID, j.Status, j.BytesDone, j.BytesTotal)
+	}
+	assets, err := l.recheck(ctx, op, actor, j)
+	if err != nil {
+		return nil, err
+	}
+	jp := j.Parts[n-1]
+	p := &Part{Job: j, Number: n, Name: partName(j, n), MediaType: "application/zip", Size: jp.Size, ETag: jp.ETag, ModTime: j.CreatedAt}
+	if j.Status != JobReady {
+		p.ReadSeekCloser = l.readerOf(&blobReader{ctx: ctx, bucket: l.bucket, key: partKey(j.ID, n), size: jp.Size}, nil)
+		l.record(ctx, Event{ActorID: actor.UserID, Action: EventArchive, Detail: fmt.Sprintf("job %s part %d", j.ID, n)})
+		return p, nil
+	}
+	jobs, err := l.store.ActiveJobs(ctx, actor.UserID)
+	if err != nil {
+		return nil, wrap(op, Internal, err)
+	}
+	if !l.archives.acquire(actor.UserID, jobs, l.opts.MaxConcurrentArchives) {
+		return nil, l.busy(op)
+	}
+	release := func() { l.archives.release(actor.UserID) }
+	if j.Single {
+		a := assets[j.Items[0].AssetID]
+		v, err := l.itemVersion(ctx, op, a, j.Items[0])
+		if err != nil {
+			release()
+			return nil, err
+		}
+		p.MediaType, p.ModTime = v.MediaType, v.CreatedAt
+		p.ReadSeekCloser = l.readerOf(&blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size}, release)
+	} else {
+		plan, _, err := l.planWith(ctx, op, j, 1<<62, assets, false)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		a := plan.Parts[0]
+		if a.ETag() != jp.ETag {
+			release()
+			return nil, E(op, Gone, "the assets of download %s changed since it was asked for; ask for it again", j.ID)
+		}
+		r, err := a.NewReader(ctx)
+		if err != nil {
+			release()
+			return nil, archiveError(op, err)
+		}
+		p.ReadSeekCloser = l.readerOf(r, release)
+	}
+	l.record(ctx, Event{ActorID: actor.UserID, Action: EventArchive, Detail: fmt.Sprintf("job %s part %d", j.ID, n)})
+	return p, nil
+}
+
+func (l *Library) readerOf(r io.ReadSeekCloser, release func()) *partReader {
+	return &partReader{ReadSeeker: r, close: r.Close, release: release}
+}
+
+// partName is the file name offered for part n.
+func partName(j Job, n int) string {
+	if j.Single {
+		return j.Name
+	}
+	if len(j.Parts) == 1 {
+		return j.Name + ".zip"
+	}
+	return fmt.Sprintf("%s-part-%d-of-%d.zip", j.Name, n, len(j.Parts))
+}
+
+// visibleJob returns a job its requester (or an owner) may see; NotFound otherwise.
+func (l *Library) visibleJob(ctx context.Context, op string, actor Actor, id string) (Job, error) {
+	if !validID(id) {
+		return Job{}, E(op, NotFound, "download %q not found", id)
+	}
+	j, err := l.store.Job(ctx, id)
+	if err != nil {
+		return Job{}, wrap(op, Internal, err)
+	}
+	if j.RequesterID != actor.UserID && !actor.IsOwner() {
+		return Job{}, E(op, NotFound, "download %s not found", id)
+	}
+	return j, nil
+}
+
+// recheck asks the policy again about every asset of a job for actor and
+// returns the assets by ID.
+func (l *Library) recheck(ctx context.Context, op string, actor Actor, j Job) (map[string]Asset, error) {
+	assets := make(map[string]Asset, len(j.Items))
+	sel := make([]selected, 0, len(j.Items))
+	for _, it := range j.Items {
+		a, err := l.store.Asset(ctx, it.AssetID)
+		if KindOf(err) == NotFound || err == nil && a.DeletedAt != nil {
+			if j.Status != JobReady {
+				continue // the worker left it out and listed it as skipped
+			}
+			return nil, E(op, Gone, "asset %q of download %s was deleted since; ask for the download again", it.Name, j.ID)
+		}
+		if err != nil {
+			return nil, wrap(op, Internal, err)
+		}
+		assets[a.ID] = a
+		sel = append(sel, selected{asset: a, profile: it.Profile})
+	}
+	allowed, skipped, err := l.decideSelection(ctx, op, actor, sel)
+	if err != nil {
+		return nil, err
+	}
+	if len(skipped) > 0 {
+		s := skipped[0]
+		kind := PermissionDenied
+		if Requestable(s.Reason) {
+			kind = NeedsRequest
+		}
+		return nil, &Error{Op: op, Kind: kind, Err: &RefusalError{AssetID: s.AssetID, Reason: s.Reason,
+			Msg: "download " + j.ID + " holds an asset you may no longer download: " + s.Name + ": " + s.Message}}
+	}
+	if len(allowed) != len(sel) {
+		return nil, E(op, PermissionDenied, "download %s holds assets you may no longer see", j.ID)
+	}
+	return assets, nil
+}
+
+// plan lays out a job's archive in parts of at most maxPart bytes.
+func (l *Library) plan(ctx context.Context, op string, j Job, maxPart int64) (*archive.Plan, error) {
+	p, _, err := l.planWith(ctx, op, j, maxPart, nil, false)
+	return p, err
+}
+
+// planWith is plan with assets already loaded (nil: load them). lenient
+// leaves out, and returns as skipped, assets deleted since the job was made
+// and assets its profile cannot render, instead of failing. ctx must carry
+// the actor that renditions are opened for.
+func (l *Library) planWith(ctx context.Context, op string, j Job, maxPart int64, assets map[string]Asset, lenient bool) (*archive.Plan, []SkippedAsset, error) {
+	entries := make([]archive.Entry, 0, len(j.Items))
+	var extra []SkippedAsset
+	skip := func(it JobItem, reason string, err error) error {
+		if !lenient {
+			return err
+		}
+		extra = append(extra, SkippedAsset{Skipped: Skipped{AssetID: it.AssetID, Reason: reason, Message: ErrorMessage(err)}, Name: it.Name})
+		return nil
+	}
+	for _, it := range j.Items {
+		a, ok := assets[it.AssetID]
+		if !ok {
+			var err error
+			a, err = l.store.Asset(ctx, it.AssetID)
+			if err != nil && KindOf(err) != NotFound {
+				return nil, nil, wrap(op, Internal, err)
+			}
+			if err != nil || a.DeletedAt != nil {
+				if err := skip(it, "deleted", E(op, Gone, "deleted since the download was asked for")); err != nil {
+					return nil, nil, err
+				}
+				continue
+			}
+		}
+		var e archive.Entry
+		var err error
+		if it.Profile != "" {
+			e, err = l.renditionEntry(ctx, op, a, it)
+		} else {
+			e, err = l.originalEntry(ctx, op, a, it)
+		}
+		if err != nil {
+			reason := "deleted"
+			if it.Profile != "" {
+				reason = "profile_not_applicable"
+			}
+			if k := KindOf(err); (k == Gone || k == FailedPrecondition) && skip(it, reason, err) == nil {
+				continue
+			}
+			return nil, nil, err
+		}
+		entries = append(entries, e)
+	}
+	skipped := make([]archive.Skipped, 0, len(j.Skipped)+len(extra))
+	all := slices.Clone(j.Skipped)
+	for _, x := range extra {
+		if !j.skips(x.AssetID) {
+			all = append(all, x)
+		}
+	}
+	for _, s := range all {
+		skipped = append(skipped, archive.Skipped{AssetID: s.AssetID, Name: s.Name, Reason: s.Message})
+	}
+	p, err := archive.Split(entries, skipped, &archive.Options{
+		MaxPartSize: maxPart, MaxEntries: l.opts.MaxArchiveEntries, FolderPerAsset: j.Options.FolderPerAsset,
+	})
+	if err != nil {
+		return nil, nil, archiveError(op, err)
+	}
+	return p, extra, nil
+}
+
+// originalEntry is a stored, known-CRC entry over an original version.
+func (l *Library) originalEntry(ctx context.Context, op string, a Asset, it JobItem) (archive.Entry, error) {
+	v, err := l.itemVersion(ctx, op, a, it)
+	if err != nil {
+		return archive.Entry{}, err
+	}
+	key := storage.OriginalKey(v.SHA256)
+	return archive.Entry{
+		Name: it.Name, Size: v.Size, CRC32: v.CRC32, Known: true, ModTime: v.CreatedAt, MediaType: v.MediaType,
+		SHA256: v.SHA256, AssetID: a.ID, AssetName: it.Name,
+		Open: func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
+			return l.bucket.NewRangeReader(ctx, key, off, n)
+		},
+	}, nil
+}
+
+// renditionEntry renders (or takes from the cache) an asset in a profile
+// at layout time; the cache's sidecar gives size and CRC, so the entry is
+// known and the archive stays rangeable. Each read opens the rendition
+// again under the policy, and fails if it no longer has the same bytes.
+func (l *Library) renditionEntry(ctx context.Context, op string, a Asset, it JobItem) (archive.Entry, error) {
+	d, err := l.OpenRendition(ctx, a.ID, it.Profile)
+	if err != nil {
+		return archive.Entry{}, err
+	}
+	_ = d.Close()
+	v := d.Version
+	size, crc, id, profile := v.Size, v.CRC32, a.ID, it.Profile
+	return archive.Entry{
+		Name: RenditionFilename(it.Name, v.MediaType), Size: size, CRC32: crc, Known: true, ModTime: v.CreatedAt,
+		MediaType: v.MediaType, AssetID: a.ID, AssetName: it.Name,
+		Open: func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
+			d, err := l.OpenRendition(ctx, id, profile)
+			if err != nil {
+				return nil, err
+			}
+			if d.Version.Size != size || d.Version.CRC32 != crc {
+				_ = d.Close()
+				return nil, fmt.Errorf("rendition of %s in %q changed: %w", id, profile, archive.ErrSourceSize)
+			}
+			if _, err := d.Seek(off, io.SeekStart); err != nil {
+				_ = d.Close()
+				return nil, err
+			}
+			return struct {
+				io.Reader
+				io.Closer
+			}{io.LimitReader(d, n), d}, nil
+		},
+	}, nil
+}
+
+// itemVersion returns the version a job item names.
+func (l *Library) itemVersion(ctx context.Context, op string, a Asset, it JobItem) (Version, error) {
+	if a.Current.Number == it.Version {
+		return a.Current, nil
+	}
+	vs, err := l.store.Versions(ctx, a.ID)
+	if err != nil {
+		return Version{}, wrap(op, Internal, err)
+	}
+	for _, v := range vs {
+		if v.Number == it.Version {
+			return v, nil
+		}
+	}
+	return Version{}, E(op, Gone, "version %d of %q was deleted since the download was asked for", it.Version, it.Name)
+}
+
+// archiveError maps the archive package's sentinels to error kinds.
+func archiveError(op string, err error) error {
+	switch {
+	case errors.Is(err, archive.ErrTooLarge), errors.Is(err, archive.ErrTooManyEntries):
+		return &Error{Op: op, Kind: TooLarge, Err: err}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &Error{Op: op, Kind: Canceled, Err: err}
+	}
+	return &Error{Op: op, Kind: Internal, Err: err}
+}

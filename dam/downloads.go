@@ -1,0 +1,499 @@
+package dam
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/damkit/damkit/archive"
+	"github.com/damkit/damkit/policy"
+)
+
+// EventArchive records a download of several assets (a job made or a part fetched).
+const EventArchive EventAction = "archive"
+
+// Notification kinds of download jobs.
+const (
+	NotifyArchiveReady  = "archive_ready"
+	NotifyArchiveFailed = "archive_failed"
+)
+
+// JobLinks is implemented by a Links that can point at a download job, so
+// that "your archive is ready" messages carry a link to it.
+type JobLinks interface {
+	DownloadJob(jobID string) string
+}
+
+// DownloadRequest is a selection to download: assets, a collection or a
+// folder (with its subfolders), and options. Profiles apply in this order:
+// Profiles[asset], the collection item's profile, Profile, the
+// collection's default; "" and "original" mean the original.
+type DownloadRequest struct {
+	AssetIDs       []string          `json:"asset_ids"`
+	CollectionID   string            `json:"collection_id"`
+	FolderID       string            `json:"folder_id"`
+	Profile        string            `json:"profile"`
+	Profiles       map[string]string `json:"profiles"`
+	FolderPerAsset bool              `json:"folder_per_asset"`
+	// Async asks for a job even when the selection is small.
+	Async bool `json:"async"`
+	// Stream asks for the archive at once, never a job (a script piping
+	// the ZIP); the selection must fit MaxSyncEntries and MaxSyncBytes.
+	Stream bool `json:"-"`
+}
+
+// NothingToDownloadError is the refusal of a selection of which the actor
+// may download nothing: every asset is listed with why it was skipped.
+type NothingToDownloadError struct {
+	Skipped []SkippedAsset
+}
+
+func (e *NothingToDownloadError) Error() string {
+	return fmt.Sprintf("nothing in the selection may be downloaded: %d asset%s skipped (%s)",
+		len(e.Skipped), plural(len(e.Skipped)), skippedList(e.Skipped))
+}
+
+// Requestable reports whether a skip reason is lifted by an approved
+// download request.
+func Requestable(reason string) bool {
+	return reason == string(policy.ReasonProtected) || reason == string(policy.ReasonNoGrant)
+}
+
+func (o *Options) downloadDefaults() {
+	setDefault(&o.SyncMaxAssets, 10)
+	setDefault(&o.SyncMaxBytes, 100_000_000)
+	setDefault(&o.MaxSyncEntries, 1000)
+	setDefault(&o.MaxSyncBytes, 10_000_000_000)
+	setDefault(&o.MaxArchiveBytes, 1_000_000_000_000)
+	setDefault(&o.MaxArchiveEntries, 100_000)
+	setDefault(&o.MaxPartSize, archive.DefaultMaxPartSize)
+	setDefault(&o.MaxConcurrentArchives, 2)
+	setDefault(&o.ArchiveTTL, 7*24*time.Hour)
+	setDefault(&o.JobPollInterval, 2*time.Second)
+	setDefault(&o.JobStaleAfter, 5*time.Minute)
+	setDefault(&o.MaxJobAttempts, 3)
+}
+
+func setDefault[T int | int64 | time.Duration](p *T, v T) {
+	if *p <= 0 {
+		*p = v
+	}
+}
+
+// archiveState is the Library's in-memory side of downloads: archives
+// being streamed per user (they count against MaxConcurrentArchives with
+// the user's queued and running jobs) and the worker's wake-up call. The
+// zero value is ready.
+type archiveState struct {
+	mu      sync.Mutex
+	streams map[string]int
+	wakeCh  chan struct{}
+}
+
+func (s *archiveState) wakeup() chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.wakeCh == nil {
+		s.wakeCh = make(chan struct{}, 1)
+	}
+	return s.wakeCh
+}
+
+// wake tells a waiting worker that a job was queued.
+func (s *archiveState) wake() {
+	select {
+	case s.wakeup() <- struct{}{}:
+	default:
+	}
+}
+
+func (s *archiveState) streaming(user string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.streams[user]
+}
+
+// acquire takes a stream slot for user unless jobs plus streams reach limit.
+func (s *archiveState) acquire(user string, jobs, limit int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.streams[user]+jobs >= limit {
+		return false
+	}
+	if s.streams == nil {
+		s.streams = map[string]int{}
+	}
+	s.streams[user]++
+	return true
+}
+
+func (s *archiveState) release(user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.streams[user]--; s.streams[user] <= 0 {
+		delete(s.streams, user)
+	}
+}
+
+// checkSlots refuses a new archive when the actor has MaxConcurrentArchives
+// streams and jobs under way.
+func (l *Library) checkSlots(ctx context.Context, op string, actor Actor) (jobs int, err error) {
+	jobs, err = l.store.ActiveJobs(ctx, actor.UserID)
+	if err != nil {
+		return 0, wrap(op, Internal, err)
+	}
+	if jobs+l.archives.streaming(actor.UserID) >= l.opts.MaxConcurrentArchives {
+		return jobs, l.busy(op)
+	}
+	return jobs, nil
+}
+
+func (l *Library) busy(op string) error {
+	return E(op, ResourceExhausted, "you already have %d downloads under way (the limit); wait for one to finish or cancel it",
+		l.opts.MaxConcurrentArchives)
+}
+
+// selected is one asset of a selection with the version and profile it
+// will be downloaded in.
+type selected struct {
+	asset   Asset
+	profile string
+}
+
+// CreateDownload resolves a selection, skips (and lists) the assets the
+// actor may not download, and makes a job: ready at once for a small
+// selection (its archive is built on the fly by OpenPart), queued for the
+// worker (RunJobs) for a large one or when req.Async is set.
+func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job, error) {
+	const op = "dam.CreateDownload"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Job{}, err
+	}
+	sel, name, err := l.selection(ctx, op, actor, req)
+	if err != nil {
+		return Job{}, err
+	}
+	if len(sel) == 0 {
+		return Job{}, E(op, FailedPrecondition, "the selection holds no assets: nothing to download")
+	}
+	allowed, skipped, err := l.decideSelection(ctx, op, actor, sel)
+	if err != nil {
+		return Job{}, err
+	}
+	if len(allowed) == 0 {
+		return Job{}, &Error{Op: op, Kind: PermissionDenied, Err: &NothingToDownloadError{Skipped: skipped}}
+	}
+	var bytes int64
+	items := make([]JobItem, len(allowed))
+	profiles := map[string]bool{}
+	for i, s := range allowed {
+		if s.profile != "" && !profiles[s.profile] {
+			if _, err := l.lookupProfile(ctx, op, s.profile); KindOf(err) == NotFound {
+				return Job{}, E(op, Invalid, "%s", ErrorMessage(err))
+			} else if err != nil {
+				return Job{}, err
+			}
+			profiles[s.profile] = true
+		}
+		items[i] = JobItem{AssetID: s.asset.ID, Version: s.asset.Current.Number, Profile: s.profile, Name: s.asset.Name}
+		bytes += s.asset.Current.Size // renditions: the original's size is the estimate
+	}
+	switch {
+	case len(items) > l.opts.MaxArchiveEntries:
+		return Job{}, E(op, TooLarge, "%d assets in one download; the limit is %d", len(items), l.opts.MaxArchiveEntries)
+	case bytes > l.opts.MaxArchiveBytes:
+		return Job{}, E(op, TooLarge, "%d bytes in one download; the limit is %d", bytes, l.opts.MaxArchiveBytes)
+	case req.Stream && (len(items) > l.opts.MaxSyncEntries || bytes > l.opts.MaxSyncBytes):
+		return Job{}, E(op, TooLarge, "%d assets of %d bytes are too many to stream at once (limits %d assets, %d bytes): ask for a download job instead",
+			len(items), bytes, l.opts.MaxSyncEntries, l.opts.MaxSyncBytes)
+	}
+	now := l.now().UTC()
+	j := Job{
+		ID: NewID(now), RequesterID: actor.UserID, Name: name, Items: items,
+		Options: JobOptions{FolderPerAsset: req.FolderPerAsset}, Skipped: skipped,
+		EntriesTotal: len(items), BytesTotal: bytes, CreatedAt: now, UpdatedAt: now,
+	}
+	atOnce := req.Stream || (!req.Async && len(items) <= l.opts.SyncMaxAssets && bytes <= l.opts.SyncMaxBytes)
+	if !atOnce {
+		// The worker lays the job out (and renders its profiles) when it
+		// claims it; until then the inbox shows the estimate.
+		if _, err := l.checkSlots(ctx, op, actor); err != nil {
+			return Job{}, err
+		}
+		j.Status = JobQueued
+	} else if err := l.layoutNow(ctx, op, &j, allowed[0].asset); err != nil {
+		return Job{}, err
+	}
+	if err := l.store.CreateJob(ctx, j); err != nil {
+		return Job{}, wrap(op, Internal, err)
+	}
+	l.record(ctx, Event{ActorID: actor.UserID, Action: EventArchive,
+		Detail: fmt.Sprintf("job %s: %s, %d assets, %d skipped", j.ID, j.Status, len(items), len(skipped))})
+	if j.Status == JobQueued {
+		l.archives.wake()
+	}
+	return j, nil
+}
+
+// layoutNow makes j a ready job: a single original served as itself, or
+// one ZIP laid out now (renditions rendered), whose size and ETag are fixed.
+// Assets the profile cannot render move to the skipped list.
+func (l *Library) layoutNow(ctx context.Context, op string, j *Job, first Asset) error {
+	j.Status = JobReady
+	exp := j.CreatedAt.Add(l.opts.ArchiveTTL)
+	j.ExpiresAt = &exp
+	if len(j.Items) == 1 && len(j.Skipped) == 0 && j.Items[0].Profile == "" && !j.Options.FolderPerAsset {
+		v := first.Current
+		j.Single, j.Name = true, first.Name
+		j.Parts = []JobPart{{Number: 1, Size: v.Size, ETag: originalETag(v), Ready: true}}
+		j.EntriesDone, j.BytesTotal, j.BytesDone = 1, v.Size, v.Size
+		return nil
+	}
+	plan, extra, err := l.planWith(ctx, op, *j, 1<<62, nil, true)
+	if err != nil {
+		return err
+	}
+	if len(extra) > 0 {
+		gone := map[string]bool{}
+		for _, x := range extra {
+			gone[x.AssetID] = true
+		}
+		j.Items = slices.DeleteFunc(j.Items, func(it JobItem) bool { return gone[it.AssetID] })
+		j.Skipped = append(j.Skipped, extra...)
+		if len(j.Items) == 0 {
+			return &Error{Op: op, Kind: PermissionDenied, Err: &NothingToDownloadError{Skipped: j.Skipped}}
+		}
+		if plan, err = l.plan(ctx, op, *j, 1<<62); err != nil {
+			return err
+		}
+	}
+	j.Parts = planParts(plan, true)
+	j.EntriesTotal, j.BytesTotal = len(j.Items), j.Parts[0].Size
+	j.EntriesDone, j.BytesDone = j.EntriesTotal, j.BytesTotal // nothing to prepare: it streams on demand
+	return nil
+}
+
+func originalETag(v Version) string { return `"sha256-` + v.SHA256 + `"` }
+
+func planParts(p *archive.Plan, ready bool) []JobPart {
+	parts := make([]JobPart, len(p.Parts))
+	for i, a := range p.Parts {
+		size, _ := a.Size()
+		parts[i] = JobPart{Number: i + 1, Size: size, ETag: a.ETag(), Ready: ready}
+	}
+	return parts
+}
+
+// selection resolves a request to assets (visible, live, deduplicated, in
+// the order asked) and a name for the download. Assets named by ID that the
+// actor may not see fail the whole call with NotFound.
+func (l *Library) selection(ctx context.Context, op string, actor Actor, req DownloadRequest) ([]selected, string, error) {
+	for _, p := range append([]string{req.Profile}, mapValues(req.Profiles)...) {
+		if err := checkProfileName(op, p); err != nil {
+			return nil, "", err
+		}
+	}
+	n := len(req.AssetIDs)
+	if req.CollectionID != "" {
+		n++
+	}
+	if req.FolderID != "" {
+		n++
+	}
+	if n == 0 {
+		return nil, "", E(op, Invalid, "name the assets, the collection or the folder to download")
+	}
+	var sel []selected
+	seen := map[string]bool{}
+	add := func(a Asset, profiles ...string) error {
+		if seen[a.ID] {
+			return nil
+		}
+		if len(sel) >= l.opts.MaxArchiveEntries {
+			return E(op, TooLarge, "more than %d assets in one download", l.opts.MaxArchiveEntries)
+		}
+		seen[a.ID] = true
+		p := ""
+		for _, x := range append([]string{req.Profiles[a.ID]}, profiles...) {
+			if x != "" {
+				p = x
+				break
+			}
+		}
+		if p == "original" {
+			p = ""
+		}
+		sel = append(sel, selected{asset: a, profile: p})
+		return nil
+	}
+	name := "download"
+	for _, id := range req.AssetIDs {
+		a, err := l.visibleAsset(ctx, op, actor, id)
+		if err != nil {
+			return nil, "", err
+		}
+		if err := add(a, req.Profile); err != nil {
+			return nil, "", err
+		}
+	}
+	if len(req.AssetIDs) == 1 && n == 1 {
+		name = sel[0].asset.Name
+	}
+	if req.CollectionID != "" {
+		c, err := l.ownCollection(ctx, op, actor, req.CollectionID)
+		if err != nil {
+			return nil, "", err
+		}
+		name = c.Name
+		for _, it := range c.Items {
+			a, err := l.store.Asset(ctx, it.AssetID)
+			if KindOf(err) == NotFound {
+				continue
+			}
+			if err != nil {
+				return nil, "", wrap(op, Internal, err)
+			}
+			if a.DeletedAt != nil || !actor.InDomain(a.Domain) {
+				continue // hidden from the actor: left out without a word
+			}
+			if err := add(a, it.Profile, req.Profile, c.DefaultProfile); err != nil {
+				return nil, "", err
+			}
+		}
+	}
+	if req.FolderID != "" {
+		f, err := l.visibleFolder(ctx, op, actor, req.FolderID)
+		if err != nil {
+			return nil, "", err
+		}
+		name = f.Name
+		fs, err := l.store.Folders(ctx, []string{f.Domain})
+		if err != nil {
+			return nil, "", wrap(op, Internal, err)
+		}
+		for _, fid := range subtree(fs, f.ID) {
+			if err := l.folderAssets(ctx, op, actor, fid, func(a Asset) error { return add(a, req.Profile) }); err != nil {
+				return nil, "", err
+			}
+		}
+	}
+	return sel, name, nil
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// subtree returns root and every folder below it, parents before children,
+// siblings in ID order.
+func subtree(fs []Folder, root string) []string {
+	children := map[string][]string{}
+	for _, f := range fs {
+		children[f.ParentID] = append(children[f.ParentID], f.ID)
+	}
+	out := []string{root}
+	for i := 0; i < len(out); i++ {
+		kids := children[out[i]]
+		slices.Sort(kids)
+		out = append(out, kids...)
+	}
+	return out
+}
+
+// folderAssets calls fn for every live asset directly in folder fid.
+func (l *Library) folderAssets(ctx context.Context, op string, actor Actor, fid string, fn func(Asset) error) error {
+	cursor := ""
+	for {
+		as, next, err := l.store.Assets(ctx, AssetQuery{Domains: actor.Domains, FolderID: &fid, Cursor: cursor, Limit: 1000})
+		if err != nil {
+			return wrap(op, Internal, err)
+		}
+		for _, a := range as {
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		cursor = next
+	}
+}
+
+// decideSelection asks the policy about the whole selection, one Filter
+// call per domain and profile, and splits it into what may be downloaded
+// and what is skipped (with the reason).
+func (l *Library) decideSelection(ctx context.Context, op string, actor Actor, sel []selected) ([]selected, []SkippedAsset, error) {
+	ids := make([]string, len(sel))
+	for i, s := range sel {
+		ids[i] = s.asset.ID
+	}
+	acc, err := l.loadAccess(ctx, op, actor, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	type group struct{ domain, profile string }
+	groups := map[group][]int{}
+	var order []group
+	for i, s := range sel {
+		g := group{s.asset.Domain, s.profile}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	decisions := make([]policy.Decision, len(sel))
+	for _, g := range order {
+		idx := groups[g]
+		assets := make([]policy.Asset, len(idx))
+		for k, i := range idx {
+			assets[k] = policyAsset(sel[i].asset)
+		}
+		in := acc.input(actor, sel[idx[0]].asset, policy.ActionDownload, g.profile)
+		for k, d := range policy.Filter(in, assets, nil) {
+			decisions[idx[k]] = d
+		}
+	}
+	var allowed []selected
+	var skipped []SkippedAsset
+	for i, d := range decisions {
+		switch {
+		case d.Allowed:
+			allowed = append(allowed, sel[i])
+		case d.Hidden():
+			// Never reached for assets named by ID (visibleAsset answered
+			// NotFound); collection and folder members are left out unseen.
+		default:
+			skipped = append(skipped, skipOf(sel[i].asset, d))
+		}
+	}
+	return allowed, skipped, nil
+}
+
+// skipOf explains why an asset is left out of a download.
+func skipOf(a Asset, d policy.Decision) SkippedAsset {
+	msg := ErrorMessage(refusal("", a, d))
+	var re *RefusalError
+	if errors.As(refusal("", a, d), &re) {
+		msg = re.Msg
+	}
+	return SkippedAsset{Skipped: Skipped{AssetID: a.ID, Reason: string(d.Reason), Message: msg}, Name: a.Name}
+}
+
+func skippedList(s []SkippedAsset) string {
+	parts := make([]string, len(s))
+	for i, x := range s {
+		parts[i] = x.Name + ": " + x.Message
+	}
+	return strings.Join(parts, "; ")
+}
