@@ -19,9 +19,11 @@ import (
 // testLinks points notifications at a fake host.
 type testLinks struct{}
 
-func (testLinks) AssetDownload(id string) string { return "https://dam.example.com/api/v1/assets/" + id + "/download" }
-func (testLinks) RequestsDashboard() string      { return "https://dam.example.com/requests" }
-func (testLinks) Inbox() string                  { return "https://dam.example.com/inbox" }
+func (testLinks) AssetDownload(id string) string {
+	return "https://dam.example.com/api/v1/assets/" + id + "/download"
+}
+func (testLinks) RequestsDashboard() string { return "https://dam.example.com/requests" }
+func (testLinks) Inbox() string             { return "https://dam.example.com/inbox" }
 
 func refusalReason(t *testing.T, err error) string {
 	t.Helper()
