@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -76,6 +77,10 @@ func (o *Options) downloadDefaults() {
 	setDefault(&o.JobPollInterval, 2*time.Second)
 	setDefault(&o.JobStaleAfter, 5*time.Minute)
 	setDefault(&o.MaxJobAttempts, 3)
+	setDefault(&o.SyncMaxPrep, 30*time.Second)
+	if o.RenderRate <= 0 {
+		o.RenderRate = 20e6
+	}
 }
 
 func setDefault[T int | int64 | time.Duration](p *T, v T) {
@@ -188,7 +193,7 @@ func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job,
 	if len(allowed) == 0 {
 		return Job{}, &Error{Op: op, Kind: PermissionDenied, Err: &NothingToDownloadError{Skipped: skipped}}
 	}
-	var bytes int64
+	var bytes, renderPixels int64
 	items := make([]JobItem, len(allowed))
 	profiles := map[string]bool{}
 	for i, s := range allowed {
@@ -202,6 +207,9 @@ func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job,
 		}
 		items[i] = JobItem{AssetID: s.asset.ID, Version: s.asset.Current.Number, Profile: s.profile, Name: s.asset.Name}
 		bytes += s.asset.Current.Size // renditions: the original's size is the estimate
+		if s.profile != "" {
+			renderPixels += int64(max(s.asset.Current.Width, 1)) * int64(max(s.asset.Current.Height, 1))
+		}
 	}
 	switch {
 	case len(items) > l.opts.MaxArchiveEntries:
@@ -218,7 +226,8 @@ func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job,
 		Options: JobOptions{FolderPerAsset: req.FolderPerAsset}, Skipped: skipped,
 		EntriesTotal: len(items), BytesTotal: bytes, CreatedAt: now, UpdatedAt: now,
 	}
-	atOnce := req.Stream || (!req.Async && len(items) <= l.opts.SyncMaxAssets && bytes <= l.opts.SyncMaxBytes)
+	atOnce := req.Stream || (!req.Async && len(items) <= l.opts.SyncMaxAssets && bytes <= l.opts.SyncMaxBytes &&
+		l.preparation(renderPixels) <= l.opts.SyncMaxPrep)
 	if !atOnce {
 		// The worker lays the job out (and renders its profiles) when it
 		// claims it; until then the inbox shows the estimate.
@@ -238,6 +247,18 @@ func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job,
 		l.archives.wake()
 	}
 	return j, nil
+}
+
+// preparation estimates how long laying a selection out takes: originals
+// cost nothing (their CRC is known), renditions cost their source pixels at
+// Options.RenderRate. Cached renditions make the estimate pessimistic,
+// which errs towards a job rather than a request that hangs.
+func (l *Library) preparation(renderPixels int64) time.Duration {
+	secs := float64(renderPixels) / l.opts.RenderRate
+	if secs > float64(math.MaxInt64/int64(time.Second)) {
+		return time.Duration(math.MaxInt64)
+	}
+	return time.Duration(secs * float64(time.Second))
 }
 
 // layoutNow makes j a ready job: a single original served as itself, or

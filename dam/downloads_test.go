@@ -395,3 +395,19 @@ func TestDownloadProfilesInArchives(t *testing.T) {
 	_, err = f.lib.CreateDownload(f.owner, dam.DownloadRequest{AssetIDs: []string{photo.ID}, Profile: "print"})
 	assert.Equal(t, dam.Invalid, kindOf(t, err))
 }
+
+// A selection whose renditions are expected to take longer than
+// SyncMaxPrep to prepare becomes a job, however few assets it has.
+func TestDownloadSlowPreparationGoesAsync(t *testing.T) {
+	f := newFixture(t, &dam.Options{RenderRate: 1000, SyncMaxPrep: time.Second})
+	f.profile(t, dam.Profile{Name: "small", Width: 64, Height: 64, Format: rendition.FormatPNG})
+	photo := f.photo(t, f.owner, "beach.jpeg")
+
+	j, err := f.lib.CreateDownload(f.owner, dam.DownloadRequest{AssetIDs: []string{photo.ID}})
+	require.NoError(t, err)
+	assert.Equal(t, dam.JobReady, j.Status, "an original needs no preparation")
+
+	j, err = f.lib.CreateDownload(f.owner, dam.DownloadRequest{AssetIDs: []string{photo.ID}, Profile: "small"})
+	require.NoError(t, err)
+	assert.Equal(t, dam.JobQueued, j.Status, "a rendition of more pixels than a second's worth goes to the worker")
+}

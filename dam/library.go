@@ -33,6 +33,12 @@ type Options struct {
 	// an asynchronous job whose parts are built into the bucket.
 	SyncMaxAssets int
 	SyncMaxBytes  int64
+	// SyncMaxPrep: a selection whose preparation is expected to take longer
+	// (default 30 s, as reference page 004) becomes a job too. The estimate
+	// counts the source pixels of the renditions at RenderRate pixels a
+	// second (default 20 million).
+	SyncMaxPrep time.Duration
+	RenderRate  float64
 	// MaxSyncEntries and MaxSyncBytes cap a ZIP a client insists on
 	// streaming at once (default 1,000 entries and 10 GB).
 	MaxSyncEntries int
