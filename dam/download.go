@@ -15,6 +15,10 @@ type Download struct {
 	Asset   Asset
 	Version Version
 	ETag    string // strong, derived from the content hash
+	// SignedURL, set when Options.PresignedDownloads is on and the bucket
+	// can sign, reads the same bytes straight from the bucket until it
+	// expires; hosts may redirect to it instead of streaming.
+	SignedURL string
 	io.ReadSeekCloser
 }
 
@@ -58,6 +62,7 @@ func (l *Library) Open(ctx context.Context, assetID string, n int) (*Download, e
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventDownload, AssetID: a.ID, Detail: detail})
 	return &Download{
 		Asset: a, Version: v, ETag: `"sha256-` + v.SHA256 + `"`,
+		SignedURL:      l.presign(ctx, storage.OriginalKey(v.SHA256)),
 		ReadSeekCloser: &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size},
 	}, nil
 }

@@ -87,16 +87,11 @@ func (l *Library) deleteParts(ctx context.Context, j Job) {
 // time, and every Options.JobPollInterval (or when a job is queued in this
 // process) looks again and expires old archives. Hosts run it in a goroutine.
 func (l *Library) RunJobs(ctx context.Context) error {
-	worker := "worker-" + NewID(l.now())
+	worker := "worker-" + processName() + "-" + NewID(l.now())
 	t := time.NewTicker(l.opts.JobPollInterval)
 	defer t.Stop()
 	for {
-		if _, err := l.RecoverJobs(ctx); err != nil && ctx.Err() == nil {
-			l.log.Error("recovering jobs failed", "err", err)
-		}
-		if _, err := l.SweepArchives(ctx); err != nil && ctx.Err() == nil {
-			l.log.Error("expiring archives failed", "err", err)
-		}
+		l.jobsSweepLeased(ctx, worker)
 		if _, err := l.runQueued(ctx, worker); err != nil && ctx.Err() == nil {
 			l.log.Error("running jobs failed", "err", err)
 		}

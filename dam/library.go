@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/damkit/damkit/rendition"
+	"github.com/damkit/damkit/share"
 	"github.com/damkit/damkit/storage"
 )
 
@@ -75,6 +76,21 @@ type Options struct {
 	Engines       []rendition.Engine
 	RenderLimits  rendition.Limits
 	WatermarkText string
+
+	// PresignedDownloads, when > 0 and the bucket can sign URLs (S3, GCS,
+	// Azure), makes Open return a presigned URL valid that long (60 s is a
+	// good choice) in Download.SignedURL, so the bytes of an original go
+	// from the bucket straight to the client. The policy still decides
+	// first, but a URL handed out cannot be revoked before it expires.
+	PresignedDownloads time.Duration
+
+	// Shares (shares.go). ShareDurations are the durations a sharer picks
+	// from (nil: 1, 2, 3, 5, 7, 14 and 28 days); ShareExpiryNotice is how
+	// long before the end the sharer is told (default 24 h);
+	// MaxGuestsPerCall bounds the guests invited at once (default 50).
+	ShareDurations    share.Durations
+	ShareExpiryNotice time.Duration
+	MaxGuestsPerCall  int
 }
 
 func (o *Options) withDefaults() Options {
@@ -104,6 +120,7 @@ func (o *Options) withDefaults() Options {
 		v.DefaultPageSize = 100
 	}
 	v.downloadDefaults()
+	v.shareDefaults()
 	if v.MaxRenders <= 0 {
 		v.MaxRenders = runtime.GOMAXPROCS(0)
 	}
@@ -207,13 +224,18 @@ func (l *Library) Bucket() *storage.Bucket { return l.bucket }
 func (l *Library) Options() Options { return l.opts }
 
 // Run performs the periodic sweeps (trash purge, upload leftovers) until ctx
-// is done. Hosts run it in a goroutine.
+// is done. Hosts run it in a goroutine. With several processes on one
+// store, only the one holding the sweep lease sweeps.
 func (l *Library) Run(ctx context.Context) error {
 	t := time.NewTicker(l.opts.SweepInterval)
 	defer t.Stop()
+	holder := "sweeper-" + processName() + "-" + NewID(l.now())
 	for {
-		if _, err := l.Sweep(ctx); err != nil && ctx.Err() == nil {
+		if _, err := l.sweepLeased(ctx, holder); err != nil && ctx.Err() == nil {
 			l.log.Error("sweep failed", "err", err)
+		}
+		if _, err := l.SweepShares(ctx); err != nil && ctx.Err() == nil {
+			l.log.Error("share notices failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():

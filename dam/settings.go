@@ -19,8 +19,10 @@ type Settings struct {
 	ReasonRequiredToRequest bool        `json:"reason_required_to_request"`
 	ReasonRequiredToDeny    bool        `json:"reason_required_to_deny"`
 	NotDownloadable         []MediaKind `json:"not_downloadable_kinds"`
-	UpdatedBy               string      `json:"updated_by,omitempty"`
-	UpdatedAt               time.Time   `json:"updated_at"`
+	// SharesEnabled lets owners and editors create shares for guests.
+	SharesEnabled bool      `json:"shares_enabled"`
+	UpdatedBy     string    `json:"updated_by,omitempty"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // DefaultSettings are the settings of a library nobody configured yet.

@@ -25,6 +25,8 @@ type Store interface {
 	RequestStore
 	GrantStore
 	NotificationStore
+	LeaseStore
+	ShareStore
 	ProfileStore
 	JobStore
 	Close() error

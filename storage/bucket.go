@@ -152,6 +152,16 @@ func (b *Bucket) NewRangeReader(ctx context.Context, key string, offset, length 
 		return nil, fmt.Errorf("storage: read %q: offset %d length %d: %w", key, offset, length, ErrInvalidRange)
 	}
 	r, err := b.bucket.NewRangeReader(ctx, key, offset, length, nil)
+	if err != nil && offset > 0 && gcerrors.Code(err) != gcerrors.NotFound {
+		// S3 answers 416 to a range that starts at or past the end, which
+		// gocloud reports as Unknown: tell it apart by the object's size.
+		if a, aerr := b.bucket.Attributes(ctx, key); aerr == nil && offset >= a.Size {
+			if offset == a.Size {
+				return io.NopCloser(strings.NewReader("")), nil
+			}
+			return nil, fmt.Errorf("storage: read %q: offset %d past size %d: %w", key, offset, a.Size, ErrInvalidRange)
+		}
+	}
 	if err != nil {
 		return nil, wrapErr("read", key, err)
 	}

@@ -39,6 +39,12 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 		return withRetryAfter(w, err)
 	}
 	defer d.Close()
+	if d.SignedURL != "" {
+		// The policy allowed it: the bucket serves the bytes directly.
+		w.Header().Set("Cache-Control", "no-store")
+		http.Redirect(w, r, d.SignedURL, http.StatusFound)
+		return nil
+	}
 	s.serveDownload(w, r, d, false)
 	return nil
 }

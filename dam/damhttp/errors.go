@@ -68,10 +68,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		msg = "request body too large"
 	}
 	if status == http.StatusInternalServerError {
-		s.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", logPath(r), "err", err)
 		msg = "internal error"
 	} else {
-		s.log.DebugContext(r.Context(), "request refused", "path", r.URL.Path, "kind", kind.String(), "err", err)
+		s.log.DebugContext(r.Context(), "request refused", "path", logPath(r), "kind", kind.String(), "err", err)
 	}
 	if kind == dam.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="damkit"`)

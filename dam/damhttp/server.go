@@ -66,7 +66,7 @@ func (s *Server) routes() {
 		s.mux.Handle(rt.method+" "+rt.pattern, h)
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, dam.E("damhttp", dam.NotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
+		s.writeError(w, r, dam.E("damhttp", dam.NotFound, "no such endpoint: %s %s", r.Method, logPath(r)))
 	})
 }
 
@@ -134,12 +134,12 @@ func (s *Server) wrap(rt route) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.log.ErrorContext(r.Context(), "handler panic", "path", r.URL.Path, "panic", p)
+				s.log.ErrorContext(r.Context(), "handler panic", "path", logPath(r), "panic", p)
 				if sw.status == 0 {
 					s.writeError(sw, r, dam.E("damhttp", dam.Internal, "panic: %v", p))
 				}
 			}
-			s.log.InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path,
+			s.log.InfoContext(r.Context(), "request", "method", r.Method, "path", logPath(r),
 				"status", sw.status, "bytes", sw.bytes, "dur", time.Since(start).Round(time.Microsecond))
 		}()
 		if rt.auth {
@@ -154,12 +154,26 @@ func (s *Server) wrap(rt route) http.Handler {
 			if sw.status != 0 {
 				// Headers are gone: abort the connection so a truncated body
 				// never looks complete to the client.
-				s.log.WarnContext(r.Context(), "response failed midway", "path", r.URL.Path, "err", err)
+				s.log.WarnContext(r.Context(), "response failed midway", "path", logPath(r), "err", err)
 				panic(http.ErrAbortHandler)
 			}
 			s.writeError(sw, r, err)
 		}
 	})
+}
+
+// logPath is the request path as logs may show it: a share token is a
+// credential, so /s/{token}/... is logged as /s/<token>/....
+func logPath(r *http.Request) string {
+	p := r.URL.Path
+	if rest, ok := strings.CutPrefix(p, "/s/"); ok {
+		_, tail, _ := strings.Cut(rest, "/")
+		if tail != "" {
+			tail = "/" + tail
+		}
+		return "/s/<token>" + tail
+	}
+	return p
 }
 
 // authenticate resolves the bearer API key to an actor.

@@ -285,6 +285,7 @@ func (s *Store) PurgeAsset(ctx context.Context, id string) ([]string, error) {
 		}
 		for _, stmt := range []string{
 			"DELETE FROM collection_items WHERE asset_id = ?",
+			"DELETE FROM share_assets WHERE asset_id = ?",
 			"DELETE FROM notes WHERE asset_id = ?",
 			"DELETE FROM versions WHERE asset_id = ?",
 			"DELETE FROM assets WHERE id = ?",

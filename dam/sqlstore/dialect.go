@@ -65,6 +65,17 @@ func (d *dialect) forUpdate() string {
 	return ""
 }
 
+// skipLocked is appended to a SELECT that picks one row of a queue to
+// claim: PostgreSQL skips rows another transaction has locked, so
+// concurrent claimers under Read Committed take different rows instead of
+// waiting for each other. SQLite serialises writers with BEGIN IMMEDIATE.
+func (d *dialect) skipLocked() string {
+	if d.postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
 // forShare is appended to a SELECT that checks a row must keep existing
 // until commit (a folder an asset is put into).
 func (d *dialect) forShare() string {

@@ -106,15 +106,17 @@ func (s *Store) ActiveJobs(ctx context.Context, requesterID string) (int, error)
 	return n, s.fail(ctx, op, err)
 }
 
-// ClaimJob takes the oldest queued job for worker: the UPDATE is a
+// ClaimJob takes the oldest queued job for worker. On PostgreSQL the
+// SELECT locks the row and skips rows other claimers hold (SKIP LOCKED),
+// so concurrent workers take different jobs; the UPDATE is still a
 // compare-and-set on status = 'queued', so of two workers racing for one
-// job exactly one wins; the loser tries the next.
+// job exactly one wins and the loser tries the next.
 func (s *Store) ClaimJob(ctx context.Context, worker string, at time.Time) (dam.Job, error) {
 	const op = "sqlstore.ClaimJob"
 	var id string
 	err := s.write(ctx, op, func(q querier) error {
 		for range 8 {
-			err := q.queryRow(ctx, "SELECT id FROM jobs WHERE status = ? ORDER BY id LIMIT 1", string(dam.JobQueued)).Scan(&id)
+			err := q.queryRow(ctx, "SELECT id FROM jobs WHERE status = ? ORDER BY id LIMIT 1"+s.d.skipLocked(), string(dam.JobQueued)).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) {
 				return dam.E("", dam.NotFound, "no queued job")
 			}

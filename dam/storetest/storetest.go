@@ -33,7 +33,10 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Notifications", notificationTests},
 		{"Jobs", jobTests},
 		{"Profiles", profileTests},
+		{"Shares", shareTests},
 		{"Concurrency", concurrencyTests},
+		{"Claims", claimTests},
+		{"Leases", leaseTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

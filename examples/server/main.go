@@ -45,6 +45,10 @@ type config struct {
 	maxArchives               int
 	maxRenders                int
 	watermarkText             string
+	// Several processes (multiprocess_test.go): how often the sweeps and
+	// the job worker run, when a silent worker's job is taken over, and
+	// presigned direct downloads.
+	sweepInterval, jobPoll, jobStaleAfter, presign time.Duration
 }
 
 func env(name, def string) string {
@@ -81,6 +85,14 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	maxRenders, _ := strconv.Atoi(env("DAMKIT_MAX_RENDERS", "0"))
 	fs.IntVar(&c.maxRenders, "max-renders", maxRenders, "renditions made at once; 4x more may wait, the rest get 429 (DAMKIT_MAX_RENDERS; default: the number of CPUs)")
 	fs.StringVar(&c.watermarkText, "watermark-text", env("DAMKIT_WATERMARK_TEXT", ""), "text tiled over protected previews when the library shows watermarks (DAMKIT_WATERMARK_TEXT; default PROTECTED)")
+	sweepEvery, _ := time.ParseDuration(env("DAMKIT_SWEEP_INTERVAL", "0s"))
+	fs.DurationVar(&c.sweepInterval, "sweep-interval", sweepEvery, "how often the trash is purged, by one process of those sharing a store (DAMKIT_SWEEP_INTERVAL; default 1h)")
+	jobPoll, _ := time.ParseDuration(env("DAMKIT_JOB_POLL", "0s"))
+	fs.DurationVar(&c.jobPoll, "job-poll", jobPoll, "how often the job worker looks for queued downloads queued by other processes (DAMKIT_JOB_POLL; default 2s)")
+	jobStale, _ := time.ParseDuration(env("DAMKIT_JOB_STALE_AFTER", "0s"))
+	fs.DurationVar(&c.jobStaleAfter, "job-stale-after", jobStale, "how long a download job may go without a heartbeat before another worker takes it over (DAMKIT_JOB_STALE_AFTER; default 5m)")
+	presign, _ := time.ParseDuration(env("DAMKIT_PRESIGN", "0s"))
+	fs.DurationVar(&c.presign, "presign", presign, "answer original downloads with a 302 to a presigned bucket URL valid this long, e.g. 60s; such a URL cannot be revoked before it expires (DAMKIT_PRESIGN; default off)")
 	fs.StringVar(&c.logLevel, "log-level", env("DAMKIT_LOG_LEVEL", "info"), "debug, info, warn or error (DAMKIT_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -135,7 +147,8 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	base := "http://" + ln.Addr().String()
 	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, Links: damhttp.Links(base),
 		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
-		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText}
+		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText,
+		SweepInterval: c.sweepInterval, JobPollInterval: c.jobPoll, JobStaleAfter: c.jobStaleAfter, PresignedDownloads: c.presign}
 	if c.baseURL != "" {
 		opts.Links = damhttp.Links(c.baseURL)
 	}
@@ -212,6 +225,9 @@ func bootstrap(ctx context.Context, lib *dam.Library, email, key string) (string
 		return key, false, nil
 	}
 	_, key, err = lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, APIKey: key})
+	if dam.KindOf(err) == dam.AlreadyExists {
+		return key, false, nil // another process sharing the store was first
+	}
 	return key, err == nil, err
 }
 

@@ -1,0 +1,254 @@
+package dam
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"time"
+
+	"github.com/damkit/damkit/policy"
+	"github.com/damkit/damkit/share"
+	"github.com/damkit/damkit/storage"
+)
+
+type guestKey struct{}
+
+// guestLink is what a guest context carries: the token's hash, so every
+// operation checks the share again.
+type guestLink struct{ hash []byte }
+
+// GuestActor checks a share link token and returns a context acting as the
+// guest (an ActorGuest known by email), with the share. A malformed,
+// unknown, expired, disabled or removed token, and any token while shares
+// are turned off, all give the same NotFound. Guest operations (GuestShare,
+// GuestOpen) check the share again on every call.
+func (l *Library) GuestActor(ctx context.Context, token string) (context.Context, *Share, error) {
+	const op = "dam.GuestActor"
+	if err := share.ParseToken(token); err != nil {
+		return nil, nil, &Error{Op: op, Kind: NotFound, Err: errNoShare}
+	}
+	h := share.Hash(token)
+	actor, sh, err := l.guest(ctx, op, h)
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx = context.WithValue(WithActor(ctx, actor), guestKey{}, guestLink{hash: h})
+	return ctx, &sh, nil
+}
+
+// guest resolves a token hash to the guest actor and the live share.
+func (l *Library) guest(ctx context.Context, op string, h []byte) (Actor, Share, error) {
+	none := &Error{Op: op, Kind: NotFound, Err: errNoShare}
+	g, err := l.store.GuestByTokenHash(ctx, h)
+	if KindOf(err) == NotFound {
+		return Actor{}, Share{}, none
+	}
+	if err != nil {
+		return Actor{}, Share{}, wrap(op, Internal, err)
+	}
+	if subtle.ConstantTimeCompare(g.TokenHash, h) != 1 || g.RemovedAt != nil {
+		return Actor{}, Share{}, none
+	}
+	s, err := l.store.Settings(ctx)
+	if err != nil {
+		return Actor{}, Share{}, wrap(op, Internal, err)
+	}
+	sh, err := l.store.Share(ctx, g.ShareID)
+	if KindOf(err) == NotFound {
+		return Actor{}, Share{}, none
+	}
+	if err != nil {
+		return Actor{}, Share{}, wrap(op, Internal, err)
+	}
+	if !s.SharesEnabled || !sh.Active(l.now().UTC()) {
+		return Actor{}, Share{}, none
+	}
+	return Actor{Kind: ActorGuest, UserID: g.UserID, Email: g.Email}, sh, nil
+}
+
+// guestFrom checks the share of a guest context again.
+func (l *Library) guestFrom(ctx context.Context, op string) (Actor, Share, error) {
+	gl, ok := ctx.Value(guestKey{}).(guestLink)
+	if a, isActor := ActorFrom(ctx); !ok || !isActor || a.Kind != ActorGuest {
+		return Actor{}, Share{}, E(op, Unauthenticated, "no share link")
+	}
+	return l.guest(ctx, op, gl.hash)
+}
+
+// policyShare is the share as the policy sees it.
+func policyShare(sh Share) *policy.Share {
+	return &policy.Share{ID: sh.ID, Assets: policy.NewAssetSet(sh.AssetIDs...), Profile: sh.Profile,
+		Enabled: sh.Enabled, Until: sh.ExpiresAt}
+}
+
+// SharedAsset is one asset as a guest sees it.
+type SharedAsset struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Kind      MediaKind `json:"kind"`
+	MediaType string    `json:"media_type"`
+	Size      int64     `json:"size"` // of the original; a profile's rendition differs
+	Width     int       `json:"width,omitempty"`
+	Height    int       `json:"height,omitempty"`
+}
+
+// GuestView is what a guest's link shows.
+type GuestView struct {
+	ID          string        `json:"id"`
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	Profile     string        `json:"profile,omitempty"`
+	ExpiresAt   time.Time     `json:"expires_at"`
+	Assets      []SharedAsset `json:"assets"`
+}
+
+// GuestShare returns the share of a guest context with the assets the
+// guest may download now (an asset taken down since it was shared drops
+// out of the list).
+func (l *Library) GuestShare(ctx context.Context) (GuestView, error) {
+	const op = "dam.GuestShare"
+	actor, sh, err := l.guestFrom(ctx, op)
+	if err != nil {
+		return GuestView{}, err
+	}
+	acc, err := l.loadAccess(ctx, op, actor, sh.AssetIDs)
+	if err != nil {
+		return GuestView{}, err
+	}
+	ps := policyShare(sh)
+	v := GuestView{ID: sh.ID, Title: sh.Title, Description: sh.Description, Profile: sh.Profile, ExpiresAt: sh.ExpiresAt, Assets: []SharedAsset{}}
+	for _, id := range sh.AssetIDs {
+		a, err := l.store.Asset(ctx, id)
+		if KindOf(err) == NotFound {
+			continue
+		}
+		if err != nil {
+			return GuestView{}, wrap(op, Internal, err)
+		}
+		in := acc.input(actor, a, policy.ActionDownload, sh.Profile)
+		in.Share = ps
+		if !policy.Decide(in).Allowed {
+			continue
+		}
+		v.Assets = append(v.Assets, SharedAsset{ID: a.ID, Name: a.Name, Kind: a.Kind, MediaType: a.Current.MediaType,
+			Size: a.Current.Size, Width: a.Current.Width, Height: a.Current.Height})
+	}
+	l.record(ctx, Event{ActorID: actor.Email, Action: EventShareOpen, Detail: "share " + sh.ID})
+	return v, nil
+}
+
+// GuestOpen opens an asset of the guest's share for download: profile ""
+// means the share's profile (the original when it fixes none); naming
+// another profile, or "original", in a share that fixes one is refused. The
+// download is recorded with the guest's email and the share.
+func (l *Library) GuestOpen(ctx context.Context, assetID, profile string) (*Download, error) {
+	const op = "dam.GuestOpen"
+	actor, sh, err := l.guestFrom(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	dl, detail, err := l.guestOpen(ctx, op, actor, sh, assetID, profile)
+	if err != nil {
+		return nil, err
+	}
+	l.record(ctx, Event{ActorID: actor.Email, Action: EventDownload, AssetID: dl.Asset.ID, Detail: detail})
+	return dl, nil
+}
+
+// guestOpen opens an asset of sh for a guest under the policy, recording
+// nothing; detail says what was opened through which share.
+func (l *Library) guestOpen(ctx context.Context, op string, actor Actor, sh Share, assetID, profile string) (*Download, string, error) {
+	switch profile {
+	case "":
+		profile = sh.Profile
+	case ProfileOriginal:
+		profile = ""
+	}
+	notFound := E(op, NotFound, "asset %.30q not found in this share", assetID)
+	if !validID(assetID) || !policyShare(sh).Assets.Has(assetID) {
+		return nil, "", notFound
+	}
+	a, err := l.store.Asset(ctx, assetID)
+	if KindOf(err) == NotFound || err == nil && a.DeletedAt != nil {
+		return nil, "", notFound
+	}
+	if err != nil {
+		return nil, "", wrap(op, Internal, err)
+	}
+	acc, err := l.loadAccess(ctx, op, actor, []string{a.ID})
+	if err != nil {
+		return nil, "", err
+	}
+	in := acc.input(actor, a, policy.ActionDownload, profile)
+	in.Share = policyShare(sh)
+	if d := policy.Decide(in); !d.Allowed {
+		return nil, "", refusal(op, a, d)
+	}
+	var dl *Download
+	detail := fmt.Sprintf("share %s original", sh.ID)
+	if profile == "" {
+		v := a.Current
+		dl = &Download{Asset: a, Version: v, ETag: originalETag(v),
+			ReadSeekCloser: &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size}}
+	} else {
+		p, err := l.lookupProfile(ctx, op, profile)
+		if err != nil {
+			return nil, "", err
+		}
+		if dl, err = l.openRendition(ctx, op, a, p.Rendition(), false); err != nil {
+			return nil, "", err
+		}
+		detail = fmt.Sprintf("share %s profile %s", sh.ID, p.Name)
+	}
+	return dl, detail, nil
+}
+
+// maxNoticesPerSweep bounds the notices one sweep sends.
+const maxNoticesPerSweep = 500
+
+// SweepShares tells sharers that a share expires soon (Options.
+// ShareExpiryNotice ahead) and that it has expired. Each notice is
+// recorded before it is sent, so it goes at most once even with several
+// processes sweeping. It returns the number sent.
+func (l *Library) SweepShares(ctx context.Context) (int, error) {
+	const op = "dam.SweepShares"
+	now := l.now().UTC()
+	due, err := l.store.SharesDue(ctx, now.Add(l.opts.ShareExpiryNotice), now, maxNoticesPerSweep)
+	if err != nil {
+		return 0, wrap(op, Internal, err)
+	}
+	sent := 0
+	for _, sh := range due {
+		n, kind, subject := NoticeExpiring, NotifyShareExpiring, "Your share \u201c"+sh.Title+"\u201d expires soon"
+		if !now.Before(sh.ExpiresAt) {
+			n, kind, subject = NoticeExpired, NotifyShareExpired, "Your share \u201c"+sh.Title+"\u201d has expired"
+			if sh.ExpiringNoticeAt == nil {
+				// Too late to warn ahead: the expired notice says it all.
+				if _, err := l.store.MarkShareNotice(ctx, sh.ID, NoticeExpiring, now); err != nil {
+					return sent, wrap(op, Internal, err)
+				}
+			}
+		}
+		marked, err := l.store.MarkShareNotice(ctx, sh.ID, n, now)
+		if err != nil {
+			return sent, wrap(op, Internal, err)
+		}
+		if !marked || !sh.Enabled {
+			continue // sent already, or the sharer turned the share off: nothing to tell
+		}
+		u, err := l.store.User(ctx, sh.CreatedBy)
+		if err != nil {
+			l.log.Warn("share notice without a sharer", "share", sh.ID, "err", err)
+			continue
+		}
+		text := fmt.Sprintf("Your share %q of %d asset%s expires on %s; its guests' links stop working then.",
+			sh.Title, len(sh.AssetIDs), plural(len(sh.AssetIDs)), sh.ExpiresAt.Format(time.RFC1123))
+		if n == NoticeExpired {
+			text = fmt.Sprintf("Your share %q expired on %s; its guests' links no longer work.", sh.Title, sh.ExpiresAt.Format(time.RFC1123))
+		}
+		l.notify(ctx, Message{Kind: kind, To: Recipient{UserID: u.ID, Email: u.Email, Name: u.Name}, Subject: subject, Text: text,
+			Details: []Detail{{Label: "Share", Value: sh.ID}, {Label: "Expires", Value: sh.ExpiresAt.Format(time.RFC1123)}}})
+		sent++
+	}
+	return sent, nil
+}

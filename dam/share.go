@@ -1,0 +1,85 @@
+package dam
+
+import (
+	"context"
+	"time"
+)
+
+// Share is a titled, time-limited set of assets handed to guests (reference
+// page 003). Each guest gets a link of their own; the share's ExpiresAt,
+// Enabled flag and the guest's RemovedAt decide whether the link answers.
+type Share struct {
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	AssetIDs    []string  `json:"asset_ids"`
+	Profile     string    `json:"profile,omitempty"` // "" lets guests take the original; else the only profile offered
+	CreatedBy   string    `json:"created_by"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	Enabled     bool      `json:"enabled"`
+	// ExpiringNoticeAt and ExpiredNoticeAt record when the sharer was told
+	// the share is about to expire and that it has, so each goes once.
+	ExpiringNoticeAt *time.Time `json:"expiring_notice_at,omitempty"`
+	ExpiredNoticeAt  *time.Time `json:"expired_notice_at,omitempty"`
+	Guests           []Guest    `json:"-"`
+}
+
+// Active reports whether the share's links answer at now.
+func (s Share) Active(now time.Time) bool { return s.Enabled && now.Before(s.ExpiresAt) }
+
+// Guest is one person a share was given to: an internal user (UserID set)
+// or an external email address. Only the hash of their link token is kept.
+type Guest struct {
+	ID        string     `json:"id"`
+	ShareID   string     `json:"share_id"`
+	UserID    string     `json:"user_id,omitempty"`
+	Email     string     `json:"email"`
+	TokenHash []byte     `json:"-"`
+	InvitedBy string     `json:"invited_by"`
+	InvitedAt time.Time  `json:"invited_at"`
+	RemovedAt *time.Time `json:"removed_at,omitempty"`
+}
+
+// ShareNotice names the notices the sweep sends the sharer.
+type ShareNotice string
+
+// The notices of a share's end.
+const (
+	NoticeExpiring ShareNotice = "expiring"
+	NoticeExpired  ShareNotice = "expired"
+)
+
+// ShareStore keeps shares, their assets and their guests.
+type ShareStore interface {
+	// CreateShare inserts s with its AssetIDs and Guests in one transaction.
+	CreateShare(ctx context.Context, s Share) error
+	// Share returns a share with its assets and guests (removed ones too).
+	Share(ctx context.Context, id string) (Share, error)
+	// Shares lists the shares created by a user, newest first, with assets
+	// but without guests.
+	Shares(ctx context.Context, createdBy string) ([]Share, error)
+	// UpdateShare writes title, description, enabled and updated_at.
+	UpdateShare(ctx context.Context, s Share) error
+	// DeleteShare removes a share with its assets and guests.
+	DeleteShare(ctx context.Context, id string) error
+	// AddShareAssets adds assets (ones already there are kept as they are).
+	AddShareAssets(ctx context.Context, id string, assetIDs []string, at time.Time) error
+	RemoveShareAssets(ctx context.Context, id string, assetIDs []string) error
+	// AddGuests inserts guests of an existing share.
+	AddGuests(ctx context.Context, gs []Guest) error
+	// RemoveGuest sets RemovedAt on a guest of the share (NotFound if the
+	// guest is not the share's, Conflict if already removed).
+	RemoveGuest(ctx context.Context, shareID, guestID string, at time.Time) error
+	// GuestByTokenHash returns the guest whose link token hashes to h,
+	// removed or not (NotFound when none).
+	GuestByTokenHash(ctx context.Context, h []byte) (Guest, error)
+	// SharesDue lists up to limit shares, oldest expiry first, that still
+	// owe a notice: the expiring one when ExpiresAt <= soon, the expired one
+	// when ExpiresAt <= now.
+	SharesDue(ctx context.Context, soon, now time.Time, limit int) ([]Share, error)
+	// MarkShareNotice records a notice as sent, compare-and-set: it
+	// reports false when it was already recorded.
+	MarkShareNotice(ctx context.Context, id string, n ShareNotice, at time.Time) (bool, error)
+}

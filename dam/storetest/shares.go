@@ -1,0 +1,160 @@
+package storetest
+
+import (
+	"crypto/sha256"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/damkit/damkit/dam"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// share builds an enabled share of assets by user u1, expiring in a week,
+// with one guest per email.
+func (f *fixture) share(assets []string, emails ...string) dam.Share {
+	now := f.tick()
+	s := dam.Share{ID: f.id(), Title: "Spring campaign", Description: "for the agency", AssetIDs: assets, Profile: "web",
+		CreatedBy: "u1", CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(7 * 24 * time.Hour), Enabled: true}
+	for _, e := range emails {
+		s.Guests = append(s.Guests, f.guest(s.ID, e))
+	}
+	return s
+}
+
+func (f *fixture) guest(shareID, email string) dam.Guest {
+	h := sha256.Sum256([]byte(f.id() + email))
+	return dam.Guest{ID: f.id(), ShareID: shareID, Email: email, TokenHash: h[:], InvitedBy: "u1", InvitedAt: f.tick()}
+}
+
+var shareTests = []test{
+	{"CreateGetList", func(t *testing.T, f *fixture) {
+		s := f.share([]string{"a1", "a2"}, "ana@example.com", "bo@example.org")
+		require.NoError(t, f.s.CreateShare(f.ctx, s))
+		got, err := f.s.Share(f.ctx, s.ID)
+		require.NoError(t, err)
+		assert.Equal(t, s, got)
+		other := f.share([]string{"a3"})
+		other.CreatedBy = "u2"
+		require.NoError(t, f.s.CreateShare(f.ctx, other))
+		newer := f.share([]string{"a1"})
+		require.NoError(t, f.s.CreateShare(f.ctx, newer))
+		list, err := f.s.Shares(f.ctx, "u1")
+		require.NoError(t, err)
+		require.Len(t, list, 2)
+		assert.Equal(t, newer.ID, list[0].ID, "newest first")
+		assert.Equal(t, []string{"a1", "a2"}, list[1].AssetIDs)
+		assert.Nil(t, list[1].Guests, "listings leave guests out")
+		_, err = f.s.Share(f.ctx, f.id())
+		requireKind(t, dam.NotFound, err)
+	}},
+	{"UpdateAndDelete", func(t *testing.T, f *fixture) {
+		s := f.share([]string{"a1"}, "ana@example.com")
+		require.NoError(t, f.s.CreateShare(f.ctx, s))
+		s.Title, s.Description, s.Enabled, s.UpdatedAt = "Renamed", "", false, f.tick()
+		require.NoError(t, f.s.UpdateShare(f.ctx, s))
+		got, err := f.s.Share(f.ctx, s.ID)
+		require.NoError(t, err)
+		assert.Equal(t, s, got)
+		require.NoError(t, f.s.DeleteShare(f.ctx, s.ID))
+		_, err = f.s.Share(f.ctx, s.ID)
+		requireKind(t, dam.NotFound, err)
+		_, err = f.s.GuestByTokenHash(f.ctx, s.Guests[0].TokenHash)
+		requireKind(t, dam.NotFound, err, "a deleted share's guests go with it")
+		requireKind(t, dam.NotFound, f.s.DeleteShare(f.ctx, s.ID))
+		requireKind(t, dam.NotFound, f.s.UpdateShare(f.ctx, s))
+	}},
+	{"Assets", func(t *testing.T, f *fixture) {
+		s := f.share([]string{"a1"})
+		require.NoError(t, f.s.CreateShare(f.ctx, s))
+		require.NoError(t, f.s.AddShareAssets(f.ctx, s.ID, []string{"a2", "a1", "a3"}, f.tick()))
+		require.NoError(t, f.s.RemoveShareAssets(f.ctx, s.ID, []string{"a3", "zz"}))
+		got, err := f.s.Share(f.ctx, s.ID)
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []string{"a1", "a2"}, got.AssetIDs)
+		requireKind(t, dam.NotFound, f.s.AddShareAssets(f.ctx, f.id(), []string{"a1"}, f.tick()))
+		requireKind(t, dam.NotFound, f.s.RemoveShareAssets(f.ctx, f.id(), []string{"a1"}))
+	}},
+	{"Guests", func(t *testing.T, f *fixture) {
+		s := f.share([]string{"a1"}, "ana@example.com")
+		require.NoError(t, f.s.CreateShare(f.ctx, s))
+		g := f.guest(s.ID, "bo@example.org")
+		g.UserID = "u9"
+		require.NoError(t, f.s.AddGuests(f.ctx, []dam.Guest{g}))
+		got, err := f.s.GuestByTokenHash(f.ctx, g.TokenHash)
+		require.NoError(t, err)
+		assert.Equal(t, g, got)
+		at := f.tick()
+		require.NoError(t, f.s.RemoveGuest(f.ctx, s.ID, g.ID, at))
+		requireKind(t, dam.Conflict, f.s.RemoveGuest(f.ctx, s.ID, g.ID, at))
+		requireKind(t, dam.NotFound, f.s.RemoveGuest(f.ctx, f.id(), g.ID, at), "a guest of another share")
+		got, err = f.s.GuestByTokenHash(f.ctx, g.TokenHash)
+		require.NoError(t, err)
+		require.NotNil(t, got.RemovedAt)
+		assert.Equal(t, at, *got.RemovedAt)
+		_, err = f.s.GuestByTokenHash(f.ctx, []byte("nope"))
+		requireKind(t, dam.NotFound, err)
+		_, err = f.s.GuestByTokenHash(f.ctx, nil)
+		requireKind(t, dam.NotFound, err)
+		bad := f.guest(f.id(), "x@example.com")
+		requireKind(t, dam.NotFound, f.s.AddGuests(f.ctx, []dam.Guest{bad}), "guests need a share")
+		dup := f.guest(s.ID, "y@example.com")
+		dup.TokenHash = g.TokenHash
+		assert.Error(t, f.s.AddGuests(f.ctx, []dam.Guest{dup}), "token hashes are unique")
+	}},
+	{"NoticesDueOnce", func(t *testing.T, f *fixture) {
+		now := f.tick()
+		far := f.share([]string{"a1"})
+		far.ExpiresAt = now.Add(72 * time.Hour)
+		soon := f.share([]string{"a1"})
+		soon.ExpiresAt = now.Add(time.Hour)
+		gone := f.share([]string{"a1"})
+		gone.ExpiresAt = now.Add(-time.Hour)
+		gone.ExpiringNoticeAt = ptr(now.Add(-2 * time.Hour))
+		for _, s := range []dam.Share{far, soon, gone} {
+			require.NoError(t, f.s.CreateShare(f.ctx, s))
+		}
+		due, err := f.s.SharesDue(f.ctx, now.Add(24*time.Hour), now, 10)
+		require.NoError(t, err)
+		require.Len(t, due, 2)
+		assert.Equal(t, gone.ID, due[0].ID, "oldest expiry first")
+		assert.Equal(t, soon.ID, due[1].ID)
+		ok, err := f.s.MarkShareNotice(f.ctx, soon.ID, dam.NoticeExpiring, now)
+		require.NoError(t, err)
+		assert.True(t, ok)
+		ok, err = f.s.MarkShareNotice(f.ctx, soon.ID, dam.NoticeExpiring, now)
+		require.NoError(t, err)
+		assert.False(t, ok, "a notice is recorded once")
+		ok, err = f.s.MarkShareNotice(f.ctx, gone.ID, dam.NoticeExpired, now)
+		require.NoError(t, err)
+		assert.True(t, ok)
+		due, err = f.s.SharesDue(f.ctx, now.Add(24*time.Hour), now, 10)
+		require.NoError(t, err)
+		assert.Empty(t, due)
+		_, err = f.s.MarkShareNotice(f.ctx, f.id(), dam.NoticeExpired, now)
+		requireKind(t, dam.NotFound, err)
+		_, err = f.s.MarkShareNotice(f.ctx, soon.ID, "other", now)
+		requireKind(t, dam.Invalid, err)
+	}},
+	{"ConcurrentNoticeOneWinner", func(t *testing.T, f *fixture) {
+		s := f.share([]string{"a1"})
+		require.NoError(t, f.s.CreateShare(f.ctx, s))
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wins := 0
+		for range 8 {
+			wg.Go(func() {
+				ok, err := f.s.MarkShareNotice(f.ctx, s.ID, dam.NoticeExpired, baseTime)
+				assert.NoError(t, err)
+				if ok {
+					mu.Lock()
+					wins++
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		assert.Equal(t, 1, wins)
+	}},
+}
