@@ -88,6 +88,7 @@ func (l *Library) deleteParts(ctx context.Context, j Job) {
 // process) looks again and expires old archives. Hosts run it in a goroutine.
 func (l *Library) RunJobs(ctx context.Context) error {
 	worker := "worker-" + processName() + "-" + NewID(l.now())
+	defer l.releaseLease(leaseJobsSweep, worker)
 	t := time.NewTicker(l.opts.JobPollInterval)
 	defer t.Stop()
 	for {

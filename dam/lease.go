@@ -40,14 +40,30 @@ func (l *Library) holdLease(ctx context.Context, name, holder string, d time.Dur
 	return ok
 }
 
-// sweepLeased runs Sweep when holder has the sweep lease, which it keeps
-// for two sweep intervals: so with several processes on one store only
-// one purges the trash, and another takes over when that one stops.
+// releaseLease gives up a lease when Run or RunJobs stops (a graceful
+// shutdown), so another process takes the work over at once instead of
+// waiting for the lease to expire.
+func (l *Library) releaseLease(name, holder string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := l.store.ReleaseLease(ctx, name, holder); err != nil {
+		l.log.Warn("releasing a lease failed; it expires on its own", "lease", name, "err", err)
+	}
+}
+
+// sweepLeased runs Sweep and SweepShares when holder has the sweep lease,
+// which it keeps for two sweep intervals: so with several processes on one
+// store only one purges the trash and sends share expiry notices, and
+// another takes over when that one stops.
 func (l *Library) sweepLeased(ctx context.Context, holder string) (SweepReport, error) {
 	if !l.holdLease(ctx, leaseSweep, holder, 2*l.opts.SweepInterval) {
 		return SweepReport{}, nil
 	}
-	return l.Sweep(ctx)
+	rep, err := l.Sweep(ctx)
+	if _, serr := l.SweepShares(ctx); serr != nil && ctx.Err() == nil {
+		l.log.Error("share notices failed", "err", serr)
+	}
+	return rep, err
 }
 
 // jobsSweepLeased runs RecoverJobs and SweepArchives when holder has the

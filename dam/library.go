@@ -230,12 +230,10 @@ func (l *Library) Run(ctx context.Context) error {
 	t := time.NewTicker(l.opts.SweepInterval)
 	defer t.Stop()
 	holder := "sweeper-" + processName() + "-" + NewID(l.now())
+	defer l.releaseLease(leaseSweep, holder)
 	for {
 		if _, err := l.sweepLeased(ctx, holder); err != nil && ctx.Err() == nil {
 			l.log.Error("sweep failed", "err", err)
-		}
-		if _, err := l.SweepShares(ctx); err != nil && ctx.Err() == nil {
-			l.log.Error("share notices failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():

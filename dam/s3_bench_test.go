@@ -44,7 +44,7 @@ func BenchmarkS3Upload(b *testing.B) {
 		b.SetBytes(size)
 		i := 0
 		for b.Loop() {
-			if _, err := f.lib.Upload(f.owner, bytes.NewReader(distinct(1_000_000 + i)), dam.UploadOptions{Name: "big.bin"}); err != nil {
+			if _, err := f.lib.Upload(f.owner, bytes.NewReader(distinct(1_000_000+i)), dam.UploadOptions{Name: "big.bin"}); err != nil {
 				b.Fatal(err)
 			}
 			i++

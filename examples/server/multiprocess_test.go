@@ -32,7 +32,7 @@ const mpAdminKey = "multiprocess-admin-key-0123456789"
 
 // process is one server binary sharing the database and the bucket.
 type process struct {
-	t    *testing.T
+	t    testing.TB
 	cmd  *exec.Cmd
 	base string
 	log  string
@@ -192,7 +192,7 @@ func TestTwoProcesses(t *testing.T) {
 }
 
 // postgresSchema returns url pointed at a new schema, dropped at the end.
-func postgresSchema(t *testing.T, url string) string {
+func postgresSchema(t testing.TB, url string) string {
 	db, err := sql.Open("pgx", url)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
@@ -208,7 +208,7 @@ func postgresSchema(t *testing.T, url string) string {
 }
 
 // startProcess runs the server binary and waits until it answers.
-func startProcess(t *testing.T, bin string, env []string, name, storeURL, bucketURL string, extra ...string) *process {
+func startProcess(t testing.TB, bin string, env []string, name, storeURL, bucketURL string, extra ...string) *process {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
