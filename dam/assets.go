@@ -175,14 +175,9 @@ func (l *Library) listAssets(ctx context.Context, op string, actor Actor, q Asse
 		return nil, "", nil
 	}
 	q.Deleted = trash
-	if q.Cursor != "" && !validID(q.Cursor) {
-		return nil, "", E(op, Invalid, "bad cursor")
-	}
-	if q.Limit <= 0 {
-		q.Limit = l.opts.DefaultPageSize
-	}
-	if q.Limit > 1000 {
-		return nil, "", E(op, Invalid, "limit must be at most 1000")
+	var err error
+	if q.Limit, err = l.page(op, q.Cursor, q.Limit); err != nil {
+		return nil, "", err
 	}
 	if len(q.Text) > 200 {
 		return nil, "", E(op, Invalid, "search text is longer than 200 bytes")

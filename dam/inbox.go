@@ -174,14 +174,8 @@ func (l *Library) Inbox(ctx context.Context, unreadOnly bool, cursor string, lim
 	if err != nil {
 		return nil, "", err
 	}
-	if cursor != "" && !validID(cursor) {
-		return nil, "", E(op, Invalid, "bad cursor")
-	}
-	if limit <= 0 {
-		limit = l.opts.DefaultPageSize
-	}
-	if limit > 1000 {
-		return nil, "", E(op, Invalid, "limit must be at most 1000")
+	if limit, err = l.page(op, cursor, limit); err != nil {
+		return nil, "", err
 	}
 	ns, next, err := l.store.Notifications(ctx, actor.UserID, unreadOnly, cursor, limit)
 	return ns, next, wrap(op, Internal, err)

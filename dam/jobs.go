@@ -37,14 +37,8 @@ func (l *Library) Jobs(ctx context.Context, cursor string, limit int) ([]Job, st
 	if err != nil {
 		return nil, "", err
 	}
-	if cursor != "" && !validID(cursor) {
-		return nil, "", E(op, Invalid, "bad cursor")
-	}
-	if limit <= 0 {
-		limit = l.opts.DefaultPageSize
-	}
-	if limit > 1000 {
-		return nil, "", E(op, Invalid, "limit must be at most 1000")
+	if limit, err = l.page(op, cursor, limit); err != nil {
+		return nil, "", err
 	}
 	js, next, err := l.store.Jobs(ctx, actor.UserID, cursor, limit)
 	return js, next, wrap(op, Internal, err)

@@ -243,6 +243,24 @@ func (l *Library) Run(ctx context.Context) error {
 	}
 }
 
+// maxPageSize bounds every listing's page.
+const maxPageSize = 1000
+
+// page checks a listing's cursor (an ID) and limit, and returns the limit
+// with the default page size applied.
+func (l *Library) page(op, cursor string, limit int) (int, error) {
+	if cursor != "" && !validID(cursor) {
+		return 0, E(op, Invalid, "bad cursor")
+	}
+	if limit <= 0 {
+		limit = l.opts.DefaultPageSize
+	}
+	if limit > maxPageSize {
+		return 0, E(op, Invalid, "limit must be at most %d", maxPageSize)
+	}
+	return limit, nil
+}
+
 // record appends usage events, logging (not failing) when the log cannot be
 // written: the operation itself has already happened.
 func (l *Library) record(ctx context.Context, es ...Event) {

@@ -179,14 +179,8 @@ func (l *Library) Requests(ctx context.Context, q RequestQuery) ([]RequestView, 
 	if q.Status != "" && q.Status != RequestPending && q.Status != RequestApproved && q.Status != RequestDenied {
 		return nil, "", E(op, Invalid, "status must be pending, approved or denied")
 	}
-	if q.Cursor != "" && !validID(q.Cursor) {
-		return nil, "", E(op, Invalid, "bad cursor")
-	}
-	if q.Limit <= 0 {
-		q.Limit = l.opts.DefaultPageSize
-	}
-	if q.Limit > 1000 {
-		return nil, "", E(op, Invalid, "limit must be at most 1000")
+	if q.Limit, err = l.page(op, q.Cursor, q.Limit); err != nil {
+		return nil, "", err
 	}
 	rs, next, err := l.store.Requests(ctx, q)
 	if err != nil {

@@ -128,17 +128,11 @@ func (l *Library) Events(ctx context.Context, q EventQuery) ([]Event, string, er
 	if !actor.IsOwner() {
 		q.ActorID = actor.UserID
 	}
-	if q.Cursor != "" && !validID(q.Cursor) {
-		return nil, "", E(op, Invalid, "bad cursor")
-	}
 	if q.AssetID != "" && !validID(q.AssetID) {
 		return nil, "", E(op, Invalid, "bad asset id")
 	}
-	if q.Limit <= 0 {
-		q.Limit = l.opts.DefaultPageSize
-	}
-	if q.Limit > 1000 {
-		return nil, "", E(op, Invalid, "limit must be at most 1000")
+	if q.Limit, err = l.page(op, q.Cursor, q.Limit); err != nil {
+		return nil, "", err
 	}
 	es, next, err := l.store.Events(ctx, q)
 	return es, next, wrap(op, Internal, err)
