@@ -29,6 +29,7 @@ type Store interface {
 	ShareStore
 	ProfileStore
 	JobStore
+	PortalStore
 	Close() error
 }
 

@@ -44,7 +44,7 @@ func TestParseToken(t *testing.T) {
 		{"space", " " + good[1:], false},
 		{"path", "../" + good[3:], false},
 		{"unicode", "é" + good[2:], false},
-		{"non-canonical last char", good[:42] + "B", good[42] == 'B' || good[42] == 'A'},
+		{"non-canonical last char", good[:42] + "B", false}, // the last of 43 characters carries 4 bits: B (1) sets a padding bit
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

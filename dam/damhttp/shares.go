@@ -38,9 +38,9 @@ func (s *Server) shareRoutes() []route {
 		{"DELETE", "/api/v1/shares/{id}/assets", true, s.removeShareAssets},
 		{"POST", "/api/v1/shares/{id}/guests", true, s.inviteGuests},
 		{"DELETE", "/api/v1/shares/{id}/guests/{guest}", true, s.removeGuest},
-		{"GET", "/s/{token}", false, g.limited(g.view)},
-		{"GET", "/s/{token}/assets/{id}", false, g.limited(g.download)},
-		{"GET", "/s/{token}/download", false, g.limited(g.archive)},
+		{"GET", "/s/{token}", false, s.forPeople(g.limited(g.viewOrPage))},
+		{"GET", "/s/{token}/assets/{id}", false, s.forPeople(g.limited(g.download))},
+		{"GET", "/s/{token}/download", false, s.forPeople(g.limited(g.archive))},
 	}
 }
 

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Concurrency", concurrencyTests},
 		{"Claims", claimTests},
 		{"Leases", leaseTests},
+		{"Portals", portalTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -1,0 +1,244 @@
+package damhttp
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/damkit/damkit/dam"
+)
+
+// Pages for people: a guest opens /s/{token} from an email, in a browser.
+// Browsers (Accept naming text/html) get a plain server-rendered HTML page
+// and HTML error pages; API clients keep the JSON. The pages load nothing
+// from elsewhere and run no script: the only style is inline, allowed by
+// its hash in a strict Content-Security-Policy.
+
+//go:embed templates/*.html templates/page.css
+var pageFiles embed.FS
+
+var (
+	pageCSS       = mustReadPage("templates/page.css")
+	pageCSP       = pagePolicy(pageCSS)
+	pageTemplates = template.Must(template.ParseFS(pageFiles, "templates/*.html"))
+)
+
+func mustReadPage(name string) string {
+	b, err := pageFiles.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// pagePolicy allows images from the page's own origin and the one inline
+// style sheet, and nothing else: no script, no frames, no forms.
+func pagePolicy(css string) string {
+	sum := sha256.Sum256([]byte(css))
+	return "default-src 'none'; img-src 'self'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
+		"'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+}
+
+// Guest previews are counted apart from the other guest routes: one page
+// of a large share asks for a thumbnail per asset at once.
+const (
+	previewRate  = 20
+	previewBurst = 300
+)
+
+func init() { routeSets = append(routeSets, (*Server).pageRoutes) }
+
+func (s *Server) pageRoutes() []route {
+	p := &guestRoutes{s: s, limit: dam.NewGuestLimiter(previewRate, previewBurst, guestMaxKeys)}
+	return []route{
+		{"GET", "/s/{token}/assets/{id}/preview", false, s.forPeople(p.limited(p.preview))},
+	}
+}
+
+// acceptsHTML reports whether the client is a browser asking for a page.
+func acceptsHTML(r *http.Request) bool {
+	return strings.Contains(strings.ToLower(r.Header.Get("Accept")), "text/html")
+}
+
+// sentTracker notes whether a handler began its response.
+type sentTracker struct {
+	http.ResponseWriter
+	sent bool
+}
+
+func (w *sentTracker) WriteHeader(code int) { w.sent = true; w.ResponseWriter.WriteHeader(code) }
+func (w *sentTracker) Write(p []byte) (int, error) {
+	w.sent = true
+	return w.ResponseWriter.Write(p)
+}
+func (w *sentTracker) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// forPeople answers a browser's failed request with an HTML page instead
+// of the JSON error; other clients get h's answer unchanged.
+func (s *Server) forPeople(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if !acceptsHTML(r) {
+			return h(w, r)
+		}
+		tw := &sentTracker{ResponseWriter: w}
+		err := h(tw, r)
+		if err == nil || tw.sent {
+			return err
+		}
+		s.writeProblemPage(w, r, err)
+		return nil
+	}
+}
+
+// viewOrPage answers /s/{token}: the share's page for browsers, its JSON
+// for API clients.
+func (g *guestRoutes) viewOrPage(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Add("Vary", "Accept")
+	if acceptsHTML(r) {
+		return g.page(w, r)
+	}
+	return g.view(w, r)
+}
+
+// pageBase is what every page's layout needs.
+type pageBase struct {
+	PageTitle string
+	CSS       template.CSS
+}
+
+type sharePage struct {
+	pageBase
+	Title, Description, SharedBy, Profile string
+	Expires, ExpiresISO                   string
+	DownloadAll                           string
+	Assets                                []pageAsset
+}
+
+type pageAsset struct {
+	Name, Kind, Size  string
+	Download, Preview string // Preview is "" for assets shown with an icon
+}
+
+func (g *guestRoutes) page(w http.ResponseWriter, r *http.Request) error {
+	v, err := g.s.lib.GuestShare(r.Context())
+	if err != nil {
+		return err
+	}
+	by, err := g.s.lib.GuestSharer(r.Context())
+	if err != nil {
+		return err
+	}
+	base := "/s/" + url.PathEscape(r.PathValue("token"))
+	p := sharePage{
+		pageBase:    pageBase{PageTitle: v.Title + " \u2013 shared files", CSS: template.CSS(pageCSS)},
+		Title:       v.Title,
+		Description: v.Description,
+		SharedBy:    by,
+		Profile:     v.Profile,
+		Expires:     v.ExpiresAt.UTC().Format("Monday 2 January 2006, 15:04 MST"),
+		ExpiresISO:  v.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"),
+		DownloadAll: base + "/download",
+	}
+	for _, a := range v.Assets {
+		dl := base + "/assets/" + url.PathEscape(a.ID)
+		pa := pageAsset{Name: a.Name, Kind: string(a.Kind), Download: dl, Size: humanSize(a.Size)}
+		if v.Profile != "" {
+			pa.Size = "Original " + pa.Size
+		}
+		if g.s.lib.Previewable(a.MediaType) {
+			pa.Preview = dl + "/preview"
+		}
+		p.Assets = append(p.Assets, pa)
+	}
+	g.s.writePage(w, http.StatusOK, "share", p)
+	return nil
+}
+
+// preview serves a guest's thumbnail inline.
+func (g *guestRoutes) preview(w http.ResponseWriter, r *http.Request) error {
+	d, err := g.s.lib.GuestPreview(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return withRetryAfter(w, err)
+	}
+	defer d.Close()
+	g.s.serveDownload(w, r, d, true)
+	return nil
+}
+
+type problemPage struct {
+	pageBase
+	Heading, Message string
+}
+
+// writeProblemPage is the HTML form of an error. Every not-found is the
+// same page, so it never tells an unknown link from an expired, disabled
+// or revoked one.
+func (s *Server) writeProblemPage(w http.ResponseWriter, r *http.Request, err error) {
+	kind := dam.KindOf(err)
+	status := statusOf(kind)
+	p := problemPage{pageBase: pageBase{CSS: template.CSS(pageCSS)}}
+	switch {
+	case kind == dam.NotFound:
+		p.Heading = "This link is no longer valid"
+		p.Message = "The link may have expired or been turned off. Ask the person who sent it to you for a new one."
+	case kind == dam.ResourceExhausted:
+		p.Heading = "Too many attempts"
+		p.Message = "Please wait a little, then try again."
+	case status == http.StatusInternalServerError:
+		s.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", logPath(r), "err", err)
+		p.Heading = "Something went wrong"
+		p.Message = "This page cannot be shown right now. Please try again later."
+	default:
+		p.Heading = "This cannot be downloaded"
+		p.Message = dam.ErrorMessage(err)
+	}
+	p.PageTitle = p.Heading
+	s.writePage(w, status, "problem", p)
+}
+
+// writePage renders a page whole before sending it, so a template error
+// is a clean 500 rather than half a page.
+func (s *Server) writePage(w http.ResponseWriter, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := pageTemplates.ExecuteTemplate(&buf, name, data); err != nil {
+		s.log.Error("rendering a page failed", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// humanSize writes a byte count the way people read it: "2.4 MB".
+func humanSize(n int64) string {
+	if n < 1000 {
+		if n == 1 {
+			return "1 byte"
+		}
+		return fmt.Sprintf("%d bytes", n)
+	}
+	f := float64(n)
+	for _, unit := range []string{"kB", "MB", "GB", "TB"} {
+		f /= 1000
+		if f < 999.5 || unit == "TB" {
+			if f < 10 {
+				return fmt.Sprintf("%.1f %s", f, unit)
+			}
+			return fmt.Sprintf("%.0f %s", f, unit)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,125 @@
+package damhttp_test
+
+import (
+	"archive/zip"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/internal/testimage"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// newBrowser starts a headless chromium that stays off the network (this
+// test runs on machines without internet) with a fresh profile.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skip("chromium not installed (" + chromiumPath + "); .ci/run installs the Debian package chromium")
+	}
+	// A guard against a hung browser, not a timing assertion.
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	t.Cleanup(cancel)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	t.Cleanup(cancelBrowser)
+	require.NoError(t, chromedp.Do(bctx), "starting chromium")
+	return bctx
+}
+
+// waitForFile waits until a finished download whose name matches ok lands
+// in dir, and returns its path.
+func waitForFile(ctx context.Context, t *testing.T, dir string, ok func(name string) bool) string {
+	t.Helper()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		entries, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		for _, e := range entries {
+			if !strings.HasSuffix(e.Name(), ".crdownload") && ok(e.Name()) {
+				return filepath.Join(dir, e.Name())
+			}
+		}
+		select {
+		case <-ctx.Done():
+			require.FailNow(t, "no download arrived", "in %s: %v", dir, entries)
+		case <-tick.C:
+		}
+	}
+}
+
+func TestSharePageInBrowser(t *testing.T) {
+	ctx := newBrowser(t)
+	c := newShareAPI(t)
+	jpg, err := testimage.JPEGWithEXIF(testimage.Gradient(640, 480, 0.7), "Canon", "EOS", 1)
+	require.NoError(t, err)
+	photo := c.uploadBytes("harbour.jpg", jpg)
+	v, ana, _ := c.create(map[string]any{"title": "Spring campaign", "asset_ids": []string{photo.ID, c.a.ID}})
+	downloads := t.TempDir()
+	page := c.url + "/s/" + ana.Token
+
+	_, err = chromedp.CallBrowser(ctx, browser.SetDownloadBehavior,
+		browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(page)))
+	title, err := chromedp.Run(ctx, chromedp.Title())
+	require.NoError(t, err)
+	names, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.asset .name')].map(e => e.textContent)`))
+	require.NoError(t, err)
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.thumb img').complete`))
+	require.NoError(t, err)
+	imgWidth, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelector('.thumb img').naturalWidth`))
+	require.NoError(t, err)
+	assert.Equal(t, "Spring campaign \u2013 shared files", title)
+	assert.ElementsMatch(t, []string{"harbour.jpg", "brief.txt"}, names)
+	assert.Equal(t, 256, imgWidth, "the thumbnail loaded under the page's CSP")
+
+	// One asset, then everything as a ZIP.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[aria-label="Download harbour.jpg"]`))))
+	got, err := os.ReadFile(waitForFile(ctx, t, downloads, func(n string) bool { return n == "harbour.jpg" }))
+	require.NoError(t, err)
+	assert.Equal(t, jpg, got)
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[href$="/download"]`))))
+	zr, err := zip.OpenReader(waitForFile(ctx, t, downloads, func(n string) bool { return strings.HasSuffix(n, ".zip") }))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = zr.Close() })
+	var entries []string
+	for _, f := range zr.File {
+		entries = append(entries, f.Name)
+	}
+	assert.Subset(t, entries, []string{"harbour.jpg", "brief.txt"})
+
+	// Turned off: the same page now says the link is dead.
+	c.json("PATCH", "/api/v1/shares/"+v.ID, map[string]any{"enabled": false}, 200, nil)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Reload()))
+	heading, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+	require.NoError(t, err)
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	require.NoError(t, err)
+	assert.Equal(t, "This link is no longer valid", heading)
+	assert.Contains(t, text, "Ask the person who sent it to you for a new one")
+	assert.NotContains(t, text, "Spring campaign")
+}

@@ -1,0 +1,123 @@
+package dam
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// PortalMode is how a portal's visitors download (reference page 001).
+type PortalMode string
+
+// The download modes of a portal.
+const (
+	PortalOpen        PortalMode = "open"         // anyone downloads, no request
+	PortalRequest     PortalMode = "request"      // visitors ask; an owner decides
+	PortalAutoApprove PortalMode = "auto_approve" // visitors ask and get access at once
+	PortalDisabled    PortalMode = "disabled"     // view only
+)
+
+// Portal is a public page of assets and collections under a slug. Visitors
+// are known only by the email they give when they ask to download.
+type Portal struct {
+	ID            string     `json:"id"`
+	Slug          string     `json:"slug"`
+	Title         string     `json:"title"`
+	Description   string     `json:"description"`
+	AssetIDs      []string   `json:"asset_ids"`
+	CollectionIDs []string   `json:"collection_ids"`
+	Mode          PortalMode `json:"mode"`
+	Enabled       bool       `json:"enabled"`
+	CreatedBy     string     `json:"created_by"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+}
+
+// PortalStore keeps portals, which portal each visitor request came
+// through, and the secret that signs visitors' links.
+type PortalStore interface {
+	// CreatePortal inserts p (AlreadyExists when the slug is taken).
+	CreatePortal(ctx context.Context, p Portal) error
+	Portal(ctx context.Context, id string) (Portal, error)
+	PortalBySlug(ctx context.Context, slug string) (Portal, error)
+	// Portals lists every portal, newest first.
+	Portals(ctx context.Context) ([]Portal, error)
+	// UpdatePortal writes every field but ID, CreatedBy and CreatedAt
+	// (AlreadyExists when the new slug is taken).
+	UpdatePortal(ctx context.Context, p Portal) error
+	DeletePortal(ctx context.Context, id string) error
+	// CreatePortalRequests inserts visitor requests with their grants and
+	// records the portal they came through, in one transaction.
+	CreatePortalRequests(ctx context.Context, portalID string, rs []Request, gs []Grant) error
+	// RequestPortal returns the portal a request came through (NotFound
+	// for requests made by users).
+	RequestPortal(ctx context.Context, requestID string) (string, error)
+	// PortalSecret returns the library's link-signing secret, storing
+	// candidate first when there is none yet; every caller gets the same.
+	PortalSecret(ctx context.Context, candidate []byte) ([]byte, error)
+}
+
+// PortalLinks is implemented by a Links that knows where portal visitors
+// open their signed link; without it the emails carry no link.
+type PortalLinks interface {
+	PortalAccess(slug, token string) string
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
+
+// validSlug reports whether s is 3 to 64 lowercase letters, digits and dashes.
+func validSlug(s string) bool { return slugPattern.MatchString(s) }
+
+// visitorToken signs (portal, email, expiry): the link a visitor gets by
+// email. until zero means the link lasts until the grants are revoked.
+func visitorToken(secret []byte, portalID, email string, until time.Time) string {
+	var exp int64
+	if !until.IsZero() {
+		exp = until.Unix()
+	}
+	payload := portalID + "\n" + email + "\n" + strconv.FormatInt(exp, 10)
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(payload))
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString([]byte(payload)) + "." + enc.EncodeToString(m.Sum(nil))
+}
+
+// parseVisitorToken checks the signature in constant time and returns the
+// portal, email and expiry it names; ok is false for anything tampered.
+func parseVisitorToken(secret []byte, token string) (portalID, email string, until time.Time, ok bool) {
+	if len(token) > 1024 {
+		return "", "", time.Time{}, false
+	}
+	p, sig, found := strings.Cut(token, ".")
+	if !found {
+		return "", "", time.Time{}, false
+	}
+	enc := base64.RawURLEncoding
+	payload, err1 := enc.DecodeString(p)
+	mac, err2 := enc.DecodeString(sig)
+	if err1 != nil || err2 != nil {
+		return "", "", time.Time{}, false
+	}
+	m := hmac.New(sha256.New, secret)
+	m.Write(payload)
+	if !hmac.Equal(mac, m.Sum(nil)) {
+		return "", "", time.Time{}, false
+	}
+	parts := strings.Split(string(payload), "\n")
+	if len(parts) != 3 {
+		return "", "", time.Time{}, false
+	}
+	exp, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return "", "", time.Time{}, false
+	}
+	if exp != 0 {
+		until = time.Unix(exp, 0).UTC()
+	}
+	return parts[0], parts[1], until, true
+}

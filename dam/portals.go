@@ -1,0 +1,531 @@
+package dam
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/damkit/damkit/policy"
+	"github.com/damkit/damkit/share"
+	"github.com/damkit/damkit/storage"
+)
+
+// Usage events of portals.
+const (
+	EventPortalCreate  EventAction = "portal_create"
+	EventPortalEdit    EventAction = "portal_edit"
+	EventPortalDelete  EventAction = "portal_delete"
+	EventPortalRequest EventAction = "portal_request"
+)
+
+// Limits of portals.
+const (
+	maxPortalTitle = 200
+	maxPortalItems = 1000
+)
+
+// NewPortal is what an owner sets on a portal.
+type NewPortal struct {
+	Slug          string     `json:"slug"`
+	Title         string     `json:"title"`
+	Description   string     `json:"description"`
+	AssetIDs      []string   `json:"asset_ids"`
+	CollectionIDs []string   `json:"collection_ids"`
+	Mode          PortalMode `json:"mode"`
+	Enabled       *bool      `json:"enabled"` // nil: enabled
+}
+
+// portalOwner checks that the actor is an owner.
+func portalOwner(ctx context.Context, op string) (Actor, error) {
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Actor{}, err
+	}
+	if !actor.IsOwner() {
+		return Actor{}, E(op, PermissionDenied, "only owners manage portals")
+	}
+	return actor, nil
+}
+
+// checkPortal validates np and the owner's reach over its items into p.
+func (l *Library) checkPortal(ctx context.Context, op string, actor Actor, np NewPortal, p *Portal) error {
+	if !validSlug(np.Slug) {
+		return E(op, Invalid, "slug must be 3 to 64 lowercase letters, digits or dashes")
+	}
+	title := cleanText(np.Title, maxPortalTitle+1)
+	if title == "" || len([]rune(title)) > maxPortalTitle {
+		return E(op, Invalid, "title must be 1 to %d characters", maxPortalTitle)
+	}
+	switch np.Mode {
+	case "":
+		np.Mode = PortalRequest
+	case PortalOpen, PortalRequest, PortalAutoApprove, PortalDisabled:
+	default:
+		return E(op, Invalid, "mode must be open, request, auto_approve or disabled")
+	}
+	ids, cols := slices.Compact(slices.Sorted(slices.Values(np.AssetIDs))), slices.Compact(slices.Sorted(slices.Values(np.CollectionIDs)))
+	if len(ids)+len(cols) > maxPortalItems {
+		return E(op, Invalid, "at most %d assets and collections per portal", maxPortalItems)
+	}
+	for _, id := range ids {
+		if _, err := l.visibleAsset(ctx, op, actor, id); err != nil {
+			return err
+		}
+	}
+	for _, id := range cols {
+		if _, err := l.ownCollection(ctx, op, actor, id); err != nil {
+			return err
+		}
+	}
+	p.Slug, p.Title, p.Description, p.Mode = np.Slug, title, cleanText(np.Description, maxReason), np.Mode
+	p.AssetIDs, p.CollectionIDs = ids, cols
+	p.Enabled = np.Enabled == nil || *np.Enabled
+	return nil
+}
+
+// CreatePortal makes a public portal (owners only).
+func (l *Library) CreatePortal(ctx context.Context, np NewPortal) (Portal, error) {
+	const op = "dam.CreatePortal"
+	actor, err := portalOwner(ctx, op)
+	if err != nil {
+		return Portal{}, err
+	}
+	now := l.now().UTC()
+	p := Portal{ID: NewID(now), CreatedBy: actor.UserID, CreatedAt: now, UpdatedAt: now}
+	if err := l.checkPortal(ctx, op, actor, np, &p); err != nil {
+		return Portal{}, err
+	}
+	if err := l.store.CreatePortal(ctx, p); err != nil {
+		if KindOf(err) == AlreadyExists {
+			return Portal{}, E(op, AlreadyExists, "slug %q is taken", p.Slug)
+		}
+		return Portal{}, wrap(op, Internal, err)
+	}
+	l.record(ctx, Event{ActorID: actor.UserID, Action: EventPortalCreate, Detail: "portal " + p.ID})
+	return p, nil
+}
+
+// Portal returns a portal (owners only).
+func (l *Library) Portal(ctx context.Context, id string) (Portal, error) {
+	const op = "dam.Portal"
+	if _, err := portalOwner(ctx, op); err != nil {
+		return Portal{}, err
+	}
+	return l.portalByID(ctx, op, id)
+}
+
+func (l *Library) portalByID(ctx context.Context, op, id string) (Portal, error) {
+	if !validID(id) {
+		return Portal{}, E(op, NotFound, "portal %.30q not found", id)
+	}
+	p, err := l.store.Portal(ctx, id)
+	if err != nil {
+		return Portal{}, wrap(op, Internal, err)
+	}
+	return p, nil
+}
+
+// Portals lists the portals (owners only), newest first.
+func (l *Library) Portals(ctx context.Context) ([]Portal, error) {
+	const op = "dam.Portals"
+	if _, err := portalOwner(ctx, op); err != nil {
+		return nil, err
+	}
+	ps, err := l.store.Portals(ctx)
+	if err != nil {
+		return nil, wrap(op, Internal, err)
+	}
+	return ps, nil
+}
+
+// UpdatePortal replaces a portal's settings (owners only).
+func (l *Library) UpdatePortal(ctx context.Context, id string, np NewPortal) (Portal, error) {
+	const op = "dam.UpdatePortal"
+	actor, err := portalOwner(ctx, op)
+	if err != nil {
+		return Portal{}, err
+	}
+	p, err := l.portalByID(ctx, op, id)
+	if err != nil {
+		return Portal{}, err
+	}
+	if err := l.checkPortal(ctx, op, actor, np, &p); err != nil {
+		return Portal{}, err
+	}
+	p.UpdatedAt = l.now().UTC()
+	if err := l.store.UpdatePortal(ctx, p); err != nil {
+		if KindOf(err) == AlreadyExists {
+			return Portal{}, E(op, AlreadyExists, "slug %q is taken", p.Slug)
+		}
+		return Portal{}, wrap(op, Internal, err)
+	}
+	l.record(ctx, Event{ActorID: actor.UserID, Action: EventPortalEdit, Detail: "portal " + p.ID})
+	return p, nil
+}
+
+// DeletePortal removes a portal (owners only); grants given through it
+// stay until revoked, but its links stop answering.
+func (l *Library) DeletePortal(ctx context.Context, id string) error {
+	const op = "dam.DeletePortal"
+	actor, err := portalOwner(ctx, op)
+	if err != nil {
+		return err
+	}
+	if _, err := l.portalByID(ctx, op, id); err != nil {
+		return err
+	}
+	if err := l.store.DeletePortal(ctx, id); err != nil {
+		return wrap(op, Internal, err)
+	}
+	l.record(ctx, Event{ActorID: actor.UserID, Action: EventPortalDelete, Detail: "portal " + id})
+	return nil
+}
+
+// PortalAsset is one asset as a portal visitor sees it.
+type PortalAsset struct {
+	SharedAsset
+	Downloadable bool `json:"downloadable"` // the visitor may download it now
+}
+
+// PortalView is what a portal shows a visitor.
+type PortalView struct {
+	ID          string        `json:"id"`
+	Slug        string        `json:"slug"`
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	Mode        PortalMode    `json:"mode"`
+	Email       string        `json:"email,omitempty"` // the visitor of a signed link
+	Assets      []PortalAsset `json:"assets"`
+}
+
+// livePortal returns an enabled portal by slug; anything else is NotFound.
+func (l *Library) livePortal(ctx context.Context, op, slug string) (Portal, error) {
+	none := E(op, NotFound, "portal not found")
+	if !validSlug(slug) {
+		return Portal{}, none
+	}
+	p, err := l.store.PortalBySlug(ctx, slug)
+	if KindOf(err) == NotFound {
+		return Portal{}, none
+	}
+	if err != nil {
+		return Portal{}, wrap(op, Internal, err)
+	}
+	if !p.Enabled {
+		return Portal{}, none
+	}
+	return p, nil
+}
+
+// portalAssetIDs is the portal's assets with those of its collections.
+func (l *Library) portalAssetIDs(ctx context.Context, op string, p Portal) ([]string, error) {
+	ids := slices.Clone(p.AssetIDs)
+	for _, cid := range p.CollectionIDs {
+		c, err := l.store.Collection(ctx, cid)
+		if KindOf(err) == NotFound {
+			continue
+		}
+		if err != nil {
+			return nil, wrap(op, Internal, err)
+		}
+		for _, it := range c.Items {
+			ids = append(ids, it.AssetID)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
+
+func policyPortal(p Portal, ids []string) *policy.Portal {
+	m := policy.DownloadsOnRequest
+	switch p.Mode {
+	case PortalOpen:
+		m = policy.DownloadsOpen
+	case PortalAutoApprove:
+		m = policy.DownloadsAutoApproved
+	case PortalDisabled:
+		m = policy.DownloadsDisabled
+	}
+	return &policy.Portal{ID: p.ID, Assets: policy.NewAssetSet(ids...), Mode: m, Enabled: p.Enabled}
+}
+
+// portalView lists the portal's viewable assets as the visitor sees them.
+func (l *Library) portalView(ctx context.Context, op string, p Portal, visitor Actor) (PortalView, error) {
+	ids, err := l.portalAssetIDs(ctx, op, p)
+	if err != nil {
+		return PortalView{}, err
+	}
+	acc, err := l.loadAccess(ctx, op, visitor, ids)
+	if err != nil {
+		return PortalView{}, err
+	}
+	pp := policyPortal(p, ids)
+	v := PortalView{ID: p.ID, Slug: p.Slug, Title: p.Title, Description: p.Description, Mode: p.Mode, Email: visitor.Email, Assets: []PortalAsset{}}
+	for _, id := range ids {
+		a, err := l.store.Asset(ctx, id)
+		if KindOf(err) == NotFound {
+			continue
+		}
+		if err != nil {
+			return PortalView{}, wrap(op, Internal, err)
+		}
+		in := acc.input(visitor, a, policy.ActionView, "")
+		in.Portal = pp
+		if !policy.Decide(in).Allowed {
+			continue
+		}
+		in.Action = policy.ActionDownload
+		v.Assets = append(v.Assets, PortalAsset{Downloadable: policy.Decide(in).Allowed, SharedAsset: SharedAsset{ID: a.ID, Name: a.Name,
+			Kind: a.Kind, MediaType: a.Current.MediaType, Size: a.Current.Size, Width: a.Current.Width, Height: a.Current.Height}})
+	}
+	return v, nil
+}
+
+// PortalPage returns the public page of an enabled portal: anyone may
+// look; Downloadable is set when the portal is open.
+func (l *Library) PortalPage(ctx context.Context, slug string) (PortalView, error) {
+	const op = "dam.PortalPage"
+	p, err := l.livePortal(ctx, op, slug)
+	if err != nil {
+		return PortalView{}, err
+	}
+	return l.portalView(ctx, op, p, Actor{Kind: ActorVisitor})
+}
+
+// portalSecret is the library's link-signing secret, made on first use.
+func (l *Library) portalSecret(ctx context.Context, op string) ([]byte, error) {
+	c := make([]byte, 32)
+	if _, err := rand.Read(c); err != nil {
+		return nil, wrap(op, Internal, err)
+	}
+	s, err := l.store.PortalSecret(ctx, c)
+	if err != nil {
+		return nil, wrap(op, Internal, err)
+	}
+	return s, nil
+}
+
+// visitor checks a signed link against the portal of slug and returns the
+// visitor it names; a link for another portal, tampered or expired, is
+// NotFound.
+func (l *Library) visitor(ctx context.Context, op, slug, token string) (Portal, Actor, error) {
+	p, err := l.livePortal(ctx, op, slug)
+	if err != nil {
+		return Portal{}, Actor{}, err
+	}
+	secret, err := l.portalSecret(ctx, op)
+	if err != nil {
+		return Portal{}, Actor{}, err
+	}
+	pid, email, until, ok := parseVisitorToken(secret, token)
+	if !ok || pid != p.ID || email == "" || !until.IsZero() && !l.now().Before(until) {
+		return Portal{}, Actor{}, E(op, NotFound, "link not found")
+	}
+	return p, Actor{Kind: ActorVisitor, Email: email}, nil
+}
+
+// PortalAccess returns the portal as the visitor of a signed link sees it:
+// Downloadable marks what they may download now.
+func (l *Library) PortalAccess(ctx context.Context, slug, token string) (PortalView, error) {
+	const op = "dam.PortalAccess"
+	p, v, err := l.visitor(ctx, op, slug, token)
+	if err != nil {
+		return PortalView{}, err
+	}
+	return l.portalView(ctx, op, p, v)
+}
+
+// PortalOpen opens the original of a portal asset for download: token ""
+// is an anonymous visitor (an open portal), otherwise the visitor's signed
+// link, whose grants are checked under the policy on every call.
+func (l *Library) PortalOpen(ctx context.Context, slug, token, assetID string) (*Download, error) {
+	const op = "dam.PortalOpen"
+	var p Portal
+	visitor := Actor{Kind: ActorVisitor}
+	var err error
+	if token == "" {
+		p, err = l.livePortal(ctx, op, slug)
+	} else {
+		p, visitor, err = l.visitor(ctx, op, slug, token)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ids, err := l.portalAssetIDs(ctx, op, p)
+	if err != nil {
+		return nil, err
+	}
+	notFound := E(op, NotFound, "asset %.30q not found in this portal", assetID)
+	if !validID(assetID) || !slices.Contains(ids, assetID) {
+		return nil, notFound
+	}
+	a, err := l.store.Asset(ctx, assetID)
+	if KindOf(err) == NotFound || err == nil && a.DeletedAt != nil {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, wrap(op, Internal, err)
+	}
+	acc, err := l.loadAccess(ctx, op, visitor, []string{a.ID})
+	if err != nil {
+		return nil, err
+	}
+	in := acc.input(visitor, a, policy.ActionDownload, "")
+	in.Portal = policyPortal(p, ids)
+	if d := policy.Decide(in); !d.Allowed {
+		return nil, refusal(op, a, d)
+	}
+	v := a.Current
+	who := visitor.Email
+	if who == "" {
+		who = "visitor"
+	}
+	l.record(ctx, Event{ActorID: who, Action: EventDownload, AssetID: a.ID, Detail: "portal " + p.ID})
+	return &Download{Asset: a, Version: v, ETag: originalETag(v),
+		ReadSeekCloser: &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size}}, nil
+}
+
+// VisitorRequest is a visitor's ask to download: their email, an optional
+// message, and the assets (none: all the portal's).
+type VisitorRequest struct {
+	Email    string   `json:"email"`
+	Message  string   `json:"message"`
+	AssetIDs []string `json:"asset_ids"`
+}
+
+// RequestPortalDownload records a visitor's request. With auto-approve the
+// visitor is granted access at once and emailed a signed link (the
+// requests show as approved on the dashboard); with request mode the
+// owners who receive requests are notified. Open portals need no request
+// and disabled ones take none (FailedPrecondition).
+func (l *Library) RequestPortalDownload(ctx context.Context, slug string, pr VisitorRequest) (RequestResult, error) {
+	const op = "dam.RequestPortalDownload"
+	p, err := l.livePortal(ctx, op, slug)
+	if err != nil {
+		return RequestResult{}, err
+	}
+	switch p.Mode {
+	case PortalOpen:
+		return RequestResult{}, E(op, FailedPrecondition, "this portal's downloads are open: no request needed")
+	case PortalDisabled:
+		return RequestResult{}, E(op, FailedPrecondition, "this portal does not offer downloads")
+	}
+	email, err := share.ParseAddress(pr.Email)
+	if err != nil {
+		return RequestResult{}, E(op, Invalid, "give a valid email address")
+	}
+	msg := cleanText(pr.Message, maxReason+1)
+	if len([]rune(msg)) > maxReason {
+		return RequestResult{}, E(op, Invalid, "message is longer than %d characters", maxReason)
+	}
+	all, err := l.portalAssetIDs(ctx, op, p)
+	if err != nil {
+		return RequestResult{}, err
+	}
+	ids := all
+	if len(pr.AssetIDs) > 0 {
+		if len(pr.AssetIDs) > maxRequestedAssets {
+			return RequestResult{}, E(op, Invalid, "at most %d assets per request", maxRequestedAssets)
+		}
+		ids = slices.Compact(slices.Sorted(slices.Values(pr.AssetIDs)))
+		for _, id := range ids {
+			if !slices.Contains(all, id) {
+				return RequestResult{}, E(op, NotFound, "asset %.30q not found in this portal", id)
+			}
+		}
+	}
+	visitor := Actor{Kind: ActorVisitor, Email: email}
+	settings, err := l.store.Settings(ctx)
+	if err != nil {
+		return RequestResult{}, wrap(op, Internal, err)
+	}
+	acc, err := l.loadAccess(ctx, op, visitor, ids)
+	if err != nil {
+		return RequestResult{}, err
+	}
+	pp := policyPortal(p, all)
+	now := acc.now
+	batch := NewID(now)
+	auto := p.Mode == PortalAutoApprove
+	var res RequestResult
+	var grants []Grant
+	for _, id := range ids {
+		a, err := l.store.Asset(ctx, id)
+		if KindOf(err) == NotFound {
+			continue
+		}
+		if err != nil {
+			return RequestResult{}, wrap(op, Internal, err)
+		}
+		in := acc.input(visitor, a, policy.ActionRequest, "")
+		in.Portal = pp
+		if d := policy.Decide(in); !d.Allowed {
+			if !d.Hidden() {
+				in.Action = policy.ActionDownload
+				m := "not requestable"
+				if policy.Decide(in).Allowed {
+					m = "already downloadable"
+				}
+				res.Skipped = append(res.Skipped, Skipped{AssetID: a.ID, Reason: string(d.Reason), Message: m})
+			}
+			continue
+		}
+		r := Request{ID: NewID(now), Batch: batch, AssetID: a.ID, Domain: a.Domain, RequesterEmail: email, Reason: msg,
+			Status: RequestPending, Validity: settings.GrantValidity, CreatedAt: now}
+		if auto {
+			r.Status, r.AutoApproved, r.DecidedAt, r.DecidedBy = RequestApproved, true, &now, "auto"
+			grants = append(grants, newGrant(r, "auto", now))
+		}
+		res.Requests = append(res.Requests, r)
+	}
+	if len(res.Requests) == 0 {
+		return res, &Error{Op: op, Kind: FailedPrecondition, Err: fmt.Errorf("nothing to request: %s", skippedText(res.Skipped))}
+	}
+	if err := l.store.CreatePortalRequests(ctx, p.ID, res.Requests, grants); err != nil {
+		return RequestResult{}, wrap(op, Internal, err)
+	}
+	es := make([]Event, 0, 2*len(res.Requests))
+	for _, r := range res.Requests {
+		es = append(es, Event{ActorID: email, Action: EventPortalRequest, AssetID: r.AssetID, Detail: "portal " + p.ID + " request " + r.ID})
+		if auto {
+			es = append(es, Event{ActorID: "auto", Action: EventApprove, AssetID: r.AssetID, Detail: r.ID})
+		}
+	}
+	l.record(ctx, es...)
+	if auto {
+		l.notifyDecided(ctx, "", email, res.Requests, true, "")
+	} else {
+		l.notifyRecipients(ctx, settings, visitor, res.Requests)
+	}
+	return res, nil
+}
+
+// visitorLink is the signed link an approved visitor request is emailed
+// with: "" for requests of users, or when the host builds no portal links.
+func (l *Library) visitorLink(ctx context.Context, r Request) string {
+	const op = "dam.visitorLink"
+	pl, ok := l.opts.Links.(PortalLinks)
+	if !ok || r.RequesterID != "" || r.RequesterEmail == "" {
+		return ""
+	}
+	pid, err := l.store.RequestPortal(ctx, r.ID)
+	if err != nil {
+		return ""
+	}
+	p, err := l.store.Portal(ctx, pid)
+	if err != nil {
+		return ""
+	}
+	secret, err := l.portalSecret(ctx, op)
+	if err != nil {
+		l.log.Error("portal link secret", "err", err)
+		return ""
+	}
+	var until time.Time
+	if r.Validity > 0 && r.DecidedAt != nil {
+		until = r.DecidedAt.Add(r.Validity)
+	}
+	return pl.PortalAccess(p.Slug, visitorToken(secret, p.ID, r.RequesterEmail, until))
+}
