@@ -41,6 +41,9 @@ type EventQuery struct {
 	ActorID string
 	Action  EventAction
 	Since   time.Time
+	// Subject keeps events about one share or portal: those whose Detail
+	// is Subject or starts with Subject and a space ("share <id>").
+	Subject string
 	Cursor  string // the ID after which to continue
 	Limit   int
 }

@@ -121,6 +121,14 @@ func TestPortalAutoApprove(t *testing.T) {
 		actions[e.Action]++
 	}
 	assert.Equal(t, map[dam.EventAction]int{dam.EventPortalRequest: 2, dam.EventDownload: 1}, actions)
+
+	u, err := pf.lib.PortalUsage(pf.owner, pf.portal.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 2, u.Requests)
+	assert.Equal(t, 1, u.Downloads)
+	assert.Equal(t, []dam.AssetUsage{{AssetID: pf.a.ID, Downloads: 1}}, u.Assets)
+	require.Len(t, u.People, 1)
+	assert.Equal(t, dam.PersonUsage{Actor: "vi@example.org", Downloads: 1, Requests: 2, Last: u.People[0].Last}, u.People[0])
 }
 
 func TestPortalRequestApproveRevoke(t *testing.T) {

@@ -440,3 +440,36 @@ func TestShareACollection(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, gv.Assets, 2)
 }
+
+func TestShareUsageSummary(t *testing.T) {
+	f := newShareFixture(t)
+	v := f.create(t, dam.NewShare{Guests: "ana@example.com, bo@example.org"})
+	ana, bo := f.guest(t, v.Links[0].Token), f.guest(t, v.Links[1].Token)
+	other := f.create(t, dam.NewShare{Title: "Other", Guests: "cy@example.com"})
+	cy := f.guest(t, other.Links[0].Token)
+	for _, dl := range []struct {
+		ctx context.Context
+		id  string
+	}{{ana, f.a.ID}, {ana, f.a.ID}, {ana, f.b.ID}, {bo, f.a.ID}, {cy, f.b.ID}} {
+		d, err := f.lib.GuestOpen(dl.ctx, dl.id, "")
+		require.NoError(t, err)
+		require.NoError(t, d.Close())
+	}
+	_, err := f.lib.GuestShare(bo)
+	require.NoError(t, err)
+
+	u, err := f.lib.ShareUsage(f.editor, v.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 4, u.Downloads, "the other share's download is not counted")
+	assert.Equal(t, 1, u.Opens)
+	assert.Equal(t, []dam.AssetUsage{{AssetID: f.a.ID, Downloads: 3}, {AssetID: f.b.ID, Downloads: 1}}, u.Assets)
+	require.Len(t, u.People, 2)
+	assert.Equal(t, "ana@example.com", u.People[0].Actor)
+	assert.Equal(t, 3, u.People[0].Downloads)
+	assert.Equal(t, "bo@example.org", u.People[1].Actor)
+	assert.Equal(t, 1, u.People[1].Downloads)
+
+	viewer := f.user(t, "v@example.com", dam.RoleViewer)
+	_, err = f.lib.ShareUsage(viewer, v.ID)
+	assert.Equal(t, dam.NotFound, kindOf(t, err), "only the sharer and owners see a share's usage")
+}

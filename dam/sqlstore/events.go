@@ -55,6 +55,11 @@ func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, stri
 	if !q.Since.IsZero() {
 		add("time >= ?", encodeTime(q.Since))
 	}
+	if q.Subject != "" {
+		prefix := q.Subject + " "
+		where = append(where, "(detail = ? OR substr(detail, 1, ?) = ?)")
+		args = append(args, q.Subject, len(prefix), prefix)
+	}
 	if q.Cursor != "" {
 		add("id < ?", q.Cursor)
 	}

@@ -48,6 +48,9 @@ var eventTests = []test{
 			{"combined", dam.EventQuery{ActorID: "u1", Action: dam.EventUpload, AssetID: b}, pick(1)},
 			{"cursor", dam.EventQuery{Cursor: es[2].ID}, pick(1, 0)},
 			{"nothing", dam.EventQuery{ActorID: "nobody"}, nil},
+			{"subject exact", dam.EventQuery{Subject: "d u1"}, pick(4, 1, 0)},
+			{"subject prefix", dam.EventQuery{Subject: "d"}, pick(4, 3, 2, 1, 0)},
+			{"subject is whole words", dam.EventQuery{Subject: "d u"}, nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				got, next, err := f.s.Events(f.ctx, tc.q)
