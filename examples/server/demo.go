@@ -8,26 +8,26 @@ import (
 	"github.com/damkit/damkit/internal/testimage"
 )
 
-// seedDemo fills a fresh library with a few folders, generated images (one
+// seedDemo fills a fresh library with a few folders (one protected), generated images (one
 // JPEG carrying EXIF) and a collection, so every endpoint has something to
 // show.
-func seedDemo(ctx context.Context, lib *dam.Library, ownerKey string) error {
+func seedDemo(ctx context.Context, lib *dam.Library, ownerKey string) (demoLinks, error) {
 	owner, err := lib.Authenticate(ctx, ownerKey)
 	if err != nil {
-		return err
+		return demoLinks{}, err
 	}
 	ctx = dam.WithActor(ctx, owner.Actor())
 	campaign, err := lib.CreateFolder(ctx, "Campaign 2026", "", "")
 	if err != nil {
-		return err
+		return demoLinks{}, err
 	}
 	press, err := lib.CreateFolder(ctx, "Press kit", "", "")
 	if err != nil {
-		return err
+		return demoLinks{}, err
 	}
 	photo, err := testimage.JPEGWithEXIF(testimage.Gradient(1600, 1067, 0.0), "DemoCam", "Model X", 1)
 	if err != nil {
-		return err
+		return demoLinks{}, err
 	}
 	items := []struct {
 		name, folder string
@@ -44,14 +44,49 @@ func seedDemo(ctx context.Context, lib *dam.Library, ownerKey string) error {
 		m := it.meta
 		a, err := lib.Upload(ctx, bytes.NewReader(it.data), dam.UploadOptions{Name: it.name, FolderID: it.folder, Meta: &m})
 		if err != nil {
-			return err
+			return demoLinks{}, err
 		}
 		ids = append(ids, dam.CollectionItem{AssetID: a.ID})
 	}
 	col, err := lib.CreateCollection(ctx, "Favourites", "")
 	if err != nil {
-		return err
+		return demoLinks{}, err
 	}
-	_, err = lib.AddToCollection(ctx, col.ID, ids[:2])
-	return err
+	if _, err = lib.AddToCollection(ctx, col.ID, ids[:2]); err != nil {
+		return demoLinks{}, err
+	}
+	// The press kit is protected: viewers request it, owners decide.
+	if _, err := lib.SetFolderProtection(ctx, press.ID, dam.Protected); err != nil {
+		return demoLinks{}, err
+	}
+	s, err := lib.Settings(ctx)
+	if err != nil {
+		return demoLinks{}, err
+	}
+	s.SharesEnabled = true
+	if _, err := lib.UpdateSettings(ctx, s); err != nil {
+		return demoLinks{}, err
+	}
+	share, err := lib.CreateShare(ctx, dam.NewShare{Title: "Campaign 2026 preview", Days: 7,
+		CollectionID: col.ID, Guests: "guest@example.com", Comment: "First look at the campaign pictures"})
+	if err != nil {
+		return demoLinks{}, err
+	}
+	portal, err := lib.CreatePortal(ctx, dam.NewPortal{Slug: "press-kit", Title: "Press kit",
+		Description: "Logos and notes for the press. Ask, and we will send you a link.",
+		AssetIDs:    []string{ids[2].AssetID, ids[3].AssetID}, Mode: dam.PortalRequest})
+	if err != nil {
+		return demoLinks{}, err
+	}
+	links := demoLinks{portal: "/p/" + portal.Slug}
+	if len(share.Links) > 0 {
+		links.share = share.Links[0].URL
+	}
+	return links, nil
+}
+
+// demoLinks are the seeded pages to try in a browser.
+type demoLinks struct {
+	share  string // the guest's link to the demo share
+	portal string // the demo portal's path
 }

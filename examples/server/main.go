@@ -173,8 +173,9 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	if err != nil {
 		return err
 	}
+	var demo demoLinks
 	if created && c.demo {
-		if err := seedDemo(ctx, lib, key); err != nil {
+		if demo, err = seedDemo(ctx, lib, key); err != nil {
 			return fmt.Errorf("seeding the demo library: %w", err)
 		}
 	}
@@ -189,7 +190,7 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 		// bytes flow, so a stalled peer is still cut off.
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	printWelcome(out, base, key, created, c)
+	printWelcome(out, base, key, created, c, demo)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -231,7 +232,7 @@ func bootstrap(ctx context.Context, lib *dam.Library, email, key string) (string
 	return key, err == nil, err
 }
 
-func printWelcome(out io.Writer, base, key string, created bool, c config) {
+func printWelcome(out io.Writer, base, key string, created bool, c config, demo demoLinks) {
 	fmt.Fprintf(out, "damkit serving on %s\n", base)
 	fmt.Fprintf(out, "  store:  %s\n  bucket: %s\n", c.store, c.bucket)
 	if created && c.adminKey == "" {
@@ -240,4 +241,10 @@ func printWelcome(out io.Writer, base, key string, created bool, c config) {
 		fmt.Fprintf(out, "  owner created with the key from -admin-key\n")
 	}
 	fmt.Fprintf(out, "try:\n  curl -H 'Authorization: Bearer <key>' %s/api/v1/assets\n  %s/api/v1/openapi.json\n", base, base)
+	if demo.share != "" {
+		fmt.Fprintf(out, "  a guest's share page (open in a browser): %s\n", demo.share)
+	}
+	if demo.portal != "" {
+		fmt.Fprintf(out, "  the press portal: %s%s\n", base, demo.portal)
+	}
 }

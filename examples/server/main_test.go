@@ -50,6 +50,14 @@ func TestServerStartsSeedsAndShutsDown(t *testing.T) {
 	}
 	assert.Equal(t, 1, withEXIF, "the demo JPEG carries EXIF")
 	assert.Contains(t, out.String(), "damkit serving on http://"+addr)
+	assert.Contains(t, out.String(), "a guest's share page (open in a browser): http://"+addr+"/s/")
+	assert.Contains(t, out.String(), "the press portal: http://"+addr+"/p/press-kit")
+	for _, path := range []string{"/p/press-kit", shareLink(t, out.String())} {
+		resp, err := http.Get("http://" + addr + path)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, 200, resp.StatusCode, path)
+	}
 	assert.NotContains(t, out.String(), "test-admin-key", "a given key is never printed")
 
 	cancel()
@@ -83,4 +91,13 @@ func TestFirstStartPrintsAGeneratedKeyOnce(t *testing.T) {
 		require.NoError(t, <-done)
 		assert.Equal(t, want, strings.Contains(out.String(), "owner API key (shown once, keep it): dk_"), "start %d", i+1)
 	}
+}
+
+// shareLink picks the share path out of the welcome text.
+func shareLink(t *testing.T, out string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(out, "/s/")
+	require.True(t, ok)
+	token, _, _ := strings.Cut(rest, "\n")
+	return "/s/" + token
 }
