@@ -104,8 +104,8 @@ func (l *Library) notifyDecided(ctx context.Context, userID, email string, rs []
 		if v := rs[0].Validity; v > 0 {
 			m.Details = append(m.Details, Detail{Label: "Valid until", Value: rs[0].DecidedAt.Add(v).Format(time.RFC1123)})
 		}
-		if link := l.visitorLink(ctx, rs[0]); link != "" {
-			m.Link = link // a portal visitor: their signed link
+		if link := l.visitorLink(ctx, rs[0]); link != "" || userID == "" {
+			m.Link = link // a portal visitor: their signed link, or none if the portal is gone
 		} else if len(rs) == 1 {
 			m.Link = l.link(func(x Links) string { return x.AssetDownload(rs[0].AssetID) })
 		} else {

@@ -49,10 +49,10 @@ func (s *Server) portalRoutes() []route {
 		{"GET", "/api/v1/portals/{id}", true, s.getPortal},
 		{"PUT", "/api/v1/portals/{id}", true, s.updatePortal},
 		{"DELETE", "/api/v1/portals/{id}", true, s.deletePortal},
-		{"GET", "/p/{slug}", false, p.limited(p.view)},
+		{"GET", "/p/{slug}", false, s.forPeople(p.limited(p.viewOrPage))},
 		{"GET", "/p/{slug}/assets/{id}", false, p.limited(p.openDownload)},
-		{"POST", "/p/{slug}/requests", false, p.request},
-		{"GET", "/p/{slug}/access/{token}", false, p.limited(p.access)},
+		{"POST", "/p/{slug}/requests", false, s.forPeople(p.requestOrForm)},
+		{"GET", "/p/{slug}/access/{token}", false, s.forPeople(p.limited(p.accessOrPage))},
 		{"GET", "/p/{slug}/access/{token}/assets/{id}", false, p.limited(p.download)},
 	}
 }
