@@ -1,0 +1,171 @@
+package damhttp
+
+import (
+	"errors"
+	"html/template"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/damkit/damkit/dam"
+)
+
+// Portal pages for people: a visitor opening /p/{slug} or the signed link
+// of their email in a browser gets the same kind of strict, script-free
+// page as a share, with a plain HTML form to ask for access.
+
+// portalFormCSP is the page policy with the one change a form needs:
+// posting to this origin.
+var portalFormCSP = strings.Replace(pageCSP, "form-action 'none'", "form-action 'self'", 1)
+
+// maxRequestForm bounds a request form's body: an email address and a
+// message of at most a few thousand characters, percent-encoded.
+const maxRequestForm = 64 << 10
+
+// formPolicy lets the page it writes post forms back to this origin.
+type formPolicy struct{ http.ResponseWriter }
+
+func (w formPolicy) WriteHeader(code int) {
+	w.Header().Set("Content-Security-Policy", portalFormCSP)
+	w.ResponseWriter.WriteHeader(code)
+}
+
+type portalHTML struct {
+	pageBase
+	Title, Description, Email string
+	Disabled                  bool
+	RequestURL, AutoApprove   string // RequestURL is "" when the form is not shown
+	Assets                    []pageAsset
+	FormEmail, FormMessage    string
+	FormError                 string
+}
+
+type portalSentHTML struct {
+	pageBase
+	Heading, Email, Back string
+	AutoApprove, Nothing bool
+}
+
+// viewOrPage answers /p/{slug}: the portal's page for browsers, its JSON
+// for API clients.
+func (p *portalRoutes) viewOrPage(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Add("Vary", "Accept")
+	if !acceptsHTML(r) {
+		return p.view(w, r)
+	}
+	v, err := p.s.lib.PortalPage(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	p.page(w, http.StatusOK, v, "/p/"+url.PathEscape(v.Slug), portalHTML{})
+	return nil
+}
+
+// accessOrPage answers /p/{slug}/access/{token} like viewOrPage.
+func (p *portalRoutes) accessOrPage(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Add("Vary", "Accept")
+	if !acceptsHTML(r) {
+		return p.access(w, r)
+	}
+	v, err := p.s.lib.PortalAccess(r.Context(), r.PathValue("slug"), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	base := "/p/" + url.PathEscape(v.Slug) + "/access/" + url.PathEscape(r.PathValue("token"))
+	p.page(w, http.StatusOK, v, base, portalHTML{FormEmail: v.Email})
+	return nil
+}
+
+// page renders a portal view; form carries what the visitor typed and
+// what was wrong with it.
+func (p *portalRoutes) page(w http.ResponseWriter, status int, v dam.PortalView, base string, form portalHTML) {
+	form.pageBase = pageBase{PageTitle: v.Title, CSS: template.CSS(pageCSS)}
+	form.Title, form.Description, form.Email = v.Title, v.Description, v.Email
+	form.Disabled = v.Mode == dam.PortalDisabled
+	waiting := false
+	for _, a := range v.Assets {
+		pa := pageAsset{Name: a.Name, Kind: string(a.Kind), Size: humanSize(a.Size)}
+		if a.Downloadable {
+			pa.Download = base + "/assets/" + url.PathEscape(a.ID)
+		} else {
+			waiting = true
+		}
+		form.Assets = append(form.Assets, pa)
+	}
+	if (v.Mode == dam.PortalRequest || v.Mode == dam.PortalAutoApprove) && (waiting || len(v.Assets) == 0) {
+		form.RequestURL = "/p/" + url.PathEscape(v.Slug) + "/requests"
+		if v.Mode == dam.PortalAutoApprove {
+			form.AutoApprove = "yes"
+		}
+	}
+	p.s.writePage(formPolicy{w}, status, "portal", form)
+}
+
+// isForm reports whether a request's body is an HTML form post.
+func isForm(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "application/x-www-form-urlencoded"
+}
+
+// requestOrForm takes a visitor's request as JSON (the API) or as the
+// portal page's form; browsers get a page saying what happens next.
+func (p *portalRoutes) requestOrForm(w http.ResponseWriter, r *http.Request) error {
+	if !isForm(r) {
+		return p.request(w, r)
+	}
+	if !p.requests.Allow(clientAddress(r), time.Now()) {
+		return tooMany(w, "requests from your address")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxRequestForm)
+	if err := r.ParseForm(); err != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			return dam.E("damhttp.portal", dam.TooLarge, "the form is too large")
+		}
+		return dam.E("damhttp.portal", dam.Invalid, "bad form: %v", err)
+	}
+	vr := dam.VisitorRequest{Email: r.PostForm.Get("email"), Message: r.PostForm.Get("message"), AssetIDs: r.PostForm["asset_ids"]}
+	if !p.emails.Allow(strings.ToLower(strings.TrimSpace(vr.Email)), time.Now()) {
+		return tooMany(w, "requests for this email address")
+	}
+	slug := r.PathValue("slug")
+	res, err := p.s.lib.RequestPortalDownload(r.Context(), slug, vr)
+	if err != nil {
+		if acceptsHTML(r) && dam.KindOf(err) == dam.Invalid {
+			// Show the form again with the visitor's input and the reason.
+			v, verr := p.s.lib.PortalPage(r.Context(), slug)
+			if verr != nil {
+				return verr
+			}
+			p.page(w, http.StatusBadRequest, v, "/p/"+url.PathEscape(v.Slug),
+				portalHTML{FormEmail: vr.Email, FormMessage: vr.Message, FormError: dam.ErrorMessage(err)})
+			return nil
+		}
+		return err
+	}
+	if res.Skipped == nil {
+		res.Skipped = []dam.Skipped{}
+	}
+	if !acceptsHTML(r) {
+		writeJSON(w, http.StatusCreated, res)
+		return nil
+	}
+	sent := portalSentHTML{Email: strings.TrimSpace(vr.Email), Back: "/p/" + url.PathEscape(slug), Nothing: len(res.Requests) == 0}
+	for _, rq := range res.Requests {
+		if rq.Status == dam.RequestApproved {
+			sent.AutoApprove = true
+		}
+	}
+	switch {
+	case sent.Nothing:
+		sent.Heading = "Nothing new to request"
+	case sent.AutoApprove:
+		sent.Heading = "Check your email"
+	default:
+		sent.Heading = "Your request was sent"
+	}
+	sent.pageBase = pageBase{PageTitle: sent.Heading, CSS: template.CSS(pageCSS)}
+	p.s.writePage(w, http.StatusCreated, "portal-sent", sent)
+	return nil
+}
