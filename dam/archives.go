@@ -327,14 +327,7 @@ func (l *Library) renditionEntry(ctx context.Context, op string, a Asset, it Job
 				_ = d.Close()
 				return nil, fmt.Errorf("rendition of %s in %q changed: %w", id, profile, archive.ErrSourceSize)
 			}
-			if _, err := d.Seek(off, io.SeekStart); err != nil {
-				_ = d.Close()
-				return nil, err
-			}
-			return struct {
-				io.Reader
-				io.Closer
-			}{io.LimitReader(d, n), d}, nil
+			return section(d, off, n)
 		},
 	}, nil
 }
@@ -365,4 +358,21 @@ func archiveError(op string, err error) error {
 		return &Error{Op: op, Kind: Canceled, Err: err}
 	}
 	return &Error{Op: op, Kind: Internal, Err: err}
+}
+
+// section turns an open download into the reader of n bytes from off
+// (n < 0: to the end) that an archive entry's opener returns; closing it
+// closes d.
+func section(d *Download, off, n int64) (io.ReadCloser, error) {
+	if _, err := d.Seek(off, io.SeekStart); err != nil {
+		_ = d.Close()
+		return nil, err
+	}
+	if n < 0 {
+		return d, nil
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.LimitReader(d, n), d}, nil
 }

@@ -102,14 +102,7 @@ func (l *Library) guestEntry(op string, dl *Download, id, profile string) archiv
 			_ = d.Close()
 			return l.bucket.NewRangeReader(ctx, storage.OriginalKey(d.Version.SHA256), off, n)
 		}
-		if _, err := d.Seek(off, io.SeekStart); err != nil {
-			_ = d.Close()
-			return nil, err
-		}
-		return struct {
-			io.Reader
-			io.Closer
-		}{io.LimitReader(d, n), d}, nil
+		return section(d, off, n)
 	}
 	return e
 }
