@@ -7,33 +7,17 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/damkit/damkit/dam"
-	"github.com/damkit/damkit/dam/sqlstore"
 )
 
 // Download two assets as one ZIP: the job is ready at once and its part is
 // built on the fly, with an exact size and ETag for http.ServeContent.
 func ExampleLibrary_CreateDownload() {
-	dir, _ := os.MkdirTemp("", "damkit-example")
-	defer os.RemoveAll(dir)
+	lib, owner, done := exampleLibrary("")
+	defer done()
 	ctx := context.Background()
-	lib, err := dam.Open(ctx, dam.Config{
-		StoreURL:  "sqlite://" + filepath.Join(dir, "dam.db"),
-		BucketURL: "file://" + filepath.ToSlash(filepath.Join(dir, "blobs")),
-		OpenStore: func(ctx context.Context, url string) (dam.Store, error) { return sqlstore.Open(ctx, url, nil) },
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer lib.Close()
-	owner, _, err := lib.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
-	if err != nil {
-		log.Fatal(err)
-	}
 	ctx = dam.WithActor(ctx, owner.Actor())
 	var ids []string
 	for _, name := range []string{"hello.txt", "world.txt"} {

@@ -5,33 +5,17 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 
 	"github.com/damkit/damkit/dam"
-	"github.com/damkit/damkit/dam/sqlstore"
 	"github.com/damkit/damkit/internal/testimage"
 )
 
 // A guest's page shows a thumbnail of each shared image, and an icon for
 // the assets that have no preview.
 func ExampleLibrary_GuestPreview() {
-	dir, _ := os.MkdirTemp("", "damkit-example")
-	defer os.RemoveAll(dir)
+	lib, owner, done := exampleLibrary("Olive")
+	defer done()
 	ctx := context.Background()
-	lib, err := dam.Open(ctx, dam.Config{
-		StoreURL:  "sqlite://" + filepath.Join(dir, "dam.db"),
-		BucketURL: "file://" + filepath.ToSlash(filepath.Join(dir, "blobs")),
-		OpenStore: func(ctx context.Context, url string) (dam.Store, error) { return sqlstore.Open(ctx, url, nil) },
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer lib.Close()
-	owner, _, err := lib.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Name: "Olive", Role: dam.RoleOwner})
-	if err != nil {
-		log.Fatal(err)
-	}
 	ctx = dam.WithActor(ctx, owner.Actor())
 	settings, _ := lib.Settings(ctx)
 	settings.SharesEnabled = true

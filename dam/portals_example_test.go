@@ -4,34 +4,18 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/damkit/damkit/dam"
-	"github.com/damkit/damkit/dam/sqlstore"
 )
 
 // A portal whose requests are approved at once: the visitor gives an email
 // address and gets access (and, with a Notifier, an email with a signed
 // link); the owner sees the request as approved on the dashboard.
 func ExampleLibrary_RequestPortalDownload() {
-	dir, _ := os.MkdirTemp("", "damkit-example")
-	defer os.RemoveAll(dir)
+	lib, owner, done := exampleLibrary("")
+	defer done()
 	ctx := context.Background()
-	lib, err := dam.Open(ctx, dam.Config{
-		StoreURL:  "sqlite://" + filepath.Join(dir, "dam.db"),
-		BucketURL: "file://" + filepath.ToSlash(filepath.Join(dir, "blobs")),
-		OpenStore: func(ctx context.Context, url string) (dam.Store, error) { return sqlstore.Open(ctx, url, nil) },
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer lib.Close()
-	owner, _, err := lib.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
-	if err != nil {
-		log.Fatal(err)
-	}
 	octx := dam.WithActor(ctx, owner.Actor())
 	a, err := lib.Upload(octx, strings.NewReader("our logo\n"), dam.UploadOptions{Name: "logo.txt"})
 	if err != nil {

@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"image"
 	"log"
-	"os"
-	"path/filepath"
 
 	"github.com/damkit/damkit/dam"
-	"github.com/damkit/damkit/dam/sqlstore"
 	"github.com/damkit/damkit/internal/testimage"
 	"github.com/damkit/damkit/rendition"
 )
@@ -19,22 +16,9 @@ import (
 // original then downloads the asset in that profile, rendered on first use
 // and served from the bucket's cache afterwards.
 func ExampleLibrary_OpenRendition() {
-	dir, _ := os.MkdirTemp("", "damkit-example")
-	defer os.RemoveAll(dir)
+	lib, owner, done := exampleLibrary("")
+	defer done()
 	ctx := context.Background()
-	lib, err := dam.Open(ctx, dam.Config{
-		StoreURL:  "sqlite://" + filepath.Join(dir, "dam.db"),
-		BucketURL: "file://" + filepath.ToSlash(filepath.Join(dir, "blobs")),
-		OpenStore: func(ctx context.Context, url string) (dam.Store, error) { return sqlstore.Open(ctx, url, nil) },
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer lib.Close()
-	owner, _, err := lib.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
-	if err != nil {
-		log.Fatal(err)
-	}
 	ctx = dam.WithActor(ctx, owner.Actor())
 
 	photo, _ := testimage.JPEGWithEXIF(testimage.Gradient(1200, 800, 0), "Canon", "EOS", 1)

@@ -370,28 +370,31 @@ func shareView(sh Share, now time.Time) ShareView {
 	return v
 }
 
-// ownShare returns a share the actor manages: its creator, or an owner.
-// Any other share is NotFound.
-func (l *Library) ownShare(ctx context.Context, op string, actor Actor, id string) (Share, error) {
+// ownShare returns the acting user and a share they manage: its creator,
+// or an owner. Any other share is NotFound.
+func (l *Library) ownShare(ctx context.Context, op, id string) (Actor, Share, error) {
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Actor{}, Share{}, err
+	}
 	if !validID(id) {
-		return Share{}, E(op, NotFound, "share %.30q not found", id)
+		return Actor{}, Share{}, E(op, NotFound, "share %.30q not found", id)
 	}
 	sh, err := l.store.Share(ctx, id)
 	if KindOf(err) == NotFound || err == nil && sh.CreatedBy != actor.UserID && !actor.IsOwner() {
-		return Share{}, E(op, NotFound, "share %s not found", id)
+		return Actor{}, Share{}, E(op, NotFound, "share %s not found", id)
 	}
-	return sh, wrap(op, Internal, err)
+	if err != nil {
+		return Actor{}, Share{}, wrap(op, Internal, err)
+	}
+	return actor, sh, nil
 }
 
 // Share returns one of the actor's shares with its guests split into those
 // whose links work and those whose access expired or was removed.
 func (l *Library) Share(ctx context.Context, id string) (ShareView, error) {
 	const op = "dam.Share"
-	actor, err := actorFor(ctx, op)
-	if err != nil {
-		return ShareView{}, err
-	}
-	sh, err := l.ownShare(ctx, op, actor, id)
+	_, sh, err := l.ownShare(ctx, op, id)
 	if err != nil {
 		return ShareView{}, err
 	}
@@ -421,11 +424,7 @@ func (l *Library) Shares(ctx context.Context) ([]ShareView, error) {
 // disabled share answers its guests like an expired one, at once.
 func (l *Library) EditShare(ctx context.Context, id string, p SharePatch) (ShareView, error) {
 	const op = "dam.EditShare"
-	actor, err := actorFor(ctx, op)
-	if err != nil {
-		return ShareView{}, err
-	}
-	sh, err := l.ownShare(ctx, op, actor, id)
+	actor, sh, err := l.ownShare(ctx, op, id)
 	if err != nil {
 		return ShareView{}, err
 	}
@@ -454,11 +453,8 @@ func (l *Library) EditShare(ctx context.Context, id string, p SharePatch) (Share
 // DeleteShare deletes a share; its links stop working at once.
 func (l *Library) DeleteShare(ctx context.Context, id string) error {
 	const op = "dam.DeleteShare"
-	actor, err := actorFor(ctx, op)
+	actor, _, err := l.ownShare(ctx, op, id)
 	if err != nil {
-		return err
-	}
-	if _, err := l.ownShare(ctx, op, actor, id); err != nil {
 		return err
 	}
 	if err := l.store.DeleteShare(ctx, id); err != nil {
@@ -472,11 +468,10 @@ func (l *Library) DeleteShare(ctx context.Context, id string) error {
 // those that cannot be shared.
 func (l *Library) AddShareAssets(ctx context.Context, id string, assetIDs []string) (ShareView, error) {
 	const op = "dam.AddShareAssets"
-	actor, err := l.sharer(ctx, op)
-	if err != nil {
+	if _, err := l.sharer(ctx, op); err != nil {
 		return ShareView{}, err
 	}
-	sh, err := l.ownShare(ctx, op, actor, id)
+	actor, sh, err := l.ownShare(ctx, op, id)
 	if err != nil {
 		return ShareView{}, err
 	}
@@ -507,11 +502,7 @@ func (l *Library) AddShareAssets(ctx context.Context, id string, assetIDs []stri
 // RemoveShareAssets takes assets out of a share.
 func (l *Library) RemoveShareAssets(ctx context.Context, id string, assetIDs []string) (ShareView, error) {
 	const op = "dam.RemoveShareAssets"
-	actor, err := actorFor(ctx, op)
-	if err != nil {
-		return ShareView{}, err
-	}
-	sh, err := l.ownShare(ctx, op, actor, id)
+	actor, sh, err := l.ownShare(ctx, op, id)
 	if err != nil {
 		return ShareView{}, err
 	}
@@ -531,11 +522,10 @@ func (l *Library) RemoveShareAssets(ctx context.Context, id string, assetIDs []s
 // are left as they are.
 func (l *Library) InviteGuests(ctx context.Context, id string, in Invitees) (ShareView, error) {
 	const op = "dam.InviteGuests"
-	actor, err := l.sharer(ctx, op)
-	if err != nil {
+	if _, err := l.sharer(ctx, op); err != nil {
 		return ShareView{}, err
 	}
-	sh, err := l.ownShare(ctx, op, actor, id)
+	actor, sh, err := l.ownShare(ctx, op, id)
 	if err != nil {
 		return ShareView{}, err
 	}
@@ -574,11 +564,7 @@ func (l *Library) InviteGuests(ctx context.Context, id string, in Invitees) (Sha
 // RemoveGuest ends one guest's access; their link stops working at once.
 func (l *Library) RemoveGuest(ctx context.Context, id, guestID string) (ShareView, error) {
 	const op = "dam.RemoveGuest"
-	actor, err := actorFor(ctx, op)
-	if err != nil {
-		return ShareView{}, err
-	}
-	sh, err := l.ownShare(ctx, op, actor, id)
+	actor, sh, err := l.ownShare(ctx, op, id)
 	if err != nil {
 		return ShareView{}, err
 	}

@@ -5,33 +5,17 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/damkit/damkit/dam"
-	"github.com/damkit/damkit/dam/sqlstore"
 )
 
 // Share an asset with an external guest for a week, then open it as the
 // guest through the link token the invitation carries.
 func ExampleLibrary_CreateShare() {
-	dir, _ := os.MkdirTemp("", "damkit-example")
-	defer os.RemoveAll(dir)
+	lib, owner, done := exampleLibrary("")
+	defer done()
 	ctx := context.Background()
-	lib, err := dam.Open(ctx, dam.Config{
-		StoreURL:  "sqlite://" + filepath.Join(dir, "dam.db"),
-		BucketURL: "file://" + filepath.ToSlash(filepath.Join(dir, "blobs")),
-		OpenStore: func(ctx context.Context, url string) (dam.Store, error) { return sqlstore.Open(ctx, url, nil) },
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer lib.Close()
-	owner, _, err := lib.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
-	if err != nil {
-		log.Fatal(err)
-	}
 	ctx = dam.WithActor(ctx, owner.Actor())
 	settings, _ := lib.Settings(ctx)
 	settings.SharesEnabled = true

@@ -9,6 +9,8 @@ import (
 	"os"
 	"sync"
 	"testing"
+
+	"github.com/damkit/damkit/internal/testimage"
 )
 
 var (
@@ -46,7 +48,7 @@ func benchJPEG(b *testing.B) []byte {
 			panic(err)
 		}
 		thumb := encodeJPEG(b, uprightImage(384, 256), 85)
-		benchPhoto = withAPP1(buf.Bytes(), tiffEXIF(1, thumb))
+		benchPhoto = withAPP1(buf.Bytes(), testimage.OrientationEXIF(1, thumb))
 	})
 	return benchPhoto
 }

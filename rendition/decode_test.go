@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/damkit/damkit/internal/testimage"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -93,8 +95,8 @@ func FuzzRender(f *testing.F) {
 // FuzzEXIF checks that malformed EXIF blocks never panic out of the
 // goexif guards and the metadata rewriter.
 func FuzzEXIF(f *testing.F) {
-	f.Add(tiffEXIF(6, nil))
-	f.Add(tiffEXIF(3, []byte("\xff\xd8\xff\xd9")))
+	f.Add(testimage.OrientationEXIF(6, nil))
+	f.Add(testimage.OrientationEXIF(3, []byte("\xff\xd8\xff\xd9")))
 	f.Add([]byte("Exif\x00\x00II*\x00\x08\x00\x00\x00\xff\xff"))
 	f.Add([]byte("Exif\x00\x00MM\x00*\xff\xff\xff\xf0"))
 	f.Fuzz(func(t *testing.T, raw []byte) {

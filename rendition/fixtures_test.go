@@ -2,13 +2,14 @@ package rendition
 
 import (
 	"bytes"
-	"encoding/binary"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"io"
 	"sync/atomic"
 	"testing"
+
+	"github.com/damkit/damkit/internal/testimage"
 
 	"github.com/stretchr/testify/require"
 )
@@ -98,44 +99,6 @@ func storeAs(w, h, o int) *image.RGBA {
 	return quadrants(sw, sh, c)
 }
 
-// tiffEXIF builds an APP1 EXIF payload: big-endian TIFF with IFD0 holding
-// the orientation and, when thumb is set, IFD1 pointing at the thumbnail.
-func tiffEXIF(orientation int, thumb []byte) []byte {
-	var t bytes.Buffer
-	be := binary.BigEndian
-	w16 := func(v uint16) { binary.Write(&t, be, v) }
-	w32 := func(v uint32) { binary.Write(&t, be, v) }
-	t.WriteString("MM\x00*")
-	w32(8)
-	// IFD0 at 8: one entry, then the next-IFD offset.
-	w16(1)
-	w16(0x0112)
-	w16(3)
-	w32(1)
-	w16(uint16(orientation))
-	w16(0)
-	ifd1 := uint32(8 + 2 + 12 + 4)
-	if thumb == nil {
-		w32(0)
-	} else {
-		w32(ifd1)
-		// IFD1: JPEGInterchangeFormat and its length.
-		w16(2)
-		data := ifd1 + 2 + 2*12 + 4
-		w16(0x0201)
-		w16(4)
-		w32(1)
-		w32(data)
-		w16(0x0202)
-		w16(4)
-		w32(1)
-		w32(uint32(len(thumb)))
-		w32(0)
-		t.Write(thumb)
-	}
-	return append([]byte("Exif\x00\x00"), t.Bytes()...)
-}
-
 // withAPP1 inserts an APP1 segment after SOI.
 func withAPP1(jpg, payload []byte) []byte {
 	out := append([]byte{}, jpg[:2]...)
@@ -160,7 +123,7 @@ func orientedJPEG(t testing.TB, w, h, o, tw int) []byte {
 	if tw > 0 {
 		thumb = encodeJPEG(t, storeAs(tw, tw*h/w, o), 90)
 	}
-	return withAPP1(encodeJPEG(t, storeAs(w, h, o), 92), tiffEXIF(o, thumb))
+	return withAPP1(encodeJPEG(t, storeAs(w, h, o), 92), testimage.OrientationEXIF(o, thumb))
 }
 
 // decodeAny decodes a rendition for inspection.

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/damkit/damkit/internal/testimage"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -113,7 +115,7 @@ func TestBadInputs(t *testing.T) {
 	twelveBit := jpegHeader(10, 10, 0xC1)
 	twelveBit[6] = 12
 	garbageEXIF := withAPP1(good, append([]byte("Exif\x00\x00MM\x00*\xff\xff\xff\xf0"), bytes.Repeat([]byte{0xFF}, 64)...))
-	badThumb := withAPP1(good, tiffEXIF(6, []byte("\xff\xd8\xff garbage, not a thumbnail")))
+	badThumb := withAPP1(good, testimage.OrientationEXIF(6, []byte("\xff\xd8\xff garbage, not a thumbnail")))
 	cases := []struct {
 		name string
 		data []byte

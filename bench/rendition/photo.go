@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"image"
 	"image/jpeg"
 	"math"
 	"math/rand/v2"
+
+	"github.com/damkit/damkit/internal/testimage"
 )
 
 // photo draws a photo-like YCbCr 4:2:0 picture: smooth gradients and
@@ -51,38 +52,6 @@ func photo(w, h int) *image.YCbCr {
 	return m
 }
 
-// exifWithThumbnail is an APP1 payload: big-endian TIFF, IFD0 with the
-// orientation, IFD1 pointing at the JPEG thumbnail.
-func exifWithThumbnail(orientation int, thumb []byte) []byte {
-	var t bytes.Buffer
-	be := binary.BigEndian
-	w16 := func(v uint16) { binary.Write(&t, be, v) }
-	w32 := func(v uint32) { binary.Write(&t, be, v) }
-	t.WriteString("MM\x00*")
-	w32(8)
-	w16(1)
-	w16(0x0112)
-	w16(3)
-	w32(1)
-	w16(uint16(orientation))
-	w16(0)
-	ifd1 := uint32(8 + 2 + 12 + 4)
-	w32(ifd1)
-	w16(2)
-	data := ifd1 + 2 + 2*12 + 4
-	w16(0x0201)
-	w16(4)
-	w32(1)
-	w32(data)
-	w16(0x0202)
-	w16(4)
-	w32(1)
-	w32(uint32(len(thumb)))
-	w32(0)
-	t.Write(thumb)
-	return append([]byte("Exif\x00\x00"), t.Bytes()...)
-}
-
 // photoJPEG encodes photo(w, h) at quality 90 with an EXIF thumbnail of
 // thumbW pixels wide (made with a plain box average: it only needs to look
 // like a camera's thumbnail).
@@ -115,7 +84,7 @@ func photoJPEG(w, h, thumbW int) ([]byte, error) {
 	if err := jpeg.Encode(&thumb, t, &jpeg.Options{Quality: 85}); err != nil {
 		return nil, err
 	}
-	payload := exifWithThumbnail(1, thumb.Bytes())
+	payload := testimage.OrientationEXIF(1, thumb.Bytes())
 	b := main.Bytes()
 	out := append([]byte{}, b[:2]...)
 	n := len(payload) + 2

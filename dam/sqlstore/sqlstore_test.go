@@ -227,7 +227,7 @@ func FuzzAssetText(f *testing.F) {
 	defer s.Close()
 	f.Fuzz(func(t *testing.T, text string) {
 		if !utf8.ValidString(text) || strings.ContainsRune(text, 0) || strings.TrimSpace(text) == "" {
-			t.Skip("names are valid UTF-8 without NUL")
+			return // names are valid UTF-8 without NUL: nothing to check
 		}
 		domain := dam.NewID(time.Now()) // a domain per input keeps the listing to this asset
 		id := dam.NewID(time.Now())

@@ -99,3 +99,41 @@ func EXIF(camMake, model string, orientation uint16, when string) []byte {
 	buf = write(buf, exifIFD)
 	return append(buf, data...)
 }
+
+// OrientationEXIF builds an APP1 EXIF payload (the bytes after "Exif\x00\x00"): big-endian TIFF with IFD0 holding
+// the orientation and, when thumb is set, IFD1 pointing at the thumbnail.
+func OrientationEXIF(orientation int, thumb []byte) []byte {
+	var t bytes.Buffer
+	be := binary.BigEndian
+	w16 := func(v uint16) { binary.Write(&t, be, v) }
+	w32 := func(v uint32) { binary.Write(&t, be, v) }
+	t.WriteString("MM\x00*")
+	w32(8)
+	// IFD0 at 8: one entry, then the next-IFD offset.
+	w16(1)
+	w16(0x0112)
+	w16(3)
+	w32(1)
+	w16(uint16(orientation))
+	w16(0)
+	ifd1 := uint32(8 + 2 + 12 + 4)
+	if thumb == nil {
+		w32(0)
+	} else {
+		w32(ifd1)
+		// IFD1: JPEGInterchangeFormat and its length.
+		w16(2)
+		data := ifd1 + 2 + 2*12 + 4
+		w16(0x0201)
+		w16(4)
+		w32(1)
+		w32(data)
+		w16(0x0202)
+		w16(4)
+		w32(1)
+		w32(uint32(len(thumb)))
+		w32(0)
+		t.Write(thumb)
+	}
+	return append([]byte("Exif\x00\x00"), t.Bytes()...)
+}
