@@ -28,6 +28,7 @@ type facts struct {
 	grantLooked   bool // grant and grantID are worked out
 	grant         bool // a grant of the actor covers the asset now
 	grantID       string
+	licence       string // the licence that governs the asset, "" for none
 }
 
 // load works out the facts of in. It returns them by value so that in
@@ -60,7 +61,12 @@ func load(in *Input) (f facts) {
 		return f
 	}
 	f.expired = in.Asset.expired(in.Now)
-	f.protected, f.source = protection(in)
+	folder, inTree := int32(-1), false
+	if fid := in.Asset.FolderID; fid != "" {
+		folder, inTree = in.Tree.lookup(fid)
+	}
+	f.protected, f.source = protection(in, folder, inTree)
+	f.licence = licence(in, folder, inTree)
 	return f
 }
 
@@ -80,7 +86,7 @@ func (f *facts) hasGrant(in *Input) bool {
 // canRequest reports whether a download request would be accepted: a grant
 // is the only thing missing for a download.
 func (f *facts) canRequest(in *Input) bool {
-	if !f.reached || !in.Asset.Available || f.expired || in.Settings.NotDownloadable.Has(in.Asset.Kind) {
+	if !f.reached || !f.obtainable(in) || in.Settings.DownloadsOff {
 		return false
 	}
 	switch in.Actor.Role {
@@ -89,6 +95,44 @@ func (f *facts) canRequest(in *Input) bool {
 	case RoleVisitor:
 		m := f.mode
 		return (m == DownloadsOnRequest || m == DownloadsAutoApproved) && !f.hasGrant(in)
+	}
+	return false
+}
+
+// obtainable reports whether anyone but an owner could download the asset
+// at all: it is available, not expired, and of a kind downloads allow.
+func (f *facts) obtainable(in *Input) bool {
+	return in.Asset.Available && !f.expired && !in.Settings.NotDownloadable.Has(in.Asset.Kind)
+}
+
+// licencePending reports whether a licence governs the asset and the actor
+// has not accepted its current version.
+func (f *facts) licencePending(in *Input) bool {
+	return f.licence != "" && !in.Accepted.Has(f.licence)
+}
+
+// mayDownload reports whether the download rows after the licence row
+// would allow the download: it restates them (R09–R28) for one purpose, so
+// that a licence is asked for only where accepting it lets the actor
+// download, never in front of a refusal it could not lift. The property
+// test "licence gate" holds the two together.
+func (f *facts) mayDownload(in *Input) bool {
+	role := in.Actor.Role
+	if role == RoleOwner {
+		return true
+	}
+	if !f.obtainable(in) || in.Settings.DownloadsOff {
+		return false
+	}
+	switch role {
+	case RoleEditor:
+		return true
+	case RoleViewer:
+		return !f.protected || f.hasGrant(in)
+	case RoleGuest:
+		return f.profileShared
+	case RoleVisitor:
+		return f.mode == DownloadsOpen || (f.mode != DownloadsDisabled && f.hasGrant(in))
 	}
 	return false
 }
@@ -108,20 +152,40 @@ func sameProfile(a, b string) bool {
 // protection resolves the asset's effective protection: its own explicit
 // setting, else the nearest explicit folder setting, else the library
 // default. A folder missing from the tree counts as protected (fail closed).
-func protection(in *Input) (bool, Source) {
+// folder is the asset's folder's index in the tree, if inTree.
+func protection(in *Input, folder int32, inTree bool) (bool, Source) {
 	if s := in.Asset.Protection; s.explicit() {
 		return s == Protected, Source{Level: LevelAsset}
 	}
 	if fid := in.Asset.FolderID; fid != "" {
-		i, ok := in.Tree.lookup(fid)
-		if !ok {
+		if !inTree {
 			return true, Source{Level: LevelFolder, FolderID: fid}
 		}
-		if r := in.Tree.res[i]; r.from >= 0 {
+		if r := in.Tree.res[folder]; r.from >= 0 {
 			return r.eff == Protected, Source{Level: LevelFolder, FolderID: in.Tree.ids[r.from]}
 		}
 	}
 	return in.Settings.ProtectByDefault, Source{Level: LevelLibrary}
+}
+
+// licence resolves the licence that governs the asset: its own setting,
+// else the nearest folder setting, else the library default; NoLicence at
+// any level means none. A folder missing from the tree passes on none: its
+// assets already count as protected.
+func licence(in *Input, folder int32, inTree bool) string {
+	l := in.Asset.Licence
+	if l == "" && inTree {
+		if j := in.Tree.licBy[folder]; j >= 0 {
+			l = in.Tree.ownLic[j]
+		}
+	}
+	if l == "" {
+		l = in.Settings.Licence
+	}
+	if l == NoLicence {
+		return ""
+	}
+	return l
 }
 
 // keys returns role and action as the table masks see them: anything
@@ -174,7 +238,7 @@ func (f *facts) decide(in *Input, r *row, d *Decision) {
 	if r.hidden {
 		return
 	}
-	d.Protected, d.Source, d.CanRequest = f.protected, f.source, f.canRequest(in)
+	d.Protected, d.Source, d.CanRequest, d.Licence = f.protected, f.source, f.canRequest(in), f.licence
 	if r.allow && r.reason == ReasonGrant {
 		d.GrantID = f.grantID
 	}
@@ -237,6 +301,8 @@ type Facts struct {
 	GrantID       string
 	ProfileShared bool
 	CanRequest    bool
+	Licence       string // the licence that governs the asset, "" for none
+	Accepted      bool   // the actor accepted its current version
 }
 
 // Step is one row of the table as Explain walked it.
@@ -264,6 +330,7 @@ func Explain(in Input) Explanation {
 		Valid: f.valid, InDomain: f.inDomain, ShareActive: f.shareActive, InShare: f.inShare,
 		PortalEnabled: f.portalOn, InPortal: f.inPortal, Mode: f.mode, Expired: f.expired, Protected: f.protected, Source: f.source,
 		Grant: f.hasGrant(&in), GrantID: f.grantID, ProfileShared: f.profileShared, CanRequest: f.canRequest(&in),
+		Licence: f.licence, Accepted: f.licence != "" && in.Accepted.Has(f.licence),
 	}}
 	for i := range table {
 		r := &table[i]
@@ -301,6 +368,9 @@ func (e Explanation) String() string {
 	d := e.Decision
 	fmt.Fprintf(&b, "=> allowed=%t reason=%s protected=%t source=%s%s can_request=%t watermark=%t",
 		d.Allowed, d.Reason, d.Protected, d.Source.Level, folderSuffix(d.Source), d.CanRequest, d.Watermark)
+	if d.Licence != "" {
+		fmt.Fprintf(&b, " licence=%s", d.Licence)
+	}
 	return b.String()
 }
 

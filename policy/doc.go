@@ -41,6 +41,20 @@
 // answer as NotFound rather than "protected". Grants never reach across
 // domains, shares or portals.
 //
+// # The library switch and licences
+//
+// Settings.DownloadsOff turns downloads, and requests for them, off for
+// everyone but owners, shares and portals included (ReasonLibraryDownloadsOff).
+//
+// A licence is set like protection: on the asset (Asset.Licence), on a
+// folder (Folder.Licence, inherited by its subtree) or as the library
+// default (Settings.Licence); the nearest setting wins and NoLicence at any
+// level stops one from above. Decision.Licence names the licence that
+// governs the asset. A download that would otherwise be allowed, for owners
+// too, is denied with ReasonLicenceRequired until the licence's ID is in
+// Input.Accepted, the set of licences whose current version the actor has
+// accepted; a licence never stands in front of a refusal it could not lift.
+//
 // A grant is in force from From (inclusive) to Until (exclusive; zero means
 // until revoked) and ends at RevokedAt. Expired, not yet valid and revoked
 // grants allow nothing.

@@ -32,6 +32,7 @@ type Asset struct {
 	Available  bool      // false while processing, in trash, or taken down
 	ExpiresAt  time.Time // zero means never; expired when now >= ExpiresAt
 	Protection Setting
+	Licence    string // "" inherits the folder's; NoLicence: none; else a licence ID
 }
 
 // expired reports whether the asset is past its expiry date at now.
@@ -44,6 +45,32 @@ type Settings struct {
 	ProtectByDefault bool    // the library level of protection
 	ShowWatermarks   bool    // watermark protected assets viewed without a grant
 	NotDownloadable  KindSet // kinds nobody but owners downloads
+	DownloadsOff     bool    // the library-wide switch: nobody but owners downloads or requests
+	Licence          string  // the library's default licence ID; "" (or NoLicence) for none
+}
+
+// NoLicence is the explicit "no licence" setting of an asset or folder: it
+// stops a licence set further up from applying, as Unprotected stops
+// protection.
+const NoLicence = "none"
+
+// LicenceSet is a set of licence IDs: those whose current version the actor
+// has accepted. The nil set is empty.
+type LicenceSet map[string]struct{}
+
+// NewLicenceSet returns the set of ids.
+func NewLicenceSet(ids ...string) LicenceSet {
+	s := make(LicenceSet, len(ids))
+	for _, id := range ids {
+		s[id] = struct{}{}
+	}
+	return s
+}
+
+// Has reports whether id is in s.
+func (s LicenceSet) Has(id string) bool {
+	_, ok := s[id]
+	return ok
 }
 
 // AssetSet is a set of asset IDs, as covered by a share, a portal or a grant.
@@ -97,10 +124,11 @@ type Input struct {
 	Actor    Actor
 	Asset    Asset
 	Settings Settings
-	Tree     *Tree   // the folders in play; an asset in a folder it lacks counts protected
-	Grants   *Grants // the actor's grants; nil means none
-	Share    *Share  // the share a guest came through; nil: none
-	Portal   *Portal // the portal a visitor came through; nil: none
+	Tree     *Tree      // the folders in play; an asset in a folder it lacks counts protected
+	Grants   *Grants    // the actor's grants; nil means none
+	Share    *Share     // the share a guest came through; nil: none
+	Portal   *Portal    // the portal a visitor came through; nil: none
+	Accepted LicenceSet // licences whose current version the actor accepted
 	Now      time.Time
 }
 
@@ -114,6 +142,10 @@ type Decision struct {
 	Reason     Reason
 	Source     Source // where the protection was set (zero when hidden)
 	GrantID    string // the grant that allowed it, if one did
+	// Licence is the licence that governs downloading the asset ("" for
+	// none), resolved like protection; zero when hidden. A download it
+	// blocks is denied with ReasonLicenceRequired until the actor accepts it.
+	Licence string
 }
 
 // RuleName returns the name of the rule that decided d.

@@ -19,16 +19,52 @@ type verdict struct {
 	source     policy.Source
 	canRequest bool
 	watermark  bool
+	licence    string
 }
 
 func (v verdict) of(d policy.Decision) verdict {
-	return verdict{d.Allowed, d.Reason, d.Protected, d.Source, d.CanRequest, d.Watermark}
+	return verdict{d.Allowed, d.Reason, d.Protected, d.Source, d.CanRequest, d.Watermark, d.Licence}
 }
 
-// oracle decides in with plain ifs straight from the product rules, without
-// the rule table, the Tree or the grant index: it walks the folder rows and
-// scans the grants itself.
+// oracle decides in with plain ifs; a download it allows waits for an
+// unaccepted licence.
 func oracle(in policy.Input, folders []policy.Folder, grants []policy.Grant) verdict {
+	v := oracleAccess(in, folders, grants)
+	if v.reason.Hidden() {
+		return v
+	}
+	v.licence = oracleLicence(in, folders)
+	_, accepted := in.Accepted[v.licence]
+	if in.Action == policy.ActionDownload && v.allowed && v.licence != "" && !accepted {
+		v.allowed, v.reason = false, policy.ReasonLicenceRequired
+	}
+	return v
+}
+
+// oracleLicence walks from the asset up through the folder rows to the
+// library default.
+func oracleLicence(in policy.Input, folders []policy.Folder) string {
+	l := in.Asset.Licence
+	for id := in.Asset.FolderID; l == "" && id != ""; {
+		i := slices.IndexFunc(folders, func(f policy.Folder) bool { return f.ID == id })
+		if i < 0 {
+			break
+		}
+		l, id = folders[i].Licence, folders[i].ParentID
+	}
+	if l == "" {
+		l = in.Settings.Licence
+	}
+	if l == policy.NoLicence {
+		return ""
+	}
+	return l
+}
+
+// oracleAccess decides in with plain ifs straight from the product rules,
+// without the rule table, the Tree or the grant index: it walks the folder
+// rows and scans the grants itself. Licences are left to oracle.
+func oracleAccess(in policy.Input, folders []policy.Folder, grants []policy.Grant) verdict {
 	role, action, asset, now := in.Actor.Role, in.Action, in.Asset, in.Now
 
 	// Who may even learn that the asset exists.
@@ -104,7 +140,8 @@ func oracle(in policy.Input, folders []policy.Folder, grants []policy.Grant) ver
 
 	expired := !asset.ExpiresAt.IsZero() && !now.Before(asset.ExpiresAt)
 	kindOff := in.Settings.NotDownloadable.Has(asset.Kind)
-	obtainable := asset.Available && !expired && !kindOff
+	off := in.Settings.DownloadsOff
+	obtainable := asset.Available && !expired && !kindOff && !off
 	var mode policy.Mode
 	if in.Portal != nil {
 		mode = in.Portal.Mode
@@ -119,6 +156,9 @@ func oracle(in policy.Input, folders []policy.Folder, grants []policy.Grant) ver
 	allow := func(r policy.Reason) verdict { v.allowed, v.reason = true, r; return v }
 	deny := func(r policy.Reason) verdict { v.allowed, v.reason = false, r; return v }
 
+	if off && role != policy.RoleOwner && (action == policy.ActionDownload || action == policy.ActionRequest) {
+		return deny(policy.ReasonLibraryDownloadsOff)
+	}
 	if action == policy.ActionRequest {
 		if v.canRequest {
 			return allow(policy.ReasonRequestable)
@@ -312,6 +352,51 @@ func grantStates(visitor bool) []scene {
 	}
 }
 
+// libraryStates are the library switch and the licence settings at each
+// level; folderLicence gives the licence of the folders "parent" and
+// "child" where the placement has them.
+type libraryState struct {
+	name          string
+	edit          func(*policy.Input)
+	folderLicence map[string]string
+}
+
+func libraryStates() []libraryState {
+	none := func(*policy.Input) {}
+	return []libraryState{
+		{name: "plain", edit: none},
+		{name: "downloads-off", edit: func(in *policy.Input) { in.Settings.DownloadsOff = true }},
+		{name: "library-licence", edit: func(in *policy.Input) { in.Settings.Licence = "L0" }},
+		{name: "library-licence-accepted", edit: func(in *policy.Input) {
+			in.Settings.Licence, in.Accepted = "L0", policy.NewLicenceSet("L0")
+		}},
+		{name: "library-licence-old-accepted", edit: func(in *policy.Input) {
+			in.Settings.Licence, in.Accepted = "L0", policy.NewLicenceSet("L9")
+		}},
+		{name: "asset-licence", edit: func(in *policy.Input) { in.Asset.Licence = "L1" }},
+		{name: "asset-none-under-library", edit: func(in *policy.Input) {
+			in.Settings.Licence, in.Asset.Licence = "L0", policy.NoLicence
+		}},
+		{name: "parent-licence", edit: none, folderLicence: map[string]string{"parent": "L2"}},
+		{name: "child-none-under-parent", edit: func(in *policy.Input) { in.Settings.Licence = "L0" },
+			folderLicence: map[string]string{"parent": "L2", "child": policy.NoLicence}},
+		{name: "child-over-parent-accepted", edit: func(in *policy.Input) { in.Accepted = policy.NewLicenceSet("L3") },
+			folderLicence: map[string]string{"parent": "L2", "child": "L3"}},
+		{name: "licence-and-downloads-off", edit: func(in *policy.Input) {
+			in.Settings.Licence, in.Settings.DownloadsOff = "L0", true
+		}},
+	}
+}
+
+// withLicences returns the placement's folders with the state's licences.
+func withLicences(folders []policy.Folder, ls libraryState) []policy.Folder {
+	out := slices.Clone(folders)
+	for i := range out {
+		out[i].Licence = ls.folderLicence[out[i].ID]
+	}
+	return out
+}
+
 // assetStates are the states of the asset itself.
 func assetStates() []scene {
 	return []scene{
@@ -326,15 +411,18 @@ func assetStates() []scene {
 
 // TestDecideMatchesOracle compares Decide with the oracle over every
 // combination of role and context, action, asset setting, folder settings,
-// library default, grant state and asset state.
+// library default, grant state and asset state, and, for four grant states,
+// every library switch and licence placement.
 func TestDecideMatchesOracle(t *testing.T) {
 	actions := []policy.Action{policy.ActionNone, policy.ActionView, policy.ActionDownload, policy.ActionShare, policy.ActionRequest, policy.ActionManage}
 	assetSettings := []policy.Setting{policy.Inherit, policy.Protected, policy.Unprotected}
 	trees := map[string]*policy.Tree{}
 	for _, p := range placements() {
-		tree, err := policy.NewTree(p.folders)
-		require.NoError(t, err)
-		trees[p.name] = tree
+		for _, ls := range libraryStates() {
+			tree, err := policy.NewTree(withLicences(p.folders, ls))
+			require.NoError(t, err)
+			trees[p.name+"+"+ls.name] = tree
+		}
 	}
 	cases, failures := 0, 0
 	for _, ctx := range contexts() {
@@ -344,36 +432,43 @@ func TestDecideMatchesOracle(t *testing.T) {
 			for _, gs := range grantStates(probe.Actor.Role == policy.RoleVisitor) {
 				grants := policy.IndexGrants(gs.grants)
 				for _, pl := range placements() {
-					for _, as := range assetSettings {
-						for _, byDefault := range []bool{false, true} {
-							for _, st := range assetStates() {
-								for _, action := range actions {
-									in := policy.Input{
-										Action: action,
-										Actor:  policy.Actor{ID: "u1", Email: "pat@example.com", Domains: []string{"x", "d"}},
-										Asset:  policy.Asset{ID: "a1", Domain: "d", Kind: policy.KindImage, Available: true, Protection: as},
-										Settings: policy.Settings{
-											ProtectByDefault: byDefault, ShowWatermarks: true,
-											NotDownloadable: policy.Kinds(policy.KindVideo),
-										},
-										Tree:   trees[pl.name],
-										Grants: grants,
-										Now:    oracleNow,
-									}
-									ctx.edit(&in)
-									pl.edit(&in)
-									st.edit(&in)
-									cases++
-									got := policy.Decide(in)
-									want := oracle(in, pl.folders, gs.grants)
-									if verdict.of(verdict{}, got) != want && failures < 20 {
-										failures++
-										t.Errorf("%s grant=%s %s asset=%s default=%t %s %s:\n got  %+v (rule %s %s)\n want %+v",
-											ctx.name, gs.name, pl.name, as, byDefault, st.name, action,
-											verdict.of(verdict{}, got), got.Rule, got.RuleName(), want)
-									}
-									if got.Rule == "" {
-										t.Fatalf("no rule decided %+v", in)
+					for _, ls := range libraryStates() {
+						if ls.name != "plain" && !slices.Contains([]string{"none", "valid", "ended", "someone-else"}, gs.name) {
+							continue // licences and the switch read grants only through the rows already crossed with every grant state
+						}
+						folders := withLicences(pl.folders, ls)
+						for _, as := range assetSettings {
+							for _, byDefault := range []bool{false, true} {
+								for _, st := range assetStates() {
+									for _, action := range actions {
+										in := policy.Input{
+											Action: action,
+											Actor:  policy.Actor{ID: "u1", Email: "pat@example.com", Domains: []string{"x", "d"}},
+											Asset:  policy.Asset{ID: "a1", Domain: "d", Kind: policy.KindImage, Available: true, Protection: as},
+											Settings: policy.Settings{
+												ProtectByDefault: byDefault, ShowWatermarks: true,
+												NotDownloadable: policy.Kinds(policy.KindVideo),
+											},
+											Tree:   trees[pl.name+"+"+ls.name],
+											Grants: grants,
+											Now:    oracleNow,
+										}
+										ctx.edit(&in)
+										pl.edit(&in)
+										ls.edit(&in)
+										st.edit(&in)
+										cases++
+										got := policy.Decide(in)
+										want := oracle(in, folders, gs.grants)
+										if verdict.of(verdict{}, got) != want && failures < 20 {
+											failures++
+											t.Errorf("%s grant=%s %s %s asset=%s default=%t %s %s:\n got  %+v (rule %s %s)\n want %+v",
+												ctx.name, gs.name, pl.name, ls.name, as, byDefault, st.name, action,
+												verdict.of(verdict{}, got), got.Rule, got.RuleName(), want)
+										}
+										if got.Rule == "" {
+											t.Fatalf("no rule decided %+v", in)
+										}
 									}
 								}
 							}

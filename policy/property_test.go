@@ -26,6 +26,7 @@ var (
 	genRole    = rapid.SampledFrom([]policy.Role{policy.RoleNone, policy.RoleOwner, policy.RoleEditor, policy.RoleViewer, policy.RoleGuest, policy.RoleVisitor})
 	genAction  = rapid.SampledFrom([]policy.Action{policy.ActionNone, policy.ActionView, policy.ActionDownload, policy.ActionShare, policy.ActionRequest, policy.ActionManage})
 	genMode    = rapid.SampledFrom([]policy.Mode{policy.DownloadsDisabled, policy.DownloadsOnRequest, policy.DownloadsAutoApproved, policy.DownloadsOpen})
+	genLicence = rapid.SampledFrom([]string{"", "", "", policy.NoLicence, "L1", "L2"})
 	worldNow   = time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
 )
 
@@ -35,7 +36,7 @@ func genRows(t *rapid.T) []policy.Folder {
 	n := rapid.IntRange(0, 60).Draw(t, "folders")
 	rows := make([]policy.Folder, n)
 	for i := range rows {
-		rows[i] = policy.Folder{ID: fmt.Sprintf("f%d", i), Protection: genSetting.Draw(t, "setting")}
+		rows[i] = policy.Folder{ID: fmt.Sprintf("f%d", i), Protection: genSetting.Draw(t, "setting"), Licence: genLicence.Draw(t, "licence")}
 		if i > 0 && rapid.IntRange(0, 5).Draw(t, "top") > 0 {
 			rows[i].ParentID = fmt.Sprintf("f%d", rapid.IntRange(0, i-1).Draw(t, "parent"))
 		}
@@ -80,6 +81,7 @@ func genWorld(t *rapid.T) world {
 			Available:  rapid.IntRange(0, 5).Draw(t, "available") > 0,
 			ExpiresAt:  genTime(t, "expires"),
 			Protection: genSetting.Draw(t, "asset setting"),
+			Licence:    genLicence.Draw(t, "asset licence"),
 		})
 	}
 	nGrants := rapid.IntRange(0, 6).Draw(t, "grants")
@@ -121,9 +123,12 @@ func genWorld(t *rapid.T) world {
 			ProtectByDefault: rapid.Bool().Draw(t, "protect by default"),
 			ShowWatermarks:   rapid.Bool().Draw(t, "watermarks"),
 			NotDownloadable:  policy.KindSet(rapid.IntRange(0, 31).Draw(t, "kinds off")),
+			DownloadsOff:     rapid.IntRange(0, 4).Draw(t, "downloads off") == 0,
+			Licence:          genLicence.Draw(t, "library licence"),
 		},
-		Tree:   w.tree,
-		Grants: policy.IndexGrants(w.grants),
+		Accepted: rapid.SampledFrom([]policy.LicenceSet{nil, policy.NewLicenceSet("L1"), policy.NewLicenceSet("L1", "L2")}).Draw(t, "accepted"),
+		Tree:     w.tree,
+		Grants:   policy.IndexGrants(w.grants),
 		Share: &policy.Share{
 			ID: "s", Assets: covered, Enabled: rapid.IntRange(0, 4).Draw(t, "share on") > 0,
 			Profile: rapid.SampledFrom([]string{"", "web", "original"}).Draw(t, "share profile"),
@@ -138,18 +143,48 @@ func genWorld(t *rapid.T) world {
 // walk resolves folder id by walking parent links in the rows: the nearest
 // explicit setting and the folder that holds it.
 func walk(rows []policy.Folder, id string) (policy.Setting, string) {
+	f := walkTo(rows, id, func(f policy.Folder) bool { return f.Protection != policy.Inherit })
+	return f.Protection, f.ID
+}
+
+// walkLicence resolves folder id's licence setting the same way.
+func walkLicence(rows []policy.Folder, id string) (string, string) {
+	f := walkTo(rows, id, func(f policy.Folder) bool { return f.Licence != "" })
+	return f.Licence, f.ID
+}
+
+// walkTo returns the nearest folder at or above id that sets, or the zero
+// Folder when none does.
+func walkTo(rows []policy.Folder, id string, sets func(policy.Folder) bool) policy.Folder {
 	byID := map[string]policy.Folder{}
 	for _, r := range rows {
 		byID[r.ID] = r
 	}
 	for id != "" {
 		f := byID[id]
-		if f.Protection != policy.Inherit {
-			return f.Protection, f.ID
+		if sets(f) {
+			return f
 		}
 		id = f.ParentID
 	}
-	return policy.Inherit, ""
+	return policy.Folder{}
+}
+
+// requireSameResolution checks that tree resolves every row as walking
+// the rows does, protection and licence.
+func requireSameResolution(t *rapid.T, tree *policy.Tree, rows []policy.Folder) {
+	for _, r := range rows {
+		s, by, ok := tree.Resolve(r.ID)
+		require.True(t, ok)
+		ws, wby := walk(rows, r.ID)
+		require.Equal(t, ws, s, "folder %s", r.ID)
+		require.Equal(t, wby, by, "folder %s", r.ID)
+		l, lby, ok := tree.ResolveLicence(r.ID)
+		require.True(t, ok)
+		wl, wlby := walkLicence(rows, r.ID)
+		require.Equal(t, wl, l, "licence of folder %s", r.ID)
+		require.Equal(t, wlby, lby, "licence of folder %s", r.ID)
+	}
 }
 
 func TestTreeResolvesNearestExplicitFolder(t *testing.T) {
@@ -158,13 +193,7 @@ func TestTreeResolvesNearestExplicitFolder(t *testing.T) {
 		tree, err := policy.NewTree(rows)
 		require.NoError(t, err)
 		require.Equal(t, len(rows), tree.Len())
-		for _, r := range rows {
-			s, by, ok := tree.Resolve(r.ID)
-			require.True(t, ok)
-			ws, wby := walk(rows, r.ID)
-			require.Equal(t, ws, s, "folder %s", r.ID)
-			require.Equal(t, wby, by, "folder %s", r.ID)
-		}
+		requireSameResolution(t, tree, rows)
 	})
 }
 
@@ -181,6 +210,7 @@ func TestTreeUpdateEqualsRebuild(t *testing.T) {
 				f = rows[rapid.IntRange(0, len(rows)-1).Draw(t, "changed")]
 			}
 			f.Protection = genSetting.Draw(t, "new setting")
+			f.Licence = genLicence.Draw(t, "new licence")
 			if len(rows) > 0 && rapid.Bool().Draw(t, "move") {
 				f.ParentID = rows[rapid.IntRange(0, len(rows)-1).Draw(t, "new parent")].ID
 			}
@@ -190,7 +220,7 @@ func TestTreeUpdateEqualsRebuild(t *testing.T) {
 			} else {
 				next = append(next, f)
 			}
-			want, wantErr := policy.NewTree(next)
+			_, wantErr := policy.NewTree(next)
 			got, err := tree.Update(f)
 			if wantErr != nil {
 				require.ErrorIs(t, err, policy.ErrCycle)
@@ -198,20 +228,8 @@ func TestTreeUpdateEqualsRebuild(t *testing.T) {
 				continue
 			}
 			require.NoError(t, err)
-			for _, r := range next {
-				ws, wby, _ := want.Resolve(r.ID)
-				gs, gby, ok := got.Resolve(r.ID)
-				require.True(t, ok)
-				require.Equal(t, ws, gs, "folder %s", r.ID)
-				require.Equal(t, wby, gby, "folder %s", r.ID)
-			}
-			// The old tree is untouched.
-			for _, r := range rows {
-				s, by, _ := tree.Resolve(r.ID)
-				ws, wby := walk(rows, r.ID)
-				require.Equal(t, ws, s)
-				require.Equal(t, wby, by)
-			}
+			requireSameResolution(t, got, next)
+			requireSameResolution(t, tree, rows) // the old tree is untouched
 			rows, tree = next, got
 		}
 	})
@@ -352,4 +370,48 @@ func contains(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// TestLicenceGate checks that a licence asks for acceptance exactly where
+// accepting it would let the actor download, and changes nothing else.
+func TestLicenceGate(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		in := genWorld(t).in
+		in.Accepted = nil
+		pending := policy.Decide(in)
+		in.Accepted = policy.NewLicenceSet("L1", "L2")
+		accepted := policy.Decide(in)
+		require.Equal(t, pending.Licence, accepted.Licence)
+		gated := pending.Reason == policy.ReasonLicenceRequired
+		require.Equal(t, gated, in.Action == policy.ActionDownload && pending.Licence != "" && accepted.Allowed,
+			"pending %+v accepted %+v", pending, accepted)
+		if gated {
+			require.False(t, pending.Allowed)
+			return
+		}
+		require.Equal(t, accepted, pending)
+	})
+}
+
+// TestDownloadsOff checks that the library switch leaves owners alone and
+// lets nobody else download or request.
+func TestDownloadsOff(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		in := genWorld(t).in
+		in.Settings.DownloadsOff = true
+		d := policy.Decide(in)
+		if d.Hidden() {
+			return
+		}
+		require.False(t, d.CanRequest)
+		if in.Actor.Role == policy.RoleOwner {
+			in.Settings.DownloadsOff = false
+			require.Equal(t, policy.Decide(in), d)
+			return
+		}
+		if in.Action == policy.ActionDownload || in.Action == policy.ActionRequest {
+			require.False(t, d.Allowed)
+			require.Equal(t, policy.ReasonLibraryDownloadsOff, d.Reason)
+		}
+	})
 }

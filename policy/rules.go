@@ -127,6 +127,19 @@ var table = []Rule{
 		when:    condNotInPortal,
 	},
 	{
+		ID: "R29", Name: "library-downloads-off", Roles: nonOwners, Actions: Actions(ActionDownload, ActionRequest), Effect: Deny, Reason: ReasonLibraryDownloadsOff,
+		Doc:     "While the library-wide switch turns downloads off, nobody but owners downloads or asks to, shares and portals included.",
+		Example: example(RoleEditor, ActionDownload, func(in *Input) { in.Settings.DownloadsOff = true }),
+		when:    condDownloadsOff,
+	},
+	{
+		ID: "R30", Name: "licence-not-accepted", Roles: Roles(RoleOwner, RoleEditor, RoleViewer, RoleGuest, RoleVisitor), Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonLicenceRequired,
+		Doc: "A download the rows below would allow waits, for everyone, until the actor accepts the current version of the licence " +
+			"that governs the asset (the asset's own, else the nearest folder's, else the library's).",
+		Example: example(RoleOwner, ActionDownload, func(in *Input) { in.Settings.Licence = "cc-by" }),
+		when:    condLicenceBlocks,
+	},
+	{
 		ID: "R07", Name: "request", Roles: anyRole, Actions: Actions(ActionRequest), Effect: Allow, Reason: ReasonRequestable,
 		Doc: "A download request is accepted exactly when a grant is what stands between the actor and the download: " +
 			"a viewer without a valid grant for a protected asset, or a visitor of a portal that takes requests.",
@@ -315,6 +328,8 @@ const (
 	ReasonKindNotDownloadable Reason = "kind_not_downloadable" // the settings turn off downloads of this kind
 	ReasonProfileNotShared    Reason = "profile_not_shared"    // the share fixes another export profile
 	ReasonDownloadsDisabled   Reason = "downloads_disabled"    // the portal turns downloads off
+	ReasonLibraryDownloadsOff Reason = "library_downloads_off" // the library turns downloads off for all but owners
+	ReasonLicenceRequired     Reason = "licence_required"      // the actor must accept the licence first
 )
 
 // Reasons for an allowed decision.
@@ -366,6 +381,8 @@ const (
 	condProfileNotShared             // the share fixes another profile
 	condPortalOpen                   // the portal lets anyone download
 	condPortalDownloadsOff           // the portal turns downloads off
+	condDownloadsOff                 // the library turns downloads off
+	condLicenceBlocks                // a download would be allowed but for an unaccepted licence
 )
 
 var conditionNames = [...]string{
@@ -376,7 +393,8 @@ var conditionNames = [...]string{
 	condExpired: "asset past its expiry date", condKindOff: "kind not downloadable",
 	condUnprotected: "no protection applies", condGrant: "a valid grant covers the asset",
 	condProfileNotShared: "profile other than the share's", condPortalOpen: "portal downloads open",
-	condPortalDownloadsOff: "portal downloads disabled",
+	condPortalDownloadsOff: "portal downloads disabled", condDownloadsOff: "library downloads off",
+	condLicenceBlocks: "licence not accepted",
 }
 
 // Condition describes the row's condition beyond roles and actions, for
@@ -418,6 +436,10 @@ func (f *facts) holds(in *Input, c condition) bool {
 		return f.mode == DownloadsOpen
 	case condPortalDownloadsOff:
 		return f.mode == DownloadsDisabled
+	case condDownloadsOff:
+		return in.Settings.DownloadsOff
+	case condLicenceBlocks:
+		return f.licencePending(in) && f.mayDownload(in)
 	}
 	return false
 }

@@ -14,11 +14,13 @@ var (
 )
 
 // Folder is one row of a folder tree: its ID, its parent's ID ("" for a
-// top-level folder) and its own protection setting.
+// top-level folder), its own protection setting and its own licence
+// setting ("" inherits, NoLicence stops an inherited one, else a licence ID).
 type Folder struct {
 	ID         string
 	ParentID   string
 	Protection Setting
+	Licence    string
 }
 
 // Tree is a folder tree with every folder's effective protection resolved
@@ -34,6 +36,8 @@ type Tree struct {
 	own    []Setting  // the folder's own setting
 	res    []resolved // what each folder passes on to its assets
 	links  []links    // child lists
+	ownLic []string   // the folder's own licence setting
+	licBy  []int32    // the folder whose licence setting applies, -1 for none
 }
 
 // links chain the children of a folder: first is its first child, next
@@ -61,6 +65,7 @@ func NewTree(rows []Folder) (*Tree, error) {
 		index:  make(map[string]int32, n),
 		parent: make([]int32, n),
 		own:    make([]Setting, n),
+		ownLic: make([]string, n),
 	}
 	for i, r := range rows {
 		if r.ID == "" {
@@ -72,6 +77,7 @@ func NewTree(rows []Folder) (*Tree, error) {
 		t.index[r.ID] = int32(i)
 		t.ids[i] = r.ID
 		t.own[i] = r.Protection
+		t.ownLic[i] = r.Licence
 	}
 	for i, r := range rows {
 		if r.ParentID == "" {
@@ -111,6 +117,7 @@ func (t *Tree) link() error {
 		}
 	}
 	t.res = make([]resolved, n)
+	t.licBy = make([]int32, n)
 	for k := 0; k < len(order); k++ {
 		i := order[k]
 		t.resolveOne(i)
@@ -132,8 +139,8 @@ func (t *Tree) link() error {
 	return nil
 }
 
-// resolveOne resolves folder i from its own setting or, when that is
-// Inherit, from its parent's (already resolved) one.
+// resolveOne resolves folder i from its own settings or, for each that is
+// inherited, from its parent's (already resolved) one.
 func (t *Tree) resolveOne(i int32) {
 	switch p := t.parent[i]; {
 	case t.own[i].explicit():
@@ -143,6 +150,33 @@ func (t *Tree) resolveOne(i int32) {
 	default:
 		t.res[i] = t.res[p]
 	}
+	switch p := t.parent[i]; {
+	case t.ownLic[i] != "":
+		t.licBy[i] = i
+	case p < 0:
+		t.licBy[i] = -1
+	default:
+		t.licBy[i] = t.licBy[p]
+	}
+}
+
+// settled reports whether folder i sets both protection and licence itself,
+// so that nothing above it changes what it passes on.
+func (t *Tree) settled(i int32) bool { return t.own[i].explicit() && t.ownLic[i] != "" }
+
+// ResolveLicence returns the licence setting folder id passes on to its
+// assets and the folder that set it: "" with an empty setter when no folder
+// sets one (the library default applies). ok is false when id is not in the
+// tree.
+func (t *Tree) ResolveLicence(id string) (licence, setBy string, ok bool) {
+	i, ok := t.lookup(id)
+	if !ok {
+		return "", "", false
+	}
+	if j := t.licBy[i]; j >= 0 {
+		return t.ownLic[j], t.ids[j], true
+	}
+	return "", "", true
 }
 
 // Len returns the number of folders.
@@ -180,7 +214,7 @@ func (t *Tree) lookup(id string) (int32, bool) {
 func (t *Tree) Folders() []Folder {
 	out := make([]Folder, t.Len())
 	for i := range out {
-		f := Folder{ID: t.ids[i], Protection: t.own[i]}
+		f := Folder{ID: t.ids[i], Protection: t.own[i], Licence: t.ownLic[i]}
 		if p := t.parent[i]; p >= 0 {
 			f.ParentID = t.ids[p]
 		}
@@ -211,20 +245,20 @@ func (t *Tree) Update(f Folder) (*Tree, error) {
 		newParent = p
 	}
 	if newParent != t.parent[i] {
-		return t.moved(i, newParent, f.Protection)
+		return t.moved(i, newParent, f)
 	}
 	u := *t
-	u.own = clone(t.own)
-	u.res = clone(t.res)
-	u.own[i] = f.Protection
+	u.own, u.ownLic = clone(t.own), clone(t.ownLic)
+	u.res, u.licBy = clone(t.res), clone(t.licBy)
+	u.own[i], u.ownLic[i] = f.Protection, f.Licence
 	u.resolveSubtree(i)
 	return &u, nil
 }
 
-// moved returns a copy of t with folder i under parent p and setting s:
-// i is unlinked from its old parent's children, linked under p, and its
-// subtree re-resolved.
-func (t *Tree) moved(i, p int32, s Setting) (*Tree, error) {
+// moved returns a copy of t with folder i under parent p and the settings
+// of f: i is unlinked from its old parent's children, linked under p, and
+// its subtree re-resolved.
+func (t *Tree) moved(i, p int32, f Folder) (*Tree, error) {
 	for a := p; a >= 0; a = t.parent[a] {
 		if a == i {
 			return nil, fmt.Errorf("%w: %q under %q", ErrCycle, t.ids[i], t.ids[p])
@@ -232,6 +266,7 @@ func (t *Tree) moved(i, p int32, s Setting) (*Tree, error) {
 	}
 	u := *t
 	u.parent, u.own, u.res, u.links = clone(t.parent), clone(t.own), clone(t.res), clone(t.links)
+	u.ownLic, u.licBy = clone(t.ownLic), clone(t.licBy)
 	if old := t.parent[i]; old >= 0 {
 		if u.links[old].first == i {
 			u.links[old].first = u.links[i].next
@@ -247,13 +282,13 @@ func (t *Tree) moved(i, p int32, s Setting) (*Tree, error) {
 	if p >= 0 {
 		u.links[i].next, u.links[p].first = u.links[p].first, i
 	}
-	u.parent[i], u.own[i] = p, s
+	u.parent[i], u.own[i], u.ownLic[i] = p, f.Protection, f.Licence
 	u.resolveSubtree(i)
 	return &u, nil
 }
 
 // resolveSubtree re-resolves folder i and the descendants that inherit
-// from it.
+// from it, stopping at folders that set both protection and licence.
 func (t *Tree) resolveSubtree(i int32) {
 	t.resolveOne(i)
 	var buf [64]int32
@@ -262,10 +297,10 @@ func (t *Tree) resolveSubtree(i int32) {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		for c := t.links[x].first; c >= 0; c = t.links[c].next {
-			if t.own[c].explicit() {
+			if t.settled(c) {
 				continue
 			}
-			t.res[c] = t.res[x]
+			t.resolveOne(c)
 			stack = append(stack, c)
 		}
 	}
