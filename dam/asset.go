@@ -82,6 +82,7 @@ type Asset struct {
 	Availability Availability `json:"availability"`
 	ExpiresAt    *time.Time   `json:"expires_at,omitempty"`
 	Protection   Protection   `json:"protection"`
+	Licence      string       `json:"licence"` // "" inherits, "none", or a licence id
 	Current      Version      `json:"current"` // the version downloads serve
 	CreatedBy    string       `json:"created_by"`
 	CreatedAt    time.Time    `json:"created_at"`

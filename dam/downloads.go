@@ -510,16 +510,24 @@ func (l *Library) decideSelection(ctx context.Context, op string, actor Actor, s
 	}
 	var allowed []selected
 	var skipped []SkippedAsset
+	var licences []LicenceRef
 	for i, d := range decisions {
 		switch {
 		case d.Allowed:
 			allowed = append(allowed, sel[i])
+		case d.Reason == policy.ReasonLicenceRequired:
+			licences = addLicenceRefs(licences, acc.refusal(op, sel[i].asset, d))
 		case d.Hidden():
 			// Never reached for assets named by ID (visibleAsset answered
 			// NotFound); collection and folder members are left out unseen.
 		default:
 			skipped = append(skipped, skipOf(sel[i].asset, d))
 		}
+	}
+	if len(licences) > 0 {
+		// Accepting is one call per licence; leaving the assets out instead
+		// would hand over an archive the user did not ask for.
+		return nil, nil, &Error{Op: op, Kind: LicenceRequired, Err: &LicenceError{Licences: licences}}
 	}
 	return allowed, skipped, nil
 }

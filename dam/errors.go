@@ -26,6 +26,7 @@ const (
 	Canceled                       // the caller gave up
 	Internal                       // a bug or a broken dependency
 	Conflict                       // a concurrent change won (e.g. a request already decided)
+	LicenceRequired                // a licence must be accepted before the download (a *LicenceError says which)
 )
 
 var kindNames = [...]string{
@@ -43,6 +44,7 @@ var kindNames = [...]string{
 	Canceled:           "canceled",
 	Internal:           "internal",
 	Conflict:           "conflict",
+	LicenceRequired:    "licence_required",
 }
 
 // String returns the stable snake_case code of the kind, as used in JSON errors.

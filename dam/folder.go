@@ -10,6 +10,7 @@ type Folder struct {
 	ParentID   string     `json:"parent_id"` // "" is the library root
 	Domain     string     `json:"domain"`
 	Protection Protection `json:"protection"`
+	Licence    string     `json:"licence"` // "" inherits, "none", or a licence id
 	CreatedBy  string     `json:"created_by"`
 	CreatedAt  time.Time  `json:"created_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`

@@ -90,6 +90,10 @@ type SharedAsset struct {
 	Size      int64     `json:"size"` // of the original; a profile's rendition differs
 	Width     int       `json:"width,omitempty"`
 	Height    int       `json:"height,omitempty"`
+	// Licence names the licence that governs downloading the asset, and
+	// LicencePending says the guest or visitor must accept it first.
+	Licence        string `json:"licence,omitempty"`
+	LicencePending bool   `json:"licence_pending,omitempty"`
 }
 
 // GuestView is what a guest's link shows.
@@ -100,6 +104,7 @@ type GuestView struct {
 	Profile     string        `json:"profile,omitempty"`
 	ExpiresAt   time.Time     `json:"expires_at"`
 	Assets      []SharedAsset `json:"assets"`
+	Licences    []Licence     `json:"licences,omitempty"` // the texts the assets' licences name
 }
 
 // GuestShare returns the share of a guest context with the assets the
@@ -127,12 +132,13 @@ func (l *Library) GuestShare(ctx context.Context) (GuestView, error) {
 		}
 		in := acc.input(actor, a, policy.ActionDownload, sh.Profile)
 		in.Share = ps
-		if !policy.Decide(in).Allowed {
+		d := policy.Decide(in)
+		if !allowedButForLicence(d) {
 			continue
 		}
-		v.Assets = append(v.Assets, SharedAsset{ID: a.ID, Name: a.Name, Kind: a.Kind, MediaType: a.Current.MediaType,
-			Size: a.Current.Size, Width: a.Current.Width, Height: a.Current.Height})
+		v.Assets = append(v.Assets, acc.sharedAsset(a, d))
 	}
+	v.Licences = acc.licenceTexts(v.Assets)
 	l.record(ctx, Event{ActorID: actor.Email, Action: EventShareOpen, Detail: "share " + sh.ID})
 	return v, nil
 }
@@ -182,7 +188,7 @@ func (l *Library) guestOpen(ctx context.Context, op string, actor Actor, sh Shar
 	in := acc.input(actor, a, policy.ActionDownload, profile)
 	in.Share = policyShare(sh)
 	if d := policy.Decide(in); !d.Allowed {
-		return nil, "", refusal(op, a, d)
+		return nil, "", acc.refusal(op, a, d)
 	}
 	var dl *Download
 	detail := fmt.Sprintf("share %s original", sh.ID)

@@ -28,11 +28,15 @@ func (l *Library) GuestArchive(ctx context.Context) (*Part, error) {
 	var entries []archive.Entry
 	var skipped []archive.Skipped
 	var total int64
+	var licences []LicenceRef
 	for _, id := range sh.AssetIDs {
 		dl, _, err := l.guestOpen(ctx, op, actor, sh, id, sh.Profile)
 		if err != nil {
 			switch KindOf(err) {
 			case NotFound, PermissionDenied, NeedsRequest, Gone, FailedPrecondition:
+			case LicenceRequired:
+				licences = addLicenceRefs(licences, err)
+				continue
 			default:
 				return nil, err // a broken store, a full render queue: not the asset's fault
 			}
@@ -42,6 +46,9 @@ func (l *Library) GuestArchive(ctx context.Context) (*Part, error) {
 		_ = dl.Close()
 		entries = append(entries, l.guestEntry(op, dl, id, sh.Profile))
 		total += dl.Version.Size
+	}
+	if len(licences) > 0 {
+		return nil, &Error{Op: op, Kind: LicenceRequired, Err: &LicenceError{Licences: licences}}
 	}
 	if len(entries) == 0 {
 		return nil, E(op, FailedPrecondition, "nothing in this share can be downloaded now")

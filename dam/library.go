@@ -91,6 +91,9 @@ type Options struct {
 	ShareDurations    share.Durations
 	ShareExpiryNotice time.Duration
 	MaxGuestsPerCall  int
+
+	// MaxLicenceText bounds a licence text in bytes (default 64 KiB).
+	MaxLicenceText int
 }
 
 func (o *Options) withDefaults() Options {
@@ -121,6 +124,7 @@ func (o *Options) withDefaults() Options {
 	}
 	v.downloadDefaults()
 	v.shareDefaults()
+	setDefault(&v.MaxLicenceText, DefaultMaxLicenceText)
 	if v.MaxRenders <= 0 {
 		v.MaxRenders = runtime.GOMAXPROCS(0)
 	}

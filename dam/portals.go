@@ -198,6 +198,7 @@ type PortalView struct {
 	Mode        PortalMode    `json:"mode"`
 	Email       string        `json:"email,omitempty"` // the visitor of a signed link
 	Assets      []PortalAsset `json:"assets"`
+	Licences    []Licence     `json:"licences,omitempty"` // the texts the assets' licences name
 }
 
 // livePortal returns an enabled portal by slug; anything else is NotFound.
@@ -277,9 +278,14 @@ func (l *Library) portalView(ctx context.Context, op string, p Portal, visitor A
 			continue
 		}
 		in.Action = policy.ActionDownload
-		v.Assets = append(v.Assets, PortalAsset{Downloadable: policy.Decide(in).Allowed, SharedAsset: SharedAsset{ID: a.ID, Name: a.Name,
-			Kind: a.Kind, MediaType: a.Current.MediaType, Size: a.Current.Size, Width: a.Current.Width, Height: a.Current.Height}})
+		d := policy.Decide(in)
+		v.Assets = append(v.Assets, PortalAsset{Downloadable: d.Allowed, SharedAsset: acc.sharedAsset(a, d)})
 	}
+	shared := make([]SharedAsset, len(v.Assets))
+	for i, pa := range v.Assets {
+		shared[i] = pa.SharedAsset
+	}
+	v.Licences = acc.licenceTexts(shared)
 	return v, nil
 }
 
@@ -341,7 +347,19 @@ func (l *Library) PortalAccess(ctx context.Context, slug, token string) (PortalV
 // is an anonymous visitor (an open portal), otherwise the visitor's signed
 // link, whose grants are checked under the policy on every call.
 func (l *Library) PortalOpen(ctx context.Context, slug, token, assetID string) (*Download, error) {
-	const op = "dam.PortalOpen"
+	return l.portalOpen(ctx, "dam.PortalOpen", slug, token, assetID, nil)
+}
+
+// PortalOpenAccepting is PortalOpen for an anonymous visitor of an open
+// portal who accepts, with this very download, the given version of the
+// licence that governs the asset: with no identity to remember it by, the
+// acceptance counts for this download only, and is recorded in the usage
+// log each time. A version other than the current one is a Conflict.
+func (l *Library) PortalOpenAccepting(ctx context.Context, slug, assetID, licenceID string, version int) (*Download, error) {
+	return l.portalOpen(ctx, "dam.PortalOpenAccepting", slug, "", assetID, &LicenceRef{ID: licenceID, Version: version})
+}
+
+func (l *Library) portalOpen(ctx context.Context, op, slug, token, assetID string, accept *LicenceRef) (*Download, error) {
 	var p Portal
 	visitor := Actor{Kind: ActorVisitor}
 	var err error
@@ -374,8 +392,19 @@ func (l *Library) PortalOpen(ctx context.Context, slug, token, assetID string) (
 	}
 	in := acc.input(visitor, a, policy.ActionDownload, "")
 	in.Portal = policyPortal(p, ids)
-	if d := policy.Decide(in); !d.Allowed {
-		return nil, refusal(op, a, d)
+	d := policy.Decide(in)
+	if accept != nil && d.Reason == policy.ReasonLicenceRequired && d.Licence == accept.ID {
+		if cur := acc.lic.ref(d.Licence); cur.Version != accept.Version {
+			return nil, E(op, Conflict, "licence %s is at version %d, not %d: read it again", cur.ID, cur.Version, accept.Version)
+		}
+		in.Accepted = policy.NewLicenceSet(d.Licence)
+		if d = policy.Decide(in); d.Allowed {
+			l.record(ctx, Event{ActorID: "visitor", Action: EventLicenceAccept, AssetID: a.ID,
+				Detail: fmt.Sprintf("licence %s v%d portal %s", accept.ID, accept.Version, p.ID)})
+		}
+	}
+	if !d.Allowed {
+		return nil, acc.refusal(op, a, d)
 	}
 	v := a.Current
 	who := visitor.Email

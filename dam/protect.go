@@ -13,6 +13,7 @@ type access struct {
 	settings Settings
 	trees    map[string]*policy.Tree // by domain
 	grants   *policy.Grants
+	lic      licenceState
 	now      time.Time
 }
 
@@ -31,7 +32,7 @@ func (l *Library) loadAccess(ctx context.Context, op string, actor Actor, assetI
 		}
 		rows := map[string][]policy.Folder{}
 		for _, f := range fs {
-			rows[f.Domain] = append(rows[f.Domain], policy.Folder{ID: f.ID, ParentID: f.ParentID, Protection: policySetting(f.Protection)})
+			rows[f.Domain] = append(rows[f.Domain], policy.Folder{ID: f.ID, ParentID: f.ParentID, Protection: policySetting(f.Protection), Licence: f.Licence})
 		}
 		for d, r := range rows {
 			t, err := policy.NewTree(r)
@@ -52,6 +53,9 @@ func (l *Library) loadAccess(ctx context.Context, op string, actor Actor, assetI
 		}
 		acc.grants = policy.IndexGrants(pg)
 	}
+	if acc.lic, err = l.loadLicences(ctx, actor); err != nil {
+		return nil, wrap(op, Internal, err)
+	}
 	return acc, nil
 }
 
@@ -66,8 +70,17 @@ func visitorEmail(a Actor) string {
 func (acc *access) input(actor Actor, a Asset, action policy.Action, profile string) policy.Input {
 	return policy.Input{
 		Action: action, Profile: profile, Actor: policyActor(actor), Asset: policyAsset(a),
-		Settings: acc.policySettings(), Tree: acc.trees[a.Domain], Grants: acc.grants, Now: acc.now,
+		Settings: acc.policySettings(), Tree: acc.trees[a.Domain], Grants: acc.grants, Accepted: acc.lic.accepted, Now: acc.now,
 	}
+}
+
+// refusal is the package's refusal, naming the licence to accept when that
+// is what the download waits for.
+func (acc *access) refusal(op string, a Asset, d policy.Decision) error {
+	if d.Reason == policy.ReasonLicenceRequired {
+		return &Error{Op: op, Kind: LicenceRequired, Err: &LicenceError{Licences: []LicenceRef{acc.lic.ref(d.Licence)}}}
+	}
+	return refusal(op, a, d)
 }
 
 func (acc *access) policySettings() policy.Settings {
@@ -76,7 +89,7 @@ func (acc *access) policySettings() policy.Settings {
 		kinds = append(kinds, policyKind(k))
 	}
 	return policy.Settings{ProtectByDefault: acc.settings.ProtectByDefault, ShowWatermarks: acc.settings.ShowWatermarks,
-		NotDownloadable: policy.Kinds(kinds...)}
+		NotDownloadable: policy.Kinds(kinds...), DownloadsOff: acc.settings.DownloadsOff, Licence: acc.settings.Licence}
 }
 
 func policyActor(a Actor) policy.Actor {
@@ -98,7 +111,7 @@ func policyActor(a Actor) policy.Actor {
 
 func policyAsset(a Asset) policy.Asset {
 	pa := policy.Asset{ID: a.ID, FolderID: a.FolderID, Domain: a.Domain, Kind: policyKind(a.Kind),
-		Available: a.Availability == Available && a.DeletedAt == nil, Protection: policySetting(a.Protection)}
+		Available: a.Availability == Available && a.DeletedAt == nil, Protection: policySetting(a.Protection), Licence: a.Licence}
 	if a.ExpiresAt != nil {
 		pa.ExpiresAt = *a.ExpiresAt
 	}
@@ -188,6 +201,8 @@ func reasonText(a Asset, r policy.Reason) string {
 		return "this share offers asset " + a.ID + " in another export profile only"
 	case policy.ReasonDownloadsDisabled:
 		return "downloads are turned off on this portal"
+	case policy.ReasonLibraryDownloadsOff:
+		return "downloads are turned off for this library: only owners may download"
 	}
 	return "not allowed (" + string(r) + ")"
 }
@@ -204,6 +219,10 @@ type AccessInfo struct {
 	Watermark   bool   `json:"watermark"`
 	Reason      string `json:"reason"`
 	GrantID     string `json:"grant_id,omitempty"`
+	// Licence is the licence that governs downloading the asset, if any;
+	// LicencePending says the actor must accept its current version first.
+	Licence        *LicenceRef `json:"licence,omitempty"`
+	LicencePending bool        `json:"licence_pending"`
 }
 
 // Access tells the actor whether it may download an asset's original and,
@@ -224,9 +243,14 @@ func (l *Library) Access(ctx context.Context, assetID string) (AccessInfo, error
 	}
 	d := policy.Decide(acc.input(actor, a, policy.ActionDownload, ""))
 	view := policy.Decide(acc.input(actor, a, policy.ActionView, ""))
-	return AccessInfo{AssetID: a.ID, CanDownload: d.Allowed, CanRequest: d.CanRequest, Protected: d.Protected,
+	info := AccessInfo{AssetID: a.ID, CanDownload: d.Allowed, CanRequest: d.CanRequest, Protected: d.Protected,
 		ProtectedBy: d.Source.Level.String(), FolderID: d.Source.FolderID, Watermark: view.Watermark,
-		Reason: string(d.Reason), GrantID: d.GrantID}, nil
+		Reason: string(d.Reason), GrantID: d.GrantID, LicencePending: d.Reason == policy.ReasonLicenceRequired}
+	if d.Licence != "" {
+		ref := acc.lic.ref(d.Licence)
+		info.Licence = &ref
+	}
+	return info, nil
 }
 
 // authorizeDownload decides whether actor may download a (profile "" is the
@@ -238,9 +262,16 @@ func (l *Library) authorizeDownload(ctx context.Context, op string, actor Actor,
 	}
 	d := policy.Decide(acc.input(actor, a, policy.ActionDownload, profile))
 	if !d.Allowed {
-		return d, refusal(op, a, d)
+		return d, acc.refusal(op, a, d)
 	}
 	return d, nil
+}
+
+// allowedButForLicence reports whether a download decision allows, or would
+// once the actor accepts the licence: guests and visitors see such assets
+// and are offered the licence.
+func allowedButForLicence(d policy.Decision) bool {
+	return d.Allowed || d.Reason == policy.ReasonLicenceRequired
 }
 
 // SetAssetProtection sets an asset's own protection (owners only). An

@@ -20,9 +20,15 @@ type Settings struct {
 	ReasonRequiredToDeny    bool        `json:"reason_required_to_deny"`
 	NotDownloadable         []MediaKind `json:"not_downloadable_kinds"`
 	// SharesEnabled lets owners and editors create shares for guests.
-	SharesEnabled bool      `json:"shares_enabled"`
-	UpdatedBy     string    `json:"updated_by,omitempty"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	SharesEnabled bool `json:"shares_enabled"`
+	// DownloadsOff turns downloads, and requests for them, off for everyone
+	// but owners: users, share guests and portal visitors alike.
+	DownloadsOff bool `json:"downloads_off"`
+	// Licence is the library's default licence ("" none): downloaders accept
+	// it first unless a folder or the asset sets another or "none".
+	Licence   string    `json:"licence"`
+	UpdatedBy string    `json:"updated_by,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // DefaultSettings are the settings of a library nobody configured yet.
@@ -60,6 +66,14 @@ func (l *Library) UpdateSettings(ctx context.Context, s Settings) (Settings, err
 	for _, k := range s.NotDownloadable {
 		if !slices.Contains([]MediaKind{MediaImage, MediaVideo, MediaAudio, MediaDocument, MediaOther}, k) {
 			return Settings{}, E(op, Invalid, "unknown media kind %.30q", k)
+		}
+	}
+	if s.Licence == NoLicence {
+		s.Licence = ""
+	}
+	if s.Licence != "" {
+		if _, err := l.licence(ctx, op, s.Licence); err != nil {
+			return Settings{}, E(op, Invalid, "unknown licence %.30q", s.Licence)
 		}
 	}
 	users, err := l.store.Users(ctx)

@@ -297,7 +297,7 @@ func (l *Library) shareable(ctx context.Context, op string, actor Actor, sh Shar
 			in.Share = ps
 			d = policy.Decide(in)
 		}
-		if !d.Allowed {
+		if !allowedButForLicence(d) {
 			skipped = append(skipped, Skipped{AssetID: a.ID, Reason: string(d.Reason), Message: ErrorMessage(refusal(op, a, d))})
 			continue
 		}

@@ -30,7 +30,38 @@ type Store interface {
 	ProfileStore
 	JobStore
 	PortalStore
+	LicenceStore
 	Close() error
+}
+
+// LicenceStore keeps licences, their versions, where they are set, and who
+// accepted which version.
+type LicenceStore interface {
+	// CreateLicence inserts l as version l.Version (AlreadyExists when the
+	// title is taken).
+	CreateLicence(ctx context.Context, l Licence) error
+	// Licence returns the current version of a licence.
+	Licence(ctx context.Context, id string) (Licence, error)
+	// LicenceVersion returns one version of a licence, even of a deleted one.
+	LicenceVersion(ctx context.Context, id string, version int) (Licence, error)
+	// Licences lists the licences by title.
+	Licences(ctx context.Context) ([]Licence, error)
+	// UpdateLicence writes l (keeping a copy of a new version) when the
+	// stored version is still prevVersion; FailedPrecondition otherwise.
+	UpdateLicence(ctx context.Context, l Licence, prevVersion int) error
+	// DeleteLicence removes a licence no folder or asset (trashed ones
+	// included) is set to; FailedPrecondition otherwise. Its versions and
+	// acceptances stay for the record.
+	DeleteLicence(ctx context.Context, id string) error
+	// SetFolderLicence and SetAssetLicence change the licence setting: ""
+	// inherits, NoLicence stops an inherited one, anything else must name
+	// an existing licence (NotFound) checked in the same transaction.
+	SetFolderLicence(ctx context.Context, folderID, licence string, at time.Time) error
+	SetAssetLicence(ctx context.Context, assetID, licence, by string, at time.Time) error
+	// AcceptLicence records an acceptance (again is a no-op).
+	AcceptLicence(ctx context.Context, a LicenceAcceptance) error
+	// Acceptances lists an actor's acceptances.
+	Acceptances(ctx context.Context, actor string) ([]LicenceAcceptance, error)
 }
 
 // UserStore keeps users and their hashed API keys.

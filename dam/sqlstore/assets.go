@@ -13,7 +13,7 @@ import (
 
 // assetColumns are the columns of an asset joined to its current version.
 var assetColumns = `a.id, a.name, a.folder_id, a.domain, a.kind, a.title, a.description,
-	a.keywords, a.fields, a.availability, a.expires_at, a.protection,
+	a.keywords, a.fields, a.availability, a.expires_at, a.protection, a.licence,
 	a.created_by, a.created_at, a.updated_by, a.updated_at, a.deleted_at, a.deleted_by, ` + versionColsOf("v")
 
 // assetsFrom reads the assets of source (a table or a subquery, named a)
@@ -46,12 +46,12 @@ func (s *Store) CreateAsset(ctx context.Context, a dam.Asset) error {
 			return err
 		}
 		_, err := q.exec(ctx, `INSERT INTO assets (id, name, folder_id, domain, kind, title, description,
-			keywords, fields, availability, expires_at, protection, current_version, last_version,
+			keywords, fields, availability, expires_at, protection, licence, current_version, last_version,
 			created_by, created_at, updated_by, updated_at, deleted_at, deleted_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, a.Name, a.FolderID, a.Domain, string(a.Kind), a.Meta.Title, a.Meta.Description,
 			encodeList(a.Meta.Keywords), encodeMap(a.Meta.Fields), string(a.Availability),
-			encodeTimePtr(a.ExpiresAt), string(a.Protection), v.Number, v.Number,
+			encodeTimePtr(a.ExpiresAt), string(a.Protection), a.Licence, v.Number, v.Number,
 			a.CreatedBy, encodeTime(a.CreatedAt), a.UpdatedBy, encodeTime(a.UpdatedAt),
 			encodeTimePtr(a.DeletedAt), a.DeletedBy)
 		if s.d.isUnique(err) {
@@ -342,7 +342,7 @@ func scanAsset(r scanner) (dam.Asset, error) {
 	var a dam.Asset
 	var kind, avail, prot string
 	dest := []any{&a.ID, &a.Name, &a.FolderID, &a.Domain, &kind, &a.Meta.Title, &a.Meta.Description,
-		dbJSON{&a.Meta.Keywords}, dbJSON{&a.Meta.Fields}, &avail, dbTimePtr{&a.ExpiresAt}, &prot,
+		dbJSON{&a.Meta.Keywords}, dbJSON{&a.Meta.Fields}, &avail, dbTimePtr{&a.ExpiresAt}, &prot, &a.Licence,
 		&a.CreatedBy, dbTime{&a.CreatedAt}, &a.UpdatedBy, dbTime{&a.UpdatedAt}, dbTimePtr{&a.DeletedAt}, &a.DeletedBy}
 	dest = append(dest, versionDest(&a.Current)...)
 	if err := r.Scan(dest...); err != nil {

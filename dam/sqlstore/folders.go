@@ -9,7 +9,7 @@ import (
 	"github.com/damkit/damkit/dam"
 )
 
-const folderCols = "id, name, parent_id, domain, protection, created_by, created_at, updated_at"
+const folderCols = "id, name, parent_id, domain, protection, licence, created_by, created_at, updated_at"
 
 // folderTreeLock serialises the transactions that change the shape of the
 // folder tree on PostgreSQL, so two crossing moves cannot build a cycle.
@@ -35,8 +35,8 @@ func (s *Store) CreateFolder(ctx context.Context, f dam.Folder) error {
 			}
 			return dam.E("", dam.AlreadyExists, "folder %s already exists", f.ID)
 		}
-		_, err := q.exec(ctx, "INSERT INTO folders ("+folderCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			f.ID, f.Name, f.ParentID, f.Domain, string(f.Protection), f.CreatedBy,
+		_, err := q.exec(ctx, "INSERT INTO folders ("+folderCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			f.ID, f.Name, f.ParentID, f.Domain, string(f.Protection), f.Licence, f.CreatedBy,
 			encodeTime(f.CreatedAt), encodeTime(f.UpdatedAt))
 		if s.d.isUnique(err) {
 			return dam.E("", dam.AlreadyExists, "a folder named %q already exists here", f.Name)
@@ -221,7 +221,7 @@ func count(res sql.Result, err error) (int64, error) {
 func scanFolder(r scanner) (dam.Folder, error) {
 	var f dam.Folder
 	var p string
-	err := r.Scan(&f.ID, &f.Name, &f.ParentID, &f.Domain, &p, &f.CreatedBy, dbTime{&f.CreatedAt}, dbTime{&f.UpdatedAt})
+	err := r.Scan(&f.ID, &f.Name, &f.ParentID, &f.Domain, &p, &f.Licence, &f.CreatedBy, dbTime{&f.CreatedAt}, dbTime{&f.UpdatedAt})
 	f.Protection = dam.Protection(p)
 	return f, err
 }
