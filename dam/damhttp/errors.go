@@ -18,7 +18,7 @@ func statusOf(k dam.Kind) int {
 		return http.StatusNotFound
 	case dam.AlreadyExists, dam.Conflict:
 		return http.StatusConflict
-	case dam.PermissionDenied, dam.NeedsRequest:
+	case dam.PermissionDenied, dam.NeedsRequest, dam.LicenceRequired:
 		return http.StatusForbidden
 	case dam.Unauthenticated:
 		return http.StatusUnauthorized
@@ -41,10 +41,11 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code    string       `json:"code"`
-	Message string       `json:"message"`
-	Reason  string       `json:"reason,omitempty"`  // the policy's reason code of a refusal
-	Request *requestHint `json:"request,omitempty"` // how to ask, on needs_request
+	Code     string        `json:"code"`
+	Message  string        `json:"message"`
+	Reason   string        `json:"reason,omitempty"`   // the policy's reason code of a refusal
+	Request  *requestHint  `json:"request,omitempty"`  // how to ask, on needs_request
+	Licences []licenceHint `json:"licences,omitempty"` // what to accept, on licence_required
 }
 
 // requestHint tells a client refused with needs_request how to ask.
@@ -84,6 +85,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			detail.Request = &requestHint{Method: "POST", Path: "/api/v1/requests",
 				Body: map[string]any{"asset_ids": []string{refusal.AssetID}, "reason": "why you need it"}}
 		}
+	}
+	var le *dam.LicenceError
+	if errors.As(err, &le) {
+		detail.Licences = licenceHints(r, le)
 	}
 	writeJSON(w, status, errorBody{Error: detail})
 }

@@ -165,7 +165,18 @@ func (p *portalRoutes) view(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (p *portalRoutes) openDownload(w http.ResponseWriter, r *http.Request) error {
-	d, err := p.s.lib.PortalOpen(r.Context(), r.PathValue("slug"), "", r.PathValue("id"))
+	slug, id := r.PathValue("slug"), r.PathValue("id")
+	var d *dam.Download
+	var err error
+	if q := r.URL.Query(); q.Has("accept_licence") {
+		v, verr := licenceVersion(q.Get("version"))
+		if verr != nil {
+			return verr
+		}
+		d, err = p.s.lib.PortalOpenAccepting(r.Context(), slug, id, q.Get("accept_licence"), v)
+	} else {
+		d, err = p.s.lib.PortalOpen(r.Context(), slug, "", id)
+	}
 	if err != nil {
 		return visitorRefusal(r, err)
 	}
