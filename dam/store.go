@@ -30,6 +30,7 @@ type Store interface {
 	ProfileStore
 	JobStore
 	PortalStore
+	NotificationPrefStore
 	Close() error
 }
 
