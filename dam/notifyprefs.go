@@ -100,7 +100,11 @@ func (l *Library) emailMuted(ctx context.Context, ms []Message) []bool {
 		if !set {
 			on = s.EmailByDefault(k)
 		}
-		muted[i] = !on
+		if !on {
+			muted[i] = true
+			l.log.Debug("not sent outside the inbox: the recipient's notification preferences turn it off",
+				"kind", m.Kind, "user", m.To.UserID)
+		}
 	}
 	return muted
 }
