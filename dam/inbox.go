@@ -24,8 +24,10 @@ const (
 )
 
 // notify delivers messages: users' in-app inbox first (always), then every
-// notifier (email...). Failures are logged: the operation that caused the
-// message has already happened and must not be undone by a mail server.
+// notifier (email...) unless the recipient's notification preferences
+// (notifyprefs.go) turn this kind off. Failures are logged: the operation
+// that caused the message has already happened and must not be undone by
+// a mail server.
 func (l *Library) notify(ctx context.Context, ms ...Message) {
 	ctx = context.WithoutCancel(ctx)
 	now := l.now().UTC()
@@ -41,8 +43,15 @@ func (l *Library) notify(ctx context.Context, ms ...Message) {
 			l.log.Error("writing the inbox failed", "err", err)
 		}
 	}
+	if len(l.opts.Notifiers) == 0 {
+		return
+	}
+	muted := l.emailMuted(ctx, ms)
 	for _, n := range l.opts.Notifiers {
-		for _, m := range ms {
+		for i, m := range ms {
+			if muted != nil && muted[i] {
+				continue
+			}
 			if err := n.Notify(ctx, m); err != nil {
 				l.log.Error("notification failed", "kind", m.Kind, "to", m.To.Email, "err", err)
 			}

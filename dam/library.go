@@ -23,7 +23,8 @@ type Options struct {
 	SweepInterval   time.Duration // how often Run sweeps the trash and leftovers; default 1 h
 	DefaultPageSize int           // listing page size; default 100 (max 1000)
 	// Notifiers deliver notifications besides the in-app inbox (e.g. an
-	// EmailNotifier). nil: inbox only.
+	// EmailNotifier). nil: inbox only. A user's notification preferences
+	// (the "email" choice per kind) skip every Notifier for that user.
 	Notifiers []Notifier
 	// Links builds the URLs notifications point to; nil: messages carry no links.
 	Links Links

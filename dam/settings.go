@@ -26,14 +26,20 @@ type Settings struct {
 	DownloadsOff bool `json:"downloads_off"`
 	// Licence is the library's default licence ("" none): downloaders accept
 	// it first unless a folder or the asset sets another or "none".
-	Licence   string    `json:"licence"`
-	UpdatedBy string    `json:"updated_by,omitempty"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Licence string `json:"licence"`
+	// EmailNotifications is the owners' default, per preference kind, of
+	// whether users are emailed (the inbox always gets the item); a user's
+	// own choice wins (SetNotificationPreferences). A missing kind means
+	// true, so settings saved before it existed keep sending email.
+	EmailNotifications map[PreferenceKind]bool `json:"email_notifications"`
+	UpdatedBy          string                  `json:"updated_by,omitempty"`
+	UpdatedAt          time.Time               `json:"updated_at"`
 }
 
 // DefaultSettings are the settings of a library nobody configured yet.
 func DefaultSettings() Settings {
-	return Settings{GrantValidity: 7 * 24 * time.Hour, Deselected: []string{}, NotDownloadable: []MediaKind{}}
+	return Settings{GrantValidity: 7 * 24 * time.Hour, Deselected: []string{}, NotDownloadable: []MediaKind{},
+		EmailNotifications: completeEmailDefaults(nil)}
 }
 
 // maxGrantValidity bounds a permission's length (ten years) so that
@@ -47,7 +53,11 @@ func (l *Library) Settings(ctx context.Context) (Settings, error) {
 		return Settings{}, err
 	}
 	s, err := l.store.Settings(ctx)
-	return s, wrap(op, Internal, err)
+	if err != nil {
+		return Settings{}, wrap(op, Internal, err)
+	}
+	s.EmailNotifications = completeEmailDefaults(s.EmailNotifications)
+	return s, nil
 }
 
 // UpdateSettings replaces the usage settings (owners only).
@@ -76,6 +86,9 @@ func (l *Library) UpdateSettings(ctx context.Context, s Settings) (Settings, err
 			return Settings{}, E(op, Invalid, "unknown licence %.30q", s.Licence)
 		}
 	}
+	if err := checkEmailDefaults(op, s.EmailNotifications); err != nil {
+		return Settings{}, err
+	}
 	users, err := l.store.Users(ctx)
 	if err != nil {
 		return Settings{}, wrap(op, Internal, err)
@@ -92,6 +105,7 @@ func (l *Library) UpdateSettings(ctx context.Context, s Settings) (Settings, err
 	if s.NotDownloadable == nil {
 		s.NotDownloadable = []MediaKind{}
 	}
+	s.EmailNotifications = completeEmailDefaults(s.EmailNotifications)
 	s.UpdatedBy, s.UpdatedAt = actor.UserID, l.now().UTC()
 	if err := l.store.PutSettings(ctx, s); err != nil {
 		return Settings{}, wrap(op, Internal, err)

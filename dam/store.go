@@ -31,6 +31,7 @@ type Store interface {
 	JobStore
 	PortalStore
 	LicenceStore
+	NotificationPrefStore
 	Close() error
 }
 

@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Leases", leaseTests},
 		{"Portals", portalTests},
 		{"Licences", licenceTests},
+		{"NotificationPrefs", notificationPrefTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
