@@ -25,8 +25,10 @@ func (l *Library) loadAccess(ctx context.Context, op string, actor Actor, assetI
 		return nil, wrap(op, Internal, err)
 	}
 	acc := &access{settings: s, trees: map[string]*policy.Tree{}, now: l.now().UTC()}
-	if len(actor.Domains) > 0 {
-		fs, err := l.store.Folders(ctx, actor.Domains)
+	// Guests and visitors see no domain, yet the folders of the assets they
+	// reach pass licences on: they get every domain's tree.
+	if domains := actor.Domains; len(domains) > 0 || actor.Kind == ActorGuest || actor.Kind == ActorVisitor {
+		fs, err := l.store.Folders(ctx, domains)
 		if err != nil {
 			return nil, wrap(op, Internal, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/damkit/damkit/dam"
@@ -116,13 +117,70 @@ type sharePage struct {
 	pageBase
 	Title, Description, SharedBy, Profile string
 	Expires, ExpiresISO                   string
-	DownloadAll                           string
+	DownloadAll                           string // "" while a licence waits for acceptance
 	Assets                                []pageAsset
+	Licences                              []pageLicence
 }
 
 type pageAsset struct {
 	Name, Kind, Size  string
 	Download, Preview string // Preview is "" for assets shown with an icon
+	// Licence is the title of a licence to accept before Download works;
+	// AcceptLicence and LicenceVersion, for anonymous portal visitors, are
+	// what the download form sends along to accept it with the download.
+	Licence        string
+	AcceptLicence  string
+	LicenceVersion int
+}
+
+// pageLicence is a licence shown on a page, with the form that accepts it
+// (Accept "" when the visitor cannot accept it apart from a download).
+type pageLicence struct {
+	ID, Title, Text, Accept string
+	Version                 int
+	Pending                 bool
+}
+
+// pageLicences lists the licences of a guest's or visitor's view, pending
+// first, each with its accept form under base.
+func pageLicences(ls []dam.Licence, as []dam.SharedAsset, base string) []pageLicence {
+	pending := map[string]bool{}
+	for _, a := range as {
+		if a.LicencePending {
+			pending[a.Licence] = true
+		}
+	}
+	var out []pageLicence
+	for _, l := range ls {
+		pl := pageLicence{ID: l.ID, Title: l.Title, Text: l.Text, Version: l.Version, Pending: pending[l.ID]}
+		if base != "" {
+			pl.Accept = base + "/licences/" + url.PathEscape(l.ID) + "/accept"
+		}
+		out = append(out, pl)
+	}
+	slices.SortStableFunc(out, func(a, b pageLicence) int {
+		switch {
+		case a.Pending == b.Pending:
+			return 0
+		case a.Pending:
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// licenceTitle returns the title of the licence a asset waits for, "".
+func licenceTitle(ls []dam.Licence, a dam.SharedAsset) string {
+	if !a.LicencePending {
+		return ""
+	}
+	for _, l := range ls {
+		if l.ID == a.Licence {
+			return l.Title
+		}
+	}
+	return a.Licence
 }
 
 func (g *guestRoutes) page(w http.ResponseWriter, r *http.Request) error {
@@ -144,10 +202,14 @@ func (g *guestRoutes) page(w http.ResponseWriter, r *http.Request) error {
 		Expires:     v.ExpiresAt.UTC().Format("Monday 2 January 2006, 15:04 MST"),
 		ExpiresISO:  v.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"),
 		DownloadAll: base + "/download",
+		Licences:    pageLicences(v.Licences, v.Assets, base),
 	}
 	for _, a := range v.Assets {
 		dl := base + "/assets/" + url.PathEscape(a.ID)
-		pa := pageAsset{Name: a.Name, Kind: string(a.Kind), Download: dl, Size: humanSize(a.Size)}
+		pa := pageAsset{Name: a.Name, Kind: string(a.Kind), Download: dl, Size: humanSize(a.Size), Licence: licenceTitle(v.Licences, a)}
+		if pa.Licence != "" {
+			p.DownloadAll = ""
+		}
 		if v.Profile != "" {
 			pa.Size = "Original " + pa.Size
 		}
@@ -156,7 +218,7 @@ func (g *guestRoutes) page(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Assets = append(p.Assets, pa)
 	}
-	g.s.writePage(w, http.StatusOK, "share", p)
+	g.s.writePage(formPolicy{w}, http.StatusOK, "share", p)
 	return nil
 }
 

@@ -38,6 +38,7 @@ type portalHTML struct {
 	Disabled                  bool
 	RequestURL, AutoApprove   string // RequestURL is "" when the form is not shown
 	Assets                    []pageAsset
+	Licences                  []pageLicence
 	FormEmail, FormMessage    string
 	FormError                 string
 }
@@ -85,15 +86,29 @@ func (p *portalRoutes) page(w http.ResponseWriter, status int, v dam.PortalView,
 	form.Title, form.Description, form.Email = v.Title, v.Description, v.Email
 	form.Disabled = v.Mode == dam.PortalDisabled
 	waiting := false
-	for _, a := range v.Assets {
-		pa := pageAsset{Name: a.Name, Kind: string(a.Kind), Size: humanSize(a.Size)}
-		if a.Downloadable {
+	anonymous := v.Email == ""
+	shared := make([]dam.SharedAsset, len(v.Assets))
+	for i, a := range v.Assets {
+		shared[i] = a.SharedAsset
+		pa := pageAsset{Name: a.Name, Kind: string(a.Kind), Size: humanSize(a.Size), Licence: licenceTitle(v.Licences, a.SharedAsset)}
+		switch {
+		case a.Downloadable || pa.Licence != "":
 			pa.Download = base + "/assets/" + url.PathEscape(a.ID)
-		} else {
+			if pa.Licence != "" && anonymous {
+				// No identity to remember an acceptance by: the download
+				// form accepts the licence for this download.
+				pa.AcceptLicence, pa.LicenceVersion = a.Licence, licenceVersionOf(v.Licences, a.Licence)
+			}
+		default:
 			waiting = true
 		}
 		form.Assets = append(form.Assets, pa)
 	}
+	acceptBase := base
+	if anonymous {
+		acceptBase = ""
+	}
+	form.Licences = pageLicences(v.Licences, shared, acceptBase)
 	if (v.Mode == dam.PortalRequest || v.Mode == dam.PortalAutoApprove) && (waiting || len(v.Assets) == 0) {
 		form.RequestURL = "/p/" + url.PathEscape(v.Slug) + "/requests"
 		if v.Mode == dam.PortalAutoApprove {
@@ -168,4 +183,13 @@ func (p *portalRoutes) requestOrForm(w http.ResponseWriter, r *http.Request) err
 	sent.pageBase = pageBase{PageTitle: sent.Heading, CSS: template.CSS(pageCSS)}
 	p.s.writePage(w, http.StatusCreated, "portal-sent", sent)
 	return nil
+}
+
+func licenceVersionOf(ls []dam.Licence, id string) int {
+	for _, l := range ls {
+		if l.ID == id {
+			return l.Version
+		}
+	}
+	return 0
 }
