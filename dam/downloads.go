@@ -45,6 +45,11 @@ type DownloadRequest struct {
 	// Stream asks for the archive at once, never a job (a script piping
 	// the ZIP); the selection must fit MaxSyncEntries and MaxSyncBytes.
 	Stream bool `json:"-"`
+	// SendTo names other library users, by user ID or email (at most
+	// Options.MaxSendTo), who each get an archive of their own of what the
+	// requester and they may both download, and a message when it is
+	// ready (send.go). Job.Sent on the requester's job says what each got.
+	SendTo []string `json:"send_to"`
 }
 
 // NothingToDownloadError is the refusal of a selection of which the actor
@@ -78,6 +83,8 @@ func (o *Options) downloadDefaults() {
 	setDefault(&o.JobStaleAfter, 5*time.Minute)
 	setDefault(&o.MaxJobAttempts, 3)
 	setDefault(&o.SyncMaxPrep, 30*time.Second)
+	setDefault(&o.MaxSendTo, 20)
+	setDefault(&o.MaxSentArchives, 20)
 	if o.RenderRate <= 0 {
 		o.RenderRate = 20e6
 	}
@@ -172,10 +179,16 @@ type selected struct {
 // CreateDownload resolves a selection, skips (and lists) the assets the
 // actor may not download, and makes a job: ready at once for a small
 // selection (its archive is built on the fly by OpenPart), queued for the
-// worker (RunJobs) for a large one or when req.Async is set.
+// worker (RunJobs) for a large one or when req.Async is set. The users
+// named in req.SendTo each get a queued job of their own, made before this
+// returns (so before a streamed archive starts).
 func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job, error) {
 	const op = "dam.CreateDownload"
 	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Job{}, err
+	}
+	to, err := l.recipients(ctx, op, actor, req.SendTo)
 	if err != nil {
 		return Job{}, err
 	}
@@ -205,7 +218,7 @@ func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job,
 			}
 			profiles[s.profile] = true
 		}
-		items[i] = JobItem{AssetID: s.asset.ID, Version: s.asset.Current.Number, Profile: s.profile, Name: s.asset.Name}
+		items[i] = itemOf(s)
 		bytes += s.asset.Current.Size // renditions: the original's size is the estimate
 		if s.profile != "" {
 			renderPixels += int64(max(s.asset.Current.Width, 1)) * int64(max(s.asset.Current.Height, 1))
@@ -228,16 +241,26 @@ func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job,
 	}
 	atOnce := req.Stream || (!req.Async && len(items) <= l.opts.SyncMaxAssets && bytes <= l.opts.SyncMaxBytes &&
 		l.preparation(renderPixels) <= l.opts.SyncMaxPrep)
-	if !atOnce {
-		// The worker lays the job out (and renders its profiles) when it
-		// claims it; until then the inbox shows the estimate.
+	sends, err := l.planSends(ctx, op, actor, to, allowed)
+	if err != nil {
+		return Job{}, err
+	}
+	// A queued job takes a slot now, a stream when it opens; a stream that
+	// sends checks now too, so that no recipient gets a job for a stream
+	// that is then refused.
+	if !atOnce || req.Stream && len(sends) > 0 {
 		if _, err := l.checkSlots(ctx, op, actor); err != nil {
 			return Job{}, err
 		}
+	}
+	if !atOnce {
+		// The worker lays the job out (and renders its profiles) when it
+		// claims it; until then the inbox shows the estimate.
 		j.Status = JobQueued
 	} else if err := l.layoutNow(ctx, op, &j, allowed[0].asset); err != nil {
 		return Job{}, err
 	}
+	j.Sent = l.keepSent(sends, j)
 	if err := l.store.CreateJob(ctx, j); err != nil {
 		return Job{}, wrap(op, Internal, err)
 	}
@@ -246,7 +269,15 @@ func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job,
 	if j.Status == JobQueued {
 		l.archives.wake()
 	}
+	if err := l.send(ctx, op, actor, j, sends); err != nil {
+		return Job{}, err
+	}
 	return j, nil
+}
+
+// itemOf is the job item of a selected asset: its current version.
+func itemOf(s selected) JobItem {
+	return JobItem{AssetID: s.asset.ID, Version: s.asset.Current.Number, Profile: s.profile, Name: s.asset.Name}
 }
 
 // preparation estimates how long laying a selection out takes: originals
@@ -474,10 +505,40 @@ func (l *Library) folderAssets(ctx context.Context, op string, actor Actor, fid 
 	}
 }
 
-// decideSelection asks the policy about the whole selection, one Filter
-// call per domain and profile, and splits it into what may be downloaded
-// and what is skipped (with the reason).
+// decideSelection asks the policy about the whole selection and splits it
+// into what may be downloaded and what is skipped (with the reason).
 func (l *Library) decideSelection(ctx context.Context, op string, actor Actor, sel []selected) ([]selected, []SkippedAsset, error) {
+	decisions, acc, err := l.decisions(ctx, op, actor, sel)
+	if err != nil {
+		return nil, nil, err
+	}
+	var allowed []selected
+	var skipped []SkippedAsset
+	var licences []LicenceRef
+	for i, d := range decisions {
+		switch {
+		case d.Allowed:
+			allowed = append(allowed, sel[i])
+		case d.Reason == policy.ReasonLicenceRequired:
+			licences = addLicenceRefs(licences, acc.refusal(op, sel[i].asset, d))
+		case d.Hidden():
+			// Never reached for assets named by ID (visibleAsset answered
+			// NotFound); collection and folder members are left out unseen.
+		default:
+			skipped = append(skipped, skipOf(sel[i].asset, d))
+		}
+	}
+	if len(licences) > 0 {
+		// Accepting is one call per licence; leaving the assets out instead
+		// would hand over an archive the user did not ask for.
+		return nil, nil, &Error{Op: op, Kind: LicenceRequired, Err: &LicenceError{Licences: licences}}
+	}
+	return allowed, skipped, nil
+}
+
+// decisions asks the policy about every asset of a selection for actor,
+// one Filter call per domain and profile, and returns what it loaded.
+func (l *Library) decisions(ctx context.Context, op string, actor Actor, sel []selected) ([]policy.Decision, *access, error) {
 	ids := make([]string, len(sel))
 	for i, s := range sel {
 		ids[i] = s.asset.ID
@@ -508,28 +569,7 @@ func (l *Library) decideSelection(ctx context.Context, op string, actor Actor, s
 			decisions[idx[k]] = d
 		}
 	}
-	var allowed []selected
-	var skipped []SkippedAsset
-	var licences []LicenceRef
-	for i, d := range decisions {
-		switch {
-		case d.Allowed:
-			allowed = append(allowed, sel[i])
-		case d.Reason == policy.ReasonLicenceRequired:
-			licences = addLicenceRefs(licences, acc.refusal(op, sel[i].asset, d))
-		case d.Hidden():
-			// Never reached for assets named by ID (visibleAsset answered
-			// NotFound); collection and folder members are left out unseen.
-		default:
-			skipped = append(skipped, skipOf(sel[i].asset, d))
-		}
-	}
-	if len(licences) > 0 {
-		// Accepting is one call per licence; leaving the assets out instead
-		// would hand over an archive the user did not ask for.
-		return nil, nil, &Error{Op: op, Kind: LicenceRequired, Err: &LicenceError{Licences: licences}}
-	}
-	return allowed, skipped, nil
+	return decisions, acc, nil
 }
 
 // skipOf explains why an asset is left out of a download.

@@ -69,14 +69,8 @@ type protectedSetup struct {
 func newProtectedSetup(t *testing.T, f *fixture) protectedSetup {
 	t.Helper()
 	var s protectedSetup
-	s.open1 = f.upload(t, f.owner, "beach.bin", noise(1, 3000))
-	s.open2 = f.upload(t, f.owner, "forest.bin", noise(2, 5000))
-	folder, err := f.lib.CreateFolder(f.owner, "Embargoed", "", "")
-	require.NoError(t, err)
-	_, err = f.lib.SetFolderProtection(f.owner, folder.ID, dam.Protected)
-	require.NoError(t, err)
-	s.secret, err = f.lib.Upload(f.owner, bytes.NewReader([]byte(noise(3, 4000))), dam.UploadOptions{Name: "launch.bin", FolderID: folder.ID})
-	require.NoError(t, err)
+	s.open1, s.open2, s.secret = f.openAndEmbargoed(t, f.owner)
+	var err error
 	s.viewer = f.user(t, "viewer@example.com", dam.RoleViewer)
 	s.collection, err = f.lib.CreateCollection(s.viewer, "Trip", "")
 	require.NoError(t, err)
@@ -84,6 +78,21 @@ func newProtectedSetup(t *testing.T, f *fixture) protectedSetup {
 		{AssetID: s.open1.ID}, {AssetID: s.secret.ID}, {AssetID: s.open2.ID}})
 	require.NoError(t, err)
 	return s
+}
+
+// openAndEmbargoed uploads, as ctx, beach.bin and forest.bin and, in a
+// folder the owner protects, launch.bin.
+func (f *fixture) openAndEmbargoed(t *testing.T, ctx context.Context) (open1, open2, secret dam.Asset) {
+	t.Helper()
+	open1 = f.upload(t, ctx, "beach.bin", noise(1, 3000))
+	open2 = f.upload(t, ctx, "forest.bin", noise(2, 5000))
+	folder, err := f.lib.CreateFolder(f.owner, "Embargoed", "", "")
+	require.NoError(t, err)
+	_, err = f.lib.SetFolderProtection(f.owner, folder.ID, dam.Protected)
+	require.NoError(t, err)
+	secret, err = f.lib.Upload(ctx, bytes.NewReader([]byte(noise(3, 4000))), dam.UploadOptions{Name: "launch.bin", FolderID: folder.ID})
+	require.NoError(t, err)
+	return open1, open2, secret
 }
 
 func TestDownloadCollectionSkipsProtected(t *testing.T) {

@@ -71,13 +71,19 @@ type Job struct {
 	ClaimedBy    string         `json:"-"`
 	Heartbeat    *time.Time     `json:"-"`
 	Error        string         `json:"error,omitempty"`
-	CreatedAt    time.Time      `json:"created_at"`
-	UpdatedAt    time.Time      `json:"updated_at"`
-	ExpiresAt    *time.Time     `json:"expires_at,omitempty"`
+	// SentBy is set on an archive another user sent to its requester
+	// (DownloadRequest.SendTo): who sent it.
+	SentBy *Sender `json:"sent_by,omitempty"`
+	// Sent lists, on the sender's own job, the archives sent with it.
+	Sent      []Sent     `json:"sent,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
 // Active reports whether the job still holds a slot of its requester's
-// concurrent-archive limit.
+// concurrent-archive limit (of its sender's Options.MaxSentArchives for a
+// job sent by another user).
 func (j Job) Active() bool { return j.Status == JobQueued || j.Status == JobRunning }
 
 // JobStore keeps download jobs. Claiming and every later state change are
@@ -89,8 +95,12 @@ type JobStore interface {
 	Job(ctx context.Context, id string) (Job, error)
 	// Jobs lists a requester's jobs newest first, returning the next cursor.
 	Jobs(ctx context.Context, requesterID, cursor string, limit int) ([]Job, string, error)
-	// ActiveJobs counts a requester's queued and running jobs.
+	// ActiveJobs counts a requester's queued and running jobs, leaving out
+	// those other users sent them (they count against their sender).
 	ActiveJobs(ctx context.Context, requesterID string) (int, error)
+	// ActiveSentJobs counts the queued and running jobs senderID sent to
+	// other users (Job.SentBy).
+	ActiveSentJobs(ctx context.Context, senderID string) (int, error)
 	// ClaimJob moves the oldest queued job to running for worker, counting
 	// an attempt and setting the heartbeat; NotFound when none is queued.
 	ClaimJob(ctx context.Context, worker string, at time.Time) (Job, error)

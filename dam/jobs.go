@@ -352,7 +352,8 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// notifyJob tells the requester that a download is ready or failed.
+// notifyJob tells the requester that a download is ready or failed (and,
+// for one another user sent, who sent it and what was left out).
 func (l *Library) notifyJob(ctx context.Context, j Job) {
 	u, err := l.store.User(ctx, j.RequesterID)
 	if err != nil {
@@ -378,5 +379,8 @@ func (l *Library) notifyJob(ctx context.Context, j Job) {
 		m.Text = "Your archive could not be built: " + j.Error
 	}
 	m.Details = details
+	if j.SentBy != nil {
+		sentMessage(&m, j)
+	}
 	l.notify(ctx, m)
 }

@@ -64,6 +64,13 @@ type Options struct {
 	// (default 3) it fails instead.
 	JobStaleAfter  time.Duration
 	MaxJobAttempts int
+	// MaxSendTo bounds the users one download names in SendTo (default
+	// 20). MaxSentArchives bounds, per sender, the archives sent to others
+	// that are queued or being built (default 20): sent archives count
+	// against their sender, never against the recipient's
+	// MaxConcurrentArchives, so nobody can use up someone else's slots.
+	MaxSendTo       int
+	MaxSentArchives int
 
 	// Renditions (renditions.go). MaxRenders bounds the renders running at
 	// once (default GOMAXPROCS); RenderQueue bounds those waiting for a slot

@@ -269,3 +269,27 @@ func TestDownloadsOffSwitch(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, d.Close())
 }
+
+func TestSentArchiveAsksTheRecipientsLicence(t *testing.T) {
+	s := newSendFixture(t, nil)
+	lic, err := s.lib.CreateLicence(s.owner, "Press", "Editorial use.")
+	require.NoError(t, err)
+	_, err = s.lib.SetAssetLicence(s.owner, s.open1.ID, lic.ID)
+	require.NoError(t, err)
+	_, err = s.lib.AcceptLicence(s.sender, lic.ID, 1)
+	require.NoError(t, err)
+	j, err := s.lib.CreateDownload(s.sender, dam.DownloadRequest{AssetIDs: []string{s.open1.ID, s.open2.ID}, SendTo: []string{s.viewer.ID}})
+	require.NoError(t, err)
+	require.Len(t, j.Sent, 1)
+	assert.Equal(t, 2, j.Sent[0].Included, "a licence the recipient has yet to accept leaves nothing out")
+	_, err = s.lib.ProcessJobs(t.Context())
+	require.NoError(t, err)
+	vj := s.onlyJob(t, s.viewer)
+	require.Equal(t, dam.JobDone, vj.Status, vj.Error)
+	_, err = s.lib.OpenPart(s.as(s.viewer), vj.ID, 1)
+	assert.Equal(t, lic.ID, licenceRefs(t, err)[0].ID, "the recipient accepts before fetching")
+	_, err = s.lib.AcceptLicence(s.as(s.viewer), lic.ID, 1)
+	require.NoError(t, err)
+	_, b := readPart(t, s.as(s.viewer), s.lib, vj.ID, 1)
+	assert.Len(t, zipFiles(t, b), 2)
+}

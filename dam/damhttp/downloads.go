@@ -91,7 +91,9 @@ func wantsStream(r *http.Request) bool {
 
 // createDownload makes a download: 201 with a ready job whose part is built
 // on the fly, 202 with a queued job, or (Accept: application/zip) the
-// archive itself with the skipped count in X-Damkit-Skipped.
+// archive itself with the skipped count in X-Damkit-Skipped. With send_to,
+// the job's "sent" list says what each recipient got (X-Damkit-Sent counts
+// them on a stream).
 func (s *Server) createDownload(w http.ResponseWriter, r *http.Request) error {
 	var b dam.DownloadRequest
 	if err := s.readJSON(r, w, &b); err != nil {
@@ -114,6 +116,10 @@ func (s *Server) createDownload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if b.Stream {
+		if len(j.Sent) > 0 {
+			// The recipients' jobs exist already; GET /api/v1/downloads/{X-Damkit-Job} lists them.
+			w.Header().Set("X-Damkit-Sent", strconv.Itoa(len(j.Sent)))
+		}
 		return s.servePart(w, r, j.ID, 1)
 	}
 	w.Header().Set("Location", "/api/v1/downloads/"+url.PathEscape(j.ID))

@@ -15,13 +15,28 @@ const jobColumns = "id, requester_id, name, items, options, status, single, entr
 func (s *Store) CreateJob(ctx context.Context, j dam.Job) error {
 	const op = "sqlstore.CreateJob"
 	return s.write(ctx, op, func(q querier) error {
-		_, err := q.exec(ctx, "INSERT INTO jobs ("+jobColumns+") VALUES ("+placeholders(20)+")",
-			j.ID, j.RequesterID, j.Name, encodeJSON(nonNil(j.Items)), encodeJSON(j.Options), string(j.Status), boolInt(j.Single),
+		sentBy := ""
+		if j.SentBy != nil {
+			sentBy = j.SentBy.UserID
+		}
+		_, err := q.exec(ctx, "INSERT INTO jobs ("+jobColumns+", sent_by) VALUES ("+placeholders(21)+")",
+			j.ID, j.RequesterID, j.Name, encodeJSON(nonNil(j.Items)), encodeJSON(jobOptionsRow{j.Options, j.SentBy, j.Sent}),
+			string(j.Status), boolInt(j.Single),
 			j.EntriesTotal, j.EntriesDone, j.BytesTotal, j.BytesDone, encodeJSON(nonNil(j.Parts)), encodeJSON(nonNil(j.Skipped)),
 			j.Attempts, j.ClaimedBy, encodeTimePtr(j.Heartbeat), j.Error, encodeTime(j.CreatedAt), encodeTime(j.UpdatedAt),
-			encodeTimePtr(j.ExpiresAt))
+			encodeTimePtr(j.ExpiresAt), sentBy)
 		return err
 	})
+}
+
+// jobOptionsRow is what the options column holds: the archive options and,
+// for archives sent to other users, who sent them and what was sent. They
+// are written once, with the job, and never queried (sent_by has its own
+// column for counting).
+type jobOptionsRow struct {
+	dam.JobOptions
+	SentBy *dam.Sender `json:"sent_by,omitempty"`
+	Sent   []dam.Sent  `json:"sent,omitempty"`
 }
 
 func nonNil[S ~[]E, E any](s S) S {
@@ -35,11 +50,13 @@ func scanJob(sc rowScanner) (dam.Job, error) {
 	var j dam.Job
 	var status string
 	var single int
-	err := sc.Scan(&j.ID, &j.RequesterID, &j.Name, dbJSON{&j.Items}, dbJSON{&j.Options}, &status, &single,
+	var opts jobOptionsRow
+	err := sc.Scan(&j.ID, &j.RequesterID, &j.Name, dbJSON{&j.Items}, dbJSON{&opts}, &status, &single,
 		&j.EntriesTotal, &j.EntriesDone, &j.BytesTotal, &j.BytesDone, dbJSON{&j.Parts}, dbJSON{&j.Skipped},
 		&j.Attempts, &j.ClaimedBy, dbTimePtr{&j.Heartbeat}, &j.Error, dbTime{&j.CreatedAt}, dbTime{&j.UpdatedAt},
 		dbTimePtr{&j.ExpiresAt})
 	j.Status, j.Single = dam.JobStatus(status), single != 0
+	j.Options, j.SentBy, j.Sent = opts.JobOptions, opts.SentBy, opts.Sent
 	return j, err
 }
 
@@ -97,12 +114,25 @@ func (s *Store) queryJobs(ctx context.Context, query string, args ...any) ([]dam
 	return out, rows.Err()
 }
 
-// ActiveJobs counts a requester's queued and running jobs.
+// ActiveJobs counts a requester's queued and running jobs, not those sent
+// to them.
 func (s *Store) ActiveJobs(ctx context.Context, requesterID string) (int, error) {
 	const op = "sqlstore.ActiveJobs"
 	var n int
-	err := s.read().queryRow(ctx, "SELECT COUNT(*) FROM jobs WHERE requester_id = ? AND status IN (?, ?)",
+	err := s.read().queryRow(ctx, "SELECT COUNT(*) FROM jobs WHERE requester_id = ? AND sent_by = '' AND status IN (?, ?)",
 		requesterID, string(dam.JobQueued), string(dam.JobRunning)).Scan(&n)
+	return n, s.fail(ctx, op, err)
+}
+
+// ActiveSentJobs counts the queued and running jobs a user sent to others.
+func (s *Store) ActiveSentJobs(ctx context.Context, senderID string) (int, error) {
+	const op = "sqlstore.ActiveSentJobs"
+	if senderID == "" {
+		return 0, nil // '' marks jobs nobody sent
+	}
+	var n int
+	err := s.read().queryRow(ctx, "SELECT COUNT(*) FROM jobs WHERE sent_by = ? AND status IN (?, ?)",
+		senderID, string(dam.JobQueued), string(dam.JobRunning)).Scan(&n)
 	return n, s.fail(ctx, op, err)
 }
 

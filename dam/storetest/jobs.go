@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -61,6 +62,52 @@ var jobTests = []test{
 		n, err = f.s.ActiveJobs(f.ctx, "u1")
 		require.NoError(t, err)
 		assert.Equal(t, 2, n)
+	}},
+	{"SentJobs", func(t *testing.T, f *fixture) {
+		// u1 sends archives to u2 and u3; u2 also has a download of its own.
+		own := f.job("u2")
+		own.Sent = []dam.Sent{{UserID: "u3", Email: "c@example.com", Included: 0, LeftOut: 2}}
+		require.NoError(t, f.s.CreateJob(f.ctx, own))
+		var sent []dam.Job
+		for _, to := range []string{"u2", "u3"} {
+			j := f.job(to)
+			j.SentBy = &dam.Sender{UserID: "u1", Email: "a@example.com"}
+			require.NoError(t, f.s.CreateJob(f.ctx, j))
+			sent = append(sent, j)
+		}
+		got, err := f.s.Job(f.ctx, sent[0].ID)
+		require.NoError(t, err)
+		assert.Equal(t, sent[0].SentBy, got.SentBy, "who sent it survives the round trip")
+		assert.Equal(t, sent[0].Options, got.Options)
+		got, err = f.s.Job(f.ctx, own.ID)
+		require.NoError(t, err)
+		assert.Equal(t, own.Sent, got.Sent, "what was sent survives the round trip")
+		assert.Nil(t, got.SentBy)
+		page, _, err := f.s.Jobs(f.ctx, "u2", "", 10)
+		require.NoError(t, err)
+		assert.Len(t, page, 2, "a sent job is in its recipient's inbox")
+
+		count := func(fn func(context.Context, string) (int, error), user string) int {
+			n, err := fn(f.ctx, user)
+			require.NoError(t, err)
+			return n
+		}
+		assert.Equal(t, 1, count(f.s.ActiveJobs, "u2"), "sent jobs do not count against the recipient")
+		assert.Equal(t, 0, count(f.s.ActiveJobs, "u1"))
+		assert.Equal(t, 2, count(f.s.ActiveSentJobs, "u1"))
+		assert.Equal(t, 0, count(f.s.ActiveSentJobs, "u2"))
+		assert.Equal(t, 0, count(f.s.ActiveSentJobs, ""), "no sender is nobody's count")
+
+		// Built: it no longer counts.
+		var claimed dam.Job
+		for claimed.ID != sent[0].ID {
+			claimed, err = f.s.ClaimJob(f.ctx, "w1", f.tick())
+			require.NoError(t, err)
+		}
+		assert.Equal(t, sent[0].SentBy, claimed.SentBy)
+		claimed.Status = dam.JobDone
+		require.NoError(t, f.s.UpdateJob(f.ctx, claimed, dam.JobRunning))
+		assert.Equal(t, 1, count(f.s.ActiveSentJobs, "u1"))
 	}},
 	{"ClaimUpdateRequeue", func(t *testing.T, f *fixture) {
 		first, second := f.job("u1"), f.job("u1")
