@@ -123,3 +123,33 @@ func TestSharePageInBrowser(t *testing.T) {
 	assert.Contains(t, text, "Ask the person who sent it to you for a new one")
 	assert.NotContains(t, text, "Spring campaign")
 }
+
+func TestShareLicenceInBrowser(t *testing.T) {
+	ctx := newBrowser(t)
+	c := newShareAPI(t)
+	var lic struct{ ID string }
+	c.json("POST", "/api/v1/licences", map[string]any{"title": "Campaign licence", "text": "Only for the spring campaign."}, 201, &lic)
+	c.json("PUT", "/api/v1/assets/"+c.a.ID+"/licence", map[string]any{"licence": lic.ID}, 200, nil)
+	_, ana, _ := c.create(nil)
+	downloads := t.TempDir()
+	_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior,
+		browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(c.url+"/s/"+ana.Token)))
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	require.NoError(t, err)
+	assert.Contains(t, text, "Only for the spring campaign.")
+	assert.Contains(t, text, "Accept \u201cCampaign licence\u201d above to download")
+	assert.NotContains(t, text, "Download all")
+
+	// Accepting posts the form and comes back to the page, now with the button.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/accept"] button`))))
+	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`a[aria-label="Download brief.txt"]`))))
+	text, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	require.NoError(t, err)
+	assert.Contains(t, text, "You have accepted this licence.")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[aria-label="Download brief.txt"]`))))
+	got, err := os.ReadFile(waitForFile(ctx, t, downloads, func(n string) bool { return n == "brief.txt" }))
+	require.NoError(t, err)
+	assert.Equal(t, "the brief", string(got))
+}
