@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -201,10 +202,13 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 		ready <- ln.Addr().String()
 	}
 
+	// The sweeper and the job worker stop, releasing their leases, before
+	// the deferred lib.Close closes the store under them.
 	sweepCtx, cancelSweep := context.WithCancel(ctx)
-	defer cancelSweep()
-	go func() { _ = lib.Run(sweepCtx) }()
-	go func() { _ = lib.RunJobs(sweepCtx) }() // builds large downloads in the background
+	var workers sync.WaitGroup
+	defer func() { cancelSweep(); workers.Wait() }()
+	workers.Go(func() { _ = lib.Run(sweepCtx) })
+	workers.Go(func() { _ = lib.RunJobs(sweepCtx) }) // builds large downloads in the background
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
