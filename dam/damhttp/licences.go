@@ -1,7 +1,6 @@
 package damhttp
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -167,12 +166,8 @@ func (s *Server) acceptedVersion(w http.ResponseWriter, r *http.Request) (int, e
 		err := s.readJSON(r, w, &b)
 		return b.Version, err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxRequestForm)
-	if err := r.ParseForm(); err != nil {
-		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
-			return 0, dam.E("damhttp.licence", dam.TooLarge, "the form is too large")
-		}
-		return 0, dam.E("damhttp.licence", dam.Invalid, "bad form: %v", err)
+	if err := readForm(w, r); err != nil {
+		return 0, err
 	}
 	return licenceVersion(r.PostForm.Get("version"))
 }

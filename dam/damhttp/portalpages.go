@@ -133,12 +133,8 @@ func (p *portalRoutes) requestOrForm(w http.ResponseWriter, r *http.Request) err
 	if !p.requests.Allow(clientAddress(r), time.Now()) {
 		return tooMany(w, "requests from your address")
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxRequestForm)
-	if err := r.ParseForm(); err != nil {
-		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
-			return dam.E("damhttp.portal", dam.TooLarge, "the form is too large")
-		}
-		return dam.E("damhttp.portal", dam.Invalid, "bad form: %v", err)
+	if err := readForm(w, r); err != nil {
+		return err
 	}
 	vr := dam.VisitorRequest{Email: r.PostForm.Get("email"), Message: r.PostForm.Get("message"), AssetIDs: r.PostForm["asset_ids"]}
 	if !p.emails.Allow(strings.ToLower(strings.TrimSpace(vr.Email)), time.Now()) {
@@ -192,4 +188,16 @@ func licenceVersionOf(ls []dam.Licence, id string) int {
 		}
 	}
 	return 0
+}
+
+// readForm parses a page's small form post, bounded by maxRequestForm.
+func readForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxRequestForm)
+	if err := r.ParseForm(); err != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			return dam.E("damhttp.form", dam.TooLarge, "the form is too large")
+		}
+		return dam.E("damhttp.form", dam.Invalid, "bad form: %v", err)
+	}
+	return nil
 }
