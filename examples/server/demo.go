@@ -55,8 +55,16 @@ func seedDemo(ctx context.Context, lib *dam.Library, ownerKey string) (demoLinks
 	if _, err = lib.AddToCollection(ctx, col.ID, ids[:2]); err != nil {
 		return demoLinks{}, err
 	}
-	// The press kit is protected: viewers request it, owners decide.
+	// The press kit is protected: viewers request it, owners decide; and its
+	// licence is accepted before the first download.
 	if _, err := lib.SetFolderProtection(ctx, press.ID, dam.Protected); err != nil {
+		return demoLinks{}, err
+	}
+	lic, err := lib.CreateLicence(ctx, "Press licence", "Editorial use only. Credit: Example Corp.")
+	if err != nil {
+		return demoLinks{}, err
+	}
+	if _, err := lib.SetFolderLicence(ctx, press.ID, lic.ID); err != nil {
 		return demoLinks{}, err
 	}
 	s, err := lib.Settings(ctx)
