@@ -92,8 +92,9 @@ type SharedAsset struct {
 	Height    int       `json:"height,omitempty"`
 	// Licence names the licence that governs downloading the asset, and
 	// LicencePending says the guest or visitor must accept it first.
-	Licence        string `json:"licence,omitempty"`
-	LicencePending bool   `json:"licence_pending,omitempty"`
+	Licence         string `json:"licence,omitempty"`
+	LicencePending  bool   `json:"licence_pending,omitempty"`
+	LicenceAccepted bool   `json:"licence_accepted,omitempty"` // its current version, by this guest or visitor
 }
 
 // GuestView is what a guest's link shows.

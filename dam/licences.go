@@ -380,7 +380,8 @@ func (e *LicenceError) Error() string {
 func (acc *access) sharedAsset(a Asset, d policy.Decision) SharedAsset {
 	return SharedAsset{ID: a.ID, Name: a.Name, Kind: a.Kind, MediaType: a.Current.MediaType,
 		Size: a.Current.Size, Width: a.Current.Width, Height: a.Current.Height,
-		Licence: d.Licence, LicencePending: d.Reason == policy.ReasonLicenceRequired}
+		Licence: d.Licence, LicencePending: d.Reason == policy.ReasonLicenceRequired,
+		LicenceAccepted: d.Licence != "" && acc.lic.accepted.Has(d.Licence)}
 }
 
 // licenceTexts returns the licences the assets name, each once, by title.

@@ -138,21 +138,20 @@ type pageAsset struct {
 type pageLicence struct {
 	ID, Title, Text, Accept string
 	Version                 int
-	Pending                 bool
+	Pending, Accepted       bool
 }
 
 // pageLicences lists the licences of a guest's or visitor's view, pending
 // first, each with its accept form under base.
 func pageLicences(ls []dam.Licence, as []dam.SharedAsset, base string) []pageLicence {
-	pending := map[string]bool{}
+	pending, accepted := map[string]bool{}, map[string]bool{}
 	for _, a := range as {
-		if a.LicencePending {
-			pending[a.Licence] = true
-		}
+		pending[a.Licence] = pending[a.Licence] || a.LicencePending
+		accepted[a.Licence] = accepted[a.Licence] || a.LicenceAccepted
 	}
 	var out []pageLicence
 	for _, l := range ls {
-		pl := pageLicence{ID: l.ID, Title: l.Title, Text: l.Text, Version: l.Version, Pending: pending[l.ID]}
+		pl := pageLicence{ID: l.ID, Title: l.Title, Text: l.Text, Version: l.Version, Pending: pending[l.ID], Accepted: accepted[l.ID]}
 		if base != "" {
 			pl.Accept = base + "/licences/" + url.PathEscape(l.ID) + "/accept"
 		}
