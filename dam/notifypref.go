@@ -36,7 +36,7 @@ var preferenceCovers = []struct {
 	{PrefRequestDecided, []string{NotifyRequestApproved, NotifyRequestDenied}},
 	{PrefShareInvitation, []string{NotifyShareInvitation}},
 	{PrefShareExpiring, []string{NotifyShareExpiring, NotifyShareExpired}},
-	{PrefArchiveReady, []string{NotifyArchiveReady, NotifyArchiveFailed}},
+	{PrefArchiveReady, []string{NotifyArchiveReady, NotifyArchiveFailed, NotifyArchiveEmpty}},
 }
 
 // PreferenceKinds returns every preference kind, in the order a

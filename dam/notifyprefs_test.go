@@ -67,6 +67,7 @@ func TestPreferenceKindOf(t *testing.T) {
 		{dam.NotifyShareExpired, dam.PrefShareExpiring},
 		{dam.NotifyArchiveReady, dam.PrefArchiveReady},
 		{dam.NotifyArchiveFailed, dam.PrefArchiveReady},
+		{dam.NotifyArchiveEmpty, dam.PrefArchiveReady},
 		{"something_new", ""},
 		{"", ""},
 	}
@@ -116,7 +117,7 @@ func TestNotificationPreferencesDefaultsAndChoices(t *testing.T) {
 	ps, err = f.lib.NotificationPreferences(viewer)
 	require.NoError(t, err)
 	got = byKind(ps)
-	assert.Equal(t, dam.NotificationPreference{Kind: dam.PrefArchiveReady, MessageKinds: []string{dam.NotifyArchiveReady, dam.NotifyArchiveFailed},
+	assert.Equal(t, dam.NotificationPreference{Kind: dam.PrefArchiveReady, MessageKinds: []string{dam.NotifyArchiveReady, dam.NotifyArchiveFailed, dam.NotifyArchiveEmpty},
 		Choice: on(true), LibraryDefault: false, Effective: true}, got[dam.PrefArchiveReady], "the user's true wins over the owners' false")
 	assert.Equal(t, dam.NotificationPreference{Kind: dam.PrefShareExpiring, MessageKinds: []string{dam.NotifyShareExpiring, dam.NotifyShareExpired},
 		Choice: nil, LibraryDefault: false, Effective: false}, got[dam.PrefShareExpiring], "no choice follows the owners")
