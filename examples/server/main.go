@@ -45,6 +45,7 @@ type config struct {
 	archiveTTL                time.Duration
 	maxArchives               int
 	maxSendTo, maxSent        int
+	maxLicenceText            int
 	maxRenders                int
 	watermarkText             string
 	// Several processes (multiprocess_test.go): how often the sweeps and
@@ -88,6 +89,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.maxSendTo, "max-send-to", maxSendTo, "users one download may be sent to (send_to) (DAMKIT_MAX_SEND_TO; default 20)")
 	maxSent, _ := strconv.Atoi(env("DAMKIT_MAX_SENT_ARCHIVES", "0"))
 	fs.IntVar(&c.maxSent, "max-sent-archives", maxSent, "archives sent to others still being built, per sender (DAMKIT_MAX_SENT_ARCHIVES; default 20)")
+	maxLicence, _ := strconv.Atoi(env("DAMKIT_MAX_LICENCE_TEXT", "0"))
+	fs.IntVar(&c.maxLicenceText, "max-licence-text", maxLicence, "bytes of a licence text (DAMKIT_MAX_LICENCE_TEXT; default 65536)")
 	maxRenders, _ := strconv.Atoi(env("DAMKIT_MAX_RENDERS", "0"))
 	fs.IntVar(&c.maxRenders, "max-renders", maxRenders, "renditions made at once; 4x more may wait, the rest get 429 (DAMKIT_MAX_RENDERS; default: the number of CPUs)")
 	fs.StringVar(&c.watermarkText, "watermark-text", env("DAMKIT_WATERMARK_TEXT", ""), "text tiled over protected previews when the library shows watermarks (DAMKIT_WATERMARK_TEXT; default PROTECTED)")
@@ -153,7 +156,7 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	base := "http://" + ln.Addr().String()
 	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, Links: damhttp.Links(base),
 		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
-		MaxSendTo: c.maxSendTo, MaxSentArchives: c.maxSent,
+		MaxSendTo: c.maxSendTo, MaxSentArchives: c.maxSent, MaxLicenceText: c.maxLicenceText,
 		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText,
 		SweepInterval: c.sweepInterval, JobPollInterval: c.jobPoll, JobStaleAfter: c.jobStaleAfter, PresignedDownloads: c.presign}
 	if c.baseURL != "" {
