@@ -91,6 +91,14 @@ type Options struct {
 	ShareDurations    share.Durations
 	ShareExpiryNotice time.Duration
 	MaxGuestsPerCall  int
+
+	// Categories (categories.go). MaxCategoryDepth bounds how deep the tree
+	// nests (default 10 levels), MaxCategories how many categories the
+	// library holds (default 10,000), MaxAssetCategories how many
+	// categories one asset is in (default 100).
+	MaxCategoryDepth   int
+	MaxCategories      int
+	MaxAssetCategories int
 }
 
 func (o *Options) withDefaults() Options {
@@ -121,6 +129,7 @@ func (o *Options) withDefaults() Options {
 	}
 	v.downloadDefaults()
 	v.shareDefaults()
+	v.categoryDefaults()
 	if v.MaxRenders <= 0 {
 		v.MaxRenders = runtime.GOMAXPROCS(0)
 	}

@@ -14,7 +14,8 @@ import (
 // assetColumns are the columns of an asset joined to its current version.
 var assetColumns = `a.id, a.name, a.folder_id, a.domain, a.kind, a.title, a.description,
 	a.keywords, a.fields, a.availability, a.expires_at, a.protection,
-	a.created_by, a.created_at, a.updated_by, a.updated_at, a.deleted_at, a.deleted_by, ` + versionColsOf("v")
+	a.created_by, a.created_at, a.updated_by, a.updated_at, a.deleted_at, a.deleted_by, ` + versionColsOf("v") +
+	`, (SELECT string_agg(ac.category_id, ',' ORDER BY ac.category_id) FROM asset_categories ac WHERE ac.asset_id = a.id)`
 
 // assetsFrom reads the assets of source (a table or a subquery, named a)
 // joined to their current version rows.
@@ -60,7 +61,10 @@ func (s *Store) CreateAsset(ctx context.Context, a dam.Asset) error {
 		if err != nil {
 			return err
 		}
-		return insertVersion(ctx, q, v)
+		if err := insertVersion(ctx, q, v); err != nil {
+			return err
+		}
+		return s.putCategories(ctx, q, a.ID, a.Categories, map[string]bool{})
 	})
 }
 
@@ -128,6 +132,14 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		where = append(where, "a.id IN ("+placeholders(len(q.IDs))+")")
 		args = append(args, anys(q.IDs)...)
 	}
+	if q.CategoryID != "" {
+		in := "= ?"
+		if !q.CategoryOnly {
+			in = "IN (" + categorySubtree + ")"
+		}
+		where = append(where, "a.id IN (SELECT ac.asset_id FROM asset_categories ac WHERE ac.category_id "+in+")")
+		args = append(args, q.CategoryID)
+	}
 	for _, word := range strings.Fields(q.Text) {
 		pattern := "%" + escapeLike(word) + "%"
 		like := s.d.like()
@@ -174,12 +186,13 @@ func escapeLike(s string) string {
 }
 
 // UpdateAssets writes the editable fields (name, folder, metadata,
-// availability, expiry, protection, updated by/at) of every asset in one
-// transaction: if any is missing or trashed, nothing changes (NotFound).
+// availability, expiry, protection, updated by/at, and categories when not
+// nil) of every asset in one transaction: if any is missing or trashed,
+// nothing changes (NotFound).
 func (s *Store) UpdateAssets(ctx context.Context, as []dam.Asset) error {
 	const op = "sqlstore.UpdateAssets"
 	return s.write(ctx, op, func(q querier) error {
-		checked := map[string]bool{}
+		checked, known := map[string]bool{}, map[string]bool{}
 		for _, a := range as {
 			if !checked[a.FolderID] {
 				if err := s.checkFolder(ctx, q, a.FolderID); err != nil {
@@ -188,6 +201,9 @@ func (s *Store) UpdateAssets(ctx context.Context, as []dam.Asset) error {
 				checked[a.FolderID] = true
 			}
 			if err := updateAsset(ctx, q, a, ""); err != nil {
+				return err
+			}
+			if err := s.putCategories(ctx, q, a.ID, a.Categories, known); err != nil {
 				return err
 			}
 		}
@@ -256,9 +272,10 @@ func (s *Store) TrashedBefore(ctx context.Context, t time.Time, limit int) ([]st
 	return ids, s.fail(ctx, op, err)
 }
 
-// PurgeAsset deletes a trashed asset with its versions, notes and
-// collection items, returning the SHA-256 (sorted) of the blobs no version
-// references any more. A live asset is refused (FailedPrecondition).
+// PurgeAsset deletes a trashed asset with its versions, notes, collection
+// items and category memberships, returning the SHA-256 (sorted) of the
+// blobs no version references any more. A live asset is refused
+// (FailedPrecondition).
 func (s *Store) PurgeAsset(ctx context.Context, id string) ([]string, error) {
 	const op = "sqlstore.PurgeAsset"
 	var unused []string
@@ -285,6 +302,7 @@ func (s *Store) PurgeAsset(ctx context.Context, id string) ([]string, error) {
 		}
 		for _, stmt := range []string{
 			"DELETE FROM collection_items WHERE asset_id = ?",
+			"DELETE FROM asset_categories WHERE asset_id = ?",
 			"DELETE FROM share_assets WHERE asset_id = ?",
 			"DELETE FROM notes WHERE asset_id = ?",
 			"DELETE FROM versions WHERE asset_id = ?",
@@ -345,6 +363,7 @@ func scanAsset(r scanner) (dam.Asset, error) {
 		dbJSON{&a.Meta.Keywords}, dbJSON{&a.Meta.Fields}, &avail, dbTimePtr{&a.ExpiresAt}, &prot,
 		&a.CreatedBy, dbTime{&a.CreatedAt}, &a.UpdatedBy, dbTime{&a.UpdatedAt}, dbTimePtr{&a.DeletedAt}, &a.DeletedBy}
 	dest = append(dest, versionDest(&a.Current)...)
+	dest = append(dest, categoryList{&a.Categories})
 	if err := r.Scan(dest...); err != nil {
 		return dam.Asset{}, err
 	}

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Claims", claimTests},
 		{"Leases", leaseTests},
 		{"Portals", portalTests},
+		{"Categories", categoryTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
