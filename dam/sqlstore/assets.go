@@ -15,7 +15,7 @@ import (
 var assetColumns = `a.id, a.name, a.folder_id, a.domain, a.kind, a.title, a.description,
 	a.keywords, a.fields, a.availability, a.expires_at, a.protection,
 	a.created_by, a.created_at, a.updated_by, a.updated_at, a.deleted_at, a.deleted_by, ` + versionColsOf("v") +
-	`, (SELECT string_agg(ac.category_id, ',' ORDER BY ac.category_id) FROM asset_categories ac WHERE ac.asset_id = a.id)`
+	`, (SELECT string_agg(ac.category_id, ',') FROM asset_categories ac WHERE ac.asset_id = a.id)`
 
 // assetsFrom reads the assets of source (a table or a subquery, named a)
 // joined to their current version rows.
@@ -64,7 +64,11 @@ func (s *Store) CreateAsset(ctx context.Context, a dam.Asset) error {
 		if err := insertVersion(ctx, q, v); err != nil {
 			return err
 		}
-		return s.putCategories(ctx, q, a.ID, a.Categories, map[string]bool{})
+		m := newMemberships()
+		if err := s.putCategories(ctx, q, m, a.ID, a.Categories); err != nil {
+			return err
+		}
+		return m.flush(ctx, q)
 	})
 }
 
@@ -132,14 +136,6 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		where = append(where, "a.id IN ("+placeholders(len(q.IDs))+")")
 		args = append(args, anys(q.IDs)...)
 	}
-	if q.CategoryID != "" {
-		in := "= ?"
-		if !q.CategoryOnly {
-			in = "IN (" + categorySubtree + ")"
-		}
-		where = append(where, "a.id IN (SELECT ac.asset_id FROM asset_categories ac WHERE ac.category_id "+in+")")
-		args = append(args, q.CategoryID)
-	}
 	for _, word := range strings.Fields(q.Text) {
 		pattern := "%" + escapeLike(word) + "%"
 		like := s.d.like()
@@ -147,16 +143,24 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 			like+" ? ESCAPE '\\' OR a.keywords "+like+" ? ESCAPE '\\')")
 		args = append(args, pattern, pattern, pattern, pattern)
 	}
-	if q.Cursor != "" {
+	limit := pageLimit(q.Limit)
+	// The page of asset rows is chosen first and joined to versions after:
+	// joining first lets PostgreSQL merge-join from the start of versions.
+	r := s.read()
+	if q.CategoryID != "" {
+		ids, err := s.categoryPageIDs(ctx, q, where, args, limit)
+		if err != nil || len(ids) == 0 {
+			return nil, "", s.fail(ctx, op, err)
+		}
+		args = paddedIDs(ids)
+		where = []string{"a.id IN (" + placeholders(len(args)) + ")"}
+	} else if q.Cursor != "" {
 		where = append(where, "a.id > ?")
 		args = append(args, q.Cursor)
 	}
-	limit := pageLimit(q.Limit)
 	args = append(args, limit+1)
-	// The page of asset rows is chosen first and joined to versions after:
-	// joining first lets PostgreSQL merge-join from the start of versions.
 	page := "(SELECT * FROM assets a WHERE " + strings.Join(where, " AND ") + " ORDER BY a.id LIMIT ?) a"
-	rows, err := s.read().query(ctx, assetsFrom(page)+" ORDER BY a.id", args...)
+	rows, err := r.query(ctx, assetsFrom(page)+" ORDER BY a.id", args...)
 	if err != nil {
 		return nil, "", s.fail(ctx, op, err)
 	}
@@ -192,7 +196,7 @@ func escapeLike(s string) string {
 func (s *Store) UpdateAssets(ctx context.Context, as []dam.Asset) error {
 	const op = "sqlstore.UpdateAssets"
 	return s.write(ctx, op, func(q querier) error {
-		checked, known := map[string]bool{}, map[string]bool{}
+		checked, m := map[string]bool{}, newMemberships()
 		for _, a := range as {
 			if !checked[a.FolderID] {
 				if err := s.checkFolder(ctx, q, a.FolderID); err != nil {
@@ -203,11 +207,11 @@ func (s *Store) UpdateAssets(ctx context.Context, as []dam.Asset) error {
 			if err := updateAsset(ctx, q, a, ""); err != nil {
 				return err
 			}
-			if err := s.putCategories(ctx, q, a.ID, a.Categories, known); err != nil {
+			if err := s.putCategories(ctx, q, m, a.ID, a.Categories); err != nil {
 				return err
 			}
 		}
-		return nil
+		return m.flush(ctx, q)
 	})
 }
 
@@ -230,8 +234,12 @@ func (s *Store) TrashAsset(ctx context.Context, id, by string, at time.Time) err
 	return s.write(ctx, op, func(q querier) error {
 		res, err := q.exec(ctx, "UPDATE assets SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
 			encodeTime(at), by, id)
-		if n, err := count(res, err); err != nil || n > 0 {
+		n, err := count(res, err)
+		if err != nil {
 			return err
+		}
+		if n > 0 {
+			return recount(ctx, q, id, -1)
 		}
 		return s.whyNot(ctx, q, id, "already in the trash")
 	})
@@ -243,8 +251,12 @@ func (s *Store) RestoreAsset(ctx context.Context, id string, by string, at time.
 	return s.write(ctx, op, func(q querier) error {
 		res, err := q.exec(ctx, `UPDATE assets SET deleted_at = NULL, deleted_by = '', updated_by = ?, updated_at = ?
 			WHERE id = ? AND deleted_at IS NOT NULL`, by, encodeTime(at), id)
-		if n, err := count(res, err); err != nil || n > 0 {
+		n, err := count(res, err)
+		if err != nil {
 			return err
+		}
+		if n > 0 {
+			return recount(ctx, q, id, 1)
 		}
 		return s.whyNot(ctx, q, id, "not in the trash")
 	})

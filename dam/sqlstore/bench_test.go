@@ -114,3 +114,87 @@ func BenchmarkConcurrentWrites(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkListCategory100k pages through the assets of one category of a
+// library of 100,000 assets, 100 a page, on SQLite (and PostgreSQL when
+// DAMKIT_POSTGRES_URL is set); one op is one page. "dense" holds every
+// second asset (50,000), "sparse" every hundredth (1,000), both listed
+// directly (CategoryOnly); "subtree" lists a parent with no assets of its
+// own through its two subcategories (every 10th and every 25th asset,
+// overlapping: 12,000 assets). "counts" is one op per listing of the
+// category tree with each category's count of live assets.
+func BenchmarkListCategory100k(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		s, err := Open(b.Context(), "sqlite://"+filepath.Join(b.TempDir(), "dam.db"), nil)
+		require.NoError(b, err)
+		defer s.Close()
+		benchmarkCategory(b, s)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		s := openPostgresT(b, postgresURL(b))
+		defer s.Close()
+		benchmarkCategory(b, s)
+	})
+}
+
+func benchmarkCategory(b *testing.B, s *Store) {
+	ctx := b.Context()
+	folder := dam.Folder{ID: dam.NewID(time.Now()), Name: "Big", Domain: dam.DefaultDomain}
+	require.NoError(b, s.CreateFolder(ctx, folder))
+	fill(ctx, b, s, folder.ID, 100_000)
+	category := func(parentID, name string, every int) string {
+		c := dam.Category{ID: dam.NewID(time.Now()), Name: name, ParentID: parentID}
+		require.NoError(b, s.CreateCategory(ctx, c, dam.CategoryLimits{}))
+		if every > 0 {
+			_, err := s.w.ExecContext(ctx, s.d.rebind(`INSERT INTO asset_categories (category_id, asset_id)
+				SELECT ?, id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM assets) x WHERE n % ? = 0`), c.ID, every)
+			require.NoError(b, err)
+		}
+		return c.ID
+	}
+	dense, sparse := category("", "Dense", 2), category("", "Sparse", 100)
+	parent := category("", "Parent", 0)
+	category(parent, "Tenth", 10)
+	category(parent, "Twenty-fifth", 25)
+	_, err := s.w.ExecContext(ctx, `INSERT INTO category_counts (category_id, domain, live)
+		SELECT category_id, 'default', COUNT(*) FROM asset_categories GROUP BY category_id`)
+	require.NoError(b, err)
+	_, err = s.w.ExecContext(ctx, "ANALYZE")
+	require.NoError(b, err)
+
+	domains := []string{dam.DefaultDomain}
+	for _, tc := range []struct {
+		name string
+		q    dam.AssetQuery
+	}{
+		{"dense", dam.AssetQuery{CategoryID: dense, CategoryOnly: true}},
+		{"sparse", dam.AssetQuery{CategoryID: sparse, CategoryOnly: true}},
+		{"subtree", dam.AssetQuery{CategoryID: parent}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			q := tc.q
+			q.Domains, q.Limit = domains, 100
+			pages, rows := 0, 0
+			start := time.Now()
+			for b.Loop() {
+				page, next, err := s.Assets(ctx, q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				pages++
+				rows += len(page)
+				q.Cursor = next // "" after the last page starts over
+			}
+			b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(pages), "ms/page")
+			b.ReportMetric(float64(rows)/float64(pages), "rows/page")
+		})
+	}
+	b.Run("counts", func(b *testing.B) {
+		for b.Loop() {
+			cs, err := s.Categories(ctx, domains)
+			if err != nil || len(cs) != 5 || cs[0].AssetCount != 50_000 {
+				b.Fatal(err, cs)
+			}
+		}
+	})
+}

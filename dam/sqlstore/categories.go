@@ -6,7 +6,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/damkit/damkit/dam"
 )
@@ -98,15 +97,14 @@ func categoryPath(ctx context.Context, q querier, id string) ([]string, error) {
 	return ids, err
 }
 
-// categoryCount is the expression counting a category's live assets of
-// domains (none counted when domains is nil or empty), with its arguments.
+// categoryCount is the expression of a category's live assets of domains
+// (none counted when domains is nil or empty), with its arguments.
 func categoryCount(domains []string) (string, []any) {
 	if len(domains) == 0 {
 		return "0", nil
 	}
-	return `(SELECT COUNT(*) FROM asset_categories ac JOIN assets a ON a.id = ac.asset_id
-		WHERE ac.category_id = c.id AND a.deleted_at IS NULL AND a.domain IN (` + placeholders(len(domains)) + `))`,
-		anys(domains)
+	return `CAST(COALESCE((SELECT SUM(n.live) FROM category_counts n
+		WHERE n.category_id = c.id AND n.domain IN (` + placeholders(len(domains)) + `)), 0) AS BIGINT)`, anys(domains)
 }
 
 // Category returns one category; with domains, AssetCount counts its live
@@ -222,11 +220,16 @@ func (s *Store) DeleteCategory(ctx context.Context, id string) error {
 			}
 			return dam.E("", dam.FailedPrecondition, "category %s has subcategories: move or delete them first", id)
 		}
-		if _, err := q.exec(ctx, "DELETE FROM asset_categories WHERE category_id = ?", id); err != nil {
-			return err
+		for _, stmt := range []string{
+			"DELETE FROM asset_categories WHERE category_id = ?",
+			"DELETE FROM category_counts WHERE category_id = ?",
+			"DELETE FROM categories WHERE id = ?",
+		} {
+			if _, err := q.exec(ctx, stmt, id); err != nil {
+				return err
+			}
 		}
-		_, err := q.exec(ctx, "DELETE FROM categories WHERE id = ?", id)
-		return err
+		return nil
 	})
 }
 
@@ -237,116 +240,6 @@ func (s *Store) checkCategory(ctx context.Context, q querier, id, lock string) e
 		return notFound("category", id)
 	}
 	return err
-}
-
-// AddCategoryAssets puts live assets in a category and returns those that
-// were not in it yet (stamped with by and at).
-func (s *Store) AddCategoryAssets(ctx context.Context, id string, assetIDs []string, by string, at time.Time) ([]string, error) {
-	return s.changeMembers(ctx, "sqlstore.AddCategoryAssets",
-		"INSERT INTO asset_categories (category_id, asset_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-		id, assetIDs, by, at)
-}
-
-// RemoveCategoryAssets takes live assets out of a category and returns
-// those that were in it (stamped with by and at). The assets stay.
-func (s *Store) RemoveCategoryAssets(ctx context.Context, id string, assetIDs []string, by string, at time.Time) ([]string, error) {
-	return s.changeMembers(ctx, "sqlstore.RemoveCategoryAssets",
-		"DELETE FROM asset_categories WHERE category_id = ? AND asset_id = ?", id, assetIDs, by, at)
-}
-
-// changeMembers runs stmt (with the category and an asset ID) for every
-// live asset, all or nothing, and stamps the assets it changed.
-func (s *Store) changeMembers(ctx context.Context, op, stmt, id string, assetIDs []string, by string, at time.Time) ([]string, error) {
-	var changed []string
-	err := s.write(ctx, op, func(q querier) error {
-		changed = changed[:0]
-		if err := s.checkCategory(ctx, q, id, s.d.forShare()); err != nil {
-			return err
-		}
-		seen := make(map[string]bool, len(assetIDs))
-		for _, a := range assetIDs {
-			if seen[a] {
-				continue
-			}
-			seen[a] = true
-			live, err := q.exists(ctx, "SELECT 1 FROM assets WHERE id = ? AND deleted_at IS NULL"+s.d.forUpdate(), a)
-			if err != nil {
-				return err
-			}
-			if !live {
-				return notFound("asset", a)
-			}
-			n, err := count(q.exec(ctx, stmt, id, a))
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				continue
-			}
-			if _, err := q.exec(ctx, "UPDATE assets SET updated_by = ?, updated_at = ? WHERE id = ?", by, encodeTime(at), a); err != nil {
-				return err
-			}
-			changed = append(changed, a)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return slices.Clip(changed), nil
-}
-
-// putCategories makes ids the category set of an asset; nil leaves it as
-// it is. An unknown category is Invalid. known remembers, for one
-// transaction, the categories already found.
-func (s *Store) putCategories(ctx context.Context, q querier, assetID string, ids []string, known map[string]bool) error {
-	if ids == nil {
-		return nil
-	}
-	for _, id := range ids {
-		if known[id] {
-			continue
-		}
-		found, err := q.exists(ctx, "SELECT 1 FROM categories WHERE id = ?"+s.d.forShare(), id)
-		if err != nil {
-			return err
-		}
-		if !found {
-			return dam.E("", dam.Invalid, "unknown category %s", id)
-		}
-		known[id] = true
-	}
-	del, args := "DELETE FROM asset_categories WHERE asset_id = ?", []any{assetID}
-	if len(ids) > 0 {
-		del += " AND category_id NOT IN (" + placeholders(len(ids)) + ")"
-		args = append(args, anys(ids)...)
-	}
-	if _, err := q.exec(ctx, del, args...); err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if _, err := q.exec(ctx, "INSERT INTO asset_categories (category_id, asset_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-			id, assetID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// categoryList is the scan destination of an asset's categories, read as
-// one comma-separated column (IDs have no commas) in ID order.
-type categoryList struct{ ids *[]string }
-
-func (d categoryList) Scan(src any) error {
-	var s sql.NullString
-	if err := s.Scan(src); err != nil {
-		return err
-	}
-	*d.ids = nil
-	if s.Valid && s.String != "" {
-		*d.ids = strings.Split(s.String, ",")
-	}
-	return nil
 }
 
 func scanCategory(r scanner) (dam.Category, error) {

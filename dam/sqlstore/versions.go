@@ -78,7 +78,11 @@ func (s *Store) AddVersion(ctx context.Context, a dam.Asset, v dam.Version) (int
 		if err := updateAsset(ctx, q, a, ", kind = ?, current_version = ?", string(dam.MediaKindOf(v.MediaType)), number); err != nil {
 			return err
 		}
-		return s.putCategories(ctx, q, a.ID, a.Categories, map[string]bool{})
+		m := newMemberships()
+		if err := s.putCategories(ctx, q, m, a.ID, a.Categories); err != nil {
+			return err
+		}
+		return m.flush(ctx, q)
 	})
 	if err != nil {
 		return 0, err

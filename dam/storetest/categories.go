@@ -176,6 +176,22 @@ var categoryTests = []test{
 	{"AssetWrites", testCategoryAssetWrites},
 	{"AddAndRemove", testCategoryAddRemove},
 	{"Listing", testCategoryListing},
+	{"WideSubtree", func(t *testing.T, f *fixture) {
+		top := f.category("", "Top")
+		var want []string
+		for i := range 60 { // wider than a store may merge one index walk per category
+			c := f.category(top.ID, "C"+f.id())
+			a := f.put(f.withCategories(f.newAsset("", "a.jpg"), c.ID))
+			if i%3 == 0 {
+				a.Categories = []string{c.ID, top.ID}
+				require.NoError(t, f.s.UpdateAssets(f.ctx, []dam.Asset{a}))
+			}
+			want = append(want, a.ID)
+		}
+		f.trash(want[7])
+		want = slices.Delete(want, 7, 8)
+		assert.Equal(t, want, f.listAll(dam.AssetQuery{Domains: []string{f.domain}, CategoryID: top.ID, Limit: 7}))
+	}},
 	{"Counts", func(t *testing.T, f *fixture) {
 		c := f.category("", "C")
 		sub := f.category(c.ID, "Sub")
@@ -207,6 +223,67 @@ var categoryTests = []test{
 		}
 	}},
 	{"TrashRestorePurge", testCategoryTrash},
+	{"CountsFollowEveryChange", testCategoryCounts},
+}
+
+// testCategoryCounts checks, after every kind of write, that each
+// category's count per domain is the number of live assets a listing
+// finds directly in it.
+func testCategoryCounts(t *testing.T, f *fixture) {
+	x, y := f.category("", "X"), f.category("", "Y")
+	z := f.category(x.ID, "Z")
+	cats := []dam.Category{x, y, z}
+	domains := []string{dam.DefaultDomain, "other"}
+	check := func(step string) {
+		t.Helper()
+		for _, d := range domains {
+			for _, c := range cats {
+				got, err := f.s.Category(f.ctx, c.ID, []string{d})
+				if dam.KindOf(err) == dam.NotFound {
+					continue // deleted
+				}
+				require.NoError(t, err)
+				live := f.listAll(dam.AssetQuery{Domains: []string{d}, CategoryID: c.ID, CategoryOnly: true})
+				require.Equal(t, len(live), got.AssetCount, "%s: category %s, domain %s", step, c.Name, d)
+			}
+		}
+	}
+	a := f.put(f.withCategories(f.newAsset("", "a.jpg"), x.ID, y.ID))
+	f.domain = "other"
+	b := f.put(f.withCategories(f.newAsset("", "b.jpg"), x.ID))
+	f.domain = dam.DefaultDomain
+	c := f.asset("", "c.jpg")
+	check("create")
+	a.Categories, b.Categories, c.Categories = []string{y.ID, z.ID}, []string{}, []string{x.ID, x.ID}
+	require.NoError(t, f.s.UpdateAssets(f.ctx, []dam.Asset{a, b, c}))
+	check("update")
+	_, err := f.s.AddCategoryAssets(f.ctx, y.ID, []string{a.ID, b.ID, c.ID}, "u", f.tick())
+	require.NoError(t, err)
+	check("add")
+	_, err = f.s.RemoveCategoryAssets(f.ctx, y.ID, []string{a.ID, c.ID}, "u", f.tick())
+	require.NoError(t, err)
+	check("remove")
+	f.trash(b.ID)
+	f.trash(a.ID)
+	check("trash")
+	trashedWith := f.withCategories(f.newAsset("", "t.jpg"), x.ID)
+	trashedWith.DeletedAt, trashedWith.DeletedBy = ptr(f.tick()), "u"
+	f.put(trashedWith)
+	check("create in the trash")
+	require.NoError(t, f.s.RestoreAsset(f.ctx, a.ID, "u", f.tick()))
+	check("restore")
+	c.Categories = []string{z.ID}
+	_, err = f.s.AddVersion(f.ctx, c, f.version("c2"))
+	require.NoError(t, err)
+	check("version")
+	_, err = f.s.PurgeAsset(f.ctx, b.ID)
+	require.NoError(t, err)
+	check("purge")
+	require.NoError(t, f.s.DeleteCategory(f.ctx, z.ID))
+	check("delete a category")
+	_, err = f.s.AddCategoryAssets(f.ctx, y.ID, []string{b.ID}, "u", f.tick())
+	requireKind(t, dam.NotFound, err)
+	check("a refused add")
 }
 
 // testCategoryAssetWrites checks the category set written with an asset:

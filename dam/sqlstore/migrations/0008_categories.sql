@@ -23,3 +23,14 @@ CREATE TABLE asset_categories (
     PRIMARY KEY (category_id, asset_id)
 );
 CREATE INDEX asset_categories_asset ON asset_categories (asset_id, category_id);
+
+-- The live (untrashed) assets directly in each category, per domain. Every
+-- write that changes a membership, or trashes or restores an asset, changes
+-- these in its transaction, so the tree is listed with its counts by
+-- reading a row per category and domain rather than every membership.
+CREATE TABLE category_counts (
+    category_id TEXT NOT NULL REFERENCES categories (id) ON DELETE CASCADE,
+    domain      TEXT NOT NULL,
+    live        BIGINT NOT NULL,
+    PRIMARY KEY (category_id, domain)
+);
