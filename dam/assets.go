@@ -94,6 +94,7 @@ func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Ass
 	if err := l.store.CreateAsset(ctx, a); err != nil {
 		return Asset{}, wrap(op, Internal, err)
 	}
+	a.Categories = asRead(a.Categories)
 	l.log.Info("asset uploaded", "asset", a.ID, "size", in.Size, "type", in.MediaType, "dedup", in.Existed)
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventUpload, AssetID: a.ID, Detail: name})
 	return a, nil
@@ -277,7 +278,7 @@ func (l *Library) editAssets(ctx context.Context, op string, patches map[string]
 			if b.Categories, err = l.checkCategories(ctx, op, *p.Categories, known); err != nil {
 				return nil, err
 			}
-			w.Categories = b.Categories
+			w.Categories, b.Categories = b.Categories, asRead(b.Categories)
 		} else {
 			w.Categories = nil // not written, so a concurrent AddToCategory is not undone
 		}
@@ -359,6 +360,7 @@ func (l *Library) CloneWith(ctx context.Context, id string, o CloneOptions) (Ass
 	if err := l.store.CreateAsset(ctx, a); err != nil {
 		return Asset{}, wrap(op, Internal, err)
 	}
+	a.Categories = asRead(a.Categories)
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventClone, AssetID: a.ID, Detail: "from " + src.ID})
 	return a, nil
 }

@@ -243,6 +243,15 @@ func (l *Library) checkCategories(ctx context.Context, op string, ids []string, 
 	return out, nil
 }
 
+// asRead returns a category set as the store reads it back (nil when
+// empty), so that an asset looks the same in every answer.
+func asRead(ids []string) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	return ids
+}
+
 // filterCategory checks the category of a listing's filter: an unknown one
 // is Invalid, as in any other category set from outside.
 func (l *Library) filterCategory(ctx context.Context, op, id string) error {

@@ -64,7 +64,7 @@ func (l *Library) AddVersion(ctx context.Context, assetID string, r io.Reader, o
 	}
 	v.Number = n
 	if cats != nil {
-		a.Categories = cats
+		a.Categories = asRead(cats)
 	}
 	a.Kind = MediaKindOf(v.MediaType)
 	a.Current = v
