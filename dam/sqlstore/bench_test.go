@@ -42,16 +42,22 @@ func fill(ctx context.Context, tb testing.TB, s *Store, folderID string, n int) 
 // a page, on SQLite (and PostgreSQL when DAMKIT_POSTGRES_URL is set); one
 // op is one page. The rows are built once: b.Loop runs the setup a single time.
 func BenchmarkListAssets100k(b *testing.B) {
+	onBothStores(b, benchmarkList)
+}
+
+// onBothStores runs bench on a fresh SQLite store and, when
+// DAMKIT_POSTGRES_URL is set, on a fresh PostgreSQL schema.
+func onBothStores(b *testing.B, bench func(*testing.B, *Store)) {
 	b.Run("sqlite", func(b *testing.B) {
 		s, err := Open(b.Context(), "sqlite://"+filepath.Join(b.TempDir(), "dam.db"), nil)
 		require.NoError(b, err)
 		defer s.Close()
-		benchmarkList(b, s)
+		bench(b, s)
 	})
 	b.Run("postgres", func(b *testing.B) {
 		s := openPostgresT(b, postgresURL(b))
 		defer s.Close()
-		benchmarkList(b, s)
+		bench(b, s)
 	})
 }
 
@@ -66,11 +72,16 @@ func benchmarkList(b *testing.B, s *Store) {
 	_, err := s.w.ExecContext(ctx, "ANALYZE")
 	require.NoError(b, err)
 
-	q := dam.AssetQuery{Domains: []string{dam.DefaultDomain}, FolderID: &folder.ID, Limit: 100}
+	pageThrough(b, s, dam.AssetQuery{Domains: []string{dam.DefaultDomain}, FolderID: &folder.ID, Limit: 100})
+}
+
+// pageThrough lists q a page per op, following the cursor (and starting
+// over after the last page), and reports the time and rows per page.
+func pageThrough(b *testing.B, s *Store, q dam.AssetQuery) {
 	pages, rows := 0, 0
 	start := time.Now()
 	for b.Loop() {
-		page, next, err := s.Assets(ctx, q)
+		page, next, err := s.Assets(b.Context(), q)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -124,17 +135,7 @@ func BenchmarkConcurrentWrites(b *testing.B) {
 // overlapping: 12,000 assets). "counts" is one op per listing of the
 // category tree with each category's count of live assets.
 func BenchmarkListCategory100k(b *testing.B) {
-	b.Run("sqlite", func(b *testing.B) {
-		s, err := Open(b.Context(), "sqlite://"+filepath.Join(b.TempDir(), "dam.db"), nil)
-		require.NoError(b, err)
-		defer s.Close()
-		benchmarkCategory(b, s)
-	})
-	b.Run("postgres", func(b *testing.B) {
-		s := openPostgresT(b, postgresURL(b))
-		defer s.Close()
-		benchmarkCategory(b, s)
-	})
+	onBothStores(b, benchmarkCategory)
 }
 
 func benchmarkCategory(b *testing.B, s *Store) {
@@ -174,19 +175,7 @@ func benchmarkCategory(b *testing.B, s *Store) {
 		b.Run(tc.name, func(b *testing.B) {
 			q := tc.q
 			q.Domains, q.Limit = domains, 100
-			pages, rows := 0, 0
-			start := time.Now()
-			for b.Loop() {
-				page, next, err := s.Assets(ctx, q)
-				if err != nil {
-					b.Fatal(err)
-				}
-				pages++
-				rows += len(page)
-				q.Cursor = next // "" after the last page starts over
-			}
-			b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(pages), "ms/page")
-			b.ReportMetric(float64(rows)/float64(pages), "rows/page")
+			pageThrough(b, s, q)
 		})
 	}
 	b.Run("counts", func(b *testing.B) {

@@ -17,17 +17,7 @@ func TestQueryPlanWalksCategoryIndex(t *testing.T) {
 	s := openSQLiteT(t)
 	defer s.Close()
 	query, args := categoryPageQuery([]string{"c1", "c2"}, []string{"a.deleted_at IS NULL", "a.domain = ?"}, []any{"d"}, "", 100)
-	rows, err := s.DB().Query("EXPLAIN QUERY PLAN "+query, args...)
-	require.NoError(t, err)
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
-		plan = append(plan, detail)
-	}
-	require.NoError(t, rows.Err())
+	plan := queryPlan(t, s, query, args...)
 	joined := strings.Join(plan, "\n")
 	assert.Equal(t, 2, strings.Count(joined, "USING COVERING INDEX sqlite_autoindex_asset_categories_1 (category_id=? AND asset_id>?)"), joined)
 	assert.Equal(t, 2, strings.Count(joined, "SEARCH a USING INDEX sqlite_autoindex_assets_1 (id=?)"), "assets are looked up by key\n%s", joined)

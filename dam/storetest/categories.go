@@ -122,15 +122,7 @@ var categoryTests = []test{
 			wg.Go(func() { errs[0] = f.s.UpdateCategory(f.ctx, a, dam.CategoryLimits{}) })
 			wg.Go(func() { errs[1] = f.s.UpdateCategory(f.ctx, b, dam.CategoryLimits{}) })
 			wg.Wait()
-			ok := 0
-			for _, err := range errs {
-				if err == nil {
-					ok++
-				} else {
-					requireKind(t, dam.FailedPrecondition, err)
-				}
-			}
-			require.Equal(t, 1, ok, "exactly one of two crossing moves wins: %v", errs)
+			require.Equal(t, 1, winners(t, errs, dam.FailedPrecondition), "exactly one of two crossing moves wins: %v", errs)
 		}
 	}},
 	{"ConcurrentCreatesStayUnderTheLimit", func(t *testing.T, f *fixture) {
@@ -146,15 +138,7 @@ var categoryTests = []test{
 			wg.Go(func() { errs[i] = f.s.CreateCategory(f.ctx, cs[i], lim) })
 		}
 		wg.Wait()
-		ok := 0
-		for _, err := range errs {
-			if err == nil {
-				ok++
-			} else {
-				requireKind(t, dam.ResourceExhausted, err)
-			}
-		}
-		assert.Equal(t, lim.MaxCount, ok)
+		assert.Equal(t, lim.MaxCount, winners(t, errs, dam.ResourceExhausted))
 	}},
 	{"Delete", func(t *testing.T, f *fixture) {
 		parent := f.category("", "Parent")

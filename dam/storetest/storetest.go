@@ -162,6 +162,21 @@ func requireKind(t *testing.T, want dam.Kind, err error, why ...string) {
 	require.Equal(t, want.String(), dam.KindOf(err).String(), "error: %v %v", err, why)
 }
 
+// winners counts the calls of a race that succeeded; every other one must
+// have failed with the loser's kind.
+func winners(t *testing.T, errs []error, loser dam.Kind) int {
+	t.Helper()
+	ok := 0
+	for _, err := range errs {
+		if err == nil {
+			ok++
+		} else {
+			requireKind(t, loser, err)
+		}
+	}
+	return ok
+}
+
 // ids returns the IDs of assets.
 func ids(as []dam.Asset) []string {
 	out := make([]string, len(as))
