@@ -63,16 +63,8 @@ func (l *Library) category(ctx context.Context, op string, actor Actor, id strin
 	if !validID(id) {
 		return Category{}, E(op, NotFound, "category %q not found", id)
 	}
-	c, err := l.store.Category(ctx, id, nonNil(actor.Domains))
+	c, err := l.store.Category(ctx, id, actor.Domains)
 	return c, wrap(op, Internal, err)
-}
-
-// nonNil makes "no domains" count nothing rather than mean "no count".
-func nonNil(ds []string) []string {
-	if ds == nil {
-		return []string{}
-	}
-	return ds
 }
 
 // Category returns one category. Any user may see the category tree;
@@ -94,7 +86,7 @@ func (l *Library) Categories(ctx context.Context) ([]Category, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := l.store.Categories(ctx, nonNil(actor.Domains))
+	cs, err := l.store.Categories(ctx, actor.Domains)
 	return cs, wrap(op, Internal, err)
 }
 

@@ -182,8 +182,8 @@ type CategoryStore interface {
 	// must exist (NotFound). Sibling names are unique (AlreadyExists);
 	// lim.MaxCount is ResourceExhausted, lim.MaxDepth Invalid.
 	CreateCategory(ctx context.Context, c Category, lim CategoryLimits) error
-	// Category returns one category; with domains, AssetCount counts its
-	// live assets of those domains (nil: AssetCount is 0, nothing counted).
+	// Category returns one category; AssetCount counts its live assets of
+	// the given domains (none given: 0).
 	Category(ctx context.Context, id string, domains []string) (Category, error)
 	// Categories lists every category in ID order, AssetCount as in Category.
 	Categories(ctx context.Context, domains []string) ([]Category, error)

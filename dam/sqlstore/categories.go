@@ -107,8 +107,8 @@ func categoryCount(domains []string) (string, []any) {
 		WHERE n.category_id = c.id AND n.domain IN (` + placeholders(len(domains)) + `)), 0) AS BIGINT)`, anys(domains)
 }
 
-// Category returns one category; with domains, AssetCount counts its live
-// assets of those domains.
+// Category returns one category; AssetCount counts its live assets of
+// domains (none given: 0).
 func (s *Store) Category(ctx context.Context, id string, domains []string) (dam.Category, error) {
 	const op = "sqlstore.Category"
 	count, args := categoryCount(domains)

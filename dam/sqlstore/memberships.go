@@ -126,7 +126,8 @@ func (s *Store) RemoveCategoryAssets(ctx context.Context, id string, assetIDs []
 
 // changeMembers runs stmt (with the category and an asset ID) for every
 // live asset, all or nothing, and stamps and counts (by delta) the assets
-// it changed.
+// it changed. The assets are locked in ID order, so that two calls on
+// overlapping sets wait for each other instead of deadlocking.
 func (s *Store) changeMembers(ctx context.Context, op, stmt string, delta int64, id string, assetIDs []string,
 	by string, at time.Time) ([]string, error) {
 	var changed []string
@@ -136,12 +137,7 @@ func (s *Store) changeMembers(ctx context.Context, op, stmt string, delta int64,
 			return err
 		}
 		m := newMemberships()
-		seen := make(map[string]bool, len(assetIDs))
-		for _, a := range assetIDs {
-			if seen[a] {
-				continue
-			}
-			seen[a] = true
+		for _, a := range slices.Compact(slices.Sorted(slices.Values(assetIDs))) {
 			var domain string
 			err := q.queryRow(ctx, "SELECT domain FROM assets WHERE id = ? AND deleted_at IS NULL"+s.d.forUpdate(), a).Scan(&domain)
 			if errors.Is(err, sql.ErrNoRows) {

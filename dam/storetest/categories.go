@@ -140,6 +140,23 @@ var categoryTests = []test{
 		wg.Wait()
 		assert.Equal(t, lim.MaxCount, winners(t, errs, dam.ResourceExhausted))
 	}},
+	{"ConcurrentOverlappingAdds", func(t *testing.T, f *fixture) {
+		c, d := f.category("", "C"), f.category("", "D")
+		a1, a2, a3 := f.asset("", "1.jpg"), f.asset("", "2.jpg"), f.asset("", "3.jpg")
+		forward, backward := []string{a1.ID, a2.ID, a3.ID}, []string{a3.ID, a2.ID, a1.ID}
+		for range 8 {
+			errs := make([]error, 4)
+			var wg sync.WaitGroup
+			wg.Go(func() { _, errs[0] = f.s.AddCategoryAssets(f.ctx, c.ID, forward, "u", baseTime) })
+			wg.Go(func() { _, errs[1] = f.s.AddCategoryAssets(f.ctx, d.ID, backward, "u", baseTime) })
+			wg.Go(func() { _, errs[2] = f.s.RemoveCategoryAssets(f.ctx, d.ID, forward, "u", baseTime) })
+			wg.Go(func() { _, errs[3] = f.s.RemoveCategoryAssets(f.ctx, c.ID, backward, "u", baseTime) })
+			wg.Wait()
+			for _, err := range errs {
+				require.NoError(t, err, "writers over the same assets wait for each other")
+			}
+		}
+	}},
 	{"Delete", func(t *testing.T, f *fixture) {
 		parent := f.category("", "Parent")
 		child := f.category(parent.ID, "Child")
