@@ -90,6 +90,10 @@ type Asset struct {
 	UpdatedAt    time.Time    `json:"updated_at"`
 	DeletedAt    *time.Time   `json:"deleted_at,omitempty"`
 	DeletedBy    string       `json:"deleted_by,omitempty"`
+
+	// Categories are the IDs (sorted) of the categories the asset is in.
+	// A trashed asset keeps them, so that restoring puts it back.
+	Categories []string `json:"categories"`
 }
 
 // Expired reports whether the asset's expiry date has passed at now.
@@ -108,6 +112,10 @@ type AssetPatch struct {
 	Availability *Availability      `json:"availability,omitempty"`
 	ExpiresAt    *time.Time         `json:"expires_at,omitempty"`
 	ClearExpiry  bool               `json:"clear_expiry,omitempty"`
+
+	// Categories replaces the asset's category set (IDs; [] takes it out
+	// of every category, never deleting it).
+	Categories *[]string `json:"categories,omitempty"`
 }
 
 // apply returns a copy of a with the patch applied.
@@ -150,6 +158,9 @@ func (p AssetPatch) apply(a Asset) Asset {
 		t := p.ExpiresAt.UTC()
 		a.ExpiresAt = &t
 	}
+	if p.Categories != nil {
+		a.Categories = append([]string{}, (*p.Categories)...)
+	}
 	return a
 }
 
@@ -164,6 +175,11 @@ type AssetQuery struct {
 	Deleted  bool     // list the trash instead of live assets
 	Cursor   string   // the ID after which to continue
 	Limit    int
+
+	// CategoryID keeps the assets in this category or any of its
+	// subcategories; with CategoryOnly, only those directly in it.
+	CategoryID   string
+	CategoryOnly bool
 }
 
 // Note is a short remark attached to an asset.

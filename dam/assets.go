@@ -16,6 +16,11 @@ type UploadOptions struct {
 	Availability Availability
 	ExpiresAt    *time.Time
 	Protection   Protection
+
+	// Categories are the IDs of the categories the asset goes in (an
+	// unknown one is Invalid). nil: none, or with CopyMetaFrom the
+	// categories of that asset.
+	Categories []string
 }
 
 // Upload ingests r as a new asset. Bytes are stored first (once per
@@ -38,13 +43,18 @@ func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Ass
 	if err != nil {
 		return Asset{}, err
 	}
-	meta := Metadata{}
+	meta, cats := Metadata{}, []string(nil)
 	if o.CopyMetaFrom != "" {
 		src, err := l.visibleAsset(ctx, op, actor, o.CopyMetaFrom)
 		if err != nil {
 			return Asset{}, err
 		}
-		meta = src.Meta
+		meta, cats = src.Meta, src.Categories
+	}
+	if o.Categories != nil {
+		if cats, err = l.checkCategories(ctx, op, o.Categories, map[string]bool{}); err != nil {
+			return Asset{}, err
+		}
 	}
 	if o.Meta != nil {
 		if meta, err = checkMetadata(op, *o.Meta); err != nil {
@@ -74,6 +84,7 @@ func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Ass
 		ID: NewID(now), Name: name, FolderID: o.FolderID, Domain: domain,
 		Kind: MediaKindOf(in.MediaType), Meta: meta, Availability: avail,
 		Protection: prot, CreatedBy: actor.UserID, CreatedAt: now, UpdatedBy: actor.UserID, UpdatedAt: now,
+		Categories: cats,
 	}
 	if o.ExpiresAt != nil {
 		t := o.ExpiresAt.UTC()
@@ -83,6 +94,7 @@ func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Ass
 	if err := l.store.CreateAsset(ctx, a); err != nil {
 		return Asset{}, wrap(op, Internal, err)
 	}
+	a.Categories = asRead(a.Categories)
 	l.log.Info("asset uploaded", "asset", a.ID, "size", in.Size, "type", in.MediaType, "dedup", in.Existed)
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventUpload, AssetID: a.ID, Detail: name})
 	return a, nil
@@ -187,6 +199,9 @@ func (l *Library) listAssets(ctx context.Context, op string, actor Actor, q Asse
 			return nil, "", E(op, Invalid, "bad asset id %q", id)
 		}
 	}
+	if err := l.filterCategory(ctx, op, q.CategoryID); err != nil {
+		return nil, "", err
+	}
 	as, next, err := l.store.Assets(ctx, q)
 	if err != nil {
 		return nil, "", wrap(op, Internal, err)
@@ -232,6 +247,8 @@ func (l *Library) editAssets(ctx context.Context, op string, patches map[string]
 	}
 	now := l.now().UTC()
 	out := make([]Asset, 0, len(order))
+	writes := make([]Asset, 0, len(order)) // as out, with nil Categories where they stay
+	known := map[string]bool{}             // categories found to exist
 	seen := make(map[string]bool, len(order))
 	for _, id := range order {
 		if seen[id] {
@@ -256,9 +273,19 @@ func (l *Library) editAssets(ctx context.Context, op string, patches map[string]
 			return nil, err
 		}
 		b.UpdatedBy, b.UpdatedAt = actor.UserID, now
+		w := b
+		if p.Categories != nil {
+			if b.Categories, err = l.checkCategories(ctx, op, *p.Categories, known); err != nil {
+				return nil, err
+			}
+			w.Categories, b.Categories = b.Categories, asRead(b.Categories)
+		} else {
+			w.Categories = nil // not written, so a concurrent AddToCategory is not undone
+		}
 		out = append(out, b)
+		writes = append(writes, w)
 	}
-	if err := l.store.UpdateAssets(ctx, out); err != nil {
+	if err := l.store.UpdateAssets(ctx, writes); err != nil {
 		return nil, wrap(op, Internal, err)
 	}
 	es := make([]Event, len(out))
@@ -286,9 +313,22 @@ func (l *Library) checkPatch(ctx context.Context, op string, actor Actor, a Asse
 }
 
 // Clone makes a new asset with the same bytes (stored once) and a copy of
-// the metadata of the source's current version.
+// the metadata of the source's current version, in the source's categories.
 func (l *Library) Clone(ctx context.Context, id string, name string) (Asset, error) {
+	return l.CloneWith(ctx, id, CloneOptions{Name: name})
+}
+
+// CloneOptions describe a clone. The zero value clones everything.
+type CloneOptions struct {
+	Name string // default: the source's name
+	// Categories of the clone (IDs); nil: the source's categories.
+	Categories []string
+}
+
+// CloneWith is Clone with options: the clone may be categorised at once.
+func (l *Library) CloneWith(ctx context.Context, id string, o CloneOptions) (Asset, error) {
 	const op = "dam.Clone"
+	name := o.Name
 	actor, err := actorFor(ctx, op)
 	if err != nil {
 		return Asset{}, err
@@ -306,6 +346,11 @@ func (l *Library) Clone(ctx context.Context, id string, name string) (Asset, err
 	if name, err = checkName(op, "asset", name, l.opts.MaxNameLength); err != nil {
 		return Asset{}, err
 	}
+	if o.Categories != nil {
+		if src.Categories, err = l.checkCategories(ctx, op, o.Categories, map[string]bool{}); err != nil {
+			return Asset{}, err
+		}
+	}
 	now := l.now().UTC()
 	a := src
 	a.ID, a.Name = NewID(now), name
@@ -315,6 +360,7 @@ func (l *Library) Clone(ctx context.Context, id string, name string) (Asset, err
 	if err := l.store.CreateAsset(ctx, a); err != nil {
 		return Asset{}, wrap(op, Internal, err)
 	}
+	a.Categories = asRead(a.Categories)
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventClone, AssetID: a.ID, Detail: "from " + src.ID})
 	return a, nil
 }

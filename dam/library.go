@@ -102,6 +102,14 @@ type Options struct {
 
 	// MaxLicenceText bounds a licence text in bytes (default 64 KiB).
 	MaxLicenceText int
+
+	// Categories (categories.go). MaxCategoryDepth bounds how deep the tree
+	// nests (default 10 levels), MaxCategories how many categories the
+	// library holds (default 10,000), MaxAssetCategories how many
+	// categories one asset is in (default 100).
+	MaxCategoryDepth   int
+	MaxCategories      int
+	MaxAssetCategories int
 }
 
 func (o *Options) withDefaults() Options {
@@ -133,6 +141,7 @@ func (o *Options) withDefaults() Options {
 	v.downloadDefaults()
 	v.shareDefaults()
 	setDefault(&v.MaxLicenceText, DefaultMaxLicenceText)
+	v.categoryDefaults()
 	if v.MaxRenders <= 0 {
 		v.MaxRenders = runtime.GOMAXPROCS(0)
 	}

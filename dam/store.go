@@ -32,6 +32,7 @@ type Store interface {
 	PortalStore
 	LicenceStore
 	NotificationPrefStore
+	CategoryStore
 	Close() error
 }
 
@@ -75,7 +76,8 @@ type UserStore interface {
 
 // AssetStore keeps assets. Live methods ignore trashed assets unless said.
 type AssetStore interface {
-	// CreateAsset inserts a and its first version a.Current together.
+	// CreateAsset inserts a and its first version a.Current together, and
+	// puts it in a.Categories (each must exist: Invalid otherwise).
 	CreateAsset(ctx context.Context, a Asset) error
 	// Asset returns the asset with its current version, trashed or not.
 	Asset(ctx context.Context, id string) (Asset, error)
@@ -83,6 +85,8 @@ type AssetStore interface {
 	Assets(ctx context.Context, q AssetQuery) ([]Asset, string, error)
 	// UpdateAssets writes the editable fields of every asset in one
 	// transaction: if any is missing or trashed, nothing changes (NotFound).
+	// A non-nil Categories replaces the asset's category set (an unknown
+	// category is Invalid and changes nothing); nil leaves it as it is.
 	UpdateAssets(ctx context.Context, as []Asset) error
 	// TrashAsset marks a live asset deleted.
 	TrashAsset(ctx context.Context, id, by string, at time.Time) error
@@ -90,8 +94,8 @@ type AssetStore interface {
 	RestoreAsset(ctx context.Context, id string, by string, at time.Time) error
 	// TrashedBefore lists IDs of assets trashed before t, oldest first.
 	TrashedBefore(ctx context.Context, t time.Time, limit int) ([]string, error)
-	// PurgeAsset deletes a trashed asset with its versions, notes and
-	// collection items, returning the SHA-256 of blobs no row references any more.
+	// PurgeAsset deletes a trashed asset with its versions, notes,
+	// collection items and category memberships, returning the SHA-256 of blobs no row references any more.
 	PurgeAsset(ctx context.Context, id string) ([]string, error)
 	// BlobReferenced reports whether any version (of any asset, trashed or
 	// not) references the blob.
@@ -103,7 +107,8 @@ type VersionStore interface {
 	// AddVersion appends v as the next version of its asset (v.Number is
 	// assigned, compare-and-set against concurrent additions), makes it
 	// current, and writes the asset's editable fields from a in the same
-	// transaction. It returns the assigned number.
+	// transaction (a non-nil a.Categories replaces its category set, as in
+	// UpdateAssets). It returns the assigned number.
 	AddVersion(ctx context.Context, a Asset, v Version) (int, error)
 	Versions(ctx context.Context, assetID string) ([]Version, error)
 	// DeleteVersion removes one version; the last one is refused
@@ -198,4 +203,35 @@ type NotificationStore interface {
 	// MarkRead marks the user's notifications read (all when ids is empty)
 	// and returns how many changed.
 	MarkRead(ctx context.Context, userID string, ids []string, at time.Time) (int, error)
+}
+
+// CategoryStore keeps the category tree and which assets are in which
+// category. Trashing an asset keeps its memberships (restoring puts it back
+// where it was) but hides it from category listings and counts; purging it
+// deletes them.
+type CategoryStore interface {
+	// CreateCategory inserts c under c.ParentID ("" = top level), which
+	// must exist (NotFound). Sibling names are unique (AlreadyExists);
+	// lim.MaxCount is ResourceExhausted, lim.MaxDepth Invalid.
+	CreateCategory(ctx context.Context, c Category, lim CategoryLimits) error
+	// Category returns one category; AssetCount counts its live assets of
+	// the given domains (none given: 0).
+	Category(ctx context.Context, id string, domains []string) (Category, error)
+	// Categories lists every category in ID order, AssetCount as in Category.
+	Categories(ctx context.Context, domains []string) ([]Category, error)
+	// UpdateCategory writes c's name, parent and updated by/at. A move into
+	// the category's own subtree is FailedPrecondition and one past
+	// lim.MaxDepth Invalid, checked in the same transaction as the write.
+	UpdateCategory(ctx context.Context, c Category, lim CategoryLimits) error
+	// DeleteCategory deletes a category without subcategories
+	// (FailedPrecondition otherwise) and its memberships, never assets.
+	DeleteCategory(ctx context.Context, id string) error
+	// AddCategoryAssets puts live assets in a category, stamping each one
+	// that was not in it yet with by and at, and returns those IDs. A
+	// missing category or asset (or a trashed asset) is NotFound and
+	// changes nothing.
+	AddCategoryAssets(ctx context.Context, id string, assetIDs []string, by string, at time.Time) ([]string, error)
+	// RemoveCategoryAssets takes live assets out of a category (never
+	// deleting them), stamping those that were in it, and returns their IDs.
+	RemoveCategoryAssets(ctx context.Context, id string, assetIDs []string, by string, at time.Time) ([]string, error)
 }

@@ -12,6 +12,9 @@ import (
 type NewVersionOptions struct {
 	Name string    // the uploaded file's name; default: the asset's name
 	Meta *Metadata // new metadata for the asset, or nil to keep it
+	// Categories replace the asset's categories (IDs; an unknown one is
+	// Invalid); nil keeps them.
+	Categories []string
 }
 
 // AddVersion uploads a new version of an asset without overwriting the
@@ -40,6 +43,12 @@ func (l *Library) AddVersion(ctx context.Context, assetID string, r io.Reader, o
 			return Asset{}, err
 		}
 	}
+	var cats []string // nil: the store keeps the asset's categories
+	if o.Categories != nil {
+		if cats, err = l.checkCategories(ctx, op, o.Categories, map[string]bool{}); err != nil {
+			return Asset{}, err
+		}
+	}
 	in, err := l.ingest(ctx, r)
 	if err != nil {
 		return Asset{}, err
@@ -47,11 +56,16 @@ func (l *Library) AddVersion(ctx context.Context, assetID string, r io.Reader, o
 	now := l.now().UTC()
 	a.UpdatedBy, a.UpdatedAt = actor.UserID, now
 	v := in.version(a.ID, 0, name, actor.UserID, now)
-	n, err := l.store.AddVersion(ctx, a, v)
+	w := a
+	w.Categories = cats
+	n, err := l.store.AddVersion(ctx, w, v)
 	if err != nil {
 		return Asset{}, wrap(op, Internal, err)
 	}
 	v.Number = n
+	if cats != nil {
+		a.Categories = asRead(cats)
+	}
 	a.Kind = MediaKindOf(v.MediaType)
 	a.Current = v
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventVersion, AssetID: a.ID, Detail: name})

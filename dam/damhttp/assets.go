@@ -134,7 +134,19 @@ func uploadOptions(get func(string) string) dam.UploadOptions {
 	if t, err := time.Parse(time.RFC3339, get("expires_at")); err == nil {
 		o.ExpiresAt = &t
 	}
+	o.Categories = categoryList(get("categories"))
 	return o
+}
+
+// categoryList reads comma-separated category IDs; none given is nil.
+func categoryList(v string) []string {
+	var ids []string
+	for id := range strings.SplitSeq(v, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 func metadataFrom(get func(string) string) *dam.Metadata {
@@ -164,6 +176,9 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	aq := dam.AssetQuery{Text: q.Get("q"), Kind: dam.MediaKind(q.Get("kind")), Cursor: q.Get("cursor"), Limit: limit}
+	if err := categoryFilter(r, &aq); err != nil {
+		return err
+	}
 	if q.Has("folder") {
 		f := q.Get("folder")
 		aq.FolderID = &f
@@ -230,7 +245,7 @@ func (s *Server) addVersion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.lib.AddVersion(r.Context(), r.PathValue("id"), body, dam.NewVersionOptions{Name: o.Name, Meta: o.Meta})
+	a, err := s.lib.AddVersion(r.Context(), r.PathValue("id"), body, dam.NewVersionOptions{Name: o.Name, Meta: o.Meta, Categories: o.Categories})
 	if err != nil {
 		return err
 	}
@@ -260,7 +275,8 @@ func (s *Server) deleteVersion(w http.ResponseWriter, r *http.Request) error {
 }
 
 type cloneBody struct {
-	Name string `json:"name"`
+	Name       string   `json:"name"`
+	Categories []string `json:"categories"` // absent: the original's
 }
 
 func (s *Server) clone(w http.ResponseWriter, r *http.Request) error {
@@ -270,7 +286,7 @@ func (s *Server) clone(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	a, err := s.lib.Clone(r.Context(), r.PathValue("id"), b.Name)
+	a, err := s.lib.CloneWith(r.Context(), r.PathValue("id"), dam.CloneOptions{Name: b.Name, Categories: b.Categories})
 	if err != nil {
 		return err
 	}

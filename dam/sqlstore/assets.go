@@ -14,7 +14,8 @@ import (
 // assetColumns are the columns of an asset joined to its current version.
 var assetColumns = `a.id, a.name, a.folder_id, a.domain, a.kind, a.title, a.description,
 	a.keywords, a.fields, a.availability, a.expires_at, a.protection, a.licence,
-	a.created_by, a.created_at, a.updated_by, a.updated_at, a.deleted_at, a.deleted_by, ` + versionColsOf("v")
+	a.created_by, a.created_at, a.updated_by, a.updated_at, a.deleted_at, a.deleted_by, ` + versionColsOf("v") +
+	`, (SELECT string_agg(ac.category_id, ',') FROM asset_categories ac WHERE ac.asset_id = a.id)`
 
 // assetsFrom reads the assets of source (a table or a subquery, named a)
 // joined to their current version rows.
@@ -60,7 +61,14 @@ func (s *Store) CreateAsset(ctx context.Context, a dam.Asset) error {
 		if err != nil {
 			return err
 		}
-		return insertVersion(ctx, q, v)
+		if err := insertVersion(ctx, q, v); err != nil {
+			return err
+		}
+		m := newMemberships()
+		if err := s.putCategories(ctx, q, m, a.ID, a.Categories); err != nil {
+			return err
+		}
+		return m.flush(ctx, q)
 	})
 }
 
@@ -135,16 +143,24 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 			like+" ? ESCAPE '\\' OR a.keywords "+like+" ? ESCAPE '\\')")
 		args = append(args, pattern, pattern, pattern, pattern)
 	}
-	if q.Cursor != "" {
+	limit := pageLimit(q.Limit)
+	// The page of asset rows is chosen first and joined to versions after:
+	// joining first lets PostgreSQL merge-join from the start of versions.
+	r := s.read()
+	if q.CategoryID != "" {
+		ids, err := s.categoryPageIDs(ctx, q, where, args, limit)
+		if err != nil || len(ids) == 0 {
+			return nil, "", s.fail(ctx, op, err)
+		}
+		args = paddedIDs(ids)
+		where = []string{"a.id IN (" + placeholders(len(args)) + ")"}
+	} else if q.Cursor != "" {
 		where = append(where, "a.id > ?")
 		args = append(args, q.Cursor)
 	}
-	limit := pageLimit(q.Limit)
 	args = append(args, limit+1)
-	// The page of asset rows is chosen first and joined to versions after:
-	// joining first lets PostgreSQL merge-join from the start of versions.
 	page := "(SELECT * FROM assets a WHERE " + strings.Join(where, " AND ") + " ORDER BY a.id LIMIT ?) a"
-	rows, err := s.read().query(ctx, assetsFrom(page)+" ORDER BY a.id", args...)
+	rows, err := r.query(ctx, assetsFrom(page)+" ORDER BY a.id", args...)
 	if err != nil {
 		return nil, "", s.fail(ctx, op, err)
 	}
@@ -174,12 +190,13 @@ func escapeLike(s string) string {
 }
 
 // UpdateAssets writes the editable fields (name, folder, metadata,
-// availability, expiry, protection, updated by/at) of every asset in one
-// transaction: if any is missing or trashed, nothing changes (NotFound).
+// availability, expiry, protection, updated by/at, and categories when not
+// nil) of every asset in one transaction: if any is missing or trashed,
+// nothing changes (NotFound).
 func (s *Store) UpdateAssets(ctx context.Context, as []dam.Asset) error {
 	const op = "sqlstore.UpdateAssets"
 	return s.write(ctx, op, func(q querier) error {
-		checked := map[string]bool{}
+		checked, m := map[string]bool{}, newMemberships()
 		for _, a := range as {
 			if !checked[a.FolderID] {
 				if err := s.checkFolder(ctx, q, a.FolderID); err != nil {
@@ -190,8 +207,11 @@ func (s *Store) UpdateAssets(ctx context.Context, as []dam.Asset) error {
 			if err := updateAsset(ctx, q, a, ""); err != nil {
 				return err
 			}
+			if err := s.putCategories(ctx, q, m, a.ID, a.Categories); err != nil {
+				return err
+			}
 		}
-		return nil
+		return m.flush(ctx, q)
 	})
 }
 
@@ -214,8 +234,12 @@ func (s *Store) TrashAsset(ctx context.Context, id, by string, at time.Time) err
 	return s.write(ctx, op, func(q querier) error {
 		res, err := q.exec(ctx, "UPDATE assets SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
 			encodeTime(at), by, id)
-		if n, err := count(res, err); err != nil || n > 0 {
+		n, err := count(res, err)
+		if err != nil {
 			return err
+		}
+		if n > 0 {
+			return recount(ctx, q, id, -1)
 		}
 		return s.whyNot(ctx, q, id, "already in the trash")
 	})
@@ -227,8 +251,12 @@ func (s *Store) RestoreAsset(ctx context.Context, id string, by string, at time.
 	return s.write(ctx, op, func(q querier) error {
 		res, err := q.exec(ctx, `UPDATE assets SET deleted_at = NULL, deleted_by = '', updated_by = ?, updated_at = ?
 			WHERE id = ? AND deleted_at IS NOT NULL`, by, encodeTime(at), id)
-		if n, err := count(res, err); err != nil || n > 0 {
+		n, err := count(res, err)
+		if err != nil {
 			return err
+		}
+		if n > 0 {
+			return recount(ctx, q, id, 1)
 		}
 		return s.whyNot(ctx, q, id, "not in the trash")
 	})
@@ -256,9 +284,10 @@ func (s *Store) TrashedBefore(ctx context.Context, t time.Time, limit int) ([]st
 	return ids, s.fail(ctx, op, err)
 }
 
-// PurgeAsset deletes a trashed asset with its versions, notes and
-// collection items, returning the SHA-256 (sorted) of the blobs no version
-// references any more. A live asset is refused (FailedPrecondition).
+// PurgeAsset deletes a trashed asset with its versions, notes, collection
+// items and category memberships, returning the SHA-256 (sorted) of the
+// blobs no version references any more. A live asset is refused
+// (FailedPrecondition).
 func (s *Store) PurgeAsset(ctx context.Context, id string) ([]string, error) {
 	const op = "sqlstore.PurgeAsset"
 	var unused []string
@@ -285,6 +314,7 @@ func (s *Store) PurgeAsset(ctx context.Context, id string) ([]string, error) {
 		}
 		for _, stmt := range []string{
 			"DELETE FROM collection_items WHERE asset_id = ?",
+			"DELETE FROM asset_categories WHERE asset_id = ?",
 			"DELETE FROM share_assets WHERE asset_id = ?",
 			"DELETE FROM notes WHERE asset_id = ?",
 			"DELETE FROM versions WHERE asset_id = ?",
@@ -345,6 +375,7 @@ func scanAsset(r scanner) (dam.Asset, error) {
 		dbJSON{&a.Meta.Keywords}, dbJSON{&a.Meta.Fields}, &avail, dbTimePtr{&a.ExpiresAt}, &prot, &a.Licence,
 		&a.CreatedBy, dbTime{&a.CreatedAt}, &a.UpdatedBy, dbTime{&a.UpdatedAt}, dbTimePtr{&a.DeletedAt}, &a.DeletedBy}
 	dest = append(dest, versionDest(&a.Current)...)
+	dest = append(dest, categoryList{&a.Categories})
 	if err := r.Scan(dest...); err != nil {
 		return dam.Asset{}, err
 	}

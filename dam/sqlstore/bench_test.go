@@ -42,16 +42,22 @@ func fill(ctx context.Context, tb testing.TB, s *Store, folderID string, n int) 
 // a page, on SQLite (and PostgreSQL when DAMKIT_POSTGRES_URL is set); one
 // op is one page. The rows are built once: b.Loop runs the setup a single time.
 func BenchmarkListAssets100k(b *testing.B) {
+	onBothStores(b, benchmarkList)
+}
+
+// onBothStores runs bench on a fresh SQLite store and, when
+// DAMKIT_POSTGRES_URL is set, on a fresh PostgreSQL schema.
+func onBothStores(b *testing.B, bench func(*testing.B, *Store)) {
 	b.Run("sqlite", func(b *testing.B) {
 		s, err := Open(b.Context(), "sqlite://"+filepath.Join(b.TempDir(), "dam.db"), nil)
 		require.NoError(b, err)
 		defer s.Close()
-		benchmarkList(b, s)
+		bench(b, s)
 	})
 	b.Run("postgres", func(b *testing.B) {
 		s := openPostgresT(b, postgresURL(b))
 		defer s.Close()
-		benchmarkList(b, s)
+		bench(b, s)
 	})
 }
 
@@ -66,11 +72,16 @@ func benchmarkList(b *testing.B, s *Store) {
 	_, err := s.w.ExecContext(ctx, "ANALYZE")
 	require.NoError(b, err)
 
-	q := dam.AssetQuery{Domains: []string{dam.DefaultDomain}, FolderID: &folder.ID, Limit: 100}
+	pageThrough(b, s, dam.AssetQuery{Domains: []string{dam.DefaultDomain}, FolderID: &folder.ID, Limit: 100})
+}
+
+// pageThrough lists q a page per op, following the cursor (and starting
+// over after the last page), and reports the time and rows per page.
+func pageThrough(b *testing.B, s *Store, q dam.AssetQuery) {
 	pages, rows := 0, 0
 	start := time.Now()
 	for b.Loop() {
-		page, next, err := s.Assets(ctx, q)
+		page, next, err := s.Assets(b.Context(), q)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -113,4 +124,66 @@ func BenchmarkConcurrentWrites(b *testing.B) {
 			b.ReportMetric(float64(failures.Load()), "failures")
 		})
 	}
+}
+
+// BenchmarkListCategory100k pages through the assets of one category of a
+// library of 100,000 assets, 100 a page, on SQLite (and PostgreSQL when
+// DAMKIT_POSTGRES_URL is set); one op is one page. "dense" holds every
+// second asset (50,000), "sparse" every hundredth (1,000), both listed
+// directly (CategoryOnly); "subtree" lists a parent with no assets of its
+// own through its two subcategories (every 10th and every 25th asset,
+// overlapping: 12,000 assets). "counts" is one op per listing of the
+// category tree with each category's count of live assets.
+func BenchmarkListCategory100k(b *testing.B) {
+	onBothStores(b, benchmarkCategory)
+}
+
+func benchmarkCategory(b *testing.B, s *Store) {
+	ctx := b.Context()
+	folder := dam.Folder{ID: dam.NewID(time.Now()), Name: "Big", Domain: dam.DefaultDomain}
+	require.NoError(b, s.CreateFolder(ctx, folder))
+	fill(ctx, b, s, folder.ID, 100_000)
+	category := func(parentID, name string, every int) string {
+		c := dam.Category{ID: dam.NewID(time.Now()), Name: name, ParentID: parentID}
+		require.NoError(b, s.CreateCategory(ctx, c, dam.CategoryLimits{}))
+		if every > 0 {
+			_, err := s.w.ExecContext(ctx, s.d.rebind(`INSERT INTO asset_categories (category_id, asset_id)
+				SELECT ?, id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM assets) x WHERE n % ? = 0`), c.ID, every)
+			require.NoError(b, err)
+		}
+		return c.ID
+	}
+	dense, sparse := category("", "Dense", 2), category("", "Sparse", 100)
+	parent := category("", "Parent", 0)
+	category(parent, "Tenth", 10)
+	category(parent, "Twenty-fifth", 25)
+	_, err := s.w.ExecContext(ctx, `INSERT INTO category_counts (category_id, domain, live)
+		SELECT category_id, 'default', COUNT(*) FROM asset_categories GROUP BY category_id`)
+	require.NoError(b, err)
+	_, err = s.w.ExecContext(ctx, "ANALYZE")
+	require.NoError(b, err)
+
+	domains := []string{dam.DefaultDomain}
+	for _, tc := range []struct {
+		name string
+		q    dam.AssetQuery
+	}{
+		{"dense", dam.AssetQuery{CategoryID: dense, CategoryOnly: true}},
+		{"sparse", dam.AssetQuery{CategoryID: sparse, CategoryOnly: true}},
+		{"subtree", dam.AssetQuery{CategoryID: parent}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			q := tc.q
+			q.Domains, q.Limit = domains, 100
+			pageThrough(b, s, q)
+		})
+	}
+	b.Run("counts", func(b *testing.B) {
+		for b.Loop() {
+			cs, err := s.Categories(ctx, domains)
+			if err != nil || len(cs) != 5 || cs[0].AssetCount != 50_000 {
+				b.Fatal(err, cs)
+			}
+		}
+	})
 }

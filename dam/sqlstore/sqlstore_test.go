@@ -163,8 +163,17 @@ func TestStatements(t *testing.T) {
 func TestQueryPlanUsesFolderIndex(t *testing.T) {
 	s := openSQLiteT(t)
 	defer s.Close()
-	rows, err := s.DB().Query("EXPLAIN QUERY PLAN "+assetsFrom("(SELECT * FROM assets a WHERE a.deleted_at IS NULL AND "+
+	plan := queryPlan(t, s, assetsFrom("(SELECT * FROM assets a WHERE a.deleted_at IS NULL AND "+
 		"a.folder_id = ? AND +a.domain = ? AND a.id > ? ORDER BY a.id LIMIT ?) a")+" ORDER BY a.id", "f", "d", "", 101)
+	joined := strings.Join(plan, "\n")
+	assert.Contains(t, joined, "USING INDEX assets_folder (folder_id=? AND id>?)", joined)
+	assert.NotContains(t, joined, "TEMP B-TREE", "no sort step: the index gives ID order\n%s", joined)
+}
+
+// queryPlan returns the lines of SQLite's plan of query.
+func queryPlan(t *testing.T, s *Store, query string, args ...any) []string {
+	t.Helper()
+	rows, err := s.DB().Query("EXPLAIN QUERY PLAN "+query, args...)
 	require.NoError(t, err)
 	defer rows.Close()
 	var plan []string
@@ -175,9 +184,7 @@ func TestQueryPlanUsesFolderIndex(t *testing.T) {
 		plan = append(plan, detail)
 	}
 	require.NoError(t, rows.Err())
-	joined := strings.Join(plan, "\n")
-	assert.Contains(t, joined, "USING INDEX assets_folder (folder_id=? AND id>?)", joined)
-	assert.NotContains(t, joined, "TEMP B-TREE", "no sort step: the index gives ID order\n%s", joined)
+	return plan
 }
 
 // Two stores on one file stand for two processes: their writers meet in

@@ -48,8 +48,8 @@ func insertVersion(ctx context.Context, q querier, v dam.Version) error {
 }
 
 // AddVersion appends v as the next version of the live asset a.ID, makes it
-// current, and writes a's editable fields in the same transaction; the
-// asset's kind follows v's media type.
+// current, and writes a's editable fields (categories when not nil) in the
+// same transaction; the asset's kind follows v's media type.
 // Numbers come from a per-asset counter bumped by the same statement that
 // locks the asset row, so concurrent additions get distinct numbers and a
 // deleted number is never reused.
@@ -75,7 +75,14 @@ func (s *Store) AddVersion(ctx context.Context, a dam.Asset, v dam.Version) (int
 		if err := insertVersion(ctx, q, v); err != nil {
 			return err
 		}
-		return updateAsset(ctx, q, a, ", kind = ?, current_version = ?", string(dam.MediaKindOf(v.MediaType)), number)
+		if err := updateAsset(ctx, q, a, ", kind = ?, current_version = ?", string(dam.MediaKindOf(v.MediaType)), number); err != nil {
+			return err
+		}
+		m := newMemberships()
+		if err := s.putCategories(ctx, q, m, a.ID, a.Categories); err != nil {
+			return err
+		}
+		return m.flush(ctx, q)
 	})
 	if err != nil {
 		return 0, err

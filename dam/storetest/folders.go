@@ -123,15 +123,7 @@ var folderTests = []test{
 			wg.Go(func() { errs[0] = f.s.MoveFolder(f.ctx, a.ID, b.ID, baseTime) })
 			wg.Go(func() { errs[1] = f.s.MoveFolder(f.ctx, b.ID, a.ID, baseTime) })
 			wg.Wait()
-			ok := 0
-			for _, err := range errs {
-				if err == nil {
-					ok++
-				} else {
-					requireKind(t, dam.FailedPrecondition, err)
-				}
-			}
-			require.Equal(t, 1, ok, "exactly one of two crossing moves wins: %v", errs)
+			require.Equal(t, 1, winners(t, errs, dam.FailedPrecondition), "exactly one of two crossing moves wins: %v", errs)
 		}
 	}},
 	{"Protection", func(t *testing.T, f *fixture) {

@@ -147,15 +147,7 @@ var requestTests = []test{
 			wg.Go(func() { errs[i] = f.s.DecideRequest(f.ctx, decisions[i], &grants[i]) })
 		}
 		wg.Wait()
-		won := 0
-		for _, err := range errs {
-			if err == nil {
-				won++
-			} else {
-				requireKind(t, dam.Conflict, err)
-			}
-		}
-		assert.Equal(t, 1, won, "exactly one owner's decision wins")
+		assert.Equal(t, 1, winners(t, errs, dam.Conflict), "exactly one owner's decision wins")
 		gs, err := f.s.Grants(f.ctx, dam.GrantQuery{AssetIDs: []string{"a1"}})
 		require.NoError(t, err)
 		assert.Len(t, gs, 1, "and only its grant is stored")

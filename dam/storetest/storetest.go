@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Portals", portalTests},
 		{"Licences", licenceTests},
 		{"NotificationPrefs", notificationPrefTests},
+		{"Categories", categoryTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -161,6 +162,21 @@ func requireKind(t *testing.T, want dam.Kind, err error, why ...string) {
 	t.Helper()
 	require.Error(t, err, "want a %s error %v", want, why)
 	require.Equal(t, want.String(), dam.KindOf(err).String(), "error: %v %v", err, why)
+}
+
+// winners counts the calls of a race that succeeded; every other one must
+// have failed with the loser's kind.
+func winners(t *testing.T, errs []error, loser dam.Kind) int {
+	t.Helper()
+	ok := 0
+	for _, err := range errs {
+		if err == nil {
+			ok++
+		} else {
+			requireKind(t, loser, err)
+		}
+	}
+	return ok
 }
 
 // ids returns the IDs of assets.

@@ -9,8 +9,8 @@ import (
 )
 
 // seedDemo fills a fresh library with a few folders (one protected), generated images (one
-// JPEG carrying EXIF) and a collection, so every endpoint has something to
-// show.
+// JPEG carrying EXIF) in a few categories, and a collection, so every
+// endpoint has something to show.
 func seedDemo(ctx context.Context, lib *dam.Library, ownerKey string) (demoLinks, error) {
 	owner, err := lib.Authenticate(ctx, ownerKey)
 	if err != nil {
@@ -25,6 +25,10 @@ func seedDemo(ctx context.Context, lib *dam.Library, ownerKey string) (demoLinks
 	if err != nil {
 		return demoLinks{}, err
 	}
+	cats, err := seedCategories(ctx, lib)
+	if err != nil {
+		return demoLinks{}, err
+	}
 	photo, err := testimage.JPEGWithEXIF(testimage.Gradient(1600, 1067, 0.0), "DemoCam", "Model X", 1)
 	if err != nil {
 		return demoLinks{}, err
@@ -33,16 +37,17 @@ func seedDemo(ctx context.Context, lib *dam.Library, ownerKey string) (demoLinks
 		name, folder string
 		data         []byte
 		meta         dam.Metadata
+		categories   []string
 	}{
-		{"sunrise.jpg", campaign.ID, photo, dam.Metadata{Title: "Sunrise over the bay", Keywords: []string{"sunrise", "sea"}}},
-		{"dusk.png", campaign.ID, testimage.PNG(testimage.Gradient(800, 600, 2.0)), dam.Metadata{Title: "Dusk", Keywords: []string{"evening"}}},
-		{"logo.png", press.ID, testimage.PNG(testimage.Gradient(512, 512, 4.0)), dam.Metadata{Title: "Logo", Fields: map[string]string{"usage": "press only"}}},
-		{"readme.txt", press.ID, []byte("Press kit: use the logo on light backgrounds.\n"), dam.Metadata{Title: "Press notes"}},
+		{"sunrise.jpg", campaign.ID, photo, dam.Metadata{Title: "Sunrise over the bay", Keywords: []string{"sunrise", "sea"}}, []string{cats.photography}},
+		{"dusk.png", campaign.ID, testimage.PNG(testimage.Gradient(800, 600, 2.0)), dam.Metadata{Title: "Dusk", Keywords: []string{"evening"}}, []string{cats.photography}},
+		{"logo.png", press.ID, testimage.PNG(testimage.Gradient(512, 512, 4.0)), dam.Metadata{Title: "Logo", Fields: map[string]string{"usage": "press only"}}, []string{cats.logos}},
+		{"readme.txt", press.ID, []byte("Press kit: use the logo on light backgrounds.\n"), dam.Metadata{Title: "Press notes"}, []string{cats.brand}},
 	}
 	var ids []dam.CollectionItem
 	for _, it := range items {
 		m := it.meta
-		a, err := lib.Upload(ctx, bytes.NewReader(it.data), dam.UploadOptions{Name: it.name, FolderID: it.folder, Meta: &m})
+		a, err := lib.Upload(ctx, bytes.NewReader(it.data), dam.UploadOptions{Name: it.name, FolderID: it.folder, Meta: &m, Categories: it.categories})
 		if err != nil {
 			return demoLinks{}, err
 		}
@@ -97,4 +102,25 @@ func seedDemo(ctx context.Context, lib *dam.Library, ownerKey string) (demoLinks
 type demoLinks struct {
 	share  string // the guest's link to the demo share
 	portal string // the demo portal's path
+}
+
+// demoCategories are the IDs of the seeded categories: Photography, and
+// Brand with its subcategory Logos.
+type demoCategories struct{ photography, brand, logos string }
+
+func seedCategories(ctx context.Context, lib *dam.Library) (demoCategories, error) {
+	var d demoCategories
+	photography, err := lib.CreateCategory(ctx, "Photography", "")
+	if err != nil {
+		return d, err
+	}
+	brand, err := lib.CreateCategory(ctx, "Brand", "")
+	if err != nil {
+		return d, err
+	}
+	logos, err := lib.CreateCategory(ctx, "Logos", brand.ID)
+	if err != nil {
+		return d, err
+	}
+	return demoCategories{photography: photography.ID, brand: brand.ID, logos: logos.ID}, nil
 }

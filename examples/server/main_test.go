@@ -49,6 +49,13 @@ func TestServerStartsSeedsAndShutsDown(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, withEXIF, "the demo JPEG carries EXIF")
+	var categorised int
+	for _, it := range list.Items {
+		if cs, ok := it["categories"].([]any); ok && len(cs) > 0 {
+			categorised++
+		}
+	}
+	assert.Equal(t, 4, categorised, "every demo asset is in a category")
 	assert.Contains(t, out.String(), "damkit serving on http://"+addr)
 	assert.Contains(t, out.String(), "a guest's share page (open in a browser): http://"+addr+"/s/")
 	assert.Contains(t, out.String(), "the press portal: http://"+addr+"/p/press-kit")
