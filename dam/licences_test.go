@@ -1,6 +1,7 @@
 package dam_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/testimage"
 )
 
 // licenceRefs returns the licences a LicenceRequired error names.
@@ -261,6 +263,14 @@ func TestDownloadsOffSwitch(t *testing.T) {
 	d, err := sf.lib.Open(sf.owner, sf.a.ID, 0)
 	require.NoError(t, err, "owners still download")
 	require.NoError(t, d.Close())
+	photo, err := sf.lib.Upload(sf.owner, bytes.NewReader(testimage.PNG(testimage.Gradient(64, 48, 0.5))), dam.UploadOptions{Name: "photo.png"})
+	require.NoError(t, err)
+	d, err = sf.lib.OpenPreview(viewer, photo.ID, "")
+	require.NoError(t, err, "users still see previews")
+	require.NoError(t, d.Close())
+	view, err := sf.lib.GuestShare(g)
+	require.NoError(t, err)
+	assert.Empty(t, view.Assets, "the share page lists nothing to download")
 
 	s.DownloadsOff = false
 	_, err = sf.lib.UpdateSettings(sf.owner, s)
@@ -293,3 +303,4 @@ func TestSentArchiveAsksTheRecipientsLicence(t *testing.T) {
 	_, b := readPart(t, s.as(s.viewer), s.lib, vj.ID, 1)
 	assert.Len(t, zipFiles(t, b), 2)
 }
+

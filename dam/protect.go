@@ -17,17 +17,25 @@ type access struct {
 	now      time.Time
 }
 
-// loadAccess reads the settings, the folder trees of the actor's domains
-// and the actor's live grants on assetIDs.
+// loadAccess reads the settings, the licences and the actor's acceptances,
+// the folder trees of the actor's domains and the actor's live grants on
+// assetIDs.
 func (l *Library) loadAccess(ctx context.Context, op string, actor Actor, assetIDs []string) (*access, error) {
 	s, err := l.store.Settings(ctx)
 	if err != nil {
 		return nil, wrap(op, Internal, err)
 	}
 	acc := &access{settings: s, trees: map[string]*policy.Tree{}, now: l.now().UTC()}
+	if acc.lic, err = l.loadLicences(ctx, actor); err != nil {
+		return nil, wrap(op, Internal, err)
+	}
 	// Guests and visitors see no domain, yet the folders of the assets they
-	// reach pass licences on: they get every domain's tree.
-	if domains := actor.Domains; len(domains) > 0 || actor.Kind == ActorGuest || actor.Kind == ActorVisitor {
+	// reach pass licences on (and, for visitors, protection, which decides
+	// the watermark): they get every domain's tree. Guests skip it while
+	// the library has no licence, as nothing else in a tree bears on them.
+	domains := actor.Domains
+	needTrees := len(domains) > 0 || actor.Kind == ActorVisitor || actor.Kind == ActorGuest && len(acc.lic.byID) > 0
+	if needTrees {
 		fs, err := l.store.Folders(ctx, domains)
 		if err != nil {
 			return nil, wrap(op, Internal, err)
@@ -54,9 +62,6 @@ func (l *Library) loadAccess(ctx context.Context, op string, actor Actor, assetI
 			pg[i] = policyGrant(g)
 		}
 		acc.grants = policy.IndexGrants(pg)
-	}
-	if acc.lic, err = l.loadLicences(ctx, actor); err != nil {
-		return nil, wrap(op, Internal, err)
 	}
 	return acc, nil
 }
