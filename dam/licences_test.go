@@ -303,4 +303,3 @@ func TestSentArchiveAsksTheRecipientsLicence(t *testing.T) {
 	_, b := readPart(t, s.as(s.viewer), s.lib, vj.ID, 1)
 	assert.Len(t, zipFiles(t, b), 2)
 }
-
