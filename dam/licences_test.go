@@ -303,3 +303,36 @@ func TestSentArchiveAsksTheRecipientsLicence(t *testing.T) {
 	_, b := readPart(t, s.as(s.viewer), s.lib, vj.ID, 1)
 	assert.Len(t, zipFiles(t, b), 2)
 }
+
+func TestLicenceForSignedLinkVisitors(t *testing.T) {
+	pf := newPortalFixture(t, dam.PortalAutoApprove)
+	lic, err := pf.lib.CreateLicence(pf.owner, "Press", "Editorial use.")
+	require.NoError(t, err)
+	_, err = pf.lib.SetAssetLicence(pf.owner, pf.a.ID, lic.ID)
+	require.NoError(t, err)
+	_, err = pf.lib.RequestPortalDownload(t.Context(), "press-kit", dam.VisitorRequest{Email: "vi@example.org"})
+	require.NoError(t, err)
+	mails := pf.mailTo(t, "vi@example.org")
+	require.Len(t, mails, 1)
+	token := linkToken(t, mails[0])
+
+	v, err := pf.lib.PortalAccess(t.Context(), "press-kit", token)
+	require.NoError(t, err)
+	for _, a := range v.Assets {
+		assert.Equal(t, a.ID == pf.a.ID, a.LicencePending, a.Name)
+		assert.Equal(t, a.ID != pf.a.ID, a.Downloadable, a.Name)
+	}
+	_, err = pf.read(t, token, pf.a.ID)
+	licenceRefs(t, err)
+	acc, err := pf.lib.PortalAcceptLicence(t.Context(), "press-kit", token, lic.ID, 1)
+	require.NoError(t, err)
+	assert.Equal(t, "email:vi@example.org", acc.Actor)
+	got, err := pf.read(t, token, pf.a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "the logo", got)
+	v, err = pf.lib.PortalAccess(t.Context(), "press-kit", token)
+	require.NoError(t, err)
+	for _, a := range v.Assets {
+		assert.True(t, a.Downloadable, "accepted once: %s", a.Name)
+	}
+}
