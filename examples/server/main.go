@@ -20,7 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -54,55 +54,49 @@ type config struct {
 	sweepInterval, jobPoll, jobStaleAfter, presign time.Duration
 }
 
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
-	}
-	return def
-}
-
 func parseConfig(args []string, stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.addr, "addr", env("DAMKIT_ADDR", "127.0.0.1:8080"), "listen address (DAMKIT_ADDR)")
-	fs.StringVar(&c.data, "data", env("DAMKIT_DATA", "damkit-data"), "data folder for the default store and bucket (DAMKIT_DATA)")
-	fs.StringVar(&c.store, "store", env("DAMKIT_STORE", ""), "metadata store URL: sqlite://path or postgres://... (DAMKIT_STORE; default sqlite://<data>/dam.db)")
-	fs.StringVar(&c.bucket, "bucket", env("DAMKIT_BUCKET", ""), "blob bucket URL: file://, mem://, s3://... (DAMKIT_BUCKET; default file://<data>/blobs)")
-	fs.StringVar(&c.adminKey, "admin-key", env("DAMKIT_ADMIN_KEY", ""), "API key of the first owner, created on first start (DAMKIT_ADMIN_KEY; default random, printed once)")
-	fs.StringVar(&c.adminEmail, "admin-email", env("DAMKIT_ADMIN_EMAIL", "admin@example.com"), "email of the first owner (DAMKIT_ADMIN_EMAIL)")
-	demo, _ := strconv.ParseBool(env("DAMKIT_DEMO", "false"))
-	fs.BoolVar(&c.demo, "demo", demo, "seed a small demo library on first start (DAMKIT_DEMO)")
-	maxUpload, _ := strconv.ParseInt(env("DAMKIT_MAX_UPLOAD", "0"), 10, 64)
-	fs.Int64Var(&c.maxUpload, "max-upload", maxUpload, "maximum upload size in bytes (DAMKIT_MAX_UPLOAD; default 5 GiB)")
-	retention, _ := time.ParseDuration(env("DAMKIT_TRASH_RETENTION", "0s"))
-	fs.DurationVar(&c.trashRetention, "trash-retention", retention, "how long deleted assets stay restorable (DAMKIT_TRASH_RETENTION; default 720h)")
-	fs.StringVar(&c.smtp, "smtp", env("DAMKIT_SMTP", ""), "SMTP URL for email notifications, e.g. smtp://user:pass@mail:587?from=dam@example.com (DAMKIT_SMTP; default: in-app inbox only)")
-	fs.StringVar(&c.baseURL, "base-url", env("DAMKIT_BASE_URL", ""), "public URL of this server, for links in notifications (DAMKIT_BASE_URL; default http://<addr>)")
-	maxPart, _ := strconv.ParseInt(env("DAMKIT_MAX_PART_SIZE", "0"), 10, 64)
-	fs.Int64Var(&c.maxPartSize, "max-part-size", maxPart, "size cap in bytes of each ZIP part of a download job (DAMKIT_MAX_PART_SIZE; default 100 GB)")
-	archiveTTL, _ := time.ParseDuration(env("DAMKIT_ARCHIVE_TTL", "0s"))
-	fs.DurationVar(&c.archiveTTL, "archive-ttl", archiveTTL, "how long a prepared download stays fetchable (DAMKIT_ARCHIVE_TTL; default 168h)")
-	maxArchives, _ := strconv.Atoi(env("DAMKIT_MAX_CONCURRENT_ARCHIVES", "0"))
-	fs.IntVar(&c.maxArchives, "max-concurrent-archives", maxArchives, "downloads of several assets under way per user (DAMKIT_MAX_CONCURRENT_ARCHIVES; default 2)")
-	maxSendTo, _ := strconv.Atoi(env("DAMKIT_MAX_SEND_TO", "0"))
-	fs.IntVar(&c.maxSendTo, "max-send-to", maxSendTo, "users one download may be sent to (send_to) (DAMKIT_MAX_SEND_TO; default 20)")
-	maxSent, _ := strconv.Atoi(env("DAMKIT_MAX_SENT_ARCHIVES", "0"))
-	fs.IntVar(&c.maxSent, "max-sent-archives", maxSent, "archives sent to others still being built, per sender (DAMKIT_MAX_SENT_ARCHIVES; default 20)")
-	maxLicence, _ := strconv.Atoi(env("DAMKIT_MAX_LICENCE_TEXT", "0"))
-	fs.IntVar(&c.maxLicenceText, "max-licence-text", maxLicence, "bytes of a licence text (DAMKIT_MAX_LICENCE_TEXT; default 65536)")
-	maxRenders, _ := strconv.Atoi(env("DAMKIT_MAX_RENDERS", "0"))
-	fs.IntVar(&c.maxRenders, "max-renders", maxRenders, "renditions made at once; 4x more may wait, the rest get 429 (DAMKIT_MAX_RENDERS; default: the number of CPUs)")
-	fs.StringVar(&c.watermarkText, "watermark-text", env("DAMKIT_WATERMARK_TEXT", ""), "text tiled over protected previews when the library shows watermarks (DAMKIT_WATERMARK_TEXT; default PROTECTED)")
-	sweepEvery, _ := time.ParseDuration(env("DAMKIT_SWEEP_INTERVAL", "0s"))
-	fs.DurationVar(&c.sweepInterval, "sweep-interval", sweepEvery, "how often the trash is purged, by one process of those sharing a store (DAMKIT_SWEEP_INTERVAL; default 1h)")
-	jobPoll, _ := time.ParseDuration(env("DAMKIT_JOB_POLL", "0s"))
-	fs.DurationVar(&c.jobPoll, "job-poll", jobPoll, "how often the job worker looks for queued downloads queued by other processes (DAMKIT_JOB_POLL; default 2s)")
-	jobStale, _ := time.ParseDuration(env("DAMKIT_JOB_STALE_AFTER", "0s"))
-	fs.DurationVar(&c.jobStaleAfter, "job-stale-after", jobStale, "how long a download job may go without a heartbeat before another worker takes it over (DAMKIT_JOB_STALE_AFTER; default 5m)")
-	presign, _ := time.ParseDuration(env("DAMKIT_PRESIGN", "0s"))
-	fs.DurationVar(&c.presign, "presign", presign, "answer original downloads with a 302 to a presigned bucket URL valid this long, e.g. 60s; such a URL cannot be revoked before it expires (DAMKIT_PRESIGN; default off)")
-	fs.StringVar(&c.logLevel, "log-level", env("DAMKIT_LOG_LEVEL", "info"), "debug, info, warn or error (DAMKIT_LOG_LEVEL)")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address (DAMKIT_ADDR)")
+	fs.StringVar(&c.data, "data", "damkit-data", "data folder for the default store and bucket (DAMKIT_DATA)")
+	fs.StringVar(&c.store, "store", "", "metadata store URL: sqlite://path or postgres://... (DAMKIT_STORE; default sqlite://<data>/dam.db)")
+	fs.StringVar(&c.bucket, "bucket", "", "blob bucket URL: file://, mem://, s3://... (DAMKIT_BUCKET; default file://<data>/blobs)")
+	fs.StringVar(&c.adminKey, "admin-key", "", "API key of the first owner, created on first start (DAMKIT_ADMIN_KEY; default random, printed once)")
+	fs.StringVar(&c.adminEmail, "admin-email", "admin@example.com", "email of the first owner (DAMKIT_ADMIN_EMAIL)")
+	fs.BoolVar(&c.demo, "demo", false, "seed a small demo library on first start (DAMKIT_DEMO)")
+	fs.Int64Var(&c.maxUpload, "max-upload", 0, "maximum upload size in bytes (DAMKIT_MAX_UPLOAD; default 5 GiB)")
+	fs.DurationVar(&c.trashRetention, "trash-retention", 0, "how long deleted assets stay restorable (DAMKIT_TRASH_RETENTION; default 720h)")
+	fs.StringVar(&c.smtp, "smtp", "", "SMTP URL for email notifications, e.g. smtp://user:pass@mail:587?from=dam@example.com (DAMKIT_SMTP; default: in-app inbox only)")
+	fs.StringVar(&c.baseURL, "base-url", "", "public URL of this server, for links in notifications (DAMKIT_BASE_URL; default http://<addr>)")
+	fs.Int64Var(&c.maxPartSize, "max-part-size", 0, "size cap in bytes of each ZIP part of a download job (DAMKIT_MAX_PART_SIZE; default 100 GB)")
+	fs.DurationVar(&c.archiveTTL, "archive-ttl", 0, "how long a prepared download stays fetchable (DAMKIT_ARCHIVE_TTL; default 168h)")
+	fs.IntVar(&c.maxArchives, "max-concurrent-archives", 0, "downloads of several assets under way per user (DAMKIT_MAX_CONCURRENT_ARCHIVES; default 2)")
+	fs.IntVar(&c.maxSendTo, "max-send-to", 0, "users one download may be sent to (send_to) (DAMKIT_MAX_SEND_TO; default 20)")
+	fs.IntVar(&c.maxSent, "max-sent-archives", 0, "archives sent to others still being built, per sender (DAMKIT_MAX_SENT_ARCHIVES; default 20)")
+	fs.IntVar(&c.maxLicenceText, "max-licence-text", 0, "bytes of a licence text (DAMKIT_MAX_LICENCE_TEXT; default 65536)")
+	fs.IntVar(&c.maxRenders, "max-renders", 0, "renditions made at once; 4x more may wait, the rest get 429 (DAMKIT_MAX_RENDERS; default: the number of CPUs)")
+	fs.StringVar(&c.watermarkText, "watermark-text", "", "text tiled over protected previews when the library shows watermarks (DAMKIT_WATERMARK_TEXT; default PROTECTED)")
+	fs.DurationVar(&c.sweepInterval, "sweep-interval", 0, "how often the trash is purged, by one process of those sharing a store (DAMKIT_SWEEP_INTERVAL; default 1h)")
+	fs.DurationVar(&c.jobPoll, "job-poll", 0, "how often the job worker looks for queued downloads queued by other processes (DAMKIT_JOB_POLL; default 2s)")
+	fs.DurationVar(&c.jobStaleAfter, "job-stale-after", 0, "how long a download job may go without a heartbeat before another worker takes it over (DAMKIT_JOB_STALE_AFTER; default 5m)")
+	fs.DurationVar(&c.presign, "presign", 0, "answer original downloads with a 302 to a presigned bucket URL valid this long, e.g. 60s; such a URL cannot be revoked before it expires (DAMKIT_PRESIGN; default off)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error (DAMKIT_LOG_LEVEL)")
+	// Every flag also reads DAMKIT_<NAME> (dashes as underscores); the
+	// command line wins. A value the flag cannot parse is an error, not a
+	// silent default.
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "DAMKIT_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(name); ok && envErr == nil {
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = fmt.Errorf("%s=%q: %w", name, v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return c, envErr
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -108,3 +108,21 @@ func shareLink(t *testing.T, out string) string {
 	token, _, _ := strings.Cut(rest, "\n")
 	return "/s/" + token
 }
+
+func TestEnvironmentSetsFlags(t *testing.T) {
+	t.Setenv("DAMKIT_MAX_LICENCE_TEXT", "1000")
+	t.Setenv("DAMKIT_ARCHIVE_TTL", "2h")
+	t.Setenv("DAMKIT_DEMO", "true")
+	t.Setenv("DAMKIT_ADDR", "127.0.0.1:9999")
+	c, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir()}, new(bytes.Buffer))
+	require.NoError(t, err)
+	assert.Equal(t, 1000, c.maxLicenceText)
+	assert.Equal(t, 2*time.Hour, c.archiveTTL)
+	assert.True(t, c.demo)
+	assert.Equal(t, "127.0.0.1:0", c.addr, "the command line wins")
+
+	t.Setenv("DAMKIT_MAX_SEND_TO", "twenty")
+	_, err = parseConfig(nil, new(bytes.Buffer))
+	require.Error(t, err, "a bad value is refused, not replaced by the default")
+	assert.Contains(t, err.Error(), "DAMKIT_MAX_SEND_TO")
+}
