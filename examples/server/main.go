@@ -69,7 +69,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.demo, "demo", false, "seed a small demo library on first start (DAMKIT_DEMO)")
 	fs.Int64Var(&c.maxUpload, "max-upload", 0, "maximum upload size in bytes (DAMKIT_MAX_UPLOAD; default 5 GiB)")
 	fs.DurationVar(&c.trashRetention, "trash-retention", 0, "how long deleted assets stay restorable (DAMKIT_TRASH_RETENTION; default 720h)")
-	fs.StringVar(&c.smtp, "smtp", "", "SMTP URL for email notifications, e.g. smtp://user:pass@mail:587?from=dam@example.com (DAMKIT_SMTP; default: in-app inbox only)")
+	fs.StringVar(&c.smtp, "smtp", "", "where email notifications go: smtp://user:pass@mail:587?from=dam@example.com, or for development log: (to the log) or file:DIR (one .eml file per message) (DAMKIT_SMTP; default: in-app inbox only)")
 	fs.StringVar(&c.baseURL, "base-url", "", "public URL of this server, for links in notifications (DAMKIT_BASE_URL; default http://<addr>)")
 	fs.Int64Var(&c.maxPartSize, "max-part-size", 0, "size cap in bytes of each ZIP part of a download job (DAMKIT_MAX_PART_SIZE; default 100 GB)")
 	fs.DurationVar(&c.archiveTTL, "archive-ttl", 0, "how long a prepared download stays fetchable (DAMKIT_ARCHIVE_TTL; default 168h)")
@@ -214,7 +214,7 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 		opts.Links = damhttp.Links(c.baseURL)
 	}
 	if c.smtp != "" {
-		mailer, err := dam.NewEmailNotifier(c.smtp, nil)
+		mailer, err := dam.NewEmailNotifier(c.smtp, &dam.EmailOptions{Logger: log})
 		if err != nil {
 			return err
 		}
