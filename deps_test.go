@@ -1,10 +1,12 @@
 package damkit_test
 
 import (
+	"errors"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"slices"
@@ -42,7 +44,7 @@ var rules = []rule{
 	{pkg: "examples/server", damkit: []string{"dam", "dam/damhttp", "dam/sqlstore", "internal/"}, modules: []string{"gocloud.dev/blob/s3blob"}},
 }
 
-var topLevel = []string{"dam", "policy", "rendition", "archive", "share", "storage", "examples", "internal", "bench"}
+var topLevel = []string{"dam", "policy", "rendition", "archive", "share", "storage", "examples", "client", "cmd", "docs", "internal", "bench"}
 
 func TestImportDirections(t *testing.T) {
 	byPkg := map[string]rule{}
@@ -113,13 +115,55 @@ func checkImport(t *testing.T, file, dir, imp string, r rule) {
 func TestTopLevelLayout(t *testing.T) {
 	entries, err := os.ReadDir(".")
 	require.NoError(t, err)
+	var dirs []string
 	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-			continue
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			dirs = append(dirs, e.Name())
 		}
-		assert.Contains(t, topLevel, e.Name(), "top-level folder %q is not in DESIGN.md's layout", e.Name())
 	}
-	for _, f := range []string{"go.mod", "doc.go", "README.md", "deps_test.go"} {
+	// What git ignores (an old ./damkit-data, build output) is not part of
+	// the layout: only what would be committed is.
+	ignored := gitIgnored(t, dirs)
+	for _, d := range dirs {
+		if !ignored[d] {
+			assert.Contains(t, topLevel, d, "top-level folder %q is not in DESIGN.md's layout", d)
+		}
+	}
+	for _, f := range []string{"go.mod", "doc.go", "README.md", "LICENSE", "deps_test.go"} {
 		assert.FileExists(t, f)
 	}
+}
+
+// gitIgnored returns which of the top-level folders git ignores: git
+// check-ignore when git and a work tree are there, else the plain entries
+// of the root .gitignore ("name", "name/", "/name/"), for a checkout
+// without git.
+func gitIgnored(t *testing.T, dirs []string) map[string]bool {
+	t.Helper()
+	ignored := map[string]bool{}
+	if _, err := exec.LookPath("git"); err == nil {
+		cmd := exec.Command("git", "check-ignore", "--stdin")
+		cmd.Stdin = strings.NewReader(strings.Join(dirs, "\n") + "\n")
+		out, err := cmd.Output()
+		var exit *exec.ExitError
+		// Exit 1: none is ignored; 128: not a git work tree.
+		if err == nil || errors.As(err, &exit) && exit.ExitCode() == 1 {
+			for _, d := range strings.Fields(string(out)) {
+				ignored[strings.TrimSuffix(d, "/")] = true
+			}
+			return ignored
+		}
+	}
+	b, err := os.ReadFile(".gitignore")
+	if errors.Is(err, fs.ErrNotExist) {
+		return ignored
+	}
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(line), "/"), "/")
+		if line != "" && !strings.ContainsAny(line, "*?[!#/\\") {
+			ignored[line] = true
+		}
+	}
+	return ignored
 }
