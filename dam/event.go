@@ -44,6 +44,16 @@ type EventQuery struct {
 	// Subject keeps events about one share or portal: those whose Detail
 	// is Subject or starts with Subject and a space ("share <id>").
 	Subject string
-	Cursor  string // the ID after which to continue
-	Limit   int
+	// Reach, when set, keeps only the events an actor reaches (reach.go).
+	Reach  *EventReach
+	Cursor string // the ID after which to continue
+	Limit  int
+}
+
+// EventReach selects the events about an asset of one of Domains, and the
+// events about no asset whose actor is one of ActorIDs. Empty lists
+// select nothing of their half.
+type EventReach struct {
+	Domains  []string
+	ActorIDs []string
 }
