@@ -50,10 +50,13 @@ type EventQuery struct {
 	Limit  int
 }
 
-// EventReach selects the events about an asset of one of Domains, and the
-// events about no asset whose actor is one of ActorIDs. Empty lists
-// select nothing of their half.
+// EventReach selects the events about an asset of one of Domains, the
+// events about no asset whose actor is one of ActorIDs, and, with People,
+// the events about no asset whose actor is a guest or visitor (an email
+// address) for the library to sift by the share or portal they name.
+// Empty lists select nothing of their part.
 type EventReach struct {
 	Domains  []string
 	ActorIDs []string
+	People   bool
 }

@@ -3,6 +3,7 @@ package dam
 import (
 	"context"
 	"slices"
+	"strings"
 )
 
 // The one rule for domains (DESIGN.md, "Who may do what").
@@ -62,6 +63,15 @@ func administrator(ctx context.Context, op, what string) (Actor, error) {
 		return Actor{}, E(op, PermissionDenied, "only administrators change %s: they belong to the whole library, not to a domain", what)
 	}
 	return actor, nil
+}
+
+// absent is the one answer for a missing object and for one out of reach:
+// the same kind and the same message, so the two cannot be told apart.
+func absent(op, what, id string) error {
+	if !validID(id) {
+		return E(op, NotFound, "%s %.30q not found", what, id)
+	}
+	return E(op, NotFound, "%s %s not found", what, id)
 }
 
 // reachesPerson reports whether the actor reaches the user with this ID, a
@@ -140,11 +150,58 @@ func (l *Library) eventReach(ctx context.Context, op string, actor Actor) (*Even
 	if err != nil {
 		return nil, wrap(op, Internal, err)
 	}
-	r := &EventReach{Domains: slices.Clone(actor.Domains), ActorIDs: []string{}}
+	r := &EventReach{Domains: slices.Clone(actor.Domains), ActorIDs: []string{}, People: actor.IsOwner()}
 	for _, u := range users {
 		if actor.reachesUser(u) {
 			r.ActorIDs = append(r.ActorIDs, u.ID)
 		}
 	}
 	return r, nil
+}
+
+// siftEvents keeps, of the events a store returned for an EventReach with
+// People, the guests' and visitors' events whose share or portal the actor
+// reaches; an event that names neither is dropped.
+func (l *Library) siftEvents(ctx context.Context, op string, actor Actor, es []Event) ([]Event, error) {
+	known := map[string]bool{}
+	out := es[:0]
+	for _, e := range es {
+		if e.AssetID != "" || !strings.Contains(e.ActorID, "@") {
+			out = append(out, e)
+			continue
+		}
+		kind, id := eventSubject(e.Detail)
+		key := kind + " " + id
+		ok, seen := known[key]
+		if !seen && kind != "" {
+			var err error
+			switch kind {
+			case "share":
+				_, _, err = l.ownShare(WithActor(ctx, actor), op, id)
+			case "portal":
+				_, err = l.portalByID(ctx, op, actor, id)
+			}
+			if err != nil && KindOf(err) != NotFound {
+				return nil, err
+			}
+			ok = err == nil
+			known[key] = ok
+		}
+		if ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// eventSubject finds the share or portal an event's detail names ("share
+// <id>", "... portal <id>").
+func eventSubject(detail string) (kind, id string) {
+	fs := strings.Fields(detail)
+	for i := 0; i+1 < len(fs); i++ {
+		if (fs[i] == "share" || fs[i] == "portal") && validID(fs[i+1]) {
+			return fs[i], fs[i+1]
+		}
+	}
+	return "", ""
 }

@@ -220,5 +220,12 @@ func (l *Library) Events(ctx context.Context, q EventQuery) ([]Event, string, er
 		return nil, "", err
 	}
 	es, next, err := l.store.Events(ctx, q)
-	return es, next, wrap(op, Internal, err)
+	if err != nil {
+		return nil, "", wrap(op, Internal, err)
+	}
+	// A page may hold fewer events than asked for: next still goes on.
+	if es, err = l.siftEvents(ctx, op, actor, es); err != nil {
+		return nil, "", err
+	}
+	return es, next, nil
 }

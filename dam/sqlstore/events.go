@@ -70,7 +70,11 @@ func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, stri
 			actors = "(asset_id = '' AND actor_id IN (" + placeholders(len(r.ActorIDs)) + "))"
 			args = append(args, anys(r.ActorIDs)...)
 		}
-		where = append(where, "("+assets+" OR "+actors+")")
+		people := "1 = 0"
+		if r.People {
+			people = "(asset_id = '' AND actor_id LIKE '%@%')"
+		}
+		where = append(where, "("+assets+" OR "+actors+" OR "+people+")")
 	}
 	if q.Cursor != "" {
 		add("id < ?", q.Cursor)

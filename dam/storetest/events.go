@@ -103,6 +103,7 @@ var eventTests = []test{
 			{"other domain", dam.EventReach{Domains: []string{"elsewhere"}, ActorIDs: []string{"u2"}}, []int{3, 1}},
 			{"both domains", dam.EventReach{Domains: []string{f.domain, "elsewhere"}}, []int{1, 0}},
 			{"users only", dam.EventReach{ActorIDs: []string{"u1", "u2"}}, []int{3, 2}},
+			{"people", dam.EventReach{People: true}, []int{4}},
 			{"nothing", dam.EventReach{}, nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

@@ -232,7 +232,7 @@ func bootstrap(ctx context.Context, lib *dam.Library, email, key string) (string
 	if len(users) > 0 {
 		return key, false, nil
 	}
-	_, key, err = lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, APIKey: key})
+	_, key, err = lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Admin: true, APIKey: key})
 	if dam.KindOf(err) == dam.AlreadyExists {
 		return key, false, nil // another process sharing the store was first
 	}
