@@ -159,27 +159,40 @@ func (l *Library) eventReach(ctx context.Context, op string, actor Actor) (*Even
 	return r, nil
 }
 
-// siftEvents keeps, of the events a store returned for an EventReach with
-// People, the guests' and visitors' events whose share or portal the actor
-// reaches; an event that names neither is dropped.
+// siftEvents keeps, of the events a store returned for an EventReach, those
+// about no asset whose share, portal or download job the actor reaches: an
+// event names its subject in its detail ("share <id> ...", "job <id>: ...").
+// A guest's or visitor's event that names none is dropped.
 func (l *Library) siftEvents(ctx context.Context, op string, actor Actor, es []Event) ([]Event, error) {
 	known := map[string]bool{}
 	out := es[:0]
 	for _, e := range es {
-		if e.AssetID != "" || !strings.Contains(e.ActorID, "@") {
+		if e.AssetID != "" {
 			out = append(out, e)
 			continue
 		}
 		kind, id := eventSubject(e.Detail)
+		if kind == "" {
+			if !strings.Contains(e.ActorID, "@") {
+				out = append(out, e)
+			}
+			continue
+		}
 		key := kind + " " + id
 		ok, seen := known[key]
-		if !seen && kind != "" {
+		if !seen {
 			var err error
 			switch kind {
 			case "share":
-				_, _, err = l.ownShare(WithActor(ctx, actor), op, id)
+				_, _, err = l.ownShare(ctx, op, id)
 			case "portal":
-				_, err = l.portalByID(ctx, op, actor, id)
+				if actor.IsOwner() {
+					_, err = l.portalByID(ctx, op, actor, id)
+				} else {
+					err = absent(op, "portal", id)
+				}
+			case "job":
+				_, err = l.visibleJob(ctx, op, actor, id)
 			}
 			if err != nil && KindOf(err) != NotFound {
 				return nil, err
@@ -194,13 +207,13 @@ func (l *Library) siftEvents(ctx context.Context, op string, actor Actor, es []E
 	return out, nil
 }
 
-// eventSubject finds the share or portal an event's detail names ("share
-// <id>", "... portal <id>").
+// eventSubject finds the share, portal or job an event's detail names
+// ("share <id>", "... portal <id>", "job <id>: ...").
 func eventSubject(detail string) (kind, id string) {
 	fs := strings.Fields(detail)
 	for i := 0; i+1 < len(fs); i++ {
-		if (fs[i] == "share" || fs[i] == "portal") && validID(fs[i+1]) {
-			return fs[i], fs[i+1]
+		if id := strings.TrimSuffix(fs[i+1], ":"); (fs[i] == "share" || fs[i] == "portal" || fs[i] == "job") && validID(id) {
+			return fs[i], id
 		}
 	}
 	return "", ""
