@@ -28,7 +28,7 @@ import (
 	_ "gocloud.dev/blob/s3blob" // s3:// buckets (S3 and S3-compatible servers)
 
 	"github.com/damkit/damkit/dam"
-	"github.com/damkit/damkit/dam/damhttp"
+	"github.com/damkit/damkit/dam/damweb"
 	"github.com/damkit/damkit/dam/sqlstore"
 )
 
@@ -148,13 +148,15 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	}
 	defer ln.Close()
 	base := "http://" + ln.Addr().String()
-	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, Links: damhttp.Links(base),
+	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, Links: damweb.Links(base),
 		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
 		MaxSendTo: c.maxSendTo, MaxSentArchives: c.maxSent, MaxLicenceText: c.maxLicenceText,
 		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText,
 		SweepInterval: c.sweepInterval, JobPollInterval: c.jobPoll, JobStaleAfter: c.jobStaleAfter, PresignedDownloads: c.presign}
+	publicURL := base
 	if c.baseURL != "" {
-		opts.Links = damhttp.Links(c.baseURL)
+		publicURL = c.baseURL
+		opts.Links = damweb.Links(c.baseURL)
 	}
 	if c.smtp != "" {
 		mailer, err := dam.NewEmailNotifier(c.smtp, nil)
@@ -185,7 +187,7 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	}
 
 	srv := &http.Server{
-		Handler:           damhttp.New(lib, &damhttp.Options{Logger: log}),
+		Handler:           newHandler(lib, log, publicURL),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
