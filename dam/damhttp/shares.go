@@ -46,8 +46,12 @@ func (s *Server) shareRoutes() []route {
 }
 
 func (s *Server) createShare(w http.ResponseWriter, r *http.Request) error {
-	var ns dam.NewShare
-	if err := s.readJSON(r, w, &ns); err != nil {
+	var b shareBody
+	if err := s.readJSON(r, w, &b); err != nil {
+		return err
+	}
+	ns, err := b.newShare("damhttp.createShare")
+	if err != nil {
 		return err
 	}
 	v, err := s.lib.CreateShare(r.Context(), ns)
