@@ -1,10 +1,12 @@
 package damkit_test
 
 import (
+	"errors"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"slices"
@@ -30,19 +32,20 @@ var rules = []rule{
 	{pkg: "policy", banned: []string{"net", "os", "database/sql", "context", "time/tzdata"}},
 	{pkg: "share", banned: []string{"net/http", "database/sql"}},
 	{pkg: "archive", modules: []string{"github.com/klauspost/compress", "golang.org/x/text"}, banned: []string{"net/http", "database/sql"}},
-	{pkg: "rendition", modules: []string{"golang.org/x/image", "github.com/rwcarlsen/goexif"}, banned: []string{"net/http", "database/sql"}},
+	{pkg: "rendition", damkit: []string{"internal/exif"}, modules: []string{"golang.org/x/image"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "storage", modules: []string{"gocloud.dev"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "storage/storagetest", damkit: []string{"storage"}, modules: []string{"gocloud.dev", "github.com/stretchr/testify"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "dam", damkit: []string{"policy", "share", "archive", "rendition", "storage", "internal/"},
-		modules: []string{"github.com/gabriel-vasile/mimetype", "github.com/rwcarlsen/goexif", "golang.org/x/image", "golang.org/x/text"},
+		modules: []string{"github.com/gabriel-vasile/mimetype", "golang.org/x/image", "golang.org/x/text"},
 		banned:  []string{"net/http", "database/sql"}},
 	{pkg: "dam/sqlstore", damkit: []string{"dam"}, modules: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}, banned: []string{"net/http"}},
 	{pkg: "dam/storetest", damkit: []string{"dam"}, modules: []string{"github.com/stretchr/testify"}, banned: []string{"net/http", "database/sql"}},
-	{pkg: "dam/damhttp", damkit: []string{"dam"}, banned: []string{"database/sql"}},
-	{pkg: "examples/server", damkit: []string{"dam", "dam/damhttp", "dam/sqlstore", "internal/"}, modules: []string{"gocloud.dev/blob/s3blob"}},
+	{pkg: "dam/damhttp", damkit: []string{"dam", "internal/"}, banned: []string{"database/sql"}},
+	{pkg: "dam/damweb", damkit: []string{"dam", "internal/"}, banned: []string{"database/sql"}},
+	{pkg: "examples/server", damkit: []string{"dam", "dam/damhttp", "dam/damweb", "dam/sqlstore", "internal/"}, modules: []string{"gocloud.dev/blob/s3blob"}},
 }
 
-var topLevel = []string{"dam", "policy", "rendition", "archive", "share", "storage", "examples", "internal", "bench"}
+var topLevel = []string{"dam", "policy", "rendition", "archive", "share", "storage", "examples", "client", "cmd", "docs", "internal", "bench"}
 
 func TestImportDirections(t *testing.T) {
 	byPkg := map[string]rule{}
@@ -113,13 +116,55 @@ func checkImport(t *testing.T, file, dir, imp string, r rule) {
 func TestTopLevelLayout(t *testing.T) {
 	entries, err := os.ReadDir(".")
 	require.NoError(t, err)
+	var dirs []string
 	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-			continue
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			dirs = append(dirs, e.Name())
 		}
-		assert.Contains(t, topLevel, e.Name(), "top-level folder %q is not in DESIGN.md's layout", e.Name())
 	}
-	for _, f := range []string{"go.mod", "doc.go", "README.md", "deps_test.go"} {
+	// What git ignores (an old ./damkit-data, build output) is not part of
+	// the layout: only what would be committed is.
+	ignored := gitIgnored(t, dirs)
+	for _, d := range dirs {
+		if !ignored[d] {
+			assert.Contains(t, topLevel, d, "top-level folder %q is not in DESIGN.md's layout", d)
+		}
+	}
+	for _, f := range []string{"go.mod", "doc.go", "README.md", "LICENSE", "deps_test.go"} {
 		assert.FileExists(t, f)
 	}
+}
+
+// gitIgnored returns which of the top-level folders git ignores: git
+// check-ignore when git and a work tree are there, else the plain entries
+// of the root .gitignore ("name", "name/", "/name/"), for a checkout
+// without git.
+func gitIgnored(t *testing.T, dirs []string) map[string]bool {
+	t.Helper()
+	ignored := map[string]bool{}
+	if _, err := exec.LookPath("git"); err == nil {
+		cmd := exec.Command("git", "check-ignore", "--stdin")
+		cmd.Stdin = strings.NewReader(strings.Join(dirs, "\n") + "\n")
+		out, err := cmd.Output()
+		var exit *exec.ExitError
+		// Exit 1: none is ignored; 128: not a git work tree.
+		if err == nil || errors.As(err, &exit) && exit.ExitCode() == 1 {
+			for _, d := range strings.Fields(string(out)) {
+				ignored[strings.TrimSuffix(d, "/")] = true
+			}
+			return ignored
+		}
+	}
+	b, err := os.ReadFile(".gitignore")
+	if errors.Is(err, fs.ErrNotExist) {
+		return ignored
+	}
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(line), "/"), "/")
+		if line != "" && !strings.ContainsAny(line, "*?[!#/\\") {
+			ignored[line] = true
+		}
+	}
+	return ignored
 }

@@ -15,13 +15,14 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gabriel-vasile/mimetype"
-	"github.com/rwcarlsen/goexif/exif"
 	_ "golang.org/x/image/bmp" // DecodeConfig for BMP, TIFF, WebP
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
 
+	"github.com/damkit/damkit/internal/exif"
 	"github.com/damkit/damkit/storage"
 )
 
@@ -217,52 +218,32 @@ func inspectHead(head []byte, in *ingested) {
 	in.EXIF = readEXIF(head)
 }
 
-// readEXIF summarises EXIF data. goexif panics on some malformed input, so a
-// panic is recovered and treated as "no EXIF".
-func readEXIF(head []byte) (out *EXIF) {
-	defer func() {
-		if recover() != nil {
-			out = nil
-		}
-	}()
-	x, err := exif.Decode(bytes.NewReader(head))
-	if x == nil || (err != nil && exif.IsCriticalError(err)) {
+// readEXIF summarises the EXIF data of an image's head. The parser checks
+// every count and offset against the bytes present before reading a value,
+// so a crafted block costs no more than its size; capture times without an
+// offset are read as local time, as cameras write them.
+func readEXIF(head []byte) *EXIF {
+	x, err := exif.Read(head)
+	if err != nil {
 		return nil
 	}
 	var e EXIF
-	if t, err := x.DateTime(); err == nil {
+	if t, ok := x.CapturedAt(time.Local); ok {
 		t = t.UTC()
 		e.CapturedAt = &t
 	}
-	e.Make = exifString(x, exif.Make)
-	e.Model = exifString(x, exif.Model)
-	if tag, err := x.Get(exif.Orientation); err == nil {
-		if v, err := tag.Int(0); err == nil && v >= 1 && v <= 8 {
-			e.Orientation = v
-		}
-	}
-	if lat, long, err := x.LatLong(); err == nil && validCoord(lat, 90) && validCoord(long, 180) {
+	e.Make = cleanText(x.Make, 128)
+	e.Model = cleanText(x.Model, 128)
+	e.Orientation = x.Orientation
+	if x.HasGPS && validCoord(x.Latitude, 90) && validCoord(x.Longitude, 180) {
+		lat, long := x.Latitude, x.Longitude
 		e.Latitude, e.Longitude = &lat, &long
 	}
-	if _, err := x.JpegThumbnail(); err == nil {
-		e.HasThumbnail = true
-	}
+	e.HasThumbnail = x.Thumbnail != nil
 	if e == (EXIF{}) {
 		return nil
 	}
 	return &e
-}
-
-func exifString(x *exif.Exif, name exif.FieldName) string {
-	tag, err := x.Get(name)
-	if err != nil {
-		return ""
-	}
-	s, err := tag.StringVal()
-	if err != nil {
-		return ""
-	}
-	return cleanText(s, 128)
 }
 
 func validCoord(v, limit float64) bool { return v == v && v >= -limit && v <= limit }

@@ -33,6 +33,7 @@ type Store interface {
 	LicenceStore
 	NotificationPrefStore
 	CategoryStore
+	SessionStore
 	Close() error
 }
 

@@ -13,57 +13,31 @@ import (
 	"image/png"
 	"io"
 
-	"github.com/rwcarlsen/goexif/exif"
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
 	"golang.org/x/image/webp"
+
+	"github.com/damkit/damkit/internal/exif"
 )
 
-// readOrientation returns the EXIF orientation 1..8, or 1. goexif panics on
-// some malformed offsets; a panic counts as no orientation.
-func readOrientation(raw []byte) (o int) {
-	if len(raw) == 0 {
+// readOrientation returns the EXIF orientation 1..8 of an APP1 payload, or
+// 1. The parser checks every count and offset against the bytes present, so
+// a crafted block costs no more than its size.
+func readOrientation(raw []byte) int {
+	d, err := exif.Parse(raw)
+	if err != nil || d.Orientation == 0 {
 		return 1
 	}
-	defer func() {
-		if recover() != nil {
-			o = 1
-		}
-	}()
-	x, err := exif.Decode(bytes.NewReader(raw))
-	if err != nil || x == nil {
-		return 1
-	}
-	tag, err := x.Get(exif.Orientation)
-	if err != nil {
-		return 1
-	}
-	v, err := tag.Int(0)
-	if err != nil || v < 1 || v > 8 {
-		return 1
-	}
-	return v
+	return d.Orientation
 }
 
 // exifThumbnail returns the JPEG thumbnail embedded in the EXIF block, or nil.
-func exifThumbnail(raw []byte) (thumb []byte) {
-	if len(raw) == 0 {
+func exifThumbnail(raw []byte) []byte {
+	d, err := exif.Parse(raw)
+	if err != nil || len(d.Thumbnail) < 4 || sniff(d.Thumbnail) != "jpeg" {
 		return nil
 	}
-	defer func() {
-		if recover() != nil {
-			thumb = nil
-		}
-	}()
-	x, err := exif.Decode(bytes.NewReader(raw))
-	if err != nil || x == nil {
-		return nil
-	}
-	b, err := x.JpegThumbnail()
-	if err != nil || len(b) < 4 || sniff(b) != "jpeg" {
-		return nil
-	}
-	return b
+	return d.Thumbnail
 }
 
 // ctxReader stops a decoder that is still reading when ctx ends; the

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/damkit/damkit/internal/exif/exiftest"
 	"github.com/damkit/damkit/internal/testimage"
 
 	"github.com/stretchr/testify/assert"
@@ -92,9 +93,12 @@ func FuzzRender(f *testing.F) {
 	})
 }
 
-// FuzzEXIF checks that malformed EXIF blocks never panic out of the
-// goexif guards and the metadata rewriter.
+// FuzzEXIF checks that malformed EXIF blocks never panic the orientation
+// and thumbnail readers or the metadata rewriter.
 func FuzzEXIF(f *testing.F) {
+	for _, c := range exiftest.TIFFs() {
+		f.Add(append([]byte("Exif\x00\x00"), c.Data...))
+	}
 	f.Add(testimage.OrientationEXIF(6, nil))
 	f.Add(testimage.OrientationEXIF(3, []byte("\xff\xd8\xff\xd9")))
 	f.Add([]byte("Exif\x00\x00II*\x00\x08\x00\x00\x00\xff\xff"))

@@ -3,20 +3,85 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/damkit/damkit/dam"
 	"github.com/damkit/damkit/internal/testimage"
 )
 
+// demoFile keeps the demo's page paths in the data directory, so that a
+// restart with -demo prints them again: the share link's token is stored
+// hashed in the library and cannot be read back from it.
+const demoFile = "demo-links.json"
+
+// demo seeds a new library (created) or finds the pages seeded on an
+// earlier start. note says why there are none to show.
+func demo(ctx context.Context, lib *dam.Library, data string, created bool) (demoLinks, string, error) {
+	path := filepath.Join(data, demoFile)
+	if created {
+		links, err := seedDemo(ctx, lib)
+		if err != nil {
+			return demoLinks{}, "", err
+		}
+		b, err := json.Marshal(map[string]string{"share": links.share, "portal": links.portal})
+		if err != nil {
+			return demoLinks{}, "", err
+		}
+		return links, "", os.WriteFile(path, b, 0o600)
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return demoLinks{}, "-demo seeds only a new library, and " + data + " already held one: start with another -data to see the demo", nil
+	}
+	if err != nil {
+		return demoLinks{}, "", err
+	}
+	var saved map[string]string
+	if err := json.Unmarshal(b, &saved); err != nil {
+		return demoLinks{}, "", fmt.Errorf("%s: %w", path, err)
+	}
+	var links demoLinks
+	var gone []string
+	if token, ok := strings.CutPrefix(saved["share"], "/s/"); ok {
+		if _, _, err := lib.GuestActor(ctx, token); err == nil {
+			links.share = saved["share"]
+		} else {
+			gone = append(gone, "share")
+		}
+	}
+	if slug, ok := strings.CutPrefix(saved["portal"], "/p/"); ok {
+		if _, err := lib.PortalPage(ctx, slug); err == nil {
+			links.portal = saved["portal"]
+		} else {
+			gone = append(gone, "portal")
+		}
+	}
+	var note string
+	if len(gone) > 0 {
+		note = "the demo " + strings.Join(gone, " and ") + " expired or changed since it was seeded"
+	}
+	return links, note, nil
+}
+
 // seedDemo fills a fresh library with a few folders (one protected), generated images (one
 // JPEG carrying EXIF) in a few categories, and a collection, so every
 // endpoint has something to show.
-func seedDemo(ctx context.Context, lib *dam.Library, ownerKey string) (demoLinks, error) {
-	owner, err := lib.Authenticate(ctx, ownerKey)
+func seedDemo(ctx context.Context, lib *dam.Library) (demoLinks, error) {
+	users, err := lib.Store().Users(ctx)
 	if err != nil {
 		return demoLinks{}, err
 	}
-	ctx = dam.WithActor(ctx, owner.Actor())
+	if len(users) == 0 {
+		return demoLinks{}, errors.New("no owner to seed the demo as")
+	}
+	ctx = dam.WithActor(ctx, users[0].Actor())
 	campaign, err := lib.CreateFolder(ctx, "Campaign 2026", "", "")
 	if err != nil {
 		return demoLinks{}, err
@@ -91,17 +156,17 @@ func seedDemo(ctx context.Context, lib *dam.Library, ownerKey string) (demoLinks
 	if err != nil {
 		return demoLinks{}, err
 	}
-	links := demoLinks{portal: "/p/" + portal.Slug}
+	links := demoLinks{portal: "/p/" + url.PathEscape(portal.Slug)}
 	if len(share.Links) > 0 {
-		links.share = share.Links[0].URL
+		links.share = "/s/" + share.Links[0].Token
 	}
 	return links, nil
 }
 
 // demoLinks are the seeded pages to try in a browser.
 type demoLinks struct {
-	share  string // the guest's link to the demo share
-	portal string // the demo portal's path
+	share  string // the path of the guest's link to the demo share
+	portal string // the path of the demo portal
 }
 
 // demoCategories are the IDs of the seeded categories: Photography, and

@@ -1,7 +1,7 @@
 // Command server is damkit's reference server: the dam library behind its
 // HTTP API, with SQLite and file storage by default.
 //
-//	go run ./examples/server            # 127.0.0.1:8080, data in ./damkit-data
+//	go run ./examples/server            # 127.0.0.1:8080, data in the user's data directory
 //	go run ./examples/server -demo      # the same, seeded with a small library
 //
 // Every flag also reads an environment variable (DAMKIT_ADDR, DAMKIT_DATA,
@@ -17,9 +17,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,7 +30,7 @@ import (
 	_ "gocloud.dev/blob/s3blob" // s3:// buckets (S3 and S3-compatible servers)
 
 	"github.com/damkit/damkit/dam"
-	"github.com/damkit/damkit/dam/damhttp"
+	"github.com/damkit/damkit/dam/damweb"
 	"github.com/damkit/damkit/dam/sqlstore"
 )
 
@@ -59,7 +61,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address (DAMKIT_ADDR)")
-	fs.StringVar(&c.data, "data", "damkit-data", "data folder for the default store and bucket (DAMKIT_DATA)")
+	fs.StringVar(&c.data, "data", "", "data folder for the default store and bucket (DAMKIT_DATA; default $XDG_DATA_HOME/damkit, ~/.local/share/damkit, or the platform's equivalent)")
 	fs.StringVar(&c.store, "store", "", "metadata store URL: sqlite://path or postgres://... (DAMKIT_STORE; default sqlite://<data>/dam.db)")
 	fs.StringVar(&c.bucket, "bucket", "", "blob bucket URL: file://, mem://, s3://... (DAMKIT_BUCKET; default file://<data>/blobs)")
 	fs.StringVar(&c.adminKey, "admin-key", "", "API key of the first owner, created on first start (DAMKIT_ADMIN_KEY; default random, printed once)")
@@ -67,7 +69,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.demo, "demo", false, "seed a small demo library on first start (DAMKIT_DEMO)")
 	fs.Int64Var(&c.maxUpload, "max-upload", 0, "maximum upload size in bytes (DAMKIT_MAX_UPLOAD; default 5 GiB)")
 	fs.DurationVar(&c.trashRetention, "trash-retention", 0, "how long deleted assets stay restorable (DAMKIT_TRASH_RETENTION; default 720h)")
-	fs.StringVar(&c.smtp, "smtp", "", "SMTP URL for email notifications, e.g. smtp://user:pass@mail:587?from=dam@example.com (DAMKIT_SMTP; default: in-app inbox only)")
+	fs.StringVar(&c.smtp, "smtp", "", "where email notifications go: smtp://user:pass@mail:587?from=dam@example.com, or for development log: (to the log) or file:DIR (one .eml file per message) (DAMKIT_SMTP; default: in-app inbox only)")
 	fs.StringVar(&c.baseURL, "base-url", "", "public URL of this server, for links in notifications (DAMKIT_BASE_URL; default http://<addr>)")
 	fs.Int64Var(&c.maxPartSize, "max-part-size", 0, "size cap in bytes of each ZIP part of a download job (DAMKIT_MAX_PART_SIZE; default 100 GB)")
 	fs.DurationVar(&c.archiveTTL, "archive-ttl", 0, "how long a prepared download stays fetchable (DAMKIT_ARCHIVE_TTL; default 168h)")
@@ -100,6 +102,13 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
+	if c.data == "" {
+		d, err := defaultDataDir(runtime.GOOS, os.Getenv, os.UserHomeDir)
+		if err != nil {
+			return c, err
+		}
+		c.data = d
+	}
 	abs, err := filepath.Abs(c.data)
 	if err != nil {
 		return c, err
@@ -112,6 +121,54 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 		c.bucket = "file://" + filepath.ToSlash(filepath.Join(abs, "blobs"))
 	}
 	return c, nil
+}
+
+// defaultDataDir is where the server keeps its library when -data is not
+// given: the user's data directory, as self-hosted servers and desktop
+// tools installed per user do ($XDG_DATA_HOME/damkit, else
+// ~/.local/share/damkit on Linux and the BSDs; ~/Library/Application
+// Support/damkit on macOS; %LocalAppData%\damkit on Windows).
+//
+// Not the working directory: started from a source checkout (the README's
+// first command), a ./damkit-data folder would land among the sources,
+// where tests that walk the tree trip over it and `git clean` deletes a
+// library. Not os.UserConfigDir either, on Linux: ~/.config is for
+// settings, and a library of assets is data. The same directory whatever
+// folder the server starts in also means a restart finds its library.
+func defaultDataDir(goos string, getenv func(string) string, home func() (string, error)) (string, error) {
+	const name = "damkit"
+	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, name), nil // absolute only, as the XDG spec says
+	}
+	if goos == "windows" {
+		if d := getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, name), nil
+		}
+	}
+	h, err := home()
+	if err != nil || h == "" {
+		return "", errors.New("no home directory to keep the library in: pass -data DIR (or set DAMKIT_DATA)")
+	}
+	switch goos {
+	case "darwin", "ios":
+		return filepath.Join(h, "Library", "Application Support", name), nil
+	case "windows":
+		return filepath.Join(h, "AppData", "Local", name), nil
+	}
+	return filepath.Join(h, ".local", "share", name), nil
+}
+
+// redactURL drops the password of a URL for printing; a string that is
+// not a URL with a password comes back as is.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); !ok {
+		return s
+	}
+	return u.Redacted()
 }
 
 func main() {
@@ -148,16 +205,18 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	}
 	defer ln.Close()
 	base := "http://" + ln.Addr().String()
-	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, Links: damhttp.Links(base),
+	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, Links: damweb.Links(base),
 		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
 		MaxSendTo: c.maxSendTo, MaxSentArchives: c.maxSent, MaxLicenceText: c.maxLicenceText,
 		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText,
 		SweepInterval: c.sweepInterval, JobPollInterval: c.jobPoll, JobStaleAfter: c.jobStaleAfter, PresignedDownloads: c.presign}
+	publicURL := base
 	if c.baseURL != "" {
-		opts.Links = damhttp.Links(c.baseURL)
+		publicURL = c.baseURL
+		opts.Links = damweb.Links(c.baseURL)
 	}
 	if c.smtp != "" {
-		mailer, err := dam.NewEmailNotifier(c.smtp, nil)
+		mailer, err := dam.NewEmailNotifier(c.smtp, &dam.EmailOptions{Logger: log})
 		if err != nil {
 			return err
 		}
@@ -173,19 +232,20 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	}
 	defer lib.Close()
 
-	key, created, err := bootstrap(ctx, lib, c.adminEmail, c.adminKey)
+	o, err := bootstrap(ctx, lib, c.adminEmail, c.adminKey, c.data)
 	if err != nil {
 		return err
 	}
-	var demo demoLinks
-	if created && c.demo {
-		if demo, err = seedDemo(ctx, lib, key); err != nil {
+	w := welcome{data: c.data, store: redactURL(c.store), bucket: redactURL(c.bucket), mail: redactURL(c.smtp),
+		owner: o}
+	if c.demo {
+		if w.demo, w.demoNote, err = demo(ctx, lib, c.data, o.created); err != nil {
 			return fmt.Errorf("seeding the demo library: %w", err)
 		}
 	}
 
 	srv := &http.Server{
-		Handler:           damhttp.New(lib, &damhttp.Options{Logger: log}),
+		Handler:           newHandler(lib, log, publicURL),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
@@ -194,7 +254,8 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 		// bytes flow, so a stalled peer is still cut off.
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	printWelcome(out, base, key, created, c, demo)
+	w.base = base
+	printWelcome(out, w)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -223,35 +284,141 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	return nil
 }
 
-// bootstrap creates the first owner when the library has no user yet.
-func bootstrap(ctx context.Context, lib *dam.Library, email, key string) (string, bool, error) {
-	users, err := lib.Store().Users(ctx)
-	if err != nil {
-		return "", false, err
-	}
-	if len(users) > 0 {
-		return key, false, nil
-	}
-	_, key, err = lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Admin: true, APIKey: key})
-	if dam.KindOf(err) == dam.AlreadyExists {
-		return key, false, nil // another process sharing the store was first
-	}
-	return key, err == nil, err
+// owner is what bootstrap did about the first owner.
+type owner struct {
+	key     string // the generated key, to print once; empty otherwise
+	created bool   // the library was new: its first owner was created
+	added   string // -admin-key named no user: a new owner with this email holds it
+	known   string // -admin-key is the key of this existing owner
 }
 
-func printWelcome(out io.Writer, base, key string, created bool, c config, demo demoLinks) {
-	fmt.Fprintf(out, "damkit serving on %s\n", base)
-	fmt.Fprintf(out, "  store:  %s\n  bucket: %s\n", c.store, c.bucket)
-	if created && c.adminKey == "" {
-		fmt.Fprintf(out, "  owner API key (shown once, keep it): %s\n", key)
-	} else if created {
-		fmt.Fprintf(out, "  owner created with the key from -admin-key\n")
+// bootstrap makes sure the library has an owner, and that -admin-key (if
+// given) is an owner's key, so that scripts driving the server with it
+// never meet "invalid API key":
+//
+//   - a new library: its first owner gets the key (random when none is given);
+//   - the key is an owner's already: nothing to do;
+//   - the key is a non-owner's: stop, saying whose it is;
+//   - no user has the key: a new owner with -admin-email gets it (in the
+//     first owner's domains), unless a user with that email exists, in
+//     which case stop and say what to do. Users keep one key each, so an
+//     existing owner's key is never replaced behind its back.
+func bootstrap(ctx context.Context, lib *dam.Library, email, key, data string) (owner, error) {
+	users, err := lib.Store().Users(ctx)
+	if err != nil {
+		return owner{}, err
 	}
-	fmt.Fprintf(out, "try:\n  curl -H 'Authorization: Bearer <key>' %s/api/v1/assets\n  %s/api/v1/openapi.json\n", base, base)
-	if demo.share != "" {
-		fmt.Fprintf(out, "  a guest's share page (open in a browser): %s\n", demo.share)
+	if len(users) == 0 {
+		_, k, err := lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Admin: true, APIKey: key})
+		switch {
+		case dam.KindOf(err) == dam.AlreadyExists:
+			// Another process sharing the store was first: treat it as existing.
+		case err != nil:
+			return owner{}, err
+		default:
+			o := owner{created: true}
+			if key == "" {
+				o.key = k
+			}
+			return o, nil
+		}
+		if users, err = lib.Store().Users(ctx); err != nil {
+			return owner{}, err
+		}
 	}
-	if demo.portal != "" {
-		fmt.Fprintf(out, "  the press portal: %s%s\n", base, demo.portal)
+	if key == "" {
+		return owner{}, nil
+	}
+	u, err := lib.Authenticate(ctx, key)
+	switch {
+	case err == nil && u.Role == dam.RoleOwner:
+		return owner{known: u.Email}, nil
+	case err == nil:
+		return owner{}, fmt.Errorf("-admin-key is the key of %s, who is a %s, not an owner of the library in %s", u.Email, u.Role, data)
+	case dam.KindOf(err) != dam.Unauthenticated:
+		return owner{}, err
+	}
+	var first *dam.User
+	for i, u := range users {
+		if strings.EqualFold(u.Email, email) {
+			return owner{}, fmt.Errorf("-admin-key: no user of the library in %s has this key, and %s already has another one; "+
+				"use the key printed on the first start, or add an owner with this key under a new address (-admin-email), or start a new library (-data)", data, u.Email)
+		}
+		if u.Role == dam.RoleOwner && (first == nil || u.CreatedAt.Before(first.CreatedAt)) {
+			first = &users[i]
+		}
+	}
+	if first == nil {
+		return owner{}, fmt.Errorf("-admin-key: the library in %s has no owner to add one", data)
+	}
+	ctx = dam.WithActor(ctx, first.Actor())
+	_, _, err = lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Domains: first.Domains, Admin: first.Admin, APIKey: key})
+	if dam.KindOf(err) == dam.AlreadyExists {
+		// Another process sharing the store added it at the same time.
+		if u, aerr := lib.Authenticate(ctx, key); aerr == nil && u.Role == dam.RoleOwner {
+			return owner{known: u.Email}, nil
+		}
+	}
+	if err != nil {
+		return owner{}, fmt.Errorf("-admin-key: adding an owner with it: %w", err)
+	}
+	return owner{added: email}, nil
+}
+
+// welcome is what the server prints when it starts: where to go, what it
+// uses, and the demo's pages. Each line is one entry, so that a new part
+// of the server adds its line here.
+type welcome struct {
+	base     string // http://host:port
+	data     string
+	store    string
+	bucket   string
+	mail     string // the -smtp value without credentials; "" for none
+	owner    owner
+	demo     demoLinks
+	demoNote string // why the demo's pages are not shown
+}
+
+func (w welcome) lines() []string {
+	ls := []string{
+		"damkit is running",
+		"  web:      " + w.base + "/",
+		"  API:      " + w.base + "/api/v1",
+		"  OpenAPI:  " + w.base + "/api/v1/openapi.json",
+		"  data:     " + w.data,
+		"  store:    " + w.store,
+		"  bucket:   " + w.bucket,
+	}
+	if w.mail != "" {
+		ls = append(ls, "  mail:     "+w.mail)
+	} else {
+		ls = append(ls, "  mail:     none (in-app inbox only; -smtp log: prints each message)")
+	}
+	switch {
+	case w.owner.key != "":
+		ls = append(ls, "  owner API key (shown once, keep it): "+w.owner.key)
+	case w.owner.created:
+		ls = append(ls, "  owner created with the key from -admin-key")
+	case w.owner.added != "":
+		ls = append(ls, "  owner "+w.owner.added+" added with the key from -admin-key")
+	case w.owner.known != "":
+		ls = append(ls, "  the key from -admin-key is the key of owner "+w.owner.known)
+	}
+	ls = append(ls, "try:", "  curl -H 'Authorization: Bearer <key>' "+w.base+"/api/v1/assets")
+	if w.demo.share != "" {
+		ls = append(ls, "  a guest's share page (open in a browser): "+w.base+w.demo.share)
+	}
+	if w.demo.portal != "" {
+		ls = append(ls, "  the press portal: "+w.base+w.demo.portal)
+	}
+	if w.demoNote != "" {
+		ls = append(ls, "  "+w.demoNote)
+	}
+	return ls
+}
+
+func printWelcome(out io.Writer, w welcome) {
+	for _, l := range w.lines() {
+		fmt.Fprintln(out, l)
 	}
 }

@@ -1,0 +1,40 @@
+package rendition
+
+import (
+	"errors"
+	"image"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/internal/exif/exiftest"
+)
+
+// TestRenderOfCraftedEXIF renders files whose EXIF entries claim counts of
+// up to 0xC0000001 values: goexif allocated them (24 GiB, a fatal error at
+// every preview of such a file). The orientation is ignored, the picture
+// renders, and the render allocates about what the picture needs.
+func TestRenderOfCraftedEXIF(t *testing.T) {
+	for _, c := range exiftest.Files() {
+		t.Run(c.Name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			info, probeErr := Probe(t.Context(), BytesSource(c.Data), nil)
+			res, err := Render(t.Context(), BytesSource(c.Data), Profile{Width: 32, Format: FormatPNG, KeepMetadata: true}, nil)
+			runtime.ReadMemStats(&after)
+			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20), "bytes allocated")
+			if strings.HasPrefix(c.Name, "jpeg ") || strings.HasPrefix(c.Name, "png ") {
+				require.NoError(t, probeErr)
+				require.NoError(t, err)
+				assert.Equal(t, 1, info.Orientation, "an unreadable orientation entry counts as none")
+				assert.Equal(t, image.Pt(8, 8), image.Pt(res.Width, res.Height), "not enlarged")
+				return
+			}
+			require.Error(t, err)
+			assert.True(t, errors.Is(err, ErrCorrupt) || errors.Is(err, ErrUnsupported), "%v", err)
+		})
+	}
+}
