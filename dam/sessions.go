@@ -248,3 +248,24 @@ func humanDuration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d %s%s", n, unit, plural(n))
 }
+
+// SignInLinkFor makes a one-time sign-in link for a user without sending
+// it, for the host itself: a new server prints one for its first owner.
+// It is not an operation for actors (no caller may mint links for others
+// through it) and needs Options.Links to implement SignInLinks.
+func (l *Library) SignInLinkFor(ctx context.Context, userID string) (string, error) {
+	const op = "dam.SignInLinkFor"
+	sl, ok := l.opts.Links.(SignInLinks)
+	if !ok {
+		return "", E(op, FailedPrecondition, "the host gave no sign-in page (Options.Links has no SignIn)")
+	}
+	u, err := l.store.User(ctx, userID)
+	if err != nil {
+		return "", wrap(op, NotFound, err)
+	}
+	secret := newSecret("dl_")
+	if err := l.store.CreateSignInLink(ctx, HashAPIKey(secret), u.ID, l.now().UTC().Add(l.opts.SignInLinkTTL)); err != nil {
+		return "", wrap(op, Internal, err)
+	}
+	return sl.SignIn(secret), nil
+}
