@@ -114,3 +114,14 @@ func TestGIFFrameCountBounded(t *testing.T) {
 	_, err = Render(t.Context(), BytesSource(tinyFramesGIF(maxGIFFrames+1)), Profile{Width: 1}, &Options{GIFFrame: 2})
 	require.ErrorIs(t, err, ErrTooLarge)
 }
+
+// TestEmptySOSSegment: a progressive JPEG whose SOS segment has length 2
+// (no component count) panicked the scaled decoder, which runs without the
+// standard decoders' recover (found by FuzzRender).
+func TestEmptySOSSegment(t *testing.T) {
+	data := []byte("\xff\xd8\xff\xc2\x00\x11\b00\x000\x030!00\x1100\x110\xff\xda\x00\x02\xff\xd9")
+	_, err := Render(t.Context(), BytesSource(data), Profile{Width: 32, Height: 32, Format: FormatPNG}, nil)
+	require.ErrorIs(t, err, ErrCorrupt)
+	_, err = decodeJPEGScaled(t.Context(), data, 8)
+	require.ErrorIs(t, err, ErrCorrupt)
+}
