@@ -127,7 +127,7 @@ func (l *Library) placement(ctx context.Context, op string, actor Actor, folderI
 		}
 		return actor.Domains[0], nil
 	}
-	if !actor.InDomain(domain) {
+	if !actor.reaches(domain) {
 		return "", E(op, PermissionDenied, "not a member of domain %q", domain)
 	}
 	return domain, nil
@@ -155,7 +155,7 @@ func (l *Library) anyAsset(ctx context.Context, op string, actor Actor, id strin
 	if err != nil {
 		return Asset{}, wrap(op, Internal, err)
 	}
-	if !actor.InDomain(a.Domain) {
+	if !actor.reaches(a.Domain) {
 		return Asset{}, E(op, NotFound, "asset %s not found", id)
 	}
 	return a, nil

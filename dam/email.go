@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"log/slog"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -37,6 +38,9 @@ type EmailOptions struct {
 	// LocalName is the name sent with EHLO and the domain of Message-IDs.
 	// Default "localhost".
 	LocalName string
+	// Logger receives the messages of a log: notifier. Default
+	// slog.Default(): a log: notifier exists to be read.
+	Logger *slog.Logger
 }
 
 // Which transport security an EmailNotifier uses.
@@ -52,10 +56,12 @@ const (
 const maxSubjectRunes = 200
 
 // EmailNotifier sends each Message as one multipart email (plain text and
-// HTML) over SMTP. It keeps no connection open between messages, so it is
-// safe for concurrent use.
+// HTML) over SMTP, or, for development, writes it to the log or to a
+// directory (see NewEmailNotifier). It keeps no connection open between
+// messages, so it is safe for concurrent use.
 type EmailNotifier struct {
-	addr       string // host:port
+	sink       emailSink // log: and file:; nil for SMTP
+	addr       string    // host:port
 	host       string
 	user, pass string
 	hasAuth    bool
@@ -68,10 +74,13 @@ type EmailNotifier struct {
 }
 
 // NewEmailNotifier returns a Notifier that delivers through the SMTP
-// server named by smtpURL:
+// server named by smtpURL, or to a development sink that needs no mail
+// server (like the console email backends of web frameworks):
 //
 //	smtp://[user:pass@]host[:port][?from=addr&tls=none|starttls|tls&insecure_skip_verify=1]
 //	smtps://[user:pass@]host[:port][?from=addr]
+//	log:[?from=addr]          each message, text and link, as one record of Options.Logger
+//	file:DIR[?from=addr]      each message as DIR/<time>-<random>.eml (file:/abs or file:rel)
 //
 // Without tls=, STARTTLS is used when the server offers it. The default
 // port is 25 (587 with tls=starttls, 465 with smtps:// or tls=tls).
@@ -92,6 +101,10 @@ func NewEmailNotifier(smtpURL string, opts *EmailOptions) (*EmailNotifier, error
 	n := &EmailNotifier{timeout: o.Timeout, product: o.ProductName, localName: o.LocalName}
 	q := u.Query()
 	switch u.Scheme {
+	case "log", "file":
+		if n.sink, err = newEmailSink(u, o.Logger); err != nil {
+			return nil, E(op, Invalid, "%v", err)
+		}
 	case "smtp":
 		n.security = q.Get("tls")
 		switch n.security {
@@ -105,35 +118,11 @@ func NewEmailNotifier(smtpURL string, opts *EmailOptions) (*EmailNotifier, error
 		}
 		n.security = tlsImplicit
 	default:
-		return nil, E(op, Invalid, "SMTP URL: scheme %q: want smtp or smtps", u.Scheme)
+		return nil, E(op, Invalid, "SMTP URL: scheme %q: want smtp, smtps, log or file", u.Scheme)
 	}
-	n.host = u.Hostname()
-	if n.host == "" {
-		return nil, E(op, Invalid, "SMTP URL: no host")
-	}
-	port := u.Port()
-	if port == "" {
-		switch n.security {
-		case tlsImplicit:
-			port = "465"
-		case tlsStartTLS:
-			port = "587"
-		default:
-			port = "25"
-		}
-	} else if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
-		return nil, E(op, Invalid, "SMTP URL: bad port %q", port)
-	}
-	n.addr = net.JoinHostPort(n.host, port)
-	if u.User != nil {
-		n.hasAuth = true
-		n.user = u.User.Username()
-		n.pass, _ = u.User.Password()
-	}
-	if v := q.Get("insecure_skip_verify"); v != "" {
-		n.skipVerify, err = strconv.ParseBool(v)
-		if err != nil {
-			return nil, E(op, Invalid, "SMTP URL: insecure_skip_verify=%q is not a boolean", v)
+	if n.sink == nil {
+		if err := n.smtpServer(u); err != nil {
+			return nil, E(op, Invalid, "%v", err)
 		}
 	}
 
@@ -170,6 +159,41 @@ func NewEmailNotifier(smtpURL string, opts *EmailOptions) (*EmailNotifier, error
 	return n, nil
 }
 
+// smtpServer reads the server, port, credentials and TLS settings of an
+// smtp:// or smtps:// URL (n.security is already set).
+func (n *EmailNotifier) smtpServer(u *url.URL) error {
+	n.host = u.Hostname()
+	if n.host == "" {
+		return errors.New("SMTP URL: no host")
+	}
+	port := u.Port()
+	if port == "" {
+		switch n.security {
+		case tlsImplicit:
+			port = "465"
+		case tlsStartTLS:
+			port = "587"
+		default:
+			port = "25"
+		}
+	} else if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+		return fmt.Errorf("SMTP URL: bad port %q", port)
+	}
+	n.addr = net.JoinHostPort(n.host, port)
+	if u.User != nil {
+		n.hasAuth = true
+		n.user = u.User.Username()
+		n.pass, _ = u.User.Password()
+	}
+	if v := u.Query().Get("insecure_skip_verify"); v != "" {
+		var err error
+		if n.skipVerify, err = strconv.ParseBool(v); err != nil {
+			return fmt.Errorf("SMTP URL: insecure_skip_verify=%q is not a boolean", v)
+		}
+	}
+	return nil
+}
+
 // Notify sends m to m.To.Email. A recipient without an email address is
 // skipped: not every user has one. The recipient is validated before any
 // connection is made (Kind Invalid); failures of the SMTP conversation are
@@ -187,7 +211,11 @@ func (n *EmailNotifier) Notify(ctx context.Context, m Message) error {
 	if err != nil {
 		return &Error{Op: op, Kind: Internal, Err: err}
 	}
-	if err := n.send(ctx, to.Address, body); err != nil {
+	send := n.send
+	if n.sink != nil {
+		send = func(ctx context.Context, _ string, body []byte) error { return n.sink.deliver(ctx, n, m, to, body) }
+	}
+	if err := send(ctx, to.Address, body); err != nil {
 		if ctx.Err() != nil {
 			return &Error{Op: op, Kind: Canceled, Err: errors.Join(ctx.Err(), err)}
 		}

@@ -37,7 +37,7 @@ func (l *Library) visibleFolder(ctx context.Context, op string, actor Actor, id 
 	if err != nil {
 		return Folder{}, wrap(op, Internal, err)
 	}
-	if !actor.InDomain(f.Domain) {
+	if !actor.reaches(f.Domain) {
 		return Folder{}, E(op, NotFound, "folder %s not found", id)
 	}
 	return f, nil

@@ -155,11 +155,8 @@ func (p *portalRoutes) requestOrForm(w http.ResponseWriter, r *http.Request) err
 		}
 		return err
 	}
-	if res.Skipped == nil {
-		res.Skipped = []dam.Skipped{}
-	}
 	if !acceptsHTML(r) {
-		writeJSON(w, http.StatusCreated, res)
+		writeJSON(w, http.StatusCreated, requestResult(res))
 		return nil
 	}
 	sent := portalSentHTML{Email: strings.TrimSpace(vr.Email), Back: "/p/" + url.PathEscape(slug), Nothing: len(res.Requests) == 0}

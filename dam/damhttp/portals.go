@@ -200,10 +200,7 @@ func (p *portalRoutes) request(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if res.Skipped == nil {
-		res.Skipped = []dam.Skipped{}
-	}
-	writeJSON(w, http.StatusCreated, res)
+	writeJSON(w, http.StatusCreated, requestResult(res))
 	return nil
 }
 

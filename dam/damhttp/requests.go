@@ -52,18 +52,6 @@ func (s *Server) getSettings(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// settingsBody is Settings with the validity in whole days (0 = until
-// revoked), the unit people choose it in.
-type settingsBody struct {
-	dam.Settings
-	GrantValidityDays *float64 `json:"grant_validity_days"`
-}
-
-func settingsJSON(st dam.Settings) settingsBody {
-	days := st.GrantValidity.Hours() / 24
-	return settingsBody{Settings: st, GrantValidityDays: &days}
-}
-
 func (s *Server) putSettings(w http.ResponseWriter, r *http.Request) error {
 	cur, err := s.lib.Settings(r.Context())
 	if err != nil {
@@ -74,12 +62,15 @@ func (s *Server) putSettings(w http.ResponseWriter, r *http.Request) error {
 	if err := s.readJSON(r, w, &b); err != nil {
 		return err
 	}
+	if b.GrantValidity != nil {
+		return dam.E("damhttp.putSettings", dam.Invalid, "grant_validity (nanoseconds) is gone: send grant_validity_days, whole days")
+	}
 	if b.GrantValidityDays != nil {
 		d := *b.GrantValidityDays
 		if d < 0 || d > 3650 {
 			return dam.E("damhttp.putSettings", dam.Invalid, "grant_validity_days must be between 0 (until revoked) and 3650")
 		}
-		b.Settings.GrantValidity = dayDuration(d)
+		b.Settings.GrantValidity = time.Duration(d) * day
 	}
 	st, err := s.lib.UpdateSettings(r.Context(), b.Settings)
 	if err != nil {
@@ -137,10 +128,7 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if res.Skipped == nil {
-		res.Skipped = []dam.Skipped{}
-	}
-	writeJSON(w, http.StatusCreated, res)
+	writeJSON(w, http.StatusCreated, requestResult(res))
 	return nil
 }
 
@@ -155,7 +143,7 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newPage(rs, next))
+	writeJSON(w, http.StatusOK, newPage(requestViewsJSON(rs), next))
 	return nil
 }
 
@@ -261,5 +249,3 @@ func (s *Server) markRead(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]int{"marked": n})
 	return nil
 }
-
-func dayDuration(days float64) time.Duration { return time.Duration(days * 24 * float64(time.Hour)) }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/httpdam"
 )
 
 func init() { routeSets = append(routeSets, (*Server).shareRoutes) }
@@ -45,8 +46,12 @@ func (s *Server) shareRoutes() []route {
 }
 
 func (s *Server) createShare(w http.ResponseWriter, r *http.Request) error {
-	var ns dam.NewShare
-	if err := s.readJSON(r, w, &ns); err != nil {
+	var b shareBody
+	if err := s.readJSON(r, w, &b); err != nil {
+		return err
+	}
+	ns, err := b.newShare("damhttp.createShare")
+	if err != nil {
 		return err
 	}
 	v, err := s.lib.CreateShare(r.Context(), ns)
@@ -232,7 +237,7 @@ func (g *guestRoutes) archive(w http.ResponseWriter, r *http.Request) error {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("Cache-Control", "private, max-age=0, must-revalidate")
-	http.ServeContent(&deadlineWriter{ResponseWriter: w, rc: http.NewResponseController(w), d: g.s.opts.WriteTimeout},
+	http.ServeContent(httpdam.DeadlineWriter(w, g.s.opts.WriteTimeout),
 		r, "", p.ModTime, p)
 	return p.ReadError()
 }

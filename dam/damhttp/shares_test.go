@@ -66,7 +66,7 @@ func newShareAPI(t *testing.T) *shareAPI {
 // the guests' links.
 func (s *shareAPI) create(extra map[string]any) (dam.ShareView, dam.GuestLink, dam.GuestLink) {
 	s.t.Helper()
-	in := map[string]any{"title": "Campaign", "days": 7, "asset_ids": []string{s.a.ID, s.b.ID},
+	in := map[string]any{"title": "Campaign", "validity_days": 7, "asset_ids": []string{s.a.ID, s.b.ID},
 		"guests": "ana@example.com, bo@example.org", "comment": "enjoy"}
 	for k, v := range extra {
 		in[k] = v
@@ -185,11 +185,11 @@ func TestShareBadInput(t *testing.T) {
 		body map[string]any
 		want string
 	}{
-		{"4 days", map[string]any{"title": "x", "days": 4, "asset_ids": []string{c.a.ID}}, "4 days"},
-		{"empty title", map[string]any{"title": "", "days": 7, "asset_ids": []string{c.a.ID}}, "title"},
-		{"1000 guests", map[string]any{"title": "x", "days": 7, "asset_ids": []string{c.a.ID}, "guests": strings.Join(many, ", ")}, "at most 50"},
-		{"malformed address", map[string]any{"title": "x", "days": 7, "asset_ids": []string{c.a.ID}, "guests": "a@x.com, Pat <p@x.com>"}, "address 2"},
-		{"injected address", map[string]any{"title": "x", "days": 7, "asset_ids": []string{c.a.ID}, "guests": "a@x.com\r\nBcc: e@x.com"}, "line breaks"},
+		{"4 days", map[string]any{"title": "x", "validity_days": 4, "asset_ids": []string{c.a.ID}}, "4 days"},
+		{"empty title", map[string]any{"title": "", "validity_days": 7, "asset_ids": []string{c.a.ID}}, "title"},
+		{"1000 guests", map[string]any{"title": "x", "validity_days": 7, "asset_ids": []string{c.a.ID}, "guests": strings.Join(many, ", ")}, "at most 50"},
+		{"malformed address", map[string]any{"title": "x", "validity_days": 7, "asset_ids": []string{c.a.ID}, "guests": "a@x.com, Pat <p@x.com>"}, "address 2"},
+		{"injected address", map[string]any{"title": "x", "validity_days": 7, "asset_ids": []string{c.a.ID}, "guests": "a@x.com\r\nBcc: e@x.com"}, "line breaks"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -312,7 +312,7 @@ func TestDeadLinksOnEveryRoute(t *testing.T) {
 
 func TestExpiredLinksOnEveryRoute(t *testing.T) {
 	c := newShareAPI(t)
-	_, ana, _ := c.create(map[string]any{"days": 1})
+	_, ana, _ := c.create(map[string]any{"validity_days": 1})
 	h := damhttp.New(c.lib, nil)
 	// The server's clock is the wall clock: move the share's end instead.
 	st := c.lib.Store()

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Licences", licenceTests},
 		{"NotificationPrefs", notificationPrefTests},
 		{"Categories", categoryTests},
+		{"Sessions", sessionTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

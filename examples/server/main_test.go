@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -322,4 +323,36 @@ func TestEnvironmentSetsFlags(t *testing.T) {
 	_, err = parseConfig(nil, new(bytes.Buffer))
 	require.Error(t, err, "a bad value is refused, not replaced by the default")
 	assert.Contains(t, err.Error(), "DAMKIT_MAX_SEND_TO")
+}
+
+func TestMailSinks(t *testing.T) {
+	mail := filepath.Join(t.TempDir(), "mail")
+	c, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-smtp", "file:" + mail,
+		"-demo"}, new(bytes.Buffer))
+	require.NoError(t, err)
+	addr, out := start(t, c)
+	assert.Contains(t, out.String(), "mail:     file:"+mail)
+	// A request on the demo's portal emails the owner: one .eml file appears.
+	resp, err := http.Post("http://"+addr+"/p/press-kit/requests", "application/json", strings.NewReader(`{"email":"press@example.org","message":"hello"}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 201, resp.StatusCode)
+	files, err := filepath.Glob(filepath.Join(mail, "*.eml"))
+	require.NoError(t, err)
+	var to []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		m, err := netmail.ReadMessage(bytes.NewReader(data))
+		require.NoError(t, err)
+		to = append(to, m.Header.Get("To"))
+	}
+	assert.Contains(t, to, `"Owner" <admin@example.com>`, "the owner is told of the request")
+
+	_, err = parseConfig([]string{"-smtp", "log:"}, new(bytes.Buffer))
+	require.NoError(t, err)
+	c.smtp = "log:nowhere"
+	err = run(t.Context(), c, new(bytes.Buffer), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "log: takes no path")
 }
