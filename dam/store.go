@@ -115,6 +115,10 @@ type AssetStore interface {
 	UpdateAssets(ctx context.Context, as []Asset) error
 	// TrashAsset marks a live asset deleted.
 	TrashAsset(ctx context.Context, id, by string, at time.Time) error
+	// TrashAssets marks many live assets deleted in one transaction: if any
+	// is missing or already trashed, nothing changes (NotFound). A repeated
+	// ID counts once.
+	TrashAssets(ctx context.Context, ids []string, by string, at time.Time) error
 	// RestoreAsset brings a trashed asset back.
 	RestoreAsset(ctx context.Context, id string, by string, at time.Time) error
 	// TrashedBefore lists IDs of assets trashed before t, oldest first.
