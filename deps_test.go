@@ -40,8 +40,9 @@ var rules = []rule{
 		banned:  []string{"net/http", "database/sql"}},
 	{pkg: "dam/sqlstore", damkit: []string{"dam"}, modules: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}, banned: []string{"net/http"}},
 	{pkg: "dam/storetest", damkit: []string{"dam"}, modules: []string{"github.com/stretchr/testify"}, banned: []string{"net/http", "database/sql"}},
-	{pkg: "dam/damhttp", damkit: []string{"dam"}, banned: []string{"database/sql"}},
-	{pkg: "examples/server", damkit: []string{"dam", "dam/damhttp", "dam/sqlstore", "internal/"}, modules: []string{"gocloud.dev/blob/s3blob"}},
+	{pkg: "dam/damhttp", damkit: []string{"dam", "internal/"}, banned: []string{"database/sql"}},
+	{pkg: "dam/damweb", damkit: []string{"dam", "internal/"}, banned: []string{"database/sql"}},
+	{pkg: "examples/server", damkit: []string{"dam", "dam/damhttp", "dam/damweb", "dam/sqlstore", "internal/"}, modules: []string{"gocloud.dev/blob/s3blob"}},
 }
 
 var topLevel = []string{"dam", "policy", "rendition", "archive", "share", "storage", "examples", "client", "cmd", "docs", "internal", "bench"}

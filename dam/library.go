@@ -110,6 +110,14 @@ type Options struct {
 	MaxCategoryDepth   int
 	MaxCategories      int
 	MaxAssetCategories int
+
+	// Sessions of the web interface (sessions.go): a session ends after
+	// SessionIdle without use (default 7 days) or SessionMaxAge after
+	// sign-in (default 30 days); an emailed sign-in link works once within
+	// SignInLinkTTL (default 15 minutes).
+	SessionIdle   time.Duration
+	SessionMaxAge time.Duration
+	SignInLinkTTL time.Duration
 }
 
 func (o *Options) withDefaults() Options {
@@ -142,6 +150,9 @@ func (o *Options) withDefaults() Options {
 	v.shareDefaults()
 	setDefault(&v.MaxLicenceText, DefaultMaxLicenceText)
 	v.categoryDefaults()
+	setDefault(&v.SessionIdle, 7*24*time.Hour)
+	setDefault(&v.SessionMaxAge, 30*24*time.Hour)
+	setDefault(&v.SignInLinkTTL, 15*time.Minute)
 	if v.MaxRenders <= 0 {
 		v.MaxRenders = runtime.GOMAXPROCS(0)
 	}

@@ -230,6 +230,9 @@ type AccessInfo struct {
 	// LicencePending says the actor must accept its current version first.
 	Licence        *LicenceRef `json:"licence,omitempty"`
 	LicencePending bool        `json:"licence_pending"`
+	// Explanation says in words why the actor may not download ("" when
+	// it may): the message a download attempt would be refused with.
+	Explanation string `json:"explanation,omitempty"`
 }
 
 // Access tells the actor whether it may download an asset's original and,
@@ -253,6 +256,9 @@ func (l *Library) Access(ctx context.Context, assetID string) (AccessInfo, error
 	info := AccessInfo{AssetID: a.ID, CanDownload: d.Allowed, CanRequest: d.CanRequest, Protected: d.Protected,
 		ProtectedBy: d.Source.Level.String(), FolderID: d.Source.FolderID, Watermark: view.Watermark,
 		Reason: string(d.Reason), GrantID: d.GrantID, LicencePending: d.Reason == policy.ReasonLicenceRequired}
+	if !d.Allowed {
+		info.Explanation = ErrorMessage(acc.refusal("", a, d))
+	}
 	if d.Licence != "" {
 		ref := acc.lic.ref(d.Licence)
 		info.Licence = &ref

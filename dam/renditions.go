@@ -18,6 +18,10 @@ import (
 // profile takes that name): 256 px inside, in the source's format.
 var previewProfile = Profile{Name: "thumb", Width: 256, Height: 256, Fit: rendition.FitContain, Format: rendition.FormatSource}
 
+// largePreviewProfile is the built-in preview of an asset's own page
+// ("large", unless a stored profile takes that name): 1280 px inside.
+var largePreviewProfile = Profile{Name: "large", Width: 1280, Height: 1280, Fit: rendition.FitContain, Format: rendition.FormatSource}
+
 // DefaultWatermarkText is drawn over protected previews when the library
 // shows watermarks and Options.WatermarkText is empty.
 const DefaultWatermarkText = "PROTECTED"
@@ -89,7 +93,8 @@ func (l *Library) OpenRendition(ctx context.Context, assetID, profile string) (*
 
 // OpenPreview opens a preview of an asset's current version for display:
 // the export profile named profile, or a built-in 256 px "thumb" when
-// profile is "".
+// profile is "", or the built-in 1280 px "large" (stored profiles of those
+// names win).
 // It follows the policy's view decision, not the download one: where the
 // library shows watermarks and the actor could not download the asset, the
 // preview carries a tiled text watermark (cached apart from clean ones).
@@ -104,11 +109,14 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 		return nil, err
 	}
 	p := previewProfile
-	if profile != "" && profile != previewProfile.Name {
+	if profile == largePreviewProfile.Name {
+		p = largePreviewProfile
+	}
+	if profile != "" && profile != p.Name {
 		if p, err = l.lookupProfile(ctx, op, profile); err != nil {
 			return nil, err
 		}
-	} else if profile == previewProfile.Name {
+	} else if profile == p.Name {
 		if stored, err := l.lookupProfile(ctx, op, profile); err == nil {
 			p = stored
 		} else if KindOf(err) != NotFound {

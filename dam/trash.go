@@ -96,6 +96,11 @@ func (l *Library) Sweep(ctx context.Context) (SweepReport, error) {
 			break
 		}
 	}
+	if n, err := l.sweepSessions(ctx, now); err != nil {
+		return rep, wrap(op, Internal, err)
+	} else if n > 0 {
+		l.log.Debug("sweep", "sessions", n)
+	}
 	n, err := l.bucket.SweepTemp(ctx, now.Add(-l.opts.TempMaxAge))
 	rep.Leftover = n
 	if err != nil {

@@ -2,12 +2,10 @@ package damhttp
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/httpdam"
 )
 
 // download streams an original with its sniffed type as an attachment, or
@@ -49,82 +47,10 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// serveDownload writes an open original or rendition: as an attachment, or
-// inline for previews of the image types browsers display safely.
+// serveDownload writes an open original or rendition (internal/httpdam).
 func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request, d *dam.Download, inline bool) {
-	h := w.Header()
-	h.Set("Content-Type", d.Version.MediaType)
-	name := d.Asset.Name
-	if d.IsRendition() {
-		name = dam.RenditionFilename(name, d.Version.MediaType)
-	}
-	disposition := attachment(name)
-	if inline && inlineSafe(d.Version.MediaType) {
-		disposition = "inline" + strings.TrimPrefix(disposition, "attachment")
-	}
-	h.Set("Content-Disposition", disposition)
-	h.Set("ETag", d.ETag)
-	h.Set("X-Content-Type-Options", "nosniff")
-	// Even if a browser rendered it, hostile HTML or SVG gets no script and no origin.
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, max-age=0, must-revalidate")
-	http.ServeContent(&deadlineWriter{ResponseWriter: w, rc: http.NewResponseController(w), d: s.opts.WriteTimeout},
-		r, "", d.Version.CreatedAt, d)
+	httpdam.ServeDownload(w, r, d, inline, s.opts.WriteTimeout)
 }
 
-// inlineSafe lists the raster types a preview may show inline.
-func inlineSafe(mediaType string) bool {
-	switch mediaType {
-	case "image/jpeg", "image/png", "image/gif":
-		return true
-	}
-	return false
-}
-
-// deadlineWriter pushes the connection's write deadline forward as bytes go
-// out, so a download of any length completes while a stalled reader is cut
-// off after one timeout.
-type deadlineWriter struct {
-	http.ResponseWriter
-	rc   *http.ResponseController
-	d    time.Duration
-	last time.Time
-}
-
-func (w *deadlineWriter) Write(p []byte) (int, error) {
-	if now := time.Now(); now.Sub(w.last) > time.Second {
-		_ = w.rc.SetWriteDeadline(now.Add(w.d))
-		w.last = now
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// attachment builds an RFC 6266 Content-Disposition: a plain-ASCII fallback
-// filename plus the exact UTF-8 name in filename*. Nothing from the name can
-// end the header or inject another parameter.
-func attachment(name string) string {
-	var ascii strings.Builder
-	for _, r := range name {
-		switch {
-		case r < 0x20 || r == 0x7f || r > 0x7e:
-			ascii.WriteByte('_')
-		case r == '"' || r == '\\' || r == ';':
-			ascii.WriteByte('_')
-		default:
-			ascii.WriteRune(r)
-		}
-	}
-	fallback := ascii.String()
-	if strings.Trim(fallback, "_. ") == "" {
-		fallback = "download"
-	}
-	enc := url.PathEscape(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, name))
-	return `attachment; filename="` + fallback + `"; filename*=UTF-8''` + enc
-}
+// attachment builds a Content-Disposition (internal/httpdam).
+func attachment(name string) string { return httpdam.Attachment(name) }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/httpdam"
 )
 
 func init() { routeSets = append(routeSets, (*Server).downloadRoutes) }
@@ -193,7 +194,7 @@ func (s *Server) servePart(w http.ResponseWriter, r *http.Request, jobID string,
 	h.Set("X-Damkit-Job", p.Job.ID)
 	h.Set("X-Damkit-Part", strconv.Itoa(p.Number)+"/"+strconv.Itoa(len(p.Job.Parts)))
 	h.Set("X-Damkit-Skipped", strconv.Itoa(len(p.Job.Skipped)))
-	http.ServeContent(&deadlineWriter{ResponseWriter: w, rc: http.NewResponseController(w), d: s.opts.WriteTimeout},
+	http.ServeContent(httpdam.DeadlineWriter(w, s.opts.WriteTimeout),
 		r, "", p.ModTime, p)
 	return p.ReadError()
 }

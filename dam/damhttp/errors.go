@@ -7,34 +7,12 @@ import (
 	"net/http"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/httpdam"
 )
 
-// statusOf is the one place that maps error kinds to HTTP status codes.
-func statusOf(k dam.Kind) int {
-	switch k {
-	case dam.Invalid:
-		return http.StatusBadRequest
-	case dam.NotFound:
-		return http.StatusNotFound
-	case dam.AlreadyExists, dam.Conflict:
-		return http.StatusConflict
-	case dam.PermissionDenied, dam.NeedsRequest, dam.LicenceRequired:
-		return http.StatusForbidden
-	case dam.Unauthenticated:
-		return http.StatusUnauthorized
-	case dam.FailedPrecondition:
-		return http.StatusPreconditionFailed
-	case dam.Gone:
-		return http.StatusGone
-	case dam.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case dam.ResourceExhausted:
-		return http.StatusTooManyRequests
-	case dam.Canceled:
-		return 499 // client closed request (nginx's convention)
-	}
-	return http.StatusInternalServerError
-}
+// statusOf maps error kinds to HTTP status codes (internal/httpdam, shared
+// with the pages of dam/damweb).
+func statusOf(k dam.Kind) int { return httpdam.StatusOf(k) }
 
 type errorBody struct {
 	Error errorDetail `json:"error"`

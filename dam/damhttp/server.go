@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/httpdam"
 )
 
 // Options tunes the HTTP layer; zero values are sane defaults.
@@ -16,6 +17,11 @@ type Options struct {
 	WriteTimeout time.Duration // per-write deadline of long responses; default 60 s
 	ReadTimeout  time.Duration // per-read deadline of uploads; default 60 s
 	Logger       *slog.Logger  // nil discards
+	// Authenticate, when set, resolves every authenticated route's actor
+	// instead of the built-in "Authorization: Bearer <API key>" (a host's
+	// own sessions, OIDC, a reverse proxy's header). dam/damweb takes the
+	// same hook, so one identity serves the API and the pages.
+	Authenticate httpdam.Authenticate
 }
 
 // Server is the reference HTTP API of a Library (an http.Handler).
@@ -176,8 +182,16 @@ func logPath(r *http.Request) string {
 	return p
 }
 
-// authenticate resolves the bearer API key to an actor.
+// authenticate resolves the request's actor: the host's Authenticate, or
+// the bearer API key.
 func (s *Server) authenticate(r *http.Request) (context.Context, error) {
+	if s.opts.Authenticate != nil {
+		a, err := s.opts.Authenticate(r)
+		if err != nil {
+			return nil, err
+		}
+		return dam.WithActor(r.Context(), a), nil
+	}
 	h := r.Header.Get("Authorization")
 	key, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || key == "" {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/httpdam"
 )
 
 func init() { routeSets = append(routeSets, (*Server).shareRoutes) }
@@ -236,7 +237,7 @@ func (g *guestRoutes) archive(w http.ResponseWriter, r *http.Request) error {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("Cache-Control", "private, max-age=0, must-revalidate")
-	http.ServeContent(&deadlineWriter{ResponseWriter: w, rc: http.NewResponseController(w), d: g.s.opts.WriteTimeout},
+	http.ServeContent(httpdam.DeadlineWriter(w, g.s.opts.WriteTimeout),
 		r, "", p.ModTime, p)
 	return p.ReadError()
 }

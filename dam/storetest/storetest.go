@@ -22,6 +22,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Users", userTests},
 		{"Assets", assetTests},
 		{"Trash", trashTests},
+		{"BulkTrash", bulkTrashTests},
 		{"Versions", versionTests},
 		{"Folders", folderTests},
 		{"Collections", collectionTests},
@@ -41,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Licences", licenceTests},
 		{"NotificationPrefs", notificationPrefTests},
 		{"Categories", categoryTests},
+		{"Sessions", sessionTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -30,7 +30,7 @@ import (
 	_ "gocloud.dev/blob/s3blob" // s3:// buckets (S3 and S3-compatible servers)
 
 	"github.com/damkit/damkit/dam"
-	"github.com/damkit/damkit/dam/damhttp"
+	"github.com/damkit/damkit/dam/damweb"
 	"github.com/damkit/damkit/dam/sqlstore"
 )
 
@@ -205,13 +205,15 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	}
 	defer ln.Close()
 	base := "http://" + ln.Addr().String()
-	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, Links: damhttp.Links(base),
+	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, Links: damweb.Links(base),
 		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
 		MaxSendTo: c.maxSendTo, MaxSentArchives: c.maxSent, MaxLicenceText: c.maxLicenceText,
 		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText,
 		SweepInterval: c.sweepInterval, JobPollInterval: c.jobPoll, JobStaleAfter: c.jobStaleAfter, PresignedDownloads: c.presign}
+	publicURL := base
 	if c.baseURL != "" {
-		opts.Links = damhttp.Links(c.baseURL)
+		publicURL = c.baseURL
+		opts.Links = damweb.Links(c.baseURL)
 	}
 	if c.smtp != "" {
 		mailer, err := dam.NewEmailNotifier(c.smtp, &dam.EmailOptions{Logger: log})
@@ -234,6 +236,12 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	if err != nil {
 		return err
 	}
+	if o.created {
+		// A link for the browser, shown once like the key.
+		if o.signIn, err = lib.SignInLinkFor(ctx, o.id); err != nil {
+			return err
+		}
+	}
 	w := welcome{data: c.data, store: redactURL(c.store), bucket: redactURL(c.bucket), mail: redactURL(c.smtp),
 		owner: o}
 	if c.demo {
@@ -243,7 +251,7 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	}
 
 	srv := &http.Server{
-		Handler:           damhttp.New(lib, &damhttp.Options{Logger: log}),
+		Handler:           newHandler(lib, log, publicURL),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
@@ -288,6 +296,8 @@ type owner struct {
 	created bool   // the library was new: its first owner was created
 	added   string // -admin-key named no user: a new owner with this email holds it
 	known   string // -admin-key is the key of this existing owner
+	id      string // the new owner's user ID (created only)
+	signIn  string // a one-time sign-in link for the new owner (created only)
 }
 
 // bootstrap makes sure the library has an owner, and that -admin-key (if
@@ -307,14 +317,14 @@ func bootstrap(ctx context.Context, lib *dam.Library, email, key, data string) (
 		return owner{}, err
 	}
 	if len(users) == 0 {
-		_, k, err := lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, APIKey: key})
+		u, k, err := lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Admin: true, APIKey: key})
 		switch {
 		case dam.KindOf(err) == dam.AlreadyExists:
 			// Another process sharing the store was first: treat it as existing.
 		case err != nil:
 			return owner{}, err
 		default:
-			o := owner{created: true}
+			o := owner{created: true, id: u.ID}
 			if key == "" {
 				o.key = k
 			}
@@ -350,7 +360,7 @@ func bootstrap(ctx context.Context, lib *dam.Library, email, key, data string) (
 		return owner{}, fmt.Errorf("-admin-key: the library in %s has no owner to add one", data)
 	}
 	ctx = dam.WithActor(ctx, first.Actor())
-	_, _, err = lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Domains: first.Domains, APIKey: key})
+	_, _, err = lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Domains: first.Domains, Admin: first.Admin, APIKey: key})
 	if dam.KindOf(err) == dam.AlreadyExists {
 		// Another process sharing the store added it at the same time.
 		if u, aerr := lib.Authenticate(ctx, key); aerr == nil && u.Role == dam.RoleOwner {
@@ -401,6 +411,11 @@ func (w welcome) lines() []string {
 		ls = append(ls, "  owner "+w.owner.added+" added with the key from -admin-key")
 	case w.owner.known != "":
 		ls = append(ls, "  the key from -admin-key is the key of owner "+w.owner.known)
+	}
+	if w.owner.signIn != "" {
+		ls = append(ls, "  sign in (once, within 15 minutes; later paste the key at "+w.base+"/signin):", "    "+w.owner.signIn)
+	} else {
+		ls = append(ls, "  sign in:  "+w.base+"/signin")
 	}
 	ls = append(ls, "try:", "  curl -H 'Authorization: Bearer <key>' "+w.base+"/api/v1/assets")
 	if w.demo.share != "" {

@@ -1,0 +1,352 @@
+package damweb
+
+import (
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/httpdam"
+)
+
+func init() { routeSets = append(routeSets, (*Handler).assetRoutes) }
+
+func (h *Handler) assetRoutes() []route {
+	return []route{
+		{"GET", "/assets/{id}", true, h.assetPage},
+		{"POST", "/assets/{id}", true, h.editAsset},
+		{"POST", "/assets/{id}/versions", true, h.addVersion},
+		{"POST", "/assets/{id}/versions/{n}/delete", true, h.deleteVersion},
+		{"POST", "/assets/{id}/notes", true, h.addNote},
+		{"POST", "/assets/{id}/request", true, h.requestAsset},
+		{"POST", "/assets/{id}/clone", true, h.cloneAsset},
+		{"POST", "/assets/{id}/delete", true, h.deleteAsset},
+		{"GET", "/assets/{id}/preview", true, h.preview},
+		{"GET", "/assets/{id}/download", true, h.download},
+	}
+}
+
+// assetData is the asset page's.
+type assetData struct {
+	Asset       dam.Asset
+	URL         string
+	Preview     string
+	Large       string
+	KindLabel   string
+	Access      dam.AccessInfo
+	FolderPath  []dam.Folder
+	Versions    []dam.Version
+	Notes       []dam.Note
+	Profiles    []dam.Profile
+	Categories  []treeNode // all, with Current marking the asset's
+	InCats      []treeNode // the asset's own
+	Collections []dam.Collection
+	Requests    []dam.RequestView
+	Grants      []dam.Grant
+	Keywords    string
+	CanEdit     bool
+	IsOwner     bool
+	ReasonReq   bool // the settings require a reason to ask
+	Pending     bool // this user already waits for an answer
+	Folders     []treeNode
+}
+
+func (h *Handler) assetPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	a, err := h.lib.Asset(ctx, id)
+	if err != nil {
+		return err
+	}
+	me := actorOf(ctx)
+	d := assetData{Asset: a, URL: "/assets/" + url.PathEscape(a.ID), KindLabel: kindLabel(a), CanEdit: me.CanEdit(),
+		IsOwner: me.IsOwner(), Keywords: strings.Join(a.Meta.Keywords, ", ")}
+	if d.Access, err = h.lib.Access(ctx, id); err != nil {
+		return err
+	}
+	if h.lib.Previewable(a.Current.MediaType) {
+		d.Preview = previewURL(a, "large", d.Access.Watermark)
+	}
+	folders, err := h.lib.Folders(ctx)
+	if err != nil {
+		return err
+	}
+	d.FolderPath = folderPath(folders, a.FolderID)
+	d.Folders = folderTree(folders, a.FolderID, nil)
+	if d.Versions, err = h.lib.Versions(ctx, id); err != nil {
+		return err
+	}
+	slices.Reverse(d.Versions) // newest first
+	if d.Notes, err = h.lib.Notes(ctx, id); err != nil {
+		return err
+	}
+	if d.Profiles, err = h.lib.Profiles(ctx); err != nil {
+		return err
+	}
+	cats, err := h.lib.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	d.Categories = categoryTree(cats, "", func(id string) string { return "/?category=" + url.QueryEscape(id) })
+	for i, c := range d.Categories {
+		if slices.Contains(a.Categories, c.ID) {
+			d.Categories[i].Current = true
+			d.InCats = append(d.InCats, c)
+		}
+	}
+	cols, err := h.lib.Collections(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range cols {
+		if slices.ContainsFunc(c.Items, func(it dam.CollectionItem) bool { return it.AssetID == a.ID }) {
+			d.Collections = append(d.Collections, c)
+		}
+	}
+	if d.Requests, _, err = h.lib.Requests(ctx, dam.RequestQuery{RequesterID: me.UserID, AssetID: a.ID, Limit: 20}); err != nil {
+		return err
+	}
+	for _, rq := range d.Requests {
+		d.Pending = d.Pending || rq.Status == dam.RequestPending
+	}
+	if d.Grants, err = h.lib.Grants(ctx, dam.GrantQuery{UserID: me.UserID, AssetIDs: []string{a.ID}, Live: true}); err != nil {
+		return err
+	}
+	st, err := h.lib.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	d.ReasonReq = st.ReasonRequiredToRequest
+	title := a.Meta.Title
+	if title == "" {
+		title = a.Name
+	}
+	return h.render(w, r, http.StatusOK, "asset", title, "library", d)
+}
+
+// parseForm reads a small form post, refusing one that cannot be read.
+func parseForm(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return dam.E("damweb", dam.TooLarge, "the form is larger than %d bytes", mbe.Limit)
+		}
+		return dam.E("damweb", dam.Invalid, "the form could not be read")
+	}
+	return nil
+}
+
+// splitList splits "a, b,c" into its trimmed, non-empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// editAsset saves the metadata form: only the fields the form carries
+// change (a form without a field leaves it as it is).
+func (h *Handler) editAsset(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	var p dam.AssetPatch
+	f := r.PostForm
+	if _, ok := f["name"]; ok {
+		p.Name = ptr(strings.TrimSpace(f.Get("name")))
+	}
+	if _, ok := f["title"]; ok {
+		p.Title = ptr(f.Get("title"))
+	}
+	if _, ok := f["description"]; ok {
+		p.Description = ptr(f.Get("description"))
+	}
+	if _, ok := f["keywords"]; ok {
+		p.Keywords = ptr(splitList(f.Get("keywords")))
+	}
+	if _, ok := f["folder"]; ok {
+		p.FolderID = ptr(f.Get("folder"))
+	}
+	if f.Get("categories_shown") != "" {
+		cats := f["category"]
+		if cats == nil {
+			cats = []string{}
+		}
+		p.Categories = &cats
+	}
+	id := r.PathValue("id")
+	if _, err := h.lib.EditAsset(r.Context(), id, p); err != nil {
+		return err
+	}
+	return redirect(w, r, "/assets/"+url.PathEscape(id), "Saved.")
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// fileFromForm returns the first file part named "file" of a multipart
+// post, streaming (nothing is buffered beyond the part headers), and the
+// form values that came before it.
+func fileFromForm(r *http.Request) (*multipart.Part, url.Values, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, nil, dam.E("damweb", dam.Invalid, "send the file as multipart/form-data")
+	}
+	vals := url.Values{}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, nil, dam.E("damweb", dam.Invalid, "choose a file to upload")
+		}
+		if err != nil {
+			return nil, nil, dam.E("damweb", dam.Invalid, "the upload could not be read: %v", err)
+		}
+		if p.FormName() == "file" && p.FileName() != "" {
+			return p, vals, nil
+		}
+		if p.FileName() == "" && len(vals) < 64 {
+			b, err := io.ReadAll(io.LimitReader(p, 64<<10))
+			if err != nil {
+				return nil, nil, dam.E("damweb", dam.Invalid, "the upload could not be read: %v", err)
+			}
+			vals.Add(p.FormName(), string(b))
+		}
+	}
+}
+
+func (h *Handler) addVersion(w http.ResponseWriter, r *http.Request) error {
+	part, _, err := fileFromForm(r)
+	if err != nil {
+		return err
+	}
+	defer part.Close()
+	id := r.PathValue("id")
+	a, err := h.lib.AddVersion(r.Context(), id, part, dam.NewVersionOptions{Name: part.FileName()})
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/assets/"+url.PathEscape(id), "Version "+strconv.Itoa(a.Current.Number)+" uploaded.")
+}
+
+func (h *Handler) deleteVersion(w http.ResponseWriter, r *http.Request) error {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		return dam.E("damweb", dam.NotFound, "no such version")
+	}
+	id := r.PathValue("id")
+	if err := h.lib.DeleteVersion(r.Context(), id, n); err != nil {
+		return err
+	}
+	return redirect(w, r, "/assets/"+url.PathEscape(id), "Version "+strconv.Itoa(n)+" deleted.")
+}
+
+func (h *Handler) addNote(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if _, err := h.lib.AddNote(r.Context(), id, r.PostForm.Get("text")); err != nil {
+		return err
+	}
+	return redirect(w, r, "/assets/"+url.PathEscape(id)+"#notes", "Note added.")
+}
+
+func (h *Handler) requestAsset(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	res, err := h.lib.RequestDownload(r.Context(), dam.NewRequest{AssetIDs: []string{id}, Reason: r.PostForm.Get("reason")})
+	if err != nil {
+		return err
+	}
+	msg := "Your request is sent. You will be told when an owner decides."
+	switch {
+	case len(res.Requests) > 0 && res.Requests[0].Status == dam.RequestApproved:
+		msg = "Approved at once: you may download it now."
+	case len(res.Requests) == 0 && len(res.Skipped) > 0:
+		msg = "Nothing to ask: " + res.Skipped[0].Reason
+	}
+	return redirect(w, r, "/assets/"+url.PathEscape(id), msg)
+}
+
+func (h *Handler) cloneAsset(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	c, err := h.lib.Clone(r.Context(), r.PathValue("id"), strings.TrimSpace(r.PostForm.Get("name")))
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/assets/"+url.PathEscape(c.ID), "This is the copy, with the metadata of the original.")
+}
+
+func (h *Handler) deleteAsset(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	a, err := h.lib.Asset(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := h.lib.Delete(r.Context(), id); err != nil {
+		return err
+	}
+	back := "/"
+	if a.FolderID != "" {
+		back = "/?folder=" + url.QueryEscape(a.FolderID)
+	}
+	return redirect(w, r, back, "“"+a.Name+"” is in the trash; you can restore it from there.")
+}
+
+// preview serves a preview image inline. Its URL names the version and
+// the watermark (previewURL), so it is cached for good.
+func (h *Handler) preview(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.lib.OpenPreview(r.Context(), r.PathValue("id"), r.URL.Query().Get("profile"))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if r.URL.Query().Get("v") != "" {
+		w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+	}
+	httpdam.ServeDownload(w, r, d, true, h.opts.WriteTimeout)
+	return nil
+}
+
+// download serves an original (or one version of it) or an export
+// profile's rendition as an attachment.
+func (h *Handler) download(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	id, profile := r.PathValue("id"), q.Get("profile")
+	n := 0
+	if v := q.Get("version"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			return dam.E("damweb.download", dam.Invalid, "version must be a positive whole number")
+		}
+	}
+	var d *dam.Download
+	var err error
+	if profile == "" || profile == dam.ProfileOriginal {
+		d, err = h.lib.Open(r.Context(), id, n)
+	} else {
+		d, err = h.lib.OpenRendition(r.Context(), id, profile)
+	}
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if d.SignedURL != "" {
+		w.Header().Set("Cache-Control", "no-store")
+		http.Redirect(w, r, d.SignedURL, http.StatusFound)
+		return nil
+	}
+	httpdam.ServeDownload(w, r, d, false, h.opts.WriteTimeout)
+	return nil
+}

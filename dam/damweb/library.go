@@ -1,0 +1,269 @@
+package damweb
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/damkit/damkit/dam"
+)
+
+func init() { routeSets = append(routeSets, (*Handler).libraryRoutes) }
+
+func (h *Handler) libraryRoutes() []route {
+	return []route{
+		{"GET", "/{$}", true, h.library},
+	}
+}
+
+// libraryPageSize is the grid's page: enough to fill a large screen, few
+// enough that the page stays small and fast.
+const libraryPageSize = 60
+
+// treeNode is a folder or category in the side tree, with its depth.
+type treeNode struct {
+	ID, Name string
+	Depth    int
+	Current  bool
+	Count    int // categories: assets directly in it
+	URL      string
+}
+
+// Prefix indents a node in a drop-down list, where CSS cannot.
+func (n treeNode) Prefix() string { return strings.Repeat("· ", n.Depth) }
+
+// card is one asset in the grid or list.
+type card struct {
+	dam.Asset
+	Preview   string // "" when the kind has no preview: an icon shows instead
+	Locked    bool   // protected for this user: downloading needs a request
+	Folder    string // folder name (list view)
+	KindLabel string
+}
+
+// libraryData is the library page's.
+type libraryData struct {
+	Folders     []treeNode
+	Categories  []treeNode
+	Folder      *dam.Folder
+	FolderPath  []dam.Folder // from the top down to Folder
+	Category    *dam.Category
+	Cards       []card
+	Kinds       []string
+	Kind        string
+	List        bool // list view instead of the grid
+	Filtered    bool // a query, kind or category narrows the view
+	Next, First string
+	Here        string // this view's URL, to come back to after an action
+	Upload      string // the upload page for this folder
+	CanEdit     bool
+	Collections []dam.Collection
+	Profiles    []dam.Profile
+	AllFolders  []treeNode
+}
+
+// library is the home page: the folder and category trees beside a grid of
+// the assets in view. Everything the view depends on is in the URL
+// (folder, category, q, kind, view, cursor), so a view can be bookmarked.
+func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	qs := r.URL.Query()
+	d := libraryData{Kinds: []string{"image", "video", "audio", "document", "other"}, Kind: qs.Get("kind"),
+		List: qs.Get("view") == "list", CanEdit: actorOf(ctx).CanEdit()}
+	q := dam.AssetQuery{Text: strings.TrimSpace(qs.Get("q")), Cursor: qs.Get("cursor"), Limit: libraryPageSize}
+	if d.Kind != "" {
+		if !slices.Contains(d.Kinds, d.Kind) {
+			return dam.E("damweb.library", dam.Invalid, "kind must be one of %s", strings.Join(d.Kinds, ", "))
+		}
+		q.Kind = dam.MediaKind(d.Kind)
+	}
+	folders, err := h.lib.Folders(ctx)
+	if err != nil {
+		return err
+	}
+	folderID := qs.Get("folder")
+	if folderID != "" {
+		f, err := h.lib.Folder(ctx, folderID)
+		if err != nil {
+			return err
+		}
+		d.Folder = &f
+		q.FolderID = &f.ID
+		d.FolderPath = folderPath(folders, f.ID)
+	}
+	if id := qs.Get("category"); id != "" {
+		c, err := h.lib.Category(ctx, id)
+		if err != nil {
+			return err
+		}
+		d.Category, q.CategoryID = &c, c.ID
+	}
+	d.Filtered = q.Text != "" || q.Kind != "" || q.CategoryID != ""
+	assets, next, err := h.lib.Assets(ctx, q)
+	if err != nil {
+		return err
+	}
+	cats, err := h.lib.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	access, err := h.lib.AccessAll(ctx, assets)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, f := range folders {
+		names[f.ID] = f.Name
+	}
+	for _, a := range assets {
+		c := card{Asset: a, Folder: names[a.FolderID], KindLabel: kindLabel(a)}
+		acc := access[a.ID]
+		c.Locked = !acc.CanDownload
+		if h.lib.Previewable(a.Current.MediaType) {
+			c.Preview = previewURL(a, "", acc.Watermark)
+		}
+		d.Cards = append(d.Cards, c)
+	}
+	d.Folders = folderTree(folders, folderID, func(id string) string { return viewURL(qs, "folder", id) })
+	d.AllFolders = folderTree(folders, "", nil)
+	d.Categories = categoryTree(cats, qs.Get("category"), func(id string) string { return viewURL(qs, "category", id) })
+	d.Here = r.URL.RequestURI()
+	if next != "" {
+		d.Next = viewURL(qs, "cursor", next)
+	}
+	if q.Cursor != "" {
+		d.First = viewURL(qs, "cursor", "")
+	}
+	d.Upload = "/upload"
+	if d.Folder != nil {
+		d.Upload += "?folder=" + url.QueryEscape(d.Folder.ID)
+	}
+	if d.Collections, err = h.lib.Collections(ctx); err != nil {
+		return err
+	}
+	if d.Profiles, err = h.lib.Profiles(ctx); err != nil {
+		return err
+	}
+	title := "Library"
+	switch {
+	case q.Text != "":
+		title = "Search: " + q.Text
+	case d.Folder != nil:
+		title = d.Folder.Name
+	case d.Category != nil:
+		title = d.Category.Name
+	}
+	return h.render(w, r, http.StatusOK, "library", title, "library", d)
+}
+
+// viewURL is the library URL of the current view with one parameter
+// changed ("" removes it); moving to another folder or category starts
+// at the first page.
+func viewURL(qs url.Values, key, value string) string {
+	v := url.Values{}
+	for k, vs := range qs {
+		v[k] = slices.Clone(vs)
+	}
+	if key != "cursor" {
+		v.Del("cursor")
+	}
+	if value == "" {
+		v.Del(key)
+	} else {
+		v.Set(key, value)
+	}
+	if len(v) == 0 {
+		return "/"
+	}
+	return "/?" + v.Encode()
+}
+
+// previewURL is an asset's preview address. It names the content hash and
+// whether the watermark applies, so the browser may cache it for good:
+// a new version or a grant changes the URL.
+func previewURL(a dam.Asset, profile string, watermark bool) string {
+	v := a.Current.SHA256
+	if len(v) > 16 {
+		v = v[:16]
+	}
+	if watermark {
+		v += "w"
+	}
+	u := "/assets/" + url.PathEscape(a.ID) + "/preview?v=" + v
+	if profile != "" {
+		u += "&profile=" + url.QueryEscape(profile)
+	}
+	return u
+}
+
+// kindLabel is the short label of an asset's type: JPEG, PDF, MP4.
+func kindLabel(a dam.Asset) string {
+	mt, _, _ := strings.Cut(a.Current.MediaType, ";")
+	_, sub, ok := strings.Cut(mt, "/")
+	if !ok || sub == "" || len(sub) > 12 || strings.ContainsAny(sub, ".+-") {
+		return strings.ToUpper(string(a.Kind))
+	}
+	return strings.ToUpper(strings.TrimPrefix(sub, "x-"))
+}
+
+// walkTree visits items as a tree: parents before children, siblings by
+// name, with their depth (bounded, so a corrupt parent chain cannot loop).
+func walkTree[T any](items []T, ids func(T) (id, parent, name string), visit func(T, int)) {
+	children := map[string][]T{}
+	for _, it := range items {
+		_, parent, _ := ids(it)
+		children[parent] = append(children[parent], it)
+	}
+	var walk func(parent string, depth int)
+	walk = func(parent string, depth int) {
+		kids := children[parent]
+		slices.SortFunc(kids, func(a, b T) int {
+			_, _, na := ids(a)
+			_, _, nb := ids(b)
+			return strings.Compare(strings.ToLower(na), strings.ToLower(nb))
+		})
+		for _, it := range kids {
+			visit(it, depth)
+			if id, _, _ := ids(it); depth < 32 {
+				walk(id, depth+1)
+			}
+		}
+	}
+	walk("", 0)
+}
+
+// folderTree lists folders as a tree; link, when set, gives each its URL.
+func folderTree(fs []dam.Folder, current string, link func(id string) string) []treeNode {
+	var out []treeNode
+	walkTree(fs, func(f dam.Folder) (string, string, string) { return f.ID, f.ParentID, f.Name }, func(f dam.Folder, depth int) {
+		n := treeNode{ID: f.ID, Name: f.Name, Depth: depth, Current: f.ID == current}
+		if link != nil {
+			n.URL = link(f.ID)
+		}
+		out = append(out, n)
+	})
+	return out
+}
+
+// categoryTree lists categories as a tree with their asset counts.
+func categoryTree(cs []dam.Category, current string, link func(id string) string) []treeNode {
+	var out []treeNode
+	walkTree(cs, func(c dam.Category) (string, string, string) { return c.ID, c.ParentID, c.Name }, func(c dam.Category, depth int) {
+		out = append(out, treeNode{ID: c.ID, Name: c.Name, Depth: depth, Current: c.ID == current, Count: c.AssetCount, URL: link(c.ID)})
+	})
+	return out
+}
+
+// folderPath returns the folders from the top down to id.
+func folderPath(fs []dam.Folder, id string) []dam.Folder {
+	byID := map[string]dam.Folder{}
+	for _, f := range fs {
+		byID[f.ID] = f
+	}
+	var path []dam.Folder
+	for f, ok := byID[id]; ok && len(path) < 64; f, ok = byID[f.ParentID] {
+		path = append([]dam.Folder{f}, path...)
+	}
+	return path
+}

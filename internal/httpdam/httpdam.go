@@ -1,0 +1,137 @@
+// Package httpdam is what dam/damhttp (the JSON API) and dam/damweb (the
+// pages) share without importing each other: how a host plugs in its own
+// identity, how error kinds map to HTTP status codes, and how an original
+// or a rendition is streamed to a client.
+package httpdam
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/damkit/damkit/dam"
+)
+
+// Authenticate resolves a request to the actor it acts for. Hosts set it
+// on damhttp.Options and damweb.Options to use their own sessions, OIDC or
+// a reverse proxy's header; an error's dam.Kind (usually Unauthenticated)
+// decides the answer.
+type Authenticate func(*http.Request) (dam.Actor, error)
+
+// StatusOf is the one place that maps error kinds to HTTP status codes.
+func StatusOf(k dam.Kind) int {
+	switch k {
+	case dam.Invalid:
+		return http.StatusBadRequest
+	case dam.NotFound:
+		return http.StatusNotFound
+	case dam.AlreadyExists, dam.Conflict:
+		return http.StatusConflict
+	case dam.PermissionDenied, dam.NeedsRequest, dam.LicenceRequired:
+		return http.StatusForbidden
+	case dam.Unauthenticated:
+		return http.StatusUnauthorized
+	case dam.FailedPrecondition:
+		return http.StatusPreconditionFailed
+	case dam.Gone:
+		return http.StatusGone
+	case dam.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case dam.ResourceExhausted:
+		return http.StatusTooManyRequests
+	case dam.Canceled:
+		return 499 // client closed request (nginx's convention)
+	}
+	return http.StatusInternalServerError
+}
+
+// ServeDownload writes an open original or rendition: as an attachment, or
+// inline for the raster types browsers display safely when inline is set.
+// http.ServeContent answers Range, If-Range and conditional requests
+// against the strong ETag. writeTimeout is the per-write deadline that
+// moves forward as bytes go out.
+func ServeDownload(w http.ResponseWriter, r *http.Request, d *dam.Download, inline bool, writeTimeout time.Duration) {
+	h := w.Header()
+	h.Set("Content-Type", d.Version.MediaType)
+	name := d.Asset.Name
+	if d.IsRendition() {
+		name = dam.RenditionFilename(name, d.Version.MediaType)
+	}
+	disposition := Attachment(name)
+	if inline && InlineSafe(d.Version.MediaType) {
+		disposition = "inline" + strings.TrimPrefix(disposition, "attachment")
+	}
+	h.Set("Content-Disposition", disposition)
+	h.Set("ETag", d.ETag)
+	h.Set("X-Content-Type-Options", "nosniff")
+	// Even if a browser rendered it, hostile HTML or SVG gets no script and no origin.
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "private, max-age=0, must-revalidate")
+	}
+	http.ServeContent(DeadlineWriter(w, writeTimeout), r, "", d.Version.CreatedAt, d)
+}
+
+// InlineSafe lists the raster types a preview may show inline.
+func InlineSafe(mediaType string) bool {
+	switch mediaType {
+	case "image/jpeg", "image/png", "image/gif":
+		return true
+	}
+	return false
+}
+
+// DeadlineWriter returns w with its connection's write deadline pushed d
+// forward as bytes go out, for long streams.
+func DeadlineWriter(w http.ResponseWriter, d time.Duration) http.ResponseWriter {
+	return &deadlineWriter{ResponseWriter: w, rc: http.NewResponseController(w), d: d}
+}
+
+// deadlineWriter pushes the connection's write deadline forward as bytes go
+// out, so a download of any length completes while a stalled reader is cut
+// off after one timeout.
+type deadlineWriter struct {
+	http.ResponseWriter
+	rc   *http.ResponseController
+	d    time.Duration
+	last time.Time
+}
+
+func (w *deadlineWriter) Write(p []byte) (int, error) {
+	if now := time.Now(); now.Sub(w.last) > time.Second {
+		_ = w.rc.SetWriteDeadline(now.Add(w.d))
+		w.last = now
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Attachment builds an RFC 6266 Content-Disposition: a plain-ASCII fallback
+// filename plus the exact UTF-8 name in filename*. Nothing from the name can
+// end the header or inject another parameter.
+func Attachment(name string) string {
+	var ascii strings.Builder
+	for _, r := range name {
+		switch {
+		case r < 0x20 || r == 0x7f || r > 0x7e:
+			ascii.WriteByte('_')
+		case r == '"' || r == '\\' || r == ';':
+			ascii.WriteByte('_')
+		default:
+			ascii.WriteRune(r)
+		}
+	}
+	fallback := ascii.String()
+	if strings.Trim(fallback, "_. ") == "" {
+		fallback = "download"
+	}
+	enc := url.PathEscape(strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name))
+	return `attachment; filename="` + fallback + `"; filename*=UTF-8''` + enc
+}
