@@ -21,7 +21,7 @@ GRANT=$(curl -sf -H "$O" -d "{\"decisions\":[{\"request_id\":\"$REQ\",\"approve\
   $API/requests/decisions | jq -r '.items[0].grant.id')
 
 curl -sf -H "$V" "$API/inbox?unread=1" | jq -c '.items[] | {kind, subject}'
-grep -l 'To: <viewer@example.com>' "$MAIL"/*.eml | xargs grep -h '^Subject:\|^X-Damkit-Link:' | sed "s/$ID/<id>/"
+grep -l 'To: <viewer@example.com>' "$MAIL"/*.eml | xargs grep -h '^Subject:\|^X-Damkit-Link:' | sed "s/$ID/<id>/" | tr -d '\r'
 curl -sf -H "$V" $API/assets/$ID/download; echo
 curl -sf -H "$O" -X DELETE $API/grants/$GRANT | jq 'has("revoked_at")'
 curl -s -H "$V" $API/assets/$ID/download | jq -r .error.code
