@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"net/http"
 	netmail "net/mail"
 	"os"
@@ -355,4 +356,25 @@ func TestMailSinks(t *testing.T) {
 	err = run(t.Context(), c, new(bytes.Buffer), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "log: takes no path")
+}
+
+// The README's configuration table lists every flag with its variable.
+func TestREADMEListsEveryFlag(t *testing.T) {
+	var usage bytes.Buffer
+	_, err := parseConfig([]string{"-h"}, &usage)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	var n int
+	for _, line := range strings.Split(usage.String(), "\n") {
+		name, ok := strings.CutPrefix(line, "  -")
+		if !ok {
+			continue
+		}
+		name, _, _ = strings.Cut(name, " ")
+		n++
+		env := "DAMKIT_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+		assert.Contains(t, string(readme), "| `-"+name+"` | `"+env+"` |", "README.md's configuration table lists -%s", name)
+	}
+	assert.Greater(t, n, 10, "flags found in the usage text")
 }
