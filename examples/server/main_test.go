@@ -287,15 +287,8 @@ func TestFirstStartPrintsAGeneratedKeyOnce(t *testing.T) {
 	c, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir()}, new(bytes.Buffer))
 	require.NoError(t, err)
 	for i, want := range []bool{true, false} {
-		ctx, cancel := context.WithCancel(t.Context())
-		ready := make(chan string, 1)
-		var out bytes.Buffer
-		done := make(chan error, 1)
-		go func() { done <- run(ctx, c, &out, ready) }()
-		<-ready
-		cancel()
-		require.NoError(t, <-done)
-		assert.Equal(t, want, strings.Contains(out.String(), "owner API key (shown once, keep it): dk_"), "start %d", i+1)
+		out := startAndStop(t, c)
+		assert.Equal(t, want, strings.Contains(out, "owner API key (shown once, keep it): dk_"), "start %d", i+1)
 	}
 }
 
