@@ -124,7 +124,7 @@ func (l *Library) SignInWithLink(ctx context.Context, secret, userAgent string) 
 		return "", Session{}, wrap(op, Internal, err)
 	}
 	u, err := l.store.User(ctx, userID)
-	if err != nil {
+	if err != nil || u.DisabledAt != nil {
 		return "", Session{}, invalid
 	}
 	return l.startSession(ctx, op, u, userAgent, "email")
@@ -163,7 +163,7 @@ func (l *Library) SessionActor(ctx context.Context, secret string) (Actor, Sessi
 		return Actor{}, Session{}, ended
 	}
 	u, err := l.store.User(ctx, s.UserID)
-	if KindOf(err) == NotFound {
+	if KindOf(err) == NotFound || err == nil && u.DisabledAt != nil {
 		return Actor{}, Session{}, ended
 	}
 	if err != nil {
@@ -247,4 +247,25 @@ func humanDuration(d time.Duration) string {
 		n, unit = int(d/time.Hour), "hour"
 	}
 	return fmt.Sprintf("%d %s%s", n, unit, plural(n))
+}
+
+// SignInLinkFor makes a one-time sign-in link for a user without sending
+// it, for the host itself: a new server prints one for its first owner.
+// It is not an operation for actors (no caller may mint links for others
+// through it) and needs Options.Links to implement SignInLinks.
+func (l *Library) SignInLinkFor(ctx context.Context, userID string) (string, error) {
+	const op = "dam.SignInLinkFor"
+	sl, ok := l.opts.Links.(SignInLinks)
+	if !ok {
+		return "", E(op, FailedPrecondition, "the host gave no sign-in page (Options.Links has no SignIn)")
+	}
+	u, err := l.store.User(ctx, userID)
+	if err != nil {
+		return "", wrap(op, NotFound, err)
+	}
+	secret := newSecret("dl_")
+	if err := l.store.CreateSignInLink(ctx, HashAPIKey(secret), u.ID, l.now().UTC().Add(l.opts.SignInLinkTTL)); err != nil {
+		return "", wrap(op, Internal, err)
+	}
+	return sl.SignIn(secret), nil
 }

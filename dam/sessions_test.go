@@ -163,3 +163,23 @@ func TestSignInLinkWithoutMail(t *testing.T) {
 	err := f.lib.SendSignInLink(t.Context(), "owner@example.com")
 	assert.Equal(t, dam.FailedPrecondition, kindOf(t, err))
 }
+
+func TestSignInLinkFor(t *testing.T) {
+	f := newFixture(t, &dam.Options{Links: signInLinks{}})
+	u, _, err := f.lib.CreateUser(f.owner, dam.NewUser{Email: "new@example.com", Role: dam.RoleOwner})
+	require.NoError(t, err)
+	link, err := f.lib.SignInLinkFor(t.Context(), u.ID)
+	require.NoError(t, err)
+	m := regexp.MustCompile(`token=(dl_[A-Za-z0-9_-]+)$`).FindStringSubmatch(link)
+	require.NotNil(t, m, link)
+	secret, _, err := f.lib.SignInWithLink(t.Context(), m[1], "")
+	require.NoError(t, err)
+	a, _, err := f.lib.SessionActor(t.Context(), secret)
+	require.NoError(t, err)
+	assert.Equal(t, u.ID, a.UserID)
+
+	_, err = f.lib.SignInLinkFor(t.Context(), "01zzzzzzzzzzzzzzzzzzzzzzzz")
+	assert.Equal(t, dam.NotFound, kindOf(t, err))
+	_, err = newFixture(t, nil).lib.SignInLinkFor(t.Context(), u.ID)
+	assert.Equal(t, dam.FailedPrecondition, kindOf(t, err), "without a sign-in page there is no link")
+}

@@ -236,6 +236,12 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	if err != nil {
 		return err
 	}
+	if o.created {
+		// A link for the browser, shown once like the key.
+		if o.signIn, err = lib.SignInLinkFor(ctx, o.id); err != nil {
+			return err
+		}
+	}
 	w := welcome{data: c.data, store: redactURL(c.store), bucket: redactURL(c.bucket), mail: redactURL(c.smtp),
 		owner: o}
 	if c.demo {
@@ -290,6 +296,8 @@ type owner struct {
 	created bool   // the library was new: its first owner was created
 	added   string // -admin-key named no user: a new owner with this email holds it
 	known   string // -admin-key is the key of this existing owner
+	id      string // the new owner's user ID (created only)
+	signIn  string // a one-time sign-in link for the new owner (created only)
 }
 
 // bootstrap makes sure the library has an owner, and that -admin-key (if
@@ -309,14 +317,14 @@ func bootstrap(ctx context.Context, lib *dam.Library, email, key, data string) (
 		return owner{}, err
 	}
 	if len(users) == 0 {
-		_, k, err := lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, APIKey: key})
+		u, k, err := lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Admin: true, APIKey: key})
 		switch {
 		case dam.KindOf(err) == dam.AlreadyExists:
 			// Another process sharing the store was first: treat it as existing.
 		case err != nil:
 			return owner{}, err
 		default:
-			o := owner{created: true}
+			o := owner{created: true, id: u.ID}
 			if key == "" {
 				o.key = k
 			}
@@ -352,7 +360,7 @@ func bootstrap(ctx context.Context, lib *dam.Library, email, key, data string) (
 		return owner{}, fmt.Errorf("-admin-key: the library in %s has no owner to add one", data)
 	}
 	ctx = dam.WithActor(ctx, first.Actor())
-	_, _, err = lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Domains: first.Domains, APIKey: key})
+	_, _, err = lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Domains: first.Domains, Admin: first.Admin, APIKey: key})
 	if dam.KindOf(err) == dam.AlreadyExists {
 		// Another process sharing the store added it at the same time.
 		if u, aerr := lib.Authenticate(ctx, key); aerr == nil && u.Role == dam.RoleOwner {
@@ -403,6 +411,11 @@ func (w welcome) lines() []string {
 		ls = append(ls, "  owner "+w.owner.added+" added with the key from -admin-key")
 	case w.owner.known != "":
 		ls = append(ls, "  the key from -admin-key is the key of owner "+w.owner.known)
+	}
+	if w.owner.signIn != "" {
+		ls = append(ls, "  sign in (once, within 15 minutes; later paste the key at "+w.base+"/signin):", "    "+w.owner.signIn)
+	} else {
+		ls = append(ls, "  sign in:  "+w.base+"/signin")
 	}
 	ls = append(ls, "try:", "  curl -H 'Authorization: Bearer <key>' "+w.base+"/api/v1/assets")
 	if w.demo.share != "" {
