@@ -40,12 +40,16 @@ type Actor struct {
 	Email   string
 	Role    Role
 	Domains []string // organisational units whose assets the actor sees
+	// Admin is the power to administer the whole library (see reach.go):
+	// users of every domain and what belongs to no domain. Only owners
+	// hold it.
+	Admin bool
 }
 
 // InDomain reports whether the actor sees assets of domain d.
 func (a Actor) InDomain(d string) bool { return slices.Contains(a.Domains, d) }
 
-// IsOwner reports whether the actor is an owner of the library.
+// IsOwner reports whether the actor is an owner of its domains.
 func (a Actor) IsOwner() bool { return a.Kind == ActorUser && a.Role == RoleOwner }
 
 // CanEdit reports whether the actor may change assets (owners and editors).

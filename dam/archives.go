@@ -161,19 +161,37 @@ func partName(j Job, n int) string {
 	return fmt.Sprintf("%s-part-%d-of-%d.zip", j.Name, n, len(j.Parts))
 }
 
-// visibleJob returns a job its requester (or an owner) may see; NotFound otherwise.
+// visibleJob returns a job its requester (or an owner) may see, when it
+// is in their reach (reach.go); NotFound, exactly as a missing job, otherwise.
 func (l *Library) visibleJob(ctx context.Context, op string, actor Actor, id string) (Job, error) {
 	if !validID(id) {
-		return Job{}, E(op, NotFound, "download %q not found", id)
+		return Job{}, absent(op, "download", id)
 	}
 	j, err := l.store.Job(ctx, id)
+	if KindOf(err) == NotFound {
+		return Job{}, absent(op, "download", id)
+	}
 	if err != nil {
 		return Job{}, wrap(op, Internal, err)
 	}
-	if j.RequesterID != actor.UserID && !actor.IsOwner() {
-		return Job{}, E(op, NotFound, "download %s not found", id)
+	ok := j.RequesterID == actor.UserID || actor.IsOwner()
+	if ok {
+		if ok, err = l.reachesObject(ctx, op, actor, j.RequesterID, jobAssetIDs(j)); err != nil {
+			return Job{}, err
+		}
+	}
+	if !ok {
+		return Job{}, absent(op, "download", id)
 	}
 	return j, nil
+}
+
+func jobAssetIDs(j Job) []string {
+	ids := make([]string, len(j.Items))
+	for i, it := range j.Items {
+		ids[i] = it.AssetID
+	}
+	return ids
 }
 
 // recheck asks the policy again about every asset of a job for actor and

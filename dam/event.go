@@ -44,6 +44,19 @@ type EventQuery struct {
 	// Subject keeps events about one share or portal: those whose Detail
 	// is Subject or starts with Subject and a space ("share <id>").
 	Subject string
-	Cursor  string // the ID after which to continue
-	Limit   int
+	// Reach, when set, keeps only the events an actor reaches (reach.go).
+	Reach  *EventReach
+	Cursor string // the ID after which to continue
+	Limit  int
+}
+
+// EventReach selects the events about an asset of one of Domains, the
+// events about no asset whose actor is one of ActorIDs, and, with People,
+// the events about no asset whose actor is a guest or visitor (an email
+// address) for the library to sift by the share or portal they name.
+// Empty lists select nothing of their part.
+type EventReach struct {
+	Domains  []string
+	ActorIDs []string
+	People   bool
 }

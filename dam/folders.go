@@ -37,7 +37,7 @@ func (l *Library) visibleFolder(ctx context.Context, op string, actor Actor, id 
 	if err != nil {
 		return Folder{}, wrap(op, Internal, err)
 	}
-	if !actor.InDomain(f.Domain) {
+	if !actor.reaches(f.Domain) {
 		return Folder{}, E(op, NotFound, "folder %s not found", id)
 	}
 	return f, nil
@@ -106,6 +106,9 @@ func (l *Library) MoveFolder(ctx context.Context, id, parentID string) (Folder, 
 	}
 	if parentID == id {
 		return Folder{}, E(op, FailedPrecondition, "a folder cannot be moved into itself")
+	}
+	if err := l.checkFolderMove(ctx, op, actor, f, parentID); err != nil {
+		return Folder{}, err
 	}
 	if err := l.store.MoveFolder(ctx, id, parentID, l.now().UTC()); err != nil {
 		return Folder{}, wrap(op, Internal, err)

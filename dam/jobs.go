@@ -20,7 +20,7 @@ import (
 // download inbox anyway, and recovery is one more UPDATE on stale
 // heartbeats. That is less code than the glue river would need.
 
-// Job returns one download job of the actor (owners see every job).
+// Job returns one download job of the actor (owners see the jobs in their reach).
 func (l *Library) Job(ctx context.Context, id string) (Job, error) {
 	const op = "dam.Job"
 	actor, err := actorFor(ctx, op)
@@ -41,7 +41,20 @@ func (l *Library) Jobs(ctx context.Context, cursor string, limit int) ([]Job, st
 		return nil, "", err
 	}
 	js, next, err := l.store.Jobs(ctx, actor.UserID, cursor, limit)
-	return js, next, wrap(op, Internal, err)
+	if err != nil {
+		return nil, "", wrap(op, Internal, err)
+	}
+	out := js[:0]
+	for _, j := range js {
+		ok, err := l.reachesAssets(ctx, op, actor, jobAssetIDs(j))
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
+			out = append(out, j)
+		}
+	}
+	return out, next, nil
 }
 
 // CancelJob deletes a download job and its stored parts. A worker building

@@ -10,11 +10,12 @@ import (
 	"github.com/damkit/damkit/policy"
 )
 
-// CreateLicence publishes a licence as version 1 (owners only). It applies
+// CreateLicence publishes a licence as version 1 (administrators
+// only). It applies
 // nowhere until an owner sets it on the library, a folder or an asset.
 func (l *Library) CreateLicence(ctx context.Context, title, text string) (Licence, error) {
 	const op = "dam.CreateLicence"
-	actor, err := l.licenceOwner(ctx, op)
+	actor, err := administrator(ctx, op, "licences")
 	if err != nil {
 		return Licence{}, err
 	}
@@ -31,12 +32,12 @@ func (l *Library) CreateLicence(ctx context.Context, title, text string) (Licenc
 	return lic, nil
 }
 
-// UpdateLicence changes a licence (owners only). A new text publishes the
+// UpdateLicence changes a licence (administrators only). A new text publishes the
 // next version: everyone who accepted an earlier one is asked again before
 // their next download. A concurrent change wins (Conflict: read it again).
 func (l *Library) UpdateLicence(ctx context.Context, id string, p LicencePatch) (Licence, error) {
 	const op = "dam.UpdateLicence"
-	actor, err := l.licenceOwner(ctx, op)
+	actor, err := administrator(ctx, op, "licences")
 	if err != nil {
 		return Licence{}, err
 	}
@@ -67,12 +68,12 @@ func (l *Library) UpdateLicence(ctx context.Context, id string, p LicencePatch) 
 	return next, nil
 }
 
-// DeleteLicence removes a licence (owners only) that is set nowhere: not
+// DeleteLicence removes a licence (administrators only) that is set nowhere: not
 // as the library default, on no folder and no asset, trashed ones included.
 // What people accepted stays in the record.
 func (l *Library) DeleteLicence(ctx context.Context, id string) error {
 	const op = "dam.DeleteLicence"
-	if _, err := l.licenceOwner(ctx, op); err != nil {
+	if _, err := administrator(ctx, op, "licences"); err != nil {
 		return err
 	}
 	if _, err := l.licence(ctx, op, id); err != nil {

@@ -107,37 +107,67 @@ func (l *Library) CreatePortal(ctx context.Context, np NewPortal) (Portal, error
 	return p, nil
 }
 
-// Portal returns a portal (owners only).
+// Portal returns a portal (owners whose reach it is in).
 func (l *Library) Portal(ctx context.Context, id string) (Portal, error) {
 	const op = "dam.Portal"
-	if _, err := portalOwner(ctx, op); err != nil {
+	actor, err := portalOwner(ctx, op)
+	if err != nil {
 		return Portal{}, err
 	}
-	return l.portalByID(ctx, op, id)
+	return l.portalByID(ctx, op, actor, id)
 }
 
-func (l *Library) portalByID(ctx context.Context, op, id string) (Portal, error) {
+// portalByID returns a portal in the actor's reach: the portal's maker and
+// every asset it shows (collections included) are of the actor's domains.
+// Any other portal is NotFound, exactly as a missing one.
+func (l *Library) portalByID(ctx context.Context, op string, actor Actor, id string) (Portal, error) {
 	if !validID(id) {
-		return Portal{}, E(op, NotFound, "portal %.30q not found", id)
+		return Portal{}, absent(op, "portal", id)
 	}
 	p, err := l.store.Portal(ctx, id)
 	if err != nil {
 		return Portal{}, wrap(op, Internal, err)
 	}
+	ok, err := l.reachesPortal(ctx, op, actor, p)
+	if err != nil {
+		return Portal{}, err
+	}
+	if !ok {
+		return Portal{}, absent(op, "portal", id)
+	}
 	return p, nil
 }
 
-// Portals lists the portals (owners only), newest first.
+func (l *Library) reachesPortal(ctx context.Context, op string, actor Actor, p Portal) (bool, error) {
+	ids, err := l.portalAssetIDs(ctx, op, p)
+	if err != nil {
+		return false, err
+	}
+	return l.reachesObject(ctx, op, actor, p.CreatedBy, ids)
+}
+
+// Portals lists the portals in the owner's reach, newest first.
 func (l *Library) Portals(ctx context.Context) ([]Portal, error) {
 	const op = "dam.Portals"
-	if _, err := portalOwner(ctx, op); err != nil {
+	actor, err := portalOwner(ctx, op)
+	if err != nil {
 		return nil, err
 	}
 	ps, err := l.store.Portals(ctx)
 	if err != nil {
 		return nil, wrap(op, Internal, err)
 	}
-	return ps, nil
+	out := make([]Portal, 0, len(ps))
+	for _, p := range ps {
+		ok, err := l.reachesPortal(ctx, op, actor, p)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // UpdatePortal replaces a portal's settings (owners only).
@@ -147,7 +177,7 @@ func (l *Library) UpdatePortal(ctx context.Context, id string, np NewPortal) (Po
 	if err != nil {
 		return Portal{}, err
 	}
-	p, err := l.portalByID(ctx, op, id)
+	p, err := l.portalByID(ctx, op, actor, id)
 	if err != nil {
 		return Portal{}, err
 	}
@@ -173,7 +203,7 @@ func (l *Library) DeletePortal(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := l.portalByID(ctx, op, id); err != nil {
+	if _, err := l.portalByID(ctx, op, actor, id); err != nil {
 		return err
 	}
 	if err := l.store.DeletePortal(ctx, id); err != nil {

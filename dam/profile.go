@@ -106,15 +106,12 @@ func checkProfile(op string, p Profile) error {
 	return nil
 }
 
-// CreateProfile adds an export profile (owners only).
+// CreateProfile adds an export profile (administrators only).
 func (l *Library) CreateProfile(ctx context.Context, p Profile) (Profile, error) {
 	const op = "dam.CreateProfile"
-	actor, err := actorFor(ctx, op)
+	actor, err := administrator(ctx, op, "export profiles")
 	if err != nil {
 		return Profile{}, err
-	}
-	if !actor.IsOwner() {
-		return Profile{}, E(op, PermissionDenied, "only owners manage export profiles")
 	}
 	if err := checkProfile(op, p); err != nil {
 		return Profile{}, err
@@ -167,17 +164,14 @@ func (l *Library) lookupProfile(ctx context.Context, op, name string) (Profile, 
 	return p, nil
 }
 
-// UpdateProfile replaces the settings of the profile named p.Name (owners
+// UpdateProfile replaces the settings of the profile named p.Name (administrators
 // only). Renditions are cached by their settings, so old ones are simply
 // no longer asked for.
 func (l *Library) UpdateProfile(ctx context.Context, p Profile) (Profile, error) {
 	const op = "dam.UpdateProfile"
-	actor, err := actorFor(ctx, op)
+	actor, err := administrator(ctx, op, "export profiles")
 	if err != nil {
 		return Profile{}, err
-	}
-	if !actor.IsOwner() {
-		return Profile{}, E(op, PermissionDenied, "only owners manage export profiles")
 	}
 	cur, err := l.lookupProfile(ctx, op, p.Name)
 	if err != nil {
@@ -195,16 +189,12 @@ func (l *Library) UpdateProfile(ctx context.Context, p Profile) (Profile, error)
 	return p, nil
 }
 
-// DeleteProfile removes an export profile (owners only). Collections that
+// DeleteProfile removes an export profile (administrators only). Collections that
 // name it fall back to a NotFound on download until they are changed.
 func (l *Library) DeleteProfile(ctx context.Context, name string) error {
 	const op = "dam.DeleteProfile"
-	actor, err := actorFor(ctx, op)
-	if err != nil {
+	if _, err := administrator(ctx, op, "export profiles"); err != nil {
 		return err
-	}
-	if !actor.IsOwner() {
-		return E(op, PermissionDenied, "only owners manage export profiles")
 	}
 	if _, err := l.lookupProfile(ctx, op, name); err != nil {
 		return err

@@ -281,7 +281,7 @@ func (l *Library) decideOne(ctx context.Context, op string, actor Actor, setting
 	if err != nil {
 		return Request{}, nil, wrap(op, Internal, err)
 	}
-	if !actor.InDomain(r.Domain) {
+	if !actor.reaches(r.Domain) {
 		return Request{}, nil, E(op, NotFound, "request %s not found", d.RequestID)
 	}
 	if r.Status != RequestPending {
@@ -331,7 +331,7 @@ func (l *Library) DeleteRequest(ctx context.Context, id string) error {
 	if err != nil {
 		return wrap(op, Internal, err)
 	}
-	if !actor.InDomain(r.Domain) || (!actor.IsOwner() && r.RequesterID != actor.UserID) {
+	if !actor.reaches(r.Domain) || (!actor.IsOwner() && r.RequesterID != actor.UserID) {
 		return E(op, NotFound, "request %s not found", id)
 	}
 	if err := l.store.DeleteRequest(ctx, id, actor.UserID, l.now().UTC()); err != nil {
@@ -358,7 +358,7 @@ func (l *Library) Grants(ctx context.Context, q GrantQuery) ([]Grant, error) {
 	}
 	out := gs[:0]
 	for _, g := range gs {
-		if a, err := l.store.Asset(ctx, g.AssetID); err == nil && actor.InDomain(a.Domain) {
+		if a, err := l.store.Asset(ctx, g.AssetID); err == nil && actor.reaches(a.Domain) {
 			out = append(out, g)
 		}
 	}

@@ -82,12 +82,13 @@ func (l *Library) recipients(ctx context.Context, op string, sender Actor, names
 				}
 			}
 			var ok bool
-			if u, ok = byEmail[strings.ToLower(name)]; !ok {
+			// A user out of the sender's reach is no user to them (reach.go).
+			if u, ok = byEmail[strings.ToLower(name)]; !ok || !sender.reachesUser(u) {
 				return nil, E(op, Invalid, "send_to: %.100q is not a user of this library", name)
 			}
 		case validID(name):
 			var err error
-			if u, err = l.store.User(ctx, name); KindOf(err) == NotFound {
+			if u, err = l.store.User(ctx, name); KindOf(err) == NotFound || err == nil && !sender.reachesUser(u) {
 				return nil, E(op, Invalid, "send_to: %q is not a user of this library", name)
 			} else if err != nil {
 				return nil, wrap(op, Internal, err)

@@ -124,7 +124,7 @@ func (l *Library) SignInWithLink(ctx context.Context, secret, userAgent string) 
 		return "", Session{}, wrap(op, Internal, err)
 	}
 	u, err := l.store.User(ctx, userID)
-	if err != nil {
+	if err != nil || u.DisabledAt != nil {
 		return "", Session{}, invalid
 	}
 	return l.startSession(ctx, op, u, userAgent, "email")
@@ -163,7 +163,7 @@ func (l *Library) SessionActor(ctx context.Context, secret string) (Actor, Sessi
 		return Actor{}, Session{}, ended
 	}
 	u, err := l.store.User(ctx, s.UserID)
-	if KindOf(err) == NotFound {
+	if KindOf(err) == NotFound || err == nil && u.DisabledAt != nil {
 		return Actor{}, Session{}, ended
 	}
 	if err != nil {

@@ -60,15 +60,12 @@ func (l *Library) Settings(ctx context.Context) (Settings, error) {
 	return s, nil
 }
 
-// UpdateSettings replaces the usage settings (owners only).
+// UpdateSettings replaces the usage settings (administrators only).
 func (l *Library) UpdateSettings(ctx context.Context, s Settings) (Settings, error) {
 	const op = "dam.UpdateSettings"
-	actor, err := actorFor(ctx, op)
+	actor, err := administrator(ctx, op, "the usage settings")
 	if err != nil {
 		return Settings{}, err
-	}
-	if !actor.IsOwner() {
-		return Settings{}, E(op, PermissionDenied, "only owners change the usage settings")
 	}
 	if s.GrantValidity < 0 || s.GrantValidity > maxGrantValidity {
 		return Settings{}, E(op, Invalid, "grant validity must be between 0 (until revoked) and 10 years")

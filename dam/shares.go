@@ -149,7 +149,7 @@ func (l *Library) CreateShare(ctx context.Context, ns NewShare) (ShareView, erro
 	if err != nil {
 		return ShareView{}, err
 	}
-	invitees, err := l.invitees(ctx, op, Invitees{Guests: ns.Guests, UserIDs: ns.UserIDs})
+	invitees, err := l.invitees(ctx, op, actor, Invitees{Guests: ns.Guests, UserIDs: ns.UserIDs})
 	if err != nil {
 		return ShareView{}, err
 	}
@@ -226,7 +226,7 @@ type invitee struct {
 }
 
 // invitees checks the addresses and user IDs to invite.
-func (l *Library) invitees(ctx context.Context, op string, in Invitees) ([]invitee, error) {
+func (l *Library) invitees(ctx context.Context, op string, actor Actor, in Invitees) ([]invitee, error) {
 	var out []invitee
 	seen := map[string]bool{}
 	if strings.TrimSpace(in.Guests) != "" {
@@ -247,7 +247,7 @@ func (l *Library) invitees(ctx context.Context, op string, in Invitees) ([]invit
 			return nil, E(op, Invalid, "user %.30q not found", id)
 		}
 		u, err := l.store.User(ctx, id)
-		if KindOf(err) == NotFound {
+		if KindOf(err) == NotFound || err == nil && !actor.reachesUser(u) {
 			return nil, E(op, Invalid, "user %s not found", id)
 		}
 		if err != nil {
@@ -370,22 +370,29 @@ func shareView(sh Share, now time.Time) ShareView {
 	return v
 }
 
-// ownShare returns the acting user and a share they manage: its creator,
-// or an owner. Any other share is NotFound.
+// ownShare returns the acting user and a share they manage: its creator
+// or an owner, when the share is in their reach (reach.go). Any other
+// share is NotFound, exactly as a missing one.
 func (l *Library) ownShare(ctx context.Context, op, id string) (Actor, Share, error) {
 	actor, err := actorFor(ctx, op)
 	if err != nil {
 		return Actor{}, Share{}, err
 	}
 	if !validID(id) {
-		return Actor{}, Share{}, E(op, NotFound, "share %.30q not found", id)
+		return Actor{}, Share{}, absent(op, "share", id)
 	}
 	sh, err := l.store.Share(ctx, id)
-	if KindOf(err) == NotFound || err == nil && sh.CreatedBy != actor.UserID && !actor.IsOwner() {
-		return Actor{}, Share{}, E(op, NotFound, "share %s not found", id)
-	}
 	if err != nil {
 		return Actor{}, Share{}, wrap(op, Internal, err)
+	}
+	ok := sh.CreatedBy == actor.UserID || actor.IsOwner()
+	if ok {
+		if ok, err = l.reachesObject(ctx, op, actor, sh.CreatedBy, sh.AssetIDs); err != nil {
+			return Actor{}, Share{}, err
+		}
+	}
+	if !ok {
+		return Actor{}, Share{}, absent(op, "share", id)
 	}
 	return actor, sh, nil
 }
@@ -413,9 +420,15 @@ func (l *Library) Shares(ctx context.Context) ([]ShareView, error) {
 		return nil, wrap(op, Internal, err)
 	}
 	now := l.now().UTC()
-	out := make([]ShareView, len(ss))
-	for i, s := range ss {
-		out[i] = shareView(s, now)
+	out := make([]ShareView, 0, len(ss))
+	for _, s := range ss {
+		ok, err := l.reachesAssets(ctx, op, actor, s.AssetIDs)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, shareView(s, now))
+		}
 	}
 	return out, nil
 }
@@ -537,7 +550,7 @@ func (l *Library) InviteGuests(ctx context.Context, id string, in Invitees) (Sha
 	if err != nil {
 		return ShareView{}, err
 	}
-	ivs, err := l.invitees(ctx, op, in)
+	ivs, err := l.invitees(ctx, op, actor, in)
 	if err != nil {
 		return ShareView{}, err
 	}

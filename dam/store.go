@@ -67,12 +67,36 @@ type LicenceStore interface {
 	Acceptances(ctx context.Context, actor string) ([]LicenceAcceptance, error)
 }
 
-// UserStore keeps users and their hashed API keys.
+// UserStore keeps users and their API keys (hashed).
 type UserStore interface {
-	CreateUser(ctx context.Context, u User, keyHash []byte) error
+	// CreateUser inserts u with its first key (nil: none). IDs, emails
+	// (case-insensitively) and key hashes are unique (AlreadyExists).
+	CreateUser(ctx context.Context, u User, key *APIKey) error
 	User(ctx context.Context, id string) (User, error)
-	UserByKeyHash(ctx context.Context, keyHash []byte) (User, error)
+	// UserByKeyHash returns the user of a key that is not revoked, with the
+	// key (NotFound otherwise). Disabled users are returned: the library
+	// refuses them.
+	UserByKeyHash(ctx context.Context, keyHash []byte) (User, APIKey, error)
 	Users(ctx context.Context) ([]User, error)
+	// UpdateUser writes u's name, role, domains, admin flag and disabled
+	// time. A change that would leave no enabled admin owner is refused
+	// (FailedPrecondition) and changes nothing; a missing user is NotFound.
+	UpdateUser(ctx context.Context, u User) error
+	// DeleteUser removes a user and its keys, refused like UpdateUser when
+	// it would leave no enabled admin owner.
+	DeleteUser(ctx context.Context, id string) error
+	// AddAPIKey stores another key of an existing user (NotFound otherwise;
+	// a taken hash is AlreadyExists).
+	AddAPIKey(ctx context.Context, k APIKey) error
+	// APIKeys lists a user's keys, revoked ones included, oldest first.
+	APIKeys(ctx context.Context, userID string) ([]APIKey, error)
+	APIKey(ctx context.Context, id string) (APIKey, error)
+	// RevokeAPIKey ends a key at once (Conflict when already revoked).
+	RevokeAPIKey(ctx context.Context, id string, at time.Time) error
+	// TouchAPIKey records that a key was used at at, writing only when the
+	// stored time is older than at minus every (so a busy key is not a
+	// write per request).
+	TouchAPIKey(ctx context.Context, id string, at time.Time, every time.Duration) error
 }
 
 // AssetStore keeps assets. Live methods ignore trashed assets unless said.
@@ -91,6 +115,10 @@ type AssetStore interface {
 	UpdateAssets(ctx context.Context, as []Asset) error
 	// TrashAsset marks a live asset deleted.
 	TrashAsset(ctx context.Context, id, by string, at time.Time) error
+	// TrashAssets marks many live assets deleted in one transaction: if any
+	// is missing or already trashed, nothing changes (NotFound). A repeated
+	// ID counts once.
+	TrashAssets(ctx context.Context, ids []string, by string, at time.Time) error
 	// RestoreAsset brings a trashed asset back.
 	RestoreAsset(ctx context.Context, id string, by string, at time.Time) error
 	// TrashedBefore lists IDs of assets trashed before t, oldest first.

@@ -12,6 +12,7 @@ type userBody struct {
 	Name    string   `json:"name"`
 	Role    dam.Role `json:"role"`
 	Domains []string `json:"domains"`
+	Admin   bool     `json:"admin"`
 }
 
 // createdUser is the only answer that ever carries an API key.
@@ -25,7 +26,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := s.readJSON(r, w, &b); err != nil {
 		return err
 	}
-	u, key, err := s.lib.CreateUser(r.Context(), dam.NewUser{Email: b.Email, Name: b.Name, Role: b.Role, Domains: b.Domains})
+	u, key, err := s.lib.CreateUser(r.Context(), dam.NewUser{Email: b.Email, Name: b.Name, Role: b.Role, Domains: b.Domains, Admin: b.Admin})
 	if err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	a, _ := dam.ActorFrom(r.Context())
-	writeJSON(w, http.StatusOK, map[string]any{"id": a.UserID, "email": a.Email, "role": a.Role, "domains": a.Domains})
+	writeJSON(w, http.StatusOK, map[string]any{"id": a.UserID, "email": a.Email, "role": a.Role, "domains": a.Domains, "admin": a.IsAdmin()})
 	return nil
 }
 

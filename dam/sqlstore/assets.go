@@ -231,18 +231,7 @@ func updateAsset(ctx context.Context, q querier, a dam.Asset, extra string, extr
 // TrashAsset marks a live asset deleted (NotFound when missing or already trashed).
 func (s *Store) TrashAsset(ctx context.Context, id, by string, at time.Time) error {
 	const op = "sqlstore.TrashAsset"
-	return s.write(ctx, op, func(q querier) error {
-		res, err := q.exec(ctx, "UPDATE assets SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
-			encodeTime(at), by, id)
-		n, err := count(res, err)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return recount(ctx, q, id, -1)
-		}
-		return s.whyNot(ctx, q, id, "already in the trash")
-	})
+	return s.write(ctx, op, func(q querier) error { return s.trash(ctx, q, id, by, at) })
 }
 
 // RestoreAsset brings a trashed asset back (NotFound when missing or not trashed).

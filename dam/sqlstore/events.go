@@ -60,6 +60,22 @@ func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, stri
 		where = append(where, "(detail = ? OR substr(detail, 1, ?) = ?)")
 		args = append(args, q.Subject, len(prefix), prefix)
 	}
+	if r := q.Reach; r != nil {
+		assets, actors := "1 = 0", "1 = 0"
+		if len(r.Domains) > 0 {
+			assets = "(asset_id <> '' AND asset_id IN (SELECT id FROM assets WHERE domain IN (" + placeholders(len(r.Domains)) + ")))"
+			args = append(args, anys(r.Domains)...)
+		}
+		if len(r.ActorIDs) > 0 {
+			actors = "(asset_id = '' AND actor_id IN (" + placeholders(len(r.ActorIDs)) + "))"
+			args = append(args, anys(r.ActorIDs)...)
+		}
+		people := "1 = 0"
+		if r.People {
+			people = "(asset_id = '' AND actor_id LIKE '%@%')"
+		}
+		where = append(where, "("+assets+" OR "+actors+" OR "+people+")")
+	}
 	if q.Cursor != "" {
 		add("id < ?", q.Cursor)
 	}

@@ -77,6 +77,47 @@ var eventTests = []test{
 			assert.Equal(t, pick(4, 3, 2, 1, 0), got)
 		})
 	}},
+	{"Reach", func(t *testing.T, f *fixture) {
+		mine := f.asset("", "mine")
+		theirs := f.newAsset("", "theirs")
+		theirs.Domain = "elsewhere"
+		f.put(theirs)
+		var es []dam.Event
+		for _, e := range []struct{ actor, asset string }{
+			{"u1", mine.ID},                // 0: my domain's asset
+			{"u2", theirs.ID},              // 1: another domain's asset
+			{"u1", ""},                     // 2: no asset, a user I reach
+			{"u2", ""},                     // 3: no asset, a user I do not reach
+			{"guest@example.com", ""},      // 4: no asset, a guest
+			{"u1", "purged-" + f.id()[:8]}, // 5: an asset that no longer exists
+		} {
+			es = append(es, dam.Event{ID: f.id(), Time: f.tick(), ActorID: e.actor, Action: dam.EventEdit, AssetID: e.asset})
+		}
+		require.NoError(t, f.s.AppendEvents(f.ctx, es...))
+		for _, tc := range []struct {
+			name  string
+			reach dam.EventReach
+			want  []int
+		}{
+			{"domain and users", dam.EventReach{Domains: []string{f.domain}, ActorIDs: []string{"u1"}}, []int{2, 0}},
+			{"other domain", dam.EventReach{Domains: []string{"elsewhere"}, ActorIDs: []string{"u2"}}, []int{3, 1}},
+			{"both domains", dam.EventReach{Domains: []string{f.domain, "elsewhere"}}, []int{1, 0}},
+			{"users only", dam.EventReach{ActorIDs: []string{"u1", "u2"}}, []int{3, 2}},
+			{"people", dam.EventReach{People: true}, []int{4}},
+			{"nothing", dam.EventReach{}, nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := tc.reach
+				got, _, err := f.s.Events(f.ctx, dam.EventQuery{Reach: &r, Action: dam.EventEdit})
+				require.NoError(t, err)
+				var want []dam.Event
+				for _, i := range tc.want {
+					want = append(want, es[i])
+				}
+				assert.Equal(t, want, got)
+			})
+		}
+	}},
 	{"AppendIsAtomic", func(t *testing.T, f *fixture) {
 		e := dam.Event{ID: f.id(), Time: f.tick(), ActorID: "u1", Action: dam.EventNote}
 		require.NoError(t, f.s.AppendEvents(f.ctx, e))

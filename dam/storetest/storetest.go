@@ -22,6 +22,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Users", userTests},
 		{"Assets", assetTests},
 		{"Trash", trashTests},
+		{"BulkTrash", bulkTrashTests},
 		{"Versions", versionTests},
 		{"Folders", folderTests},
 		{"Collections", collectionTests},

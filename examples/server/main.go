@@ -317,7 +317,7 @@ func bootstrap(ctx context.Context, lib *dam.Library, email, key, data string) (
 		return owner{}, err
 	}
 	if len(users) == 0 {
-		u, k, err := lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, APIKey: key})
+		u, k, err := lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Admin: true, APIKey: key})
 		switch {
 		case dam.KindOf(err) == dam.AlreadyExists:
 			// Another process sharing the store was first: treat it as existing.
@@ -360,7 +360,7 @@ func bootstrap(ctx context.Context, lib *dam.Library, email, key, data string) (
 		return owner{}, fmt.Errorf("-admin-key: the library in %s has no owner to add one", data)
 	}
 	ctx = dam.WithActor(ctx, first.Actor())
-	_, _, err = lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Domains: first.Domains, APIKey: key})
+	_, _, err = lib.CreateUser(ctx, dam.NewUser{Email: email, Name: "Owner", Role: dam.RoleOwner, Domains: first.Domains, Admin: first.Admin, APIKey: key})
 	if dam.KindOf(err) == dam.AlreadyExists {
 		// Another process sharing the store added it at the same time.
 		if u, aerr := lib.Authenticate(ctx, key); aerr == nil && u.Role == dam.RoleOwner {
