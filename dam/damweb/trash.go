@@ -3,7 +3,6 @@ package damweb
 import (
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/damkit/damkit/dam"
@@ -94,9 +93,5 @@ func (h *Handler) restore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	back := localPath(r.PostForm.Get("back"), "/trash")
-	if back != "/trash" && !strings.HasPrefix(back, "/trash?") {
-		back = "/trash"
-	}
-	return redirect(w, r, back, "“"+a.Name+"” is back in the library, where it was.")
+	return redirect(w, r, formBack(r, "/trash"), "“"+a.Name+"” is back in the library, where it was.")
 }
