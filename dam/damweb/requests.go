@@ -220,7 +220,7 @@ func (h *Handler) decideRequests(w http.ResponseWriter, r *http.Request) error {
 	if !approve {
 		verb = "denied"
 	}
-	msg := fmt.Sprintf("%d %s %s.", done, plural(done, "request", "requests"), verb)
+	msg := fmt.Sprintf("%s %s.", plural(done, "request", "requests"), verb)
 	if conflicts > 0 {
 		msg += fmt.Sprintf(" %d had already been decided by someone else.", conflicts)
 	}
@@ -245,12 +245,5 @@ func (h *Handler) revokeGrants(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	n := len(ids)
-	return redirect(w, r, "/requests#grants", fmt.Sprintf("%d %s revoked.", n, plural(n, "permission", "permissions")))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return redirect(w, r, "/requests#grants", plural(n, "permission", "permissions")+" revoked.")
 }
