@@ -128,7 +128,8 @@ type Options struct {
 	MaxEntries int
 	// MaxTotalSize caps the sum of all parts (default: no cap).
 	MaxTotalSize int64
-	// MaxComponentBytes bounds each path component (default 255 bytes).
+	// MaxComponentBytes bounds each path component (default 255 bytes, at
+	// most 4096).
 	MaxComponentBytes int
 	// FolderPerAsset puts each asset and its renditions in a folder of its own.
 	FolderPerAsset bool
@@ -157,6 +158,11 @@ func (o *Options) withDefaults() Options {
 	}
 	if v.MaxComponentBytes < 16 {
 		v.MaxComponentBytes = 16
+	}
+	if v.MaxComponentBytes > maxPathBytes {
+		// A ZIP stores a name's length in 16 bits: a folder and a file
+		// name of maxPathBytes each stay far below it.
+		v.MaxComponentBytes = maxPathBytes
 	}
 	if v.DeflateLevel == 0 {
 		v.DeflateLevel = DefaultDeflateLevel

@@ -106,3 +106,26 @@ func FuzzCleanPath(f *testing.F) {
 		require.Equal(t, got, CleanPath(got), "idempotent")
 	})
 }
+
+// TestNameLengthFitsTheZIPField: a ZIP stores a name's length in 16 bits,
+// so however large MaxComponentBytes is set, no name may reach 65,536 bytes
+// (it used to wrap and corrupt the archive).
+func TestNameLengthFitsTheZIPField(t *testing.T) {
+	long := strings.Repeat("n", 70000) + ".jpg"
+	e := bytesEntry(long, []byte("data"))
+	e.AssetID, e.AssetName = "1", strings.Repeat("f", 70000)
+	for name, o := range map[string]*Options{
+		"file name":        {MaxComponentBytes: 100000},
+		"folder per asset": {MaxComponentBytes: 100000, FolderPerAsset: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a, err := New([]Entry{e}, o)
+			require.NoError(t, err)
+			got := a.Names()[0]
+			assert.LessOrEqual(t, len(got), 2*maxPathBytes+1)
+			assert.True(t, strings.HasSuffix(got, ".jpg"))
+			read := checkGo(t, writeFile(t, a, t.TempDir(), "long.zip"), true)
+			assert.Contains(t, read, got)
+		})
+	}
+}

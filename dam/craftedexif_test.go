@@ -18,6 +18,7 @@ import (
 
 	"github.com/damkit/damkit/dam"
 	"github.com/damkit/damkit/internal/exif/exiftest"
+	"github.com/damkit/damkit/internal/testimage"
 	"github.com/damkit/damkit/rendition"
 )
 
@@ -71,6 +72,37 @@ func TestUploadAndRenderOfCraftedEXIF(t *testing.T) {
 	for _, c := range exiftest.Files() {
 		t.Run(c.Name, func(t *testing.T) { checkCraftedFile(t, f, c) })
 	}
+}
+
+// TestUploadReadsEXIFOfEveryCarrier: the parser that replaced goexif reads
+// the EXIF of a JPEG APP1 segment, a PNG eXIf chunk and a bare TIFF, GPS
+// and thumbnail included.
+func TestUploadReadsEXIFOfEveryCarrier(t *testing.T) {
+	f := newFixture(t, nil)
+	tiff := testimage.EXIF("Canon", "EOS R", 6, "2026:06:21 05:42:00")
+	jpg, err := testimage.JPEGWithEXIF(testimage.Gradient(32, 24, 0), "Canon", "EOS R", 6)
+	require.NoError(t, err)
+	for name, data := range map[string][]byte{"jpeg": jpg, "png eXIf": exiftest.PNG(tiff), "tiff": tiff} {
+		t.Run(name, func(t *testing.T) {
+			a, err := f.lib.Upload(f.owner, bytes.NewReader(data), dam.UploadOptions{Name: name})
+			require.NoError(t, err)
+			e := a.Current.EXIF
+			require.NotNil(t, e)
+			assert.Equal(t, "Canon", e.Make)
+			assert.Equal(t, "EOS R", e.Model)
+			assert.Equal(t, 6, e.Orientation)
+			require.NotNil(t, e.CapturedAt)
+			assert.Equal(t, time.Date(2026, 6, 21, 5, 42, 0, 0, time.Local).UTC(), *e.CapturedAt)
+		})
+	}
+	t.Run("thumbnail", func(t *testing.T) {
+		thumb := testimage.OrientationEXIF(3, []byte("\xff\xd8\xff\xd9"))
+		a, err := f.lib.Upload(f.owner, bytes.NewReader(thumb[6:]), dam.UploadOptions{Name: "thumb.tif"})
+		require.NoError(t, err)
+		require.NotNil(t, a.Current.EXIF)
+		assert.True(t, a.Current.EXIF.HasThumbnail)
+		assert.Equal(t, 3, a.Current.EXIF.Orientation)
+	})
 }
 
 // memoryCappedChild names the environment variable that makes

@@ -169,7 +169,8 @@ type CollectionStore interface {
 	CreateCollection(ctx context.Context, c Collection) error
 	// Collection returns the collection with the items whose assets are live.
 	Collection(ctx context.Context, id string) (Collection, error)
-	// Collections lists the collections of an owner, without items.
+	// Collections lists the collections of an owner, without items but
+	// with ItemCount, the number of its live items (Collection sets it too).
 	Collections(ctx context.Context, ownerID string) ([]Collection, error)
 	// UpdateCollection writes the name and default profile.
 	UpdateCollection(ctx context.Context, c Collection) error

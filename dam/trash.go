@@ -26,14 +26,19 @@ func (l *Library) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// Trash lists the trashed assets of the actor's domains.
+// Trash lists the trashed assets of the actor's domains: every one for an
+// owner, the ones the actor deleted for anyone else.
 func (l *Library) Trash(ctx context.Context, cursor string, limit int) ([]Asset, string, error) {
 	const op = "dam.Trash"
 	actor, err := actorFor(ctx, op)
 	if err != nil {
 		return nil, "", err
 	}
-	return l.listAssets(ctx, op, actor, AssetQuery{Cursor: cursor, Limit: limit}, true)
+	q := AssetQuery{Cursor: cursor, Limit: limit}
+	if !actor.IsOwner() {
+		q.DeletedBy = actor.UserID
+	}
+	return l.listAssets(ctx, op, actor, q, true)
 }
 
 // Restore takes an asset out of the trash.

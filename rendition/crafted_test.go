@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/damkit/damkit/internal/exif"
 	"github.com/damkit/damkit/internal/exif/exiftest"
 )
 
@@ -35,6 +36,29 @@ func TestRenderOfCraftedEXIF(t *testing.T) {
 			}
 			require.Error(t, err)
 			assert.True(t, errors.Is(err, ErrCorrupt) || errors.Is(err, ErrUnsupported), "%v", err)
+		})
+	}
+}
+
+// TestKeptEXIFIsUprightWhateverTheOrientationType: an orientation written as
+// LONG (or with a crafted count) turns the pixels like a SHORT one, so the
+// EXIF copied into the upright rendition must say 1 too; it used to keep 6
+// and viewers turned the rendition a second time.
+func TestKeptEXIFIsUprightWhateverTheOrientationType(t *testing.T) {
+	for name, tiff := range map[string][]byte{
+		"long":                       exiftest.TIFF(4, 1),
+		"short with a crafted count": exiftest.TIFF(3, exiftest.HugeCount),
+	} {
+		t.Run(name, func(t *testing.T) {
+			src := withAPP1(encodeJPEG(t, storeAs(300, 200, 6), 92), append([]byte("Exif\x00\x00"), tiff...))
+			res, err := Render(t.Context(), BytesSource(src), Profile{Width: 100, Format: FormatJPEG, KeepMetadata: true}, nil)
+			require.NoError(t, err)
+			info, err := Probe(t.Context(), BytesSource(res.Data), nil)
+			require.NoError(t, err)
+			require.NotNil(t, info.exif, "EXIF kept")
+			d, err := exif.Parse(info.exif)
+			require.NoError(t, err)
+			assert.Equal(t, 1, d.Orientation, "the kept EXIF says upright")
 		})
 	}
 }

@@ -142,8 +142,9 @@ func withPNGMetadata(enc []byte, md *metadata) []byte {
 }
 
 // uprightEXIF returns a copy of an APP1 EXIF payload with the orientation
-// set to 1 and the link to IFD1 (the thumbnail) cut. Unparseable blocks are
-// returned unchanged.
+// entry rewritten as SHORT 1 (whatever type and count it had: the reader
+// accepts LONG too, so the pixels were turned) and the link to IFD1 (the
+// thumbnail) cut. Unparseable blocks are returned unchanged.
 func uprightEXIF(app1 []byte) []byte {
 	out := append([]byte(nil), app1...)
 	if len(out) < 6+8 {
@@ -170,8 +171,11 @@ func uprightEXIF(app1 []byte) []byte {
 	}
 	for i := 0; i < n; i++ {
 		e := t[ifd+2+12*i:]
-		if bo.Uint16(e) == 0x0112 && bo.Uint16(e[2:]) == 3 { // Orientation, SHORT
+		if bo.Uint16(e) == 0x0112 { // Orientation: SHORT 1, whatever it said
+			bo.PutUint16(e[2:], 3)
+			bo.PutUint32(e[4:], 1)
 			bo.PutUint16(e[8:], 1)
+			bo.PutUint16(e[10:], 0)
 		}
 	}
 	bo.PutUint32(t[end:], 0)

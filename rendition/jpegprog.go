@@ -87,6 +87,9 @@ func newProgDecoder(comps []scaledComp, w, h, n int) (*progDecoder, error) {
 // scan decodes one progressive scan and returns the bytes of entropy-coded
 // data it used (up to the next marker).
 func (d *progDecoder) scan(ctx context.Context, ecs, sos []byte, ri int, dcT, acT *[4]huffTable) (int, error) {
+	if len(sos) == 0 {
+		return 0, fmt.Errorf("%w: empty SOS", ErrCorrupt)
+	}
 	ns := int(sos[0])
 	if ns < 1 || len(sos) != 4+2*ns {
 		return 0, fmt.Errorf("%w: bad SOS", ErrCorrupt)

@@ -193,7 +193,14 @@ type scaledComp struct {
 }
 
 // decodeJPEGScaled decodes a whole baseline JPEG at 1/k size (k = 2, 4 or 8).
-func decodeJPEGScaled(ctx context.Context, data []byte, k int) (image.Image, error) {
+func decodeJPEGScaled(ctx context.Context, data []byte, k int) (img image.Image, err error) {
+	// A bug in this decoder must fail one render, not the process that
+	// runs it in a worker goroutine; the fuzz targets hunt for such bugs.
+	defer func() {
+		if r := recover(); r != nil {
+			img, err = nil, fmt.Errorf("%w: scaled JPEG decoder failed: %v", ErrCorrupt, r)
+		}
+	}()
 	n := 8 / k
 	var (
 		quant    [4][64]float32 // zig-zag order

@@ -217,6 +217,9 @@ func probeJPEG(r *io.SectionReader, info *Info) error {
 		if length < 2 {
 			return fmt.Errorf("%w: JPEG segment length %d", ErrCorrupt, length)
 		}
+		if off+2+length > r.Size() {
+			return fmt.Errorf("%w: JPEG ends inside a segment", ErrCorrupt)
+		}
 		payload := func() ([]byte, error) {
 			b := make([]byte, length-2)
 			if _, err := r.ReadAt(b, off+4); err != nil {
@@ -229,6 +232,7 @@ func probeJPEG(r *io.SectionReader, info *Info) error {
 			if !sawSOF {
 				return fmt.Errorf("%w: JPEG scan before the frame header", ErrCorrupt)
 			}
+			info.icc = iccProfile(info.icc)
 			return nil
 		case m == 0xC0 || m == 0xC1 || m == 0xC2:
 			b, err := payload()
@@ -258,7 +262,7 @@ func probeJPEG(r *io.SectionReader, info *Info) error {
 			if bytes.HasPrefix(b, []byte("Exif\x00\x00")) {
 				info.exif = b
 			}
-		case m == 0xE2 && length > 16:
+		case m == 0xE2 && length > 16 && len(info.icc) <= maxICCSegments:
 			b, err := payload()
 			if err != nil {
 				return err
@@ -269,6 +273,38 @@ func probeJPEG(r *io.SectionReader, info *Info) error {
 		}
 		off += 2 + length
 	}
+}
+
+// An ICC profile in a JPEG is split into at most 255 APP2 segments, each
+// "ICC_PROFILE\x00", its sequence number 1..n and n, then its part.
+const (
+	maxICCSegments = 255
+	maxICCBytes    = 4 << 20 // larger profiles are dropped, not copied into every rendition
+)
+
+// iccProfile returns the ICC segments in sequence order when they form one
+// whole profile (every segment states the same count n, each number 1..n
+// appears once, nothing else), and nil otherwise: the count a file states is
+// checked against the segments present before the profile is carried over.
+func iccProfile(segs [][]byte) [][]byte {
+	n := len(segs)
+	if n == 0 || n > maxICCSegments {
+		return nil
+	}
+	out := make([][]byte, n)
+	total := 0
+	for _, s := range segs {
+		seq, count := int(s[12]), int(s[13])
+		if count != n || seq < 1 || seq > n || out[seq-1] != nil {
+			return nil
+		}
+		out[seq-1] = s
+		total += len(s) - 14
+	}
+	if total > maxICCBytes {
+		return nil
+	}
+	return out
 }
 
 // countJPEGScans counts the SOS markers of a whole JPEG without decoding,
@@ -332,9 +368,11 @@ func countJPEGScans(b []byte, max int) (int, error) {
 	return scans, fmt.Errorf("%w: truncated JPEG", ErrCorrupt)
 }
 
-// maxGIFFrames stops counting early; any count past it is over every
-// sensible pixel limit for non-trivial sizes anyway.
-const maxGIFFrames = 1 << 20
+// maxGIFFrames bounds the frames of a GIF. Each frame costs memory beyond
+// its pixels (about 120 bytes kept and a 20 KB LZW decoder while decoding
+// all frames), so a 1x1 GIF of millions of 15-byte frames passes any pixel
+// limit; past this count a GIF is refused as too large.
+const maxGIFFrames = 1 << 15
 
 // countGIFFrames walks the GIF block structure, skipping the LZW data.
 func countGIFFrames(r io.Reader) (int, error) {
@@ -363,7 +401,10 @@ func countGIFFrames(r io.Reader) (int, error) {
 		}
 	}
 	frames := 0
-	for frames < maxGIFFrames {
+	for {
+		if frames > maxGIFFrames {
+			return 0, fmt.Errorf("%w: GIF has more than %d frames", ErrTooLarge, maxGIFFrames)
+		}
 		c, err := br.ReadByte()
 		if err != nil {
 			break // a truncated tail: the decoder reports it if it matters
