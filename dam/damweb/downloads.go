@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/damkit/damkit/dam"
-	"github.com/damkit/damkit/internal/httpdam"
 )
 
 func init() { routeSets = append(routeSets, (*Handler).downloadRoutes) }
@@ -206,10 +205,5 @@ func (h *Handler) downloadPart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || n < 1 {
 		return dam.E("damweb.downloadPart", dam.NotFound, "no such part")
 	}
-	p, err := h.lib.OpenPart(r.Context(), r.PathValue("id"), n)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	return httpdam.ServePart(w, r, p, h.opts.WriteTimeout)
+	return h.servePart(w, r, r.PathValue("id"), n)
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/damkit/damkit/dam"
-	"github.com/damkit/damkit/internal/httpdam"
 )
 
 func init() { routeSets = append(routeSets, (*Handler).selectionRoutes) }
@@ -99,12 +98,7 @@ func (h *Handler) downloadSelection(w http.ResponseWriter, r *http.Request, ids 
 		return redirect(w, r, inbox, "Your download is ready: "+count(len(j.Items), "asset")+", "+
 			strconv.Itoa(len(j.Skipped))+" left out (see why below).")
 	}
-	p, err := h.lib.OpenPart(ctx, j.ID, 1)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	return httpdam.ServePart(w, r, p, h.opts.WriteTimeout)
+	return h.servePart(w, r, j.ID, 1)
 }
 
 // distinct returns ids without repeats or empty values, in order.

@@ -120,8 +120,17 @@ func TestSelectionMove(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, s.private.ID, a.FolderID)
 
-	resp, _ = b.post("/selection", url.Values{"action": {"move"}, "folder": {""}, "id": {s.photo.ID, s.secret.ID}})
-	assert.Contains(t, b.followFlash(resp), "2 assets moved to the library root.")
+	// Out of the protected folder would drop the protection: only owners
+	// may, and then nothing moves.
+	resp, body := b.post("/selection", url.Values{"action": {"move"}, "folder": {""}, "id": {s.photo.ID, s.secret.ID}})
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.Contains(t, body, "only owners lower")
+	a, err = s.lib.Asset(s.owner, s.photo.ID)
+	require.NoError(t, err)
+	assert.Equal(t, s.private.ID, a.FolderID, "nothing moved")
+	o := s.signIn(t, "owner")
+	resp, _ = o.post("/selection", url.Values{"action": {"move"}, "folder": {""}, "id": {s.photo.ID, s.secret.ID}})
+	assert.Contains(t, o.followFlash(resp), "2 assets moved to the library root.")
 
 	v := s.signIn(t, "viewer")
 	resp, _ = v.post("/selection", url.Values{"action": {"move"}, "folder": {s.private.ID}, "id": {s.photo.ID}})

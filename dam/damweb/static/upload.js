@@ -90,7 +90,10 @@ class Uploads {
 
   add(found) {
     if (!found.length) return;
-    panel.hidden = false;
+    if (panel.hidden) {
+      panel.hidden = false;
+      panel.scrollIntoView({ block: "nearest" });
+    }
     this.done.hidden = true;
     for (const f of found) {
       const it = this.row(f.file ? f.file.name : f.name, f.file ? f.file.size : 0);
