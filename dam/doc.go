@@ -45,10 +45,15 @@
 //
 // Users and the usage log: CreateUser, Authenticate, Users, Events.
 //
+// Browser sessions (for dam/damweb, or a host's own pages): SignInWithKey,
+// SendSignInLink, SignInWithLink, SignInLinkFor, SessionActor, Sessions,
+// RevokeSessions, SignOut.
+//
 // Assets and versions: Upload, Asset, Assets, EditAsset, EditAssets,
 // Clone, CloneWith, AddNote, Notes, AddVersion, Versions, DeleteVersion.
 //
-// Trash: Delete, Trash, Restore, Sweep, PurgeAt.
+// Trash: Delete, DeleteAssets (many, all or nothing), Trash, Restore,
+// Sweep, PurgeAt.
 //
 // Folders, categories, collections: CreateFolder, Folder, Folders,
 // RenameFolder, MoveFolder, DeleteFolder; CreateCategory, Category,
@@ -58,7 +63,7 @@
 // RemoveFromCollection.
 //
 // Downloading one asset: Access (may this actor download it, and why
-// not), Open, OpenRendition, OpenPreview; export profiles with
+// not; AccessAll for a page of assets), Open, OpenRendition, OpenPreview; export profiles with
 // CreateProfile, Profile, Profiles, UpdateProfile, DeleteProfile.
 //
 // Protection, requests and grants: Settings, UpdateSettings,

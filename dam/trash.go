@@ -41,7 +41,8 @@ func (l *Library) Trash(ctx context.Context, cursor string, limit int) ([]Asset,
 	return l.listAssets(ctx, op, actor, q, true)
 }
 
-// Restore takes an asset out of the trash.
+// Restore takes an asset out of the trash: any of the actor's domains for
+// an owner, one the actor deleted for an editor.
 func (l *Library) Restore(ctx context.Context, id string) (Asset, error) {
 	const op = "dam.Restore"
 	actor, err := actorFor(ctx, op)
@@ -54,6 +55,10 @@ func (l *Library) Restore(ctx context.Context, id string) (Asset, error) {
 	a, err := l.anyAsset(ctx, op, actor, id)
 	if err != nil {
 		return Asset{}, err
+	}
+	if a.DeletedAt != nil && !actor.IsOwner() && a.DeletedBy != actor.UserID {
+		// Not in this actor's trash (Trash): as absent as it looks there.
+		return Asset{}, E(op, NotFound, "asset %s not found", id)
 	}
 	if a.DeletedAt == nil {
 		return Asset{}, E(op, FailedPrecondition, "asset %s is not in the trash", id)

@@ -127,4 +127,15 @@ func TestTrashShowsWhatIDeleted(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, as, 1)
 	assert.Equal(t, edActor.UserID, as[0].DeletedBy, "the trash says who deleted each asset")
+
+	// Restoring follows the same line: an editor restores what they
+	// deleted; another's deletion is as absent as one that never was.
+	_, err = f.lib.Restore(ed, theirs.ID)
+	assert.Equal(t, dam.NotFound, kindOf(t, err))
+	_, err = f.lib.Restore(ed, owners.ID)
+	assert.Equal(t, dam.NotFound, kindOf(t, err))
+	_, err = f.lib.Restore(ed, mine.ID)
+	require.NoError(t, err)
+	_, err = f.lib.Restore(f.owner, theirs.ID)
+	require.NoError(t, err, "owners restore anything of their domains")
 }

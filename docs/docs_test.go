@@ -5,7 +5,6 @@
 package docs_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"flag"
@@ -16,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -221,35 +221,32 @@ func startServer(t *testing.T, server, dir string, flags []string) string {
 	t.Helper()
 	args := append([]string{"-addr", "127.0.0.1:0", "-data", filepath.Join(dir, "data"), "-admin-key", ownerKey, "-log-level", "warn"}, flags...)
 	cmd := exec.Command(server, args...)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	var logs bytes.Buffer
-	cmd.Stderr = &logs
+	var out, logs syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &logs
 	require.NoError(t, cmd.Start())
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
+		<-exited
 		if t.Failed() {
 			t.Logf("server log:\n%s", logs.String())
 		}
 	})
-	base := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "API:"); ok {
-				base <- strings.TrimSuffix(strings.TrimSpace(u), "/api/v1")
+	// The address is in the start-up text: "  API:      http://127.0.0.1:port/api/v1".
+	var b string
+	for deadline := time.Now().Add(time.Minute); b == ""; time.Sleep(20 * time.Millisecond) {
+		for _, line := range strings.Split(out.String(), "\n") {
+			if u, ok := strings.CutPrefix(strings.TrimSpace(line), "API:"); ok {
+				b = strings.TrimSuffix(strings.TrimSpace(u), "/api/v1")
 			}
 		}
-		close(base)
-	}()
-	var b string
-	select {
-	case u, ok := <-base:
-		require.True(t, ok, "the server stopped before it printed its address:\n%s", logs.String())
-		b = u
-	case <-time.After(time.Minute):
-		t.Fatal("the server printed no address within a minute")
+		select {
+		case <-exited:
+			t.Fatalf("the server stopped before it printed its address:\n%s", logs.String())
+		default:
+		}
+		require.True(t, time.Now().Before(deadline), "the server printed no address within a minute")
 	}
 	for i := 0; ; i++ {
 		resp, err := http.Get(b + "/healthz")
@@ -262,4 +259,22 @@ func startServer(t *testing.T, server, dir string, flags []string) string {
 		require.Less(t, i, 300, "the server at %s does not answer /healthz", b)
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// syncBuffer is a bytes.Buffer that a process writes while the test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -166,6 +166,22 @@ func TestBrowserRequestProtected(t *testing.T) {
 	require.Len(t, reqs, 1)
 	assert.Equal(t, "For the launch deck", reqs[0].Reason)
 	assert.Empty(t, p.console.Errors())
+
+	// The owner decides on the dashboard, in another browser.
+	o := s.page(t)
+	o.open("/signin?next=/requests")
+	o.run(chromedp.SendKeys(chromedp.CSS("#key"), s.keys["owner"]+"\r"))
+	o.run(chromedp.WaitVisible(chromedp.CSS(`input[name=id]`)))
+	assert.Equal(t, "1", o.text(`a[href="/requests"] .badge`))
+	o.check("requests")
+	o.run(chromedp.Click(chromedp.CSS(`input[name=id]`)), chromedp.SendKeys(chromedp.CSS("#d-message"), "Enjoy the launch"),
+		chromedp.Click(chromedp.CSS(`button[value=approve]`)))
+	o.run(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	assert.Equal(t, "1 request approved.", o.text(".flash"))
+	p.open("/assets/" + s.secret.ID)
+	p.run(chromedp.WaitVisible(chromedp.CSS("#dl-profile")))
+	assert.Contains(t, p.text("main"), "thanks to a permission")
+	assert.Empty(t, o.console.Errors())
 }
 
 func TestBrowserSignInByEmail(t *testing.T) {

@@ -168,11 +168,11 @@ func (h *Handler) updateCollection(w http.ResponseWriter, r *http.Request) error
 	return redirect(w, r, collectionURL(c.ID), "Saved.")
 }
 
-// back returns the page a collection form came from (its own page, or one
-// of its later pages), never another site.
-func collectionBack(r *http.Request, id string) string {
-	home := collectionURL(id)
-	if b := localPath(r.PostForm.Get("back"), home); strings.HasPrefix(b, home+"?") {
+// formBack is where a form posted from a list page returns: the "back"
+// field when it is home or one of home's pages (home?cursor=...), else
+// home; never another site or another page.
+func formBack(r *http.Request, home string) string {
+	if b := localPath(r.PostForm.Get("back"), home); b == home || strings.HasPrefix(b, home+"?") {
 		return b
 	}
 	return home
@@ -190,7 +190,7 @@ func (h *Handler) removeCollectionItems(w http.ResponseWriter, r *http.Request) 
 		if _, err := h.lib.Collection(r.Context(), id); err != nil {
 			return err
 		}
-		return redirect(w, r, collectionBack(r, id), "Select the assets to remove first.")
+		return redirect(w, r, formBack(r, collectionURL(id)), "Select the assets to remove first.")
 	}
 	c, err := h.lib.RemoveFromCollection(r.Context(), id, ids)
 	if err != nil {
@@ -217,12 +217,12 @@ func (h *Handler) setItemProfiles(w http.ResponseWriter, r *http.Request) error 
 		if _, err := h.lib.Collection(r.Context(), id); err != nil {
 			return err
 		}
-		return redirect(w, r, collectionBack(r, id), "Nothing to save.")
+		return redirect(w, r, formBack(r, collectionURL(id)), "Nothing to save.")
 	}
 	if _, err := h.lib.AddToCollection(r.Context(), id, items); err != nil {
 		return err
 	}
-	return redirect(w, r, collectionBack(r, id), "Formats saved.")
+	return redirect(w, r, formBack(r, collectionURL(id)), "Formats saved.")
 }
 
 func (h *Handler) deleteCollection(w http.ResponseWriter, r *http.Request) error {
