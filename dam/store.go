@@ -264,4 +264,7 @@ type CategoryStore interface {
 	// RemoveCategoryAssets takes live assets out of a category (never
 	// deleting them), stamping those that were in it, and returns their IDs.
 	RemoveCategoryAssets(ctx context.Context, id string, assetIDs []string, by string, at time.Time) ([]string, error)
+	// CategoryDomains lists, sorted, the domains of the assets (live or
+	// trashed) in a category or any of its subcategories.
+	CategoryDomains(ctx context.Context, id string) ([]string, error)
 }

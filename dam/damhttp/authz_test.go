@@ -54,8 +54,9 @@ type authCase struct {
 	path   string // with {placeholders} of the fixture's objects
 	body   string // JSON (or raw) body with placeholders; "" none
 	target string // the placeholder naming the object of default the route acts on; "" none
-	// domainBound marks a route that names domain default in its body:
-	// other domains' users (admins aside) are refused.
+	// domainBound marks a route that acts in domain default without naming
+	// an object of it (a body naming the domain, a category holding its
+	// assets): other domains' users (admins aside) are refused.
 	domainBound bool
 	batch       bool   // answers 200 with per-item errors: compared, not refused
 	adminReach  bool   // admins reach the target in every domain (users and their keys)
@@ -125,8 +126,8 @@ var authCases = map[string]authCase{
 	"GET /api/v1/categories":                {min: viewer, path: "/api/v1/categories"},
 	"POST /api/v1/categories":               {min: editor, path: "/api/v1/categories", body: `{"name":"new {n}"}`},
 	"GET /api/v1/categories/{id}":           {min: viewer, path: "/api/v1/categories/{category}"},
-	"PATCH /api/v1/categories/{id}":         {min: editor, path: "/api/v1/categories/{category}", body: `{"name":"People"}`},
-	"DELETE /api/v1/categories/{id}":        {min: editor, path: "/api/v1/categories/{category}", phase: 2},
+	"PATCH /api/v1/categories/{id}":         {min: editor, path: "/api/v1/categories/{category}", body: `{"name":"People"}`, domainBound: true},
+	"DELETE /api/v1/categories/{id}":        {min: editor, path: "/api/v1/categories/{category}", phase: 2, domainBound: true},
 	"GET /api/v1/categories/{id}/assets":    {min: viewer, path: "/api/v1/categories/{category}/assets"},
 	"POST /api/v1/categories/{id}/assets":   {min: editor, path: "/api/v1/categories/{category}/assets", body: `{"asset_ids":["{asset}"]}`, target: "asset"},
 	"DELETE /api/v1/categories/{id}/assets": {min: editor, path: "/api/v1/categories/{category}/assets?asset={asset}", target: "asset", phase: 1},
