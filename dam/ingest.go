@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -212,10 +213,36 @@ func inspectHead(head []byte, in *ingested) {
 	if MediaKindOf(in.MediaType) != MediaImage {
 		return
 	}
-	if cfg, _, err := image.DecodeConfig(bytes.NewReader(head)); err == nil {
-		in.Width, in.Height = cfg.Width, cfg.Height
+	if tiffIFDFits(head) {
+		if cfg, _, err := image.DecodeConfig(bytes.NewReader(head)); err == nil {
+			in.Width, in.Height = cfg.Width, cfg.Height
+		}
 	}
 	in.EXIF = readEXIF(head)
+}
+
+// tiffIFDFits is false for a TIFF head whose first IFD claims more entries
+// than the head holds: x/image/tiff allocates the 12 bytes × count it
+// claims (up to 786 KB for a 10-byte file) before finding them missing.
+// Any other head is true.
+func tiffIFDFits(head []byte) bool {
+	var bo binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(head, []byte("II*\x00")):
+		bo = binary.LittleEndian
+	case bytes.HasPrefix(head, []byte("MM\x00*")):
+		bo = binary.BigEndian
+	default:
+		return true
+	}
+	if len(head) < 8 {
+		return false
+	}
+	off := uint64(bo.Uint32(head[4:]))
+	if off+2 > uint64(len(head)) {
+		return false
+	}
+	return off+2+12*uint64(bo.Uint16(head[off:])) <= uint64(len(head))
 }
 
 // readEXIF summarises the EXIF data of an image's head. The parser checks
