@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"hash/crc32"
@@ -20,7 +21,7 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 	_ "golang.org/x/image/bmp" // DecodeConfig for BMP, TIFF, WebP
-	_ "golang.org/x/image/tiff"
+	"golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
 
 	"github.com/damkit/damkit/internal/exif"
@@ -213,19 +214,19 @@ func inspectHead(head []byte, in *ingested) {
 	if MediaKindOf(in.MediaType) != MediaImage {
 		return
 	}
-	if tiffIFDFits(head) {
-		if cfg, _, err := image.DecodeConfig(bytes.NewReader(head)); err == nil {
-			in.Width, in.Height = cfg.Width, cfg.Height
-		}
+	if cfg, err := decodeConfig(head); err == nil {
+		in.Width, in.Height = cfg.Width, cfg.Height
 	}
 	in.EXIF = readEXIF(head)
 }
 
-// tiffIFDFits is false for a TIFF head whose first IFD claims more entries
-// than the head holds: x/image/tiff allocates the 12 bytes × count it
-// claims (up to 786 KB for a 10-byte file) before finding them missing.
-// Any other head is true.
-func tiffIFDFits(head []byte) bool {
+// decodeConfig reads an image's dimensions from its head. A TIFF is read
+// through a ReaderAt, and only when its first IFD lies in the head: behind
+// image.DecodeConfig's bufio.Reader, x/image/tiff buffers the stream up to
+// the offsets a file claims (10 MB for a 22-byte head), and it allocates the
+// 12 bytes × count an IFD claims (786 KB for a 10-byte head) before finding
+// them missing.
+func decodeConfig(head []byte) (image.Config, error) {
 	var bo binary.ByteOrder
 	switch {
 	case bytes.HasPrefix(head, []byte("II*\x00")):
@@ -233,8 +234,18 @@ func tiffIFDFits(head []byte) bool {
 	case bytes.HasPrefix(head, []byte("MM\x00*")):
 		bo = binary.BigEndian
 	default:
-		return true
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(head))
+		return cfg, err
 	}
+	if !tiffIFDFits(head, bo) {
+		return image.Config{}, errors.New("TIFF IFD runs past the bytes read")
+	}
+	return tiff.DecodeConfig(bytes.NewReader(head))
+}
+
+// tiffIFDFits reports whether the first IFD of a TIFF head, with the entries
+// it claims, lies inside the head.
+func tiffIFDFits(head []byte, bo binary.ByteOrder) bool {
 	if len(head) < 8 {
 		return false
 	}
