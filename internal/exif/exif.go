@@ -140,15 +140,13 @@ func Parse(b []byte) (*Data, error) {
 			d.DateTimeOriginal = p.ascii(e)
 		case 0x9011:
 			d.OffsetTimeOriginal = p.ascii(e)
-		// Some phones write the 0th IFD's tags here instead.
+		// Some phones write the camera's name here instead. Orientation
+		// counts only in IFD0, where viewers read it and where renditions
+		// reset it.
 		case 0x010F:
 			d.Make = cmp.Or(d.Make, p.ascii(e))
 		case 0x0110:
 			d.Model = cmp.Or(d.Model, p.ascii(e))
-		case 0x0112:
-			if v, ok := p.uint(e); ok && v >= 1 && v <= 8 && d.Orientation == 0 {
-				d.Orientation = int(v)
-			}
 		}
 	})
 	var latRef, lonRef string
