@@ -173,8 +173,10 @@ type AssetQuery struct {
 	Kind     MediaKind
 	IDs      []string // restrict to these ids
 	Deleted  bool     // list the trash instead of live assets
-	Cursor   string   // the ID after which to continue
-	Limit    int
+	// DeletedBy, with Deleted, keeps the assets this user moved to the trash.
+	DeletedBy string
+	Cursor    string // the ID after which to continue
+	Limit     int
 
 	// CategoryID keeps the assets in this category or any of its
 	// subcategories; with CategoryOnly, only those directly in it.

@@ -250,6 +250,7 @@ func (l *Library) editAssets(ctx context.Context, op string, patches map[string]
 	writes := make([]Asset, 0, len(order)) // as out, with nil Categories where they stay
 	known := map[string]bool{}             // categories found to exist
 	seen := make(map[string]bool, len(order))
+	var acc *access // loaded by the first move that needs it
 	for _, id := range order {
 		if seen[id] {
 			continue
@@ -260,7 +261,7 @@ func (l *Library) editAssets(ctx context.Context, op string, patches map[string]
 			return nil, err
 		}
 		p := patches[id]
-		if err := l.checkPatch(ctx, op, actor, a, p); err != nil {
+		if err := l.checkPatch(ctx, op, actor, &acc, a, p); err != nil {
 			return nil, err
 		}
 		b := p.apply(a)
@@ -296,7 +297,7 @@ func (l *Library) editAssets(ctx context.Context, op string, patches map[string]
 	return out, nil
 }
 
-func (l *Library) checkPatch(ctx context.Context, op string, actor Actor, a Asset, p AssetPatch) error {
+func (l *Library) checkPatch(ctx context.Context, op string, actor Actor, acc **access, a Asset, p AssetPatch) error {
 	if p.Availability != nil && *p.Availability != Available && *p.Availability != Unavailable {
 		return E(op, Invalid, "availability must be %q or %q", Available, Unavailable)
 	}
@@ -307,6 +308,9 @@ func (l *Library) checkPatch(ctx context.Context, op string, actor Actor, a Asse
 		}
 		if *p.FolderID != "" && domain != a.Domain {
 			return E(op, Invalid, "cannot move asset %s to a folder of another domain", a.ID)
+		}
+		if err := l.checkAssetMove(ctx, op, actor, acc, a, *p.FolderID); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -103,6 +103,9 @@ func (l *Library) UpdateCategory(ctx context.Context, id string, name, parentID 
 	if err != nil {
 		return Category{}, err
 	}
+	if err := l.reachesCategory(ctx, op, actor, id); err != nil {
+		return Category{}, err
+	}
 	if name != nil {
 		if c.Name, err = checkName(op, "category", *name, l.opts.MaxNameLength); err != nil {
 			return Category{}, err
@@ -134,6 +137,9 @@ func (l *Library) DeleteCategory(ctx context.Context, id string) error {
 		return err
 	}
 	if _, err := l.category(ctx, op, actor, id); err != nil {
+		return err
+	}
+	if err := l.reachesCategory(ctx, op, actor, id); err != nil {
 		return err
 	}
 	return wrap(op, Internal, l.store.DeleteCategory(ctx, id))

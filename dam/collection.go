@@ -10,8 +10,11 @@ type Collection struct {
 	OwnerID        string           `json:"owner_id"`
 	DefaultProfile string           `json:"default_profile,omitempty"` // export profile for all items
 	Items          []CollectionItem `json:"items"`
-	CreatedAt      time.Time        `json:"created_at"`
-	UpdatedAt      time.Time        `json:"updated_at"`
+	// ItemCount is how many live (not trashed) assets the collection
+	// holds; lists of collections carry it without the items.
+	ItemCount int       `json:"item_count"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // CollectionItem is an asset in a collection with an optional export profile

@@ -107,6 +107,9 @@ func (l *Library) MoveFolder(ctx context.Context, id, parentID string) (Folder, 
 	if parentID == id {
 		return Folder{}, E(op, FailedPrecondition, "a folder cannot be moved into itself")
 	}
+	if err := l.checkFolderMove(ctx, op, actor, f, parentID); err != nil {
+		return Folder{}, err
+	}
 	if err := l.store.MoveFolder(ctx, id, parentID, l.now().UTC()); err != nil {
 		return Folder{}, wrap(op, Internal, err)
 	}

@@ -21,7 +21,8 @@ import (
 // has Admin set (the first user of a library, and owners an admin makes
 // admins). An admin also reaches every user, whatever their domains, and
 // is the only one to change what belongs to no domain: the usage settings,
-// export profiles and licences. Content stays behind the domains for
+// export profiles and licences, and categories holding assets of domains
+// that are not the actor's (reachesCategory). Content stays behind the domains for
 // admins too: an admin who needs another domain's assets adds that domain
 // to their own user, a change that is on record.
 
@@ -72,6 +73,26 @@ func absent(op, what, id string) error {
 		return E(op, NotFound, "%s %.30q not found", what, id)
 	}
 	return E(op, NotFound, "%s %s not found", what, id)
+}
+
+// reachesCategory checks that the actor may change or delete a category.
+// The category tree is the library's, shared by every domain; a category
+// belongs to the domains of the assets in it and its subcategories, and
+// one that holds another domain's assets is changed by an admin only (it
+// is visible to all, so the answer is PermissionDenied, not NotFound). An
+// empty category is any editor's.
+func (l *Library) reachesCategory(ctx context.Context, op string, actor Actor, id string) error {
+	if actor.IsAdmin() {
+		return nil
+	}
+	ds, err := l.store.CategoryDomains(ctx, id)
+	if err != nil {
+		return wrap(op, Internal, err)
+	}
+	if len(ds) > 0 && !actor.reaches(ds...) {
+		return E(op, PermissionDenied, "category %s holds assets of domains that are not yours: only an administrator changes it", id)
+	}
+	return nil
 }
 
 // reachesPerson reports whether the actor reaches the user with this ID, a

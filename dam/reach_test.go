@@ -189,3 +189,35 @@ func TestLibraryWideSettingsNeedAnAdmin(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, s.SharesEnabled, "no refused change went through")
 }
+
+func TestCategoriesOfOtherDomainsAreTheAdmins(t *testing.T) {
+	rf := newReachFixture(t)
+	lib := rf.lib
+	editorB := rf.user(t, "editor-b@example.com", dam.RoleEditor, "b")
+	held, err := lib.CreateCategory(rf.editor, "Campaign", "")
+	require.NoError(t, err)
+	_, err = lib.AddToCategory(rf.editor, held.ID, []string{rf.a.ID})
+	require.NoError(t, err)
+	empty, err := lib.CreateCategory(editorB, "Ideas", "")
+	require.NoError(t, err)
+	name := "Mine now"
+	for _, who := range []context.Context{editorB, rf.ownerB} {
+		_, err = lib.UpdateCategory(who, held.ID, &name, nil)
+		assert.Equal(t, dam.PermissionDenied, dam.KindOf(err), "%v", err)
+		assert.Contains(t, dam.ErrorMessage(err), "only an administrator")
+		assert.Equal(t, dam.PermissionDenied, dam.KindOf(lib.DeleteCategory(who, held.ID)))
+		_, err = lib.UpdateCategory(who, held.ID, nil, &empty.ID)
+		assert.Equal(t, dam.PermissionDenied, dam.KindOf(err))
+	}
+	c, err := lib.Category(rf.editor, held.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Campaign", c.Name)
+	assert.Equal(t, 1, c.AssetCount, "nothing left the category")
+
+	_, err = lib.UpdateCategory(editorB, empty.ID, &name, nil)
+	require.NoError(t, err, "an empty category is any editor's")
+	renamed := "Campaign 2027"
+	_, err = lib.UpdateCategory(rf.editor, held.ID, &renamed, nil)
+	require.NoError(t, err, "default's editor changes it")
+	require.NoError(t, lib.DeleteCategory(rf.owner, held.ID), "and an admin")
+}

@@ -47,7 +47,13 @@ type Decision struct {
 	RequestID string `json:"request_id"`
 	Approve   bool   `json:"approve"`
 	Message   string `json:"message,omitempty"`
+	// ValidityDays, when set on an approval, replaces the requested
+	// validity: how many days the permission lasts (0: until revoked).
+	ValidityDays *int `json:"validity_days,omitempty"`
 }
+
+// maxValidityDays bounds a validity an owner chooses (ten years).
+const maxValidityDays = 3650
 
 // Grant is a time-limited permission to download one asset, made when a
 // request is approved. It is valid for From <= now < Until (no Until:

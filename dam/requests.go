@@ -294,6 +294,12 @@ func (l *Library) decideOne(ctx context.Context, op string, actor Actor, setting
 	if !d.Approve && msg == "" && settings.ReasonRequiredToDeny {
 		return r, nil, E(op, Invalid, "a reason is required to deny a request")
 	}
+	if d.ValidityDays != nil {
+		if *d.ValidityDays < 0 || *d.ValidityDays > maxValidityDays {
+			return r, nil, E(op, Invalid, "validity_days must be 0 (until revoked) to %d", maxValidityDays)
+		}
+		r.Validity = time.Duration(*d.ValidityDays) * 24 * time.Hour
+	}
 	now := l.now().UTC()
 	r.DecidedBy, r.DecidedAt, r.Message = actor.UserID, &now, msg
 	var g *Grant

@@ -169,7 +169,8 @@ type CollectionStore interface {
 	CreateCollection(ctx context.Context, c Collection) error
 	// Collection returns the collection with the items whose assets are live.
 	Collection(ctx context.Context, id string) (Collection, error)
-	// Collections lists the collections of an owner, without items.
+	// Collections lists the collections of an owner, without items but
+	// with ItemCount, the number of its live items (Collection sets it too).
 	Collections(ctx context.Context, ownerID string) ([]Collection, error)
 	// UpdateCollection writes the name and default profile.
 	UpdateCollection(ctx context.Context, c Collection) error
@@ -263,4 +264,7 @@ type CategoryStore interface {
 	// RemoveCategoryAssets takes live assets out of a category (never
 	// deleting them), stamping those that were in it, and returns their IDs.
 	RemoveCategoryAssets(ctx context.Context, id string, assetIDs []string, by string, at time.Time) ([]string, error)
+	// CategoryDomains lists, sorted, the domains of the assets (live or
+	// trashed) in a category or any of its subcategories.
+	CategoryDomains(ctx context.Context, id string) ([]string, error)
 }

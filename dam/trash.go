@@ -26,17 +26,23 @@ func (l *Library) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// Trash lists the trashed assets of the actor's domains.
+// Trash lists the trashed assets of the actor's domains: every one for an
+// owner, the ones the actor deleted for anyone else.
 func (l *Library) Trash(ctx context.Context, cursor string, limit int) ([]Asset, string, error) {
 	const op = "dam.Trash"
 	actor, err := actorFor(ctx, op)
 	if err != nil {
 		return nil, "", err
 	}
-	return l.listAssets(ctx, op, actor, AssetQuery{Cursor: cursor, Limit: limit}, true)
+	q := AssetQuery{Cursor: cursor, Limit: limit}
+	if !actor.IsOwner() {
+		q.DeletedBy = actor.UserID
+	}
+	return l.listAssets(ctx, op, actor, q, true)
 }
 
-// Restore takes an asset out of the trash.
+// Restore takes an asset out of the trash: any of the actor's domains for
+// an owner, one the actor deleted for an editor.
 func (l *Library) Restore(ctx context.Context, id string) (Asset, error) {
 	const op = "dam.Restore"
 	actor, err := actorFor(ctx, op)
@@ -49,6 +55,10 @@ func (l *Library) Restore(ctx context.Context, id string) (Asset, error) {
 	a, err := l.anyAsset(ctx, op, actor, id)
 	if err != nil {
 		return Asset{}, err
+	}
+	if a.DeletedAt != nil && !actor.IsOwner() && a.DeletedBy != actor.UserID {
+		// Not in this actor's trash (Trash): as absent as it looks there.
+		return Asset{}, E(op, NotFound, "asset %s not found", id)
 	}
 	if a.DeletedAt == nil {
 		return Asset{}, E(op, FailedPrecondition, "asset %s is not in the trash", id)

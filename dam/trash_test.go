@@ -1,6 +1,7 @@
 package dam_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -28,6 +29,11 @@ func TestTrashRestoreAndPurge(t *testing.T) {
 	c, err := f.lib.Collection(f.owner, col.ID)
 	require.NoError(t, err)
 	assert.Len(t, c.Items, 1, "trashed assets leave collections")
+	assert.Equal(t, 1, c.ItemCount)
+	cs, err := f.lib.Collections(f.owner)
+	require.NoError(t, err)
+	require.Len(t, cs, 1)
+	assert.Equal(t, 1, cs[0].ItemCount, "lists count the live items")
 	_, err = f.lib.Asset(f.owner, gone.ID)
 	assert.Equal(t, dam.NotFound, kindOf(t, err))
 
@@ -89,4 +95,47 @@ func TestUsageLog(t *testing.T) {
 	es, _, err = f.lib.Events(viewer, dam.EventQuery{})
 	require.NoError(t, err)
 	assert.Empty(t, es, "viewers see only their own events")
+}
+
+// TestTrashShowsWhatIDeleted: owners see the whole trash of their domains;
+// anyone else sees what they deleted themselves.
+func TestTrashShowsWhatIDeleted(t *testing.T) {
+	f := newFixture(t, nil)
+	ed := f.user(t, "ed@example.com", dam.RoleEditor, dam.DefaultDomain)
+	other := f.user(t, "other@example.com", dam.RoleEditor, dam.DefaultDomain)
+	mine := f.upload(t, f.owner, "mine.txt", "a")
+	theirs := f.upload(t, f.owner, "theirs.txt", "b")
+	owners := f.upload(t, f.owner, "owners.txt", "c")
+	require.NoError(t, f.lib.Delete(ed, mine.ID))
+	require.NoError(t, f.lib.Delete(other, theirs.ID))
+	require.NoError(t, f.lib.Delete(f.owner, owners.ID))
+
+	names := func(ctx context.Context) []string {
+		as, _, err := f.lib.Trash(ctx, "", 0)
+		require.NoError(t, err)
+		var out []string
+		for _, a := range as {
+			out = append(out, a.Name)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"mine.txt"}, names(ed))
+	assert.Equal(t, []string{"theirs.txt"}, names(other))
+	assert.ElementsMatch(t, []string{"mine.txt", "theirs.txt", "owners.txt"}, names(f.owner))
+	edActor, _ := dam.ActorFrom(ed)
+	as, _, err := f.lib.Trash(ed, "", 0)
+	require.NoError(t, err)
+	require.Len(t, as, 1)
+	assert.Equal(t, edActor.UserID, as[0].DeletedBy, "the trash says who deleted each asset")
+
+	// Restoring follows the same line: an editor restores what they
+	// deleted; another's deletion is as absent as one that never was.
+	_, err = f.lib.Restore(ed, theirs.ID)
+	assert.Equal(t, dam.NotFound, kindOf(t, err))
+	_, err = f.lib.Restore(ed, owners.ID)
+	assert.Equal(t, dam.NotFound, kindOf(t, err))
+	_, err = f.lib.Restore(ed, mine.ID)
+	require.NoError(t, err)
+	_, err = f.lib.Restore(f.owner, theirs.ID)
+	require.NoError(t, err, "owners restore anything of their domains")
 }

@@ -2,76 +2,21 @@ package damhttp_test
 
 import (
 	"archive/zip"
-	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/damkit/damkit/internal/browsertest"
 	"github.com/damkit/damkit/internal/testimage"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-// newBrowser starts a headless chromium that stays off the network (this
-// test runs on machines without internet) with a fresh profile.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skip("chromium not installed (" + chromiumPath + "); .ci/run installs the Debian package chromium")
-	}
-	// A guard against a hung browser, not a timing assertion.
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	t.Cleanup(cancel)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	t.Cleanup(cancelAlloc)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(cancelBrowser)
-	require.NoError(t, chromedp.Do(bctx), "starting chromium")
-	return bctx
-}
-
-// waitForFile waits until a finished download whose name matches ok lands
-// in dir, and returns its path.
-func waitForFile(ctx context.Context, t *testing.T, dir string, ok func(name string) bool) string {
-	t.Helper()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		entries, err := os.ReadDir(dir)
-		require.NoError(t, err)
-		for _, e := range entries {
-			if !strings.HasSuffix(e.Name(), ".crdownload") && ok(e.Name()) {
-				return filepath.Join(dir, e.Name())
-			}
-		}
-		select {
-		case <-ctx.Done():
-			require.FailNow(t, "no download arrived", "in %s: %v", dir, entries)
-		case <-tick.C:
-		}
-	}
-}
-
 func TestSharePageInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	c := newShareAPI(t)
 	jpg, err := testimage.JPEGWithEXIF(testimage.Gradient(640, 480, 0.7), "Canon", "EOS", 1)
 	require.NoError(t, err)
@@ -98,12 +43,12 @@ func TestSharePageInBrowser(t *testing.T) {
 
 	// One asset, then everything as a ZIP.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[aria-label="Download harbour.jpg"]`))))
-	got, err := os.ReadFile(waitForFile(ctx, t, downloads, func(n string) bool { return n == "harbour.jpg" }))
+	got, err := os.ReadFile(browsertest.WaitForFile(ctx, t, downloads, func(n string) bool { return n == "harbour.jpg" }))
 	require.NoError(t, err)
 	assert.Equal(t, jpg, got)
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[href$="/download"]`))))
-	zr, err := zip.OpenReader(waitForFile(ctx, t, downloads, func(n string) bool { return strings.HasSuffix(n, ".zip") }))
+	zr, err := zip.OpenReader(browsertest.WaitForFile(ctx, t, downloads, func(n string) bool { return strings.HasSuffix(n, ".zip") }))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = zr.Close() })
 	var entries []string
@@ -125,7 +70,7 @@ func TestSharePageInBrowser(t *testing.T) {
 }
 
 func TestShareLicenceInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	c := newShareAPI(t)
 	var lic struct{ ID string }
 	c.json("POST", "/api/v1/licences", map[string]any{"title": "Campaign licence", "text": "Only for the spring campaign."}, 201, &lic)
@@ -149,7 +94,7 @@ func TestShareLicenceInBrowser(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, text, "You have accepted this licence.")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[aria-label="Download brief.txt"]`))))
-	got, err := os.ReadFile(waitForFile(ctx, t, downloads, func(n string) bool { return n == "brief.txt" }))
+	got, err := os.ReadFile(browsertest.WaitForFile(ctx, t, downloads, func(n string) bool { return n == "brief.txt" }))
 	require.NoError(t, err)
 	assert.Equal(t, "the brief", string(got))
 }

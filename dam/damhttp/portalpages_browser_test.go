@@ -8,10 +8,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/browsertest"
 )
 
 func TestPortalRequestFormInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	owner, _, _ := newPortalPages(t, dam.PortalRequest, "Press kit", "Logos for the press", "logo.txt")
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(owner.url+"/p/kit")))

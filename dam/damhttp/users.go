@@ -34,7 +34,21 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// listUsers lists the users an owner reaches; with ?q= it looks people up
+// for sharing (owners and editors), answering only their ID, name and email.
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
+	if q := r.URL.Query(); q.Has("q") {
+		limit, err := queryLimit(r)
+		if err != nil {
+			return err
+		}
+		refs, err := s.lib.FindUsers(r.Context(), q.Get("q"), limit)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, newPage(refs, ""))
+		return nil
+	}
 	us, err := s.lib.Users(r.Context())
 	if err != nil {
 		return err

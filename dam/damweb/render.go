@@ -111,6 +111,7 @@ type view struct {
 	Me       dam.Actor
 	SignedIn bool
 	Unread   int // unread notifications (100 means "99+")
+	Pending  int // owners: requests waiting for a decision (100 means "99+")
 	Flash    string
 	Query    string // the search box's value
 	Data     any
@@ -128,6 +129,11 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		v.Me, v.SignedIn = a, true
 		if ns, _, err := h.lib.Inbox(r.Context(), true, "", 100); err == nil {
 			v.Unread = len(ns)
+		}
+		if a.IsOwner() {
+			if rs, _, err := h.lib.Requests(r.Context(), dam.RequestQuery{Status: dam.RequestPending, Limit: 100}); err == nil {
+				v.Pending = len(rs)
+			}
 		}
 	}
 	var buf bytes.Buffer

@@ -46,7 +46,17 @@ func newSite(t testing.TB, opts *dam.Options) *site {
 	b, err := storage.Open(ctx, "file://"+filepath.ToSlash(filepath.Join(dir, "blobs")))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = b.Close() })
-	lib := dam.New(st, b, nil, nil, opts)
+	// The server's address is known before the library, so that emailed
+	// links point at it.
+	srv := httptest.NewUnstartedServer(nil)
+	var o dam.Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Links == nil {
+		o.Links = Links("http://" + srv.Listener.Addr().String())
+	}
+	lib := dam.New(st, b, nil, nil, &o)
 	s := &site{lib: lib, keys: map[string]string{}}
 	ou, key, err := lib.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Name: "Olive Owner", Role: dam.RoleOwner,
 		Domains: []string{dam.DefaultDomain, "b"}})
@@ -62,7 +72,7 @@ func newSite(t testing.TB, opts *dam.Options) *site {
 		require.NoError(t, err)
 		s.keys[u.name] = key
 	}
-	s.photo, err = lib.Upload(s.owner, bytes.NewReader(testimage.PNG(testimage.Gradient(64, 48, 0))), dam.UploadOptions{Name: "sunrise.png"})
+	s.photo, err = lib.Upload(s.owner, bytes.NewReader(testimage.PNG(testimage.Gradient(960, 640, 0))), dam.UploadOptions{Name: "sunrise.png"})
 	require.NoError(t, err)
 	s.other, err = lib.Upload(s.owner, strings.NewReader("plan b"), dam.UploadOptions{Name: "plan-b.txt", Domain: "b"})
 	require.NoError(t, err)
@@ -70,10 +80,12 @@ func newSite(t testing.TB, opts *dam.Options) *site {
 	require.NoError(t, err)
 	_, err = lib.SetFolderProtection(s.owner, s.private.ID, dam.Protected)
 	require.NoError(t, err)
-	s.secret, err = lib.Upload(s.owner, bytes.NewReader(testimage.PNG(testimage.Gradient(40, 40, 1))), dam.UploadOptions{Name: "launch.png", FolderID: s.private.ID})
+	s.secret, err = lib.Upload(s.owner, bytes.NewReader(testimage.PNG(testimage.Gradient(480, 640, 1))), dam.UploadOptions{Name: "launch.png", FolderID: s.private.ID})
 	require.NoError(t, err)
 	s.h = New(lib, nil)
-	s.srv = httptest.NewServer(s.h)
+	srv.Config.Handler = s.h
+	srv.Start()
+	s.srv = srv
 	t.Cleanup(s.srv.Close)
 	return s
 }

@@ -111,6 +111,10 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 	var args []any
 	if q.Deleted {
 		where = append(where, "a.deleted_at IS NOT NULL")
+		if q.DeletedBy != "" {
+			where = append(where, "a.deleted_by = ?")
+			args = append(args, q.DeletedBy)
+		}
 	} else {
 		where = append(where, "a.deleted_at IS NULL") // as the partial domain index says
 	}

@@ -24,11 +24,14 @@ const maxCategoryWalk = 1000
 // categorySubtree selects the IDs of a category and of all its
 // subcategories (one argument: the category's ID), at most maxCategoryWalk
 // levels down.
-const categorySubtree = `WITH RECURSIVE sub(id, n) AS (
+const categorySubtree = subtreeCTE + `
+	SELECT id FROM sub`
+
+// subtreeCTE is the WITH clause of categorySubtree: sub holds the IDs.
+const subtreeCTE = `WITH RECURSIVE sub(id, n) AS (
 		SELECT id, 1 FROM categories WHERE id = ?
 		UNION ALL
-		SELECT c.id, sub.n + 1 FROM categories c JOIN sub ON c.parent_id = sub.id WHERE sub.n < 1000)
-	SELECT id FROM sub`
+		SELECT c.id, sub.n + 1 FROM categories c JOIN sub ON c.parent_id = sub.id WHERE sub.n < 1000)`
 
 // CreateCategory inserts a category under its parent ("" = top level),
 // which must exist (NotFound). Sibling names are unique (AlreadyExists);
@@ -246,4 +249,14 @@ func scanCategory(r scanner) (dam.Category, error) {
 	var c dam.Category
 	err := r.Scan(&c.ID, &c.Name, &c.ParentID, &c.CreatedBy, dbTime{&c.CreatedAt}, &c.UpdatedBy, dbTime{&c.UpdatedAt}, &c.AssetCount)
 	return c, err
+}
+
+// CategoryDomains lists the domains of the assets, live or trashed, in a
+// category's subtree.
+func (s *Store) CategoryDomains(ctx context.Context, id string) ([]string, error) {
+	const op = "sqlstore.CategoryDomains"
+	ds, err := queryStrings(ctx, s.read(), subtreeCTE+`
+	SELECT DISTINCT a.domain FROM asset_categories m JOIN assets a ON a.id = m.asset_id
+		WHERE m.category_id IN (SELECT id FROM sub) ORDER BY a.domain`, id)
+	return ds, s.fail(ctx, op, err)
 }

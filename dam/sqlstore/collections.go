@@ -92,13 +92,18 @@ func (s *Store) Collection(ctx context.Context, id string) (dam.Collection, erro
 	if !found {
 		return dam.Collection{}, s.fail(ctx, op, notFound("collection", id))
 	}
+	c.ItemCount = len(c.Items)
 	return c, nil
 }
 
-// Collections lists the collections of an owner in ID order, without items.
+// Collections lists the collections of an owner in ID order, without items
+// but with the count of their live items.
 func (s *Store) Collections(ctx context.Context, ownerID string) ([]dam.Collection, error) {
 	const op = "sqlstore.Collections"
-	rows, err := s.read().query(ctx, "SELECT "+collectionCols+" FROM collections WHERE owner_id = ? ORDER BY id", ownerID)
+	rows, err := s.read().query(ctx, `SELECT c.id, c.name, c.owner_id, c.default_profile, c.created_at, c.updated_at,
+			(SELECT COUNT(*) FROM collection_items ci JOIN assets a ON a.id = ci.asset_id
+				WHERE ci.collection_id = c.id AND a.deleted_at IS NULL)
+		FROM collections c WHERE c.owner_id = ? ORDER BY c.id`, ownerID)
 	if err != nil {
 		return nil, s.fail(ctx, op, err)
 	}
@@ -106,7 +111,7 @@ func (s *Store) Collections(ctx context.Context, ownerID string) ([]dam.Collecti
 	var cs []dam.Collection
 	for rows.Next() {
 		var c dam.Collection
-		if err := rows.Scan(&c.ID, &c.Name, &c.OwnerID, &c.DefaultProfile, dbTime{&c.CreatedAt}, dbTime{&c.UpdatedAt}); err != nil {
+		if err := rows.Scan(&c.ID, &c.Name, &c.OwnerID, &c.DefaultProfile, dbTime{&c.CreatedAt}, dbTime{&c.UpdatedAt}, &c.ItemCount); err != nil {
 			return nil, s.fail(ctx, op, err)
 		}
 		cs = append(cs, c)

@@ -170,6 +170,8 @@ func testAssetFilters(t *testing.T, f *fixture) {
 	other := mk("", "red car other domain.jpg", func(a *dam.Asset) { a.Domain = "other" })
 	trashed := mk("", "red car trashed.jpg", nil)
 	f.trash(trashed.ID)
+	trashedByU3 := mk("", "trashed by u3.jpg", nil)
+	require.NoError(t, f.s.TrashAsset(f.ctx, trashedByU3.ID, "u3", f.tick()))
 
 	mine := []string{f.domain}
 	tests := []struct {
@@ -198,8 +200,10 @@ func testAssetFilters(t *testing.T, f *fixture) {
 		{"underscore matches itself", dam.AssetQuery{Domains: mine, Text: "organic_"}, []dam.Asset{video}},
 		{"backslash is literal", dam.AssetQuery{Domains: mine, Text: `\`}, nil},
 		{"quote is literal", dam.AssetQuery{Domains: mine, Text: `'`}, nil},
-		{"trash", dam.AssetQuery{Domains: mine, Deleted: true}, []dam.Asset{trashed}},
+		{"trash", dam.AssetQuery{Domains: mine, Deleted: true}, []dam.Asset{trashed, trashedByU3}},
 		{"trash with text", dam.AssetQuery{Domains: mine, Deleted: true, Text: "car"}, []dam.Asset{trashed}},
+		{"trash of one user", dam.AssetQuery{Domains: mine, Deleted: true, DeletedBy: "u3"}, []dam.Asset{trashedByU3}},
+		{"trash of a user who deleted nothing", dam.AssetQuery{Domains: mine, Deleted: true, DeletedBy: "u1"}, nil},
 		{"combined", dam.AssetQuery{Domains: mine, FolderID: &fo.ID, Kind: dam.MediaImage, Text: "boat"}, []dam.Asset{folderImg}},
 	}
 	for _, tc := range tests {

@@ -224,6 +224,7 @@ var categoryTests = []test{
 		}
 	}},
 	{"TrashRestorePurge", testCategoryTrash},
+	{"Domains", testCategoryDomains},
 	{"CountsFollowEveryChange", testCategoryCounts},
 }
 
@@ -485,6 +486,27 @@ func testCategoryTrash(t *testing.T, f *fixture) {
 	assert.Equal(t, []string{keep.ID}, live1)
 	assert.Equal(t, 1, n1)
 	require.NoError(t, f.s.DeleteCategory(f.ctx, c2.ID), "the purged asset holds nothing")
+}
+
+// testCategoryDomains: the domains of a category are those of the assets
+// in its subtree, trashed ones included.
+func testCategoryDomains(t *testing.T, f *fixture) {
+	top := f.category("", "Top")
+	child := f.category(top.ID, "Child")
+	empty := f.category("", "Empty")
+	f.put(f.withCategories(f.newAsset("", "mine.jpg"), top.ID))
+	other := f.newAsset("", "theirs.jpg")
+	other.Domain = "zz"
+	f.put(f.withCategories(other, child.ID))
+	f.trash(other.ID)
+	for _, tc := range []struct {
+		id   string
+		want []string
+	}{{top.ID, []string{f.domain, "zz"}}, {child.ID, []string{"zz"}}, {empty.ID, nil}, {f.id(), nil}} {
+		got, err := f.s.CategoryDomains(f.ctx, tc.id)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got)
+	}
 }
 
 // newCategory builds (without storing) a category under parentID.

@@ -19,6 +19,7 @@ func (f *fixture) collection(owner, name string, assets ...dam.Asset) dam.Collec
 		}
 		c.Items = append(c.Items, it)
 	}
+	c.ItemCount = len(c.Items)
 	require.NoError(f.t, f.s.CreateCollection(f.ctx, c))
 	return c
 }
@@ -38,14 +39,16 @@ var collectionTests = []test{
 		requireKind(t, dam.NotFound, err)
 	}},
 	{"ListByOwner", func(t *testing.T, f *fixture) {
-		a := f.asset("", "a.jpg")
-		c1 := f.collection("u1", "One", a)
+		a, trashed := f.asset("", "a.jpg"), f.asset("", "t.jpg")
+		c1 := f.collection("u1", "One", a, trashed)
 		c2 := f.collection("u1", "Two")
-		f.collection("u2", "One")
+		f.collection("u2", "One", a)
+		f.trash(trashed.ID)
 		got, err := f.s.Collections(f.ctx, "u1")
 		require.NoError(t, err)
 		c1.Items, c2.Items = nil, nil
-		assert.Equal(t, []dam.Collection{c1, c2}, got, "without items, in ID order")
+		c1.ItemCount = 1
+		assert.Equal(t, []dam.Collection{c1, c2}, got, "without items but with the count of live ones, in ID order")
 		got, err = f.s.Collections(f.ctx, "nobody")
 		require.NoError(t, err)
 		assert.Empty(t, got)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"net/http"
 	netmail "net/mail"
 	"os"
@@ -286,15 +287,8 @@ func TestFirstStartPrintsAGeneratedKeyOnce(t *testing.T) {
 	c, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir()}, new(bytes.Buffer))
 	require.NoError(t, err)
 	for i, want := range []bool{true, false} {
-		ctx, cancel := context.WithCancel(t.Context())
-		ready := make(chan string, 1)
-		var out bytes.Buffer
-		done := make(chan error, 1)
-		go func() { done <- run(ctx, c, &out, ready) }()
-		<-ready
-		cancel()
-		require.NoError(t, <-done)
-		assert.Equal(t, want, strings.Contains(out.String(), "owner API key (shown once, keep it): dk_"), "start %d", i+1)
+		out := startAndStop(t, c)
+		assert.Equal(t, want, strings.Contains(out, "owner API key (shown once, keep it): dk_"), "start %d", i+1)
 	}
 }
 
@@ -355,4 +349,25 @@ func TestMailSinks(t *testing.T) {
 	err = run(t.Context(), c, new(bytes.Buffer), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "log: takes no path")
+}
+
+// The README's configuration table lists every flag with its variable.
+func TestREADMEListsEveryFlag(t *testing.T) {
+	var usage bytes.Buffer
+	_, err := parseConfig([]string{"-h"}, &usage)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	var n int
+	for _, line := range strings.Split(usage.String(), "\n") {
+		name, ok := strings.CutPrefix(line, "  -")
+		if !ok {
+			continue
+		}
+		name, _, _ = strings.Cut(name, " ")
+		n++
+		env := "DAMKIT_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+		assert.Contains(t, string(readme), "| `-"+name+"` | `"+env+"` |", "README.md's configuration table lists -%s", name)
+	}
+	assert.Greater(t, n, 10, "flags found in the usage text")
 }

@@ -1,0 +1,236 @@
+package damweb
+
+import (
+	"context"
+	"flag"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/browsertest"
+)
+
+// go test ./dam/damweb -run Browser -screenshots writes the pictures of
+// the README's "Web interface" section to docs/screenshots.
+var screenshots = flag.Bool("screenshots", false, "write docs/screenshots/*.png from the browser tests")
+
+// page is a browser tab on the site with its console watched.
+type page struct {
+	t       *testing.T
+	ctx     context.Context
+	base    string
+	console *browsertest.Console
+}
+
+func (s *site) page(t *testing.T) *page {
+	ctx := browsertest.New(t)
+	return &page{t: t, ctx: ctx, base: s.srv.URL, console: browsertest.Watch(ctx)}
+}
+
+func (p *page) run(actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	require.NoError(p.t, chromedp.Do(p.ctx, actions...))
+}
+
+func (p *page) open(path string) { p.t.Helper(); p.run(chromedp.Navigate(p.base + path)) }
+
+// waitFor waits until the expression is true on the page (after a
+// navigation, the old page must not answer for the new one).
+func (p *page) waitFor(expr string) {
+	p.t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](expr))
+		if err == nil && ok {
+			return
+		}
+		require.True(p.t, time.Now().Before(deadline), "waiting for %s: %v", expr, err)
+	}
+}
+
+func (p *page) text(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
+	require.NoError(p.t, err)
+	return s
+}
+
+// check audits the page as users meet it, at desktop width and at 375 px,
+// and fails on console errors or CSP violations so far. name, with
+// -screenshots, also saves the picture for the docs.
+func (p *page) check(name string) {
+	p.t.Helper()
+	for _, width := range []int64{1280, 375} {
+		p.run(chromedp.EmulateViewport(width, 900))
+		f, err := browsertest.Audit(p.ctx)
+		require.NoError(p.t, err)
+		loc, _ := chromedp.Run(p.ctx, chromedp.Location())
+		assert.Empty(p.t, f.Unlabelled, "%s at %d px: controls without a label", loc, width)
+		assert.Empty(p.t, f.LowContrast, "%s at %d px: text below 4.5:1", loc, width)
+		assert.Zero(p.t, f.Overflow, "%s at %d px: content wider than the window", loc, width)
+		if *screenshots && name != "" {
+			png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+			require.NoError(p.t, err)
+			suffix := ""
+			if width == 375 {
+				suffix = "-375"
+			}
+			dir := filepath.Join("..", "..", "docs", "screenshots")
+			require.NoError(p.t, os.MkdirAll(dir, 0o755))
+			require.NoError(p.t, os.WriteFile(filepath.Join(dir, name+suffix+".png"), png, 0o644))
+		}
+	}
+	p.run(chromedp.EmulateViewport(1280, 900))
+	assert.Empty(p.t, p.console.Errors(), "console errors or CSP violations")
+}
+
+func TestBrowserSignInBrowseEdit(t *testing.T) {
+	s := newSite(t, nil)
+	p := s.page(t)
+
+	p.open("/")
+	p.run(chromedp.WaitVisible(chromedp.CSS("#key")))
+	p.check("signin")
+	// The keyboard alone: the first Tab reaches the skip link, then the form.
+	p.run(chromedp.KeyEvent("\t"))
+	focused, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.activeElement.textContent`))
+	require.NoError(t, err)
+	assert.Equal(t, "Skip to content", focused)
+	p.run(chromedp.SendKeys(chromedp.CSS("#key"), s.keys["editor"]+"\r"))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#selection")))
+	assert.Contains(t, p.text(".grid"), "sunrise.png")
+	p.check("library")
+
+	// Browse a folder from the tree.
+	p.run(chromedp.Click(chromedp.CSS(`nav[aria-label=Folders] a[href*="folder="]`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS(".crumbs")))
+	assert.Equal(t, "Embargo", p.text("h1"))
+	assert.Contains(t, p.text(".grid"), "launch.png")
+	assert.NotContains(t, p.text(".grid"), "sunrise.png")
+
+	// Search from the header.
+	p.run(chromedp.SendKeys(chromedp.CSS("#search-q"), "sunrise\r"))
+	p.waitFor(`document.querySelector('h1').textContent === 'Search: sunrise'`)
+	assert.Contains(t, p.text(".grid"), "sunrise.png")
+
+	// Open the asset: its preview loads under the CSP; edit its title.
+	p.run(chromedp.Click(chromedp.CSS(".grid .thumb")))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#m-title")))
+	_, err = chromedp.Run(p.ctx, chromedp.Poll[bool](`document.querySelector('.preview img').complete && document.querySelector('.preview img').naturalWidth > 0`))
+	require.NoError(t, err)
+	p.check("asset")
+	p.run(chromedp.SetValue(chromedp.CSS("#m-title"), "Sunrise over the bay"), chromedp.Click(chromedp.CSS(`section[aria-labelledby=md-h] button.button`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	assert.Equal(t, "Sunrise over the bay", p.text("h1"))
+	a, err := s.lib.Asset(s.owner, s.photo.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Sunrise over the bay", a.Meta.Title)
+
+	// Sign out: the cookie the browser had no longer works.
+	cookie, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`document.cookie.includes("damkit_session")`))
+	require.NoError(t, err)
+	assert.False(t, cookie, "the session cookie is HttpOnly: scripts cannot read it")
+	p.run(chromedp.Click(chromedp.CSS(".usermenu summary")), chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#key")))
+	p.open("/assets/" + s.photo.ID)
+	p.run(chromedp.WaitVisible(chromedp.CSS("#key")))
+	loc, err := chromedp.Run(p.ctx, chromedp.Location())
+	require.NoError(t, err)
+	assert.Contains(t, loc, "/signin?next=")
+	assert.Empty(t, p.console.Errors())
+}
+
+func TestBrowserRequestProtected(t *testing.T) {
+	s := newSite(t, nil)
+	p := s.page(t)
+	p.open("/signin")
+	p.run(chromedp.SendKeys(chromedp.CSS("#key"), s.keys["viewer"]+"\r"))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#selection")))
+	p.open("/assets/" + s.secret.ID)
+	p.run(chromedp.WaitVisible(chromedp.CSS("#reason")))
+	assert.Contains(t, p.text(".notice"), "protected")
+	p.check("asset-protected")
+	p.run(chromedp.SendKeys(chromedp.CSS("#reason"), "For the launch deck"),
+		chromedp.Click(chromedp.CSS(`form[action$="/request"] button`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	assert.Contains(t, p.text("main"), "an owner has not decided yet")
+	reqs, _, err := s.lib.Requests(s.owner, dam.RequestQuery{Status: dam.RequestPending})
+	require.NoError(t, err)
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "For the launch deck", reqs[0].Reason)
+	assert.Empty(t, p.console.Errors())
+
+	// The owner decides on the dashboard, in another browser.
+	o := s.page(t)
+	o.open("/signin?next=/requests")
+	o.run(chromedp.SendKeys(chromedp.CSS("#key"), s.keys["owner"]+"\r"))
+	o.run(chromedp.WaitVisible(chromedp.CSS(`input[name=id]`)))
+	assert.Equal(t, "1", o.text(`a[href="/requests"] .badge`))
+	o.check("requests")
+	o.run(chromedp.Click(chromedp.CSS(`input[name=id]`)), chromedp.SendKeys(chromedp.CSS("#d-message"), "Enjoy the launch"),
+		chromedp.Click(chromedp.CSS(`button[value=approve]`)))
+	o.run(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	assert.Equal(t, "1 request approved.", o.text(".flash"))
+	p.open("/assets/" + s.secret.ID)
+	p.run(chromedp.WaitVisible(chromedp.CSS("#dl-profile")))
+	assert.Contains(t, p.text("main"), "thanks to a permission")
+	assert.Empty(t, o.console.Errors())
+}
+
+func TestBrowserSignInByEmail(t *testing.T) {
+	mailDir := t.TempDir()
+	mailer, err := dam.NewEmailNotifier("file:"+mailDir+"?from=dam@example.com", nil)
+	require.NoError(t, err)
+	s := newSite(t, &dam.Options{Notifiers: []dam.Notifier{mailer}})
+	p := s.page(t)
+	p.open("/assets/" + s.photo.ID)
+	p.run(chromedp.SendKeys(chromedp.CSS("#email"), "viewer@example.com\r"))
+	p.run(chromedp.WaitVisible(chromedp.CSS(`[role=status]`)))
+	assert.Contains(t, p.text("main"), "a sign-in link is on its way")
+
+	link := readLink(t, mailDir)
+	assert.True(t, strings.HasPrefix(link, s.srv.URL+"/signin/link?token=dl_"), link)
+	p.run(chromedp.Navigate(link))
+	p.run(chromedp.WaitVisible(chromedp.CSS(`form[action="/signin/link"] button`)))
+	p.run(chromedp.Click(chromedp.CSS(`form[action="/signin/link"] button`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#selection")))
+	who, err := chromedp.Run(p.ctx, chromedp.TextContent(chromedp.CSS(".who")))
+	require.NoError(t, err)
+	assert.Equal(t, "viewer@example.com", who)
+	assert.Empty(t, p.console.Errors())
+
+	// The link worked once (the answer is 401, which the console notes).
+	p.run(chromedp.Navigate(link))
+	p.run(chromedp.Click(chromedp.CSS(`form[action="/signin/link"] button`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS(".error")))
+	assert.Contains(t, p.text(".error"), "has been used or has expired")
+}
+
+// readLink waits for the one message in the file mail sink and returns
+// the link it carries.
+func readLink(t *testing.T, dir string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		entries, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		if len(entries) == 1 {
+			f, err := os.Open(filepath.Join(dir, entries[0].Name()))
+			require.NoError(t, err)
+			defer f.Close()
+			m, err := mail.ReadMessage(f)
+			require.NoError(t, err)
+			assert.Equal(t, "Your sign-in link", m.Header.Get("Subject"))
+			return m.Header.Get("X-Damkit-Link")
+		}
+		require.True(t, time.Now().Before(deadline), "no message in %s", dir)
+		time.Sleep(20 * time.Millisecond)
+	}
+}
