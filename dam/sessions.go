@@ -211,6 +211,34 @@ func (l *Library) RevokeSessions(ctx context.Context, ids []string) (int, error)
 	return n, wrap(op, Internal, err)
 }
 
+// RevokeOtherSessions ends every session of the calling user except keep
+// (the one in use: "sign out everywhere else"). It returns how many ended.
+func (l *Library) RevokeOtherSessions(ctx context.Context, keep string) (int, error) {
+	const op = "dam.RevokeOtherSessions"
+	a, err := actorFor(ctx, op)
+	if err != nil {
+		return 0, err
+	}
+	if !validID(keep) {
+		return 0, E(op, Invalid, "bad session id %.40q", keep)
+	}
+	ss, err := l.store.Sessions(ctx, a.UserID)
+	if err != nil {
+		return 0, wrap(op, Internal, err)
+	}
+	var others []string
+	for _, s := range ss {
+		if s.ID != keep {
+			others = append(others, s.ID)
+		}
+	}
+	if len(others) == 0 {
+		return 0, nil // an empty list would mean every session
+	}
+	n, err := l.store.DeleteSessions(ctx, a.UserID, others)
+	return n, wrap(op, Internal, err)
+}
+
 // SignOut ends the session of this secret. Signing out of a session that
 // already ended is not an error.
 func (l *Library) SignOut(ctx context.Context, secret string) error {

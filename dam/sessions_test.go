@@ -105,13 +105,37 @@ func TestRevokeSessionsOnlyOwn(t *testing.T) {
 	_, err = f.lib.RevokeSessions(ctxA, []string{"../x"})
 	assert.Equal(t, dam.Invalid, kindOf(t, err))
 
-	n, err = f.lib.RevokeSessions(ctxA, nil)
+	_, sa3, err := f.lib.SignInWithKey(t.Context(), keyA, "tablet")
 	require.NoError(t, err)
-	assert.Equal(t, 2, n, "sign out everywhere")
+	n, err = f.lib.RevokeOtherSessions(ctxA, sa3.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n, "sign out everywhere else")
 	for _, s := range []string{a1, a2} {
 		_, _, err = f.lib.SessionActor(t.Context(), s)
 		assert.Equal(t, dam.Unauthenticated, kindOf(t, err))
 	}
+	left, err := f.lib.Sessions(ctxA)
+	require.NoError(t, err)
+	require.Len(t, left, 1)
+	assert.Equal(t, sa3.ID, left[0].ID, "the kept one stays")
+	n, err = f.lib.RevokeOtherSessions(ctxA, sa3.ID)
+	require.NoError(t, err)
+	assert.Zero(t, n, "no others: nothing ends, the kept one least of all")
+	_, _, err = f.lib.SessionActor(t.Context(), b1)
+	require.NoError(t, err, "another user's sessions are untouched")
+	_, err = f.lib.RevokeOtherSessions(ctxA, "")
+	assert.Equal(t, dam.Invalid, kindOf(t, err))
+
+	a4, _, err := f.lib.SignInWithKey(t.Context(), keyA, "laptop")
+	require.NoError(t, err)
+	n, err = f.lib.RevokeSessions(ctxA, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n, "sign out everywhere")
+	_, _, err = f.lib.SessionActor(t.Context(), a4)
+	assert.Equal(t, dam.Unauthenticated, kindOf(t, err))
+	left, err = f.lib.Sessions(ctxA)
+	require.NoError(t, err)
+	assert.Empty(t, left)
 }
 
 func TestSignInLinkByEmail(t *testing.T) {

@@ -6,7 +6,6 @@ package httpdam
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -82,6 +81,25 @@ func InlineSafe(mediaType string) bool {
 	return false
 }
 
+// extValue percent-encodes s as an RFC 8187 ext-value's value-chars:
+// every byte but the attr-chars (letters, digits and !#$&+-.^_`|~).
+func extValue(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("!#$&+-.^_`|~", c) >= 0:
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
+
 // DeadlineWriter returns w with its connection's write deadline pushed d
 // forward as bytes go out, for long streams.
 func DeadlineWriter(w http.ResponseWriter, d time.Duration) http.ResponseWriter {
@@ -127,7 +145,7 @@ func Attachment(name string) string {
 	if strings.Trim(fallback, "_. ") == "" {
 		fallback = "download"
 	}
-	enc := url.PathEscape(strings.Map(func(r rune) rune {
+	enc := extValue(strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return -1
 		}
