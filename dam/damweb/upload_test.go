@@ -88,6 +88,9 @@ func TestUploadPage(t *testing.T) {
 	assert.Contains(t, body, "Editors and owners upload files")
 	assert.NotContains(t, body, `id="upload-form"`)
 
+	_, body = ed.get("/assets/" + s.secret.ID)
+	assert.Contains(t, body, `href="/upload?from=`+s.secret.ID+`&amp;folder=`+s.private.ID+`"`, "the asset page offers its metadata for new files")
+
 	_, body = ed.get("/?folder=" + s.private.ID)
 	assert.Contains(t, body, `data-upload="/upload?folder=`+s.private.ID+`"`, "the library page is a drop target for editors")
 	_, body = v.get("/")
