@@ -56,8 +56,8 @@
 // Sweep, PurgeAt.
 //
 // Folders, categories, collections: CreateFolder, Folder, Folders,
-// RenameFolder, MoveFolder, DeleteFolder, MakeFolders (a path, like mkdir -p); CreateCategory, Category,
-// Categories, UpdateCategory, DeleteCategory, CategoryAssets,
+// RenameFolder, MoveFolder, DeleteFolder, MakeFolders (a path, like
+// mkdir -p); CreateCategory, Category, Categories, UpdateCategory, DeleteCategory, CategoryAssets,
 // AddToCategory, RemoveFromCategory; CreateCollection, Collection,
 // Collections, UpdateCollection, DeleteCollection, AddToCollection,
 // RemoveFromCollection.
