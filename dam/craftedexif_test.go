@@ -109,13 +109,14 @@ func TestUploadReadsEXIFOfEveryCarrier(t *testing.T) {
 // TestCraftedEXIFUnderMemoryLimit run its cases instead of re-executing.
 const memoryCappedChild = "DAMKIT_TEST_MEMORY_CAPPED_CHILD"
 
-// childAddressSpace is the RLIMIT_AS of the child: several times what a
-// test binary with SQLite maps, and far below the 4-77 GB the old parser
-// asked for.
-const childAddressSpace = 3 << 30
+// childAddressSpace is how much address space the child may map beyond
+// what it maps when the test starts: ample for SQLite and the renders, far
+// below the 4-77 GB the old parser asked for.
+const childAddressSpace = 2 << 30
 
 // TestCraftedEXIFUnderMemoryLimit uploads and renders every crafted file
-// in a child process whose address space is capped (RLIMIT_AS) and whose
+// in a child process whose address space is capped (RLIMIT_AS, 2 GiB over
+// what it maps at the start) and whose
 // soft memory limit is 256 MiB: a parser that allocates what a file claims
 // kills the child with "fatal error: out of memory", which recover() cannot
 // catch, and the parent reports it. A watchdog kills a child that hangs.

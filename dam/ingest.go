@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"hash/crc32"
@@ -19,7 +21,7 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 	_ "golang.org/x/image/bmp" // DecodeConfig for BMP, TIFF, WebP
-	_ "golang.org/x/image/tiff"
+	"golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
 
 	"github.com/damkit/damkit/internal/exif"
@@ -212,10 +214,46 @@ func inspectHead(head []byte, in *ingested) {
 	if MediaKindOf(in.MediaType) != MediaImage {
 		return
 	}
-	if cfg, _, err := image.DecodeConfig(bytes.NewReader(head)); err == nil {
+	if cfg, err := decodeConfig(head); err == nil {
 		in.Width, in.Height = cfg.Width, cfg.Height
 	}
 	in.EXIF = readEXIF(head)
+}
+
+// decodeConfig reads an image's dimensions from its head. A TIFF is read
+// through a ReaderAt, and only when its first IFD lies in the head: behind
+// image.DecodeConfig's bufio.Reader, x/image/tiff buffers the stream up to
+// the offsets a file claims (10 MB for a 22-byte head), and it allocates the
+// 12 bytes × count an IFD claims (786 KB for a 10-byte head) before finding
+// them missing.
+func decodeConfig(head []byte) (image.Config, error) {
+	var bo binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(head, []byte("II*\x00")):
+		bo = binary.LittleEndian
+	case bytes.HasPrefix(head, []byte("MM\x00*")):
+		bo = binary.BigEndian
+	default:
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(head))
+		return cfg, err
+	}
+	if !tiffIFDFits(head, bo) {
+		return image.Config{}, errors.New("TIFF IFD runs past the bytes read")
+	}
+	return tiff.DecodeConfig(bytes.NewReader(head))
+}
+
+// tiffIFDFits reports whether the first IFD of a TIFF head, with the entries
+// it claims, lies inside the head.
+func tiffIFDFits(head []byte, bo binary.ByteOrder) bool {
+	if len(head) < 8 {
+		return false
+	}
+	off := uint64(bo.Uint32(head[4:]))
+	if off+2 > uint64(len(head)) {
+		return false
+	}
+	return off+2+12*uint64(bo.Uint16(head[off:])) <= uint64(len(head))
 }
 
 // readEXIF summarises the EXIF data of an image's head. The parser checks

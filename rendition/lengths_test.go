@@ -125,3 +125,21 @@ func TestEmptySOSSegment(t *testing.T) {
 	_, err = decodeJPEGScaled(t.Context(), data, 8)
 	require.ErrorIs(t, err, ErrCorrupt)
 }
+
+// TestTIFFIFDPastTheEnd: a TIFF whose first IFD claims 65,535 entries in a
+// 10-byte file is refused before the decoder allocates 12 bytes per entry.
+func TestTIFFIFDPastTheEnd(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"65535 entries claimed": []byte("MM\x00*\x00\x00\x00\x08\xff\xff"),
+		"IFD offset past end":   []byte("II*\x00\xff\xff\xff\x7f"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			var err error
+			n := allocatedBytes(func() { _, err = Probe(t.Context(), BytesSource(data), nil) })
+			require.ErrorIs(t, err, ErrCorrupt)
+			assert.Less(t, n, uint64(64<<10), "allocated %d bytes", n)
+		})
+	}
+	_, err := Probe(t.Context(), BytesSource(tiffHeader(10, 10)), nil)
+	require.NoError(t, err, "a whole IFD still probes")
+}

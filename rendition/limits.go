@@ -133,7 +133,9 @@ func probe(ctx context.Context, src Source, l Limits) (Info, error) {
 	case "bmp":
 		cfg, err = bmp.DecodeConfig(sr)
 	case "tiff":
-		cfg, err = tiff.DecodeConfig(sr)
+		if err = checkTIFFIFD(sr); err == nil {
+			cfg, err = tiff.DecodeConfig(sr)
+		}
 	case "webp":
 		cfg, err = webp.DecodeConfig(sr)
 	}
@@ -177,6 +179,29 @@ func sniff(b []byte) string {
 		return "webp"
 	}
 	return ""
+}
+
+// checkTIFFIFD refuses a TIFF whose first IFD claims more entries than the
+// file holds: x/image/tiff allocates the 12 bytes × count it claims (up to
+// 786 KB for a 10-byte file) before finding them missing.
+func checkTIFFIFD(r *io.SectionReader) error {
+	var hdr [8]byte
+	if _, err := r.ReadAt(hdr[:], 0); err != nil {
+		return fmt.Errorf("%w: short TIFF header", ErrCorrupt)
+	}
+	var bo binary.ByteOrder = binary.LittleEndian
+	if hdr[0] == 'M' {
+		bo = binary.BigEndian
+	}
+	off := int64(bo.Uint32(hdr[4:]))
+	var n [2]byte
+	if _, err := r.ReadAt(n[:], off); err != nil {
+		return fmt.Errorf("%w: TIFF IFD offset %d is past the end", ErrCorrupt, off)
+	}
+	if end := off + 2 + 12*int64(bo.Uint16(n[:])); end > r.Size() {
+		return fmt.Errorf("%w: TIFF IFD of %d entries runs past the end", ErrCorrupt, bo.Uint16(n[:]))
+	}
+	return nil
 }
 
 // maxJPEGSegments bounds the marker segments before the first scan.

@@ -12,8 +12,11 @@ package exif
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -137,6 +140,13 @@ func Parse(b []byte) (*Data, error) {
 			d.DateTimeOriginal = p.ascii(e)
 		case 0x9011:
 			d.OffsetTimeOriginal = p.ascii(e)
+		// Some phones write the camera's name here instead. Orientation
+		// counts only in IFD0, where viewers read it and where renditions
+		// reset it.
+		case 0x010F:
+			d.Make = cmp.Or(d.Make, p.ascii(e))
+		case 0x0110:
+			d.Model = cmp.Or(d.Model, p.ascii(e))
 		}
 	})
 	var latRef, lonRef string
@@ -287,8 +297,13 @@ func (p *parser) ascii(e entry) string {
 }
 
 // degrees reads a GPS coordinate: up to three RATIONALs (degrees, minutes,
-// seconds). A zero denominator makes it unreadable.
+// seconds), or the ASCII forms some phones write ("52,50,34.0118",
+// "52.0,50.0,34.0118", or "52,00000,50,00000,34,01180" with commas as
+// decimal marks). A zero denominator makes it unreadable.
 func (p *parser) degrees(e entry) (float64, bool) {
+	if e.typ == typeASCII {
+		return degreesString(p.ascii(e))
+	}
 	if e.typ != typeRational {
 		return 0, false
 	}
@@ -307,4 +322,26 @@ func (p *parser) degrees(e entry) (float64, bool) {
 		scale *= 60
 	}
 	return deg, true
+}
+
+func degreesString(s string) (float64, bool) {
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' })
+	var dms [3]float64
+	switch len(parts) {
+	case 6:
+		for i := range dms {
+			parts[i] = parts[2*i] + "." + parts[2*i+1]
+		}
+	case 3:
+	default:
+		return 0, false
+	}
+	for i := range dms {
+		v, err := strconv.ParseFloat(strings.TrimSpace(parts[i]), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, false
+		}
+		dms[i] = v
+	}
+	return dms[0] + math.Copysign(dms[1], dms[0])/60 + math.Copysign(dms[2], dms[0])/3600, true
 }

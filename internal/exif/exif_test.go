@@ -109,6 +109,7 @@ func TestReadContainers(t *testing.T) {
 		"png eXIf with app1 label": exiftest.PNG(append([]byte("Exif\x00\x00"), tiff...)),
 		"webp":                     exiftest.WebP(tiff),
 		"tiff":                     tiff,
+		"bare app1 payload":        append([]byte("Exif\x00\x00"), tiff...),
 	} {
 		t.Run(name, func(t *testing.T) {
 			d, err := exif.Read(file)
@@ -129,6 +130,51 @@ func TestReadContainers(t *testing.T) {
 			assert.ErrorIs(t, err, exif.ErrNoEXIF)
 		})
 	}
+}
+
+func TestDegreesWrittenAsText(t *testing.T) {
+	le := binary.LittleEndian
+	// IFD0 -> GPS IFD at 26 with the four entries; the strings follow it.
+	b := []byte("II*\x00")
+	b = le.AppendUint32(b, 8)
+	b = le.AppendUint16(b, 1)
+	for _, v := range []any{uint16(0x8825), uint16(4), uint32(1), uint32(26), uint32(0)} {
+		b, _ = binary.Append(b, le, v)
+	}
+	lat, lon := "52,00000,50,00000,34,01180\x00", "11.0,10.0,58.3\x00"
+	data := uint32(26 + 2 + 4*12 + 4)
+	b = le.AppendUint16(b, 4)
+	for _, e := range [][4]uint32{
+		{1, 2, 2, 'N'}, {2, 2, uint32(len(lat)), data}, {3, 2, 2, 'W'}, {4, 2, uint32(len(lon)), data + uint32(len(lat))},
+	} {
+		b = le.AppendUint16(b, uint16(e[0]))
+		b = le.AppendUint16(b, uint16(e[1]))
+		b = le.AppendUint32(b, e[2])
+		b = le.AppendUint32(b, e[3])
+	}
+	b = le.AppendUint32(b, 0)
+	b = append(append(b, lat...), lon...)
+	d, err := exif.Parse(b)
+	require.NoError(t, err)
+	require.True(t, d.HasGPS)
+	assert.InDelta(t, 52.84278, d.Latitude, 1e-5)
+	assert.InDelta(t, -11.18286, d.Longitude, 1e-5)
+}
+
+func TestCameraTagsInTheExifIFD(t *testing.T) {
+	// testimage.EXIF's Exif IFD holds DateTimeOriginal; one HTC phone
+	// writes Make there too, after an unreadable one in IFD0.
+	tiff := testimage.EXIF("", "", 1, "2026:06:21 05:42:00")
+	d, err := exif.Parse(tiff)
+	require.NoError(t, err)
+	assert.Empty(t, d.Make)
+	le := binary.LittleEndian
+	exifOff := le.Uint32(tiff[8+2+3*12+8:]) // the 4th IFD0 entry's value
+	// Turn the Exif IFD's DateTimeOriginal entry into a Make entry.
+	le.PutUint16(tiff[exifOff+2:], 0x010F)
+	d, err = exif.Parse(tiff)
+	require.NoError(t, err)
+	assert.Equal(t, "2026:06:21 05:42:00", d.Make)
 }
 
 func TestCapturedAtOffset(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 // Find returns the TIFF structure holding the EXIF data of a file, as a
 // sub-slice of file, or nil. It knows the JPEG APP1 segment (walking the
 // marker segments up to the first scan, never scanning the bytes for a
-// marker), the PNG eXIf chunk, the WebP EXIF chunk and TIFF files, whose
-// first IFD is IFD0. Every length read is checked against the bytes present.
+// marker), the PNG eXIf chunk, the WebP EXIF chunk, TIFF files (whose
+// first IFD is IFD0) and bare APP1 payloads starting "Exif\x00\x00". Every length read is checked against the bytes present.
 func Find(file []byte) []byte {
 	switch {
 	case len(file) >= 4 && file[0] == 0xFF && file[1] == 0xD8:
@@ -20,6 +20,8 @@ func Find(file []byte) []byte {
 		return findWebP(file)
 	case bytes.HasPrefix(file, []byte("II*\x00")), bytes.HasPrefix(file, []byte("MM\x00*")):
 		return file
+	case bytes.HasPrefix(file, []byte("Exif\x00\x00")): // a bare APP1 payload
+		return tiffOrNil(file[6:])
 	}
 	return nil
 }
