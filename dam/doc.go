@@ -57,8 +57,9 @@
 //
 // Folders, categories, collections: CreateFolder, Folder, Folders,
 // RenameFolder, MoveFolder, DeleteFolder, MakeFolders (a path, like
-// mkdir -p); CreateCategory, Category, Categories, UpdateCategory, DeleteCategory, CategoryAssets,
-// AddToCategory, RemoveFromCategory; CreateCollection, Collection,
+// mkdir -p); CreateCategory, Category, Categories, UpdateCategory,
+// DeleteCategory, CategoryAssets, AddToCategory, RemoveFromCategory;
+// CreateCollection, Collection,
 // Collections, UpdateCollection, DeleteCollection, AddToCollection,
 // RemoveFromCollection.
 //
