@@ -174,27 +174,13 @@ func (s *Server) downloadPart(w http.ResponseWriter, r *http.Request) error {
 	return s.servePart(w, r, r.PathValue("job"), n)
 }
 
-// servePart sends a part with http.ServeContent: exact Content-Length,
-// strong ETag, Range and If-Range. A read that fails once headers are out
-// is returned, so the wrapper aborts the connection and a truncated body
-// never passes for a whole one.
+// servePart sends a part (httpdam.ServePart): a read that fails once
+// headers are out is returned, so the wrapper aborts the connection.
 func (s *Server) servePart(w http.ResponseWriter, r *http.Request, jobID string, n int) error {
 	p, err := s.lib.OpenPart(r.Context(), jobID, n)
 	if err != nil {
 		return err
 	}
 	defer p.Close()
-	h := w.Header()
-	h.Set("Content-Type", p.MediaType)
-	h.Set("Content-Disposition", attachment(p.Name))
-	h.Set("ETag", p.ETag)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, max-age=0, must-revalidate")
-	h.Set("X-Damkit-Job", p.Job.ID)
-	h.Set("X-Damkit-Part", strconv.Itoa(p.Number)+"/"+strconv.Itoa(len(p.Job.Parts)))
-	h.Set("X-Damkit-Skipped", strconv.Itoa(len(p.Job.Skipped)))
-	http.ServeContent(httpdam.DeadlineWriter(w, s.opts.WriteTimeout),
-		r, "", p.ModTime, p)
-	return p.ReadError()
+	return httpdam.ServePart(w, r, p, s.opts.WriteTimeout)
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/damkit/damkit/internal/httpdam"
 )
 
-// servePart sends part n of a download job as an attachment with
-// http.ServeContent (exact length, strong ETag, Range). A read that fails
+// servePart sends part n of a download job as an attachment
+// (httpdam.ServePart: exact length, strong ETag, Range). A read that fails
 // once the headers are out is returned, so wrap aborts the connection and
 // a truncated archive never passes for a whole one. Pages that make a
 // download (a collection's "Download all", the selection) and the
@@ -20,16 +20,7 @@ func (h *Handler) servePart(w http.ResponseWriter, r *http.Request, jobID string
 		return err
 	}
 	defer p.Close()
-	hd := w.Header()
-	hd.Set("Content-Type", p.MediaType)
-	hd.Set("Content-Disposition", httpdam.Attachment(p.Name))
-	hd.Set("ETag", p.ETag)
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	hd.Set("Cache-Control", "private, max-age=0, must-revalidate")
-	hd.Set("X-Damkit-Job", p.Job.ID)
-	hd.Set("X-Damkit-Skipped", strconv.Itoa(len(p.Job.Skipped)))
-	http.ServeContent(httpdam.DeadlineWriter(w, h.opts.WriteTimeout), r, "", p.ModTime, p)
-	return p.ReadError()
+	return httpdam.ServePart(w, r, p, h.opts.WriteTimeout)
 }
 
 // startDownload answers a "Download" form: the archive itself when dam

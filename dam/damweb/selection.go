@@ -1,0 +1,123 @@
+package damweb
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/damkit/damkit/dam"
+)
+
+func init() { routeSets = append(routeSets, (*Handler).selectionRoutes) }
+
+func (h *Handler) selectionRoutes() []route {
+	return []route{
+		{"POST", "/selection", true, h.selection},
+	}
+}
+
+// selection acts on the assets selected on the library page (the bulk
+// form): download them as a ZIP, add them to a collection, move them to a
+// folder or delete them to the trash, each in one call to the library. It
+// goes back to the page it came from with a line saying what happened.
+func (h *Handler) selection(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	f := r.PostForm
+	back := localPath(f.Get("back"), "/")
+	ids := distinct(f["id"])
+	if len(ids) == 0 {
+		return redirect(w, r, back, "Select at least one asset first.")
+	}
+	ctx := r.Context()
+	switch f.Get("action") {
+	case "download":
+		return h.downloadSelection(w, r, ids)
+	case "collect":
+		id, name := f.Get("collection"), strings.TrimSpace(f.Get("new_collection"))
+		if name != "" {
+			c, err := h.lib.CreateCollection(ctx, name, "")
+			if err != nil {
+				return err
+			}
+			id = c.ID
+		} else if id == "" {
+			return dam.E("damweb.selection", dam.Invalid, "choose a collection, or name a new one")
+		}
+		items := make([]dam.CollectionItem, len(ids))
+		for i, a := range ids {
+			items[i] = dam.CollectionItem{AssetID: a}
+		}
+		c, err := h.lib.AddToCollection(ctx, id, items)
+		if err != nil {
+			return err
+		}
+		return redirect(w, r, back, count(len(ids), "asset")+" added to “"+c.Name+"”.")
+	case "move":
+		folder, where := f.Get("folder"), "the library root"
+		if folder != "" {
+			fo, err := h.lib.Folder(ctx, folder)
+			if err != nil {
+				return err
+			}
+			where = "“" + fo.Name + "”"
+		}
+		if _, err := h.lib.EditAssets(ctx, ids, dam.AssetPatch{FolderID: &folder}); err != nil {
+			return err
+		}
+		return redirect(w, r, back, count(len(ids), "asset")+" moved to "+where+".")
+	case "delete":
+		if err := h.lib.DeleteAssets(ctx, ids); err != nil {
+			return err
+		}
+		return redirect(w, r, back, count(len(ids), "asset")+" moved to the trash. You can restore them from the trash.")
+	}
+	return dam.E("damweb.selection", dam.Invalid, "action must be download, collect, move or delete")
+}
+
+// downloadSelection makes a download of the selected assets. A small one
+// is ready at once and its ZIP (or the single original) is the answer; a
+// large one is built in the background and the downloads inbox follows it.
+// When some assets were left out, the inbox says which and why rather than
+// a ZIP arriving without them unexplained.
+func (h *Handler) downloadSelection(w http.ResponseWriter, r *http.Request, ids []string) error {
+	ctx := r.Context()
+	profile := r.PostForm.Get("profile")
+	j, err := h.lib.CreateDownload(ctx, dam.DownloadRequest{AssetIDs: ids, Profile: profile})
+	if err != nil {
+		return err
+	}
+	inbox := "/downloads#job-" + url.PathEscape(j.ID)
+	if j.Status != dam.JobReady {
+		return redirect(w, r, inbox, "Your download of "+count(len(j.Items), "asset")+
+			" is being prepared. It appears here when it is ready; you will be told too.")
+	}
+	if len(j.Skipped) > 0 {
+		return redirect(w, r, inbox, "Your download is ready: "+count(len(j.Items), "asset")+", "+
+			strconv.Itoa(len(j.Skipped))+" left out (see why below).")
+	}
+	return h.servePart(w, r, j.ID, 1)
+}
+
+// distinct returns ids without repeats or empty values, in order.
+func distinct(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// count says "1 asset", "3 assets".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

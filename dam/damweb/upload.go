@@ -1,0 +1,260 @@
+package damweb
+
+import (
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/httpdam"
+)
+
+func init() { routeSets = append(routeSets, (*Handler).uploadRoutes) }
+
+func (h *Handler) uploadRoutes() []route {
+	return []route{
+		{"GET", "/upload", true, h.uploadPage},
+		{"POST", "/upload", true, h.upload},
+	}
+}
+
+// Bounds of one upload post. Files stream into the library one after the
+// other and only their outcomes are kept, so a post of many files costs
+// memory per outcome, not per byte.
+const (
+	maxUploadFields    = 64       // form fields before the files
+	maxUploadFieldSize = 64 << 10 // bytes per form field
+	maxUploadResults   = 1000     // outcomes listed; later files are refused and counted
+)
+
+// uploadData is the upload page's: the form, and after a post without
+// JavaScript the outcome of each file.
+type uploadData struct {
+	CanUpload  bool
+	Folders    []treeNode
+	Folder     *dam.Folder // where the files go unless the form says otherwise
+	Categories []treeNode
+	From       string // the asset whose metadata is copied
+	FromName   string
+	MaxSize    int64
+	Back       string // the library page of the folder
+	Posted     bool
+	Error      string
+	Results    []uploadResult
+	Uploaded   int
+	Refused    int
+	Unlisted   int // refused files beyond maxUploadResults
+	MaxFiles   int
+}
+
+// uploadResult is what became of one file: an asset, or a refusal in
+// plain words.
+type uploadResult struct {
+	Name    string `json:"name"`
+	ID      string `json:"id,omitempty"`
+	URL     string `json:"url,omitempty"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// uploadAnswer is the JSON answer of a post made by upload.js.
+type uploadAnswer struct {
+	Files    []uploadResult `json:"files"`
+	Uploaded int            `json:"uploaded"`
+	Refused  int            `json:"refused"`
+}
+
+// uploadPage shows the upload form for ?folder= (and ?from=, an asset to
+// copy metadata from).
+func (h *Handler) uploadPage(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	d, err := h.uploadForm(r, q.Get("folder"), assetRef(q.Get("from")), nil)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "upload", "Upload", "upload", d)
+}
+
+// uploadForm fills the form's choices; checked marks chosen categories.
+func (h *Handler) uploadForm(r *http.Request, folderID, from string, checked []string) (*uploadData, error) {
+	ctx := r.Context()
+	d := &uploadData{CanUpload: actorOf(ctx).CanEdit(), MaxSize: h.lib.Options().MaxUploadSize, Back: "/",
+		MaxFiles: maxUploadResults}
+	folders, err := h.lib.Folders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if folderID != "" {
+		f, err := h.lib.Folder(ctx, folderID)
+		if err != nil {
+			return nil, err
+		}
+		d.Folder = &f
+		d.Back = "/?folder=" + url.QueryEscape(f.ID)
+	}
+	d.Folders = folderTree(folders, folderID, nil)
+	cats, err := h.lib.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.Categories = categoryTree(cats, "", func(string) string { return "" })
+	for i, c := range d.Categories {
+		for _, id := range checked {
+			d.Categories[i].Current = d.Categories[i].Current || c.ID == id
+		}
+	}
+	if from != "" {
+		// An asset that is gone or out of reach is not named; the post
+		// says why when it refuses the files.
+		d.From = from
+		if a, err := h.lib.Asset(ctx, from); err == nil {
+			d.FromName = a.Name
+		}
+	}
+	return d, nil
+}
+
+// assetRef reads an asset ID from what a person pastes: the ID, or the
+// address of its page (/assets/ID, with or without the site).
+func assetRef(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "/assets/"); i >= 0 {
+		s = s[i+len("/assets/"):]
+		if j := strings.IndexAny(s, "/?#"); j >= 0 {
+			s = s[:j]
+		}
+	}
+	return s
+}
+
+// upload takes a multipart post of one or many files and streams each,
+// part by part, into the library: nothing is buffered beyond a part's
+// headers, and a file the library refuses (too large, empty, no right to
+// upload there) does not stop the others. The form fields come first
+// (browsers send them in form order): folder, category (many), copy_from.
+// The answer lists each file, as a page or, for upload.js, as JSON.
+func (h *Handler) upload(w http.ResponseWriter, r *http.Request) error {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return dam.E("damweb.upload", dam.Invalid, "send the files as multipart/form-data")
+	}
+	vals := url.Values{}
+	var opts *dam.UploadOptions
+	var ans uploadAnswer
+	unlisted := 0
+	cut := false
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			// The post broke off (the connection dropped, or the body is
+			// not multipart): what arrived whole is kept.
+			cut = true
+			break
+		}
+		if p.FileName() == "" {
+			if p.FormName() != "file" && opts == nil {
+				if err := readField(p, vals); err != nil {
+					return err
+				}
+			}
+			p.Close() // an empty file input, or a field after the files
+			continue
+		}
+		if p.FormName() != "file" {
+			p.Close()
+			continue
+		}
+		if opts == nil {
+			opts = &dam.UploadOptions{FolderID: vals.Get("folder"), CopyMetaFrom: assetRef(vals.Get("copy_from"))}
+			if cats := vals["category"]; len(cats) > 0 {
+				opts.Categories = cats
+			}
+		}
+		name := p.FileName()
+		if len(ans.Files) >= maxUploadResults {
+			p.Close()
+			unlisted++
+			continue
+		}
+		o := *opts
+		o.Name = name
+		a, err := h.lib.Upload(r.Context(), p, o)
+		p.Close()
+		res := uploadResult{Name: name}
+		if err != nil {
+			if dam.KindOf(err) == dam.Canceled {
+				return err // the browser went away: nobody reads an answer
+			}
+			res.Code, res.Message = h.refusal(r, err)
+			ans.Refused++
+		} else {
+			res.ID, res.URL = a.ID, "/assets/"+url.PathEscape(a.ID)
+			ans.Uploaded++
+		}
+		ans.Files = append(ans.Files, res)
+	}
+	ans.Refused += unlisted
+	if cut && len(ans.Files) == 0 {
+		return dam.E("damweb.upload", dam.Invalid, "the upload could not be read")
+	}
+	if cut {
+		ans.Files = append(ans.Files, uploadResult{Code: dam.Invalid.String(),
+			Message: "the upload was cut off; files after this point did not arrive"})
+		ans.Refused++
+	}
+	if len(ans.Files) == 0 {
+		return dam.E("damweb.upload", dam.Invalid, "choose at least one file to upload")
+	}
+	if wantsJSON(r) {
+		if ans.Files == nil {
+			ans.Files = []uploadResult{}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		return json.NewEncoder(w).Encode(ans)
+	}
+	d, err := h.uploadForm(r, vals.Get("folder"), assetRef(vals.Get("copy_from")), vals["category"])
+	if err != nil {
+		return err
+	}
+	d.Posted, d.Results, d.Uploaded, d.Refused, d.Unlisted = true, ans.Files, ans.Uploaded, ans.Refused, unlisted
+	title := "Upload finished"
+	if ans.Refused > 0 {
+		title = "Upload finished with problems"
+	}
+	return h.render(w, r, http.StatusOK, "upload", title, "upload", d)
+}
+
+// readField adds one small form field of a multipart post to vals.
+func readField(p *multipart.Part, vals url.Values) error {
+	if len(vals) >= maxUploadFields {
+		return dam.E("damweb.upload", dam.Invalid, "the form has more than %d fields", maxUploadFields)
+	}
+	b, err := io.ReadAll(io.LimitReader(p, maxUploadFieldSize+1))
+	if err != nil {
+		return dam.E("damweb.upload", dam.Invalid, "the upload could not be read")
+	}
+	if len(b) > maxUploadFieldSize {
+		return dam.E("damweb.upload", dam.Invalid, "the form field %q is longer than %d bytes", p.FormName(), maxUploadFieldSize)
+	}
+	vals.Add(p.FormName(), string(b))
+	return nil
+}
+
+// refusal is the code and plain-words message of an error shown inside a
+// page (a refused file, a bulk action): internal errors are logged with
+// their detail and shown as a generic message.
+func (h *Handler) refusal(r *http.Request, err error) (code, message string) {
+	kind := dam.KindOf(err)
+	if httpdam.StatusOf(kind) >= 500 {
+		h.log.ErrorContext(r.Context(), "page action failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		return kind.String(), "something went wrong on our side; please try again in a moment"
+	}
+	return kind.String(), dam.ErrorMessage(err)
+}
