@@ -61,9 +61,10 @@
 // Sweep, PurgeAt.
 //
 // Folders, categories, collections: CreateFolder, Folder, Folders,
-// RenameFolder, MoveFolder, DeleteFolder; CreateCategory, Category,
-// Categories, UpdateCategory, DeleteCategory, CategoryAssets,
-// AddToCategory, RemoveFromCategory; CreateCollection, Collection,
+// RenameFolder, MoveFolder, DeleteFolder, MakeFolders (a path, like
+// mkdir -p); CreateCategory, Category, Categories, UpdateCategory,
+// DeleteCategory, CategoryAssets, AddToCategory, RemoveFromCategory;
+// CreateCollection, Collection,
 // Collections, UpdateCollection, DeleteCollection, AddToCollection,
 // RemoveFromCollection.
 //

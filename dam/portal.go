@@ -2,7 +2,10 @@ package dam
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"regexp"
@@ -73,7 +76,30 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
 // validSlug reports whether s is 3 to 64 lowercase letters, digits and dashes.
 func validSlug(s string) bool { return slugPattern.MatchString(s) }
 
-// visitorToken signs (portal, email, expiry): the link a visitor gets by
+// Visitor links carry (portal, email, expiry) sealed with AES-256-GCM
+// under a key derived from the library's link secret: the token is opaque
+// (no personal data for a log or a proxy to read) and tamper-proof. The
+// form is "v2." + base64url(nonce || ciphertext). Links mailed before
+// sealing existed (base64url(payload) + "." + HMAC) are still accepted
+// until they expire, so nobody loses access they were given.
+const visitorTokenPrefix = "v2."
+
+// visitorAEAD is the cipher of visitor links, its key derived from secret.
+func visitorAEAD(secret []byte) cipher.AEAD {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("damkit visitor link v2"))
+	block, err := aes.NewCipher(m.Sum(nil))
+	if err != nil {
+		panic(err) // a 32-byte key always makes a cipher
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		panic(err)
+	}
+	return aead
+}
+
+// visitorToken seals (portal, email, expiry): the link a visitor gets by
 // email. until zero means the link lasts until the grants are revoked.
 func visitorToken(secret []byte, portalID, email string, until time.Time) string {
 	var exp int64
@@ -81,31 +107,29 @@ func visitorToken(secret []byte, portalID, email string, until time.Time) string
 		exp = until.Unix()
 	}
 	payload := portalID + "\n" + email + "\n" + strconv.FormatInt(exp, 10)
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(payload))
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString([]byte(payload)) + "." + enc.EncodeToString(m.Sum(nil))
+	aead := visitorAEAD(secret)
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(payload)+aead.Overhead())
+	_, _ = rand.Read(nonce)
+	return visitorTokenPrefix + base64.RawURLEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte(payload), nil))
 }
 
-// parseVisitorToken checks the signature in constant time and returns the
-// portal, email and expiry it names; ok is false for anything tampered.
+// parseVisitorToken opens a visitor link and returns the portal, email and
+// expiry it names; ok is false for anything tampered or malformed.
 func parseVisitorToken(secret []byte, token string) (portalID, email string, until time.Time, ok bool) {
 	if len(token) > 1024 {
 		return "", "", time.Time{}, false
 	}
-	p, sig, found := strings.Cut(token, ".")
-	if !found {
-		return "", "", time.Time{}, false
-	}
-	enc := base64.RawURLEncoding
-	payload, err1 := enc.DecodeString(p)
-	mac, err2 := enc.DecodeString(sig)
-	if err1 != nil || err2 != nil {
-		return "", "", time.Time{}, false
-	}
-	m := hmac.New(sha256.New, secret)
-	m.Write(payload)
-	if !hmac.Equal(mac, m.Sum(nil)) {
+	var payload []byte
+	if sealed, found := strings.CutPrefix(token, visitorTokenPrefix); found {
+		b, err := base64.RawURLEncoding.Strict().DecodeString(sealed)
+		aead := visitorAEAD(secret)
+		if err != nil || len(b) < aead.NonceSize()+aead.Overhead() {
+			return "", "", time.Time{}, false
+		}
+		if payload, err = aead.Open(nil, b[:aead.NonceSize()], b[aead.NonceSize():], nil); err != nil {
+			return "", "", time.Time{}, false
+		}
+	} else if payload, ok = openLegacyVisitorToken(secret, token); !ok {
 		return "", "", time.Time{}, false
 	}
 	parts := strings.Split(string(payload), "\n")
@@ -120,4 +144,25 @@ func parseVisitorToken(secret []byte, token string) (portalID, email string, unt
 		until = time.Unix(exp, 0).UTC()
 	}
 	return parts[0], parts[1], until, true
+}
+
+// openLegacyVisitorToken checks a link of the first form (readable payload
+// and HMAC) in constant time.
+func openLegacyVisitorToken(secret []byte, token string) ([]byte, bool) {
+	p, sig, found := strings.Cut(token, ".")
+	if !found {
+		return nil, false
+	}
+	enc := base64.RawURLEncoding
+	payload, err1 := enc.DecodeString(p)
+	mac, err2 := enc.DecodeString(sig)
+	if err1 != nil || err2 != nil {
+		return nil, false
+	}
+	m := hmac.New(sha256.New, secret)
+	m.Write(payload)
+	if !hmac.Equal(mac, m.Sum(nil)) {
+		return nil, false
+	}
+	return payload, true
 }

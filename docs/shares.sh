@@ -25,4 +25,4 @@ curl -sf -H "$O" -X PATCH -d '{"enabled":false}' $API/shares/$SHARE | jq .enable
 curl -s "$ANA" | jq -c .error
 curl -s -H "$O" -X POST $API/shares -d '{"title":"x","validity_days":4,"asset_ids":["'$A'"]}' | jq -r .error.message
 curl -s -H "$O" -X POST $API/shares -d '{"title":"x","validity_days":7,"asset_ids":["'$A'"],"guests":"Pat <p@x.com>"}' | jq -r .error.message
-for i in $(seq 70); do curl -s -o /dev/null -w '%{http_code}\n' $URL/s/guess$i; done | sort -u | xargs   # 404, then 429
+for i in $(seq 150); do curl -s -o /dev/null -w '%{http_code}\n' $URL/s/guess$i; done | sort -u | xargs   # 404, then 429

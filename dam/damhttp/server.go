@@ -168,18 +168,29 @@ func (s *Server) wrap(rt route) http.Handler {
 	})
 }
 
-// logPath is the request path as logs may show it: a share token is a
-// credential, so /s/{token}/... is logged as /s/<token>/....
+// logPath is the request path as logs may show it: share tokens and
+// portal visitors' links are credentials, so /s/{token}/... is logged as
+// /s/<token>/... and /p/{slug}/access/{token}/... as
+// /p/{slug}/access/<token>/....
 func logPath(r *http.Request) string {
 	p := r.URL.Path
 	if rest, ok := strings.CutPrefix(p, "/s/"); ok {
-		_, tail, _ := strings.Cut(rest, "/")
-		if tail != "" {
-			tail = "/" + tail
+		return "/s/<token>" + tailAfterToken(rest)
+	}
+	if rest, ok := strings.CutPrefix(p, "/p/"); ok {
+		if slug, after, ok := strings.Cut(rest, "/access/"); ok && !strings.Contains(slug, "/") {
+			return "/p/" + slug + "/access/<token>" + tailAfterToken(after)
 		}
-		return "/s/<token>" + tail
 	}
 	return p
+}
+
+// tailAfterToken is what follows the first path segment (the token).
+func tailAfterToken(rest string) string {
+	if _, tail, ok := strings.Cut(rest, "/"); ok {
+		return "/" + tail
+	}
+	return ""
 }
 
 // authenticate resolves the request's actor: the host's Authenticate, or

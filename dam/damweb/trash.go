@@ -26,7 +26,7 @@ type trashRow struct {
 	KindLabel string
 	DeletedBy string    // who: "you", an email, or "a former user"
 	PurgeAt   time.Time // when it goes for good
-	DaysLeft  int       // whole days until then (0: within a day)
+	DaysLeft  int       // days until then, a started day counting (0: due now)
 }
 
 // trashData is the trash page's.
@@ -78,7 +78,7 @@ func (h *Handler) trashPage(w http.ResponseWriter, r *http.Request) error {
 			row.DeletedBy = "a former user"
 		}
 		if left := row.PurgeAt.Sub(now); left > 0 {
-			row.DaysLeft = int(left / (24 * time.Hour))
+			row.DaysLeft = int((left + 24*time.Hour - 1) / (24 * time.Hour)) // started days count
 		}
 		d.Rows = append(d.Rows, row)
 	}

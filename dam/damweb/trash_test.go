@@ -28,7 +28,7 @@ func TestTrashListAndRestore(t *testing.T) {
 	assert.Contains(t, body, "What you deleted.")
 	assert.Contains(t, body, "<td>sunrise.png</td>")
 	assert.Contains(t, body, "<td>you</td>")
-	assert.Contains(t, body, "in 29 days", "days left before the purge")
+	assert.Contains(t, body, "in 30 days", "days left before the purge, a started day counting")
 	assert.Contains(t, body, `aria-label="Restore sunrise.png"`)
 	assert.NotContains(t, body, "launch.png", "an editor's trash is what they deleted")
 
