@@ -73,6 +73,21 @@ func (l *Library) Collections(ctx context.Context) ([]Collection, error) {
 	return cs, wrap(op, Internal, err)
 }
 
+// CollectionsWith lists the actor's collections that hold the asset
+// (without items). An asset out of the actor's reach is NotFound.
+func (l *Library) CollectionsWith(ctx context.Context, assetID string) ([]Collection, error) {
+	const op = "dam.CollectionsWith"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := l.visibleAsset(ctx, op, actor, assetID); err != nil {
+		return nil, err
+	}
+	cs, err := l.store.CollectionsWith(ctx, actor.UserID, assetID)
+	return cs, wrap(op, Internal, err)
+}
+
 // UpdateCollection renames a collection and sets its default profile; nil
 // leaves a field as it is.
 func (l *Library) UpdateCollection(ctx context.Context, id string, name, defaultProfile *string) (Collection, error) {

@@ -172,6 +172,9 @@ type CollectionStore interface {
 	// Collections lists the collections of an owner, without items but
 	// with ItemCount, the number of its live items (Collection sets it too).
 	Collections(ctx context.Context, ownerID string) ([]Collection, error)
+	// CollectionsWith lists, as Collections does, the owner's collections
+	// that hold the asset (a trashed asset is in none until restored).
+	CollectionsWith(ctx context.Context, ownerID, assetID string) ([]Collection, error)
 	// UpdateCollection writes the name and default profile.
 	UpdateCollection(ctx context.Context, c Collection) error
 	DeleteCollection(ctx context.Context, id string) error

@@ -99,14 +99,8 @@ func (h *Handler) assetPage(w http.ResponseWriter, r *http.Request) error {
 			d.InCats = append(d.InCats, c)
 		}
 	}
-	cols, err := h.lib.Collections(ctx)
-	if err != nil {
+	if d.Collections, err = h.lib.CollectionsWith(ctx, a.ID); err != nil {
 		return err
-	}
-	for _, c := range cols {
-		if slices.ContainsFunc(c.Items, func(it dam.CollectionItem) bool { return it.AssetID == a.ID }) {
-			d.Collections = append(d.Collections, c)
-		}
 	}
 	if d.Requests, _, err = h.lib.Requests(ctx, dam.RequestQuery{RequesterID: me.UserID, AssetID: a.ID, Limit: 20}); err != nil {
 		return err

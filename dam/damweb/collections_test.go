@@ -269,3 +269,25 @@ func TestCollectionOfAnotherLooksAbsent(t *testing.T) {
 	assert.Equal(t, "Owner's", c.Name)
 	assert.Equal(t, []dam.CollectionItem{{AssetID: s.photo.ID}}, withoutTimes(c.Items))
 }
+
+// TestAssetPageNamesItsCollections: the asset page lists the user's
+// collections that hold the asset, and only theirs.
+func TestAssetPageNamesItsCollections(t *testing.T) {
+	s := newSite(t, nil)
+	ed := s.as(t, "editor")
+	in, err := s.lib.CreateCollection(ed, "Holds it", "")
+	require.NoError(t, err)
+	_, err = s.lib.AddToCollection(ed, in.ID, []dam.CollectionItem{{AssetID: s.photo.ID}})
+	require.NoError(t, err)
+	_, err = s.lib.CreateCollection(ed, "Empty one", "")
+	require.NoError(t, err)
+	theirs, err := s.lib.CreateCollection(s.owner, "Owner's own", "")
+	require.NoError(t, err)
+	_, err = s.lib.AddToCollection(s.owner, theirs.ID, []dam.CollectionItem{{AssetID: s.photo.ID}})
+	require.NoError(t, err)
+
+	_, body := s.signIn(t, "editor").get("/assets/" + s.photo.ID)
+	assert.Contains(t, body, `In collections: <a href="/collections/`+in.ID+`">Holds it</a>`)
+	assert.NotContains(t, body, "Empty one")
+	assert.NotContains(t, body, "Owner&#39;s own", "another user's collections are theirs")
+}

@@ -99,11 +99,24 @@ func (s *Store) Collection(ctx context.Context, id string) (dam.Collection, erro
 // Collections lists the collections of an owner in ID order, without items
 // but with the count of their live items.
 func (s *Store) Collections(ctx context.Context, ownerID string) ([]dam.Collection, error) {
-	const op = "sqlstore.Collections"
+	return s.listCollections(ctx, "sqlstore.Collections", "", ownerID)
+}
+
+// CollectionsWith lists the owner's collections that hold the asset while
+// it is live, as Collections does.
+func (s *Store) CollectionsWith(ctx context.Context, ownerID, assetID string) ([]dam.Collection, error) {
+	return s.listCollections(ctx, "sqlstore.CollectionsWith", ` AND EXISTS (SELECT 1 FROM collection_items ci
+		JOIN assets a ON a.id = ci.asset_id WHERE ci.collection_id = c.id AND ci.asset_id = ? AND a.deleted_at IS NULL)`,
+		ownerID, assetID)
+}
+
+// listCollections lists an owner's collections narrowed by where (with
+// its arguments after the owner's).
+func (s *Store) listCollections(ctx context.Context, op, where string, args ...any) ([]dam.Collection, error) {
 	rows, err := s.read().query(ctx, `SELECT c.id, c.name, c.owner_id, c.default_profile, c.created_at, c.updated_at,
 			(SELECT COUNT(*) FROM collection_items ci JOIN assets a ON a.id = ci.asset_id
 				WHERE ci.collection_id = c.id AND a.deleted_at IS NULL)
-		FROM collections c WHERE c.owner_id = ? ORDER BY c.id`, ownerID)
+		FROM collections c WHERE c.owner_id = ?`+where+` ORDER BY c.id`, args...)
 	if err != nil {
 		return nil, s.fail(ctx, op, err)
 	}

@@ -53,6 +53,23 @@ var collectionTests = []test{
 		require.NoError(t, err)
 		assert.Empty(t, got)
 	}},
+	{"ListHolding", func(t *testing.T, f *fixture) {
+		a, b := f.asset("", "a.jpg"), f.asset("", "b.jpg")
+		both := f.collection("u1", "Both", a, b)
+		f.collection("u1", "OnlyB", b)
+		f.collection("u2", "Theirs", a)
+		got, err := f.s.CollectionsWith(f.ctx, "u1", a.ID)
+		require.NoError(t, err)
+		both.Items = nil
+		assert.Equal(t, []dam.Collection{both}, got, "the owner's collections holding the asset, with counts")
+		f.trash(a.ID)
+		got, err = f.s.CollectionsWith(f.ctx, "u1", a.ID)
+		require.NoError(t, err)
+		assert.Empty(t, got, "a trashed asset is in none")
+		got, err = f.s.CollectionsWith(f.ctx, "u1", f.id())
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	}},
 	{"CreateRefusals", func(t *testing.T, f *fixture) {
 		c := f.collection("u1", "Taken")
 		requireKind(t, dam.AlreadyExists, f.s.CreateCollection(f.ctx, dam.Collection{ID: f.id(), Name: "Taken", OwnerID: "u1"}))
