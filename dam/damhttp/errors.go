@@ -82,22 +82,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		slog.Debug("writing JSON response failed", "err", err)
 	}
 }
-
-// readJSON decodes a bounded JSON body, refusing unknown fields so that a
-// typo is an error rather than a silent no-op.
-func (s *Server) readJSON(r *http.Request, w http.ResponseWriter, v any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxJSONBody)
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return dam.E("damhttp.readJSON", dam.Invalid, "bad JSON body: %v", err)
-	}
-	if dec.More() {
-		return dam.E("damhttp.readJSON", dam.Invalid, "bad JSON body: trailing data")
-	}
-	return nil
-}
