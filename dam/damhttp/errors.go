@@ -71,6 +71,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, status, errorBody{Error: detail})
 }
 
+// writeJSON answers v as JSON, with every empty list [] (emptyLists).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -78,7 +79,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(emptyLists(v)); err != nil {
 		slog.Debug("writing JSON response failed", "err", err)
 	}
 }

@@ -252,3 +252,53 @@ func TestEventsSinceIsRefusedWhenUnreadable(t *testing.T) {
 	e := c.wantError(resp, b, http.StatusBadRequest, "invalid")
 	assert.Contains(t, e.Error.Message, "since must be an RFC 3339 time")
 }
+
+// nullPaths lists the places in a JSON document that hold null.
+func nullPaths(t *testing.T, b []byte) []string {
+	t.Helper()
+	var v any
+	require.NoError(t, json.Unmarshal(b, &v), string(b))
+	var out []string
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case nil:
+			out = append(out, path)
+		case map[string]any:
+			for k, e := range x {
+				walk(path+"."+k, e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(path+"[]", e)
+			}
+		}
+	}
+	walk("$", v)
+	return out
+}
+
+// TestEmptyListsAreArrays: answers used to carry null where the document
+// declares arrays and objects (metadata.keywords, metadata.fields,
+// categories, collection items, collection_ids, a user's domains).
+func TestEmptyListsAreArrays(t *testing.T) {
+	c := newAPI(t, nil)
+	a := c.upload("a.txt", "", []byte("a"))
+	var col dam.Collection
+	c.json("POST", "/api/v1/collections", map[string]any{"name": "Empty"}, 201, &col)
+	c.json("PUT", "/api/v1/settings", map[string]any{"shares_enabled": true}, 200, nil)
+	var portal struct{ ID string }
+	c.json("POST", "/api/v1/portals", map[string]any{"slug": "kit", "title": "Kit", "asset_ids": []string{a.ID}, "mode": "open"}, 201, &portal)
+	for _, path := range []string{
+		"/api/v1/assets/" + a.ID, "/api/v1/assets", "/api/v1/collections/" + col.ID, "/api/v1/collections",
+		"/api/v1/portals/" + portal.ID, "/api/v1/portals", "/api/v1/me", "/api/v1/shares", "/api/v1/categories",
+		"/api/v1/licences", "/api/v1/profiles", "/api/v1/users", "/api/v1/grants", "/api/v1/requests",
+		"/api/v1/downloads", "/api/v1/inbox", "/api/v1/trash", "/api/v1/folders", "/p/kit",
+	} {
+		t.Run(path, func(t *testing.T) {
+			resp, b := c.do("GET", path, nil, nil)
+			require.Equal(t, 200, resp.StatusCode, string(b))
+			assert.Empty(t, nullPaths(t, b), "null in %s", b)
+		})
+	}
+}
