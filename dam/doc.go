@@ -29,8 +29,11 @@
 // does the same for a share link's token. A Library never guesses: a call
 // without an actor is refused with Kind Unauthenticated.
 //
-// Objects live in domains, and an actor acts only inside its own; what is
-// out of its reach answers exactly as what does not exist (NotFound).
+// Objects live in domains, and an actor acts only inside its own, owners
+// included; what is out of its reach answers exactly as what does not
+// exist (NotFound). Administering the whole library (users of every
+// domain, settings, export profiles, licences) is a separate power, an
+// owner's Admin flag, held by the first user. reach.go states the rule.
 //
 // # Errors
 //
@@ -43,7 +46,9 @@
 // Set up and run: Open, New, Close, Run, RunJobs, ProcessJobs, RecoverJobs,
 // Store, Bucket, Options.
 //
-// Users and the usage log: CreateUser, Authenticate, Users, Events.
+// Users, keys and the usage log: CreateUser, Authenticate, Users, User,
+// FindUsers, UpdateUser, DeleteUser, APIKeys, CreateAPIKey, RevokeAPIKey,
+// Events.
 //
 // Browser sessions (for dam/damweb, or a host's own pages): SignInWithKey,
 // SendSignInLink, SignInWithLink, SignInLinkFor, SessionActor, Sessions,
@@ -56,9 +61,10 @@
 // Sweep, PurgeAt.
 //
 // Folders, categories, collections: CreateFolder, Folder, Folders,
-// RenameFolder, MoveFolder, DeleteFolder; CreateCategory, Category,
-// Categories, UpdateCategory, DeleteCategory, CategoryAssets,
-// AddToCategory, RemoveFromCategory; CreateCollection, Collection,
+// RenameFolder, MoveFolder, DeleteFolder, MakeFolders (a path, like
+// mkdir -p); CreateCategory, Category, Categories, UpdateCategory,
+// DeleteCategory, CategoryAssets, AddToCategory, RemoveFromCategory;
+// CreateCollection, Collection,
 // Collections, UpdateCollection, DeleteCollection, AddToCollection,
 // RemoveFromCollection.
 //

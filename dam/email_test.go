@@ -9,7 +9,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -20,156 +19,29 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/smtptest"
 )
 
 // received is one message as the test SMTP server saw it.
-type received struct {
-	From string
-	To   []string
-	Data []byte
-	User string // authenticated user, if any
-}
+type received = smtptest.Message
 
 // smtpSink is a real SMTP server on 127.0.0.1 that keeps what it receives.
-type smtpSink struct {
-	URL string // smtp://127.0.0.1:port
-
-	mu       sync.Mutex
-	messages []received
-	conns    atomic.Int32
-
-	rejectRcpt bool              // answer 550 to every RCPT
-	users      map[string]string // when set, AUTH PLAIN is required
-	tls        *tls.Config       // when set, STARTTLS is offered
-	implicit   bool              // with tls: TLS from the first byte (smtps)
-}
+type smtpSink = smtptest.Sink
 
 func startSMTP(t testing.TB, configure func(*smtpSink)) *smtpSink {
-	t.Helper()
-	sink, stop, err := serveSMTP(configure)
-	require.NoError(t, err)
-	t.Cleanup(stop)
-	return sink
+	return smtptest.Start(t, configure)
 }
 
-// serveSMTP starts a sink and returns the function that stops it.
 func serveSMTP(configure func(*smtpSink)) (*smtpSink, func(), error) {
-	sink := &smtpSink{}
-	if configure != nil {
-		configure(sink)
-	}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &sinkSession{sink: sink}, nil
-	}))
-	srv.Domain = "sink.test"
-	srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, nil, err
-	}
-	sink.URL = "smtp://" + ln.Addr().String()
-	if sink.implicit {
-		ln = tls.NewListener(ln, sink.tls)
-		sink.URL = "smtps://" + ln.Addr().String()
-	} else {
-		srv.TLSConfig = sink.tls
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(countingListener{ln, &sink.conns})
-	}()
-	return sink, func() {
-		// Close the listener too: Serve may not have registered it yet.
-		_ = ln.Close()
-		_ = srv.Close()
-		<-done
-	}, nil
+	return smtptest.Serve(configure)
 }
-
-func (s *smtpSink) received() []received {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.messages)
-}
-
-type countingListener struct {
-	net.Listener
-	n *atomic.Int32
-}
-
-func (l countingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err == nil {
-		l.n.Add(1)
-	}
-	return c, err
-}
-
-type sinkSession struct {
-	sink *smtpSink
-	cur  received
-}
-
-func (s *sinkSession) AuthMechanisms() []string {
-	if s.sink.users == nil {
-		return nil
-	}
-	return []string{sasl.Plain}
-}
-
-func (s *sinkSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if want, ok := s.sink.users[user]; !ok || want != pass {
-			return errors.New("bad credentials")
-		}
-		s.cur.User = user
-		return nil
-	}), nil
-}
-
-func (s *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
-	if s.sink.users != nil && s.cur.User == "" {
-		return smtp.ErrAuthRequired
-	}
-	s.cur.From = from
-	return nil
-}
-
-func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if s.sink.rejectRcpt {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
-	}
-	s.cur.To = append(s.cur.To, to)
-	return nil
-}
-
-func (s *sinkSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.cur.Data = b
-	s.sink.mu.Lock()
-	s.sink.messages = append(s.sink.messages, s.cur)
-	s.sink.mu.Unlock()
-	s.cur = received{User: s.cur.User}
-	return nil
-}
-
-func (s *sinkSession) Reset()        { s.cur = received{User: s.cur.User} }
-func (s *sinkSession) Logout() error { return nil }
 
 // parsedEmail is a received message decoded the way a mail client would.
 type parsedEmail struct {
@@ -225,7 +97,7 @@ func sendOne(t *testing.T, m dam.Message) (received, parsedEmail) {
 	n, err := dam.NewEmailNotifier(sink.URL+"?from=assets@example.com", nil)
 	require.NoError(t, err)
 	require.NoError(t, n.Notify(t.Context(), m))
-	got := sink.received()
+	got := sink.Received()
 	require.Len(t, got, 1)
 	return got[0], parseEmail(t, got[0].Data)
 }
@@ -387,8 +259,8 @@ func TestEmailNotifierRefusesBadRecipient(t *testing.T) {
 			assert.Equal(t, dam.Invalid, dam.KindOf(err))
 		})
 	}
-	assert.Zero(t, sink.conns.Load(), "refused before any connection")
-	assert.Empty(t, sink.received())
+	assert.Zero(t, sink.Conns(), "refused before any connection")
+	assert.Empty(t, sink.Received())
 }
 
 func TestEmailNotifierSkipsRecipientWithoutEmail(t *testing.T) {
@@ -396,7 +268,7 @@ func TestEmailNotifierSkipsRecipientWithoutEmail(t *testing.T) {
 	n, err := dam.NewEmailNotifier(sink.URL, nil)
 	require.NoError(t, err)
 	require.NoError(t, n.Notify(t.Context(), dam.Message{To: dam.Recipient{UserID: "u1", Name: "No Mail"}, Subject: "s"}))
-	assert.Zero(t, sink.conns.Load())
+	assert.Zero(t, sink.Conns())
 }
 
 func TestEmailNotifierCanceled(t *testing.T) {
@@ -410,7 +282,7 @@ func TestEmailNotifierCanceled(t *testing.T) {
 		require.Error(t, err)
 		assert.Equal(t, dam.Canceled, dam.KindOf(err))
 		assert.ErrorIs(t, err, context.Canceled)
-		assert.Empty(t, sink.received())
+		assert.Empty(t, sink.Received())
 	})
 	t.Run("server never greets", func(t *testing.T) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -436,14 +308,14 @@ func TestEmailNotifierCanceled(t *testing.T) {
 }
 
 func TestEmailNotifierAuth(t *testing.T) {
-	sink := startSMTP(t, func(s *smtpSink) { s.users = map[string]string{"mailer": "s3cret p@ss"} })
+	sink := startSMTP(t, func(s *smtpSink) { s.Users = map[string]string{"mailer": "s3cret p@ss"} })
 	addr := strings.TrimPrefix(sink.URL, "smtp://")
 	msg := dam.Message{To: dam.Recipient{Email: "a@example.com"}, Subject: "s", Text: "t"}
 
 	n, err := dam.NewEmailNotifier("smtp://mailer:s3cret%20p%40ss@"+addr+"?from=bot@example.com", nil)
 	require.NoError(t, err)
 	require.NoError(t, n.Notify(t.Context(), msg))
-	got := sink.received()
+	got := sink.Received()
 	require.Len(t, got, 1)
 	assert.Equal(t, "mailer", got[0].User)
 	assert.Equal(t, "bot@example.com", got[0].From)
@@ -460,18 +332,18 @@ func TestEmailNotifierAuth(t *testing.T) {
 	err = anon.Notify(t.Context(), msg)
 	require.Error(t, err)
 	assert.Equal(t, dam.Internal, dam.KindOf(err))
-	assert.Len(t, sink.received(), 1)
+	assert.Len(t, sink.Received(), 1)
 }
 
 func TestEmailNotifierRecipientRejected(t *testing.T) {
-	sink := startSMTP(t, func(s *smtpSink) { s.rejectRcpt = true })
+	sink := startSMTP(t, func(s *smtpSink) { s.RejectRcpt = true })
 	n, err := dam.NewEmailNotifier(sink.URL, nil)
 	require.NoError(t, err)
 	err = n.Notify(t.Context(), dam.Message{To: dam.Recipient{Email: "nobody@example.com"}, Subject: "s"})
 	require.Error(t, err)
 	assert.Equal(t, dam.Internal, dam.KindOf(err))
 	assert.Contains(t, err.Error(), "550")
-	assert.Empty(t, sink.received())
+	assert.Empty(t, sink.Received())
 }
 
 func TestEmailNotifierStartTLSRequired(t *testing.T) {
@@ -482,7 +354,7 @@ func TestEmailNotifierStartTLSRequired(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, dam.Internal, dam.KindOf(err))
 	assert.Contains(t, err.Error(), "STARTTLS")
-	assert.Empty(t, sink.received())
+	assert.Empty(t, sink.Received())
 }
 
 // selfSignedTLS makes a server certificate for 127.0.0.1 at test time.
@@ -521,14 +393,14 @@ func TestEmailNotifierTLS(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sink := startSMTP(t, func(s *smtpSink) {
-				s.tls, s.implicit = cfg, tt.implicit
-				s.users = map[string]string{"mailer": "pw"}
+				s.TLS, s.Implicit = cfg, tt.implicit
+				s.Users = map[string]string{"mailer": "pw"}
 			})
 			withAuth := strings.Replace(sink.URL, "://", "://mailer:pw@", 1)
 			n, err := dam.NewEmailNotifier(withAuth+tt.query, nil)
 			require.NoError(t, err)
 			require.NoError(t, n.Notify(t.Context(), msg))
-			got := sink.received()
+			got := sink.Received()
 			require.Len(t, got, 1)
 			assert.Equal(t, "mailer", got[0].User)
 			assert.Contains(t, parseEmail(t, got[0].Data).Text, "over TLS")
@@ -539,7 +411,7 @@ func TestEmailNotifierTLS(t *testing.T) {
 			err = strict.Notify(t.Context(), msg)
 			require.Error(t, err)
 			assert.Equal(t, dam.Internal, dam.KindOf(err))
-			assert.Len(t, sink.received(), 1)
+			assert.Len(t, sink.Received(), 1)
 		})
 	}
 }
@@ -579,7 +451,7 @@ func TestEmailNotifierOptions(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.NoError(t, n.Notify(t.Context(), dam.Message{To: dam.Recipient{Email: "ada@example.com"}, Subject: "s", Text: "t"}))
-	got := sink.received()
+	got := sink.Received()
 	require.Len(t, got, 1)
 	assert.Equal(t, "brand@example.com", got[0].From)
 	e := parseEmail(t, got[0].Data)
@@ -617,7 +489,7 @@ func ExampleNewEmailNotifier() {
 		fmt.Println(err)
 		return
 	}
-	m := sink.received()[0]
+	m := sink.Received()[0]
 	msg, _ := mail.ReadMessage(bytes.NewReader(m.Data))
 	fmt.Println(m.From, "->", m.To)
 	fmt.Println(msg.Header.Get("Subject"))
@@ -639,7 +511,7 @@ func FuzzEmailNotifierHeaders(f *testing.F) {
 	n, err := dam.NewEmailNotifier(sink.URL, nil)
 	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, name, email, subject, label, value, link string) {
-		before := len(sink.received())
+		before := len(sink.Received())
 		err := n.Notify(t.Context(), dam.Message{
 			To:      dam.Recipient{Email: email, Name: name},
 			Subject: subject, Text: value, Link: link,
@@ -649,7 +521,7 @@ func FuzzEmailNotifierHeaders(f *testing.F) {
 			require.Equal(t, dam.Invalid, dam.KindOf(err), "%v", err)
 			return
 		}
-		got := sink.received()
+		got := sink.Received()
 		if strings.TrimSpace(email) == "" {
 			require.Len(t, got, before)
 			return

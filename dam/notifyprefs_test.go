@@ -31,19 +31,6 @@ func userID(t *testing.T, ctx context.Context) string {
 	return a.UserID
 }
 
-// sentTo counts the emails the sink received for addr.
-func (s *smtpSink) sentTo(addr string) int {
-	n := 0
-	for _, m := range s.received() {
-		for _, to := range m.To {
-			if to == addr {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // setEmailDefault changes the owners' default for one kind.
 func (f *fixture) setEmailDefault(t *testing.T, k dam.PreferenceKind, v bool) {
 	t.Helper()
@@ -290,16 +277,16 @@ func TestNotificationPreferencesEmail(t *testing.T) {
 	r1 := f.request(t, viewer)
 	assert.Equal(t, []string{dam.NotifyRequestReceived}, f.inboxKinds(t, f.owner))
 	assert.Equal(t, []string{dam.NotifyRequestReceived}, f.inboxKinds(t, f.owner2), "the inbox always gets the item")
-	assert.Equal(t, 1, f.sink.sentTo("owner@example.com"))
-	assert.Equal(t, 0, f.sink.sentTo("owner2@example.com"), "owner2 turned request_received email off")
+	assert.Equal(t, 1, f.sink.SentTo("owner@example.com"))
+	assert.Equal(t, 0, f.sink.SentTo("owner2@example.com"), "owner2 turned request_received email off")
 
 	// The owners turn decision email off for everyone; viewer2 wants it anyway.
 	f.setEmailDefault(t, dam.PrefRequestDecided, false)
 	_, err = f.lib.SetNotificationPreferences(viewer2, map[dam.PreferenceKind]*bool{dam.PrefRequestDecided: on(true)})
 	require.NoError(t, err)
 	r2 := f.request(t, viewer2)
-	assert.Equal(t, 2, f.sink.sentTo("owner@example.com"))
-	assert.Equal(t, 0, f.sink.sentTo("owner2@example.com"))
+	assert.Equal(t, 2, f.sink.SentTo("owner@example.com"))
+	assert.Equal(t, 0, f.sink.SentTo("owner2@example.com"))
 
 	out, err := f.lib.Decide(f.owner, []dam.Decision{{RequestID: r1.ID, Approve: true}, {RequestID: r2.ID, Message: "not now"}})
 	require.NoError(t, err)
@@ -307,16 +294,16 @@ func TestNotificationPreferencesEmail(t *testing.T) {
 		require.Nil(t, o.Error)
 	}
 	assert.Equal(t, []string{dam.NotifyRequestApproved}, f.inboxKinds(t, viewer))
-	assert.Equal(t, 0, f.sink.sentTo("viewer@example.com"), "the owners' default is off and viewer made no choice")
+	assert.Equal(t, 0, f.sink.SentTo("viewer@example.com"), "the owners' default is off and viewer made no choice")
 	assert.Equal(t, []string{dam.NotifyRequestDenied}, f.inboxKinds(t, viewer2))
-	assert.Equal(t, 1, f.sink.sentTo("viewer2@example.com"), "viewer2's true wins over the owners' false, for a denial too")
+	assert.Equal(t, 1, f.sink.SentTo("viewer2@example.com"), "viewer2's true wins over the owners' false, for a denial too")
 
 	// owner2 clears the choice: the owners' default (on) applies again.
 	_, err = f.lib.SetNotificationPreferences(f.owner2, map[dam.PreferenceKind]*bool{dam.PrefRequestReceived: nil})
 	require.NoError(t, err)
 	f.request(t, viewer2)
-	assert.Equal(t, 1, f.sink.sentTo("owner2@example.com"))
-	assert.Equal(t, 5, len(f.sink.received()), "nothing else was sent")
+	assert.Equal(t, 1, f.sink.SentTo("owner2@example.com"))
+	assert.Equal(t, 5, len(f.sink.Received()), "nothing else was sent")
 }
 
 // TestNotificationPreferencesSpareOutsiders: people known only by email
@@ -327,8 +314,8 @@ func TestNotificationPreferencesSpareOutsiders(t *testing.T) {
 		viewer := f.user(t, "viewer@example.com", dam.RoleViewer, dam.DefaultDomain)
 		f.setEmailDefault(t, dam.PrefShareInvitation, false)
 		f.create(t, dam.NewShare{Guests: "ana@example.org", UserIDs: []string{userID(t, viewer)}})
-		assert.Equal(t, 1, f.sink.sentTo("ana@example.org"), "a guest by email is always emailed")
-		assert.Equal(t, 0, f.sink.sentTo("viewer@example.com"), "a user follows the owners' default")
+		assert.Equal(t, 1, f.sink.SentTo("ana@example.org"), "a guest by email is always emailed")
+		assert.Equal(t, 0, f.sink.SentTo("viewer@example.com"), "a user follows the owners' default")
 		assert.Equal(t, []string{dam.NotifyShareInvitation}, f.inboxKinds(t, viewer))
 	})
 	t.Run("portal visitors", func(t *testing.T) {
@@ -356,7 +343,7 @@ func TestNotificationPreferencesFailOpen(t *testing.T) {
 
 	f.request(t, viewer)
 	assert.Equal(t, []string{dam.NotifyRequestReceived}, f.inboxKinds(t, f.owner2))
-	assert.Equal(t, 1, f.sink.sentTo("owner2@example.com"), "sent despite the choice nobody could read")
+	assert.Equal(t, 1, f.sink.SentTo("owner2@example.com"), "sent despite the choice nobody could read")
 	_, err = f.lib.NotificationPreferences(f.owner2)
 	assert.Equal(t, dam.Internal, kindOf(t, err), "the preferences page, though, reports the failure")
 }

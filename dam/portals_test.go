@@ -50,7 +50,7 @@ func newPortalFixture(t *testing.T, mode dam.PortalMode) *portalFixture {
 func (pf *portalFixture) mailTo(t *testing.T, addr string) []parsedEmail {
 	t.Helper()
 	var out []parsedEmail
-	for _, m := range pf.sink.received() {
+	for _, m := range pf.sink.Received() {
 		for _, to := range m.To {
 			if to == addr {
 				out = append(out, parseEmail(t, m.Data))
@@ -288,7 +288,7 @@ func TestPortalMessageStaysOutOfHeaders(t *testing.T) {
 	_, err := pf.lib.RequestPortalDownload(t.Context(), "press-kit", dam.VisitorRequest{Email: "vi@example.org",
 		Message: "hello\r\nBcc: eve@example.org\r\nSubject: pwned"})
 	require.NoError(t, err)
-	for _, m := range pf.sink.received() {
+	for _, m := range pf.sink.Received() {
 		assert.NotContains(t, m.To, "eve@example.org")
 		e := parseEmail(t, m.Data)
 		assert.Empty(t, e.Header.Get("Bcc"))

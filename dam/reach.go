@@ -11,20 +11,21 @@ import (
 // Every object belongs to domains: an asset or a folder to its own; a
 // share, portal or download job to those of the assets it holds and of the
 // person who made it; a request or grant to its asset's; an event to its
-// asset's or, when it names none, to its actor's; a user to the user's
-// own. An actor reaches an object when every one of the object's domains
-// is one of the actor's, owners included: an owner is an owner of its
-// domains. An object out of reach answers exactly as an absent one
-// (NotFound, with the same message), so its existence does not leak.
+// asset's or, when it names none, to its actor's and to those of the
+// share, portal or job it names; a user to the user's own. An actor
+// reaches an object when every one of the object's domains is one of the
+// actor's, owners included: an owner is an owner of its domains. An object
+// out of reach answers exactly as an absent one (NotFound, with the same
+// message), so its existence does not leak.
 //
 // Administering the library is a separate power, held by owners whose user
 // has Admin set (the first user of a library, and owners an admin makes
 // admins). An admin also reaches every user, whatever their domains, and
 // is the only one to change what belongs to no domain: the usage settings,
 // export profiles and licences, and categories holding assets of domains
-// that are not the actor's (reachesCategory). Content stays behind the domains for
-// admins too: an admin who needs another domain's assets adds that domain
-// to their own user, a change that is on record.
+// that are not the actor's (reachesCategory). Content stays behind the
+// domains for admins too: an admin who needs another domain's assets adds
+// that domain to their own user, a change that is on record.
 
 // IsAdmin reports whether the actor administers the whole library.
 func (a Actor) IsAdmin() bool { return a.IsOwner() && a.Admin }
@@ -167,11 +168,15 @@ func (l *Library) reachesObject(ctx context.Context, op string, actor Actor, by 
 // eventReach is the part of the usage log the actor reaches: events about
 // assets of its domains, and events about no asset by users it reaches.
 func (l *Library) eventReach(ctx context.Context, op string, actor Actor) (*EventReach, error) {
+	r := &EventReach{Domains: slices.Clone(actor.Domains), ActorIDs: []string{}, People: actor.IsOwner()}
+	if actor.IsAdmin() {
+		r.AllUsers = true // an admin reaches every user: no list to send
+		return r, nil
+	}
 	users, err := l.store.Users(ctx)
 	if err != nil {
 		return nil, wrap(op, Internal, err)
 	}
-	r := &EventReach{Domains: slices.Clone(actor.Domains), ActorIDs: []string{}, People: actor.IsOwner()}
 	for _, u := range users {
 		if actor.reachesUser(u) {
 			r.ActorIDs = append(r.ActorIDs, u.ID)

@@ -221,3 +221,42 @@ func TestCategoriesOfOtherDomainsAreTheAdmins(t *testing.T) {
 	require.NoError(t, err, "default's editor changes it")
 	require.NoError(t, lib.DeleteCategory(rf.owner, held.ID), "and an admin")
 }
+
+func TestPeopleOfOtherDomainsAreNoUsers(t *testing.T) {
+	rf := newReachFixture(t)
+	lib := rf.lib
+	editorB := rf.user(t, "editor-b@example.com", dam.RoleEditor, "b")
+	mine, err := lib.Upload(editorB, strings.NewReader("b's file"), dam.UploadOptions{Name: "b.txt"})
+	require.NoError(t, err)
+	us, err := lib.Users(rf.owner)
+	require.NoError(t, err)
+	var edID string
+	for _, u := range us {
+		if u.Email == "ed@example.com" {
+			edID = u.ID
+		}
+	}
+	require.NotEmpty(t, edID)
+	absentID := dam.NewID(time.Now())
+
+	share := func(id string) error {
+		_, err := lib.CreateShare(editorB, dam.NewShare{Title: "b", AssetIDs: []string{mine.ID}, Days: 7, UserIDs: []string{id}})
+		return err
+	}
+	other, none := share(edID), share(absentID)
+	require.Equal(t, dam.Invalid, dam.KindOf(other), "%v", other)
+	assert.Equal(t, dam.ErrorMessage(none), strings.ReplaceAll(dam.ErrorMessage(other), edID, absentID))
+
+	send := func(to string) error {
+		_, err := lib.CreateDownload(editorB, dam.DownloadRequest{AssetIDs: []string{mine.ID}, SendTo: []string{to}})
+		return err
+	}
+	for _, pair := range [][2]string{{edID, absentID}, {"ed@example.com", "nobody@example.com"}} {
+		other, none := send(pair[0]), send(pair[1])
+		require.Equal(t, dam.Invalid, dam.KindOf(other), "%v", other)
+		assert.Equal(t, dam.ErrorMessage(none), strings.ReplaceAll(dam.ErrorMessage(other), pair[0], pair[1]))
+	}
+	refs, err := lib.FindUsers(editorB, "ed@", 0)
+	require.NoError(t, err)
+	assert.Empty(t, refs, "nor found by a lookup")
+}

@@ -151,7 +151,7 @@ func TestRequestApproveRevokeWithEmail(t *testing.T) {
 	assert.Equal(t, testLinks{}.AssetDownload(a.ID), inbox[0].Link)
 	assert.Contains(t, inbox[0].Body, "Go ahead")
 
-	mails := sink.received()
+	mails := sink.Received()
 	require.Len(t, mails, 2, "one to the owner, one to the requester")
 	assert.Equal(t, []string{"owner@example.com"}, mails[0].To)
 	toOwner := parseEmail(t, mails[0].Data)

@@ -143,7 +143,7 @@ func TestSendArchive(t *testing.T) {
 		assert.Contains(t, ns[0].Body, want)
 	}
 	assert.NotContains(t, ns[0].Body, "studio-plan")
-	mails := s.sink.received()
+	mails := s.sink.Received()
 	require.Len(t, mails, 2, "one per recipient; the sender's archive was served at once")
 	byTo := map[string]parsedEmail{}
 	for _, m := range mails {
@@ -185,7 +185,7 @@ func TestSendArchiveNothingLeft(t *testing.T) {
 	assert.Contains(t, ns[0].Body, "none of its 2 items may be downloaded by you")
 	assert.Contains(t, ns[0].Body, "launch.bin")
 	assert.NotContains(t, ns[0].Body, "studio-plan")
-	mails := s.sink.received()
+	mails := s.sink.Received()
 	require.Len(t, mails, 1)
 	assert.Equal(t, []string{"viewer@example.com"}, mails[0].To)
 	assert.Contains(t, parseEmail(t, mails[0].Data).Text, "sender@example.com sent you an archive, but none of its 2 items")
@@ -214,7 +214,7 @@ func TestSendArchiveRefusesUnknownRecipients(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, js, "nothing is made for %s", u.Email)
 	}
-	assert.Empty(t, s.sink.received())
+	assert.Empty(t, s.sink.Received())
 }
 
 func TestSendArchiveLimits(t *testing.T) {

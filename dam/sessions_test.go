@@ -147,12 +147,12 @@ func TestSignInLinkByEmail(t *testing.T) {
 	require.NoError(t, err)
 
 	require.NoError(t, f.lib.SendSignInLink(t.Context(), "nobody@example.com"), "unknown addresses get the same answer")
-	assert.Empty(t, sink.received(), "but no mail")
+	assert.Empty(t, sink.Received(), "but no mail")
 	err = f.lib.SendSignInLink(t.Context(), "not an address")
 	assert.Equal(t, dam.Invalid, kindOf(t, err))
 
 	require.NoError(t, f.lib.SendSignInLink(t.Context(), "ana@example.com"))
-	got := sink.received()
+	got := sink.Received()
 	require.Len(t, got, 1)
 	assert.Equal(t, []string{"Ana@Example.com"}, got[0].To)
 	mail := parseEmail(t, got[0].Data)
@@ -175,7 +175,7 @@ func TestSignInLinkByEmail(t *testing.T) {
 	assert.Equal(t, dam.Unauthenticated, kindOf(t, err), "a link works once")
 
 	require.NoError(t, f.lib.SendSignInLink(t.Context(), "ana@example.com"))
-	late := regexp.MustCompile(`token=(dl_[A-Za-z0-9_-]+)`).FindStringSubmatch(parseEmail(t, sink.received()[1].Data).Text)
+	late := regexp.MustCompile(`token=(dl_[A-Za-z0-9_-]+)`).FindStringSubmatch(parseEmail(t, sink.Received()[1].Data).Text)
 	require.NotNil(t, late)
 	f.clock.t = f.clock.t.Add(11 * time.Minute)
 	_, _, err = f.lib.SignInWithLink(t.Context(), late[1], "")

@@ -163,7 +163,7 @@ func TestInvitationEmail(t *testing.T) {
 	assert.Equal(t, "Spring Bcc: evil@example.com", v.Title, "line breaks never reach a title")
 	require.Len(t, v.Links, 2, "duplicates folded")
 	require.Len(t, v.ActiveGuests, 2)
-	got := f.sink.received()
+	got := f.sink.Received()
 	require.Len(t, got, 2)
 	var anas []received
 	for _, m := range got {
@@ -407,7 +407,7 @@ func TestSweepSharesNotifiesOnce(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{dam.NotifyShareExpiring, dam.NotifyShareExpired}, kinds)
 	var subjects []string
-	for _, m := range f.sink.received() {
+	for _, m := range f.sink.Received() {
 		subjects = append(subjects, decodeHeader(t, parseEmail(t, m.Data).Header.Get("Subject")))
 	}
 	assert.Len(t, subjects, 2)

@@ -13,7 +13,7 @@ ID=$(curl -sf -H "$O" --data-binary @hello.txt "$API/assets?name=hello.txt&title
 # list and search
 curl -sf -H "$O" "$API/assets?q=greet" | jq -c '.items[] | {name, kind, type: .current.media_type}'
 
-curl -sf -H "$O" -X PATCH -d '{"description":"A friendly file","keywords":["hello"]}' "$API/assets/$ID" \
+curl -sf -H "$O" -X PATCH --json '{"description":"A friendly file","keywords":["hello"]}' "$API/assets/$ID" \
   | jq -c '.metadata | {title, description, keywords}'
 printf 'hello again, world\n' > hello2.txt
 curl -sf -H "$O" -F name=hello2.txt -F file=@hello2.txt "$API/assets/$ID/versions" | jq .current.number

@@ -6,9 +6,9 @@ URL=${DAMKIT_URL:-http://127.0.0.1:8080}; API=$URL/api/v1
 O="Authorization: Bearer ${DAMKIT_KEY:-docs-owner-key-0123456789}"
 curl -sf --retry 30 --retry-connrefused --retry-delay 1 -o /dev/null "$URL/healthz"   # wait for the server
 
-curl -sf -H "$O" -d '{"name":"web","width":1024,"height":1024,"format":"jpeg","quality":80}' $API/profiles | jq -c '{name, spec}'
-curl -sf -H "$O" -d '{"name":"square-png","width":512,"height":512,"fit":"cover","format":"png"}' $API/profiles | jq -c '{name, spec}'
-curl -s -H "$O" -d '{"name":"none","width":0}' $API/profiles | jq -r .error.message
+curl -sf -H "$O" --json '{"name":"web","width":1024,"height":1024,"format":"jpeg","quality":80}' $API/profiles | jq -c '{name, spec}'
+curl -sf -H "$O" --json '{"name":"square-png","width":512,"height":512,"fit":"cover","format":"png"}' $API/profiles | jq -c '{name, spec}'
+curl -s -H "$O" --json '{"name":"none","width":0}' $API/profiles | jq -r .error.message
 
 ID=$(curl -sf -H "$O" "$API/assets?q=sunrise" | jq -r '.items[0].id')
 curl -sf -H "$O" -o sunrise-web.jpg -D - "$API/assets/$ID/download?profile=web" \
@@ -16,9 +16,9 @@ curl -sf -H "$O" -o sunrise-web.jpg -D - "$API/assets/$ID/download?profile=web" 
 curl -sf -H "$O" -o /dev/null -w '%{http_code} %{size_download} bytes\n' -H 'Range: bytes=0-99' "$API/assets/$ID/download?profile=web"
 curl -s -H "$O" "$API/assets/$ID/download?profile=print" | jq -r .error.message
 
-V="Authorization: Bearer $(curl -sf -H "$O" -d '{"email":"viewer@example.com","role":"viewer"}' $API/users | jq -r .api_key)"
-curl -sf -H "$O" -X PUT -d '{"protection":"protected"}' $API/assets/$ID/protection > /dev/null
-curl -sf -H "$O" -X PUT -d '{"show_watermarks":true}' $API/settings > /dev/null
+V="Authorization: Bearer $(curl -sf -H "$O" --json '{"email":"viewer@example.com","role":"viewer"}' $API/users | jq -r .api_key)"
+curl -sf -H "$O" -X PUT --json '{"protection":"protected"}' $API/assets/$ID/protection > /dev/null
+curl -sf -H "$O" -X PUT --json '{"show_watermarks":true}' $API/settings > /dev/null
 curl -sf -H "$V" -o marked.png -w '%{http_code} %{content_type}\n' "$API/assets/$ID/preview?profile=square-png"
 curl -s -H "$V" "$API/assets/$ID/download?profile=web" | jq -r .error.code
 curl -sf -H "$O" "$API/events?asset=$ID&action=download" | jq -r '.items[].detail'

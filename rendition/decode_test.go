@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -94,7 +95,10 @@ func FuzzRender(f *testing.F) {
 }
 
 // FuzzEXIF checks that malformed EXIF blocks never panic the orientation
-// and thumbnail readers or the metadata rewriter.
+// and thumbnail readers or the metadata rewriter, that they allocate little
+// more than a copy of the block, and that a rewritten block always reads as
+// upright and without a thumbnail (else a rendition, upright already, would
+// be turned again by a viewer or by a render from it).
 func FuzzEXIF(f *testing.F) {
 	for _, c := range exiftest.TIFFs() {
 		f.Add(append([]byte("Exif\x00\x00"), c.Data...))
@@ -103,16 +107,33 @@ func FuzzEXIF(f *testing.F) {
 	f.Add(testimage.OrientationEXIF(3, []byte("\xff\xd8\xff\xd9")))
 	f.Add([]byte("Exif\x00\x00II*\x00\x08\x00\x00\x00\xff\xff"))
 	f.Add([]byte("Exif\x00\x00MM\x00*\xff\xff\xff\xf0"))
+	f.Add(testimage.OrientationEXIF(6, nil)[:6+8+2+12]) // IFD0 without its link to IFD1
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		o := readOrientation(raw)
+		th := exifThumbnail(raw)
+		out := uprightEXIF(raw)
+		runtime.ReadMemStats(&after)
+		if n := after.TotalAlloc - before.TotalAlloc; n > 2*uint64(len(raw))+64<<10 {
+			t.Fatalf("%d bytes allocated for a %d-byte block", n, len(raw))
+		}
 		if o < 1 || o > 8 {
 			t.Fatalf("orientation %d", o)
 		}
-		if th := exifThumbnail(raw); th != nil && sniff(th) != "jpeg" {
+		if th != nil && sniff(th) != "jpeg" {
 			t.Fatalf("thumbnail is not a JPEG")
 		}
-		if out := uprightEXIF(raw); len(out) != len(raw) {
+		if len(out) != len(raw) {
 			t.Fatalf("uprightEXIF changed the length")
+		}
+		if bytes.HasPrefix(raw, []byte("Exif\x00\x00")) {
+			if o := readOrientation(out); o != 1 {
+				t.Fatalf("rewritten block reads as orientation %d", o)
+			}
+			if exifThumbnail(out) != nil {
+				t.Fatalf("rewritten block keeps its thumbnail")
+			}
 		}
 	})
 }

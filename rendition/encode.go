@@ -147,7 +147,7 @@ func withPNGMetadata(enc []byte, md *metadata) []byte {
 // thumbnail) cut. Unparseable blocks are returned unchanged.
 func uprightEXIF(app1 []byte) []byte {
 	out := append([]byte(nil), app1...)
-	if len(out) < 6+8 {
+	if len(out) < 6+8 || !bytes.HasPrefix(out, []byte("Exif\x00\x00")) {
 		return out
 	}
 	t := out[6:]
@@ -166,7 +166,7 @@ func uprightEXIF(app1 []byte) []byte {
 	}
 	n := int(bo.Uint16(t[ifd:]))
 	end := ifd + 2 + 12*n
-	if end+4 > len(t) {
+	if end > len(t) {
 		return out
 	}
 	for i := 0; i < n; i++ {
@@ -178,6 +178,8 @@ func uprightEXIF(app1 []byte) []byte {
 			bo.PutUint16(e[10:], 0)
 		}
 	}
-	bo.PutUint32(t[end:], 0)
+	if end+4 <= len(t) { // the link to IFD1; a reader takes a missing one as none
+		bo.PutUint32(t[end:], 0)
+	}
 	return out
 }

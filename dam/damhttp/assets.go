@@ -1,12 +1,12 @@
 package damhttp
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,24 +27,12 @@ func newPage[T any](items []T, next string) page[T] {
 	return page[T]{Items: items, NextCursor: next}
 }
 
-func queryLimit(r *http.Request) (int, error) {
-	v := r.URL.Query().Get("limit")
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return 0, dam.E("damhttp", dam.Invalid, "limit must be a positive integer")
-	}
-	return n, nil
-}
-
 // upload takes the file either as the raw request body (name and options
 // in the query string) or as multipart/form-data whose text fields come
 // before the "file" part. Either way the bytes stream straight to storage.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 	r.Body = s.uploadBody(w, r)
-	body, opts, err := s.uploadSource(r)
+	body, opts, err := s.uploadSource(r, uploadFields)
 	if err != nil {
 		return err
 	}
@@ -79,11 +67,24 @@ func (r *deadlineReader) Read(p []byte) (int, error) {
 	return r.ReadCloser.Read(p)
 }
 
-func (s *Server) uploadSource(r *http.Request) (io.Reader, dam.UploadOptions, error) {
+// Fields of an upload, from the query string or from the text parts of a
+// multipart body; a version takes fewer.
+var (
+	uploadFields  = []string{"name", "folder", "domain", "copy_metadata_from", "availability", "protection", "expires_at", "categories", "metadata", "title", "description", "keywords"}
+	versionFields = []string{"name", "categories", "metadata", "title", "description", "keywords"}
+)
+
+// uploadSource finds the bytes and the options of an upload: the raw body
+// with its options in the query string, or the one "file" part of a
+// multipart body whose text fields come first. A multipart body with a
+// field the route does not take, a field given twice, a field after the
+// file or a second file is refused.
+func (s *Server) uploadSource(r *http.Request, allowed []string) (io.Reader, dam.UploadOptions, error) {
 	const op = "damhttp.upload"
 	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
-		return r.Body, uploadOptions(func(k string) string { return r.URL.Query().Get(k) }), nil
+		o, err := uploadOptions(func(k string) string { return r.URL.Query().Get(k) })
+		return r.Body, o, err
 	}
 	mr := multipart.NewReader(r.Body, params["boundary"])
 	fields := map[string]string{}
@@ -95,17 +96,28 @@ func (s *Server) uploadSource(r *http.Request) (io.Reader, dam.UploadOptions, er
 		if err != nil {
 			return nil, dam.UploadOptions{}, dam.E(op, dam.Invalid, "bad multipart body: %v", err)
 		}
-		if p.FormName() == "file" {
-			o := uploadOptions(func(k string) string {
+		name := p.FormName()
+		if name == "file" {
+			o, err := uploadOptions(func(k string) string {
 				if v, ok := fields[k]; ok {
 					return v
 				}
 				return r.URL.Query().Get(k)
 			})
+			if err != nil {
+				return nil, dam.UploadOptions{}, err
+			}
 			if o.Name == "" {
 				o.Name = p.FileName()
 			}
-			return p, o, nil
+			return &lastPart{Part: p, mr: mr}, o, nil
+		}
+		if !slices.Contains(allowed, name) {
+			return nil, dam.UploadOptions{}, dam.E(op, dam.Invalid, "unknown form field %.40q: this upload takes file and %s",
+				name, strings.Join(allowed, ", "))
+		}
+		if _, dup := fields[name]; dup {
+			return nil, dam.UploadOptions{}, dam.E(op, dam.Invalid, "form field %q is given twice", name)
 		}
 		if len(fields) >= 32 {
 			return nil, dam.UploadOptions{}, dam.E(op, dam.Invalid, "too many form fields")
@@ -115,27 +127,59 @@ func (s *Server) uploadSource(r *http.Request) (io.Reader, dam.UploadOptions, er
 			return nil, dam.UploadOptions{}, dam.E(op, dam.Invalid, "bad multipart body: %v", err)
 		}
 		if len(v) > 64<<10 {
-			return nil, dam.UploadOptions{}, dam.E(op, dam.TooLarge, "form field %q is over 64 KiB", p.FormName())
+			return nil, dam.UploadOptions{}, dam.E(op, dam.TooLarge, "form field %q is over 64 KiB", name)
 		}
-		fields[p.FormName()] = string(v)
+		fields[name] = string(v)
 	}
 }
 
+// lastPart is the file part of a multipart upload, which must end the
+// body: when it is read to its end, anything but the closing boundary
+// after it (another file, a late field) fails the read, so the upload is
+// refused rather than part of it silently dropped.
+type lastPart struct {
+	*multipart.Part
+	mr *multipart.Reader
+}
+
+func (p *lastPart) Read(b []byte) (int, error) {
+	n, err := p.Part.Read(b)
+	if err != io.EOF {
+		return n, err
+	}
+	next, nerr := p.mr.NextPart()
+	switch {
+	case nerr == io.EOF:
+		return n, io.EOF
+	case nerr != nil:
+		return n, dam.E("damhttp.upload", dam.Invalid, "bad multipart body after the file: %v", nerr)
+	case next.FormName() == "file":
+		return n, dam.E("damhttp.upload", dam.Invalid, "one file per upload: a second \"file\" part follows the first")
+	}
+	return n, dam.E("damhttp.upload", dam.Invalid, "form field %.40q comes after the file: send the fields first", next.FormName())
+}
+
 // uploadOptions reads the upload's options from query or form fields.
-func uploadOptions(get func(string) string) dam.UploadOptions {
+func uploadOptions(get func(string) string) (dam.UploadOptions, error) {
 	o := dam.UploadOptions{
 		Name: get("name"), FolderID: get("folder"), Domain: get("domain"),
 		CopyMetaFrom: get("copy_metadata_from"), Availability: dam.Availability(get("availability")),
 		Protection: dam.Protection(get("protection")),
 	}
-	if m := metadataFrom(get); m != nil {
-		o.Meta = m
+	m, err := metadataFrom(get)
+	if err != nil {
+		return o, err
 	}
-	if t, err := time.Parse(time.RFC3339, get("expires_at")); err == nil {
+	o.Meta = m
+	if v := get("expires_at"); v != "" {
+		t, err := parseTime("expires_at", v)
+		if err != nil {
+			return o, err
+		}
 		o.ExpiresAt = &t
 	}
 	o.Categories = categoryList(get("categories"))
-	return o
+	return o, nil
 }
 
 // categoryList reads comma-separated category IDs; none given is nil.
@@ -149,16 +193,23 @@ func categoryList(v string) []string {
 	return ids
 }
 
-func metadataFrom(get func(string) string) *dam.Metadata {
-	if raw := get("metadata"); raw != "" {
-		var m dam.Metadata
-		if json.Unmarshal([]byte(raw), &m) == nil {
-			return &m
-		}
-	}
+// metadataFrom reads the metadata of an upload: a "metadata" JSON object,
+// or the title, description and keywords fields (not both); nil when none
+// is given.
+func metadataFrom(get func(string) string) (*dam.Metadata, error) {
 	title, desc, kw := get("title"), get("description"), get("keywords")
+	if raw := get("metadata"); raw != "" {
+		if title != "" || desc != "" || kw != "" {
+			return nil, dam.E("damhttp.upload", dam.Invalid, "give metadata or title, description and keywords, not both")
+		}
+		var m dam.Metadata
+		if err := strictObject([]byte(raw), &m); err != nil {
+			return nil, dam.E("damhttp.upload", dam.Invalid, "metadata must be a JSON object of title, description, keywords and fields: %s", err)
+		}
+		return &m, nil
+	}
 	if title == "" && desc == "" && kw == "" {
-		return nil
+		return nil, nil
 	}
 	m := &dam.Metadata{Title: title, Description: desc}
 	for _, k := range strings.Split(kw, ",") {
@@ -166,7 +217,7 @@ func metadataFrom(get func(string) string) *dam.Metadata {
 			m.Keywords = append(m.Keywords, k)
 		}
 	}
-	return m
+	return m, nil
 }
 
 func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
@@ -241,7 +292,7 @@ func (s *Server) deleteAsset(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) addVersion(w http.ResponseWriter, r *http.Request) error {
 	r.Body = s.uploadBody(w, r)
-	body, o, err := s.uploadSource(r)
+	body, o, err := s.uploadSource(r, versionFields)
 	if err != nil {
 		return err
 	}

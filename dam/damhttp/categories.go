@@ -2,7 +2,6 @@ package damhttp
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/damkit/damkit/dam"
 )
@@ -146,10 +145,10 @@ func (s *Server) removeCategoryAssets(w http.ResponseWriter, r *http.Request) er
 func categoryFilter(r *http.Request, q *dam.AssetQuery) error {
 	v := r.URL.Query()
 	q.CategoryID = v.Get("category")
-	if raw := v.Get("subcategories"); raw != "" {
-		sub, err := strconv.ParseBool(raw)
+	if v.Get("subcategories") != "" {
+		sub, err := queryBool(v, "subcategories")
 		if err != nil {
-			return dam.E("damhttp", dam.Invalid, "subcategories must be true or false")
+			return err
 		}
 		q.CategoryOnly = !sub
 	}

@@ -31,8 +31,19 @@
 // own codes and what to do next), NotFound 404, AlreadyExists and Conflict
 // 409, FailedPrecondition 412, Gone 410, TooLarge 413, ResourceExhausted
 // 429, Canceled 499, Internal 500 (logged in detail, answered in general
-// terms). Request bodies are size-capped and unknown
-// JSON fields are refused.
+// terms).
+//
+// # Input
+//
+// Input that cannot be parsed is refused with a 400 naming the field,
+// never ignored. A JSON body is one object, sent as application/json (or
+// without a Content-Type); another declared type (curl's -d sends a form
+// type), null, an array, unknown fields, a value of the wrong type and
+// trailing data are refused, and bodies are size-capped. Boolean query
+// parameters are true/false or 1/0, times are RFC 3339. A multipart
+// upload has its text fields first and exactly one "file" part last; a
+// field the route does not take, a metadata field that is not a JSON
+// object, a second file or a field after the file is refused.
 //
 // The whole API is described by the OpenAPI 3 document served at
 // /api/v1/openapi.json (built from openapi/*.json); a test keeps it in step

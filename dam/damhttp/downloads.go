@@ -78,16 +78,16 @@ func requestFor(skipped []dam.SkippedAsset) *requestHint {
 
 // wantsStream reports whether the client asked for the ZIP itself in the
 // answer (Accept: application/zip, or ?stream=1 for scripts).
-func wantsStream(r *http.Request) bool {
-	if v := r.URL.Query().Get("stream"); v == "1" || v == "true" {
-		return true
+func wantsStream(r *http.Request) (bool, error) {
+	if stream, err := queryBool(r.URL.Query(), "stream"); stream || err != nil {
+		return stream, err
 	}
 	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
 		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "application/zip" {
-			return true
+			return true, nil
 		}
 	}
-	return false
+	return false, nil
 }
 
 // createDownload makes a download: 201 with a ready job whose part is built
@@ -96,11 +96,15 @@ func wantsStream(r *http.Request) bool {
 // the job's "sent" list says what each recipient got (X-Damkit-Sent counts
 // them on a stream).
 func (s *Server) createDownload(w http.ResponseWriter, r *http.Request) error {
+	stream, err := wantsStream(r)
+	if err != nil {
+		return err
+	}
 	var b dam.DownloadRequest
 	if err := s.readJSON(r, w, &b); err != nil {
 		return err
 	}
-	b.Stream = wantsStream(r)
+	b.Stream = stream
 	j, err := s.lib.CreateDownload(r.Context(), b)
 	var nothing *dam.NothingToDownloadError
 	if errors.As(err, &nothing) {

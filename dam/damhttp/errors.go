@@ -71,6 +71,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, status, errorBody{Error: detail})
 }
 
+// writeJSON answers v as JSON, with every empty list [] (emptyLists).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -78,26 +79,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(emptyLists(v)); err != nil {
 		slog.Debug("writing JSON response failed", "err", err)
 	}
-}
-
-// readJSON decodes a bounded JSON body, refusing unknown fields so that a
-// typo is an error rather than a silent no-op.
-func (s *Server) readJSON(r *http.Request, w http.ResponseWriter, v any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxJSONBody)
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return dam.E("damhttp.readJSON", dam.Invalid, "bad JSON body: %v", err)
-	}
-	if dec.More() {
-		return dam.E("damhttp.readJSON", dam.Invalid, "bad JSON body: trailing data")
-	}
-	return nil
 }

@@ -127,16 +127,30 @@ func (s *Server) acceptLicence(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// licenceSetting sets a folder's or an asset's licence: a licence ID,
+// "none", or "" to inherit. The field is required, so that an empty body
+// never clears a licence by accident.
 type licenceSetting struct {
-	Licence string `json:"licence"`
+	Licence *string `json:"licence"`
+}
+
+func (s *Server) readLicenceSetting(w http.ResponseWriter, r *http.Request) (string, error) {
+	var b licenceSetting
+	if err := s.readJSON(r, w, &b); err != nil {
+		return "", err
+	}
+	if b.Licence == nil {
+		return "", dam.E("damhttp.licence", dam.Invalid, `licence is required: a licence ID, "none", or "" to inherit`)
+	}
+	return *b.Licence, nil
 }
 
 func (s *Server) setFolderLicence(w http.ResponseWriter, r *http.Request) error {
-	var b licenceSetting
-	if err := s.readJSON(r, w, &b); err != nil {
+	licence, err := s.readLicenceSetting(w, r)
+	if err != nil {
 		return err
 	}
-	f, err := s.lib.SetFolderLicence(r.Context(), r.PathValue("id"), b.Licence)
+	f, err := s.lib.SetFolderLicence(r.Context(), r.PathValue("id"), licence)
 	if err != nil {
 		return err
 	}
@@ -145,11 +159,11 @@ func (s *Server) setFolderLicence(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) setAssetLicence(w http.ResponseWriter, r *http.Request) error {
-	var b licenceSetting
-	if err := s.readJSON(r, w, &b); err != nil {
+	licence, err := s.readLicenceSetting(w, r)
+	if err != nil {
 		return err
 	}
-	a, err := s.lib.SetAssetLicence(r.Context(), r.PathValue("id"), b.Licence)
+	a, err := s.lib.SetAssetLicence(r.Context(), r.PathValue("id"), licence)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,6 @@
 package damhttp
 
 import (
-	"encoding/json"
-	"errors"
 	"net/http"
 
 	"github.com/damkit/damkit/dam"
@@ -41,20 +39,8 @@ func profileOut(p dam.Profile) profileJSON { return profileJSON{Profile: p, Spec
 // readProfile decodes a profile body, allowing room for a watermark image.
 func (s *Server) readProfile(r *http.Request, w http.ResponseWriter) (profileInput, error) {
 	var in profileInput
-	r.Body = http.MaxBytesReader(w, r.Body, max(s.opts.MaxJSONBody, maxProfileBody))
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return in, err
-		}
-		return in, dam.E("damhttp.readProfile", dam.Invalid, "bad JSON body: %v", err)
-	}
-	if dec.More() {
-		return in, dam.E("damhttp.readProfile", dam.Invalid, "bad JSON body: trailing data")
-	}
-	return in, nil
+	err := decodeJSON(w, r, max(s.opts.MaxJSONBody, maxProfileBody), &in)
+	return in, err
 }
 
 func (s *Server) createProfile(w http.ResponseWriter, r *http.Request) error {

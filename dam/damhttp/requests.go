@@ -197,7 +197,11 @@ func kindByCode(code string) dam.Kind {
 
 func (s *Server) listGrants(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	gq := dam.GrantQuery{UserID: q.Get("user"), Email: q.Get("email"), Live: q.Get("live") == "1" || q.Get("live") == "true"}
+	live, err := queryBool(q, "live")
+	if err != nil {
+		return err
+	}
+	gq := dam.GrantQuery{UserID: q.Get("user"), Email: q.Get("email"), Live: live}
 	if a := q.Get("asset"); a != "" {
 		gq.AssetIDs = []string{a}
 	}
@@ -224,7 +228,10 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	unread := q.Get("unread") == "1" || q.Get("unread") == "true"
+	unread, err := queryBool(q, "unread")
+	if err != nil {
+		return err
+	}
 	ns, next, err := s.lib.Inbox(r.Context(), unread, q.Get("cursor"), limit)
 	if err != nil {
 		return err

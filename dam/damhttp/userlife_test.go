@@ -63,7 +63,7 @@ func TestUsersLifecycleOverHTTP(t *testing.T) {
 
 	// The last admin stays.
 	c.json("GET", "/api/v1/me", nil, 200, &me)
-	resp, b = c.do("PATCH", "/api/v1/users/"+me["id"].(string), strings.NewReader(`{"disabled":true}`), nil)
+	resp, b = c.do("PATCH", "/api/v1/users/"+me["id"].(string), strings.NewReader(`{"disabled":true}`), jsonHeader)
 	er := c.wantError(resp, b, 412, "failed_precondition")
 	assert.Contains(t, er.Error.Message, "administrator")
 

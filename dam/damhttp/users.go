@@ -2,7 +2,6 @@ package damhttp
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/damkit/damkit/dam"
 )
@@ -72,9 +71,9 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
 	eq := dam.EventQuery{AssetID: q.Get("asset"), ActorID: q.Get("actor"), Action: dam.EventAction(q.Get("action")),
 		Cursor: q.Get("cursor"), Limit: limit}
 	if v := q.Get("since"); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
+		t, err := parseTime("since", v)
 		if err != nil {
-			return dam.E("damhttp.listEvents", dam.Invalid, "since must be an RFC 3339 time")
+			return err
 		}
 		eq.Since = t
 	}

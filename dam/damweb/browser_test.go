@@ -1,11 +1,17 @@
 package damweb
 
 import (
+	"bytes"
 	"context"
 	"flag"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"net/mail"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +22,7 @@ import (
 
 	"github.com/damkit/damkit/dam"
 	"github.com/damkit/damkit/internal/browsertest"
+	"github.com/damkit/damkit/internal/smtptest"
 )
 
 // go test ./dam/damweb -run Browser -screenshots writes the pictures of
@@ -185,8 +192,8 @@ func TestBrowserRequestProtected(t *testing.T) {
 }
 
 func TestBrowserSignInByEmail(t *testing.T) {
-	mailDir := t.TempDir()
-	mailer, err := dam.NewEmailNotifier("file:"+mailDir+"?from=dam@example.com", nil)
+	sink := smtptest.Start(t, nil) // a real SMTP conversation
+	mailer, err := dam.NewEmailNotifier(sink.URL+"?from=dam@example.com", nil)
 	require.NoError(t, err)
 	s := newSite(t, &dam.Options{Notifiers: []dam.Notifier{mailer}})
 	p := s.page(t)
@@ -195,7 +202,7 @@ func TestBrowserSignInByEmail(t *testing.T) {
 	p.run(chromedp.WaitVisible(chromedp.CSS(`[role=status]`)))
 	assert.Contains(t, p.text("main"), "a sign-in link is on its way")
 
-	link := readLink(t, mailDir)
+	link := readLink(t, sink)
 	assert.True(t, strings.HasPrefix(link, s.srv.URL+"/signin/link?token=dl_"), link)
 	p.run(chromedp.Navigate(link))
 	p.run(chromedp.WaitVisible(chromedp.CSS(`form[action="/signin/link"] button`)))
@@ -213,24 +220,33 @@ func TestBrowserSignInByEmail(t *testing.T) {
 	assert.Contains(t, p.text(".error"), "has been used or has expired")
 }
 
-// readLink waits for the one message in the file mail sink and returns
-// the link it carries.
-func readLink(t *testing.T, dir string) string {
+// readLink waits for the one message the SMTP server received and
+// returns the sign-in link in its plain-text part.
+func readLink(t *testing.T, sink *smtptest.Sink) string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		entries, err := os.ReadDir(dir)
-		require.NoError(t, err)
-		if len(entries) == 1 {
-			f, err := os.Open(filepath.Join(dir, entries[0].Name()))
-			require.NoError(t, err)
-			defer f.Close()
-			m, err := mail.ReadMessage(f)
-			require.NoError(t, err)
-			assert.Equal(t, "Your sign-in link", m.Header.Get("Subject"))
-			return m.Header.Get("X-Damkit-Link")
-		}
-		require.True(t, time.Now().Before(deadline), "no message in %s", dir)
+	for len(sink.Received()) == 0 {
+		require.True(t, time.Now().Before(deadline), "no message arrived")
 		time.Sleep(20 * time.Millisecond)
+	}
+	got := sink.Received()
+	require.Len(t, got, 1)
+	assert.Equal(t, []string{"viewer@example.com"}, got[0].To)
+	m, err := mail.ReadMessage(bytes.NewReader(got[0].Data))
+	require.NoError(t, err)
+	assert.Equal(t, "Your sign-in link", m.Header.Get("Subject"))
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	require.NoError(t, err)
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := mr.NextRawPart()
+		require.NoError(t, err, "a text/plain part")
+		if strings.HasPrefix(p.Header.Get("Content-Type"), "text/plain") {
+			text, err := io.ReadAll(quotedprintable.NewReader(p))
+			require.NoError(t, err)
+			link := regexp.MustCompile(`https?://\S+/signin/link\?token=dl_[A-Za-z0-9_-]+`).Find(text)
+			require.NotNil(t, link, "the message carries the link:\n%s", text)
+			return string(link)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/damkit/damkit/dam"
@@ -237,12 +236,4 @@ func (h *Handler) deleteCollection(w http.ResponseWriter, r *http.Request) error
 // format chosen for it (else the collection's default).
 func (h *Handler) downloadCollection(w http.ResponseWriter, r *http.Request) error {
 	return h.startDownload(w, r, dam.DownloadRequest{CollectionID: r.PathValue("id")})
-}
-
-// plural says "1 asset", "3 assets".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

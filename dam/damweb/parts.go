@@ -2,6 +2,7 @@ package damweb
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/damkit/damkit/dam"
@@ -23,21 +24,25 @@ func (h *Handler) servePart(w http.ResponseWriter, r *http.Request, jobID string
 	return httpdam.ServePart(w, r, p, h.opts.WriteTimeout)
 }
 
-// startDownload answers a "Download" form: the archive itself when dam
-// made it at once (a small selection), else a redirect to the downloads
-// inbox, where the job's progress shows. A selection of which nothing may
-// be downloaded is the error page, naming each asset and why.
+// startDownload answers a "Download" form (the selection, a collection's
+// "Download all"): a small download is ready at once and its ZIP (or the
+// single original) is the answer; a large one is built in the background
+// and the downloads inbox follows it. When some assets were left out, the
+// inbox says which and why rather than a ZIP arriving without them
+// unexplained.
 func (h *Handler) startDownload(w http.ResponseWriter, r *http.Request, req dam.DownloadRequest) error {
 	j, err := h.lib.CreateDownload(r.Context(), req)
 	if err != nil {
 		return err
 	}
-	if j.Status == dam.JobReady {
-		return h.servePart(w, r, j.ID, 1)
+	inbox := "/downloads#job-" + url.PathEscape(j.ID)
+	if j.Status != dam.JobReady {
+		return redirect(w, r, inbox, "Your download of "+count(len(j.Items), "asset")+
+			" is being prepared. It appears here when it is ready; you will be told too.")
 	}
-	msg := "Your archive is being prepared. It appears here when it is ready"
 	if len(j.Skipped) > 0 {
-		msg += "; " + strconv.Itoa(len(j.Skipped)) + " asset(s) were left out, listed with the job"
+		return redirect(w, r, inbox, "Your download is ready: "+count(len(j.Items), "asset")+", "+
+			strconv.Itoa(len(j.Skipped))+" left out (see why below).")
 	}
-	return redirect(w, r, "/downloads#job-"+j.ID, msg+".")
+	return h.servePart(w, r, j.ID, 1)
 }

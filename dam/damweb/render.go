@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -271,3 +272,14 @@ func (h *Handler) static(w http.ResponseWriter, r *http.Request) error {
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
 	return nil
 }
+
+// plural says a count with its noun: "1 request", "3 requests".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// count is plural for nouns that take an s: "1 asset", "3 assets".
+func count(n int, noun string) string { return plural(n, noun, noun+"s") }

@@ -2,8 +2,6 @@ package damweb
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/damkit/damkit/dam"
@@ -77,28 +75,9 @@ func (h *Handler) selection(w http.ResponseWriter, r *http.Request) error {
 	return dam.E("damweb.selection", dam.Invalid, "action must be download, collect, move or delete")
 }
 
-// downloadSelection makes a download of the selected assets. A small one
-// is ready at once and its ZIP (or the single original) is the answer; a
-// large one is built in the background and the downloads inbox follows it.
-// When some assets were left out, the inbox says which and why rather than
-// a ZIP arriving without them unexplained.
+// downloadSelection makes a download of the selected assets (startDownload).
 func (h *Handler) downloadSelection(w http.ResponseWriter, r *http.Request, ids []string) error {
-	ctx := r.Context()
-	profile := r.PostForm.Get("profile")
-	j, err := h.lib.CreateDownload(ctx, dam.DownloadRequest{AssetIDs: ids, Profile: profile})
-	if err != nil {
-		return err
-	}
-	inbox := "/downloads#job-" + url.PathEscape(j.ID)
-	if j.Status != dam.JobReady {
-		return redirect(w, r, inbox, "Your download of "+count(len(j.Items), "asset")+
-			" is being prepared. It appears here when it is ready; you will be told too.")
-	}
-	if len(j.Skipped) > 0 {
-		return redirect(w, r, inbox, "Your download is ready: "+count(len(j.Items), "asset")+", "+
-			strconv.Itoa(len(j.Skipped))+" left out (see why below).")
-	}
-	return h.servePart(w, r, j.ID, 1)
+	return h.startDownload(w, r, dam.DownloadRequest{AssetIDs: ids, Profile: r.PostForm.Get("profile")})
 }
 
 // distinct returns ids without repeats or empty values, in order.
@@ -112,12 +91,4 @@ func distinct(ids []string) []string {
 		}
 	}
 	return out
-}
-
-// count says "1 asset", "3 assets".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -3,6 +3,7 @@ package damweb
 import (
 	"encoding/json"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -145,6 +146,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) error {
 	var opts *dam.UploadOptions
 	var ans uploadAnswer
 	unlisted := 0
+	made := map[string]string{} // subfolder path -> folder ID
 	cut := false
 	for {
 		p, err := mr.NextPart()
@@ -176,17 +178,20 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) error {
 				opts.Categories = cats
 			}
 		}
-		name := p.FileName()
 		if len(ans.Files) >= maxUploadResults {
 			p.Close()
 			unlisted++
 			continue
 		}
+		dirs, name := filePath(p)
+		res := uploadResult{Name: name}
+		if len(dirs) > 0 {
+			res.Name = strings.Join(dirs, "/") + "/" + name
+		}
 		o := *opts
 		o.Name = name
-		a, err := h.lib.Upload(r.Context(), p, o)
+		a, err := h.uploadFile(r, p, o, dirs, made)
 		p.Close()
-		res := uploadResult{Name: name}
 		if err != nil {
 			if dam.KindOf(err) == dam.Canceled {
 				return err // the browser went away: nobody reads an answer
@@ -229,6 +234,49 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) error {
 		title = "Upload finished with problems"
 	}
 	return h.render(w, r, http.StatusOK, "upload", title, "upload", d)
+}
+
+// uploadFile puts one file into the library: into the subfolders dirs of
+// o.FolderID when it came from a chosen or dropped folder (made once per
+// post; made remembers them).
+func (h *Handler) uploadFile(r *http.Request, p *multipart.Part, o dam.UploadOptions, dirs []string, made map[string]string) (dam.Asset, error) {
+	if len(dirs) > 0 {
+		key := strings.Join(dirs, "/")
+		id, ok := made[key]
+		if !ok {
+			f, err := h.lib.MakeFolders(r.Context(), o.FolderID, dirs)
+			if err != nil {
+				return dam.Asset{}, err
+			}
+			id = f.ID
+			made[key] = id
+		}
+		o.FolderID = id
+	}
+	return h.lib.Upload(r.Context(), p, o)
+}
+
+// filePath splits the name a browser gave a file part into the folders
+// it came from and its own name: a folder chosen with webkitdirectory (or
+// dropped, by upload.js) sends "Shoot/Day 1/a.jpg". Empty and "."
+// segments are dropped; anything else (a ".." included) is left for the
+// library to judge as a folder name.
+func filePath(p *multipart.Part) (dirs []string, name string) {
+	name = p.FileName() // the base name, as net/http cleans it
+	_, params, err := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
+	if err != nil {
+		return nil, name
+	}
+	segs := strings.FieldsFunc(params["filename"], func(r rune) bool { return r == '/' || r == '\\' })
+	if len(segs) < 2 {
+		return nil, name
+	}
+	for _, s := range segs[:len(segs)-1] {
+		if s != "." {
+			dirs = append(dirs, s)
+		}
+	}
+	return dirs, name
 }
 
 // readField adds one small form field of a multipart post to vals.

@@ -78,6 +78,7 @@ func TestBrowserUploadWithProgress(t *testing.T) {
 	require.NoError(t, err)
 	p.waitFor(`document.querySelectorAll('#upload-list li.uploaded').length === 1`)
 	assert.Equal(t, "1 of 1 uploaded", p.text("#upload-summary"))
+	p.check("library-drop")
 	as, _, err = s.lib.Assets(s.owner, dam.AssetQuery{Text: "dropped"})
 	require.NoError(t, err)
 	require.Len(t, as, 1)

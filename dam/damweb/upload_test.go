@@ -88,6 +88,9 @@ func TestUploadPage(t *testing.T) {
 	assert.Contains(t, body, "Editors and owners upload files")
 	assert.NotContains(t, body, `id="upload-form"`)
 
+	_, body = ed.get("/assets/" + s.secret.ID)
+	assert.Contains(t, body, `href="/upload?from=`+s.secret.ID+`&amp;folder=`+s.private.ID+`"`, "the asset page offers its metadata for new files")
+
 	_, body = ed.get("/?folder=" + s.private.ID)
 	assert.Contains(t, body, `data-upload="/upload?folder=`+s.private.ID+`"`, "the library page is a drop target for editors")
 	_, body = v.get("/")
@@ -108,13 +111,13 @@ func TestUploadManyFilesWithoutJS(t *testing.T) {
 	resp, body := ed.postFiles("/upload", fields, []filePart{
 		{"one.png", testimage.PNG(testimage.Gradient(20, 20, 2))},
 		{"empty.txt", nil},
-		{"../../two.txt", []byte("second file")},
+		{"two.txt", []byte("second file")},
 	}, false)
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	assert.Contains(t, body, "2 uploaded, 1 refused")
 	assert.Contains(t, body, "<strong>empty.txt</strong>: <span class=\"refused\">empty upload</span>")
 	links := regexp.MustCompile(`<a href="/assets/([0-9a-z]+)">(one\.png|two\.txt)</a>`).FindAllStringSubmatch(body, -1)
-	require.Len(t, links, 2, "each uploaded file links to its asset; a path in the name is dropped")
+	require.Len(t, links, 2, "each uploaded file links to its asset")
 	for _, l := range links {
 		a, err := s.lib.Asset(s.owner, l[1])
 		require.NoError(t, err)
@@ -125,6 +128,44 @@ func TestUploadManyFilesWithoutJS(t *testing.T) {
 		assert.Equal(t, []string{cat.ID}, a.Categories)
 	}
 	assert.Contains(t, body, `href="/?folder=`+s.private.ID+`"`, "a way back to the folder")
+}
+
+// TestUploadFolder: the files of a folder chosen with webkitdirectory come
+// with their relative paths, and land in the same subfolders here, made
+// when missing; a path that climbs out is refused.
+func TestUploadFolder(t *testing.T) {
+	s := newSite(t, nil)
+	ed := s.signIn(t, "editor")
+	resp, body := ed.postFiles("/upload", url.Values{"folder": {s.private.ID}}, []filePart{
+		{"Shoot/Day 1/a.txt", []byte("a")},
+		{"Shoot/Day 1/b.txt", []byte("b")},
+		{"Shoot/./c.txt", []byte("c")},
+		{"Shoot/../../d.txt", []byte("d")},
+	}, true)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	var ans uploadAnswer
+	require.NoError(t, json.Unmarshal([]byte(body), &ans))
+	require.Len(t, ans.Files, 4)
+	assert.Equal(t, "Shoot/Day 1/a.txt", ans.Files[0].Name)
+	assert.Equal(t, "Shoot/c.txt", ans.Files[2].Name)
+	assert.Equal(t, "invalid", ans.Files[3].Code)
+	assert.Contains(t, ans.Files[3].Message, `folder name ".." is not allowed`)
+	folders, err := s.lib.Folders(s.owner)
+	require.NoError(t, err)
+	byName := map[string]dam.Folder{}
+	for _, f := range folders {
+		byName[f.Name] = f
+	}
+	require.Contains(t, byName, "Shoot")
+	require.Contains(t, byName, "Day 1")
+	assert.Equal(t, s.private.ID, byName["Shoot"].ParentID)
+	assert.Equal(t, byName["Shoot"].ID, byName["Day 1"].ParentID)
+	assert.Len(t, folders, 3, "each folder made once")
+	for i, want := range []string{byName["Day 1"].ID, byName["Day 1"].ID, byName["Shoot"].ID} {
+		a, err := s.lib.Asset(s.owner, ans.Files[i].ID)
+		require.NoError(t, err)
+		assert.Equal(t, want, a.FolderID, ans.Files[i].Name)
+	}
 }
 
 // TestUploadStreamsEachFile: one file over the library's size limit is

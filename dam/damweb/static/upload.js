@@ -55,13 +55,15 @@ async function droppedFiles(dt) {
   return out;
 }
 
-// walk adds the files under entry to out; hidden files inside dropped
-// folders (.DS_Store and the like) are left out.
+// walk adds the files under entry to out, each with its path from the
+// dropped folder (the library makes the same subfolders); hidden files
+// inside dropped folders (.DS_Store and the like) are left out.
 async function walk(entry, out, top) {
   if (!top && entry.name.startsWith(".")) return;
   try {
     if (entry.isFile) {
-      out.push({ file: await new Promise((ok, fail) => entry.file(ok, fail)) });
+      const file = await new Promise((ok, fail) => entry.file(ok, fail));
+      out.push({ file, path: entry.fullPath.replace(/^\/+/, "") });
     } else if (entry.isDirectory) {
       const reader = entry.createReader();
       for (;;) {
@@ -96,7 +98,7 @@ class Uploads {
     }
     this.done.hidden = true;
     for (const f of found) {
-      const it = this.row(f.file ? f.file.name : f.name, f.file ? f.file.size : 0);
+      const it = this.row(f.path || (f.file ? f.file.name : f.name), f.file ? f.file.size : 0);
       it.file = f.file;
       this.items.push(it);
       if (f.error) this.refuse(it, f.error);
@@ -140,7 +142,9 @@ class Uploads {
     it.status.textContent = "Uploading…";
     this.running++;
     const fd = this.fields();
-    fd.append("file", it.file, it.file.name);
+    // The name carries the file's folders ("Shoot/Day 1/a.jpg"), as a
+    // form does for a chosen folder: the library makes the subfolders.
+    fd.append("file", it.file, it.name);
     const xhr = new XMLHttpRequest();
     it.xhr = xhr;
     xhr.open("POST", this.endpoint);
@@ -250,7 +254,9 @@ function setup() {
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const inputs = Array.from(form.querySelectorAll('input[type="file"]'));
-      const files = inputs.flatMap((i) => Array.from(i.files)).map((file) => ({ file }));
+      const files = inputs
+        .flatMap((i) => Array.from(i.files))
+        .map((file) => ({ file, path: file.webkitRelativePath || file.name }));
       if (!files.length) {
         note.textContent = "Choose files first, or drop them here.";
         return;
