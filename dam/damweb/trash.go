@@ -24,7 +24,7 @@ const trashPageSize = 50
 type trashRow struct {
 	dam.Asset
 	KindLabel string
-	DeletedBy string    // who: "you", an email, or "a former user"
+	DeletedBy string    // who: "you", an email, or "another user"
 	PurgeAt   time.Time // when it goes for good
 	DaysLeft  int       // days until then, a started day counting (0: due now)
 }
@@ -75,7 +75,7 @@ func (h *Handler) trashPage(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range assets {
 		row := trashRow{Asset: a, KindLabel: kindLabel(a), DeletedBy: who[a.DeletedBy], PurgeAt: h.lib.PurgeAt(a)}
 		if row.DeletedBy == "" {
-			row.DeletedBy = "a former user"
+			row.DeletedBy = "another user"
 		}
 		if left := row.PurgeAt.Sub(now); left > 0 {
 			row.DaysLeft = int((left + 24*time.Hour - 1) / (24 * time.Hour)) // started days count
