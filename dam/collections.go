@@ -73,6 +73,32 @@ func (l *Library) Collections(ctx context.Context) ([]Collection, error) {
 	return cs, wrap(op, Internal, err)
 }
 
+// CollectionPage returns one of the actor's collections with ItemCount and
+// a page of its live items in asset ID order (cursor: the last asset ID of
+// the previous page), and the next page's cursor ("" at the end). Pages of
+// a large collection read only themselves.
+func (l *Library) CollectionPage(ctx context.Context, id, cursor string, limit int) (Collection, string, error) {
+	const op = "dam.CollectionPage"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Collection{}, "", err
+	}
+	if limit, err = l.page(op, cursor, limit); err != nil {
+		return Collection{}, "", err
+	}
+	if !validID(id) {
+		return Collection{}, "", E(op, NotFound, "collection %q not found", id)
+	}
+	c, next, err := l.store.CollectionPage(ctx, id, cursor, limit)
+	if KindOf(err) == NotFound || (err == nil && c.OwnerID != actor.UserID) {
+		return Collection{}, "", E(op, NotFound, "collection %s not found", id)
+	}
+	if err != nil {
+		return Collection{}, "", wrap(op, Internal, err)
+	}
+	return c, next, nil
+}
+
 // CollectionsWith lists the actor's collections that hold the asset
 // (without items). An asset out of the actor's reach is NotFound.
 func (l *Library) CollectionsWith(ctx context.Context, assetID string) ([]Collection, error) {

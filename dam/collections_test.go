@@ -39,3 +39,33 @@ func TestCollectionsWith(t *testing.T) {
 	_, err = f.lib.CollectionsWith(ed, "not-an-id")
 	assert.Equal(t, dam.NotFound, kindOf(t, err))
 }
+
+func TestCollectionPage(t *testing.T) {
+	f := newFixture(t, nil)
+	ed := f.user(t, "ed@example.com", dam.RoleEditor, dam.DefaultDomain)
+	var items []dam.CollectionItem
+	for _, n := range []string{"a", "b", "c"} {
+		items = append(items, dam.CollectionItem{AssetID: f.upload(t, f.owner, n+".txt", n).ID})
+	}
+	c, err := f.lib.CreateCollection(ed, "Three", "")
+	require.NoError(t, err)
+	_, err = f.lib.AddToCollection(ed, c.ID, items)
+	require.NoError(t, err)
+
+	got, next, err := f.lib.CollectionPage(ed, c.ID, "", 2)
+	require.NoError(t, err)
+	assert.Equal(t, "Three", got.Name)
+	assert.Equal(t, 3, got.ItemCount)
+	assert.Len(t, got.Items, 2)
+	got, next, err = f.lib.CollectionPage(ed, c.ID, next, 2)
+	require.NoError(t, err)
+	assert.Equal(t, []string{items[2].AssetID}, []string{got.Items[0].AssetID})
+	assert.Empty(t, next)
+
+	_, _, err = f.lib.CollectionPage(f.owner, c.ID, "", 2)
+	assert.Equal(t, dam.NotFound, kindOf(t, err), "another user's collection is absent")
+	_, _, err = f.lib.CollectionPage(ed, "nope", "", 2)
+	assert.Equal(t, dam.NotFound, kindOf(t, err))
+	_, _, err = f.lib.CollectionPage(ed, c.ID, "../x", 2)
+	assert.Equal(t, dam.Invalid, kindOf(t, err))
+}

@@ -51,12 +51,13 @@ type EventQuery struct {
 }
 
 // EventReach selects the events about an asset of one of Domains, the
-// events about no asset whose actor is one of ActorIDs, and, with People,
-// the events about no asset whose actor is a guest or visitor (an email
-// address) for the library to sift by the share or portal they name.
-// Empty lists select nothing of their part.
+// events about no asset whose actor is one of ActorIDs (with AllUsers: any
+// user), and, with People, the events about no asset whose actor is a
+// guest or visitor (an email address) for the library to sift by the share
+// or portal they name. Empty lists select nothing of their part.
 type EventReach struct {
 	Domains  []string
 	ActorIDs []string
+	AllUsers bool
 	People   bool
 }

@@ -168,11 +168,15 @@ func (l *Library) reachesObject(ctx context.Context, op string, actor Actor, by 
 // eventReach is the part of the usage log the actor reaches: events about
 // assets of its domains, and events about no asset by users it reaches.
 func (l *Library) eventReach(ctx context.Context, op string, actor Actor) (*EventReach, error) {
+	r := &EventReach{Domains: slices.Clone(actor.Domains), ActorIDs: []string{}, People: actor.IsOwner()}
+	if actor.IsAdmin() {
+		r.AllUsers = true // an admin reaches every user: no list to send
+		return r, nil
+	}
 	users, err := l.store.Users(ctx)
 	if err != nil {
 		return nil, wrap(op, Internal, err)
 	}
-	r := &EventReach{Domains: slices.Clone(actor.Domains), ActorIDs: []string{}, People: actor.IsOwner()}
 	for _, u := range users {
 		if actor.reachesUser(u) {
 			r.ActorIDs = append(r.ActorIDs, u.ID)

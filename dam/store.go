@@ -172,6 +172,11 @@ type CollectionStore interface {
 	// Collections lists the collections of an owner, without items but
 	// with ItemCount, the number of its live items (Collection sets it too).
 	Collections(ctx context.Context, ownerID string) ([]Collection, error)
+	// CollectionPage returns the collection with ItemCount and one page of
+	// its live items in asset ID order: those after cursor (an asset ID,
+	// "" for the first), at most limit, and the cursor of the next page
+	// ("" at the end).
+	CollectionPage(ctx context.Context, id, cursor string, limit int) (Collection, string, error)
 	// CollectionsWith lists, as Collections does, the owner's collections
 	// that hold the asset (a trashed asset is in none until restored).
 	CollectionsWith(ctx context.Context, ownerID, assetID string) ([]Collection, error)

@@ -89,31 +89,26 @@ type collectionData struct {
 	Here        string // this page's URL, to come back to after a form
 }
 
-// collectionPage shows a collection's assets in the order they were added,
-// a page at a time; the cursor is the last asset of the previous page.
+// collectionPage shows a collection's assets a page at a time, in the
+// order they came into the library (asset ID order, which pages fast
+// however large the collection).
 func (h *Handler) collectionPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := h.lib.Collection(ctx, r.PathValue("id"))
+	cursor := r.URL.Query().Get("cursor")
+	c, next, err := h.lib.CollectionPage(ctx, r.PathValue("id"), cursor, collectionPageSize)
 	if err != nil {
 		return err
 	}
 	d := collectionData{Collection: c, URL: collectionURL(c.ID), Here: r.URL.RequestURI()}
-	start := 0
-	if cur := r.URL.Query().Get("cursor"); cur != "" {
-		i := slices.IndexFunc(c.Items, func(it dam.CollectionItem) bool { return it.AssetID == cur })
-		if i < 0 {
-			return dam.E("damweb.collection", dam.Invalid, "this page of the collection no longer exists: start from the first page")
-		}
-		start = i + 1
+	if next != "" {
+		d.Next = d.URL + "?cursor=" + url.QueryEscape(next)
+	}
+	if cursor != "" {
 		d.First = d.URL
 	}
-	page := c.Items[start:min(len(c.Items), start+collectionPageSize)]
-	if start+len(page) < len(c.Items) {
-		d.Next = d.URL + "?cursor=" + url.QueryEscape(page[len(page)-1].AssetID)
-	}
-	if len(page) > 0 {
-		ids := make([]string, len(page))
-		for i, it := range page {
+	if len(c.Items) > 0 {
+		ids := make([]string, len(c.Items))
+		for i, it := range c.Items {
 			ids[i] = it.AssetID
 		}
 		assets, _, err := h.lib.Assets(ctx, dam.AssetQuery{IDs: ids, Limit: len(ids)})
@@ -128,7 +123,7 @@ func (h *Handler) collectionPage(w http.ResponseWriter, r *http.Request) error {
 		for _, a := range assets {
 			byID[a.ID] = a
 		}
-		for _, it := range page {
+		for _, it := range c.Items {
 			a, ok := byID[it.AssetID]
 			if !ok {
 				d.Hidden++ // out of the user's reach now (a domain taken away)
@@ -186,7 +181,7 @@ func (h *Handler) removeCollectionItems(w http.ResponseWriter, r *http.Request) 
 	if len(ids) == 0 {
 		// Checked nothing: say so on the page rather than fail, after
 		// making sure the collection is the user's (else it is absent).
-		if _, err := h.lib.Collection(r.Context(), id); err != nil {
+		if _, _, err := h.lib.CollectionPage(r.Context(), id, "", 1); err != nil {
 			return err
 		}
 		return redirect(w, r, formBack(r, collectionURL(id)), "Select the assets to remove first.")
@@ -213,7 +208,7 @@ func (h *Handler) setItemProfiles(w http.ResponseWriter, r *http.Request) error 
 	}
 	slices.SortFunc(items, func(a, b dam.CollectionItem) int { return strings.Compare(a.AssetID, b.AssetID) })
 	if len(items) == 0 {
-		if _, err := h.lib.Collection(r.Context(), id); err != nil {
+		if _, _, err := h.lib.CollectionPage(r.Context(), id, "", 1); err != nil {
 			return err
 		}
 		return redirect(w, r, formBack(r, collectionURL(id)), "Nothing to save.")
@@ -227,7 +222,7 @@ func (h *Handler) setItemProfiles(w http.ResponseWriter, r *http.Request) error 
 func (h *Handler) deleteCollection(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	c, err := h.lib.Collection(ctx, id)
+	c, _, err := h.lib.CollectionPage(ctx, id, "", 1) // its name, for the message
 	if err != nil {
 		return err
 	}

@@ -233,8 +233,9 @@ func TestCollectionPages(t *testing.T) {
 	assert.NotContains(t, body, ">n59.txt<")
 	assert.NotContains(t, body, "Next page")
 	assert.Contains(t, body, "First page")
-	resp, _ = b.get("/collections/" + c.ID + "?cursor=" + s.other.ID)
+	resp, body = b.get("/collections/" + c.ID + "?cursor=../x")
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, body, "bad cursor")
 }
 
 // TestCollectionOfAnotherLooksAbsent: another user's collection answers

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/damkit/damkit/dam"
 )
@@ -94,6 +95,51 @@ func (s *Store) Collection(ctx context.Context, id string) (dam.Collection, erro
 	}
 	c.ItemCount = len(c.Items)
 	return c, nil
+}
+
+// CollectionPage returns the collection with the count of its live items
+// and one page of them in asset ID order (the primary key's), so a page of
+// a large collection reads only that page.
+func (s *Store) CollectionPage(ctx context.Context, id, cursor string, limit int) (dam.Collection, string, error) {
+	const op = "sqlstore.CollectionPage"
+	limit = pageLimit(limit)
+	var c dam.Collection
+	err := s.read().queryRow(ctx, `SELECT c.id, c.name, c.owner_id, c.default_profile, c.created_at, c.updated_at,
+			(SELECT COUNT(*) FROM collection_items ci JOIN assets a ON a.id = ci.asset_id
+				WHERE ci.collection_id = c.id AND a.deleted_at IS NULL)
+		FROM collections c WHERE c.id = ?`, id).Scan(&c.ID, &c.Name, &c.OwnerID, &c.DefaultProfile,
+		dbTime{&c.CreatedAt}, dbTime{&c.UpdatedAt}, &c.ItemCount)
+	if errors.Is(err, sql.ErrNoRows) {
+		return dam.Collection{}, "", s.fail(ctx, op, notFound("collection", id))
+	}
+	if err != nil {
+		return dam.Collection{}, "", s.fail(ctx, op, err)
+	}
+	rows, err := s.read().query(ctx, `SELECT ci.asset_id, ci.profile, ci.added_at
+		FROM collection_items ci JOIN assets a ON a.id = ci.asset_id
+		WHERE ci.collection_id = ? AND ci.asset_id > ? AND a.deleted_at IS NULL
+		ORDER BY ci.asset_id LIMIT ?`, id, cursor, limit+1)
+	if err != nil {
+		return dam.Collection{}, "", s.fail(ctx, op, err)
+	}
+	defer rows.Close()
+	c.Items = []dam.CollectionItem{}
+	for rows.Next() {
+		var it dam.CollectionItem
+		if err := rows.Scan(&it.AssetID, &it.Profile, dbTime{&it.AddedAt}); err != nil {
+			return dam.Collection{}, "", s.fail(ctx, op, err)
+		}
+		c.Items = append(c.Items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return dam.Collection{}, "", s.fail(ctx, op, err)
+	}
+	next := ""
+	if len(c.Items) > limit {
+		c.Items = c.Items[:limit]
+		next = c.Items[limit-1].AssetID
+	}
+	return c, next, nil
 }
 
 // Collections lists the collections of an owner in ID order, without items

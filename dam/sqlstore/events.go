@@ -66,7 +66,9 @@ func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, stri
 			assets = "(asset_id <> '' AND asset_id IN (SELECT id FROM assets WHERE domain IN (" + placeholders(len(r.Domains)) + ")))"
 			args = append(args, anys(r.Domains)...)
 		}
-		if len(r.ActorIDs) > 0 {
+		if r.AllUsers {
+			actors = "(asset_id = '' AND actor_id NOT LIKE '%@%')"
+		} else if len(r.ActorIDs) > 0 {
 			actors = "(asset_id = '' AND actor_id IN (" + placeholders(len(r.ActorIDs)) + "))"
 			args = append(args, anys(r.ActorIDs)...)
 		}

@@ -70,6 +70,39 @@ var collectionTests = []test{
 		require.NoError(t, err)
 		assert.Empty(t, got)
 	}},
+	{"Page", func(t *testing.T, f *fixture) {
+		a, b, x, d := f.asset("", "a.jpg"), f.asset("", "b.jpg"), f.asset("", "x.jpg"), f.asset("", "d.jpg")
+		c := f.collection("u1", "Paged", d, b, x, a) // added out of ID order
+		f.trash(x.ID)
+		byID := map[string]dam.CollectionItem{}
+		for _, it := range c.Items {
+			byID[it.AssetID] = it
+		}
+		got, next, err := f.s.CollectionPage(f.ctx, c.ID, "", 2)
+		require.NoError(t, err)
+		assert.Equal(t, 3, got.ItemCount, "the live items, all pages together")
+		assert.Equal(t, []dam.CollectionItem{byID[a.ID], byID[b.ID]}, got.Items, "in asset ID order, with their profiles")
+		assert.Equal(t, b.ID, next)
+		head := got
+		head.Items, c.Items = nil, nil
+		c.ItemCount = 3
+		assert.Equal(t, c, head)
+		got, next, err = f.s.CollectionPage(f.ctx, c.ID, next, 2)
+		require.NoError(t, err)
+		assert.Equal(t, []dam.CollectionItem{byID[d.ID]}, got.Items, "the trashed one left out")
+		assert.Empty(t, next)
+		got, next, err = f.s.CollectionPage(f.ctx, c.ID, d.ID, 2)
+		require.NoError(t, err)
+		assert.Equal(t, []dam.CollectionItem{}, got.Items)
+		assert.Empty(t, next)
+		empty := f.collection("u1", "Empty")
+		got, _, err = f.s.CollectionPage(f.ctx, empty.ID, "", 10)
+		require.NoError(t, err)
+		assert.Equal(t, []dam.CollectionItem{}, got.Items)
+		assert.Zero(t, got.ItemCount)
+		_, _, err = f.s.CollectionPage(f.ctx, f.id(), "", 10)
+		requireKind(t, dam.NotFound, err)
+	}},
 	{"CreateRefusals", func(t *testing.T, f *fixture) {
 		c := f.collection("u1", "Taken")
 		requireKind(t, dam.AlreadyExists, f.s.CreateCollection(f.ctx, dam.Collection{ID: f.id(), Name: "Taken", OwnerID: "u1"}))

@@ -104,6 +104,8 @@ var eventTests = []test{
 			{"both domains", dam.EventReach{Domains: []string{f.domain, "elsewhere"}}, []int{1, 0}},
 			{"users only", dam.EventReach{ActorIDs: []string{"u1", "u2"}}, []int{3, 2}},
 			{"people", dam.EventReach{People: true}, []int{4}},
+			{"all users", dam.EventReach{AllUsers: true}, []int{3, 2}},
+			{"all users and people", dam.EventReach{AllUsers: true, People: true, Domains: []string{"elsewhere"}}, []int{4, 3, 2, 1}},
 			{"nothing", dam.EventReach{}, nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
