@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/httpdam"
 )
 
 // page is the shape of every paged listing.
@@ -49,22 +50,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 // arrive, so a slow but live client is not cut off while a stalled one is.
 func (s *Server) uploadBody(w http.ResponseWriter, r *http.Request) io.ReadCloser {
 	limit := s.lib.Options().MaxUploadSize + 1<<20
-	return &deadlineReader{ReadCloser: http.MaxBytesReader(w, r.Body, limit), rc: http.NewResponseController(w), d: s.opts.ReadTimeout}
-}
-
-type deadlineReader struct {
-	io.ReadCloser
-	rc   *http.ResponseController
-	d    time.Duration
-	last time.Time
-}
-
-func (r *deadlineReader) Read(p []byte) (int, error) {
-	if now := time.Now(); now.Sub(r.last) > time.Second {
-		_ = r.rc.SetReadDeadline(now.Add(r.d))
-		r.last = now
-	}
-	return r.ReadCloser.Read(p)
+	return httpdam.DeadlineReader(w, http.MaxBytesReader(w, r.Body, limit), s.opts.ReadTimeout)
 }
 
 // Fields of an upload, from the query string or from the text parts of a

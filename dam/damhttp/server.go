@@ -134,19 +134,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 func (s *Server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &httpdam.StatusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
 				s.log.ErrorContext(r.Context(), "handler panic", "path", logPath(r), "panic", p)
-				if sw.status == 0 {
+				if sw.Status == 0 {
 					s.writeError(sw, r, dam.E("damhttp", dam.Internal, "panic: %v", p))
 				}
 			}
 			s.log.InfoContext(r.Context(), "request", "method", r.Method, "path", logPath(r),
-				"status", sw.status, "bytes", sw.bytes, "dur", time.Since(start).Round(time.Microsecond))
+				"status", sw.Status, "bytes", sw.Bytes, "dur", time.Since(start).Round(time.Microsecond))
 		}()
 		if rt.auth {
 			ctx, err := s.authenticate(r)
@@ -157,7 +157,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			r = r.WithContext(ctx)
 		}
 		if err := rt.h(sw, r); err != nil {
-			if sw.status != 0 {
+			if sw.Status != 0 {
 				// Headers are gone: abort the connection so a truncated body
 				// never looks complete to the client.
 				s.log.WarnContext(r.Context(), "response failed midway", "path", logPath(r), "err", err)
@@ -214,33 +214,6 @@ func (s *Server) authenticate(r *http.Request) (context.Context, error) {
 	}
 	return dam.WithActor(r.Context(), u.Actor()), nil
 }
-
-// statusWriter remembers the status and size of a response for the access
-// log, and whether headers have been sent.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(p)
-	w.bytes += int64(n)
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the connection (deadlines, flush).
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

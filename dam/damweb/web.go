@@ -39,8 +39,11 @@ type Options struct {
 	BaseURL string
 	// LibraryName is shown in the header and page titles (default "damkit").
 	LibraryName string
-	// WriteTimeout is the per-write deadline of long downloads (default 60 s).
+	// WriteTimeout is the per-write deadline of long downloads, and
+	// ReadTimeout the per-read deadline of uploads (default 60 s each): a
+	// transfer of any length goes on while bytes flow.
 	WriteTimeout time.Duration
+	ReadTimeout  time.Duration
 	// MaxFormBody bounds a form post that is not an upload (default 1 MiB).
 	MaxFormBody int64
 	Logger      *slog.Logger // nil discards
@@ -69,6 +72,9 @@ func New(lib *dam.Library, opts *Options) *Handler {
 	}
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = 60 * time.Second
+	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = 60 * time.Second
 	}
 	if o.MaxFormBody <= 0 {
 		o.MaxFormBody = 1 << 20
@@ -133,7 +139,7 @@ func (h *Handler) Routes() []string {
 func (h *Handler) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &httpdam.StatusWriter{ResponseWriter: w}
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", pagePolicy)
 		hd.Set("X-Content-Type-Options", "nosniff")
@@ -145,12 +151,12 @@ func (h *Handler) wrap(rt route) http.Handler {
 					panic(p)
 				}
 				h.log.ErrorContext(r.Context(), "page panic", "path", r.URL.Path, "panic", p)
-				if sw.status == 0 {
+				if sw.Status == 0 {
 					h.renderError(sw, r, dam.E("damweb", dam.Internal, "panic: %v", p))
 				}
 			}
 			h.log.InfoContext(r.Context(), "page", "method", r.Method, "path", r.URL.Path,
-				"status", sw.status, "bytes", sw.bytes, "dur", time.Since(start).Round(time.Microsecond))
+				"status", sw.Status, "bytes", sw.Bytes, "dur", time.Since(start).Round(time.Microsecond))
 		}()
 		if rt.auth {
 			a, err := h.actor(r)
@@ -165,11 +171,16 @@ func (h *Handler) wrap(rt route) http.Handler {
 			}
 			r = r.WithContext(dam.WithActor(r.Context(), a))
 		}
-		if r.Method == http.MethodPost && r.Body != nil && !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-			r.Body = http.MaxBytesReader(sw, r.Body, h.opts.MaxFormBody)
+		if r.Method == http.MethodPost && r.Body != nil {
+			if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+				r.Body = http.MaxBytesReader(sw, r.Body, h.opts.MaxFormBody)
+			}
+			// Uploads can be long: no whole-request timeout, but a sender
+			// that stalls is cut off after one ReadTimeout.
+			r.Body = httpdam.DeadlineReader(sw, r.Body, h.opts.ReadTimeout)
 		}
 		if err := rt.h(sw, r); err != nil {
-			if sw.status != 0 {
+			if sw.Status != 0 {
 				h.log.WarnContext(r.Context(), "response failed midway", "path", r.URL.Path, "err", err)
 				panic(http.ErrAbortHandler)
 			}
@@ -193,32 +204,6 @@ func (h *Handler) actor(r *http.Request) (dam.Actor, error) {
 func wantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "application/json")
 }
-
-// statusWriter remembers the status and size of a response for the log,
-// and whether headers have been sent.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(p)
-	w.bytes += int64(n)
-	return n, err
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // actorOf returns the signed-in actor of a request that passed wrap.
 func actorOf(ctx context.Context) dam.Actor {

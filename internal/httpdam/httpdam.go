@@ -5,6 +5,7 @@
 package httpdam
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -126,6 +127,55 @@ func (w *deadlineWriter) Write(p []byte) (int, error) {
 }
 
 func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// DeadlineReader returns body with the connection's read deadline pushed
+// d forward as bytes arrive: an upload of any length completes while a
+// stalled sender is cut off after one timeout.
+func DeadlineReader(w http.ResponseWriter, body io.ReadCloser, d time.Duration) io.ReadCloser {
+	return &deadlineReader{ReadCloser: body, rc: http.NewResponseController(w), d: d}
+}
+
+type deadlineReader struct {
+	io.ReadCloser
+	rc   *http.ResponseController
+	d    time.Duration
+	last time.Time
+}
+
+func (r *deadlineReader) Read(p []byte) (int, error) {
+	if now := time.Now(); now.Sub(r.last) > time.Second {
+		_ = r.rc.SetReadDeadline(now.Add(r.d))
+		r.last = now
+	}
+	return r.ReadCloser.Read(p)
+}
+
+// StatusWriter remembers the status and size of a response for the
+// request log, and whether headers have been sent (Status != 0).
+type StatusWriter struct {
+	http.ResponseWriter
+	Status int
+	Bytes  int64
+}
+
+func (w *StatusWriter) WriteHeader(code int) {
+	if w.Status == 0 {
+		w.Status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *StatusWriter) Write(p []byte) (int, error) {
+	if w.Status == 0 {
+		w.Status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.Bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *StatusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Attachment builds an RFC 6266 Content-Disposition: a plain-ASCII fallback
 // filename plus the exact UTF-8 name in filename*. Nothing from the name can
