@@ -74,8 +74,7 @@ func strictObject(data []byte, v any) error {
 	return nil
 }
 
-// requireJSON refuses a body declared as anything but application/json
-// (or a +json type). A body without a Content-Type is read as JSON, as
+// requireJSON refuses a body declared as anything but application/json. A body without a Content-Type is read as JSON, as
 // clients built on plain HTTP libraries have always sent it. curl's -d
 // declares application/x-www-form-urlencoded, so the message says how to
 // send JSON with curl.
@@ -85,7 +84,7 @@ func requireJSON(r *http.Request) error {
 		return nil
 	}
 	mt, _, err := mime.ParseMediaType(ct)
-	if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+	if err == nil && mt == "application/json" {
 		return nil
 	}
 	return dam.E("damhttp.readJSON", dam.Invalid,

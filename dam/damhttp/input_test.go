@@ -62,6 +62,7 @@ func TestJSONBodiesAreRefusedWhenUnreadable(t *testing.T) {
 		{"cut short", "application/json", `{"a":`, "ends too early"},
 		{"unknown field", "application/json", `{"surprise_field":1}`, `unknown field "surprise_field"`},
 		{"text/plain", "text/plain", `{}`, "Content-Type must be application/json"},
+		{"another JSON type", "application/merge-patch+json", `{}`, "Content-Type must be application/json"},
 		{"curl's -d", "application/x-www-form-urlencoded", `{}`, "--json"},
 		{"bad Content-Type", "][", `{}`, "Content-Type must be application/json"},
 	}
@@ -95,8 +96,8 @@ func TestJSONBodyErrorsNameTheField(t *testing.T) {
 			assert.NotContains(t, e.Error.Message, "Go struct", "the message names JSON, not Go types")
 		})
 	}
-	// Accepted forms of the type: with parameters, a +json type, none.
-	for _, ct := range []string{"application/json; charset=utf-8", "application/merge-patch+json", ""} {
+	// Accepted forms of the type: with parameters, or none.
+	for _, ct := range []string{"application/json; charset=utf-8", "APPLICATION/JSON", ""} {
 		resp, b := c.do("PATCH", "/api/v1/assets/"+a.ID, strings.NewReader(`{"title":"ok"}`), map[string]string{"Content-Type": ct})
 		assert.Equal(t, 200, resp.StatusCode, "%q: %s", ct, b)
 	}
@@ -299,6 +300,34 @@ func TestEmptyListsAreArrays(t *testing.T) {
 			resp, b := c.do("GET", path, nil, nil)
 			require.Equal(t, 200, resp.StatusCode, string(b))
 			assert.Empty(t, nullPaths(t, b), "null in %s", b)
+		})
+	}
+}
+
+// TestUnsatisfiableRangesAreJSON: a 416 used to be http.ServeContent's
+// text/plain line, unlike every other error.
+func TestUnsatisfiableRangesAreJSON(t *testing.T) {
+	c := newAPI(t, nil)
+	a := c.upload("a.txt", "", []byte("0123456789"))
+	for _, tc := range []struct {
+		method, path, body, rng, want string
+	}{
+		{"GET", "/api/v1/assets/" + a.ID + "/download", "", "bytes=100-200", "has 10 bytes"},
+		{"GET", "/api/v1/assets/" + a.ID + "/download", "", "bytes=9-2", "not valid"},
+		{"POST", "/api/v1/downloads?stream=true", `{"asset_ids":["` + a.ID + `"]}`, "bytes=100-", "has 10 bytes"},
+	} {
+		t.Run(tc.method+" "+tc.path+" "+tc.rng, func(t *testing.T) {
+			var body io.Reader
+			if tc.body != "" {
+				body = strings.NewReader(tc.body)
+			}
+			resp, b := c.do(tc.method, tc.path, body, map[string]string{"Range": tc.rng, "Content-Type": "application/json"})
+			e := c.wantError(resp, b, http.StatusRequestedRangeNotSatisfiable, "range_not_satisfiable")
+			assert.Contains(t, e.Error.Message, tc.want)
+			assert.Empty(t, resp.Header.Get("Content-Disposition"))
+			if tc.want == "has 10 bytes" {
+				assert.Equal(t, "bytes */10", resp.Header.Get("Content-Range"))
+			}
 		})
 	}
 }

@@ -50,7 +50,7 @@ func mustMergeOpenAPI(fsys fs.FS) []byte {
 	return out
 }
 
-// mergeInto adds frag's paths and component schemas to doc.
+// mergeInto adds frag's paths and components to doc.
 func mergeInto(doc, frag map[string]any) {
 	for _, key := range []string{"paths"} {
 		dst, _ := doc[key].(map[string]any)
@@ -75,16 +75,16 @@ func mergeInto(doc, frag map[string]any) {
 		comp = map[string]any{}
 		doc["components"] = comp
 	}
-	schemas, _ := comp["schemas"].(map[string]any)
-	if schemas == nil {
-		schemas = map[string]any{}
-		comp["schemas"] = schemas
-	}
-	if fc, ok := frag["components"].(map[string]any); ok {
-		if fs, ok := fc["schemas"].(map[string]any); ok {
-			for k, v := range fs {
-				schemas[k] = v
-			}
+	fc, _ := frag["components"].(map[string]any)
+	for kind, v := range fc { // schemas, responses, parameters...
+		src, _ := v.(map[string]any)
+		dst, _ := comp[kind].(map[string]any)
+		if dst == nil {
+			dst = map[string]any{}
+			comp[kind] = dst
+		}
+		for k, x := range src {
+			dst[k] = x
 		}
 	}
 }

@@ -37,3 +37,73 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		assert.True(t, served[k], "openapi.json documents %s, which is not served", k)
 	}
 }
+
+// TestOpenAPIListsErrorAnswers: every operation lists the error answers
+// that apply to it, with the shared error responses, rather than leaving
+// them to "default": 401 and 403 on authenticated routes, 404 where a path
+// names an object, 400 and 413 where a body is read, 412 and 416 where
+// Range is served, 429 on the rate-limited guest and portal routes.
+func TestOpenAPIListsErrorAnswers(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]struct {
+			RequestBody json.RawMessage            `json:"requestBody"`
+			Responses   map[string]json.RawMessage `json:"responses"`
+		} `json:"paths"`
+		Components struct {
+			Responses map[string]struct {
+				Content map[string]json.RawMessage `json:"content"`
+			} `json:"responses"`
+		} `json:"components"`
+	}
+	require.NoError(t, json.Unmarshal(openAPIDoc, &doc))
+	for name, r := range doc.Components.Responses {
+		assert.Contains(t, r.Content, "application/json", "components.responses.%s is a JSON error", name)
+	}
+	wildcard := regexp.MustCompile(`\{(\w+)(\.\.\.)?\}`)
+	s := &Server{}
+	for _, rt := range s.table() {
+		path := wildcard.ReplaceAllString(rt.pattern, "{$1}")
+		if path == "/healthz" || path == "/api/v1/openapi.json" {
+			continue
+		}
+		op, ok := doc.Paths[path][strings.ToLower(rt.method)]
+		if !ok {
+			continue // TestOpenAPIMatchesRoutes says so
+		}
+		want := map[string]bool{}
+		if rt.auth {
+			want["401"] = true
+			if rt.method != "GET" || !strings.HasPrefix(path, "/api/v1/me") {
+				want["403"] = true
+			}
+		}
+		if strings.Contains(path, "{") {
+			want["404"] = true
+		}
+		if len(op.RequestBody) > 0 {
+			want["400"], want["413"] = true, true
+		}
+		if _, ranged := op.Responses["206"]; ranged {
+			want["412"], want["416"] = true, true
+		}
+		if strings.HasPrefix(path, "/s/") || strings.HasPrefix(path, "/p/") {
+			want["429"] = true
+		}
+		key := rt.method + " " + path
+		for code := range want {
+			assert.Contains(t, op.Responses, code, "%s does not list its %s answer", key, code)
+		}
+		for code, raw := range op.Responses {
+			if code >= "400" {
+				shared := strings.Contains(string(raw), "#/components/responses/")
+				errorSchema := strings.Contains(string(raw), `"#/components/schemas/Error"`) ||
+					strings.Contains(string(raw), `"#/components/schemas/NothingToDownload"`) // the error with the skipped list
+				assert.True(t, shared || errorSchema,
+					"%s answers %s with something else than the JSON error", key, code)
+			}
+		}
+		if d, ok := op.Responses["default"]; assert.True(t, ok, "%s has no default answer", key) {
+			assert.Contains(t, string(d), "#/components/responses/Error", "%s: default is the shared error", key)
+		}
+	}
+}

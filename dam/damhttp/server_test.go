@@ -41,7 +41,7 @@ func newAPI(t *testing.T, opts *dam.Options) *api {
 	t.Cleanup(func() { _ = lib.Close() })
 	_, key, err := lib.CreateUser(t.Context(), dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
 	require.NoError(t, err)
-	srv := httptest.NewServer(damhttp.New(lib, nil))
+	srv := httptest.NewServer(checkedByOpenAPI(t, damhttp.New(lib, nil)))
 	t.Cleanup(srv.Close)
 	return &api{t: t, url: srv.URL, key: key, lib: lib}
 }

@@ -237,7 +237,6 @@ func (g *guestRoutes) archive(w http.ResponseWriter, r *http.Request) error {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("Cache-Control", "private, max-age=0, must-revalidate")
-	http.ServeContent(httpdam.DeadlineWriter(w, g.s.opts.WriteTimeout),
-		r, "", p.ModTime, p)
+	httpdam.ServeContent(w, r, p.ModTime, p, g.s.opts.WriteTimeout)
 	return p.ReadError()
 }

@@ -71,7 +71,7 @@ func ServeDownload(w http.ResponseWriter, r *http.Request, d *dam.Download, inli
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "private, max-age=0, must-revalidate")
 	}
-	http.ServeContent(DeadlineWriter(w, writeTimeout), r, "", d.Version.CreatedAt, d)
+	ServeContent(w, r, d.Version.CreatedAt, d, writeTimeout)
 }
 
 // InlineSafe lists the raster types a preview may show inline.
@@ -222,6 +222,6 @@ func ServePart(w http.ResponseWriter, r *http.Request, p *dam.Part, writeTimeout
 	h.Set("X-Damkit-Job", p.Job.ID)
 	h.Set("X-Damkit-Part", strconv.Itoa(p.Number)+"/"+strconv.Itoa(len(p.Job.Parts)))
 	h.Set("X-Damkit-Skipped", strconv.Itoa(len(p.Job.Skipped)))
-	http.ServeContent(DeadlineWriter(w, writeTimeout), r, "", p.ModTime, p)
+	ServeContent(w, r, p.ModTime, p, writeTimeout)
 	return p.ReadError()
 }
