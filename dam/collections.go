@@ -62,14 +62,28 @@ func (l *Library) ownCollection(ctx context.Context, op string, actor Actor, id 
 	return c, nil
 }
 
-// Collections lists the actor's collections (without items).
+// Collections lists the actor's collections (without items) with the
+// number of live assets each holds (ItemCount).
 func (l *Library) Collections(ctx context.Context) ([]Collection, error) {
 	const op = "dam.Collections"
 	actor, err := actorFor(ctx, op)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := l.store.Collections(ctx, actor.UserID)
+	cs, err := l.store.Collections(ctx, actor.UserID, true)
+	return cs, wrap(op, Internal, err)
+}
+
+// CollectionChoices lists the actor's collections without items or counts
+// (ItemCount 0): what a page needs to offer "add to a collection", at a
+// cost that does not grow with what the collections hold.
+func (l *Library) CollectionChoices(ctx context.Context) ([]Collection, error) {
+	const op = "dam.CollectionChoices"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := l.store.Collections(ctx, actor.UserID, false)
 	return cs, wrap(op, Internal, err)
 }
 

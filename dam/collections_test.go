@@ -33,6 +33,16 @@ func TestCollectionsWith(t *testing.T) {
 	assert.Equal(t, holds.ID, cs[0].ID)
 	assert.Equal(t, 2, cs[0].ItemCount)
 
+	counted, err := f.lib.Collections(ed)
+	require.NoError(t, err)
+	require.Len(t, counted, 2)
+	assert.Equal(t, []int{2, 1}, []int{counted[0].ItemCount, counted[1].ItemCount})
+	choices, err := f.lib.CollectionChoices(ed)
+	require.NoError(t, err)
+	require.Len(t, choices, 2)
+	assert.Equal(t, []string{"Holds a", "Only b"}, []string{choices[0].Name, choices[1].Name})
+	assert.Zero(t, choices[0].ItemCount, "choices are not counted")
+
 	stranger := f.user(t, "s@example.com", dam.RoleOwner, "elsewhere")
 	_, err = f.lib.CollectionsWith(stranger, a.ID)
 	assert.Equal(t, dam.NotFound, kindOf(t, err), "an asset out of reach is absent")

@@ -169,9 +169,10 @@ type CollectionStore interface {
 	CreateCollection(ctx context.Context, c Collection) error
 	// Collection returns the collection with the items whose assets are live.
 	Collection(ctx context.Context, id string) (Collection, error)
-	// Collections lists the collections of an owner, without items but
-	// with ItemCount, the number of its live items (Collection sets it too).
-	Collections(ctx context.Context, ownerID string) ([]Collection, error)
+	// Collections lists the collections of an owner, without items; when
+	// counted, with ItemCount, the number of live items (which reads every
+	// item), else ItemCount is 0. Collection sets ItemCount too.
+	Collections(ctx context.Context, ownerID string, counted bool) ([]Collection, error)
 	// CollectionPage returns the collection with ItemCount and one page of
 	// its live items in asset ID order: those after cursor (an asset ID,
 	// "" for the first), at most limit, and the cursor of the next page

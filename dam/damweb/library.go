@@ -139,7 +139,7 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 	if d.Folder != nil {
 		d.Upload += "?folder=" + url.QueryEscape(d.Folder.ID)
 	}
-	if d.Collections, err = h.lib.Collections(ctx); err != nil {
+	if d.Collections, err = h.lib.CollectionChoices(ctx); err != nil {
 		return err
 	}
 	if d.Profiles, err = h.lib.Profiles(ctx); err != nil {

@@ -10,6 +10,11 @@ import (
 
 const collectionCols = "id, name, owner_id, default_profile, created_at, updated_at"
 
+// liveItemCount counts the live items of collection c (one index probe
+// of assets per item: it costs what the collection holds).
+const liveItemCount = `(SELECT COUNT(*) FROM collection_items ci JOIN assets a ON a.id = ci.asset_id
+	WHERE ci.collection_id = c.id AND a.deleted_at IS NULL)`
+
 // CreateCollection inserts a collection with its items. Names are unique
 // per owner (AlreadyExists); every item's asset must be live (NotFound).
 func (s *Store) CreateCollection(ctx context.Context, c dam.Collection) error {
@@ -104,10 +109,8 @@ func (s *Store) CollectionPage(ctx context.Context, id, cursor string, limit int
 	const op = "sqlstore.CollectionPage"
 	limit = pageLimit(limit)
 	var c dam.Collection
-	err := s.read().queryRow(ctx, `SELECT c.id, c.name, c.owner_id, c.default_profile, c.created_at, c.updated_at,
-			(SELECT COUNT(*) FROM collection_items ci JOIN assets a ON a.id = ci.asset_id
-				WHERE ci.collection_id = c.id AND a.deleted_at IS NULL)
-		FROM collections c WHERE c.id = ?`, id).Scan(&c.ID, &c.Name, &c.OwnerID, &c.DefaultProfile,
+	err := s.read().queryRow(ctx, `SELECT c.id, c.name, c.owner_id, c.default_profile, c.created_at, c.updated_at, `+
+		liveItemCount+` FROM collections c WHERE c.id = ?`, id).Scan(&c.ID, &c.Name, &c.OwnerID, &c.DefaultProfile,
 		dbTime{&c.CreatedAt}, dbTime{&c.UpdatedAt}, &c.ItemCount)
 	if errors.Is(err, sql.ErrNoRows) {
 		return dam.Collection{}, "", s.fail(ctx, op, notFound("collection", id))
@@ -142,27 +145,29 @@ func (s *Store) CollectionPage(ctx context.Context, id, cursor string, limit int
 	return c, next, nil
 }
 
-// Collections lists the collections of an owner in ID order, without items
-// but with the count of their live items.
-func (s *Store) Collections(ctx context.Context, ownerID string) ([]dam.Collection, error) {
-	return s.listCollections(ctx, "sqlstore.Collections", "", ownerID)
+// Collections lists the collections of an owner in ID order, without items;
+// counted, with the count of their live items.
+func (s *Store) Collections(ctx context.Context, ownerID string, counted bool) ([]dam.Collection, error) {
+	return s.listCollections(ctx, "sqlstore.Collections", counted, "", ownerID)
 }
 
 // CollectionsWith lists the owner's collections that hold the asset while
 // it is live, as Collections does.
 func (s *Store) CollectionsWith(ctx context.Context, ownerID, assetID string) ([]dam.Collection, error) {
-	return s.listCollections(ctx, "sqlstore.CollectionsWith", ` AND EXISTS (SELECT 1 FROM collection_items ci
+	return s.listCollections(ctx, "sqlstore.CollectionsWith", true, ` AND EXISTS (SELECT 1 FROM collection_items ci
 		JOIN assets a ON a.id = ci.asset_id WHERE ci.collection_id = c.id AND ci.asset_id = ? AND a.deleted_at IS NULL)`,
 		ownerID, assetID)
 }
 
 // listCollections lists an owner's collections narrowed by where (with
-// its arguments after the owner's).
-func (s *Store) listCollections(ctx context.Context, op, where string, args ...any) ([]dam.Collection, error) {
-	rows, err := s.read().query(ctx, `SELECT c.id, c.name, c.owner_id, c.default_profile, c.created_at, c.updated_at,
-			(SELECT COUNT(*) FROM collection_items ci JOIN assets a ON a.id = ci.asset_id
-				WHERE ci.collection_id = c.id AND a.deleted_at IS NULL)
-		FROM collections c WHERE c.owner_id = ?`+where+` ORDER BY c.id`, args...)
+// its arguments after the owner's), counted or not.
+func (s *Store) listCollections(ctx context.Context, op string, counted bool, where string, args ...any) ([]dam.Collection, error) {
+	count := "0"
+	if counted {
+		count = liveItemCount
+	}
+	rows, err := s.read().query(ctx, `SELECT c.id, c.name, c.owner_id, c.default_profile, c.created_at, c.updated_at, `+
+		count+` FROM collections c WHERE c.owner_id = ?`+where+` ORDER BY c.id`, args...)
 	if err != nil {
 		return nil, s.fail(ctx, op, err)
 	}

@@ -44,12 +44,16 @@ var collectionTests = []test{
 		c2 := f.collection("u1", "Two")
 		f.collection("u2", "One", a)
 		f.trash(trashed.ID)
-		got, err := f.s.Collections(f.ctx, "u1")
+		got, err := f.s.Collections(f.ctx, "u1", true)
 		require.NoError(t, err)
 		c1.Items, c2.Items = nil, nil
 		c1.ItemCount = 1
 		assert.Equal(t, []dam.Collection{c1, c2}, got, "without items but with the count of live ones, in ID order")
-		got, err = f.s.Collections(f.ctx, "nobody")
+		got, err = f.s.Collections(f.ctx, "u1", false)
+		require.NoError(t, err)
+		c1.ItemCount, c2.ItemCount = 0, 0
+		assert.Equal(t, []dam.Collection{c1, c2}, got, "uncounted")
+		got, err = f.s.Collections(f.ctx, "nobody", true)
 		require.NoError(t, err)
 		assert.Empty(t, got)
 	}},
