@@ -212,7 +212,11 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	aq := dam.AssetQuery{Text: q.Get("q"), Kind: dam.MediaKind(q.Get("kind")), Cursor: q.Get("cursor"), Limit: limit}
+	kind, err := queryKind(q.Get("kind"))
+	if err != nil {
+		return err
+	}
+	aq := dam.AssetQuery{Text: q.Get("q"), Kind: kind, Cursor: q.Get("cursor"), Limit: limit}
 	if err := categoryFilter(r, &aq); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -171,6 +172,18 @@ func queryBool(q url.Values, name string) (bool, error) {
 		return false, nil
 	}
 	return false, dam.E("damhttp", dam.Invalid, "%s must be true or false (or 1 or 0), not %.20q", name, v)
+}
+
+// mediaKinds are the values of ?kind=.
+var mediaKinds = []dam.MediaKind{dam.MediaImage, dam.MediaVideo, dam.MediaAudio, dam.MediaDocument, dam.MediaOther}
+
+// queryKind reads ?kind=: absent is any kind, an unknown one is refused
+// (it would match nothing, and look like an empty library).
+func queryKind(v string) (dam.MediaKind, error) {
+	if v == "" || slices.Contains(mediaKinds, dam.MediaKind(v)) {
+		return dam.MediaKind(v), nil
+	}
+	return "", dam.E("damhttp", dam.Invalid, "kind must be image, video, audio, document or other, not %.20q", v)
 }
 
 // parseTime reads an RFC 3339 time given in the named parameter or field.

@@ -247,11 +247,17 @@ func TestUploadInputIsRefusedWhenUnreadable(t *testing.T) {
 	assert.Equal(t, 2099, a.ExpiresAt.Year())
 }
 
-func TestEventsSinceIsRefusedWhenUnreadable(t *testing.T) {
+func TestQueryValuesAreRefusedWhenUnreadable(t *testing.T) {
 	c := newAPI(t, nil)
-	resp, b := c.do("GET", "/api/v1/events?since=yesterday", nil, nil)
-	e := c.wantError(resp, b, http.StatusBadRequest, "invalid")
-	assert.Contains(t, e.Error.Message, "since must be an RFC 3339 time")
+	for path, want := range map[string]string{
+		"/api/v1/events?since=yesterday": "since must be an RFC 3339 time",
+		"/api/v1/assets?kind=banana":     "kind must be image, video, audio, document or other",
+		"/api/v1/assets?limit=ten":       "limit must be a positive integer",
+	} {
+		resp, b := c.do("GET", path, nil, nil)
+		e := c.wantError(resp, b, http.StatusBadRequest, "invalid")
+		assert.Contains(t, e.Error.Message, want, path)
+	}
 }
 
 // nullPaths lists the places in a JSON document that hold null.
