@@ -43,8 +43,8 @@ type assetData struct {
 	Versions    []dam.Version
 	Notes       []dam.Note
 	Profiles    []dam.Profile
-	Categories  []treeNode // all, with Current marking the asset's
-	InCats      []treeNode // the asset's own
+	Categories  []treeNode       // all, with Current marking the asset's
+	InCats      []treeNode       // the asset's own
 	Collections []dam.Collection // the user's that hold the asset
 	Choices     []dam.Collection // all the user's, to add it to one
 	Requests    []dam.RequestView
