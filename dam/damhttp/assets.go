@@ -323,7 +323,7 @@ type cloneBody struct {
 func (s *Server) clone(w http.ResponseWriter, r *http.Request) error {
 	var b cloneBody
 	if r.ContentLength != 0 {
-		if err := s.readJSON(r, w, &b); err != nil && !errors.Is(err, io.EOF) {
+		if err := s.readJSON(r, w, &b); err != nil && !errors.Is(err, errEmptyBody) {
 			return err
 		}
 	}

@@ -44,7 +44,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 		return dam.E("damhttp.readJSON", dam.Invalid, "reading the body: %v", err)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return dam.E("damhttp.readJSON", dam.Invalid, "the body is empty: send a JSON object")
+		return &dam.Error{Op: "damhttp.readJSON", Kind: dam.Invalid, Err: errEmptyBody}
 	}
 	if err := strictObject(data, v); err != nil {
 		return dam.E("damhttp.readJSON", dam.Invalid, "bad JSON body: %s", err)
@@ -74,6 +74,10 @@ func strictObject(data []byte, v any) error {
 	}
 	return nil
 }
+
+// errEmptyBody is the error of a JSON body with nothing in it; routes
+// whose body is optional take it as no body.
+var errEmptyBody = errors.New("the body is empty: send a JSON object")
 
 // requireJSON refuses a body declared as anything but application/json. A body without a Content-Type is read as JSON, as
 // clients built on plain HTTP libraries have always sent it. curl's -d

@@ -337,3 +337,26 @@ func TestUnsatisfiableRangesAreJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestCloneBodyIsOptional: no body, an empty one of unknown length, or a
+// JSON object; anything else is refused like on every JSON route.
+func TestCloneBodyIsOptional(t *testing.T) {
+	c := newAPI(t, nil)
+	a := c.upload("a.txt", "", []byte("a"))
+	for _, tc := range []struct {
+		name   string
+		body   io.Reader
+		status int
+	}{
+		{"none", nil, 201},
+		{"empty, length unknown", io.MultiReader(), 201},
+		{"an object", strings.NewReader(`{"name":"b.txt"}`), 201},
+		{"null", strings.NewReader(`null`), 400},
+		{"an unknown field", strings.NewReader(`{"nmae":"b.txt"}`), 400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, b := c.do("POST", "/api/v1/assets/"+a.ID+"/clone", tc.body, nil)
+			assert.Equal(t, tc.status, resp.StatusCode, string(b))
+		})
+	}
+}
