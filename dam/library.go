@@ -15,9 +15,13 @@ import (
 
 // Options tunes a Library. The zero value of every field is a sane default.
 type Options struct {
-	MaxUploadSize   int64         // bytes per upload; default 5 GiB
-	TrashRetention  time.Duration // how long trashed assets stay restorable; default 30 days
-	TempMaxAge      time.Duration // unfinished upload leftovers older than this are swept; default 24 h
+	MaxUploadSize  int64         // bytes per upload; default 5 GiB
+	TrashRetention time.Duration // how long trashed assets stay restorable; default 30 days
+	TempMaxAge     time.Duration // unfinished upload leftovers older than this are swept; default 24 h
+	// DeadTempAge: at start (Run, SweepDeadLeftovers) the staged bytes of
+	// other processes untouched for this long are swept at once, since a
+	// live upload touches them as its bytes arrive; default 10 min.
+	DeadTempAge     time.Duration
 	MaxNameLength   int           // runes in an asset or folder name; default 255
 	MaxEXIFBytes    int64         // bytes of an image's head scanned for EXIF; default 1 MiB
 	SweepInterval   time.Duration // how often Run sweeps the trash and leftovers; default 1 h
@@ -134,6 +138,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if v.TempMaxAge <= 0 {
 		v.TempMaxAge = 24 * time.Hour
+	}
+	if v.DeadTempAge <= 0 {
+		v.DeadTempAge = 10 * time.Minute
 	}
 	if v.MaxNameLength <= 0 {
 		v.MaxNameLength = 255
@@ -264,6 +271,9 @@ func (l *Library) Run(ctx context.Context) error {
 	defer t.Stop()
 	holder := "sweeper-" + processName() + "-" + NewID(l.now())
 	defer l.releaseLease(leaseSweep, holder)
+	if _, err := l.SweepDeadLeftovers(ctx); err != nil && ctx.Err() == nil {
+		l.log.Error("sweep of dead uploads failed", "err", err)
+	}
 	for {
 		if _, err := l.sweepLeased(ctx, holder); err != nil && ctx.Err() == nil {
 			l.log.Error("sweep failed", "err", err)
@@ -274,6 +284,22 @@ func (l *Library) Run(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// SweepDeadLeftovers deletes the staged upload bytes of processes that
+// died mid-upload (a crash, SIGKILL): those of other processes untouched
+// for Options.DeadTempAge. Run calls it once at start; the periodic sweep
+// still removes anything older than TempMaxAge. It returns how many it
+// deleted. Every process may run it: it never touches its own uploads.
+func (l *Library) SweepDeadLeftovers(ctx context.Context) (int, error) {
+	n, err := l.bucket.SweepDeadTemp(ctx, l.now().Add(-l.opts.DeadTempAge))
+	if err != nil {
+		return n, wrap("dam.SweepDeadLeftovers", Internal, err)
+	}
+	if n > 0 {
+		l.log.Info("swept uploads of dead processes", "leftovers", n)
+	}
+	return n, nil
 }
 
 // maxPageSize bounds every listing's page.

@@ -246,3 +246,42 @@ func stagedFiles(t *testing.T, root string) []string {
 	require.NoError(t, err)
 	return names
 }
+
+// SweepDeadTemp removes, at start, what killed processes staged (tagged
+// with another process's tag, or with none as before tags existed) once
+// it is older than a short cutoff, and never this process's own writers.
+func TestFileSweepDeadTemp(t *testing.T) {
+	b, dir := openFile(t)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "tmp"), 0o777))
+	old := time.Now().Add(-time.Hour)
+	stage := func(name string, at time.Time) string {
+		p := filepath.Join(dir, "tmp", name)
+		require.NoError(t, os.WriteFile(p, []byte(name), 0o666))
+		require.NoError(t, os.Chtimes(p, at, at))
+		return p
+	}
+	deadTagged := stage("20260101T000000.000000000Z-0123456789ab-00112233aabbccdd", old)
+	untagged := stage("20260101T000000.000000000Z-00112233aabbccdd", old)
+	freshOther := stage("20260101T000000.000000000Z-ba9876543210-00112233aabbccdd", time.Now())
+
+	own, err := b.NewTempWriter(t.Context())
+	require.NoError(t, err)
+	_, err = own.Write([]byte("mine"))
+	require.NoError(t, err)
+	for _, p := range stagedFiles(t, dir) {
+		if strings.Contains(filepath.Base(p), "-"+storage.ProcessTag()+"-") {
+			require.NoError(t, os.Chtimes(p, old, old)) // a long upload of this process
+		}
+	}
+
+	n, err := b.SweepDeadTemp(t.Context(), time.Now().Add(-10*time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	left := stagedFiles(t, dir)
+	assert.NotContains(t, left, deadTagged)
+	assert.NotContains(t, left, untagged)
+	assert.Contains(t, left, freshOther, "another live process's upload is left alone")
+	require.Len(t, left, 2)
+	_, err = own.Publish(t.Context(), storage.OriginalKey("mine"))
+	require.NoError(t, err, "this process's writer survives the sweep")
+}

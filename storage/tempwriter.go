@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,9 +44,11 @@ type TempWriter struct {
 	cancel context.CancelFunc
 }
 
-// NewTempWriter starts staging an object under "tmp/<time>-<random>".
-// Leftovers of a process that died before Publish or Abort stay there
-// until SweepTemp removes them. On file:// buckets the staged bytes go
+// NewTempWriter starts staging an object under
+// "tmp/<time>-<process>-<random>", where <process> is a random tag drawn
+// once per process (ProcessTag). Leftovers of a process that died before
+// Publish or Abort stay there until SweepTemp (by age) or SweepDeadTemp
+// (another process's, at start) removes them. On file:// buckets the staged bytes go
 // straight to an *os.File, with no buffering in between, so hand Write
 // large slices. Like fileblob, no fsync is done.
 func (b *Bucket) NewTempWriter(ctx context.Context) (*TempWriter, error) {
@@ -54,7 +57,7 @@ func (b *Bucket) NewTempWriter(ctx context.Context) (*TempWriter, error) {
 	}
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
-	tempKey := tempPrefix + time.Now().UTC().Format("20060102T150405.000000000Z") + "-" + hex.EncodeToString(rnd[:])
+	tempKey := tempPrefix + time.Now().UTC().Format("20060102T150405.000000000Z") + "-" + processTag + "-" + hex.EncodeToString(rnd[:])
 	w := &TempWriter{b: b, ctx: ctx, tempKey: tempKey}
 	if b.fileRoot != "" {
 		w.path = filepath.Join(b.fileRoot, filepath.FromSlash(tempKey))
@@ -265,9 +268,38 @@ func (w *TempWriter) discard() error {
 // S3 that never completed are multipart uploads, invisible here: expire
 // them with a bucket lifecycle rule.
 func (b *Bucket) SweepTemp(ctx context.Context, olderThan time.Time) (int, error) {
+	return b.sweepTemp(ctx, olderThan, func(string) bool { return true })
+}
+
+// SweepDeadTemp deletes staged objects under tmp/ last modified before
+// olderThan that this process did not stage: run at start with a short
+// cutoff (minutes), it removes what processes killed mid-upload left,
+// without waiting for SweepTemp's day. A live writer of another process
+// touches its staged bytes as they arrive, so a cutoff past the upload
+// read timeout spares it; this process's own writers are never touched.
+func (b *Bucket) SweepDeadTemp(ctx context.Context, olderThan time.Time) (int, error) {
+	return b.sweepTemp(ctx, olderThan, func(key string) bool { return !ownTempKey(key) })
+}
+
+// processTag marks the temp keys of this process (see NewTempWriter).
+var processTag = func() string {
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	return hex.EncodeToString(rnd[:])
+}()
+
+// ProcessTag returns the tag this process puts in its temp keys.
+func ProcessTag() string { return processTag }
+
+// ownTempKey reports whether key was staged by this process.
+func ownTempKey(key string) bool {
+	return strings.Contains(strings.TrimPrefix(key, tempPrefix), "-"+processTag+"-")
+}
+
+func (b *Bucket) sweepTemp(ctx context.Context, olderThan time.Time, sweepable func(key string) bool) (int, error) {
 	var stale []string
 	err := b.list(ctx, tempPrefix, func(o *blob.ListObject) error {
-		if o.ModTime.Before(olderThan) {
+		if o.ModTime.Before(olderThan) && sweepable(o.Key) {
 			stale = append(stale, o.Key)
 		}
 		return nil

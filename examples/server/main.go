@@ -36,20 +36,20 @@ import (
 
 // config is the server's settings, from flags and environment.
 type config struct {
-	addr, data, store, bucket string
-	adminKey, adminEmail      string
-	demo                      bool
-	maxUpload                 int64
-	trashRetention            time.Duration
-	logLevel                  string
-	smtp, baseURL             string
-	maxPartSize               int64
-	archiveTTL                time.Duration
-	maxArchives               int
-	maxSendTo, maxSent        int
-	maxLicenceText            int
-	maxRenders                int
-	watermarkText             string
+	addr, data, store, bucket  string
+	adminKey, adminEmail       string
+	demo                       bool
+	maxUpload                  int64
+	trashRetention, tempMaxAge time.Duration
+	logLevel                   string
+	smtp, baseURL              string
+	maxPartSize                int64
+	archiveTTL                 time.Duration
+	maxArchives                int
+	maxSendTo, maxSent         int
+	maxLicenceText             int
+	maxRenders                 int
+	watermarkText              string
 	// Several processes (multiprocess_test.go): how often the sweeps and
 	// the job worker run, when a silent worker's job is taken over, and
 	// presigned direct downloads.
@@ -69,6 +69,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.demo, "demo", false, "seed a small demo library on first start (DAMKIT_DEMO)")
 	fs.Int64Var(&c.maxUpload, "max-upload", 0, "maximum upload size in bytes (DAMKIT_MAX_UPLOAD; default 5 GiB)")
 	fs.DurationVar(&c.trashRetention, "trash-retention", 0, "how long deleted assets stay restorable (DAMKIT_TRASH_RETENTION; default 720h)")
+	fs.DurationVar(&c.tempMaxAge, "temp-max-age", 0, "staged bytes of unfinished uploads older than this are swept; those of processes that died are swept at start after 10m (DAMKIT_TEMP_MAX_AGE; default 24h)")
 	fs.StringVar(&c.smtp, "smtp", "", "where email notifications go: smtp://user:pass@mail:587?from=dam@example.com, or for development log: (to the log) or file:DIR (one .eml file per message) (DAMKIT_SMTP; default: in-app inbox only)")
 	fs.StringVar(&c.baseURL, "base-url", "", "public URL of this server, for links in notifications (DAMKIT_BASE_URL; default http://<addr>)")
 	fs.Int64Var(&c.maxPartSize, "max-part-size", 0, "size cap in bytes of each ZIP part of a download job (DAMKIT_MAX_PART_SIZE; default 100 GB)")
@@ -205,7 +206,7 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	}
 	defer ln.Close()
 	base := "http://" + ln.Addr().String()
-	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, Links: damweb.Links(base),
+	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, TempMaxAge: c.tempMaxAge, Links: damweb.Links(base),
 		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
 		MaxSendTo: c.maxSendTo, MaxSentArchives: c.maxSent, MaxLicenceText: c.maxLicenceText,
 		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText,
