@@ -95,6 +95,10 @@ type SharePatch struct {
 }
 
 func (o *Options) shareDefaults() {
+	if len(o.ShareDurations) == 0 {
+		// Spelled out, so Library.Options shows pages the list to offer.
+		o.ShareDurations = slices.Clone(share.DefaultDurations)
+	}
 	setDefault(&o.ShareExpiryNotice, 24*time.Hour)
 	setDefault(&o.MaxGuestsPerCall, share.DefaultMaxGuests)
 }
