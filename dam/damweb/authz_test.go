@@ -68,7 +68,7 @@ func newReachFixtures(t *testing.T, s *site) *reachFixtures {
 	require.NotEmpty(t, ns)
 	f.notice = ns[0].ID
 	s.enableShares(t)
-	sh, err := s.lib.CreateShare(s.owner, dam.NewShare{Title: "Owner's share", Days: 7, AssetIDs: []string{s.photo.ID}, Guests: "x@example.org"})
+	sh, err := s.lib.CreateShare(s.owner, dam.NewShare{Title: "Owner's share", AssetIDs: []string{s.other.ID}, Days: 7})
 	require.NoError(t, err)
 	f.share = sh.ID
 	return f
@@ -83,12 +83,12 @@ var reachCases = map[string]reachCase{
 	"/downloads/{id}":               {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.job }},
 	"/trash/{id}":                   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.trashed }},
 	"/account/keys/{id}":            {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.key }},
+	"/shares/{id}":                  {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.share }},
 	"POST /account/sessions/revoke": {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.session }},
 	"POST /requests/decide":         {actor: "stranger", field: "id", form: url.Values{"decision": {"approve"}}, obj: func(_ *site, f *reachFixtures) string { return f.request }},
 	"POST /grants/revoke":           {actor: "stranger", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.grant }},
 	"POST /notifications/read":      {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.notice }},
 	"POST /selection":               {actor: "editor", field: "id", form: url.Values{"action": {"delete"}}, obj: func(s *site, _ *reachFixtures) string { return s.other.ID }},
-	"/shares/{id}":                  {actor: "editor", form: url.Values{"asset": {"01zzzzzzzzzzzzzzzzzzzzzzzy"}, "guest": {"01zzzzzzzzzzzzzzzzzzzzzzzy"}}, obj: func(_ *site, f *reachFixtures) string { return f.share }},
 	"POST /shares/add":              {actor: "editor", field: "share", obj: func(_ *site, f *reachFixtures) string { return f.share }},
 }
 
