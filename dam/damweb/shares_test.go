@@ -140,6 +140,7 @@ func TestSharePageManage(t *testing.T) {
 		"1 open · 1 download", "Per guest", "Per asset", "Disable the share"} {
 		assert.Contains(t, body, want)
 	}
+	assert.Regexp(t, `@example\.(org|com)</td><td>1</td><td>1</td>`, body, "the guest's open and download")
 	_, body = b.get("/shares")
 	assert.Contains(t, body, `href="/shares/`+v.ID+`"`)
 	assert.Contains(t, body, "expiring soon", "a one-day share is about to expire")
