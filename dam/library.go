@@ -259,6 +259,10 @@ func (l *Library) Store() Store { return l.store }
 // Bucket returns the blob bucket.
 func (l *Library) Bucket() *storage.Bucket { return l.bucket }
 
+// Now returns the time on the Library's clock (New's clock argument), so
+// that hosts' rate limits follow the same clock as the Library.
+func (l *Library) Now() time.Time { return l.now() }
+
 // Options returns the effective options.
 func (l *Library) Options() Options { return l.opts }
 
