@@ -85,7 +85,7 @@
 //
 // Shares for guests: CreateShare, Share, Shares, EditShare, DeleteShare,
 // AddShareAssets, RemoveShareAssets, InviteGuests, RemoveGuest,
-// ShareUsage, SweepShares; as the guest: GuestActor, GuestShare,
+// ShareUsage, SendShareLink, SweepShares; as the guest: GuestActor, GuestShare,
 // GuestOpen, GuestPreview, Previewable, GuestSharer, GuestArchive.
 //
 // Portals (public pages; visitors ask by email): CreatePortal, Portal,

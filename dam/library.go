@@ -112,9 +112,10 @@ type Options struct {
 	PresignedDownloads time.Duration
 
 	// Shares (shares.go). ShareDurations are the durations a sharer picks
-	// from (nil: 1, 2, 3, 5, 7, 14 and 28 days); ShareExpiryNotice is how
-	// long before the end the sharer is told (default 24 h);
-	// MaxGuestsPerCall bounds the guests invited at once (default 50).
+	// from (nil: 1, 2, 3, 5, 7, 14 and 28 days, which Library.Options then
+	// lists); ShareExpiryNotice is how long before the end the sharer is
+	// told (default 24 h); MaxGuestsPerCall bounds the guests invited at
+	// once (default 50).
 	ShareDurations    share.Durations
 	ShareExpiryNotice time.Duration
 	MaxGuestsPerCall  int

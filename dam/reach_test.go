@@ -70,8 +70,9 @@ func TestOwnerOfAnotherDomainSeesAbsence(t *testing.T) {
 			_, err := lib.RemoveGuest(ctx, id, rf.share.ActiveGuests[0].ID)
 			return err
 		},
-		"ShareUsage": func(ctx context.Context, id string) error { _, err := lib.ShareUsage(ctx, id); return err },
-		"Portal":     func(ctx context.Context, id string) error { _, err := lib.Portal(ctx, id); return err },
+		"ShareUsage":    func(ctx context.Context, id string) error { _, err := lib.ShareUsage(ctx, id); return err },
+		"SendShareLink": func(ctx context.Context, id string) error { return lib.SendShareLink(ctx, id) },
+		"Portal":        func(ctx context.Context, id string) error { _, err := lib.Portal(ctx, id); return err },
 		"UpdatePortal": func(ctx context.Context, id string) error {
 			_, err := lib.UpdatePortal(ctx, id, dam.NewPortal{Slug: "mine", Title: "x"})
 			return err
@@ -85,7 +86,7 @@ func TestOwnerOfAnotherDomainSeesAbsence(t *testing.T) {
 		"DeleteRequest": func(ctx context.Context, id string) error { return lib.DeleteRequest(ctx, id) },
 	}
 	ids := map[string]string{"Share": rf.share.ID, "EditShare": rf.share.ID, "DeleteShare": rf.share.ID,
-		"InviteGuests": rf.share.ID, "RemoveGuest": rf.share.ID, "ShareUsage": rf.share.ID,
+		"InviteGuests": rf.share.ID, "RemoveGuest": rf.share.ID, "ShareUsage": rf.share.ID, "SendShareLink": rf.share.ID,
 		"Portal": rf.portal.ID, "UpdatePortal": rf.portal.ID, "DeletePortal": rf.portal.ID, "PortalUsage": rf.portal.ID,
 		"Job": rf.job.ID, "CancelJob": rf.job.ID, "OpenPart": rf.job.ID,
 		"RevokeGrant": rf.grant.ID, "DeleteRequest": rf.request.ID}

@@ -88,10 +88,15 @@ func (l *Library) RequestDownload(ctx context.Context, nr NewRequest) (RequestRe
 	if err != nil {
 		return RequestResult{}, err
 	}
+	waiting, err := l.pendingRequests(ctx, op, actor, ids)
+	if err != nil {
+		return RequestResult{}, err
+	}
 	now := acc.now
 	batch := NewID(now)
 	var res RequestResult
 	var grants []Grant
+	var fresh []Request // made now; the rest already waited
 	for _, a := range assets {
 		d := policy.Decide(acc.input(actor, a, policy.ActionRequest, ""))
 		if !d.Allowed {
@@ -105,6 +110,12 @@ func (l *Library) RequestDownload(ctx context.Context, nr NewRequest) (RequestRe
 			res.Skipped = append(res.Skipped, Skipped{AssetID: a.ID, Reason: string(d.Reason), Message: msg})
 			continue
 		}
+		if r, ok := waiting[a.ID]; ok && !settings.AutoApprove {
+			// Asking again while waiting merges into the request that
+			// waits: owners see one request per person and asset.
+			res.Requests = append(res.Requests, r)
+			continue
+		}
 		r := Request{ID: NewID(now), Batch: batch, AssetID: a.ID, Domain: a.Domain, RequesterID: actor.UserID,
 			RequesterEmail: actor.Email, Reason: reason, Status: RequestPending, Validity: settings.GrantValidity, CreatedAt: now}
 		if settings.AutoApprove {
@@ -112,15 +123,19 @@ func (l *Library) RequestDownload(ctx context.Context, nr NewRequest) (RequestRe
 			grants = append(grants, newGrant(r, "auto", now))
 		}
 		res.Requests = append(res.Requests, r)
+		fresh = append(fresh, r)
 	}
 	if len(res.Requests) == 0 {
 		return res, &Error{Op: op, Kind: FailedPrecondition, Err: fmt.Errorf("nothing to request: %s", skippedText(res.Skipped))}
 	}
-	if err := l.store.CreateRequests(ctx, res.Requests, grants); err != nil {
+	if len(fresh) == 0 {
+		return res, nil // everything asked for already waits for an answer
+	}
+	if err := l.store.CreateRequests(ctx, fresh, grants); err != nil {
 		return RequestResult{}, wrap(op, Internal, err)
 	}
-	es := make([]Event, 0, 2*len(res.Requests))
-	for _, r := range res.Requests {
+	es := make([]Event, 0, 2*len(fresh))
+	for _, r := range fresh {
 		es = append(es, Event{ActorID: actor.UserID, Action: EventRequest, AssetID: r.AssetID, Detail: r.ID})
 		if r.AutoApproved {
 			es = append(es, Event{ActorID: "auto", Action: EventApprove, AssetID: r.AssetID, Detail: r.ID})
@@ -128,11 +143,38 @@ func (l *Library) RequestDownload(ctx context.Context, nr NewRequest) (RequestRe
 	}
 	l.record(ctx, es...)
 	if settings.AutoApprove {
-		l.notifyDecided(ctx, actor.UserID, actor.Email, res.Requests, true, "")
+		l.notifyDecided(ctx, actor.UserID, actor.Email, fresh, true, "")
 	} else {
-		l.notifyRecipients(ctx, settings, actor, res.Requests)
+		l.notifyRecipients(ctx, settings, actor, fresh)
 	}
 	return res, nil
+}
+
+// pendingRequests returns the actor's requests still waiting for a
+// decision on any of ids, by asset.
+func (l *Library) pendingRequests(ctx context.Context, op string, actor Actor, ids []string) (map[string]Request, error) {
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	out := map[string]Request{}
+	q := RequestQuery{Domains: actor.Domains, Status: RequestPending, RequesterID: actor.UserID, Limit: maxPageSize}
+	for range 1000 { // at most a million waiting requests of one person
+		rs, next, err := l.store.Requests(ctx, q)
+		if err != nil {
+			return nil, wrap(op, Internal, err)
+		}
+		for _, r := range rs {
+			if want[r.AssetID] {
+				out[r.AssetID] = r
+			}
+		}
+		if next == "" {
+			break
+		}
+		q.Cursor = next
+	}
+	return out, nil
 }
 
 func skippedText(s []Skipped) string {

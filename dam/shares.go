@@ -82,6 +82,9 @@ type ShareView struct {
 	ExpiredGuests []Guest     `json:"expired_guests"`
 	Skipped       []Skipped   `json:"skipped,omitempty"` // assets left out by the call that returned the view
 	Links         []GuestLink `json:"links,omitempty"`   // links of guests invited by the call
+	// PublicLink is the one link of a share created without guests
+	// (sharelink.go): anyone with it opens the share while it is active.
+	PublicLink string `json:"public_link,omitempty"`
 }
 
 // SharePatch changes a share; nil fields stay.
@@ -92,6 +95,10 @@ type SharePatch struct {
 }
 
 func (o *Options) shareDefaults() {
+	if len(o.ShareDurations) == 0 {
+		// Spelled out, so Library.Options shows pages the list to offer.
+		o.ShareDurations = slices.Clone(share.DefaultDurations)
+	}
 	setDefault(&o.ShareExpiryNotice, 24*time.Hour)
 	setDefault(&o.MaxGuestsPerCall, share.DefaultMaxGuests)
 }
@@ -116,8 +123,9 @@ func shareText(op, what, s string, limit int) (string, error) {
 }
 
 // CreateShare creates a share of assets (or a collection's) for guests and
-// invites them. Owners and editors create shares once the library's
-// settings enable them. Assets that cannot be shared (unavailable, expired,
+// invites them; a share created without guests gets one public link
+// instead (ShareView.PublicLink, sharelink.go). Owners and editors create
+// shares once the library's settings enable them. Assets that cannot be shared (unavailable, expired,
 // a kind guests may not download, outside the sharer's rights) are left out
 // and listed in Skipped; a share with none left is refused.
 func (l *Library) CreateShare(ctx context.Context, ns NewShare) (ShareView, error) {
@@ -178,12 +186,20 @@ func (l *Library) CreateShare(ctx context.Context, ns NewShare) (ShareView, erro
 	}
 	sh.AssetIDs = kept
 	links := l.newGuests(&sh, invitees, actor, now)
+	if len(invitees) == 0 {
+		if err := l.publicGuest(ctx, op, &sh, actor, now); err != nil {
+			return ShareView{}, err
+		}
+	}
 	if err := l.store.CreateShare(ctx, sh); err != nil {
 		return ShareView{}, wrap(op, Internal, err)
 	}
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventShareCreate, Detail: "share " + sh.ID})
-	l.invite(ctx, actor, sh, sh.Guests, links, comment)
-	v := shareView(sh, now)
+	l.invite(ctx, actor, sh, sh.Guests[:len(links)], links, comment)
+	v, err := l.sharerView(ctx, op, sh, now)
+	if err != nil {
+		return ShareView{}, err
+	}
 	v.Skipped, v.Links = skipped, links
 	return v, nil
 }
@@ -405,7 +421,7 @@ func (l *Library) Share(ctx context.Context, id string) (ShareView, error) {
 	if err != nil {
 		return ShareView{}, err
 	}
-	return shareView(sh, l.now().UTC()), nil
+	return l.sharerView(ctx, op, sh, l.now().UTC())
 }
 
 // Shares lists the shares the actor created, newest first.
@@ -460,7 +476,7 @@ func (l *Library) EditShare(ctx context.Context, id string, p SharePatch) (Share
 		return ShareView{}, wrap(op, Internal, err)
 	}
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventShareEdit, Detail: fmt.Sprintf("share %s enabled=%t", sh.ID, sh.Enabled)})
-	return shareView(sh, now), nil
+	return l.sharerView(ctx, op, sh, now)
 }
 
 // DeleteShare deletes a share; its links stop working at once.
@@ -507,9 +523,9 @@ func (l *Library) AddShareAssets(ctx context.Context, id string, assetIDs []stri
 		}
 		l.record(ctx, Event{ActorID: actor.UserID, Action: EventShareEdit, Detail: fmt.Sprintf("share %s added %d assets", id, len(kept))})
 	}
-	v := shareView(sh, now)
+	v, err := l.sharerView(ctx, op, sh, now)
 	v.Skipped = skipped
-	return v, nil
+	return v, err
 }
 
 // RemoveShareAssets takes assets out of a share.
@@ -527,7 +543,7 @@ func (l *Library) RemoveShareAssets(ctx context.Context, id string, assetIDs []s
 	}
 	sh.AssetIDs = slices.DeleteFunc(sh.AssetIDs, func(a string) bool { return slices.Contains(assetIDs, a) })
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventShareEdit, Detail: fmt.Sprintf("share %s removed %d assets", id, len(assetIDs))})
-	return shareView(sh, l.now().UTC()), nil
+	return l.sharerView(ctx, op, sh, l.now().UTC())
 }
 
 // InviteGuests invites more guests to a live share; each gets a link of
@@ -569,9 +585,9 @@ func (l *Library) InviteGuests(ctx context.Context, id string, in Invitees) (Sha
 		l.invite(ctx, actor, sh, fresh.Guests, links, comment)
 	}
 	sh.Guests = append(sh.Guests, fresh.Guests...)
-	v := shareView(sh, now)
+	v, err := l.sharerView(ctx, op, sh, now)
 	v.Links = links
-	return v, nil
+	return v, err
 }
 
 // RemoveGuest ends one guest's access; their link stops working at once.
@@ -594,7 +610,7 @@ func (l *Library) RemoveGuest(ctx context.Context, id, guestID string) (ShareVie
 			l.record(ctx, Event{ActorID: actor.UserID, Action: EventShareRemove, Detail: "share " + id + " guest " + sh.Guests[i].Email})
 		}
 	}
-	return shareView(sh, now), nil
+	return l.sharerView(ctx, op, sh, now)
 }
 
 // errNoShare is the one answer to every link that does not work: missing,

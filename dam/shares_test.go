@@ -130,6 +130,9 @@ func TestCustomDurations(t *testing.T) {
 	assert.Equal(t, 4*share.Day, v.ExpiresAt.Sub(v.CreatedAt))
 	_, err = f.lib.CreateShare(f.owner, dam.NewShare{Title: "x", Days: 7, AssetIDs: []string{a.ID}})
 	assert.Equal(t, dam.Invalid, kindOf(t, err))
+	assert.Equal(t, share.Durations{4 * share.Day}, f.lib.Options().ShareDurations)
+	assert.Equal(t, share.DefaultDurations, newFixture(t, nil).lib.Options().ShareDurations,
+		"the defaults are listed for pages that offer the choice")
 }
 
 func TestShareSkipsWhatCannotBeShared(t *testing.T) {

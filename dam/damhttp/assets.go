@@ -212,7 +212,11 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	aq := dam.AssetQuery{Text: q.Get("q"), Kind: dam.MediaKind(q.Get("kind")), Cursor: q.Get("cursor"), Limit: limit}
+	kind, err := queryKind(q.Get("kind"))
+	if err != nil {
+		return err
+	}
+	aq := dam.AssetQuery{Text: q.Get("q"), Kind: kind, Cursor: q.Get("cursor"), Limit: limit}
 	if err := categoryFilter(r, &aq); err != nil {
 		return err
 	}
@@ -319,7 +323,7 @@ type cloneBody struct {
 func (s *Server) clone(w http.ResponseWriter, r *http.Request) error {
 	var b cloneBody
 	if r.ContentLength != 0 {
-		if err := s.readJSON(r, w, &b); err != nil && !errors.Is(err, io.EOF) {
+		if err := s.readJSON(r, w, &b); err != nil && !errors.Is(err, errEmptyBody) {
 			return err
 		}
 	}

@@ -329,7 +329,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 	}
 	f.secrets = append(f.secrets, granted.ID, res.Requests[0].ID, "secret-", "guest-secret@example.com")
 	f.srv = damhttp.New(lib, nil)
-	hs := httptest.NewServer(f.srv)
+	hs := httptest.NewServer(checkedByOpenAPI(t, f.srv))
 	t.Cleanup(hs.Close)
 	f.url = hs.URL
 	return f

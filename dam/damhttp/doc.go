@@ -47,5 +47,8 @@
 //
 // The whole API is described by the OpenAPI 3 document served at
 // /api/v1/openapi.json (built from openapi/*.json); a test keeps it in step
-// with the route table.
+// with the route table, and every request the package's HTTP tests make is
+// validated, with its answer, against the served document (kin-openapi's
+// openapi3filter), so the document and the server cannot drift apart.
+// Empty lists are [] and empty maps {} in every answer, never null.
 package damhttp

@@ -39,8 +39,10 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 	defer d.Close()
 	if d.SignedURL != "" {
 		// The policy allowed it: the bucket serves the bytes directly.
+		// No body: http.Redirect's little HTML page is for browsers.
 		w.Header().Set("Cache-Control", "no-store")
-		http.Redirect(w, r, d.SignedURL, http.StatusFound)
+		w.Header().Set("Location", d.SignedURL)
+		w.WriteHeader(http.StatusFound)
 		return nil
 	}
 	s.serveDownload(w, r, d, false)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,7 +44,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 		return dam.E("damhttp.readJSON", dam.Invalid, "reading the body: %v", err)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return dam.E("damhttp.readJSON", dam.Invalid, "the body is empty: send a JSON object")
+		return &dam.Error{Op: "damhttp.readJSON", Kind: dam.Invalid, Err: errEmptyBody}
 	}
 	if err := strictObject(data, v); err != nil {
 		return dam.E("damhttp.readJSON", dam.Invalid, "bad JSON body: %s", err)
@@ -73,6 +74,10 @@ func strictObject(data []byte, v any) error {
 	}
 	return nil
 }
+
+// errEmptyBody is the error of a JSON body with nothing in it; routes
+// whose body is optional take it as no body.
+var errEmptyBody = errors.New("the body is empty: send a JSON object")
 
 // requireJSON refuses a body declared as anything but application/json. A body without a Content-Type is read as JSON, as
 // clients built on plain HTTP libraries have always sent it. curl's -d
@@ -171,6 +176,18 @@ func queryBool(q url.Values, name string) (bool, error) {
 		return false, nil
 	}
 	return false, dam.E("damhttp", dam.Invalid, "%s must be true or false (or 1 or 0), not %.20q", name, v)
+}
+
+// mediaKinds are the values of ?kind=.
+var mediaKinds = []dam.MediaKind{dam.MediaImage, dam.MediaVideo, dam.MediaAudio, dam.MediaDocument, dam.MediaOther}
+
+// queryKind reads ?kind=: absent is any kind, an unknown one is refused
+// (it would match nothing, and look like an empty library).
+func queryKind(v string) (dam.MediaKind, error) {
+	if v == "" || slices.Contains(mediaKinds, dam.MediaKind(v)) {
+		return dam.MediaKind(v), nil
+	}
+	return "", dam.E("damhttp", dam.Invalid, "kind must be image, video, audio, document or other, not %.20q", v)
 }
 
 // parseTime reads an RFC 3339 time given in the named parameter or field.

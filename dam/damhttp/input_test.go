@@ -247,11 +247,17 @@ func TestUploadInputIsRefusedWhenUnreadable(t *testing.T) {
 	assert.Equal(t, 2099, a.ExpiresAt.Year())
 }
 
-func TestEventsSinceIsRefusedWhenUnreadable(t *testing.T) {
+func TestQueryValuesAreRefusedWhenUnreadable(t *testing.T) {
 	c := newAPI(t, nil)
-	resp, b := c.do("GET", "/api/v1/events?since=yesterday", nil, nil)
-	e := c.wantError(resp, b, http.StatusBadRequest, "invalid")
-	assert.Contains(t, e.Error.Message, "since must be an RFC 3339 time")
+	for path, want := range map[string]string{
+		"/api/v1/events?since=yesterday": "since must be an RFC 3339 time",
+		"/api/v1/assets?kind=banana":     "kind must be image, video, audio, document or other",
+		"/api/v1/assets?limit=ten":       "limit must be a positive integer",
+	} {
+		resp, b := c.do("GET", path, nil, nil)
+		e := c.wantError(resp, b, http.StatusBadRequest, "invalid")
+		assert.Contains(t, e.Error.Message, want, path)
+	}
 }
 
 // nullPaths lists the places in a JSON document that hold null.
@@ -328,6 +334,29 @@ func TestUnsatisfiableRangesAreJSON(t *testing.T) {
 			if tc.want == "has 10 bytes" {
 				assert.Equal(t, "bytes */10", resp.Header.Get("Content-Range"))
 			}
+		})
+	}
+}
+
+// TestCloneBodyIsOptional: no body, an empty one of unknown length, or a
+// JSON object; anything else is refused like on every JSON route.
+func TestCloneBodyIsOptional(t *testing.T) {
+	c := newAPI(t, nil)
+	a := c.upload("a.txt", "", []byte("a"))
+	for _, tc := range []struct {
+		name   string
+		body   io.Reader
+		status int
+	}{
+		{"none", nil, 201},
+		{"empty, length unknown", io.MultiReader(), 201},
+		{"an object", strings.NewReader(`{"name":"b.txt"}`), 201},
+		{"null", strings.NewReader(`null`), 400},
+		{"an unknown field", strings.NewReader(`{"nmae":"b.txt"}`), 400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, b := c.do("POST", "/api/v1/assets/"+a.ID+"/clone", tc.body, nil)
+			assert.Equal(t, tc.status, resp.StatusCode, string(b))
 		})
 	}
 }

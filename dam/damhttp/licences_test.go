@@ -140,3 +140,37 @@ func TestDownloadsOffOverHTTP(t *testing.T) {
 	resp, b = c.do("GET", "/api/v1/assets/"+c.a.ID+"/download", nil, nil)
 	assert.Equal(t, 200, resp.StatusCode, "owners still download: %s", b)
 }
+
+// TestPortalVisitorAcceptsLicence: a visitor with a signed link accepts a
+// licence with a JSON body, then downloads.
+func TestPortalVisitorAcceptsLicence(t *testing.T) {
+	c, box, a := newPortalAPI(t)
+	var lic dam.Licence
+	c.json("POST", "/api/v1/licences", map[string]any{"title": "Press", "text": "Credit us."}, 201, &lic)
+	c.json("PUT", "/api/v1/assets/"+a.ID+"/licence", map[string]any{"licence": lic.ID}, 200, nil)
+	visitor := &api{t: t, url: c.url}
+	visitor.json("POST", "/p/press-kit/requests", map[string]any{"email": "vi@example.org"}, 201, nil)
+	link := box.linkFor(t, "vi@example.org")
+
+	resp, b := visitor.do("GET", link+"/assets/"+a.ID, nil, nil)
+	hint := readLicenceError(t, resp, b).Error.Licences[0]
+	assert.Equal(t, link+"/licences/"+lic.ID+"/accept", hint.Accept.Path)
+	visitor.json("POST", hint.Accept.Path, map[string]any{"version": 7}, 409, nil)
+	visitor.json("POST", hint.Accept.Path, map[string]any{"version": "one"}, 400, nil)
+	visitor.json(hint.Accept.Method, hint.Accept.Path, hint.Accept.Body, 200, nil)
+	resp, b = visitor.do("GET", link+"/assets/"+a.ID, nil, nil)
+	require.Equal(t, 200, resp.StatusCode, string(b))
+	assert.Equal(t, "the logo of the company", string(b))
+}
+
+// TestServedDocument: the document and the health check are answers too.
+func TestServedDocument(t *testing.T) {
+	c := newAPI(t, nil)
+	c.key = ""
+	resp, b := c.do("GET", "/api/v1/openapi.json", nil, nil)
+	require.Equal(t, 200, resp.StatusCode)
+	assert.True(t, json.Valid(b))
+	var health map[string]string
+	c.json("GET", "/healthz", nil, 200, &health)
+	assert.Equal(t, "ok", health["status"])
+}

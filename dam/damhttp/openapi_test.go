@@ -2,12 +2,16 @@ package damhttp
 
 import (
 	"encoding/json"
+	"reflect"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/dam"
 )
 
 // TestOpenAPIMatchesRoutes keeps openapi.json true: every route of the
@@ -97,13 +101,79 @@ func TestOpenAPIListsErrorAnswers(t *testing.T) {
 			if code >= "400" {
 				shared := strings.Contains(string(raw), "#/components/responses/")
 				errorSchema := strings.Contains(string(raw), `"#/components/schemas/Error"`) ||
-					strings.Contains(string(raw), `"#/components/schemas/NothingToDownload"`) // the error with the skipped list
+					strings.Contains(string(raw), `"#/components/schemas/NothingToDownload"`) || // the error with the skipped list
+					strings.Contains(string(raw), `"#/components/schemas/DecisionsFailed"`) // the error with each outcome
 				assert.True(t, shared || errorSchema,
 					"%s answers %s with something else than the JSON error", key, code)
 			}
 		}
 		if d, ok := op.Responses["default"]; assert.True(t, ok, "%s has no default answer", key) {
 			assert.Contains(t, string(d), "#/components/responses/Error", "%s: default is the shared error", key)
+		}
+	}
+}
+
+// jsonFields lists the JSON names encoding/json reads into a value of t,
+// through embedded structs.
+func jsonFields(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			out = append(out, jsonFields(f.Type)...)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestOpenAPIRequestBodiesMatchTheServer: each request body schema of the
+// document lists exactly the fields the server reads (it refuses any
+// other), and says so with additionalProperties: false.
+func TestOpenAPIRequestBodiesMatchTheServer(t *testing.T) {
+	bodies := map[string]any{
+		"AssetPatch": dam.AssetPatch{}, "CategoryAssets": categoryAssetsBody{}, "CategoryInput": categoryBody{},
+		"CollectionInput": collectionBody{}, "DownloadRequest": dam.DownloadRequest{}, "FolderInput": folderBody{},
+		"Invitees": dam.Invitees{}, "LicenceAccept": acceptBody{}, "LicenceInput": licenceBody{},
+		"LicencePatch": dam.LicencePatch{}, "LicenceSetting": licenceSetting{}, "NewPortal": dam.NewPortal{},
+		"NewShare": shareBody{}, "NewUser": userBody{}, "NotificationChoices": notificationChoicesBody{},
+		"ProtectionInput": protectionBody{}, "SharePatch": dam.SharePatch{}, "UserPatch": dam.UserPatch{},
+		"VisitorRequest": dam.VisitorRequest{},
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties           map[string]json.RawMessage `json:"properties"`
+				AdditionalProperties *bool                      `json:"additionalProperties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	require.NoError(t, json.Unmarshal(openAPIDoc, &doc))
+	for name, v := range bodies {
+		s, ok := doc.Components.Schemas[name]
+		if !assert.True(t, ok, "no schema %s", name) {
+			continue
+		}
+		var documented []string
+		for p := range s.Properties {
+			documented = append(documented, p)
+		}
+		sort.Strings(documented)
+		assert.Equal(t, jsonFields(reflect.TypeOf(v)), documented, "components.schemas.%s: the fields the server reads", name)
+		if assert.NotNil(t, s.AdditionalProperties, name) {
+			assert.False(t, *s.AdditionalProperties, "components.schemas.%s: other fields are refused", name)
 		}
 	}
 }

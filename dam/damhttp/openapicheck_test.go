@@ -299,6 +299,15 @@ func TestMain(m *testing.M) {
 		}
 		fmt.Printf("openapi check: %d request/response pairs, %d distinct operations of %d documented\n",
 			openAPIStats.pairs.Load(), len(ops), documented)
+		if c, err := servedChecker(); err == nil {
+			for path, item := range c.doc.Paths.Map() {
+				for method := range item.Operations() {
+					if _, ok := openAPIStats.ops.Load(method + " " + path); !ok {
+						fmt.Printf("openapi check: not exercised: %s %s\n", method, path)
+					}
+				}
+			}
+		}
 	}
 	os.Exit(code)
 }

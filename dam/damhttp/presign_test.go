@@ -39,7 +39,7 @@ func TestDownloadRedirectsToPresignedURL(t *testing.T) {
 	t.Cleanup(func() { _ = lib.Close() })
 	_, key, err := lib.CreateUser(t.Context(), dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
 	require.NoError(t, err)
-	srv := httptest.NewServer(damhttp.New(lib, nil))
+	srv := httptest.NewServer(checkedByOpenAPI(t, damhttp.New(lib, nil)))
 	t.Cleanup(srv.Close)
 	c := &api{t: t, url: srv.URL, key: key, lib: lib}
 	a := c.upload("report.txt", "", []byte("quarterly figures"))

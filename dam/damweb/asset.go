@@ -43,9 +43,10 @@ type assetData struct {
 	Versions    []dam.Version
 	Notes       []dam.Note
 	Profiles    []dam.Profile
-	Categories  []treeNode // all, with Current marking the asset's
-	InCats      []treeNode // the asset's own
-	Collections []dam.Collection
+	Categories  []treeNode       // all, with Current marking the asset's
+	InCats      []treeNode       // the asset's own
+	Collections []dam.Collection // the user's that hold the asset
+	Choices     []dam.Collection // all the user's, to add it to one
 	Requests    []dam.RequestView
 	Grants      []dam.Grant
 	Keywords    string
@@ -100,6 +101,9 @@ func (h *Handler) assetPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if d.Collections, err = h.lib.CollectionsWith(ctx, a.ID); err != nil {
+		return err
+	}
+	if d.Choices, err = h.lib.CollectionChoices(ctx); err != nil {
 		return err
 	}
 	if d.Requests, _, err = h.lib.Requests(ctx, dam.RequestQuery{RequesterID: me.UserID, AssetID: a.ID, Limit: 20}); err != nil {

@@ -288,7 +288,33 @@ func TestAssetPageNamesItsCollections(t *testing.T) {
 	require.NoError(t, err)
 
 	_, body := s.signIn(t, "editor").get("/assets/" + s.photo.ID)
-	assert.Contains(t, body, `In collections: <a href="/collections/`+in.ID+`">Holds it</a>`)
-	assert.NotContains(t, body, "Empty one")
+	assert.Contains(t, body, `In collections: <a href="/collections/`+in.ID+`">Holds it</a></p>`, "only the one holding it")
 	assert.NotContains(t, body, "Owner&#39;s own", "another user's collections are theirs")
+}
+
+// TestAddToCollectionFromAssetPage: the asset page adds its asset to one
+// of the user's collections, or to a new one, and comes back.
+func TestAddToCollectionFromAssetPage(t *testing.T) {
+	s := newSite(t, nil)
+	v := s.as(t, "viewer")
+	c, err := s.lib.CreateCollection(v, "Picks", "")
+	require.NoError(t, err)
+	b := s.signIn(t, "viewer")
+	page := "/assets/" + s.photo.ID
+	_, body := b.get(page)
+	assert.Contains(t, body, `<option value="`+c.ID+`">Picks</option>`)
+	assert.Contains(t, body, `<label for="ac-col">Add to collection</label>`)
+
+	resp, _ := b.post("/selection", url.Values{"id": {s.photo.ID}, "action": {"collect"}, "collection": {c.ID}, "back": {page}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	assert.Equal(t, page, resp.Header.Get("Location"))
+	_, body = b.follow(resp, "")
+	assert.Contains(t, body, "1 asset added to “Picks”.")
+	assert.Contains(t, body, `In collections: <a href="/collections/`+c.ID+`">Picks</a>`)
+
+	_, body = b.follow(b.post("/selection", url.Values{"id": {s.photo.ID}, "action": {"collect"}, "new_collection": {"Fresh"}, "back": {page}}))
+	assert.Contains(t, body, "1 asset added to “Fresh”.")
+	cs, err := s.lib.CollectionsWith(v, s.photo.ID)
+	require.NoError(t, err)
+	assert.Len(t, cs, 2)
 }

@@ -3,8 +3,6 @@ package damweb
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"slices"
 	"testing"
 	"time"
 
@@ -66,26 +64,7 @@ func BenchmarkListPages(b *testing.B) {
 		{"notifications", "/notifications"},
 		{"account", "/account"},
 	} {
-		b.Run(p.name, func(b *testing.B) {
-			var times []time.Duration
-			size := 0
-			for b.Loop() {
-				req := httptest.NewRequest("GET", p.path, nil)
-				req.AddCookie(cookie)
-				rec := httptest.NewRecorder()
-				t0 := time.Now()
-				s.h.ServeHTTP(rec, req)
-				times = append(times, time.Since(t0))
-				if rec.Code != http.StatusOK {
-					b.Fatalf("%s: %d %s", p.path, rec.Code, rec.Body.String()[:min(300, rec.Body.Len())])
-				}
-				size = rec.Body.Len()
-			}
-			slices.Sort(times)
-			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-p50")
-			b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "ms-p99")
-			b.ReportMetric(float64(size)/1000, "kB-html")
-		})
+		b.Run(p.name, func(b *testing.B) { benchPage(b, s.h, cookie, p.path) })
 	}
 }
 

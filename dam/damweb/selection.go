@@ -2,6 +2,7 @@ package damweb
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/damkit/damkit/dam"
@@ -17,8 +18,9 @@ func (h *Handler) selectionRoutes() []route {
 
 // selection acts on the assets selected on the library page (the bulk
 // form): download them as a ZIP, add them to a collection, move them to a
-// folder or delete them to the trash, each in one call to the library. It
-// goes back to the page it came from with a line saying what happened.
+// folder or delete them to the trash, each in one call to the library, or
+// open the share form with them. It goes back to the page it came from
+// with a line saying what happened.
 func (h *Handler) selection(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
@@ -71,8 +73,13 @@ func (h *Handler) selection(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return redirect(w, r, back, count(len(ids), "asset")+" moved to the trash. You can restore them from the trash.")
+	case "share":
+		if len(ids) > maxFormAssets {
+			return dam.E("damweb.selection", dam.Invalid, "at most %d assets per share", maxFormAssets)
+		}
+		return redirect(w, r, "/shares/new?"+url.Values{"asset": ids}.Encode(), "")
 	}
-	return dam.E("damweb.selection", dam.Invalid, "action must be download, collect, move or delete")
+	return dam.E("damweb.selection", dam.Invalid, "action must be download, collect, move, delete or share")
 }
 
 // downloadSelection makes a download of the selected assets (startDownload).
