@@ -3,6 +3,7 @@ package dam
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -96,6 +97,9 @@ func (l *Library) UpdateSettings(ctx context.Context, s Settings) (Settings, err
 			return Settings{}, E(op, Invalid, "deselected recipient %.30q is not an owner", id)
 		}
 	}
+	if err := checkRecipients(op, users, s.Deselected); err != nil {
+		return Settings{}, err
+	}
 	if s.Deselected == nil {
 		s.Deselected = []string{}
 	}
@@ -108,4 +112,36 @@ func (l *Library) UpdateSettings(ctx context.Context, s Settings) (Settings, err
 		return Settings{}, wrap(op, Internal, err)
 	}
 	return s, nil
+}
+
+// checkRecipients refuses a list of deselected owners that would leave a
+// domain's download requests with nobody to receive them: every domain
+// that has an enabled owner keeps at least one enabled owner who is not
+// deselected.
+func checkRecipients(op string, users []User, deselected []string) error {
+	held := map[string]bool{}     // domains with an enabled owner
+	received := map[string]bool{} // domains with an enabled owner who receives requests
+	for _, u := range users {
+		if u.Role != RoleOwner || u.DisabledAt != nil {
+			continue
+		}
+		for _, d := range u.Domains {
+			held[d] = true
+			if !slices.Contains(deselected, u.ID) {
+				received[d] = true
+			}
+		}
+	}
+	var orphaned []string
+	for d := range held {
+		if !received[d] {
+			orphaned = append(orphaned, d)
+		}
+	}
+	if len(orphaned) == 0 {
+		return nil
+	}
+	slices.Sort(orphaned)
+	return E(op, FailedPrecondition, "someone must receive download requests: keep at least one owner of domain %s as a recipient",
+		strings.Join(orphaned, ", "))
 }

@@ -27,7 +27,7 @@ type reachCase struct {
 // reachFixtures are objects of the owner (domains default and b) that the
 // editor and the stranger (owner of domain c) must not reach.
 type reachFixtures struct {
-	collection, job, trashed, key, session, request, grant, notice string
+	collection, job, trashed, key, session, request, grant, notice, share string
 }
 
 func newReachFixtures(t *testing.T, s *site) *reachFixtures {
@@ -67,6 +67,10 @@ func newReachFixtures(t *testing.T, s *site) *reachFixtures {
 	require.NoError(t, err)
 	require.NotEmpty(t, ns)
 	f.notice = ns[0].ID
+	s.enableShares(t)
+	sh, err := s.lib.CreateShare(s.owner, dam.NewShare{Title: "Owner's share", AssetIDs: []string{s.other.ID}, Days: 7})
+	require.NoError(t, err)
+	f.share = sh.ID
 	return f
 }
 
@@ -79,6 +83,7 @@ var reachCases = map[string]reachCase{
 	"/downloads/{id}":               {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.job }},
 	"/trash/{id}":                   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.trashed }},
 	"/account/keys/{id}":            {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.key }},
+	"/shares/{id}":                  {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.share }},
 	"POST /account/sessions/revoke": {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.session }},
 	"POST /requests/decide":         {actor: "stranger", field: "id", form: url.Values{"decision": {"approve"}}, obj: func(_ *site, f *reachFixtures) string { return f.request }},
 	"POST /grants/revoke":           {actor: "stranger", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.grant }},

@@ -1,0 +1,38 @@
+package damweb
+
+import (
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestBrowserSettings changes the usage settings in Chromium through the
+// form an owner sees; the page passes the audit and refuses, in words,
+// to leave a domain's requests with nobody to receive them.
+func TestBrowserSettings(t *testing.T) {
+	s := newSite(t, nil)
+	p := s.page(t)
+	p.open("/signin?next=/settings")
+	p.run(chromedp.SendKeys(chromedp.CSS("#key"), s.keys["owner"]+"\r"))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#s-validity")))
+	p.check("settings")
+
+	p.run(chromedp.Click(chromedp.CSS("#s-protect")), chromedp.Click(chromedp.CSS("#s-shares")),
+		chromedp.SetValue(chromedp.CSS("#s-validity"), "14"), chromedp.Click(chromedp.CSS(`.settings button[type=submit]`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	assert.Equal(t, "Settings saved.", p.text(".flash"))
+	st, err := s.lib.Settings(s.owner)
+	require.NoError(t, err)
+	assert.True(t, st.ProtectByDefault)
+	assert.True(t, st.SharesEnabled)
+	assert.Equal(t, 14*24*time.Hour, st.GrantValidity)
+
+	// Unticking the only owner of domain c is refused with the reason.
+	p.run(chromedp.Click(chromedp.CSS("#rcpt-"+s.userID(t, "stranger@example.com"))), chromedp.Click(chromedp.CSS(`.settings button[type=submit]`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS(".problem")))
+	assert.Contains(t, p.text("main"), "keep at least one owner of domain c")
+
+}
