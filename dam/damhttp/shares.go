@@ -8,7 +8,6 @@ import (
 
 	"github.com/damkit/damkit/dam"
 	"github.com/damkit/damkit/internal/httpdam"
-	"github.com/damkit/damkit/share"
 )
 
 func init() { routeSets = append(routeSets, (*Server).shareRoutes) }
@@ -188,15 +187,15 @@ func (g *guestRoutes) limited(h handlerFunc) handlerFunc {
 			return tooManyAttempts(op, wait)
 		}
 		w.Header().Set("Referrer-Policy", "no-referrer") // the token is in the URL
-		token := r.PathValue("token")
-		ctx, _, err := g.s.lib.GuestActor(r.Context(), token)
+		ctx, sh, err := g.s.lib.GuestActor(r.Context(), r.PathValue("token"))
 		if dam.KindOf(err) == dam.NotFound {
 			g.s.guessLimit.Take(addr, now)
 		}
 		if err != nil {
 			return err
 		}
-		if ok, wait := g.s.linkLimit.Take(string(share.Hash(token)), now); !ok {
+		guest, _ := dam.ActorFrom(ctx)
+		if ok, wait := g.s.linkLimit.Take(sh.ID+" "+guest.Email, now); !ok {
 			return exhausted(op, wait, "too many requests on this link: wait "+waitText(wait)+" and try again")
 		}
 		return h(w, r.WithContext(ctx))
