@@ -471,6 +471,7 @@ func TestShareUsageSummary(t *testing.T) {
 	assert.Equal(t, 3, u.People[0].Downloads)
 	assert.Equal(t, "bo@example.org", u.People[1].Actor)
 	assert.Equal(t, 1, u.People[1].Downloads)
+	assert.Equal(t, []int{0, 1}, []int{u.People[0].Opens, u.People[1].Opens}, "opens per guest")
 
 	viewer := f.user(t, "v@example.com", dam.RoleViewer)
 	_, err = f.lib.ShareUsage(viewer, v.ID)

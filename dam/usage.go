@@ -30,6 +30,7 @@ type PersonUsage struct {
 	Actor     string    `json:"actor"` // email
 	Downloads int       `json:"downloads"`
 	Requests  int       `json:"requests"`
+	Opens     int       `json:"opens"` // share pages opened
 	Last      time.Time `json:"last"`
 }
 
@@ -84,7 +85,7 @@ func (l *Library) usage(ctx context.Context, op, subject string) (Usage, error) 
 				person(e).Requests++
 			case EventShareOpen:
 				u.Opens++
-				person(e)
+				person(e).Opens++
 			}
 		}
 		read += len(es)

@@ -82,6 +82,7 @@ var reachCases = map[string]reachCase{
 	"/collections/{id}":             {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.collection }},
 	"/downloads/{id}":               {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.job }},
 	"/trash/{id}":                   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.trashed }},
+	"/folders/{id}":                 {actor: "stranger", form: url.Values{"protection": {"unprotected"}}, obj: func(s *site, _ *reachFixtures) string { return s.private.ID }},
 	"/account/keys/{id}":            {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.key }},
 	"/shares/{id}":                  {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.share }},
 	"POST /account/sessions/revoke": {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.session }},
@@ -89,10 +90,11 @@ var reachCases = map[string]reachCase{
 	"POST /grants/revoke":           {actor: "stranger", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.grant }},
 	"POST /notifications/read":      {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.notice }},
 	"POST /selection":               {actor: "editor", field: "id", form: url.Values{"action": {"delete"}}, obj: func(s *site, _ *reachFixtures) string { return s.other.ID }},
+	"POST /shares/add":              {actor: "editor", field: "share", obj: func(_ *site, f *reachFixtures) string { return f.share }},
 }
 
 // formIDRoute matches the routes whose form (not path) names objects.
-var formIDRoute = regexp.MustCompile(`^POST /(account/sessions/revoke|requests/decide|grants/revoke|notifications/read|selection)$`)
+var formIDRoute = regexp.MustCompile(`^POST /(account/sessions/revoke|requests/decide|grants/revoke|notifications/read|selection|shares/add)$`)
 
 // TestPagesOutOfReachLookAbsent walks the routing table: every route that
 // names an object answers for an object out of the actor's reach exactly

@@ -1,6 +1,7 @@
 package damweb
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"flag"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -249,4 +251,46 @@ func readLink(t *testing.T, sink *smtptest.Sink) string {
 			return string(link)
 		}
 	}
+}
+
+// TestBrowserSelectTwoDownloadZIP: shift-click selects a range, "Download
+// ZIP" hands over one archive that a ZIP reader opens with both files.
+func TestBrowserSelectTwoDownloadZIP(t *testing.T) {
+	s := newSite(t, nil)
+	p := s.page(t)
+	downloads := t.TempDir()
+	_, err := chromedp.CallBrowser(p.ctx, cdpbrowser.SetDownloadBehavior,
+		cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
+	require.NoError(t, err)
+	p.open("/signin")
+	p.run(chromedp.SendKeys(chromedp.CSS("#key"), s.keys["owner"]+"\r"))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#selection")))
+	p.open("/?folder=&kind=image")
+	p.run(chromedp.WaitVisible(chromedp.CSS(".grid")))
+	boxes, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.grid input[name=id]')].map(b => b.value)`))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(boxes), 2)
+	// Click the first, shift-click the second: both selected, the count says so.
+	p.run(chromedp.Click(chromedp.CSS(`input[value="` + boxes[0] + `"]`)))
+	_, err = chromedp.Run(p.ctx, chromedp.Evaluate[bool](`(() => { const b = document.querySelector('input[value="`+boxes[1]+`"]');
+		b.dispatchEvent(new MouseEvent('click', {bubbles: true, shiftKey: true})); return true })()`))
+	require.NoError(t, err)
+	p.waitFor(`document.querySelectorAll('.grid input[name=id]:checked').length === 2`)
+	assert.Equal(t, "(2 selected)", p.text("#sel-count"))
+	p.run(chromedp.Click(chromedp.CSS(`button[name=action][value=download]`)))
+	zipPath := browsertest.WaitForFile(p.ctx, t, downloads, func(n string) bool { return strings.HasSuffix(n, ".zip") })
+	zr, err := zip.OpenReader(zipPath)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = zr.Close() })
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		rc, err := f.Open()
+		require.NoError(t, err)
+		_, err = io.Copy(io.Discard, rc) // checks the CRC
+		require.NoError(t, err, f.Name)
+		rc.Close()
+	}
+	assert.Len(t, names, 2)
+	assert.Empty(t, p.console.Errors())
 }

@@ -243,7 +243,22 @@ func localPath(next, fallback string) string {
 func init() { routeSets = append(routeSets, (*Handler).staticRoutes) }
 
 func (h *Handler) staticRoutes() []route {
-	return []route{{"GET", "/static/{name}", false, h.static}}
+	return []route{{"GET", "/static/{name}", false, h.static}, {"GET", "/favicon.ico", false, h.favicon}}
+}
+
+// favicon answers the browsers that ask /favicon.ico of a page that names
+// no icon (the guest and portal pages served beside these ones) with the
+// library's icon, rather than a 404 in their console.
+func (h *Handler) favicon(w http.ResponseWriter, r *http.Request) error {
+	b, err := staticFiles.ReadFile("static/icon.svg")
+	if err != nil {
+		return dam.E("damweb.favicon", dam.Internal, "%v", err)
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "image/svg+xml")
+	hd.Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+	return nil
 }
 
 // static serves the embedded CSS and scripts; their URLs carry a content

@@ -223,7 +223,7 @@ func TestEveryRouteNeedsSignIn(t *testing.T) {
 	}
 	// The routes open to everyone are exactly the sign-in pages and static files.
 	for r := range open {
-		assert.True(t, strings.HasPrefix(r, "GET /static/") || strings.Contains(r, " /signin") || r == "POST /signout", r)
+		assert.True(t, strings.HasPrefix(r, "GET /static/") || r == "GET /favicon.ico" || strings.Contains(r, " /signin") || r == "POST /signout", r)
 	}
 }
 
@@ -309,4 +309,8 @@ func TestStaticFilesCacheForGood(t *testing.T) {
 	assert.Equal(t, "no-cache", resp.Header.Get("Cache-Control"))
 	resp, _ = b.get("/static/nothing.js")
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	resp, body = b.get("/favicon.ico")
+	require.Equal(t, http.StatusOK, resp.StatusCode, "pages that name no icon (the guest pages beside these) get the library's")
+	assert.Equal(t, "image/svg+xml", resp.Header.Get("Content-Type"))
+	assert.Contains(t, body, "<svg")
 }
