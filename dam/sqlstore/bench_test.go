@@ -66,17 +66,23 @@ func onBothStores(b *testing.B, bench func(*testing.B, *Store)) {
 }
 
 func benchmarkList(b *testing.B, s *Store) {
+	folder := bigFolder(b, s)
+	pageThrough(b, s, dam.AssetQuery{Domains: []string{dam.DefaultDomain}, FolderID: &folder.ID, Limit: 100})
+}
+
+// bigFolder fills a folder with 100,000 assets, and a neighbour the
+// listings must skip with 10,000, and analyses the tables.
+func bigFolder(b *testing.B, s *Store) dam.Folder {
 	ctx := b.Context()
 	folder := dam.Folder{ID: dam.NewID(time.Now()), Name: "Big", Domain: dam.DefaultDomain}
 	require.NoError(b, s.CreateFolder(ctx, folder))
 	other := dam.Folder{ID: dam.NewID(time.Now()), Name: "Other", Domain: dam.DefaultDomain}
 	require.NoError(b, s.CreateFolder(ctx, other))
 	fill(ctx, b, s, folder.ID, 100_000)
-	fill(ctx, b, s, other.ID, 10_000) // a neighbour the listing must skip
+	fill(ctx, b, s, other.ID, 10_000)
 	_, err := s.w.ExecContext(ctx, "ANALYZE")
 	require.NoError(b, err)
-
-	pageThrough(b, s, dam.AssetQuery{Domains: []string{dam.DefaultDomain}, FolderID: &folder.ID, Limit: 100})
+	return folder
 }
 
 // BenchmarkListAssetsSorted100k pages through one folder of 100,000
@@ -91,14 +97,7 @@ func BenchmarkListAssetsSorted100k(b *testing.B) {
 
 func benchmarkSorted(b *testing.B, s *Store) {
 	ctx := b.Context()
-	folder := dam.Folder{ID: dam.NewID(time.Now()), Name: "Big", Domain: dam.DefaultDomain}
-	require.NoError(b, s.CreateFolder(ctx, folder))
-	other := dam.Folder{ID: dam.NewID(time.Now()), Name: "Other", Domain: dam.DefaultDomain}
-	require.NoError(b, s.CreateFolder(ctx, other))
-	fill(ctx, b, s, folder.ID, 100_000)
-	fill(ctx, b, s, other.ID, 10_000)
-	_, err := s.w.ExecContext(ctx, "ANALYZE")
-	require.NoError(b, err)
+	folder := bigFolder(b, s)
 	for _, scope := range []struct {
 		name   string
 		folder *string
