@@ -68,6 +68,7 @@ func TestGuestWalksA500AssetShare(t *testing.T) {
 	h := damhttp.New(lib, nil)
 	got := routeStatuses(t, h, paths, func(int) string { return "198.51.100.7:4000" })
 	assert.Equal(t, map[int]int{200: 2*n + 1}, got, "requests %d", len(paths))
+	t.Logf("500-asset share walk: %d requests, statuses %v", len(paths), got)
 
 	// A scanner at the same address is still cut off after its failed guesses.
 	var guesses []string
