@@ -55,6 +55,7 @@ type assetData struct {
 	ReasonReq   bool // the settings require a reason to ask
 	Pending     bool // this user already waits for an answer
 	Folders     []treeNode
+	Protection  *protectionView // owners: the asset's protection form
 }
 
 func (h *Handler) assetPage(w http.ResponseWriter, r *http.Request) error {
@@ -78,6 +79,17 @@ func (h *Handler) assetPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.FolderPath = folderPath(folders, a.FolderID)
+	if d.IsOwner {
+		setBy := ""
+		for _, f := range d.FolderPath {
+			if f.ID == d.Access.FolderID {
+				setBy = f.Name
+			}
+		}
+		pv := newProtectionView(d.URL+"/protection", "asset", a.Protection, d.Access.Protected,
+			protectionWhy("asset", d.Access.ProtectedBy, d.Access.ProtectedBy == "asset", setBy))
+		d.Protection = &pv
+	}
 	d.Folders = folderTree(folders, a.FolderID, nil)
 	if d.Versions, err = h.lib.Versions(ctx, id); err != nil {
 		return err

@@ -82,6 +82,7 @@ var reachCases = map[string]reachCase{
 	"/collections/{id}":             {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.collection }},
 	"/downloads/{id}":               {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.job }},
 	"/trash/{id}":                   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.trashed }},
+	"/folders/{id}":                 {actor: "stranger", form: url.Values{"protection": {"unprotected"}}, obj: func(s *site, _ *reachFixtures) string { return s.private.ID }},
 	"/account/keys/{id}":            {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.key }},
 	"/shares/{id}":                  {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.share }},
 	"POST /account/sessions/revoke": {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.session }},

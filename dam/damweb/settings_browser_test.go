@@ -7,6 +7,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/dam"
 )
 
 // TestBrowserSettings changes the usage settings in Chromium through the
@@ -35,4 +37,34 @@ func TestBrowserSettings(t *testing.T) {
 	p.run(chromedp.WaitVisible(chromedp.CSS(".problem")))
 	assert.Contains(t, p.text("main"), "keep at least one owner of domain c")
 
+}
+
+// TestBrowserProtection sets protection on the folder settings page and
+// on an asset page in Chromium; both say what it resolves to and why.
+func TestBrowserProtection(t *testing.T) {
+	s := newSite(t, nil)
+	p := s.page(t)
+	p.open("/signin?next=/?folder=" + s.private.ID)
+	p.run(chromedp.SendKeys(chromedp.CSS("#key"), s.keys["owner"]+"\r"))
+	p.run(chromedp.WaitVisible(chromedp.CSS(`a[href="/folders/` + s.private.ID + `"]`)))
+	p.run(chromedp.Click(chromedp.CSS(`a[href="/folders/` + s.private.ID + `"]`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#prot-inherit")))
+	assert.Contains(t, p.text("#protect-now"), "set on this folder")
+	p.check("folder-settings")
+	p.run(chromedp.Click(chromedp.CSS("#prot-unprotected")), chromedp.Click(chromedp.CSS(`form[action$="/protection"] button`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	assert.Equal(t, "“Embargo”: Now unprotected.", p.text(".flash"))
+	assert.Contains(t, p.text("#protect-now"), "Not protected")
+
+	p.open("/assets/" + s.secret.ID)
+	p.run(chromedp.WaitVisible(chromedp.CSS("#prot-protected")))
+	assert.Contains(t, p.text("#protect-now"), "inherited from the folder “Embargo”")
+	p.check("asset-protection")
+	p.run(chromedp.Click(chromedp.CSS("#prot-protected")), chromedp.Click(chromedp.CSS(`form[action$="/protection"] button`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	assert.Equal(t, "🔒 Protected: set on this asset.", p.text("#protect-now"))
+	a, err := s.lib.Asset(s.owner, s.secret.ID)
+	require.NoError(t, err)
+	assert.Equal(t, dam.Protected, a.Protection)
+	assert.Empty(t, p.console.Errors())
 }
