@@ -31,41 +31,6 @@ type Part struct {
 	io.ReadSeekCloser
 }
 
-// partReader remembers the first read failure, since http.ServeContent
-// drops it: the caller then aborts the connection rather than let a short
-// body pass for a whole one.
-type partReader struct {
-	io.ReadSeeker
-	close   func() error
-	err     error
-	release func()
-}
-
-func (r *partReader) Read(p []byte) (int, error) {
-	n, err := r.ReadSeeker.Read(p)
-	if err != nil && err != io.EOF && r.err == nil {
-		r.err = err
-	}
-	return n, err
-}
-
-func (r *partReader) Close() error {
-	err := r.close()
-	if r.release != nil {
-		r.release()
-		r.release = nil
-	}
-	return err
-}
-
-// ReadError returns the first error a read of the part met, if any.
-func (p *Part) ReadError() error {
-	if r, ok := p.ReadSeekCloser.(*partReader); ok {
-		return r.err
-	}
-	return nil
-}
-
 // OpenPart opens part n (from 1) of a download job for the requester (or an
 // owner). The policy is asked again for every asset of the job, so a
 // revoked grant or a newly protected asset stops working at once. A ready
@@ -102,8 +67,16 @@ func (l *Library) OpenPart(ctx context.Context, jobID string, n int) (*Part, err
 	}
 	jp := j.Parts[n-1]
 	p := &Part{Job: j, Number: n, Name: partName(j, n), MediaType: "application/zip", Size: jp.Size, ETag: jp.ETag, ModTime: j.CreatedAt}
+	// The job and every asset in it are checked again while the part streams.
+	check := func(ctx context.Context) error {
+		j, err := l.visibleJob(ctx, op, actor, jobID)
+		if err == nil {
+			_, err = l.recheck(ctx, op, actor, j)
+		}
+		return err
+	}
 	if j.Status != JobReady {
-		p.ReadSeekCloser = l.readerOf(&blobReader{ctx: ctx, bucket: l.bucket, key: partKey(j.ID, n), size: jp.Size}, nil)
+		p.ReadSeekCloser = l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: partKey(j.ID, n), size: jp.Size}, jp.Size, check, false, nil)
 		l.record(ctx, Event{ActorID: actor.UserID, Action: EventArchive, Detail: fmt.Sprintf("job %s part %d", j.ID, n)})
 		return p, nil
 	}
@@ -111,43 +84,42 @@ func (l *Library) OpenPart(ctx context.Context, jobID string, n int) (*Part, err
 	if err != nil {
 		return nil, wrap(op, Internal, err)
 	}
-	if !l.archives.acquire(actor.UserID, jobs, l.opts.MaxConcurrentArchives) {
-		return nil, l.busy(op)
+	// A ready part counts as one download of the user however many
+	// connections (ranges) read it.
+	key := fmt.Sprintf("job %s part %d", j.ID, n)
+	slot, err := l.takeSlot(ctx, op, actor.UserID, key, jobs)
+	if err != nil {
+		return nil, err
 	}
-	release := func() { l.archives.release(actor.UserID) }
+	var r io.ReadSeekCloser
 	if j.Single {
 		a := assets[j.Items[0].AssetID]
 		v, err := l.itemVersion(ctx, op, a, j.Items[0])
 		if err != nil {
-			release()
+			l.archives.release(actor.UserID, key, nil)
 			return nil, err
 		}
 		p.MediaType, p.ModTime = v.MediaType, v.CreatedAt
-		p.ReadSeekCloser = l.readerOf(&blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size}, release)
+		r = &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size}
 	} else {
 		plan, _, err := l.planWith(ctx, op, j, 1<<62, assets, false)
 		if err != nil {
-			release()
+			l.archives.release(actor.UserID, key, nil)
 			return nil, err
 		}
 		a := plan.Parts[0]
 		if a.ETag() != jp.ETag {
-			release()
+			l.archives.release(actor.UserID, key, nil)
 			return nil, E(op, Gone, "the assets of download %s changed since it was asked for; ask for it again", j.ID)
 		}
-		r, err := a.NewReader(ctx)
-		if err != nil {
-			release()
+		if r, err = a.NewReader(ctx); err != nil {
+			l.archives.release(actor.UserID, key, nil)
 			return nil, archiveError(op, err)
 		}
-		p.ReadSeekCloser = l.readerOf(r, release)
 	}
+	p.ReadSeekCloser = l.slotStream(ctx, op, slot, actor.UserID, key, r, p.Size, check)
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventArchive, Detail: fmt.Sprintf("job %s part %d", j.ID, n)})
 	return p, nil
-}
-
-func (l *Library) readerOf(r io.ReadSeekCloser, release func()) *partReader {
-	return &partReader{ReadSeeker: r, close: r.Close, release: release}
 }
 
 // partName is the file name offered for part n.

@@ -62,9 +62,23 @@ func (l *Library) Open(ctx context.Context, assetID string, n int) (*Download, e
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventDownload, AssetID: a.ID, Detail: detail})
 	return &Download{
 		Asset: a, Version: v, ETag: `"sha256-` + v.SHA256 + `"`,
-		SignedURL:      l.presign(ctx, storage.OriginalKey(v.SHA256)),
-		ReadSeekCloser: &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size},
+		SignedURL: l.presign(ctx, storage.OriginalKey(v.SHA256)),
+		ReadSeekCloser: l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size},
+			v.Size, l.downloadCheck(op, actor, a.ID, ""), false, nil),
 	}, nil
+}
+
+// downloadCheck asks again, recording nothing, whether actor may still
+// download an asset in profile ("": the original): a stream under way
+// stops once a grant is revoked or the asset protected or deleted.
+func (l *Library) downloadCheck(op string, actor Actor, assetID, profile string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		a, err := l.visibleAsset(ctx, op, actor, assetID)
+		if err == nil {
+			_, err = l.authorizeDownload(ctx, op, actor, a, profile)
+		}
+		return err
+	}
 }
 
 // blobReader is a lazy io.ReadSeekCloser over a blob: Seek is free, and the

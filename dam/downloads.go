@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/damkit/damkit/archive"
@@ -85,6 +84,7 @@ func (o *Options) downloadDefaults() {
 	setDefault(&o.SyncMaxPrep, 30*time.Second)
 	setDefault(&o.MaxSendTo, 20)
 	setDefault(&o.MaxSentArchives, 20)
+	o.streamDefaults()
 	if o.RenderRate <= 0 {
 		o.RenderRate = 20e6
 	}
@@ -96,61 +96,6 @@ func setDefault[T int | int64 | time.Duration](p *T, v T) {
 	}
 }
 
-// archiveState is the Library's in-memory side of downloads: archives
-// being streamed per user (they count against MaxConcurrentArchives with
-// the user's queued and running jobs) and the worker's wake-up call. The
-// zero value is ready.
-type archiveState struct {
-	mu      sync.Mutex
-	streams map[string]int
-	wakeCh  chan struct{}
-}
-
-func (s *archiveState) wakeup() chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.wakeCh == nil {
-		s.wakeCh = make(chan struct{}, 1)
-	}
-	return s.wakeCh
-}
-
-// wake tells a waiting worker that a job was queued.
-func (s *archiveState) wake() {
-	select {
-	case s.wakeup() <- struct{}{}:
-	default:
-	}
-}
-
-func (s *archiveState) streaming(user string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.streams[user]
-}
-
-// acquire takes a stream slot for user unless jobs plus streams reach limit.
-func (s *archiveState) acquire(user string, jobs, limit int) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.streams[user]+jobs >= limit {
-		return false
-	}
-	if s.streams == nil {
-		s.streams = map[string]int{}
-	}
-	s.streams[user]++
-	return true
-}
-
-func (s *archiveState) release(user string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.streams[user]--; s.streams[user] <= 0 {
-		delete(s.streams, user)
-	}
-}
-
 // checkSlots refuses a new archive when the actor has MaxConcurrentArchives
 // streams and jobs under way.
 func (l *Library) checkSlots(ctx context.Context, op string, actor Actor) (jobs int, err error) {
@@ -159,14 +104,9 @@ func (l *Library) checkSlots(ctx context.Context, op string, actor Actor) (jobs 
 		return 0, wrap(op, Internal, err)
 	}
 	if jobs+l.archives.streaming(actor.UserID) >= l.opts.MaxConcurrentArchives {
-		return jobs, l.busy(op)
+		return jobs, l.busy(ctx, op, actor.UserID, jobs > 0)
 	}
 	return jobs, nil
-}
-
-func (l *Library) busy(op string) error {
-	return E(op, ResourceExhausted, "you already have %d downloads under way (the limit); wait for one to finish or cancel it",
-		l.opts.MaxConcurrentArchives)
 }
 
 // selected is one asset of a selection with the version and profile it

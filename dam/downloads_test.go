@@ -330,14 +330,23 @@ func TestDownloadLimits(t *testing.T) {
 	_, err = f.lib.OpenPart(f.owner, ready.ID, 1)
 	assert.Equal(t, dam.ResourceExhausted, kindOf(t, err))
 
-	// Cancelling the queued job frees the slot; an open stream holds it.
+	// Cancelling the queued job frees the slot; an open stream holds it
+	// against another download, while a second connection to the same
+	// part (a download manager's range) is the same download.
 	require.NoError(t, f.lib.CancelJob(f.owner, queued.ID))
+	other, err := f.lib.CreateDownload(f.owner, dam.DownloadRequest{AssetIDs: ids[1:3]})
+	require.NoError(t, err)
 	p, err := f.lib.OpenPart(f.owner, ready.ID, 1)
 	require.NoError(t, err)
-	_, err = f.lib.OpenPart(f.owner, ready.ID, 1)
+	_, err = f.lib.OpenPart(f.owner, other.ID, 1)
 	assert.Equal(t, dam.ResourceExhausted, kindOf(t, err))
+	p2, err := f.lib.OpenPart(f.owner, ready.ID, 1)
+	require.NoError(t, err)
 	require.NoError(t, p.Close())
-	p, err = f.lib.OpenPart(f.owner, ready.ID, 1)
+	_, err = f.lib.OpenPart(f.owner, other.ID, 1)
+	assert.Equal(t, dam.ResourceExhausted, kindOf(t, err), "the part's second connection still holds the slot")
+	require.NoError(t, p2.Close())
+	p, err = f.lib.OpenPart(f.owner, other.ID, 1)
 	require.NoError(t, err)
 	require.NoError(t, p.Close())
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error so that callers (and the HTTP layer) can react
@@ -129,4 +130,32 @@ func ErrorMessage(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// RetryError is the cause of a ResourceExhausted refusal that knows when
+// trying again may succeed: when a download slot is expected to free, or a
+// rate limit to refill. The HTTP layer sends it as Retry-After.
+type RetryError struct {
+	After time.Duration
+	Msg   string
+}
+
+func (e *RetryError) Error() string { return e.Msg }
+
+// RetryAfter returns how long a refused call should wait before trying
+// again, from the RetryError in err's chain; zero when nothing says.
+func RetryAfter(err error) time.Duration {
+	var re *RetryError
+	if errors.As(err, &re) {
+		return re.After
+	}
+	return 0
+}
+
+// exhausted builds a ResourceExhausted error that says when to come back.
+func exhausted(op string, after time.Duration, msg string, args ...any) error {
+	if len(args) > 0 {
+		msg = fmt.Sprintf(msg, args...)
+	}
+	return &Error{Op: op, Kind: ResourceExhausted, Err: &RetryError{After: after, Msg: msg}}
 }

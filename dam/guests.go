@@ -163,40 +163,27 @@ func (l *Library) GuestOpen(ctx context.Context, assetID, profile string) (*Down
 }
 
 // guestOpen opens an asset of sh for a guest under the policy, recording
-// nothing; detail says what was opened through which share.
+// nothing; detail says what was opened through which share. The download
+// checks the share and the policy again while it is read.
 func (l *Library) guestOpen(ctx context.Context, op string, actor Actor, sh Share, assetID, profile string) (*Download, string, error) {
-	switch profile {
-	case "":
-		profile = sh.Profile
-	case ProfileOriginal:
-		profile = ""
-	}
-	notFound := E(op, NotFound, "asset %.30q not found in this share", assetID)
-	if !validID(assetID) || !policyShare(sh).Assets.Has(assetID) {
-		return nil, "", notFound
-	}
-	a, err := l.store.Asset(ctx, assetID)
-	if KindOf(err) == NotFound || err == nil && a.DeletedAt != nil {
-		return nil, "", notFound
-	}
-	if err != nil {
-		return nil, "", wrap(op, Internal, err)
-	}
-	acc, err := l.loadAccess(ctx, op, actor, []string{a.ID})
+	a, profile, err := l.guestAsset(ctx, op, actor, sh, assetID, profile)
 	if err != nil {
 		return nil, "", err
 	}
-	in := acc.input(actor, a, policy.ActionDownload, profile)
-	in.Share = policyShare(sh)
-	if d := policy.Decide(in); !d.Allowed {
-		return nil, "", acc.refusal(op, a, d)
+	check := func(ctx context.Context) error {
+		actor, sh, err := l.guestFrom(ctx, op)
+		if err == nil {
+			_, _, err = l.guestAsset(ctx, op, actor, sh, a.ID, profile)
+		}
+		return err
 	}
 	var dl *Download
 	detail := fmt.Sprintf("share %s original", sh.ID)
 	if profile == "" {
 		v := a.Current
 		dl = &Download{Asset: a, Version: v, ETag: originalETag(v),
-			ReadSeekCloser: &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size}}
+			ReadSeekCloser: l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size},
+				v.Size, check, false, nil)}
 	} else {
 		p, err := l.lookupProfile(ctx, op, profile)
 		if err != nil {
@@ -205,9 +192,43 @@ func (l *Library) guestOpen(ctx context.Context, op string, actor Actor, sh Shar
 		if dl, err = l.openRendition(ctx, op, a, p.Rendition(), false); err != nil {
 			return nil, "", err
 		}
+		dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, check, false, nil)
 		detail = fmt.Sprintf("share %s profile %s", sh.ID, p.Name)
 	}
 	return dl, detail, nil
+}
+
+// guestAsset decides, recording nothing, whether a guest of sh may
+// download an asset in a profile ("": the share's; "original"), and
+// returns it with the profile it is downloaded in ("": the original).
+func (l *Library) guestAsset(ctx context.Context, op string, actor Actor, sh Share, assetID, profile string) (Asset, string, error) {
+	switch profile {
+	case "":
+		profile = sh.Profile
+	case ProfileOriginal:
+		profile = ""
+	}
+	notFound := E(op, NotFound, "asset %.30q not found in this share", assetID)
+	if !validID(assetID) || !policyShare(sh).Assets.Has(assetID) {
+		return Asset{}, "", notFound
+	}
+	a, err := l.store.Asset(ctx, assetID)
+	if KindOf(err) == NotFound || err == nil && a.DeletedAt != nil {
+		return Asset{}, "", notFound
+	}
+	if err != nil {
+		return Asset{}, "", wrap(op, Internal, err)
+	}
+	acc, err := l.loadAccess(ctx, op, actor, []string{a.ID})
+	if err != nil {
+		return Asset{}, "", err
+	}
+	in := acc.input(actor, a, policy.ActionDownload, profile)
+	in.Share = policyShare(sh)
+	if d := policy.Decide(in); !d.Allowed {
+		return Asset{}, "", acc.refusal(op, a, d)
+	}
+	return a, profile, nil
 }
 
 // maxNoticesPerSweep bounds the notices one sweep sends.

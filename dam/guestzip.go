@@ -62,21 +62,30 @@ func (l *Library) GuestArchive(ctx context.Context) (*Part, error) {
 		return nil, archiveError(op, err)
 	}
 	a := plan.Parts[0]
-	key := "share:" + sh.ID
-	if !l.archives.acquire(key, 0, l.opts.MaxConcurrentArchives) {
-		return nil, E(op, ResourceExhausted, "%d downloads of this share are under way (the limit); wait for one to finish",
-			l.opts.MaxConcurrentArchives)
+	// Slots are counted per guest of the share, so that one guest (a slow
+	// reader, or many) cannot lock the others out; one ZIP counts once
+	// however many connections read it.
+	holder, key := "guest "+sh.ID+" "+actor.Email, "share zip "+a.ETag()
+	slot, err := l.takeSlot(ctx, op, holder, key, 0)
+	if err != nil {
+		return nil, err
 	}
 	r, err := a.NewReader(ctx)
 	if err != nil {
-		l.archives.release(key)
+		l.archives.release(holder, key, nil)
 		return nil, archiveError(op, err)
 	}
 	size, _ := a.Size()
 	l.record(ctx, Event{ActorID: actor.Email, Action: EventDownload,
 		Detail: fmt.Sprintf("share %s zip of %d assets, %d skipped", sh.ID, len(entries), len(skipped))})
+	// Every entry checks the share as it opens; the stream checks it again
+	// within an entry, so a long one stops too.
+	check := func(ctx context.Context) error {
+		_, _, err := l.guestFrom(ctx, op)
+		return err
+	}
 	return &Part{Number: 1, Name: zipName(sh.Title), MediaType: "application/zip", Size: size, ETag: a.ETag(),
-		ModTime: sh.UpdatedAt, ReadSeekCloser: l.readerOf(r, func() { l.archives.release(key) })}, nil
+		ModTime: sh.UpdatedAt, ReadSeekCloser: l.slotStream(ctx, op, slot, holder, key, r, size, check)}, nil
 }
 
 // guestEntry is an archive entry over an asset opened for a guest; each

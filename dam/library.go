@@ -58,6 +58,21 @@ type Options struct {
 	// MaxConcurrentArchives caps, per user, the synchronous archives being
 	// streamed plus the queued and running jobs (default 2).
 	MaxConcurrentArchives int
+	// MaxArchiveConnections caps the connections reading one archive part
+	// at once (default 16): a download manager's ranges count as one
+	// download of MaxConcurrentArchives.
+	MaxArchiveConnections int
+	// MinTransferRate (bytes a second, default 16 KiB; negative: none) is
+	// the slowest an archive stream holding one of those slots may read,
+	// averaged over MinRateWindow (default 30 s); a slower one is dropped
+	// and its slot freed.
+	MinTransferRate int64
+	MinRateWindow   time.Duration
+	// Streams under way check access again every RecheckInterval (default
+	// 5 s) or RecheckBytes (default 8 MiB), whichever comes first, and stop
+	// once it is gone: a revoked grant, a removed guest, a disabled share.
+	RecheckInterval time.Duration
+	RecheckBytes    int64
 	// ArchiveTTL is how long a download stays fetchable (default 7 days).
 	ArchiveTTL time.Duration
 	// JobPollInterval is how often RunJobs looks for queued jobs and
@@ -259,6 +274,10 @@ func (l *Library) Store() Store { return l.store }
 
 // Bucket returns the blob bucket.
 func (l *Library) Bucket() *storage.Bucket { return l.bucket }
+
+// Now returns the time on the Library's clock (New's clock argument), so
+// that hosts' rate limits follow the same clock as the Library.
+func (l *Library) Now() time.Time { return l.now() }
 
 // Options returns the effective options.
 func (l *Library) Options() Options { return l.opts }

@@ -390,6 +390,36 @@ func (l *Library) PortalOpenAccepting(ctx context.Context, slug, assetID, licenc
 }
 
 func (l *Library) portalOpen(ctx context.Context, op, slug, token, assetID string, accept *LicenceRef) (*Download, error) {
+	p, visitor, a, accepted, err := l.portalAsset(ctx, op, slug, token, assetID, accept)
+	if err != nil {
+		return nil, err
+	}
+	if accepted {
+		l.record(ctx, Event{ActorID: "visitor", Action: EventLicenceAccept, AssetID: a.ID,
+			Detail: fmt.Sprintf("licence %s v%d portal %s", accept.ID, accept.Version, p.ID)})
+	}
+	v := a.Current
+	who := visitor.Email
+	if who == "" {
+		who = "visitor"
+	}
+	l.record(ctx, Event{ActorID: who, Action: EventDownload, AssetID: a.ID, Detail: "portal " + p.ID})
+	// The portal, the visitor's link and the policy are asked again while
+	// the original streams: disabling the portal or revoking the
+	// visitor's grant stops it.
+	check := func(ctx context.Context) error {
+		_, _, _, _, err := l.portalAsset(ctx, op, slug, token, assetID, accept)
+		return err
+	}
+	return &Download{Asset: a, Version: v, ETag: originalETag(v),
+		ReadSeekCloser: l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size},
+			v.Size, check, false, nil)}, nil
+}
+
+// portalAsset decides, recording nothing, whether the visitor of token
+// ("": anonymous) may download a portal asset; accepted reports that it
+// took accepting the licence accept names.
+func (l *Library) portalAsset(ctx context.Context, op, slug, token, assetID string, accept *LicenceRef) (Portal, Actor, Asset, bool, error) {
 	var p Portal
 	visitor := Actor{Kind: ActorVisitor}
 	var err error
@@ -399,51 +429,43 @@ func (l *Library) portalOpen(ctx context.Context, op, slug, token, assetID strin
 		p, visitor, err = l.visitor(ctx, op, slug, token)
 	}
 	if err != nil {
-		return nil, err
+		return Portal{}, Actor{}, Asset{}, false, err
 	}
 	ids, err := l.portalAssetIDs(ctx, op, p)
 	if err != nil {
-		return nil, err
+		return Portal{}, Actor{}, Asset{}, false, err
 	}
 	notFound := E(op, NotFound, "asset %.30q not found in this portal", assetID)
 	if !validID(assetID) || !slices.Contains(ids, assetID) {
-		return nil, notFound
+		return Portal{}, Actor{}, Asset{}, false, notFound
 	}
 	a, err := l.store.Asset(ctx, assetID)
 	if KindOf(err) == NotFound || err == nil && a.DeletedAt != nil {
-		return nil, notFound
+		return Portal{}, Actor{}, Asset{}, false, notFound
 	}
 	if err != nil {
-		return nil, wrap(op, Internal, err)
+		return Portal{}, Actor{}, Asset{}, false, wrap(op, Internal, err)
 	}
 	acc, err := l.loadAccess(ctx, op, visitor, []string{a.ID})
 	if err != nil {
-		return nil, err
+		return Portal{}, Actor{}, Asset{}, false, err
 	}
 	in := acc.input(visitor, a, policy.ActionDownload, "")
 	in.Portal = policyPortal(p, ids)
 	d := policy.Decide(in)
+	accepted := false
 	if accept != nil && d.Reason == policy.ReasonLicenceRequired && d.Licence == accept.ID {
 		if cur := acc.lic.ref(d.Licence); cur.Version != accept.Version {
-			return nil, E(op, Conflict, "licence %s is at version %d, not %d: read it again", cur.ID, cur.Version, accept.Version)
+			return Portal{}, Actor{}, Asset{}, false, E(op, Conflict, "licence %s is at version %d, not %d: read it again", cur.ID, cur.Version, accept.Version)
 		}
 		in.Accepted = policy.NewLicenceSet(d.Licence)
-		if d = policy.Decide(in); d.Allowed {
-			l.record(ctx, Event{ActorID: "visitor", Action: EventLicenceAccept, AssetID: a.ID,
-				Detail: fmt.Sprintf("licence %s v%d portal %s", accept.ID, accept.Version, p.ID)})
-		}
+		d = policy.Decide(in)
+		accepted = d.Allowed
 	}
 	if !d.Allowed {
-		return nil, acc.refusal(op, a, d)
+		return Portal{}, Actor{}, Asset{}, false, acc.refusal(op, a, d)
 	}
-	v := a.Current
-	who := visitor.Email
-	if who == "" {
-		who = "visitor"
-	}
-	l.record(ctx, Event{ActorID: who, Action: EventDownload, AssetID: a.ID, Detail: "portal " + p.ID})
-	return &Download{Asset: a, Version: v, ETag: originalETag(v),
-		ReadSeekCloser: &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size}}, nil
+	return p, visitor, a, accepted, nil
 }
 
 // VisitorRequest is a visitor's ask to download: their email, an optional

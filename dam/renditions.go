@@ -83,6 +83,7 @@ func (l *Library) OpenRendition(ctx context.Context, assetID, profile string) (*
 	if err != nil {
 		return nil, err
 	}
+	dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, l.downloadCheck(op, actor, a.ID, p.Name), false, nil)
 	detail := "profile " + p.Name
 	if d.GrantID != "" {
 		detail += " grant " + d.GrantID

@@ -1,6 +1,7 @@
 package share
 
 import (
+	"math"
 	"sync"
 	"time"
 )
@@ -52,8 +53,43 @@ func NewLimiter(o *LimiterOptions) *Limiter {
 // Allow takes one attempt from key's bucket at now and reports whether
 // there was one.
 func (l *Limiter) Allow(key string, now time.Time) bool {
+	ok, _ := l.Take(key, now)
+	return ok
+}
+
+// Take takes one attempt from key's bucket at now. When there is none it
+// takes nothing and returns how long until the next one refills: what a
+// client is told to wait (Retry-After).
+func (l *Limiter) Take(key string, now time.Time) (ok bool, wait time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	b := l.bucketAt(key, now)
+	if b.tokens < 1 {
+		return false, l.until(b)
+	}
+	b.tokens--
+	return true, 0
+}
+
+// Wait returns how long until key has an attempt left at now (zero: it has
+// one), taking nothing. Callers that count only some outcomes (failed
+// guesses) check Wait first and Take once the outcome is known.
+func (l *Limiter) Wait(key string, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		return 0
+	}
+	l.refill(b, now)
+	if b.tokens >= 1 {
+		return 0
+	}
+	return l.until(b)
+}
+
+// bucketAt returns key's bucket refilled up to now, making it if need be.
+func (l *Limiter) bucketAt(key string, now time.Time) *bucket {
 	b, ok := l.buckets[key]
 	if !ok {
 		if len(l.buckets) >= l.maxKeys {
@@ -62,15 +98,20 @@ func (l *Limiter) Allow(key string, now time.Time) bool {
 		b = &bucket{tokens: l.burst, last: now}
 		l.buckets[key] = b
 	}
+	l.refill(b, now)
+	return b
+}
+
+func (l *Limiter) refill(b *bucket, now time.Time) {
 	if dt := now.Sub(b.last).Seconds(); dt > 0 {
 		b.tokens = min(l.burst, b.tokens+dt*l.rate)
 		b.last = now
 	}
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+}
+
+// until is how long b needs to refill one whole attempt.
+func (l *Limiter) until(b *bucket) time.Duration {
+	return time.Duration(math.Ceil((1 - b.tokens) / l.rate * float64(time.Second)))
 }
 
 // Len returns the number of keys remembered.

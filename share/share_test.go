@@ -182,6 +182,36 @@ func TestLimiter(t *testing.T) {
 	assert.LessOrEqual(t, l.Len(), 2, "bounded")
 }
 
+// Take and Wait say how long until the next attempt: with 2 a second and
+// the burst spent, half a second, not a fixed 30.
+func TestLimiterTellsTheWait(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := share.NewLimiter(&share.LimiterOptions{Rate: 2, Burst: 2})
+	tests := []struct {
+		name string
+		at   time.Duration
+		ok   bool
+		wait time.Duration
+		peek time.Duration // Wait before the Take
+	}{
+		{"first of the burst", 0, true, 0, 0},
+		{"second of the burst", 0, true, 0, 0},
+		{"spent: a token in 0.5 s", 0, false, 500 * time.Millisecond, 500 * time.Millisecond},
+		{"0.2 s later: 0.3 s to go", 200 * time.Millisecond, false, 300 * time.Millisecond, 300 * time.Millisecond},
+		{"refilled at 0.5 s", 500 * time.Millisecond, true, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.peek, l.Wait("a", t0.Add(tt.at)))
+			ok, wait := l.Take("a", t0.Add(tt.at))
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.wait, wait)
+		})
+	}
+	assert.Zero(t, l.Wait("unseen", t0), "a key never seen has its whole burst")
+	assert.Equal(t, 1, l.Len(), "Wait remembers no key")
+}
+
 func FuzzParseToken(f *testing.F) {
 	tok, _ := share.NewToken()
 	f.Add(tok)

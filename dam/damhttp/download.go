@@ -34,7 +34,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 		d, err = s.lib.OpenRendition(r.Context(), r.PathValue("id"), profile)
 	}
 	if err != nil {
-		return withRetryAfter(w, err)
+		return err
 	}
 	defer d.Close()
 	if d.SignedURL != "" {

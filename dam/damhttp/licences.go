@@ -14,7 +14,7 @@ func init() { routeSets = append(routeSets, (*Server).licenceRoutes) }
 // licenceRoutes are the owners' licence API, where licences are set, and
 // the accept calls of users, share guests and portal visitors.
 func (s *Server) licenceRoutes() []route {
-	g := &guestRoutes{s: s, limit: dam.NewGuestLimiter(guestRate, guestBurst, guestMaxKeys)}
+	g := &guestRoutes{s: s}
 	p := &portalRoutes{s: s, links: dam.NewGuestLimiter(guestRate, guestBurst, guestMaxKeys)}
 	return []route{
 		{"GET", "/api/v1/licences", true, s.listLicences},

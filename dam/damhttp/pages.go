@@ -46,17 +46,10 @@ func pagePolicy(css string) string {
 		"'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
-// Guest previews are counted apart from the other guest routes: one page
-// of a large share asks for a thumbnail per asset at once.
-const (
-	previewRate  = 20
-	previewBurst = 300
-)
-
 func init() { routeSets = append(routeSets, (*Server).pageRoutes) }
 
 func (s *Server) pageRoutes() []route {
-	p := &guestRoutes{s: s, limit: dam.NewGuestLimiter(previewRate, previewBurst, guestMaxKeys)}
+	p := &guestRoutes{s: s}
 	return []route{
 		{"GET", "/s/{token}/assets/{id}/preview", false, s.forPeople(p.limited(p.preview))},
 	}
@@ -225,7 +218,7 @@ func (g *guestRoutes) page(w http.ResponseWriter, r *http.Request) error {
 func (g *guestRoutes) preview(w http.ResponseWriter, r *http.Request) error {
 	d, err := g.s.lib.GuestPreview(r.Context(), r.PathValue("id"))
 	if err != nil {
-		return withRetryAfter(w, err)
+		return err
 	}
 	defer d.Close()
 	g.s.serveDownload(w, r, d, true)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/damkit/damkit/dam"
 )
@@ -130,15 +129,15 @@ func (p *portalRoutes) requestOrForm(w http.ResponseWriter, r *http.Request) err
 	if !isForm(r) {
 		return p.request(w, r)
 	}
-	if !p.requests.Allow(clientAddress(r), time.Now()) {
-		return tooMany(w, "requests from your address")
+	if ok, wait := p.requests.Take(clientAddress(r), p.s.lib.Now()); !ok {
+		return tooMany(wait, "requests from your address")
 	}
 	if err := readForm(w, r); err != nil {
 		return err
 	}
 	vr := dam.VisitorRequest{Email: r.PostForm.Get("email"), Message: r.PostForm.Get("message"), AssetIDs: r.PostForm["asset_ids"]}
-	if !p.emails.Allow(strings.ToLower(strings.TrimSpace(vr.Email)), time.Now()) {
-		return tooMany(w, "requests for this email address")
+	if ok, wait := p.emails.Take(strings.ToLower(strings.TrimSpace(vr.Email)), p.s.lib.Now()); !ok {
+		return tooMany(wait, "requests for this email address")
 	}
 	slug := r.PathValue("slug")
 	res, err := p.s.lib.RequestPortalDownload(r.Context(), slug, vr)

@@ -109,17 +109,16 @@ func (s *Server) deletePortal(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func tooMany(w http.ResponseWriter, what string) error {
-	w.Header().Set("Retry-After", "60")
-	return dam.E("damhttp.portal", dam.ResourceExhausted, "too many %s: wait a little and try again", what)
+func tooMany(wait time.Duration, what string) error {
+	return exhausted("damhttp.portal", wait, "too many "+what+": wait "+waitText(wait)+" and try again")
 }
 
 // limited counts an attempt per client address and refuses it past the
 // budget (429).
 func (p *portalRoutes) limited(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if !p.links.Allow(clientAddress(r), time.Now()) {
-			return tooMany(w, "attempts from your address")
+		if ok, wait := p.links.Take(clientAddress(r), p.s.lib.Now()); !ok {
+			return tooMany(wait, "attempts from your address")
 		}
 		w.Header().Set("Referrer-Policy", "no-referrer") // a signed link is in the URL
 		w.Header().Set("Cache-Control", "no-store")
@@ -186,15 +185,15 @@ func (p *portalRoutes) openDownload(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (p *portalRoutes) request(w http.ResponseWriter, r *http.Request) error {
-	if !p.requests.Allow(clientAddress(r), time.Now()) {
-		return tooMany(w, "requests from your address")
+	if ok, wait := p.requests.Take(clientAddress(r), p.s.lib.Now()); !ok {
+		return tooMany(wait, "requests from your address")
 	}
 	var vr dam.VisitorRequest
 	if err := p.s.readJSON(r, w, &vr); err != nil {
 		return err
 	}
-	if !p.emails.Allow(strings.ToLower(strings.TrimSpace(vr.Email)), time.Now()) {
-		return tooMany(w, "requests for this email address")
+	if ok, wait := p.emails.Take(strings.ToLower(strings.TrimSpace(vr.Email)), p.s.lib.Now()); !ok {
+		return tooMany(wait, "requests for this email address")
 	}
 	res, err := p.s.lib.RequestPortalDownload(r.Context(), r.PathValue("slug"), vr)
 	if err != nil {

@@ -112,17 +112,9 @@ func (s *Server) deleteProfile(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) preview(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.lib.OpenPreview(r.Context(), r.PathValue("id"), r.URL.Query().Get("profile"))
 	if err != nil {
-		return withRetryAfter(w, err)
+		return err
 	}
 	defer d.Close()
 	s.serveDownload(w, r, d, true)
 	return nil
-}
-
-// withRetryAfter tells a client refused for load when to come back.
-func withRetryAfter(w http.ResponseWriter, err error) error {
-	if dam.KindOf(err) == dam.ResourceExhausted {
-		w.Header().Set("Retry-After", "1")
-	}
-	return err
 }

@@ -30,6 +30,9 @@ type Server struct {
 	opts Options
 	log  *slog.Logger
 	mux  *http.ServeMux
+	// guessLimit counts failed share-token guesses per client address;
+	// linkLimit counts the requests of each valid share link (shares.go).
+	guessLimit, linkLimit *dam.GuestLimiter
 }
 
 // New returns the HTTP API of lib.
@@ -50,7 +53,9 @@ func New(lib *dam.Library, opts *Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{lib: lib, opts: o, log: o.Logger, mux: http.NewServeMux()}
+	s := &Server{lib: lib, opts: o, log: o.Logger, mux: http.NewServeMux(),
+		guessLimit: dam.NewGuestLimiter(guestRate, guestBurst, guestMaxKeys),
+		linkLimit:  dam.NewGuestLimiter(guestLinkRate, guestLinkBurst, guestMaxKeys)}
 	s.routes()
 	return s
 }

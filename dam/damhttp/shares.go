@@ -15,20 +15,27 @@ func init() { routeSets = append(routeSets, (*Server).shareRoutes) }
 // ShareLink is where a guest opens a share: /s/{token}.
 func (b links) ShareLink(token string) string { return string(b) + "/s/" + url.PathEscape(token) }
 
-// guestLimits bound attempts on the guest routes per client address: 60
-// at once, then 2 a second. Guessing a 256-bit token is hopeless anyway;
-// this keeps scanners from costing the store a query per guess.
+// Limits of the guest routes. Failed guesses (a token that opens no
+// share) are counted per client address: 60 at once, then 2 a second.
+// Guessing a 256-bit token is hopeless anyway; this keeps scanners from
+// costing the store a query per guess. Traffic with a valid link is
+// counted per link, apart: 1,500 requests at once, then 20 a second, so a
+// guest who opens a 500-asset share and fetches every preview and every
+// asset one by one (1,001 requests) never waits, while one leaked link
+// cannot flood the server.
 const (
-	guestRate    = 2
-	guestBurst   = 60
-	guestMaxKeys = 10000
+	guestRate      = 2
+	guestBurst     = 60
+	guestMaxKeys   = 10000
+	guestLinkRate  = 20
+	guestLinkBurst = 1500
 )
 
 // shareRoutes are the sharer's API and the guests' routes. Guest routes
 // carry the share token in the URL instead of an API key, check the share
 // on every request, and are rate-limited per client address.
 func (s *Server) shareRoutes() []route {
-	g := &guestRoutes{s: s, limit: dam.NewGuestLimiter(guestRate, guestBurst, guestMaxKeys)}
+	g := &guestRoutes{s: s}
 	return []route{
 		{"POST", "/api/v1/shares", true, s.createShare},
 		{"GET", "/api/v1/shares", true, s.listShares},
@@ -151,11 +158,10 @@ func (s *Server) removeGuest(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// guestRoutes serve /s/{token}: the share's limiter lives as long as the
-// Server's routing table.
+// guestRoutes serve /s/{token}; the limits live on the Server
+// (guessLimit, linkLimit), shared by every guest route.
 type guestRoutes struct {
-	s     *Server
-	limit *dam.GuestLimiter
+	s *Server
 }
 
 // clientAddress is the key attempts are counted under: the connection's
@@ -169,22 +175,36 @@ func clientAddress(r *http.Request) string {
 	return host
 }
 
-// limited counts the attempt, refuses it past the budget (429), then
-// resolves the token into a guest context for h: every request checks
-// the share again.
+// limited refuses a client address whose failed guesses are spent (429),
+// resolves the token into a guest context for h (every request checks the
+// share again), counts a token that opens nothing as a failed guess, and
+// counts a valid one against its link's own budget.
 func (g *guestRoutes) limited(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if !g.limit.Allow(clientAddress(r), time.Now()) {
-			w.Header().Set("Retry-After", "30")
-			return dam.E("damhttp.guest", dam.ResourceExhausted, "too many attempts from your address: wait a little and try again")
+		const op = "damhttp.guest"
+		addr, now := clientAddress(r), g.s.lib.Now()
+		if wait := g.s.guessLimit.Wait(addr, now); wait > 0 {
+			return tooManyAttempts(op, wait)
 		}
 		w.Header().Set("Referrer-Policy", "no-referrer") // the token is in the URL
-		ctx, _, err := g.s.lib.GuestActor(r.Context(), r.PathValue("token"))
+		ctx, sh, err := g.s.lib.GuestActor(r.Context(), r.PathValue("token"))
+		if dam.KindOf(err) == dam.NotFound {
+			g.s.guessLimit.Take(addr, now)
+		}
 		if err != nil {
 			return err
 		}
+		guest, _ := dam.ActorFrom(ctx)
+		if ok, wait := g.s.linkLimit.Take(sh.ID+" "+guest.Email, now); !ok {
+			return exhausted(op, wait, "too many requests on this link: wait "+waitText(wait)+" and try again")
+		}
 		return h(w, r.WithContext(ctx))
 	}
+}
+
+// tooManyAttempts refuses a client address whose failed attempts are spent.
+func tooManyAttempts(op string, wait time.Duration) error {
+	return exhausted(op, wait, "too many failed attempts from your address: wait "+waitText(wait)+" and try again")
 }
 
 // guestAsset is a shared asset with where to download it.
@@ -217,7 +237,7 @@ func (g *guestRoutes) view(w http.ResponseWriter, r *http.Request) error {
 func (g *guestRoutes) download(w http.ResponseWriter, r *http.Request) error {
 	d, err := g.s.lib.GuestOpen(r.Context(), r.PathValue("id"), r.URL.Query().Get("profile"))
 	if err != nil {
-		return withRetryAfter(w, err)
+		return err
 	}
 	defer d.Close()
 	g.s.serveDownload(w, r, d, false)
@@ -227,7 +247,7 @@ func (g *guestRoutes) download(w http.ResponseWriter, r *http.Request) error {
 func (g *guestRoutes) archive(w http.ResponseWriter, r *http.Request) error {
 	p, err := g.s.lib.GuestArchive(r.Context())
 	if err != nil {
-		return withRetryAfter(w, err)
+		return err
 	}
 	defer p.Close()
 	h := w.Header()

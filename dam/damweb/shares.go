@@ -336,11 +336,14 @@ func (h *Handler) sharePage(w http.ResponseWriter, r *http.Request) error {
 	if d.Profile == "" {
 		d.Profile = "originals"
 	}
+	// The people the sharer may invite: suggested in the invite form, and
+	// the names of the guests among them (others show their address).
+	if d.Users, err = h.lib.FindUsers(ctx, "", 20); err != nil && dam.KindOf(err) != dam.PermissionDenied {
+		return err
+	}
 	names := map[string]string{}
-	if us, err := h.lib.FindUsers(ctx, "", 20); err == nil {
-		for _, u := range us {
-			names[u.ID] = u.Name
-		}
+	for _, u := range d.Users {
+		names[u.ID] = u.Name
 	}
 	who := func(g dam.Guest) string {
 		switch {
@@ -398,11 +401,6 @@ func (h *Handler) sharePage(w http.ResponseWriter, r *http.Request) error {
 			name = "an asset no longer visible to you"
 		}
 		d.ByAsset = append(d.ByAsset, assetUsageRow{AssetUsage: a, Name: name})
-	}
-	if !d.Expired {
-		if d.Users, err = h.lib.FindUsers(ctx, "", 20); err != nil && dam.KindOf(err) != dam.PermissionDenied {
-			return err
-		}
 	}
 	return h.render(w, r, http.StatusOK, "share", v.Title, "shares", d)
 }

@@ -111,6 +111,18 @@ func TestBrowserShareStory(t *testing.T) {
 	p.run(chromedp.WaitVisible(chromedp.CSS(".list")))
 	assert.Contains(t, p.text(".list"), "disabled")
 	p.check("shares")
+
+	// A share without guests: one link to copy, on its page.
+	open, err := s.lib.CreateShare(s.as(t, "editor"), dam.NewShare{Title: "Press kit", Days: 14, AssetIDs: []string{s.photo.ID}})
+	require.NoError(t, err)
+	p.open("/shares/" + open.ID)
+	p.run(chromedp.WaitVisible(chromedp.CSS(`button[data-copy]`)))
+	value, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.getElementById('public-link').value`))
+	require.NoError(t, err)
+	assert.Equal(t, open.PublicLink, value)
+	p.run(chromedp.Click(chromedp.CSS(`button[data-copy]`)))
+	p.waitFor(`document.querySelector('output[data-copied]').textContent !== ''`)
+	p.check("share-link")
 }
 
 // mailedShareLink waits for the invitation sent to addr and returns the

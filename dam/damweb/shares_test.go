@@ -3,6 +3,7 @@ package damweb
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/dam/damhttp"
 )
 
 // enableShares turns shares on in the site's settings.
@@ -231,6 +233,16 @@ func TestShareWithoutGuestsGivesALink(t *testing.T) {
 	_, body = b.get("/shares/" + v.ID)
 	assert.Contains(t, body, `value="`+v.PublicLink+`"`, "and again on the share's page")
 	assert.Contains(t, body, "Anyone with the link")
+
+	// Anyone opens it: the guest page (damhttp's) lists the collection's asset.
+	req := httptest.NewRequest("GET", strings.TrimPrefix(v.PublicLink, s.srv.URL), nil)
+	req.Header.Set("Accept", "text/html")
+	rec := httptest.NewRecorder()
+	damhttp.New(s.lib, nil).ServeHTTP(rec, req)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	assert.Contains(t, rec.Body.String(), "sunrise.png")
+	_, body = b.get("/shares/" + v.ID)
+	assert.Regexp(t, `<td>Anyone with the link</td><td>1</td><td>0</td>`, body, "its opens are counted under the link")
 
 	resp, _ = b.post("/shares/"+v.ID+"/send-link", nil)
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)

@@ -51,7 +51,9 @@ func StatusOf(k dam.Kind) int {
 // inline for the raster types browsers display safely when inline is set.
 // http.ServeContent answers Range, If-Range and conditional requests
 // against the strong ETag. writeTimeout is the per-write deadline that
-// moves forward as bytes go out.
+// moves forward as bytes go out. A read that fails once the response has
+// begun (dam cuts a download whose access was withdrawn) aborts the
+// connection with http.ErrAbortHandler.
 func ServeDownload(w http.ResponseWriter, r *http.Request, d *dam.Download, inline bool, writeTimeout time.Duration) {
 	h := w.Header()
 	h.Set("Content-Type", d.Version.MediaType)
@@ -72,6 +74,13 @@ func ServeDownload(w http.ResponseWriter, r *http.Request, d *dam.Download, inli
 		h.Set("Cache-Control", "private, max-age=0, must-revalidate")
 	}
 	ServeContent(w, r, d.Version.CreatedAt, d, writeTimeout)
+	if err := d.ReadError(); err != nil {
+		// Headers and part of the body are gone (access was withdrawn
+		// midway, or the bucket failed): abort the connection, so the
+		// client sees a truncated transfer, never a short body that
+		// passes for the whole file. The servers' handlers let it through.
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // InlineSafe lists the raster types a preview may show inline.
@@ -224,4 +233,20 @@ func ServePart(w http.ResponseWriter, r *http.Request, p *dam.Part, writeTimeout
 	h.Set("X-Damkit-Skipped", strconv.Itoa(len(p.Job.Skipped)))
 	ServeContent(w, r, p.ModTime, p, writeTimeout)
 	return p.ReadError()
+}
+
+// SetRetryAfter tells a client refused for load (429) when to come back:
+// dam.RetryAfter of err (when the limit refills or a download slot should
+// free) in whole seconds rounded up, at least one. A Retry-After already
+// set is kept.
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	if w.Header().Get("Retry-After") != "" {
+		return
+	}
+	w.Header().Set("Retry-After", strconv.FormatInt(RetrySeconds(dam.RetryAfter(err)), 10))
+}
+
+// RetrySeconds is wait in whole seconds rounded up, at least one.
+func RetrySeconds(wait time.Duration) int64 {
+	return max(1, int64((wait+time.Second-1)/time.Second))
 }
