@@ -58,7 +58,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if kind == dam.ResourceExhausted {
 		// Every 429 says when to come back: when the limit refills or a
 		// slot is expected to free (dam.RetryAfter), else in a second.
-		setRetryAfter(w, dam.RetryAfter(err))
+		httpdam.SetRetryAfter(w, err)
 	}
 	detail := errorDetail{Code: kind.String(), Message: msg}
 	var refusal *dam.RefusalError

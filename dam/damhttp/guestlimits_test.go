@@ -45,7 +45,8 @@ func frozenLibrary(t *testing.T, at *time.Time) (*dam.Library, context.Context) 
 
 // A guest opens a 500-asset share, then fetches every preview and every
 // asset one by one: 1,001 requests from one address with the clock
-// standing still, and not one 429. Failed guesses still count apart.
+// standing still, and not one 429; a visitor does the same on an open
+// portal of those assets. Failed guesses still count apart.
 func TestGuestWalksA500AssetShare(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	lib, owner := frozenLibrary(t, &now)
@@ -68,6 +69,18 @@ func TestGuestWalksA500AssetShare(t *testing.T) {
 	h := damhttp.New(lib, nil)
 	got := routeStatuses(t, h, paths, func(int) string { return "198.51.100.7:4000" })
 	assert.Equal(t, map[int]int{200: 2*n + 1}, got, "requests %d", len(paths))
+	t.Logf("500-asset share walk: %d requests, statuses %v", len(paths), got)
+
+	// The same assets in an open portal: its page, then every download.
+	_, err = lib.CreatePortal(owner, dam.NewPortal{Slug: "everything", Title: "Everything", AssetIDs: ids, Mode: dam.PortalOpen})
+	require.NoError(t, err)
+	portal := []string{"/p/everything"}
+	for _, id := range ids {
+		portal = append(portal, "/p/everything/assets/"+id)
+	}
+	got = routeStatuses(t, h, portal, func(int) string { return "198.51.100.8:4000" })
+	assert.Equal(t, map[int]int{200: n + 1}, got)
+	t.Logf("500-asset open portal walk: %d requests, statuses %v", len(portal), got)
 
 	// A scanner at the same address is still cut off after its failed guesses.
 	var guesses []string

@@ -15,7 +15,7 @@ func init() { routeSets = append(routeSets, (*Server).licenceRoutes) }
 // the accept calls of users, share guests and portal visitors.
 func (s *Server) licenceRoutes() []route {
 	g := &guestRoutes{s: s}
-	p := &portalRoutes{s: s, links: dam.NewGuestLimiter(guestRate, guestBurst, guestMaxKeys)}
+	p := &portalRoutes{s: s}
 	return []route{
 		{"GET", "/api/v1/licences", true, s.listLicences},
 		{"POST", "/api/v1/licences", true, s.createLicence},

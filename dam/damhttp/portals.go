@@ -1,6 +1,8 @@
 package damhttp
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,7 +23,7 @@ func (b links) PortalAccess(slug, token string) string {
 // address (10 at once, then one every 6 seconds) and per email address (3
 // at once, then one every 10 minutes): a visitor asking again after a
 // denial is fine, flooding owners' inboxes or a stranger's mailbox is not.
-// Link and download routes are counted per address like share links.
+// Link and download routes are counted like share links (limited).
 const (
 	portalRequestRate  = 1.0 / 6
 	portalRequestBurst = 10
@@ -35,14 +37,12 @@ type portalRoutes struct {
 	s        *Server
 	requests *dam.GuestLimiter // POST /p/{slug}/requests per client address
 	emails   *dam.GuestLimiter // POST /p/{slug}/requests per email address
-	links    *dam.GuestLimiter // every other /p/ route per client address
 }
 
 func (s *Server) portalRoutes() []route {
 	p := &portalRoutes{s: s,
 		requests: dam.NewGuestLimiter(portalRequestRate, portalRequestBurst, guestMaxKeys),
-		emails:   dam.NewGuestLimiter(portalEmailRate, portalEmailBurst, guestMaxKeys),
-		links:    dam.NewGuestLimiter(guestRate, guestBurst, guestMaxKeys)}
+		emails:   dam.NewGuestLimiter(portalEmailRate, portalEmailBurst, guestMaxKeys)}
 	return []route{
 		{"POST", "/api/v1/portals", true, s.createPortal},
 		{"GET", "/api/v1/portals", true, s.listPortals},
@@ -113,16 +113,31 @@ func tooMany(wait time.Duration, what string) error {
 	return exhausted("damhttp.portal", wait, "too many "+what+": wait "+waitText(wait)+" and try again")
 }
 
-// limited counts an attempt per client address and refuses it past the
-// budget (429).
+// limited refuses a client address whose failed guesses (an unknown
+// portal, link or asset: NotFound) are spent, counts the request against
+// the address's budget on this portal (1,500 at once, then 20 a second,
+// like a share link: a visitor downloading a whole portal one asset at a
+// time never waits), and counts a NotFound answer as a failed guess.
 func (p *portalRoutes) limited(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if ok, wait := p.links.Take(clientAddress(r), p.s.lib.Now()); !ok {
-			return tooMany(wait, "attempts from your address")
+		const op = "damhttp.portal"
+		addr, now := clientAddress(r), p.s.lib.Now()
+		if wait := p.s.guessLimit.Wait(addr, now); wait > 0 {
+			return tooManyAttempts(op, wait)
+		}
+		// The slug is the visitor's to choose: keyed by its hash, a key
+		// stays small however long the slug.
+		sum := sha256.Sum256([]byte(r.PathValue("slug")))
+		if ok, wait := p.s.portalLimit.Take(addr+" "+hex.EncodeToString(sum[:12]), now); !ok {
+			return tooMany(wait, "requests on this portal from your address")
 		}
 		w.Header().Set("Referrer-Policy", "no-referrer") // a signed link is in the URL
 		w.Header().Set("Cache-Control", "no-store")
-		return h(w, r)
+		err := h(w, r)
+		if dam.KindOf(err) == dam.NotFound {
+			p.s.guessLimit.Take(addr, now)
+		}
+		return err
 	}
 }
 

@@ -30,9 +30,11 @@ type Server struct {
 	opts Options
 	log  *slog.Logger
 	mux  *http.ServeMux
-	// guessLimit counts failed share-token guesses per client address;
-	// linkLimit counts the requests of each valid share link (shares.go).
-	guessLimit, linkLimit *dam.GuestLimiter
+	// guessLimit counts failed guesses (share tokens, portal links) per
+	// client address; linkLimit counts the requests of each valid share
+	// link (shares.go), portalLimit those of each address on a portal
+	// (portals.go).
+	guessLimit, linkLimit, portalLimit *dam.GuestLimiter
 }
 
 // New returns the HTTP API of lib.
@@ -54,8 +56,9 @@ func New(lib *dam.Library, opts *Options) *Server {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{lib: lib, opts: o, log: o.Logger, mux: http.NewServeMux(),
-		guessLimit: dam.NewGuestLimiter(guestRate, guestBurst, guestMaxKeys),
-		linkLimit:  dam.NewGuestLimiter(guestLinkRate, guestLinkBurst, guestMaxKeys)}
+		guessLimit:  dam.NewGuestLimiter(guestRate, guestBurst, guestMaxKeys),
+		linkLimit:   dam.NewGuestLimiter(guestLinkRate, guestLinkBurst, guestMaxKeys),
+		portalLimit: dam.NewGuestLimiter(guestLinkRate, guestLinkBurst, guestMaxKeys)}
 	s.routes()
 	return s
 }

@@ -15,30 +15,37 @@ import (
 )
 
 // A guest's download whose share is disabled midway is cut: the client
-// gets a truncated body (an error), never a short one passing for whole.
+// gets a truncated body (an error), never a short one passing for whole,
+// with RecheckBytes small and at its default (8 MiB).
 func TestRevokedGuestDownloadIsTruncated(t *testing.T) {
-	c := newAPI(t, &dam.Options{RecheckBytes: 64 << 10})
-	c.json("PUT", "/api/v1/settings", map[string]any{"shares_enabled": true}, 200, nil)
-	s := &shareAPI{api: c}
-	big := s.uploadBytes("film.bin", noise(3, 24<<20))
-	var v dam.ShareView
-	c.json("POST", "/api/v1/shares", map[string]any{"title": "Rushes", "validity_days": 7, "asset_ids": []string{big.ID},
-		"guests": "ana@example.com"}, 201, &v)
-	require.Len(t, v.Links, 1)
+	const size = 24 << 20
+	for _, every := range []int64{64 << 10, 0} {
+		t.Run(fmt.Sprintf("RecheckBytes=%d (0: default)", every), func(t *testing.T) {
+			c := newAPI(t, &dam.Options{RecheckBytes: every})
+			c.json("PUT", "/api/v1/settings", map[string]any{"shares_enabled": true}, 200, nil)
+			s := &shareAPI{api: c}
+			big := s.uploadBytes("film.bin", noise(3, size))
+			var v dam.ShareView
+			c.json("POST", "/api/v1/shares", map[string]any{"title": "Rushes", "validity_days": 7, "asset_ids": []string{big.ID},
+				"guests": "ana@example.com"}, 201, &v)
+			require.Len(t, v.Links, 1)
 
-	resp, err := http.Get(c.url + "/s/" + v.Links[0].Token + "/assets/" + big.ID)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	require.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, strconv.Itoa(24<<20), resp.Header.Get("Content-Length"))
-	_, err = io.ReadFull(resp.Body, make([]byte, 100<<10))
-	require.NoError(t, err)
+			resp, err := http.Get(c.url + "/s/" + v.Links[0].Token + "/assets/" + big.ID)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			require.Equal(t, 200, resp.StatusCode)
+			assert.Equal(t, strconv.Itoa(size), resp.Header.Get("Content-Length"))
+			_, err = io.ReadFull(resp.Body, make([]byte, 100<<10))
+			require.NoError(t, err)
 
-	c.json("PATCH", "/api/v1/shares/"+v.ID, map[string]any{"enabled": false}, 200, nil)
-	n, err := io.Copy(io.Discard, resp.Body)
-	require.Error(t, err, "the connection is aborted after %d more bytes", n)
-	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
-	assert.Less(t, n, int64(24<<20-100<<10))
+			c.json("PATCH", "/api/v1/shares/"+v.ID, map[string]any{"enabled": false}, 200, nil)
+			n, err := io.Copy(io.Discard, resp.Body)
+			require.Error(t, err, "the connection is aborted after %d more bytes", n)
+			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+			assert.Less(t, n, int64(size-100<<10))
+			t.Logf("after the share was disabled: %d of the %d bytes left were delivered", n, size-100<<10)
+		})
+	}
 }
 
 // A ready archive read by a download manager over several connections

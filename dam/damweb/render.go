@@ -179,6 +179,7 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error)
 		p.Heading = "That did not work"
 	case dam.ResourceExhausted:
 		p.Heading = "Too many at once"
+		httpdam.SetRetryAfter(w, err)
 	default:
 		p.Heading = "Something went wrong"
 	}

@@ -234,3 +234,19 @@ func ServePart(w http.ResponseWriter, r *http.Request, p *dam.Part, writeTimeout
 	ServeContent(w, r, p.ModTime, p, writeTimeout)
 	return p.ReadError()
 }
+
+// SetRetryAfter tells a client refused for load (429) when to come back:
+// dam.RetryAfter of err (when the limit refills or a download slot should
+// free) in whole seconds rounded up, at least one. A Retry-After already
+// set is kept.
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	if w.Header().Get("Retry-After") != "" {
+		return
+	}
+	w.Header().Set("Retry-After", strconv.FormatInt(RetrySeconds(dam.RetryAfter(err)), 10))
+}
+
+// RetrySeconds is wait in whole seconds rounded up, at least one.
+func RetrySeconds(wait time.Duration) int64 {
+	return max(1, int64((wait+time.Second-1)/time.Second))
+}
