@@ -109,6 +109,40 @@ var sortTests = []test{
 		require.NoError(t, err)
 		assert.Equal(t, []string{small.ID, big.ID}, list(), "deleting the current version brings its predecessor's size back")
 	}},
+	{"PagingWhileAssetsArrive", func(t *testing.T, f *fixture) {
+		// Between pages new assets land before, among and after the ones
+		// listed: every asset there from the start shows exactly once, and
+		// no asset shows twice.
+		before := f.sortable("")
+		for _, sort := range dam.AssetSorts {
+			q := dam.AssetQuery{Domains: []string{f.domain}, Sort: sort, Limit: 3}
+			seen := map[string]int{}
+			for i := 0; ; i++ {
+				page, next, err := f.s.Assets(f.ctx, q)
+				require.NoError(t, err)
+				for _, a := range page {
+					seen[a.ID]++
+				}
+				for _, name := range []string{"aaa", "banana", "zzz"} {
+					if i < 3 { // then let the listing end
+						a := f.newAsset("", name)
+						a.Current.Size = int64(100 * i)
+						f.put(a)
+					}
+				}
+				if next == "" {
+					break
+				}
+				q.Cursor = next
+			}
+			for _, a := range before {
+				assert.Equal(t, 1, seen[a.ID], "sort %q: %s listed once", sort, a.Name)
+			}
+			for id, n := range seen {
+				assert.Equal(t, 1, n, "sort %q: %s listed more than once", sort, id)
+			}
+		}
+	}},
 	{"RenamingResorts", func(t *testing.T, f *fixture) {
 		a, b := f.asset("", "alpha"), f.asset("", "beta")
 		list := func() []string { return f.listAll(dam.AssetQuery{Domains: []string{f.domain}, Sort: "name"}) }
