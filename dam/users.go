@@ -53,7 +53,12 @@ type NewUser struct {
 // Owners create users in their own domains, admins in any; the very first
 // user (bootstrap) is an admin owner.
 func (l *Library) CreateUser(ctx context.Context, nu NewUser) (User, string, error) {
-	const op = "dam.CreateUser"
+	return l.createUser(ctx, "dam.CreateUser", nu, true)
+}
+
+// createUser adds a user, with a first API key when withKey (returned) or
+// with none.
+func (l *Library) createUser(ctx context.Context, op string, nu NewUser, withKey bool) (User, string, error) {
 	users, err := l.store.Users(ctx)
 	if err != nil {
 		return User{}, "", wrap(op, Internal, err)
@@ -86,7 +91,9 @@ func (l *Library) CreateUser(ctx context.Context, nu NewUser) (User, string, err
 		return User{}, "", err
 	}
 	key := nu.APIKey
-	if key == "" {
+	if !withKey {
+		key = ""
+	} else if key == "" {
 		key = NewAPIKey()
 	} else if len(key) < 20 || len(key) > 200 {
 		return User{}, "", E(op, Invalid, "an API key must be 20 to 200 characters")
@@ -98,8 +105,11 @@ func (l *Library) CreateUser(ctx context.Context, nu NewUser) (User, string, err
 	now := l.now().UTC()
 	u := User{ID: NewID(now), Email: addr.Address, Name: cleanText(nu.Name, 200), Role: nu.Role,
 		Domains: uniq(domains), Admin: nu.Admin, CreatedAt: now}
-	k := APIKey{ID: NewID(now), UserID: u.ID, Name: name, CreatedAt: now, Hash: HashAPIKey(key)}
-	if err := l.store.CreateUser(ctx, u, &k); err != nil {
+	var k *APIKey
+	if withKey {
+		k = &APIKey{ID: NewID(now), UserID: u.ID, Name: name, CreatedAt: now, Hash: HashAPIKey(key)}
+	}
+	if err := l.store.CreateUser(ctx, u, k); err != nil {
 		return User{}, "", wrap(op, Internal, err)
 	}
 	return u, key, nil

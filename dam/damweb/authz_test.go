@@ -28,6 +28,7 @@ type reachCase struct {
 // editor and the stranger (owner of domain c) must not reach.
 type reachFixtures struct {
 	collection, job, trashed, key, session, request, grant, notice, share string
+	viewer                                                                string // the viewer's user ID
 }
 
 func newReachFixtures(t *testing.T, s *site) *reachFixtures {
@@ -53,6 +54,7 @@ func newReachFixtures(t *testing.T, s *site) *reachFixtures {
 	viewerKey, err := s.lib.Authenticate(t.Context(), s.keys["viewer"])
 	require.NoError(t, err)
 	viewer := dam.WithActor(t.Context(), viewerKey.Actor())
+	f.viewer = viewerKey.ID
 	res, err := s.lib.RequestDownload(viewer, dam.NewRequest{AssetIDs: []string{s.secret.ID}, Reason: "r"})
 	require.NoError(t, err)
 	f.request = res.Requests[0].ID
@@ -83,6 +85,8 @@ var reachCases = map[string]reachCase{
 	"/downloads/{id}":               {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.job }},
 	"/trash/{id}":                   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.trashed }},
 	"/folders/{id}":                 {actor: "stranger", form: url.Values{"protection": {"unprotected"}}, obj: func(s *site, _ *reachFixtures) string { return s.private.ID }},
+	"/people/{id}":                  {actor: "stranger", form: url.Values{"disabled": {"1"}, "role": {"viewer"}}, obj: func(_ *site, f *reachFixtures) string { return f.viewer }},
+	"POST /people/{id}/keys/revoke": {actor: "stranger", field: "key", obj: func(_ *site, f *reachFixtures) string { return f.key }},
 	"/account/keys/{id}":            {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.key }},
 	"/shares/{id}":                  {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.share }},
 	"POST /account/sessions/revoke": {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.session }},

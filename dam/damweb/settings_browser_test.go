@@ -68,3 +68,34 @@ func TestBrowserProtection(t *testing.T) {
 	assert.Equal(t, dam.Protected, a.Protection)
 	assert.Empty(t, p.console.Errors())
 }
+
+// TestBrowserPeople adds a person with a key, changes their role and
+// disables them in Chromium; the list and the person's page pass the
+// audit.
+func TestBrowserPeople(t *testing.T) {
+	s := newSite(t, nil)
+	p := s.page(t)
+	p.open("/signin?next=/people")
+	p.run(chromedp.SendKeys(chromedp.CSS("#key"), s.keys["owner"]+"\r"))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#p-email")))
+	p.check("people")
+
+	p.run(chromedp.SendKeys(chromedp.CSS("#p-email"), "nina@example.com"), chromedp.SendKeys(chromedp.CSS("#p-name"), "Nina"),
+		chromedp.SetValue(chromedp.CSS("#p-role"), "editor"), chromedp.Click(chromedp.CSS(`button[value=key]`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#newkey")))
+	assert.Contains(t, p.text("#newkey-h"), "nina@example.com was added")
+	p.run(chromedp.Click(chromedp.CSS(`a[href^="/people/"][href$="` + s.userID(t, "nina@example.com") + `"]`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#u-role")))
+	p.check("person")
+	p.run(chromedp.SetValue(chromedp.CSS("#u-role"), "viewer"), chromedp.Click(chromedp.CSS(`section[aria-labelledby=edit-h] button`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	assert.Equal(t, "Saved.", p.text(".flash"))
+	p.run(chromedp.Click(chromedp.CSS(`form[action$="/status"] button`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS("h1 .tag")))
+	assert.Contains(t, p.text(".flash"), "is disabled")
+	u, err := s.lib.User(s.owner, s.userID(t, "nina@example.com"))
+	require.NoError(t, err)
+	assert.Equal(t, dam.RoleViewer, u.Role)
+	assert.NotNil(t, u.DisabledAt)
+	assert.Empty(t, p.console.Errors())
+}
