@@ -164,8 +164,8 @@ func (p AssetPatch) apply(a Asset) Asset {
 	return a
 }
 
-// AssetQuery selects assets for listing. Results are ordered by ID (which
-// sorts by creation time) and paged with an opaque cursor.
+// AssetQuery selects assets for listing. Results are ordered by Sort (by
+// ID, which is creation order, when empty) and paged with an opaque cursor.
 type AssetQuery struct {
 	Domains  []string // required: only assets of these domains
 	FolderID *string  // nil: any folder; "" the root
@@ -175,8 +175,11 @@ type AssetQuery struct {
 	Deleted  bool     // list the trash instead of live assets
 	// DeletedBy, with Deleted, keeps the assets this user moved to the trash.
 	DeletedBy string
-	Cursor    string // the ID after which to continue
+	Cursor    string // where to continue: the cursor the previous page returned
 	Limit     int
+	// Sort is one of AssetSorts ("name", "-size", ...); "" is ID order.
+	// A cursor continues only the sort it was made for.
+	Sort string
 
 	// CategoryID keeps the assets in this category or any of its
 	// subcategories; with CategoryOnly, only those directly in it.

@@ -187,8 +187,11 @@ func (l *Library) listAssets(ctx context.Context, op string, actor Actor, q Asse
 		return nil, "", nil
 	}
 	q.Deleted = trash
+	if _, err := parseAssetCursor(op, q.Sort, q.Cursor); err != nil {
+		return nil, "", err
+	}
 	var err error
-	if q.Limit, err = l.page(op, q.Cursor, q.Limit); err != nil {
+	if q.Limit, err = l.page(op, "", q.Limit); err != nil {
 		return nil, "", err
 	}
 	if len(q.Text) > 200 {

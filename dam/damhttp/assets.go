@@ -216,7 +216,7 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	aq := dam.AssetQuery{Text: q.Get("q"), Kind: kind, Cursor: q.Get("cursor"), Limit: limit}
+	aq := dam.AssetQuery{Text: q.Get("q"), Kind: kind, Cursor: q.Get("cursor"), Limit: limit, Sort: q.Get("sort")}
 	if err := categoryFilter(r, &aq); err != nil {
 		return err
 	}

@@ -61,6 +61,45 @@ type libraryData struct {
 	Collections []dam.Collection
 	Profiles    []dam.Profile
 	AllFolders  []treeNode
+	Sort        string       // the listing's sort (dam.AssetSorts), "" for the default
+	Sorts       []sortChoice // the sort drop-down's choices
+	// The list view's sortable column headers.
+	SortName, SortSize, SortAdded sortLink
+	All                           string  // "All assets": no folder or filter, the same view and sort
+	Crumbs                        []crumb // FolderPath with links that keep the view and sort
+}
+
+// sortChoice is one option of the sort drop-down.
+type sortChoice struct{ Value, Label string }
+
+// sortChoices are the sorts offered, in the order of dam.AssetSorts. The
+// default ("" ) is creation order, oldest first, as "created" is.
+var sortChoices = []sortChoice{
+	{"", "Oldest first"}, {"-created", "Newest first"}, {"name", "Name A–Z"}, {"-name", "Name Z–A"},
+	{"size", "Smallest first"}, {"-size", "Largest first"},
+}
+
+// sortLink is a column header that sorts: its link, and its aria-sort
+// ("ascending" or "descending" on the sorted column, "" elsewhere).
+type sortLink struct{ Label, URL, Aria string }
+
+// crumb is one folder of the breadcrumb.
+type crumb struct{ Name, URL string }
+
+// columnSort is the header of the column that sorts by field: a link that
+// sorts ascending, or, on the column already sorted, that reverses it.
+func columnSort(qs url.Values, sort, field, label string) sortLink {
+	cur, desc := strings.CutPrefix(sort, "-")
+	if cur == "" {
+		cur = "created" // the default order is creation order
+	}
+	switch {
+	case cur != field:
+		return sortLink{Label: label, URL: viewURL(qs, "sort", field)}
+	case desc:
+		return sortLink{Label: label, URL: viewURL(qs, "sort", field), Aria: "descending"}
+	}
+	return sortLink{Label: label, URL: viewURL(qs, "sort", "-"+field), Aria: "ascending"}
 }
 
 // library is the home page: the folder and category trees beside a grid of
@@ -71,7 +110,7 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 	qs := r.URL.Query()
 	d := libraryData{Kinds: []string{"image", "video", "audio", "document", "other"}, Kind: qs.Get("kind"),
 		List: qs.Get("view") == "list", CanEdit: actorOf(ctx).CanEdit()}
-	q := dam.AssetQuery{Text: strings.TrimSpace(qs.Get("q")), Cursor: qs.Get("cursor"), Limit: libraryPageSize}
+	q := dam.AssetQuery{Text: strings.TrimSpace(qs.Get("q")), Cursor: qs.Get("cursor"), Limit: libraryPageSize, Sort: qs.Get("sort")}
 	if d.Kind != "" {
 		if !slices.Contains(d.Kinds, d.Kind) {
 			return dam.E("damweb.library", dam.Invalid, "kind must be one of %s", strings.Join(d.Kinds, ", "))
@@ -128,6 +167,19 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 	d.Folders = folderTree(folders, folderID, func(id string) string { return viewURL(qs, "folder", id) })
 	d.AllFolders = folderTree(folders, "", nil)
 	d.Categories = categoryTree(cats, qs.Get("category"), func(id string) string { return viewURL(qs, "category", id) })
+	d.Sort, d.Sorts = q.Sort, sortChoices
+	d.SortName, d.SortSize, d.SortAdded = columnSort(qs, q.Sort, "name", "Name"),
+		columnSort(qs, q.Sort, "size", "Size"), columnSort(qs, q.Sort, "created", "Added")
+	keep := url.Values{}
+	for _, k := range []string{"view", "sort"} {
+		if v := qs.Get(k); v != "" {
+			keep.Set(k, v)
+		}
+	}
+	d.All = viewURL(keep, "", "")
+	for _, f := range d.FolderPath {
+		d.Crumbs = append(d.Crumbs, crumb{Name: f.Name, URL: viewURL(keep, "folder", f.ID)})
+	}
 	d.Here = r.URL.RequestURI()
 	if next != "" {
 		d.Next = viewURL(qs, "cursor", next)
@@ -158,8 +210,8 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 }
 
 // viewURL is the library URL of the current view with one parameter
-// changed ("" removes it); moving to another folder or category starts
-// at the first page.
+// changed (a value of "" removes it; a key of "" changes none); any change
+// but of the cursor starts at the first page.
 func viewURL(qs url.Values, key, value string) string {
 	v := url.Values{}
 	for k, vs := range qs {
@@ -170,7 +222,7 @@ func viewURL(qs url.Values, key, value string) string {
 	}
 	if value == "" {
 		v.Del(key)
-	} else {
+	} else if key != "" {
 		v.Set(key, value)
 	}
 	if len(v) == 0 {

@@ -47,14 +47,14 @@ func (s *Store) CreateAsset(ctx context.Context, a dam.Asset) error {
 			return err
 		}
 		_, err := q.exec(ctx, `INSERT INTO assets (id, name, folder_id, domain, kind, title, description,
-			keywords, fields, availability, expires_at, protection, licence, current_version, last_version,
-			created_by, created_at, updated_by, updated_at, deleted_at, deleted_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			keywords, fields, availability, expires_at, protection, licence, current_version, last_version, current_size,
+			created_by, created_at, updated_by, updated_at, deleted_at, deleted_by, name_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(?))`,
 			a.ID, a.Name, a.FolderID, a.Domain, string(a.Kind), a.Meta.Title, a.Meta.Description,
 			encodeList(a.Meta.Keywords), encodeMap(a.Meta.Fields), string(a.Availability),
-			encodeTimePtr(a.ExpiresAt), string(a.Protection), a.Licence, v.Number, v.Number,
+			encodeTimePtr(a.ExpiresAt), string(a.Protection), a.Licence, v.Number, v.Number, v.Size,
 			a.CreatedBy, encodeTime(a.CreatedAt), a.UpdatedBy, encodeTime(a.UpdatedAt),
-			encodeTimePtr(a.DeletedAt), a.DeletedBy)
+			encodeTimePtr(a.DeletedAt), a.DeletedBy, a.Name)
 		if s.d.isUnique(err) {
 			return dam.E("", dam.AlreadyExists, "asset %s already exists", a.ID)
 		}
@@ -98,12 +98,18 @@ func (s *Store) Asset(ctx context.Context, id string) (dam.Asset, error) {
 	return a, s.fail(ctx, op, err)
 }
 
-// Assets lists the assets q selects in ID order, returning the cursor of
-// the next page ("" at the end). No domains select nothing. Text matches
-// every whitespace-separated word, case-insensitively, against name,
-// title, description or keywords.
+// Assets lists the assets q selects in q.Sort order (ID order when
+// empty), returning the cursor of the next page ("" at the end). No
+// domains select nothing. Text matches every whitespace-separated word,
+// case-insensitively, against name, title, description or keywords. A
+// sorted page is a keyset page: the rows past the cursor's (key, id) in
+// (key, id) order, which an index of the listing's folder or domain walks.
 func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, string, error) {
 	const op = "sqlstore.Assets"
+	cursor, err := dam.ParseAssetCursor(q.Sort, q.Cursor)
+	if err != nil {
+		return nil, "", s.fail(ctx, op, err)
+	}
 	if len(q.Domains) == 0 {
 		return nil, "", nil
 	}
@@ -148,23 +154,39 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		args = append(args, pattern, pattern, pattern, pattern)
 	}
 	limit := pageLimit(q.Limit)
+	order := sortOrder(q.Sort)
 	// The page of asset rows is chosen first and joined to versions after:
 	// joining first lets PostgreSQL merge-join from the start of versions.
 	r := s.read()
-	if q.CategoryID != "" {
+	switch {
+	case q.CategoryID != "" && (q.Sort == "" || q.Sort == "created"):
 		ids, err := s.categoryPageIDs(ctx, q, where, args, limit)
 		if err != nil || len(ids) == 0 {
 			return nil, "", s.fail(ctx, op, err)
 		}
 		args = paddedIDs(ids)
 		where = []string{"a.id IN (" + placeholders(len(args)) + ")"}
-	} else if q.Cursor != "" {
-		where = append(where, "a.id > ?")
-		args = append(args, q.Cursor)
+		cursor = dam.AssetCursor{} // the IDs are past it
+	case q.CategoryID != "":
+		// Sorted by a key: the category's members are a condition and
+		// the page is sorted, as no index holds a subtree by name or size.
+		cats, err := s.categoryMembers(ctx, q)
+		if err != nil || len(cats) == 0 {
+			return nil, "", s.fail(ctx, op, err)
+		}
+		where = append(where, "EXISTS (SELECT 1 FROM asset_categories ac WHERE ac.asset_id = a.id AND ac.category_id IN ("+
+			placeholders(len(cats))+"))")
+		args = append(args, anys(cats)...)
+		r = s.readOnce()
+	}
+	if cursor.ID != "" {
+		w, cargs := order.after(cursor)
+		where = append(where, w)
+		args = append(args, cargs...)
 	}
 	args = append(args, limit+1)
-	page := "(SELECT * FROM assets a WHERE " + strings.Join(where, " AND ") + " ORDER BY a.id LIMIT ?) a"
-	rows, err := r.query(ctx, assetsFrom(page)+" ORDER BY a.id", args...)
+	page := "(SELECT * FROM assets a WHERE " + strings.Join(where, " AND ") + " ORDER BY " + order.by + " LIMIT ?) a"
+	rows, err := r.query(ctx, assetsFrom(page)+" ORDER BY "+order.by, args...)
 	if err != nil {
 		return nil, "", s.fail(ctx, op, err)
 	}
@@ -183,9 +205,50 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 	next := ""
 	if len(as) > limit {
 		as = as[:limit]
-		next = as[limit-1].ID
+		last := as[limit-1]
+		next = dam.AssetCursor{Sort: q.Sort, Name: last.Name, Size: last.Current.Size, ID: last.ID}.String()
 	}
 	return as, next, nil
+}
+
+// assetOrder is the ORDER BY of a listing and how to continue past a cursor.
+type assetOrder struct {
+	key  string // the sort key expression, "" in ID order
+	by   string // the ORDER BY list
+	past string // the comparison that continues past a cursor: > or <
+}
+
+// sortOrder is the order of a valid sort. The keys are the columns of the
+// indexes of migration 0017, so that the planners walk them.
+func sortOrder(sort string) assetOrder {
+	field, desc := dam.SortField(sort)
+	o := assetOrder{past: ">"}
+	switch field {
+	case "name":
+		o.key = "a.name_key"
+	case "size":
+		o.key = "a.current_size"
+	}
+	dir := ""
+	if desc {
+		o.past, dir = "<", " DESC"
+	}
+	o.by = "a.id" + dir
+	if o.key != "" {
+		o.by = o.key + dir + ", " + o.by
+	}
+	return o
+}
+
+// after is the condition, with its arguments, that keeps the rows past c.
+func (o assetOrder) after(c dam.AssetCursor) (string, []any) {
+	switch o.key {
+	case "":
+		return "a.id " + o.past + " ?", []any{c.ID}
+	case "a.current_size":
+		return "(a.current_size, a.id) " + o.past + " (?, ?)", []any{c.Size, c.ID}
+	}
+	return "(a.name_key, a.id) " + o.past + " (lower(?), ?)", []any{c.Name, c.ID}
 }
 
 // escapeLike makes % and _ (and the escape character itself) match literally.
@@ -222,11 +285,11 @@ func (s *Store) UpdateAssets(ctx context.Context, as []dam.Asset) error {
 // updateAsset writes a's editable fields, and extra assignments such as
 // the current version, to a live asset.
 func updateAsset(ctx context.Context, q querier, a dam.Asset, extra string, extraArgs ...any) error {
-	args := []any{a.Name, a.FolderID, a.Meta.Title, a.Meta.Description, encodeList(a.Meta.Keywords),
+	args := []any{a.Name, a.Name, a.FolderID, a.Meta.Title, a.Meta.Description, encodeList(a.Meta.Keywords),
 		encodeMap(a.Meta.Fields), string(a.Availability), encodeTimePtr(a.ExpiresAt), string(a.Protection),
 		a.UpdatedBy, encodeTime(a.UpdatedAt)}
 	args = append(append(args, extraArgs...), a.ID)
-	res, err := q.exec(ctx, `UPDATE assets SET name = ?, folder_id = ?, title = ?, description = ?,
+	res, err := q.exec(ctx, `UPDATE assets SET name = ?, name_key = lower(?), folder_id = ?, title = ?, description = ?,
 		keywords = ?, fields = ?, availability = ?, expires_at = ?, protection = ?,
 		updated_by = ?, updated_at = ?`+extra+` WHERE id = ? AND deleted_at IS NULL`, args...)
 	return affected(res, err, notFound("asset", a.ID))

@@ -182,12 +182,9 @@ const maxCategoryArms = 50
 // once per member, whereas a join let PostgreSQL's generic plan
 // merge-join from the start of the assets table.
 func (s *Store) categoryPageIDs(ctx context.Context, q dam.AssetQuery, where []string, args []any, limit int) ([]string, error) {
-	cats := []string{q.CategoryID}
-	if !q.CategoryOnly {
-		var err error
-		if cats, err = queryStrings(ctx, s.read(), categorySubtree, q.CategoryID); err != nil || len(cats) == 0 {
-			return nil, err
-		}
+	cats, err := s.categoryMembers(ctx, q)
+	if err != nil || len(cats) == 0 {
+		return nil, err
 	}
 	query, all := categoryPageQuery(cats, where, args, q.Cursor, limit)
 	r := s.read()
@@ -195,6 +192,16 @@ func (s *Store) categoryPageIDs(ctx context.Context, q dam.AssetQuery, where []s
 		r = s.readOnce()
 	}
 	return queryStrings(ctx, r, query, all...)
+}
+
+// categoryMembers returns the categories whose assets a listing by
+// category keeps: q.CategoryID, and its subcategories unless
+// q.CategoryOnly (none when the category does not exist).
+func (s *Store) categoryMembers(ctx context.Context, q dam.AssetQuery) ([]string, error) {
+	if q.CategoryOnly {
+		return []string{q.CategoryID}, nil
+	}
+	return queryStrings(ctx, s.read(), categorySubtree, q.CategoryID)
 }
 
 // categoryPageQuery is the query of categoryPageIDs for the categories

@@ -75,7 +75,8 @@ func (s *Store) AddVersion(ctx context.Context, a dam.Asset, v dam.Version) (int
 		if err := insertVersion(ctx, q, v); err != nil {
 			return err
 		}
-		if err := updateAsset(ctx, q, a, ", kind = ?, current_version = ?", string(dam.MediaKindOf(v.MediaType)), number); err != nil {
+		if err := updateAsset(ctx, q, a, ", kind = ?, current_version = ?, current_size = ?",
+			string(dam.MediaKindOf(v.MediaType)), number, v.Size); err != nil {
 			return err
 		}
 		m := newMemberships()
@@ -156,12 +157,13 @@ func (s *Store) DeleteVersion(ctx context.Context, assetID string, number int) (
 		if number == current {
 			var newest int
 			var mediaType string
-			if err := q.queryRow(ctx, `SELECT number, media_type FROM versions WHERE asset_id = ?
-				ORDER BY number DESC LIMIT 1`, assetID).Scan(&newest, &mediaType); err != nil {
+			var size int64
+			if err := q.queryRow(ctx, `SELECT number, media_type, size FROM versions WHERE asset_id = ?
+				ORDER BY number DESC LIMIT 1`, assetID).Scan(&newest, &mediaType, &size); err != nil {
 				return err
 			}
-			if _, err := q.exec(ctx, "UPDATE assets SET current_version = ?, kind = ? WHERE id = ?",
-				newest, string(dam.MediaKindOf(mediaType)), assetID); err != nil {
+			if _, err := q.exec(ctx, "UPDATE assets SET current_version = ?, kind = ?, current_size = ? WHERE id = ?",
+				newest, string(dam.MediaKindOf(mediaType)), size, assetID); err != nil {
 				return err
 			}
 		}

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"NotificationPrefs", notificationPrefTests},
 		{"Categories", categoryTests},
 		{"Sessions", sessionTests},
+		{"Sorts", sortTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
