@@ -71,6 +71,8 @@ type Options struct {
 	// Streams under way check access again every RecheckInterval (default
 	// 5 s) or RecheckBytes (default 8 MiB), whichever comes first, and stop
 	// once it is gone: a revoked grant, a removed guest, a disabled share.
+	// A part of a job of n > 100 assets, whose check asks about each of
+	// them, is checked n/100 times less often.
 	RecheckInterval time.Duration
 	RecheckBytes    int64
 	// ArchiveTTL is how long a download stays fetchable (default 7 days).
