@@ -56,7 +56,8 @@ type Options struct {
 	// MaxPartSize caps each ZIP part of an asynchronous job (default 100 GB).
 	MaxPartSize int64
 	// MaxConcurrentArchives caps, per user, the synchronous archives being
-	// streamed plus the queued and running jobs (default 2).
+	// streamed plus the queued and running jobs (default 2); and, per guest
+	// of a share (not per share), the share's ZIPs being streamed.
 	MaxConcurrentArchives int
 	// MaxArchiveConnections caps the connections reading one archive part
 	// at once (default 16): a download manager's ranges count as one
