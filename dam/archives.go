@@ -67,7 +67,8 @@ func (l *Library) OpenPart(ctx context.Context, jobID string, n int) (*Part, err
 	}
 	jp := j.Parts[n-1]
 	p := &Part{Job: j, Number: n, Name: partName(j, n), MediaType: "application/zip", Size: jp.Size, ETag: jp.ETag, ModTime: j.CreatedAt}
-	// The job and every asset in it are checked again while the part streams.
+	// The job and every asset in it are checked again while the part
+	// streams, less often for a job of many assets (stream.spaced).
 	check := func(ctx context.Context) error {
 		j, err := l.visibleJob(ctx, op, actor, jobID)
 		if err == nil {
@@ -76,7 +77,8 @@ func (l *Library) OpenPart(ctx context.Context, jobID string, n int) (*Part, err
 		return err
 	}
 	if j.Status != JobReady {
-		p.ReadSeekCloser = l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: partKey(j.ID, n), size: jp.Size}, jp.Size, check, false, nil)
+		p.ReadSeekCloser = l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: partKey(j.ID, n), size: jp.Size}, jp.Size, check, false, nil).
+			spaced(len(j.Items))
 		l.record(ctx, Event{ActorID: actor.UserID, Action: EventArchive, Detail: fmt.Sprintf("job %s part %d", j.ID, n)})
 		return p, nil
 	}
@@ -117,7 +119,7 @@ func (l *Library) OpenPart(ctx context.Context, jobID string, n int) (*Part, err
 			return nil, archiveError(op, err)
 		}
 	}
-	p.ReadSeekCloser = l.slotStream(ctx, op, slot, actor.UserID, key, r, p.Size, check)
+	p.ReadSeekCloser = l.slotStream(ctx, op, slot, actor.UserID, key, r, p.Size, check).spaced(len(j.Items))
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventArchive, Detail: fmt.Sprintf("job %s part %d", j.ID, n)})
 	return p, nil
 }

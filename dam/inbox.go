@@ -90,16 +90,44 @@ func (l *Library) notifyRecipients(ctx context.Context, s Settings, requester Ac
 	}
 	details = append(details, Detail{Label: "Permission would last", Value: validityText(rs[0].Validity)})
 	var ms []Message
-	for _, u := range users {
-		if u.Role != RoleOwner || slices.Contains(s.Deselected, u.ID) || !anyDomain(u, rs) {
-			continue
-		}
+	for _, u := range requestRecipients(users, s.Deselected, rs) {
 		ms = append(ms, Message{Kind: NotifyRequestReceived, To: Recipient{UserID: u.ID, Email: u.Email, Name: u.Name},
 			Subject: fmt.Sprintf("Download request from %s (%d asset%s)", requester.Email, len(rs), plural(len(rs))),
 			Text:    requester.Email + " asks to download protected assets. Approve or deny the request on the requests dashboard.",
 			Link:    l.link(Links.RequestsDashboard), Details: details})
 	}
 	l.notify(ctx, ms...)
+}
+
+// requestRecipients are the enabled owners of the requests' domains who
+// receive requests. A domain none of whose chosen owners is left (the
+// settings never allow that, but a recipient may since have been disabled
+// or deleted) goes to all its enabled owners, so that a request never
+// reaches nobody.
+func requestRecipients(users []User, deselected []string, rs []Request) []User {
+	var out []User
+	covered := map[string]bool{}
+	for _, u := range users {
+		if u.Role != RoleOwner || u.DisabledAt != nil || slices.Contains(deselected, u.ID) || !anyDomain(u, rs) {
+			continue
+		}
+		out = append(out, u)
+		for _, d := range u.Domains {
+			covered[d] = true
+		}
+	}
+	for _, r := range rs {
+		if covered[r.Domain] {
+			continue
+		}
+		covered[r.Domain] = true
+		for _, u := range users {
+			if u.Role == RoleOwner && u.DisabledAt == nil && u.Actor().InDomain(r.Domain) && !slices.ContainsFunc(out, func(o User) bool { return o.ID == u.ID }) {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
 }
 
 // notifyDecided tells a requester what was decided.

@@ -56,7 +56,8 @@ type Options struct {
 	// MaxPartSize caps each ZIP part of an asynchronous job (default 100 GB).
 	MaxPartSize int64
 	// MaxConcurrentArchives caps, per user, the synchronous archives being
-	// streamed plus the queued and running jobs (default 2).
+	// streamed plus the queued and running jobs (default 2); and, per guest
+	// of a share (not per share), the share's ZIPs being streamed.
 	MaxConcurrentArchives int
 	// MaxArchiveConnections caps the connections reading one archive part
 	// at once (default 16): a download manager's ranges count as one
@@ -71,6 +72,8 @@ type Options struct {
 	// Streams under way check access again every RecheckInterval (default
 	// 5 s) or RecheckBytes (default 8 MiB), whichever comes first, and stop
 	// once it is gone: a revoked grant, a removed guest, a disabled share.
+	// A part of a job of n > 100 assets, whose check asks about each of
+	// them, is checked n/100 times less often.
 	RecheckInterval time.Duration
 	RecheckBytes    int64
 	// ArchiveTTL is how long a download stays fetchable (default 7 days).

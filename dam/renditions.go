@@ -275,13 +275,23 @@ func (l *Library) render(ctx context.Context, op, key string, v Version, rp rend
 		return renditionMeta{}, wrap(op, Internal, err)
 	}
 	if err := l.writeBlob(ctx, key, res.MediaType, res.Data); err != nil {
-		return renditionMeta{}, wrap(op, Internal, err)
+		return renditionMeta{}, ioError(ctx, op, err)
 	}
 	if err := l.writeBlob(ctx, key+".json", "application/json", side); err != nil {
-		return renditionMeta{}, wrap(op, Internal, err)
+		return renditionMeta{}, ioError(ctx, op, err)
 	}
 	l.renders.remember(key, m)
 	return m, nil
+}
+
+// ioError classifies a bucket error: Canceled when the caller's context
+// ended (the request went away; a caller waiting on the same render then
+// renders for itself), Internal otherwise.
+func ioError(ctx context.Context, op string, err error) error {
+	if ctx.Err() != nil {
+		return wrap(op, Canceled, err)
+	}
+	return wrap(op, Internal, err)
 }
 
 func (l *Library) writeBlob(ctx context.Context, key, contentType string, data []byte) error {

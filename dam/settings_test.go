@@ -2,6 +2,7 @@ package dam_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +69,50 @@ func actorID(t *testing.T, ctx context.Context) string {
 	a, ok := dam.ActorFrom(ctx)
 	require.True(t, ok)
 	return a.UserID
+}
+
+// TestRequestRecipients: requests reach the chosen owners, never a
+// disabled one, and never nobody: when every chosen owner of a domain is
+// gone, all its enabled owners receive them.
+func TestRequestRecipients(t *testing.T) {
+	f := newFixture(t, nil)
+	first, _ := dam.ActorFrom(f.owner)
+	second := f.user(t, "second@example.com", dam.RoleOwner)
+	viewer := f.user(t, "viewer@example.com", dam.RoleViewer)
+	folder, err := f.lib.CreateFolder(f.owner, "Embargo", "", "")
+	require.NoError(t, err)
+	_, err = f.lib.SetFolderProtection(f.owner, folder.ID, dam.Protected)
+	require.NoError(t, err)
+	ask := func(name string) {
+		t.Helper()
+		a, err := f.lib.Upload(f.owner, strings.NewReader(name), dam.UploadOptions{Name: name, FolderID: folder.ID})
+		require.NoError(t, err)
+		_, err = f.lib.RequestDownload(viewer, dam.NewRequest{AssetIDs: []string{a.ID}})
+		require.NoError(t, err)
+	}
+	received := func(ctx context.Context) int {
+		t.Helper()
+		ns, _, err := f.lib.Inbox(ctx, false, "", 0)
+		require.NoError(t, err)
+		n := 0
+		for _, x := range ns {
+			if x.Kind == dam.NotifyRequestReceived {
+				n++
+			}
+		}
+		return n
+	}
+
+	_, err = f.lib.UpdateSettings(f.owner, dam.Settings{Deselected: []string{first.UserID}})
+	require.NoError(t, err)
+	ask("a.png")
+	assert.Equal(t, 0, received(f.owner), "deselected")
+	assert.Equal(t, 1, received(second))
+
+	// The only recipient is disabled since: the deselected owner receives.
+	_, err = f.lib.UpdateUser(f.owner, actorID(t, second), dam.UserPatch{Disabled: new(true)})
+	require.NoError(t, err)
+	ask("b.png")
+	assert.Equal(t, 1, received(f.owner), "nobody chosen is left: every enabled owner receives")
+	assert.Equal(t, 1, received(second), "a disabled owner receives nothing")
 }

@@ -52,6 +52,8 @@ type stream struct {
 	slow    bool                        // enforce MinTransferRate
 	release func()
 
+	spacing int64 // the rechecks' spacing in RecheckInterval and RecheckBytes (spaced)
+
 	mu         sync.Mutex // guards what estimates read from other goroutines
 	err        error
 	size       int64
@@ -70,7 +72,20 @@ type stream struct {
 func (l *Library) newStream(ctx context.Context, op string, r io.ReadSeekCloser, size int64, check func(context.Context) error, slow bool, release func()) *stream {
 	now := l.now()
 	return &stream{l: l, ctx: ctx, r: r, op: op, size: size, check: check, slow: slow && l.opts.MinTransferRate > 0,
-		release: release, started: now, lastCheck: now, winStart: now}
+		release: release, started: now, lastCheck: now, winStart: now, spacing: 1}
+}
+
+// checkBatch is how many policy decisions one recheck may cost before the
+// rechecks are spaced out (spaced).
+const checkBatch = 100
+
+// spaced spaces the rechecks of a stream whose check costs n policy
+// decisions (a job of n assets): past checkBatch, in proportion, so that
+// checking a part of a 100,000-asset job costs no more per byte streamed
+// than checking a single original.
+func (s *stream) spaced(n int) *stream {
+	s.spacing = max(1, int64(n)/checkBatch)
+	return s
 }
 
 func (s *stream) Read(p []byte) (int, error) {
@@ -98,7 +113,8 @@ func (s *stream) guard() error {
 		return s.err
 	}
 	now := s.l.now()
-	if s.check != nil && (s.sinceCheck >= s.l.opts.RecheckBytes || now.Sub(s.lastCheck) >= s.l.opts.RecheckInterval) {
+	if s.check != nil && (s.sinceCheck >= s.spacing*s.l.opts.RecheckBytes ||
+		now.Sub(s.lastCheck) >= time.Duration(s.spacing)*s.l.opts.RecheckInterval) {
 		if err := s.check(s.ctx); err != nil {
 			if k := KindOf(err); k == Internal || k == Canceled {
 				s.err = err

@@ -278,3 +278,40 @@ func TestStreamsStopWhenAccessIsWithdrawn(t *testing.T) {
 		})
 	}
 }
+
+// A part of a job of many assets costs a policy decision per asset at
+// every check, so the checks are spaced in proportion past 100 assets:
+// here 250 assets, every 2 × RecheckBytes. The revoked grant still cuts it.
+func TestJobPartChecksAreSpacedByItsSize(t *testing.T) {
+	ss := newStreamShare(t, &dam.Options{RecheckBytes: 4 << 10, SyncMaxAssets: 1000})
+	folder, err := ss.lib.CreateFolder(ss.owner, "Vault", "", "")
+	require.NoError(t, err)
+	vault, err := ss.lib.Upload(ss.owner, strings.NewReader(ss.contents), dam.UploadOptions{Name: "vault.bin", FolderID: folder.ID})
+	require.NoError(t, err)
+	_, err = ss.lib.SetFolderProtection(ss.owner, folder.ID, dam.Protected)
+	require.NoError(t, err)
+	ids := []string{vault.ID}
+	for i := range 249 {
+		ids = append(ids, ss.upload(t, ss.owner, "note-"+strings.Repeat("x", i%7)+string(rune('a'+i%26))+".txt", noise(uint64(i), 16)).ID)
+	}
+	viewer := ss.user(t, "viewer@example.com", dam.RoleViewer)
+	res, err := ss.lib.RequestDownload(viewer, dam.NewRequest{AssetIDs: []string{vault.ID}, Reason: "edit"})
+	require.NoError(t, err)
+	out, err := ss.lib.Decide(ss.owner, []dam.Decision{{RequestID: res.Requests[0].ID, Approve: true}})
+	require.NoError(t, err)
+	j, err := ss.lib.CreateDownload(viewer, dam.DownloadRequest{AssetIDs: ids})
+	require.NoError(t, err)
+	require.Equal(t, dam.JobReady, j.Status)
+	p, err := ss.lib.OpenPart(viewer, j.ID, 1)
+	require.NoError(t, err)
+	defer p.Close()
+
+	readN(t, p, 1000)
+	_, err = ss.lib.RevokeGrant(ss.owner, out[0].Grant.ID)
+	require.NoError(t, err)
+	for range 12 { // 500 bytes at a time to 7,000 in: past RecheckBytes, not past twice it
+		readN(t, p, 500)
+	}
+	_, err = io.Copy(io.Discard, p)
+	assert.ErrorIs(t, err, dam.ErrRevoked, "checked at 8 KiB")
+}

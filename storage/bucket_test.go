@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -284,4 +285,32 @@ func TestFileSweepDeadTemp(t *testing.T) {
 	require.Len(t, left, 2)
 	_, err = own.Publish(t.Context(), storage.OriginalKey("mine"))
 	require.NoError(t, err, "this process's writer survives the sweep")
+}
+
+// Processes starting together sweep the same leftovers: a listing that
+// meets an object another one just deleted does not fail the sweep.
+func TestFileSweepDeadTempConcurrently(t *testing.T) {
+	b, dir := openFile(t)
+	other, err := storage.Open(t.Context(), (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}).String())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = other.Close() })
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "tmp"), 0o777))
+	old := time.Now().Add(-time.Hour)
+	for round := range 5 {
+		for i := range 300 {
+			p := filepath.Join(dir, "tmp", fmt.Sprintf("20260101T000000.000000000Z-0123456789ab-%04d%04d", round, i))
+			require.NoError(t, os.WriteFile(p, []byte("x"), 0o666))
+			require.NoError(t, os.Chtimes(p, old, old))
+		}
+		errs := make(chan error, 2)
+		for _, bk := range []*storage.Bucket{b, other} {
+			go func() {
+				_, err := bk.SweepDeadTemp(t.Context(), time.Now().Add(-time.Minute))
+				errs <- err
+			}()
+		}
+		require.NoError(t, <-errs, "round %d", round)
+		require.NoError(t, <-errs, "round %d", round)
+		assert.Empty(t, stagedFiles(t, dir))
+	}
 }

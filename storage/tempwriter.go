@@ -298,12 +298,22 @@ func ownTempKey(key string) bool {
 
 func (b *Bucket) sweepTemp(ctx context.Context, olderThan time.Time, sweepable func(key string) bool) (int, error) {
 	var stale []string
-	err := b.list(ctx, tempPrefix, func(o *blob.ListObject) error {
-		if o.ModTime.Before(olderThan) && sweepable(o.Key) {
-			stale = append(stale, o.Key)
+	var err error
+	// Another process sweeping at the same time may delete an object the
+	// listing is about to describe (fileblob then fails the listing with
+	// not-found): list again.
+	for range 5 {
+		stale = stale[:0]
+		err = b.list(ctx, tempPrefix, func(o *blob.ListObject) error {
+			if o.ModTime.Before(olderThan) && sweepable(o.Key) {
+				stale = append(stale, o.Key)
+			}
+			return nil
+		})
+		if !errors.Is(err, ErrNotFound) {
+			break
 		}
-		return nil
-	})
+	}
 	if err != nil {
 		return 0, err
 	}

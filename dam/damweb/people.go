@@ -123,6 +123,7 @@ type personData struct {
 	LiveKeys   int
 	NewKey     string
 	NewKeyName string
+	ReadOnly   string // why the actor may look but not change
 }
 
 func (h *Handler) personPage(w http.ResponseWriter, r *http.Request) error {
@@ -142,7 +143,13 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, status in
 	d := personData{User: u, URL: "/people/" + url.PathEscape(u.ID), Self: u.ID == me.UserID, IsAdmin: me.IsAdmin(),
 		CanInvite: len(h.lib.Options().Notifiers) > 0, Roles: roleChoices, Domains: strings.Join(u.Domains, ", "),
 		NewKey: newKey, NewKeyName: newKeyName}
-	if d.Keys, err = h.lib.APIKeys(ctx, u.ID); err != nil && dam.KindOf(err) != dam.PermissionDenied {
+	// dam decides who manages whom: an owner who may not (an administrator,
+	// for an owner who is not one) reads the page without its forms.
+	d.Keys, err = h.lib.APIKeys(ctx, u.ID)
+	switch {
+	case dam.KindOf(err) == dam.PermissionDenied:
+		d.ReadOnly = dam.ErrorMessage(err)
+	case err != nil:
 		return err
 	}
 	for _, k := range d.Keys {

@@ -140,9 +140,26 @@ func TestPeopleForOthers(t *testing.T) {
 	resp, body := st.post("/people", url.Values{"email": {"x@example.com"}, "role": {"viewer"}, "domains": {"default"}, "how": {"key"}})
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 	assert.Contains(t, body, "you are not an owner of domain")
+	// An owner who is not an administrator reads an administrator's page
+	// without its forms, with dam's reason, and dam refuses the change.
+	_, key, err := s.lib.CreateUser(s.owner, dam.NewUser{Email: "deputy@example.com", Role: dam.RoleOwner, Domains: []string{dam.DefaultDomain, "b"}})
+	require.NoError(t, err)
+	s.keys["deputy"] = key
+	dep := s.signIn(t, "deputy")
+	admin := "/people/" + s.userID(t, "owner@example.com")
+	resp, body = dep.get(admin)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "You may not change this person: only administrators change an administrator.")
+	assert.NotContains(t, body, `action="`+admin+`/status"`)
+	resp, body = dep.post(admin+"/status", url.Values{"disabled": {"1"}})
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.Contains(t, body, "only administrators change an administrator")
+	_, body = dep.get("/people/" + s.userID(t, "viewer@example.com"))
+	assert.Contains(t, body, `/status"`, "the deputy manages the viewer")
+
 	us, err := s.lib.Users(s.owner)
 	require.NoError(t, err)
-	assert.Len(t, us, 4, "nobody was created or disabled")
+	assert.Len(t, us, 5, "nobody else was created, nobody disabled")
 	for _, u := range us {
 		assert.Nil(t, u.DisabledAt, u.Email)
 	}

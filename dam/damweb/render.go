@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -131,7 +132,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		if ns, _, err := h.lib.Inbox(r.Context(), true, "", 100); err == nil {
 			v.Unread = len(ns)
 		}
-		if a.IsOwner() {
+		if a.IsOwner() && h.receivesRequests(r, a) {
 			if rs, _, err := h.lib.Requests(r.Context(), dam.RequestQuery{Status: dam.RequestPending, Limit: 100}); err == nil {
 				v.Pending = len(rs)
 			}
@@ -299,3 +300,10 @@ func plural(n int, one, many string) string {
 
 // count is plural for nouns that take an s: "1 asset", "3 assets".
 func count(n int, noun string) string { return plural(n, noun, noun+"s") }
+
+// receivesRequests reports whether an owner is among those the settings
+// send download requests to: only they get the menu's pending count.
+func (h *Handler) receivesRequests(r *http.Request, a dam.Actor) bool {
+	st, err := h.lib.Settings(r.Context())
+	return err == nil && !slices.Contains(st.Deselected, a.UserID)
+}

@@ -28,6 +28,18 @@ func TestRequestsDashboard(t *testing.T) {
 	assert.Contains(t, body, "viewer@example.com")
 	assert.Contains(t, body, "launch deck")
 	assert.Contains(t, body, "7 days", "validity in days, never nanoseconds")
+	// An owner who does not receive requests (settings) sees no count.
+	u2, key2, err := s.lib.CreateUser(s.owner, dam.NewUser{Email: "owner2@example.com", Role: dam.RoleOwner, Domains: []string{dam.DefaultDomain}})
+	require.NoError(t, err)
+	st, err := s.lib.Settings(s.owner)
+	require.NoError(t, err)
+	st.Deselected = []string{u2.ID}
+	_, err = s.lib.UpdateSettings(s.owner, st)
+	require.NoError(t, err)
+	s.keys["owner2"] = key2
+	_, other := s.signIn(t, "owner2").get("/requests")
+	assert.Contains(t, other, "launch deck", "the owner still sees the dashboard")
+	assert.NotContains(t, other, "waiting\"", "but no count in the menu: requests are not sent to them")
 	reqs, _, err := s.lib.Requests(s.owner, dam.RequestQuery{Status: dam.RequestPending})
 	require.NoError(t, err)
 	require.Len(t, reqs, 1)
