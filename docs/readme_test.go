@@ -22,7 +22,7 @@ func readFile(t *testing.T, name string) string {
 // and its Go quick start is the example go test runs.
 func TestREADME(t *testing.T) {
 	readme := readFile(t, "../README.md")
-	assert.LessOrEqual(t, len(readme), 12<<10, "README.md is over 12 kB: move detail to docs/")
+	assert.LessOrEqual(t, len(readme), 12_000, "README.md is over 12 kB: move detail to docs/")
 
 	setup := strings.Index(readme, "\n## ")
 	require.Positive(t, setup)
