@@ -185,6 +185,27 @@ func (h *Handler) editAsset(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := f["folder"]; ok {
 		p.FolderID = ptr(f.Get("folder"))
 	}
+	// Custom fields: each shown field comes back as field.<name> (cleared:
+	// removed), and new_field_name/new_field_value add one.
+	for k, vs := range f {
+		if name, ok := strings.CutPrefix(k, "field."); ok && len(vs) > 0 {
+			if p.Fields == nil {
+				p.Fields = map[string]*string{}
+			}
+			if v := strings.TrimSpace(vs[0]); v != "" {
+				p.Fields[name] = &v
+			} else {
+				p.Fields[name] = nil
+			}
+		}
+	}
+	if name := strings.TrimSpace(f.Get("new_field_name")); name != "" {
+		if p.Fields == nil {
+			p.Fields = map[string]*string{}
+		}
+		v := strings.TrimSpace(f.Get("new_field_value"))
+		p.Fields[name] = &v
+	}
 	if f.Get("categories_shown") != "" {
 		cats := f["category"]
 		if cats == nil {

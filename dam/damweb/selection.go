@@ -18,7 +18,8 @@ func (h *Handler) selectionRoutes() []route {
 
 // selection acts on the assets selected on the library page (the bulk
 // form): download them as a ZIP, add them to a collection, move them to a
-// folder or delete them to the trash, each in one call to the library, or
+// folder, change their details, or delete them to the trash, each in one
+// call to the library, or
 // open the share form with them. It goes back to the page it came from
 // with a line saying what happened.
 func (h *Handler) selection(w http.ResponseWriter, r *http.Request) error {
@@ -68,6 +69,15 @@ func (h *Handler) selection(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return redirect(w, r, back, count(len(ids), "asset")+" moved to "+where+".")
+	case "edit":
+		p := bulkPatch(f)
+		if p.Title == nil && p.Description == nil && p.Keywords == nil && p.Fields == nil {
+			return dam.E("damweb.selection", dam.Invalid, "fill in at least one detail to change (title, description, keywords or a field)")
+		}
+		if _, err := h.lib.EditAssets(ctx, ids, p); err != nil {
+			return err
+		}
+		return redirect(w, r, back, "Details of "+count(len(ids), "asset")+" changed.")
 	case "delete":
 		if err := h.lib.DeleteAssets(ctx, ids); err != nil {
 			return err
@@ -79,7 +89,30 @@ func (h *Handler) selection(w http.ResponseWriter, r *http.Request) error {
 		}
 		return redirect(w, r, "/shares/new?"+url.Values{"asset": ids}.Encode(), "")
 	}
-	return dam.E("damweb.selection", dam.Invalid, "action must be download, collect, move, delete or share")
+	return dam.E("damweb.selection", dam.Invalid, "action must be download, collect, move, edit, delete or share")
+}
+
+// bulkPatch reads the selection's "edit details" fields: each one filled in
+// replaces that detail on every selected asset; blank ones change nothing.
+func bulkPatch(f url.Values) dam.AssetPatch {
+	var p dam.AssetPatch
+	if v := strings.TrimSpace(f.Get("bulk_title")); v != "" {
+		p.Title = &v
+	}
+	if v := strings.TrimSpace(f.Get("bulk_description")); v != "" {
+		p.Description = &v
+	}
+	if v := splitList(f.Get("bulk_keywords")); len(v) > 0 {
+		p.Keywords = &v
+	}
+	if name := strings.TrimSpace(f.Get("bulk_field_name")); name != "" {
+		v := strings.TrimSpace(f.Get("bulk_field_value"))
+		p.Fields = map[string]*string{name: &v}
+		if v == "" {
+			p.Fields[name] = nil // an empty value removes the field
+		}
+	}
+	return p
 }
 
 // downloadSelection makes a download of the selected assets (startDownload).
