@@ -90,7 +90,7 @@ const (
 // limited refuses a client that tried too often; the page says when to
 // try again.
 func (h *Handler) limited(w http.ResponseWriter, r *http.Request) error {
-	if !h.signIn.Allow(clientKey(r), time.Now()) {
+	if !h.signIn.Allow(clientKey(r), h.lib.Now()) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(signInEvery/time.Second)))
 		return dam.E("damweb.signIn", dam.ResourceExhausted,
 			"too many sign-in attempts from your address: wait a few seconds and try again")

@@ -132,7 +132,7 @@ func (h *Handler) downloadsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := downloadsData{First: cursor != ""}
-	now := time.Now()
+	now := h.lib.Now()
 	for _, j := range js {
 		if j.SentBy != nil {
 			d.Received = append(d.Received, viewJob(j, now))
@@ -169,7 +169,7 @@ func (h *Handler) downloadJob(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/downloads#job-"+url.PathEscape(j.ID), http.StatusSeeOther)
 		return nil
 	}
-	v := viewJob(j, time.Now())
+	v := viewJob(j, h.lib.Now())
 	var buf bytes.Buffer
 	if err := h.pages.pages["downloads"].ExecuteTemplate(&buf, "job", v); err != nil {
 		return dam.E("damweb.downloadJob", dam.Internal, "job template: %v", err)

@@ -102,7 +102,7 @@ func (h *Handler) requestsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := h.lib.Now()
 	for _, g := range gs {
 		if g.Until != nil && !now.Before(*g.Until) {
 			continue // ended: not live any more

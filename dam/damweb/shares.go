@@ -79,7 +79,7 @@ func (h *Handler) sharesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	now, soon := time.Now(), h.lib.Options().ShareExpiryNotice
+	now, soon := h.lib.Now(), h.lib.Options().ShareExpiryNotice
 	d := sharesData{Shares: make([]shareRow, len(vs))}
 	for i, v := range vs {
 		d.Shares[i] = shareRow{ShareView: v, URL: shareURL(v.ID), Status: shareStatus(v.Share, now, soon)}
@@ -166,7 +166,7 @@ func (h *Handler) renderShareForm(w http.ResponseWriter, r *http.Request, status
 		if err != nil {
 			return err
 		}
-		now := time.Now()
+		now := h.lib.Now()
 		for _, v := range vs {
 			if v.Active {
 				d.Existing = append(d.Existing, shareRow{ShareView: v, URL: shareURL(v.ID), Status: shareStatus(v.Share, now, 0)})
@@ -330,7 +330,7 @@ func (h *Handler) sharePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := h.lib.Now()
 	d := shareData{View: v, URL: shareURL(v.ID), Status: shareStatus(v.Share, now, h.lib.Options().ShareExpiryNotice),
 		Expired: !now.Before(v.ExpiresAt), Profile: v.Profile}
 	if d.Profile == "" {

@@ -71,7 +71,7 @@ func (h *Handler) trashPage(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	now := time.Now()
+	now := h.lib.Now()
 	for _, a := range assets {
 		row := trashRow{Asset: a, KindLabel: kindLabel(a), DeletedBy: who[a.DeletedBy], PurgeAt: h.lib.PurgeAt(a)}
 		if row.DeletedBy == "" {
