@@ -62,3 +62,24 @@ func TestKeptEXIFIsUprightWhateverTheOrientationType(t *testing.T) {
 		})
 	}
 }
+
+// emptyFrameGIF is a GIF whose 4x4 logical screen holds one 4x0 frame: the
+// frame decodes to an image with no rows.
+func emptyFrameGIF() []byte {
+	return []byte{
+		'G', 'I', 'F', '8', '9', 'a', 4, 0, 4, 0, 0x80, 0, 0, // screen 4x4, global table of 2
+		0, 0, 0, 255, 255, 255,
+		0x2C, 0, 0, 0, 0, 4, 0, 0, 0, 0, // frame at 0,0 sized 4x0
+		2, 1, 0x2C, 0, // LZW min code 2: clear, end of information
+		0x3B,
+	}
+}
+
+// TestRenderOfEmptyGIFFrame: a frame without rows was resized as a 4x0
+// plane and the filter indexed its first row (a panic the fuzzer found).
+// A viewer shows such a frame on the logical screen, and so does a render.
+func TestRenderOfEmptyGIFFrame(t *testing.T) {
+	res, err := Render(t.Context(), BytesSource(emptyFrameGIF()), Profile{Width: 32, Height: 32, Format: FormatPNG}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, image.Pt(4, 4), image.Pt(res.Width, res.Height), "the 4x4 screen, not enlarged")
+}

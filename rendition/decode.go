@@ -96,10 +96,19 @@ func decodeImage(ctx context.Context, data []byte, info Info, gifFrame int) (img
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, info.Format, err)
 	}
+	screen := image.Rect(0, 0, info.Width, info.Height)
+	if b := img.Bounds(); b != screen && info.Format == "gif" && !screen.Empty() {
+		// A GIF frame may cover part of the logical screen (or none of
+		// it: a 4x0 frame is legal); a viewer shows it at its offset.
+		canvas := image.NewRGBA(screen)
+		draw.Draw(canvas, b, img, b.Min, draw.Over)
+		img = canvas
+	}
 	if b := img.Bounds(); b.Dx() != info.Width || b.Dy() != info.Height {
-		if info.Format != "gif" {
-			return nil, fmt.Errorf("%w: decoded %dx%d, header said %dx%d", ErrCorrupt, b.Dx(), b.Dy(), info.Width, info.Height)
-		}
+		return nil, fmt.Errorf("%w: decoded %dx%d, header said %dx%d", ErrCorrupt, b.Dx(), b.Dy(), info.Width, info.Height)
+	}
+	if img.Bounds().Empty() {
+		return nil, fmt.Errorf("%w: %s without pixels", ErrCorrupt, info.Format)
 	}
 	return planar(img), nil
 }
