@@ -130,6 +130,9 @@ type lastPart struct {
 
 func (p *lastPart) Read(b []byte) (int, error) {
 	n, err := p.Part.Read(b)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return n, dam.E("damhttp.upload", dam.Invalid, "the multipart body ends inside the file, before its closing boundary")
+	}
 	if err != io.EOF {
 		return n, err
 	}
