@@ -77,4 +77,3 @@ func FuzzUploadSource(f *testing.F) {
 		}
 	})
 }
-
