@@ -169,8 +169,20 @@ func (p AssetPatch) apply(a Asset) Asset {
 type AssetQuery struct {
 	Domains  []string // required: only assets of these domains
 	FolderID *string  // nil: any folder; "" the root
-	Text     string   // matches name, title, description and keywords
-	Kind     MediaKind
+	// Text is a search query (see ParseSearch): it matches name, title,
+	// description, keywords, custom fields, notes, folder path and
+	// category names.
+	Text string
+	Kind MediaKind
+	// MediaType keeps the assets whose current version has this media
+	// type ("image/jpeg"), or any subtype of it ("image/*").
+	MediaType string
+	// CreatedFrom and CreatedTo keep the assets created at or after From
+	// and before To (zero: no bound).
+	CreatedFrom, CreatedTo time.Time
+	// MinSize and MaxSize keep the assets whose current version has at
+	// least and at most so many bytes (MaxSize 0: no bound).
+	MinSize, MaxSize int64
 	IDs      []string // restrict to these ids
 	Deleted  bool     // list the trash instead of live assets
 	// DeletedBy, with Deleted, keeps the assets this user moved to the trash.

@@ -210,6 +210,9 @@ func (l *Library) listAssets(ctx context.Context, op string, actor Actor, q Asse
 			return nil, "", E(op, Invalid, "bad asset id %q", id)
 		}
 	}
+	if err := checkFilters(op, q); err != nil {
+		return nil, "", err
+	}
 	if err := l.filterCategory(ctx, op, q.CategoryID); err != nil {
 		return nil, "", err
 	}

@@ -316,3 +316,23 @@ func NewSearchDoc(src SearchSource) SearchDoc {
 func sortedKeys(m map[string]string) []string {
 	return slices.Sorted(maps.Keys(m))
 }
+
+// checkFilters refuses filters that cannot select anything sensible.
+func checkFilters(op string, q AssetQuery) error {
+	if q.MediaType != "" {
+		major, minor, ok := strings.Cut(q.MediaType, "/")
+		if !ok || major == "" || minor == "" || len(q.MediaType) > 255 || strings.ContainsAny(q.MediaType, " ;,%_\\") {
+			return E(op, Invalid, "media type must look like image/jpeg or image/*, not %.40q", q.MediaType)
+		}
+	}
+	if q.MinSize < 0 || q.MaxSize < 0 {
+		return E(op, Invalid, "sizes are not negative")
+	}
+	if q.MaxSize > 0 && q.MinSize > q.MaxSize {
+		return E(op, Invalid, "the smallest size (%d) is above the largest (%d)", q.MinSize, q.MaxSize)
+	}
+	if !q.CreatedFrom.IsZero() && !q.CreatedTo.IsZero() && !q.CreatedFrom.Before(q.CreatedTo) {
+		return E(op, Invalid, "the creation range ends before it starts")
+	}
+	return nil
+}

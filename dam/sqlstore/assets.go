@@ -154,6 +154,7 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		where = append(where, "a.kind = ?")
 		args = append(args, string(q.Kind))
 	}
+	where, args = filterWhere(q, where, args)
 	if len(q.IDs) > 0 {
 		where = append(where, "a.id IN ("+placeholders(len(q.IDs))+")")
 		args = append(args, anys(q.IDs)...)

@@ -258,10 +258,7 @@ func tsQuery(s dam.Search) string {
 func ftsQuery(s dam.Search) string {
 	var must, not []string
 	for _, t := range s.Terms {
-		e := `"` + strings.Join(t.Tokens(), " ") + `"`
-		if t.Prefix {
-			e += "*"
-		}
+		e := ftsTerm(t)
 		if t.Exclude {
 			not = append(not, e)
 		} else {
@@ -273,6 +270,16 @@ func ftsQuery(s dam.Search) string {
 		q = "(" + q + " NOT " + e + ")"
 	}
 	return q
+}
+
+// ftsTerm is one term in FTS5's query language: a quoted phrase of its
+// words, the last one a prefix when the term is.
+func ftsTerm(t dam.SearchTerm) string {
+	e := `"` + strings.Join(t.Tokens(), " ") + `"`
+	if t.Prefix {
+		e += "*"
+	}
+	return e
 }
 
 // searchFilter is the condition, with its arguments, that keeps the assets
@@ -295,11 +302,52 @@ func (s *Store) searchScored(search dam.Search) (from string, fromArgs []any, co
 			[]any{q}, "a.search @@ CAST(? AS tsquery)", []any{q}
 	}
 	var score []string
-	for i, c := range ftsColumns {
-		score = append(score, strconv.Itoa(ftsWeights[i])+" * (length(highlight(asset_fts, "+strconv.Itoa(i)+
-			", char(1), '')) - length(f."+c+"))")
+	var args []any
+	for _, t := range search.Terms {
+		if t.Exclude {
+			continue
+		}
+		term := ftsTerm(t)
+		for i, c := range ftsColumns {
+			score = append(score, strconv.Itoa(ftsWeights[i])+
+				" * (f.rowid IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?))")
+			args = append(args, "{"+c+"} : "+term)
+		}
 	}
 	return "(SELECT a.*, " + strings.Join(score, " + ") + ` AS search_score
 			FROM asset_fts f JOIN search_docs d ON d.doc = f.rowid JOIN assets a ON a.id = d.asset_id
-			WHERE f.asset_fts MATCH ?) a`, []any{ftsQuery(search)}, "", nil
+			WHERE f.asset_fts MATCH ?) a`, append(args, ftsQuery(search)), "", nil
+}
+
+// filterWhere adds the conditions of q's media type, creation range and
+// size range to a listing's.
+func filterWhere(q dam.AssetQuery, where []string, args []any) ([]string, []any) {
+	if q.MediaType != "" {
+		if major, ok := strings.CutSuffix(q.MediaType, "/*"); ok {
+			where = append(where, `EXISTS (SELECT 1 FROM versions mv WHERE mv.asset_id = a.id AND mv.number = a.current_version
+				AND mv.media_type LIKE ? ESCAPE '\')`)
+			args = append(args, strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(major)+"/%")
+		} else {
+			where = append(where, `EXISTS (SELECT 1 FROM versions mv WHERE mv.asset_id = a.id AND mv.number = a.current_version
+				AND mv.media_type = ?)`)
+			args = append(args, q.MediaType)
+		}
+	}
+	if !q.CreatedFrom.IsZero() {
+		where = append(where, "a.created_at >= ?")
+		args = append(args, encodeTime(q.CreatedFrom))
+	}
+	if !q.CreatedTo.IsZero() {
+		where = append(where, "a.created_at < ?")
+		args = append(args, encodeTime(q.CreatedTo))
+	}
+	if q.MinSize > 0 {
+		where = append(where, "a.current_size >= ?")
+		args = append(args, q.MinSize)
+	}
+	if q.MaxSize > 0 {
+		where = append(where, "a.current_size <= ?")
+		args = append(args, q.MaxSize)
+	}
+	return where, args
 }

@@ -32,6 +32,50 @@ var searchTests = []test{
 	{"Relevance", testSearchRelevance},
 	{"IndexFollowsWrites", testSearchIndexFollowsWrites},
 	{"FolderAndCategoryNames", testSearchTreeNames},
+	{"Filters", testSearchFilters},
+}
+
+func testSearchFilters(t *testing.T, f *fixture) {
+	mk := func(name, mediaType string, size int64) dam.Asset {
+		a := f.newAsset("", name)
+		a.Current.MediaType, a.Current.Size = mediaType, size
+		a.Kind = dam.MediaKindOf(mediaType)
+		return f.put(a)
+	}
+	jpeg := mk("sun jpeg", "image/jpeg", 100)
+	png := mk("sun png", "image/png", 2000)
+	from := f.tick()
+	pdf := mk("sun pdf", "application/pdf", 50)
+	to := f.tick()
+	mp4 := mk("moon mp4", "video/mp4", 5000)
+	mine := []string{f.domain}
+	for _, tc := range []struct {
+		name string
+		q    dam.AssetQuery
+		want []dam.Asset
+	}{
+		{"media type", dam.AssetQuery{MediaType: "image/png"}, []dam.Asset{png}},
+		{"media subtypes", dam.AssetQuery{MediaType: "image/*"}, []dam.Asset{jpeg, png}},
+		{"media type and text", dam.AssetQuery{MediaType: "image/*", Text: "sun"}, []dam.Asset{jpeg, png}},
+		{"created from", dam.AssetQuery{CreatedFrom: from}, []dam.Asset{pdf, mp4}},
+		{"created before", dam.AssetQuery{CreatedTo: from}, []dam.Asset{jpeg, png}},
+		{"created in a range", dam.AssetQuery{CreatedFrom: from, CreatedTo: to, Text: "sun"}, []dam.Asset{pdf}},
+		{"smallest size", dam.AssetQuery{MinSize: 2000}, []dam.Asset{png, mp4}},
+		{"largest size", dam.AssetQuery{MaxSize: 100}, []dam.Asset{jpeg, pdf}},
+		{"size range and kind", dam.AssetQuery{MinSize: 60, MaxSize: 2000, Kind: dam.MediaImage}, []dam.Asset{jpeg, png}},
+		{"nothing in range", dam.AssetQuery{MinSize: 2001, MaxSize: 4999}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := tc.q
+			q.Domains, q.Sort, q.Limit = mine, "created", 1
+			got := f.listAll(q)
+			if len(tc.want) == 0 {
+				assert.Empty(t, got)
+				return
+			}
+			assert.Equal(t, ids(tc.want), got)
+		})
+	}
 }
 
 func testSearchSyntax(t *testing.T, f *fixture) {

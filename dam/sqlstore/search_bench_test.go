@@ -1,0 +1,240 @@
+package sqlstore
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/damkit/damkit/dam"
+	"github.com/stretchr/testify/require"
+)
+
+// searchBenchAssets is the library size of BenchmarkSearch: 100,000, or
+// DAMKIT_SEARCH_BENCH_N.
+func searchBenchAssets(tb testing.TB) int {
+	if v := os.Getenv("DAMKIT_SEARCH_BENCH_N"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(tb, err, "DAMKIT_SEARCH_BENCH_N")
+		return n
+	}
+	return 100_000
+}
+
+// benchWords reads testdata/words.txt: the 5,000 most frequent words of
+// English text found on the development machine (Go's documentation, the
+// Debian package notes and licences, the product reference pages), most
+// frequent first.
+func benchWords(tb testing.TB) []string {
+	f, err := os.Open("testdata/words.txt")
+	require.NoError(tb, err)
+	defer f.Close()
+	var words []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if w := strings.TrimSpace(sc.Text()); w != "" {
+			words = append(words, w)
+		}
+	}
+	require.NoError(tb, sc.Err())
+	return words
+}
+
+// fillSearchable inserts n assets with metadata drawn from words
+// (Zipf-distributed, so a few words are in many assets and most in few):
+// a two-word name, a title of 3-6 words, a description of 10-30, 3-8
+// keywords and a creator, spread over folders, kinds and five years. It
+// returns how long the rows took and how long their search documents took
+// (written in one transaction, as migration 18 does).
+func fillSearchable(ctx context.Context, tb testing.TB, s *Store, words []string, folders []string, n int) (rows, index time.Duration) {
+	tb.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	zipf := rand.NewZipf(rand.New(rand.NewPCG(3, 4)), 1.07, 2, uint64(len(words)-1))
+	phrase := func(lo, hi int) string {
+		k := lo + rng.IntN(hi-lo+1)
+		ws := make([]string, k)
+		for i := range ws {
+			ws[i] = words[zipf.Uint64()]
+		}
+		return strings.Join(ws, " ")
+	}
+	creators := make([]string, 200)
+	for i := range creators {
+		creators[i] = strings.ToUpper(words[100+i][:1]) + words[100+i][1:] + " " + strings.ToUpper(words[400+i][:1]) + words[400+i][1:]
+	}
+	kinds := []struct {
+		kind dam.MediaKind
+		mt   string
+	}{{dam.MediaImage, "image/jpeg"}, {dam.MediaImage, "image/png"}, {dam.MediaVideo, "video/mp4"}, {dam.MediaDocument, "application/pdf"}}
+	start := time.Now()
+	tx, err := s.w.BeginTx(ctx, nil)
+	require.NoError(tb, err)
+	insAsset, err := tx.PrepareContext(ctx, s.d.rebind(`INSERT INTO assets (id, name, folder_id, domain, kind, title, description,
+		keywords, fields, availability, protection, current_version, last_version, created_by, created_at, updated_by, updated_at,
+		name_key, current_size)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'available', 'inherit', 1, 1, 'u1', ?, 'u1', ?, lower(?), ?)`))
+	require.NoError(tb, err)
+	insVersion, err := tx.PrepareContext(ctx, s.d.rebind(`INSERT INTO versions (asset_id, number, sha256, crc32, size,
+		media_type, width, height, original_name, created_by, created_at) VALUES (?, 1, ?, 0, ?, ?, 640, 480, ?, 'u1', ?)`))
+	require.NoError(tb, err)
+	t0 := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		at := t0.Add(time.Duration(rng.Int64N(int64(5 * 365 * 24 * time.Hour))))
+		id := dam.NewID(at)
+		k := kinds[rng.IntN(len(kinds))]
+		name := strings.ReplaceAll(phrase(2, 2), " ", "-") + ".jpg"
+		kw := strings.Fields(phrase(3, 8))
+		size := 1000 + rng.Int64N(50_000_000)
+		_, err = insAsset.ExecContext(ctx, id, name, folders[rng.IntN(len(folders))], dam.DefaultDomain, string(k.kind),
+			phrase(3, 6), phrase(10, 30), encodeList(kw), encodeMap(map[string]string{"creator": creators[zipf.Uint64()%200]}),
+			encodeTime(at), encodeTime(at), name, size)
+		require.NoError(tb, err)
+		_, err = insVersion.ExecContext(ctx, id, fmt.Sprintf("%064x", i), size, k.mt, name, encodeTime(at))
+		require.NoError(tb, err)
+	}
+	require.NoError(tb, tx.Commit())
+	rows = time.Since(start)
+	start = time.Now()
+	require.NoError(tb, s.write(ctx, "bench", func(q querier) error { return s.reindexAll(ctx, q) }))
+	index = time.Since(start)
+	_, err = s.w.ExecContext(ctx, "ANALYZE")
+	require.NoError(tb, err)
+	return rows, index
+}
+
+// BenchmarkSearch measures full-text search over a generated library of
+// 100,000 assets (DAMKIT_SEARCH_BENCH_N), on SQLite (and PostgreSQL when
+// DAMKIT_POSTGRES_URL is set): one op is the first page (100) of a query,
+// and each sub-benchmark reports p50 and p99 milliseconds. Each query runs
+// through the store's engine (ranked by relevance, and by creation) and,
+// side by side, as the naive scan search used to be: every word a
+// LIKE '%word%' over name, title, description, keywords and fields.
+//
+//	go test -run '^$' -bench Search -benchtime 200x ./dam/sqlstore/
+func BenchmarkSearch(b *testing.B) {
+	onBothStores(b, benchmarkSearch)
+}
+
+func benchmarkSearch(b *testing.B, s *Store) {
+	ctx := b.Context()
+	words := benchWords(b)
+	var folders []string
+	for i := range 20 {
+		f := dam.Folder{ID: dam.NewID(time.Now()), Name: words[1000+i], Domain: dam.DefaultDomain}
+		require.NoError(b, s.CreateFolder(ctx, f))
+		folders = append(folders, f.ID)
+	}
+	n := searchBenchAssets(b)
+	before := s.dbBytes(ctx, b)
+	rows, index := fillSearchable(ctx, b, s, words, folders, n)
+	after := s.dbBytes(ctx, b)
+	b.Logf("%s: %d assets: rows in %v, search documents in %v (%.0f µs/asset); database %d bytes (%d per asset)",
+		s.d.name, n, rows.Round(time.Millisecond), index.Round(time.Millisecond),
+		float64(index.Microseconds())/float64(n), after-before, (after-before)/int64(n))
+	image := dam.MediaImage
+	folder := folders[3]
+	queries := []struct {
+		name string
+		q    dam.AssetQuery
+		like []string
+	}{
+		// Word frequencies follow Zipf's law: words[60] is common,
+		// words[2500] rare (the counts are logged with -v).
+		{"one-word", dam.AssetQuery{Text: words[60]}, []string{words[60]}},
+		{"one-rare-word", dam.AssetQuery{Text: words[2500]}, []string{words[2500]}},
+		{"two-words+kind+folder", dam.AssetQuery{Text: words[5] + " " + words[60], Kind: image, FolderID: &folder},
+			[]string{words[5], words[60]}},
+	}
+	for _, qc := range queries {
+		if !s.d.postgres {
+			search, err := dam.ParseSearch(qc.q.Text)
+			require.NoError(b, err)
+			var matches int
+			require.NoError(b, s.w.QueryRowContext(ctx, "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ?", ftsQuery(search)).Scan(&matches))
+			b.Logf("%s: %q matches %d assets before filters", qc.name, qc.q.Text, matches)
+		}
+		q := qc.q
+		q.Domains, q.Limit = []string{dam.DefaultDomain}, 100
+		for _, sort := range []string{dam.SortRelevance, "created"} {
+			q.Sort = sort
+			b.Run(qc.name+"/engine/"+sort, func(b *testing.B) {
+				timed(b, func() int {
+					page, _, err := s.Assets(ctx, q)
+					require.NoError(b, err)
+					return len(page)
+				})
+			})
+		}
+		b.Run(qc.name+"/like", func(b *testing.B) {
+			query, args := s.likeSearch(q, qc.like)
+			timed(b, func() int {
+				ids, err := queryStrings(ctx, s.read(), query, args...)
+				require.NoError(b, err)
+				return len(ids)
+			})
+		})
+	}
+}
+
+// likeSearch is the naive search: every word a case-insensitive LIKE
+// '%word%' over the text columns, the first 100 in ID order.
+func (s *Store) likeSearch(q dam.AssetQuery, words []string) (string, []any) {
+	where := []string{"deleted_at IS NULL", "domain = ?"}
+	args := []any{dam.DefaultDomain}
+	if q.Kind != "" {
+		where = append(where, "kind = ?")
+		args = append(args, string(q.Kind))
+	}
+	if q.FolderID != nil {
+		where = append(where, "folder_id = ?")
+		args = append(args, *q.FolderID)
+	}
+	like := "LIKE"
+	if s.d.postgres {
+		like = "ILIKE"
+	}
+	for _, w := range words {
+		p := "%" + w + "%"
+		where = append(where, "(name "+like+" ? OR title "+like+" ? OR description "+like+" ? OR keywords "+like+" ? OR fields "+like+" ?)")
+		args = append(args, p, p, p, p, p)
+	}
+	return "SELECT id FROM assets WHERE " + strings.Join(where, " AND ") + " ORDER BY id LIMIT 100", args
+}
+
+// timed runs op once per iteration and reports p50 and p99 in
+// milliseconds, and the rows op returned on average.
+func timed(b *testing.B, op func() int) {
+	var took []time.Duration
+	rows := 0
+	for b.Loop() {
+		start := time.Now()
+		rows += op()
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	pct := func(p float64) float64 {
+		i := min(len(took)-1, int(p*float64(len(took))))
+		return float64(took[i].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(rows)/float64(len(took)), "rows/op")
+}
+
+// dbBytes is the size of the database: SQLite's pages, PostgreSQL's
+// current database.
+func (s *Store) dbBytes(ctx context.Context, tb testing.TB) int64 {
+	var n int64
+	q := "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+	if s.d.postgres {
+		q = "SELECT pg_database_size(current_database())"
+	}
+	require.NoError(tb, s.w.QueryRowContext(ctx, q).Scan(&n))
+	return n
+}
