@@ -186,41 +186,50 @@ func (l *Library) Assets(ctx context.Context, q AssetQuery) ([]Asset, string, er
 }
 
 func (l *Library) listAssets(ctx context.Context, op string, actor Actor, q AssetQuery, trash bool) ([]Asset, string, error) {
-	q.Domains = actor.Domains
+	if err := l.checkQuery(ctx, op, actor, &q, trash); err != nil {
+		return nil, "", err
+	}
 	if len(q.Domains) == 0 {
 		return nil, "", nil
-	}
-	q.Deleted = trash
-	search, err := parseSearch(op, q.Text)
-	if err != nil {
-		return nil, "", err
-	}
-	q.Sort = EffectiveSort(q)
-	if q.Sort == SortRelevance && search.Empty() {
-		return nil, "", E(op, Invalid, "sort %s needs search text", SortRelevance)
-	}
-	if _, err := parseAssetCursor(op, q.Sort, q.Cursor); err != nil {
-		return nil, "", err
-	}
-	if q.Limit, err = l.page(op, "", q.Limit); err != nil {
-		return nil, "", err
-	}
-	for _, id := range q.IDs {
-		if !validID(id) {
-			return nil, "", E(op, Invalid, "bad asset id %q", id)
-		}
-	}
-	if err := checkFilters(op, q); err != nil {
-		return nil, "", err
-	}
-	if err := l.filterCategory(ctx, op, q.CategoryID); err != nil {
-		return nil, "", err
 	}
 	as, next, err := l.store.Assets(ctx, q)
 	if err != nil {
 		return nil, "", wrap(op, Internal, err)
 	}
 	return as, next, nil
+}
+
+// checkQuery validates a listing's query and completes it: the actor's
+// domains, trash or live, the effective sort and the page size.
+func (l *Library) checkQuery(ctx context.Context, op string, actor Actor, q *AssetQuery, trash bool) error {
+	q.Domains = actor.Domains
+	if len(q.Domains) == 0 {
+		return nil
+	}
+	q.Deleted = trash
+	search, err := parseSearch(op, q.Text)
+	if err != nil {
+		return err
+	}
+	q.Sort = EffectiveSort(*q)
+	if q.Sort == SortRelevance && search.Empty() {
+		return E(op, Invalid, "sort %s needs search text", SortRelevance)
+	}
+	if _, err := parseAssetCursor(op, q.Sort, q.Cursor); err != nil {
+		return err
+	}
+	if q.Limit, err = l.page(op, "", q.Limit); err != nil {
+		return err
+	}
+	for _, id := range q.IDs {
+		if !validID(id) {
+			return E(op, Invalid, "bad asset id %q", id)
+		}
+	}
+	if err := checkFilters(op, *q); err != nil {
+		return err
+	}
+	return l.filterCategory(ctx, op, q.CategoryID)
 }
 
 // EditAsset applies one patch to one asset.

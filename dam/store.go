@@ -108,6 +108,10 @@ type AssetStore interface {
 	Asset(ctx context.Context, id string) (Asset, error)
 	// Assets lists assets in ID order, returning the cursor of the next page ("" at the end).
 	Assets(ctx context.Context, q AssetQuery) ([]Asset, string, error)
+	// AssetFacets counts the assets q selects (every page; Cursor, Limit
+	// and Sort are ignored) by kind, media type, category, year and
+	// creator, at most limit values per facet (see Facets).
+	AssetFacets(ctx context.Context, q AssetQuery, limit int) (Facets, error)
 	// UpdateAssets writes the editable fields of every asset in one
 	// transaction: if any is missing or trashed, nothing changes (NotFound).
 	// A non-nil Categories replaces the asset's category set (an unknown

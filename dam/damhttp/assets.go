@@ -6,6 +6,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -219,19 +220,38 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	aq := dam.AssetQuery{Text: q.Get("q"), Kind: kind, Cursor: q.Get("cursor"), Limit: limit, Sort: q.Get("sort")}
+	aq := dam.AssetQuery{Text: q.Get("q"), Kind: kind, Cursor: q.Get("cursor"), Limit: limit, Sort: q.Get("sort"),
+		MediaType: q.Get("media_type")}
 	if err := categoryFilter(r, &aq); err != nil {
+		return err
+	}
+	if err := rangeFilters(q, &aq); err != nil {
 		return err
 	}
 	if q.Has("folder") {
 		f := q.Get("folder")
 		aq.FolderID = &f
 	}
+	withFacets, err := queryBool(q, "facets")
+	if err != nil {
+		return err
+	}
 	as, next, err := s.lib.Assets(r.Context(), aq)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newPage(as, next))
+	if !withFacets {
+		writeJSON(w, http.StatusOK, newPage(as, next))
+		return nil
+	}
+	facets, err := s.lib.AssetFacets(r.Context(), aq)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		page[dam.Asset]
+		Facets dam.Facets `json:"facets"`
+	}{newPage(as, next), facets})
 	return nil
 }
 
@@ -393,5 +413,35 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+// rangeFilters reads the creation range (created_from, created_to: RFC
+// 3339 times) and the size range (min_size, max_size: bytes) of a listing.
+func rangeFilters(q url.Values, aq *dam.AssetQuery) error {
+	for _, t := range []struct {
+		name string
+		dst  *time.Time
+	}{{"created_from", &aq.CreatedFrom}, {"created_to", &aq.CreatedTo}} {
+		if v := q.Get(t.name); v != "" {
+			at, err := parseTime(t.name, v)
+			if err != nil {
+				return err
+			}
+			*t.dst = at
+		}
+	}
+	for _, n := range []struct {
+		name string
+		dst  *int64
+	}{{"min_size", &aq.MinSize}, {"max_size", &aq.MaxSize}} {
+		if v := q.Get(n.name); v != "" {
+			size, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || size < 0 {
+				return dam.E("damhttp", dam.Invalid, "%s must be a number of bytes, not %.30q", n.name, v)
+			}
+			*n.dst = size
+		}
+	}
 	return nil
 }

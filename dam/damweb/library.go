@@ -76,8 +76,12 @@ type sortChoice struct{ Value, Label string }
 // default ("" ) is creation order, oldest first, as "created" is.
 var sortChoices = []sortChoice{
 	{"", "Oldest first"}, {"-created", "Newest first"}, {"name", "Name A–Z"}, {"-name", "Name Z–A"},
-	{"size", "Smallest first"}, {"-size", "Largest first"},
+	{"size", "Smallest first"}, {"-size", "Largest first"}, {"-updated", "Recently changed"},
 }
+
+// searchSorts are the sorts offered with search text: best match first
+// (the default then), and the others.
+var searchSorts = append([]sortChoice{{dam.SortRelevance, "Best match"}}, sortChoices...)
 
 // sortLink is a column header that sorts: its link, and its aria-sort
 // ("ascending" or "descending" on the sorted column, "" elsewhere).
@@ -168,6 +172,9 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 	d.AllFolders = folderTree(folders, "", nil)
 	d.Categories = categoryTree(cats, qs.Get("category"), func(id string) string { return viewURL(qs, "category", id) })
 	d.Sort, d.Sorts = q.Sort, sortChoices
+	if q.Text != "" {
+		d.Sort, d.Sorts = dam.EffectiveSort(q), searchSorts
+	}
 	d.SortName, d.SortSize, d.SortAdded = columnSort(qs, q.Sort, "name", "Name"),
 		columnSort(qs, q.Sort, "size", "Size"), columnSort(qs, q.Sort, "created", "Added")
 	keep := url.Values{}

@@ -125,40 +125,7 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 	if len(q.Domains) == 0 {
 		return nil, "", nil
 	}
-	var where []string
-	var args []any
-	if q.Deleted {
-		where = append(where, "a.deleted_at IS NOT NULL")
-		if q.DeletedBy != "" {
-			where = append(where, "a.deleted_by = ?")
-			args = append(args, q.DeletedBy)
-		}
-	} else {
-		where = append(where, "a.deleted_at IS NULL") // as the partial domain index says
-	}
-	if q.FolderID != nil {
-		where = append(where, "a.folder_id = ?")
-		args = append(args, *q.FolderID)
-	}
-	domain := "a.domain"
-	if q.FolderID != nil {
-		domain = s.d.noIndex(domain)
-	}
-	if len(q.Domains) == 1 {
-		where = append(where, domain+" = ?")
-	} else {
-		where = append(where, domain+" IN ("+placeholders(len(q.Domains))+")")
-	}
-	args = append(args, anys(q.Domains)...)
-	if q.Kind != "" {
-		where = append(where, "a.kind = ?")
-		args = append(args, string(q.Kind))
-	}
-	where, args = filterWhere(q, where, args)
-	if len(q.IDs) > 0 {
-		where = append(where, "a.id IN ("+placeholders(len(q.IDs))+")")
-		args = append(args, anys(q.IDs)...)
-	}
+	where, args := s.listingWhere(q)
 	source, sourceArgs := "assets a", []any(nil)
 	switch {
 	case relevance:
@@ -256,6 +223,47 @@ type scoredRow struct {
 
 func (s scoredRow) Scan(dest ...any) error {
 	return s.r.Scan(append([]any{s.score}, dest...)...)
+}
+
+// listingWhere is the condition, with its arguments, on the assets a of
+// a listing: trash or live, folder, domains, kind, filters and IDs (not
+// the search text, the category or the cursor).
+func (s *Store) listingWhere(q dam.AssetQuery) ([]string, []any) {
+	var where []string
+	var args []any
+	if q.Deleted {
+		where = append(where, "a.deleted_at IS NOT NULL")
+		if q.DeletedBy != "" {
+			where = append(where, "a.deleted_by = ?")
+			args = append(args, q.DeletedBy)
+		}
+	} else {
+		where = append(where, "a.deleted_at IS NULL") // as the partial domain index says
+	}
+	if q.FolderID != nil {
+		where = append(where, "a.folder_id = ?")
+		args = append(args, *q.FolderID)
+	}
+	domain := "a.domain"
+	if q.FolderID != nil {
+		domain = s.d.noIndex(domain)
+	}
+	if len(q.Domains) == 1 {
+		where = append(where, domain+" = ?")
+	} else {
+		where = append(where, domain+" IN ("+placeholders(len(q.Domains))+")")
+	}
+	args = append(args, anys(q.Domains)...)
+	if q.Kind != "" {
+		where = append(where, "a.kind = ?")
+		args = append(args, string(q.Kind))
+	}
+	where, args = filterWhere(q, where, args)
+	if len(q.IDs) > 0 {
+		where = append(where, "a.id IN ("+placeholders(len(q.IDs))+")")
+		args = append(args, anys(q.IDs)...)
+	}
+	return where, args
 }
 
 // assetOrder is the ORDER BY of a listing and how to continue past a cursor.

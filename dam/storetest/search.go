@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/damkit/damkit/dam"
 	"github.com/stretchr/testify/assert"
@@ -33,6 +34,51 @@ var searchTests = []test{
 	{"IndexFollowsWrites", testSearchIndexFollowsWrites},
 	{"FolderAndCategoryNames", testSearchTreeNames},
 	{"Filters", testSearchFilters},
+	{"Facets", testSearchFacets},
+}
+
+func testSearchFacets(t *testing.T, f *fixture) {
+	cat := f.category("", "Cats")
+	other := f.category("", "Other")
+	mk := func(name, mediaType, creator string, year int, cats ...string) dam.Asset {
+		a := f.newAsset("", name)
+		a.Current.MediaType, a.Kind = mediaType, dam.MediaKindOf(mediaType)
+		a.CreatedAt = time.Date(year, 6, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(len(name)) * time.Second)
+		if creator != "" {
+			a.Meta.Fields = map[string]string{"creator": creator}
+		}
+		a.Categories = cats
+		return f.put(a)
+	}
+	mk("sun one", "image/jpeg", "Ann", 2024, cat.ID)
+	mk("sun two", "image/jpeg", "Ann", 2025, cat.ID, other.ID)
+	mk("sun three", "video/mp4", "Bob", 2025)
+	mk("moon", "image/png", "Ann", 2025, cat.ID)
+	gone := mk("sun trashed", "image/jpeg", "Cy", 2023, cat.ID)
+	f.trash(gone.ID)
+	elsewhere := f.newAsset("", "sun elsewhere")
+	elsewhere.Domain = "other"
+	f.put(elsewhere)
+
+	got, err := f.s.AssetFacets(f.ctx, dam.AssetQuery{Domains: []string{f.domain}, Text: "sun"}, 20)
+	require.NoError(t, err)
+	assert.Equal(t, []dam.FacetCount{{Value: "image", Count: 2}, {Value: "video", Count: 1}}, got.Kinds)
+	assert.Equal(t, []dam.FacetCount{{Value: "image/jpeg", Count: 2}, {Value: "video/mp4", Count: 1}}, got.MediaTypes)
+	wantCats := []dam.FacetCount{{Value: cat.ID, Count: 2}, {Value: other.ID, Count: 1}}
+	assert.Equal(t, wantCats, got.Categories)
+	assert.Equal(t, []dam.FacetCount{{Value: "2025", Count: 2}, {Value: "2024", Count: 1}}, got.Years)
+	assert.Equal(t, []dam.FacetCount{{Value: "Ann", Count: 2}, {Value: "Bob", Count: 1}}, got.Creators)
+
+	got, err = f.s.AssetFacets(f.ctx, dam.AssetQuery{Domains: []string{f.domain}, CategoryID: cat.ID, Kind: dam.MediaImage}, 1)
+	require.NoError(t, err)
+	assert.Equal(t, []dam.FacetCount{{Value: "image", Count: 3}}, got.Kinds)
+	assert.Equal(t, []dam.FacetCount{{Value: "image/jpeg", Count: 2}}, got.MediaTypes, "at most limit values, most frequent first")
+	assert.Equal(t, []dam.FacetCount{{Value: "Ann", Count: 3}}, got.Creators)
+
+	got, err = f.s.AssetFacets(f.ctx, dam.AssetQuery{Domains: []string{f.domain}, Text: "nothing"}, 20)
+	require.NoError(t, err)
+	assert.Empty(t, got.Kinds)
+	assert.NotNil(t, got.Kinds, "an empty facet is an empty list")
 }
 
 func testSearchFilters(t *testing.T, f *fixture) {

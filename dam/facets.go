@@ -1,0 +1,50 @@
+package dam
+
+import "context"
+
+// FacetCreatorField is the custom field counted as an asset's creator.
+const FacetCreatorField = "creator"
+
+// maxFacetValues bounds each facet's list: the most frequent values.
+const maxFacetValues = 20
+
+// FacetCount is one value of a facet and how many assets have it.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int64  `json:"count"`
+}
+
+// Facets count the assets a query selects, all of its pages, by kind, by
+// media type of the current version, by category (those the assets are
+// directly in, by ID), by year of creation (UTC) and by creator (the
+// custom field "creator"). Each list holds the most frequent values (at
+// most 20), most frequent first, ties by value.
+type Facets struct {
+	Kinds      []FacetCount `json:"kinds"`
+	MediaTypes []FacetCount `json:"media_types"`
+	Categories []FacetCount `json:"categories"`
+	Years      []FacetCount `json:"years"`
+	Creators   []FacetCount `json:"creators"`
+}
+
+// AssetFacets counts the live assets of the actor's domains that q selects
+// (its Cursor, Limit and Sort are ignored).
+func (l *Library) AssetFacets(ctx context.Context, q AssetQuery) (Facets, error) {
+	const op = "dam.AssetFacets"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Facets{}, err
+	}
+	q.Cursor, q.Sort, q.Limit = "", "", 0
+	if err := l.checkQuery(ctx, op, actor, &q, false); err != nil {
+		return Facets{}, err
+	}
+	if len(q.Domains) == 0 {
+		return Facets{}, nil
+	}
+	f, err := l.store.AssetFacets(ctx, q, maxFacetValues)
+	if err != nil {
+		return Facets{}, wrap(op, Internal, err)
+	}
+	return f, nil
+}
