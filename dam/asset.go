@@ -183,8 +183,8 @@ type AssetQuery struct {
 	// MinSize and MaxSize keep the assets whose current version has at
 	// least and at most so many bytes (MaxSize 0: no bound).
 	MinSize, MaxSize int64
-	IDs      []string // restrict to these ids
-	Deleted  bool     // list the trash instead of live assets
+	IDs              []string // restrict to these ids
+	Deleted          bool     // list the trash instead of live assets
 	// DeletedBy, with Deleted, keeps the assets this user moved to the trash.
 	DeletedBy string
 	Cursor    string // where to continue: the cursor the previous page returned
