@@ -51,7 +51,7 @@ func (c RequestCursor) String() string {
 	if field, _ := RequestSortField(c.Sort); field == "created" {
 		return c.ID
 	}
-	b, _ := json.Marshal(cursorJSON{Sort: c.Sort, Key: c.Key, ID: c.ID}) // strings only: cannot fail
+	b, _ := json.Marshal(cursorJSON(c)) // strings only: cannot fail
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
