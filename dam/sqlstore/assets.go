@@ -314,6 +314,11 @@ func (o assetOrder) after(c dam.AssetCursor) (string, []any) {
 	return "(a.name_key, a.id) " + o.past + " (lower(?), ?)", []any{c.Name, c.ID}
 }
 
+// escapeLike makes % and _ (and the escape character itself) match literally.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
 // UpdateAssets writes the editable fields (name, folder, metadata,
 // availability, expiry, protection, updated by/at, and categories when not
 // nil) of every asset in one transaction: if any is missing or trashed,
