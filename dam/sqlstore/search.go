@@ -326,7 +326,7 @@ func filterWhere(q dam.AssetQuery, where []string, args []any) ([]string, []any)
 		if major, ok := strings.CutSuffix(q.MediaType, "/*"); ok {
 			where = append(where, `EXISTS (SELECT 1 FROM versions mv WHERE mv.asset_id = a.id AND mv.number = a.current_version
 				AND mv.media_type LIKE ? ESCAPE '\')`)
-			args = append(args, strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(major)+"/%")
+			args = append(args, escapeLike(major)+"/%")
 		} else {
 			where = append(where, `EXISTS (SELECT 1 FROM versions mv WHERE mv.asset_id = a.id AND mv.number = a.current_version
 				AND mv.media_type = ?)`)
