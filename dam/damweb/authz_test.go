@@ -29,6 +29,7 @@ type reachCase struct {
 type reachFixtures struct {
 	collection, job, trashed, key, session, request, grant, notice, share string
 	viewer                                                                string // the viewer's user ID
+	profile, licence, category                                            string // library-wide: only owners manage them
 }
 
 func newReachFixtures(t *testing.T, s *site) *reachFixtures {
@@ -73,6 +74,9 @@ func newReachFixtures(t *testing.T, s *site) *reachFixtures {
 	sh, err := s.lib.CreateShare(s.owner, dam.NewShare{Title: "Owner's share", AssetIDs: []string{s.other.ID}, Days: 7})
 	require.NoError(t, err)
 	f.share = sh.ID
+	p, err := s.lib.CreateProfile(s.owner, dam.Profile{Name: "web", Width: 64})
+	require.NoError(t, err)
+	f.profile = p.Name
 	return f
 }
 
@@ -95,6 +99,9 @@ var reachCases = map[string]reachCase{
 	"POST /notifications/read":      {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.notice }},
 	"POST /selection":               {actor: "editor", field: "id", form: url.Values{"action": {"delete"}}, obj: func(s *site, _ *reachFixtures) string { return s.other.ID }},
 	"POST /shares/add":              {actor: "editor", field: "share", obj: func(_ *site, f *reachFixtures) string { return f.share }},
+	// Export profiles, licences and categories belong to the whole
+	// library: what no non-owner reaches is the page that manages them.
+	"/profiles/{id}": {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.profile }},
 }
 
 // formIDRoute matches the routes whose form (not path) names objects.
