@@ -77,6 +77,9 @@ func newReachFixtures(t *testing.T, s *site) *reachFixtures {
 	p, err := s.lib.CreateProfile(s.owner, dam.Profile{Name: "web", Width: 64})
 	require.NoError(t, err)
 	f.profile = p.Name
+	cat, err := s.lib.CreateCategory(s.owner, "Owner's category", "")
+	require.NoError(t, err)
+	f.category = cat.ID
 	return f
 }
 
@@ -101,7 +104,8 @@ var reachCases = map[string]reachCase{
 	"POST /shares/add":              {actor: "editor", field: "share", obj: func(_ *site, f *reachFixtures) string { return f.share }},
 	// Export profiles, licences and categories belong to the whole
 	// library: what no non-owner reaches is the page that manages them.
-	"/profiles/{id}": {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.profile }},
+	"/profiles/{id}":   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.profile }},
+	"/categories/{id}": {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.category }},
 }
 
 // formIDRoute matches the routes whose form (not path) names objects.
