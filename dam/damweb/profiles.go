@@ -33,11 +33,6 @@ func (h *Handler) profileRoutes() []route {
 // image of at most dam.MaxWatermarkImage bytes.
 const maxProfileForm = dam.MaxWatermarkImage + 64<<10
 
-// choice is one option of a select or radio group.
-type choice struct {
-	Value, Label string
-}
-
 var (
 	fitChoices = []choice{
 		{string(rendition.FitContain), "Contain: the whole image inside the box"},
