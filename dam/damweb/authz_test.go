@@ -80,6 +80,9 @@ func newReachFixtures(t *testing.T, s *site) *reachFixtures {
 	cat, err := s.lib.CreateCategory(s.owner, "Owner's category", "")
 	require.NoError(t, err)
 	f.category = cat.ID
+	lic, err := s.lib.CreateLicence(s.owner, "Owner's licence", "Editorial use only.")
+	require.NoError(t, err)
+	f.licence = lic.ID
 	return f
 }
 
@@ -107,6 +110,7 @@ var reachCases = map[string]reachCase{
 	// library: what no non-owner reaches is the page that manages them.
 	"/profiles/{id}":   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.profile }},
 	"/categories/{id}": {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.category }},
+	"/licences/{id}":   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.licence }},
 }
 
 // formIDRoute matches the routes whose form (not path) names objects.

@@ -75,3 +75,61 @@ func TestBrowserProfiles(t *testing.T) {
 	_, err = s.lib.Profile(s.owner, "print")
 	assert.Error(t, err, "nothing was made")
 }
+
+// TestBrowserCategoriesAndLicences walks the two other Manage pages in
+// Chromium: a category added and renamed by keyboard, a licence published
+// and shown with where it applies; each page passes the audit.
+func TestBrowserCategoriesAndLicences(t *testing.T) {
+	s := newSite(t, nil)
+	p := s.page(t)
+	p.open("/signin?next=/categories")
+	p.run(chromedp.SendKeys(chromedp.CSS("#key"), s.keys["owner"]+"\r"))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#c-name")))
+	p.run(chromedp.SendKeys(chromedp.CSS("#c-name"), "Places\r"))
+	p.run(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	p.run(chromedp.SendKeys(chromedp.CSS("#c-name"), "Beaches"), chromedp.SetValue(chromedp.CSS("#c-parent"), s.categoryID(t, "Places")),
+		chromedp.Click(chromedp.CSS(`form[action="/categories"] button`)))
+	p.waitFor(`document.querySelectorAll('.cat-tree > li').length === 2`)
+	_, err := s.lib.AddToCategory(s.owner, s.categoryID(t, "Beaches"), []string{s.photo.ID})
+	require.NoError(t, err)
+	p.open("/categories")
+	p.run(chromedp.WaitVisible(chromedp.CSS(".cat-tree")))
+	assert.Contains(t, p.text("#cat-"+s.categoryID(t, "Places")), "0 assets directly · 1 asset with its 1 subcategory")
+	p.check("categories")
+	beaches := s.categoryID(t, "Beaches")
+	p.run(chromedp.Click(chromedp.CSS("#cat-"+beaches+" summary")), chromedp.SetValue(chromedp.CSS("#rn-"+beaches), "Coast"),
+		chromedp.Click(chromedp.CSS(`#cat-`+beaches+` form[action$="`+beaches+`"] button`)))
+	p.waitFor(`document.querySelector('.flash') && document.querySelector('.flash').textContent.includes('Coast')`)
+
+	p.open("/licences")
+	p.run(chromedp.WaitVisible(chromedp.CSS("#l-title")))
+	p.run(chromedp.SendKeys(chromedp.CSS("#l-title"), "Press"), chromedp.SendKeys(chromedp.CSS("#l-text"), "Editorial use only.\nCredit the photographer."),
+		chromedp.Click(chromedp.CSS(`form[action="/licences"] button`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS("#uses-h")))
+	ls, err := s.lib.Licences(s.owner)
+	require.NoError(t, err)
+	require.Len(t, ls, 1)
+	_, err = s.lib.SetFolderLicence(s.owner, s.private.ID, ls[0].ID)
+	require.NoError(t, err)
+	p.open("/licences/" + ls[0].ID)
+	p.run(chromedp.WaitVisible(chromedp.CSS(".uses")))
+	assert.Contains(t, p.text(".uses"), "Embargo")
+	p.check("licence")
+	p.open("/licences")
+	p.run(chromedp.WaitVisible(chromedp.CSS("table.list")))
+	p.check("licences")
+}
+
+// categoryID returns the ID of the category named name.
+func (s *site) categoryID(t *testing.T, name string) string {
+	t.Helper()
+	cs, err := s.lib.Categories(s.owner)
+	require.NoError(t, err)
+	for _, c := range cs {
+		if c.Name == name {
+			return c.ID
+		}
+	}
+	require.Failf(t, "no such category", "%s", name)
+	return ""
+}
