@@ -8,11 +8,15 @@ import (
 
 // UploadOptions describe a new asset. Name is required; the rest defaults.
 type UploadOptions struct {
-	Name         string
-	FolderID     string    // "" is the library root
-	Domain       string    // default: the folder's domain, else the actor's first
-	Meta         *Metadata // default: empty, or copied from CopyMetaFrom
-	CopyMetaFrom string    // duplicate the metadata of this asset onto the upload
+	Name     string
+	FolderID string // "" is the library root
+	Domain   string // default: the folder's domain, else the actor's first
+	// Meta is the asset's metadata. Over CopyMetaFrom, only the fields it
+	// gives replace the copied ones (a non-empty title or description,
+	// non-nil keywords, each custom field; an empty field value removes that
+	// field); the others are copied. nil: empty, or the copied metadata.
+	Meta         *Metadata
+	CopyMetaFrom string // duplicate the metadata of this asset onto the upload
 	Availability Availability
 	ExpiresAt    *time.Time
 	Protection   Protection
@@ -57,7 +61,7 @@ func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Ass
 		}
 	}
 	if o.Meta != nil {
-		if meta, err = checkMetadata(op, *o.Meta); err != nil {
+		if meta, err = overlayMetadata(op, meta, *o.Meta); err != nil {
 			return Asset{}, err
 		}
 	}
@@ -187,15 +191,19 @@ func (l *Library) listAssets(ctx context.Context, op string, actor Actor, q Asse
 		return nil, "", nil
 	}
 	q.Deleted = trash
+	search, err := parseSearch(op, q.Text)
+	if err != nil {
+		return nil, "", err
+	}
+	q.Sort = EffectiveSort(q)
+	if q.Sort == SortRelevance && search.Empty() {
+		return nil, "", E(op, Invalid, "sort %s needs search text", SortRelevance)
+	}
 	if _, err := parseAssetCursor(op, q.Sort, q.Cursor); err != nil {
 		return nil, "", err
 	}
-	var err error
 	if q.Limit, err = l.page(op, "", q.Limit); err != nil {
 		return nil, "", err
-	}
-	if len(q.Text) > 200 {
-		return nil, "", E(op, Invalid, "search text is longer than 200 bytes")
 	}
 	for _, id := range q.IDs {
 		if !validID(id) {

@@ -234,7 +234,8 @@ type Config struct {
 	Clock     Clock
 	Options   *Options
 	// OpenStore opens StoreURL. dam cannot import dam/sqlstore (it imports
-	// dam), so the host passes sqlstore's opener, e.g. sqlstore.Opener.
+	// dam), so the host wraps sqlstore.Open:
+	//	func(ctx context.Context, url string) (dam.Store, error) { return sqlstore.Open(ctx, url, nil) }
 	OpenStore func(ctx context.Context, url string) (Store, error)
 }
 
@@ -243,7 +244,7 @@ type Config struct {
 func Open(ctx context.Context, cfg Config) (*Library, error) {
 	const op = "dam.Open"
 	if cfg.OpenStore == nil {
-		return nil, E(op, Invalid, "Config.OpenStore is required (use sqlstore.Opener)")
+		return nil, E(op, Invalid, "Config.OpenStore is required (wrap sqlstore.Open)")
 	}
 	st, err := cfg.OpenStore(ctx, cfg.StoreURL)
 	if err != nil {

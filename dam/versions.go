@@ -8,10 +8,14 @@ import (
 )
 
 // NewVersionOptions describe a new version of an asset. Metadata is
-// inherited from the asset; Meta, when given, replaces it.
+// inherited from the asset; the fields Meta gives replace those fields.
 type NewVersionOptions struct {
-	Name string    // the uploaded file's name; default: the asset's name
-	Meta *Metadata // new metadata for the asset, or nil to keep it
+	Name string // the uploaded file's name; default: the asset's name
+	// Meta edits the asset's metadata: the fields it gives (a non-empty
+	// title or description, non-nil keywords, each custom field; an empty
+	// field value removes that field) replace the asset's, the others are
+	// kept. nil keeps all of it.
+	Meta *Metadata
 	// Categories replace the asset's categories (IDs; an unknown one is
 	// Invalid); nil keeps them.
 	Categories []string
@@ -39,7 +43,7 @@ func (l *Library) AddVersion(ctx context.Context, assetID string, r io.Reader, o
 		}
 	}
 	if o.Meta != nil {
-		if a.Meta, err = checkMetadata(op, *o.Meta); err != nil {
+		if a.Meta, err = overlayMetadata(op, a.Meta, *o.Meta); err != nil {
 			return Asset{}, err
 		}
 	}

@@ -94,6 +94,7 @@ var reachCases = map[string]reachCase{
 	"/shares/{id}":                  {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.share }},
 	"/portals/{id}":                 {actor: "stranger", form: url.Values{"slug": {"strangers"}, "mode": {"open"}}, obj: func(_ *site, f *reachFixtures) string { return f.portal }},
 	"POST /account/sessions/revoke": {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.session }},
+	"/requests/{id}":                {actor: "stranger", obj: func(_ *site, f *reachFixtures) string { return f.request }},
 	"POST /requests/decide":         {actor: "stranger", field: "id", form: url.Values{"decision": {"approve"}}, obj: func(_ *site, f *reachFixtures) string { return f.request }},
 	"POST /grants/revoke":           {actor: "stranger", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.grant }},
 	"POST /notifications/read":      {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.notice }},
