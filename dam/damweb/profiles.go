@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/damkit/damkit/dam"
-	"github.com/damkit/damkit/rendition"
 )
 
 func init() { routeSets = append(routeSets, (*Handler).profileRoutes) }
@@ -33,26 +32,29 @@ func (h *Handler) profileRoutes() []route {
 // image of at most dam.MaxWatermarkImage bytes.
 const maxProfileForm = dam.MaxWatermarkImage + 64<<10
 
+// The choices are the values of package rendition's Fit, Format and
+// Position (this package reaches rendition only through dam; the tests
+// check the lists against it).
 var (
 	fitChoices = []choice{
-		{string(rendition.FitContain), "Contain: the whole image inside the box"},
-		{string(rendition.FitCover), "Cover: fill the box, cropping the overflow"},
-		{string(rendition.FitFill), "Fill: stretch to the box exactly"},
-		{string(rendition.FitNone), "None: no scaling, the centre cut to the box"},
+		{"contain", "Contain: the whole image inside the box"},
+		{"cover", "Cover: fill the box, cropping the overflow"},
+		{"fill", "Fill: stretch to the box exactly"},
+		{"none", "None: no scaling, the centre cut to the box"},
 	}
 	formatChoices = []choice{
-		{string(rendition.FormatSource), "Same as the original"},
-		{string(rendition.FormatJPEG), "JPEG"},
-		{string(rendition.FormatPNG), "PNG"},
-		{string(rendition.FormatGIF), "GIF"},
+		{"src", "Same as the original"},
+		{"jpeg", "JPEG"},
+		{"png", "PNG"},
+		{"gif", "GIF"},
 	}
 	positionChoices = []choice{
-		{string(rendition.PositionBottomRight), "Bottom right"},
-		{string(rendition.PositionBottomLeft), "Bottom left"},
-		{string(rendition.PositionTopRight), "Top right"},
-		{string(rendition.PositionTopLeft), "Top left"},
-		{string(rendition.PositionCenter), "Centre"},
-		{string(rendition.PositionTile), "Tiled over the whole image"},
+		{"br", "Bottom right"},
+		{"bl", "Bottom left"},
+		{"tr", "Top right"},
+		{"tl", "Top left"},
+		{"c", "Centre"},
+		{"tile", "Tiled over the whole image"},
 	}
 )
 
@@ -74,8 +76,8 @@ type profileForm struct {
 }
 
 func newProfileForm(action string, isNew bool) profileForm {
-	return profileForm{Action: action, New: isNew, Fit: string(rendition.FitContain), Format: string(rendition.FormatSource),
-		WMPosition: string(rendition.PositionBottomRight), Fits: fitChoices, Formats: formatChoices, Positions: positionChoices}
+	return profileForm{Action: action, New: isNew, Fit: "contain", Format: "src",
+		WMPosition: "br", Fits: fitChoices, Formats: formatChoices, Positions: positionChoices}
 }
 
 // formOf fills a form with a stored profile.
@@ -150,8 +152,9 @@ func readProfileForm(r *http.Request, f *profileForm, cur *dam.Profile) (dam.Pro
 	f.Fit, f.Format = v.Get("fit"), v.Get("format")
 	f.Enlarge, f.Grayscale, f.Invert, f.KeepMetadata = v.Get("enlarge") != "", v.Get("grayscale") != "", v.Get("invert") != "", v.Get("keep_metadata") != ""
 	f.WMKind, f.WMText, f.WMPosition, f.WMOpacity = v.Get("wm_kind"), v.Get("wm_text"), v.Get("wm_position"), v.Get("wm_opacity")
-	p := dam.Profile{Name: f.Name, Fit: rendition.Fit(f.Fit), Format: rendition.Format(f.Format),
-		Enlarge: f.Enlarge, Grayscale: f.Grayscale, Invert: f.Invert, KeepMetadata: f.KeepMetadata}
+	p := dam.Profile{Name: f.Name, Enlarge: f.Enlarge, Grayscale: f.Grayscale, Invert: f.Invert, KeepMetadata: f.KeepMetadata}
+	setString(&p.Fit, f.Fit)
+	setString(&p.Format, f.Format)
 	ok := true
 	var good bool
 	if p.Width, good = f.whole("size", f.Width, "the width"); !good {
@@ -166,7 +169,8 @@ func readProfileForm(r *http.Request, f *profileForm, cur *dam.Profile) (dam.Pro
 	switch f.WMKind {
 	case "":
 	case "text", "image":
-		w := &dam.ProfileWatermark{Position: rendition.Position(f.WMPosition)}
+		w := &dam.ProfileWatermark{}
+		setString(&w.Position, f.WMPosition)
 		if w.Opacity, good = f.whole("wm_opacity", f.WMOpacity, "the opacity"); !good {
 			ok = false
 		}
@@ -195,6 +199,9 @@ func readProfileForm(r *http.Request, f *profileForm, cur *dam.Profile) (dam.Pro
 	}
 	return p, ok, nil
 }
+
+// setString sets a string-typed field of a dam type from a form value.
+func setString[T ~string](dst *T, v string) { *dst = T(v) }
 
 // formFile reads the file of a multipart field, nil when none was sent.
 func formFile(r *http.Request, name string) ([]byte, error) {

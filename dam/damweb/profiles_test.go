@@ -256,3 +256,22 @@ func TestProfilesWhoSeesWhat(t *testing.T) {
 		assert.NotContains(t, body, `href="/profiles"`, "no Manage menu for %s", role)
 	}
 }
+
+// The form's choices are exactly what package rendition accepts.
+func TestProfileChoicesAreRenditions(t *testing.T) {
+	for _, c := range fitChoices {
+		p := rendition.Profile{Width: 10, Height: 10, Fit: rendition.Fit(c.Value)}
+		assert.NoError(t, p.Validate(), c.Value)
+	}
+	for _, c := range formatChoices {
+		p := rendition.Profile{Width: 10, Format: rendition.Format(c.Value)}
+		assert.NoError(t, p.Validate(), c.Value)
+	}
+	for _, c := range positionChoices {
+		p := rendition.Profile{Width: 10, Watermark: &rendition.Watermark{Text: "x", Position: rendition.Position(c.Value)}}
+		assert.NoError(t, p.Validate(), c.Value)
+	}
+	assert.Len(t, fitChoices, 4)
+	assert.Len(t, formatChoices, 4)
+	assert.Len(t, positionChoices, 6)
+}
