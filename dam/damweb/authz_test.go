@@ -27,8 +27,9 @@ type reachCase struct {
 // reachFixtures are objects of the owner (domains default and b) that the
 // editor and the stranger (owner of domain c) must not reach.
 type reachFixtures struct {
-	collection, job, trashed, key, session, request, grant, notice, share string
-	viewer                                                                string // the viewer's user ID
+	collection, job, trashed, key, session, request, grant, notice, share, portal string
+	viewer                                                                        string // the viewer's user ID
+	profile, licence, category                                                    string // library-wide: only owners manage them
 }
 
 func newReachFixtures(t *testing.T, s *site) *reachFixtures {
@@ -73,6 +74,18 @@ func newReachFixtures(t *testing.T, s *site) *reachFixtures {
 	sh, err := s.lib.CreateShare(s.owner, dam.NewShare{Title: "Owner's share", AssetIDs: []string{s.other.ID}, Days: 7})
 	require.NoError(t, err)
 	f.share = sh.ID
+	p, err := s.lib.CreatePortal(s.owner, dam.NewPortal{Slug: "owners-portal", Title: "Owner's portal", AssetIDs: []string{s.other.ID}})
+	require.NoError(t, err)
+	f.portal = p.ID
+	prof, err := s.lib.CreateProfile(s.owner, dam.Profile{Name: "web", Width: 64})
+	require.NoError(t, err)
+	f.profile = prof.Name
+	cat, err := s.lib.CreateCategory(s.owner, "Owner's category", "")
+	require.NoError(t, err)
+	f.category = cat.ID
+	lic, err := s.lib.CreateLicence(s.owner, "Owner's licence", "Editorial use only.")
+	require.NoError(t, err)
+	f.licence = lic.ID
 	return f
 }
 
@@ -89,6 +102,7 @@ var reachCases = map[string]reachCase{
 	"POST /people/{id}/keys/revoke": {actor: "stranger", field: "key", obj: func(_ *site, f *reachFixtures) string { return f.key }},
 	"/account/keys/{id}":            {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.key }},
 	"/shares/{id}":                  {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.share }},
+	"/portals/{id}":                 {actor: "stranger", form: url.Values{"slug": {"strangers"}, "mode": {"open"}}, obj: func(_ *site, f *reachFixtures) string { return f.portal }},
 	"POST /account/sessions/revoke": {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.session }},
 	"/requests/{id}":                {actor: "stranger", obj: func(_ *site, f *reachFixtures) string { return f.request }},
 	"POST /requests/decide":         {actor: "stranger", field: "id", form: url.Values{"decision": {"approve"}}, obj: func(_ *site, f *reachFixtures) string { return f.request }},
@@ -96,6 +110,11 @@ var reachCases = map[string]reachCase{
 	"POST /notifications/read":      {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.notice }},
 	"POST /selection":               {actor: "editor", field: "id", form: url.Values{"action": {"delete"}}, obj: func(s *site, _ *reachFixtures) string { return s.other.ID }},
 	"POST /shares/add":              {actor: "editor", field: "share", obj: func(_ *site, f *reachFixtures) string { return f.share }},
+	// Export profiles, licences and categories belong to the whole
+	// library: what no non-owner reaches is the page that manages them.
+	"/profiles/{id}":   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.profile }},
+	"/categories/{id}": {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.category }},
+	"/licences/{id}":   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.licence }},
 }
 
 // formIDRoute matches the routes whose form (not path) names objects.
@@ -169,6 +188,9 @@ func TestPagesOutOfReachLookAbsent(t *testing.T) {
 	assert.Empty(t, a.Meta.Title)
 	_, err = s.lib.Collection(s.owner, f.collection)
 	require.NoError(t, err)
+	p, err := s.lib.Portal(s.owner, f.portal)
+	require.NoError(t, err)
+	assert.Equal(t, "owners-portal", p.Slug)
 	gs, err := s.lib.Grants(s.owner, dam.GrantQuery{Live: true})
 	require.NoError(t, err)
 	assert.Len(t, gs, 1)
