@@ -191,15 +191,19 @@ func (l *Library) listAssets(ctx context.Context, op string, actor Actor, q Asse
 		return nil, "", nil
 	}
 	q.Deleted = trash
+	search, err := parseSearch(op, q.Text)
+	if err != nil {
+		return nil, "", err
+	}
+	q.Sort = EffectiveSort(q)
+	if q.Sort == SortRelevance && search.Empty() {
+		return nil, "", E(op, Invalid, "sort %s needs search text", SortRelevance)
+	}
 	if _, err := parseAssetCursor(op, q.Sort, q.Cursor); err != nil {
 		return nil, "", err
 	}
-	var err error
 	if q.Limit, err = l.page(op, "", q.Limit); err != nil {
 		return nil, "", err
-	}
-	if len(q.Text) > 200 {
-		return nil, "", E(op, Invalid, "search text is longer than 200 bytes")
 	}
 	for _, id := range q.IDs {
 		if !validID(id) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -13,17 +14,28 @@ import (
 // a field, ascending, or descending with a leading "-". "name" compares
 // names case-insensitively (ASCII letters on every store; PostgreSQL folds
 // all of Unicode), "size" the size of the current version, and "created"
-// the creation time, which is ID order. Ties are broken by ID, in the same
-// direction. The empty sort is ID order.
-var AssetSorts = []string{"name", "-name", "size", "-size", "created", "-created"}
+// the creation time, which is ID order, "updated" the time of the last
+// change. Ties are broken by ID, in the same direction. The empty sort is
+// ID order, or SortRelevance when the query has search text.
+var AssetSorts = []string{"name", "-name", "size", "-size", "created", "-created", "updated", "-updated"}
+
+// SortRelevance orders a search's results best match first (ties by ID,
+// descending). It needs search text. A score depends on the asset and the
+// query only, never on other assets, so its cursors stay stable while
+// others are written.
+const SortRelevance = "relevance"
 
 // maxCursor bounds a cursor string from outside before it is decoded: a
 // name of maxAssetName runes fits with room to spare.
 const maxCursor = 4096
 
-// SortField splits a valid sort into its field ("name", "size", "created",
-// or "" for ID order) and whether it is descending.
+// SortField splits a valid sort into its field ("name", "size",
+// "updated", "relevance", or "" for ID order) and whether it is descending.
+// Relevance is descending: best first.
 func SortField(sort string) (field string, desc bool) {
+	if sort == SortRelevance {
+		return sort, true
+	}
 	field, desc = strings.CutPrefix(sort, "-")
 	if field == "created" { // IDs are time-ordered: ID order is creation order
 		field = ""
@@ -33,10 +45,20 @@ func SortField(sort string) (field string, desc bool) {
 
 // checkSort reports an unknown sort as Invalid, naming the allowed ones.
 func checkSort(op, sort string) error {
-	if sort != "" && !slices.Contains(AssetSorts, sort) {
-		return E(op, Invalid, "sort must be one of %s (or empty for creation order)", strings.Join(AssetSorts, ", "))
+	if sort != "" && sort != SortRelevance && !slices.Contains(AssetSorts, sort) {
+		return E(op, Invalid, "sort must be one of %s, %s (or empty for creation order, or relevance with search text)",
+			strings.Join(AssetSorts, ", "), SortRelevance)
 	}
 	return nil
+}
+
+// EffectiveSort is the sort a query is listed in: q.Sort, or relevance
+// when q.Sort is empty and the query has search text.
+func EffectiveSort(q AssetQuery) string {
+	if q.Sort == "" && strings.TrimSpace(q.Text) != "" {
+		return SortRelevance
+	}
+	return q.Sort
 }
 
 // AssetCursor is where a listing continues: after the asset with this ID
@@ -44,10 +66,12 @@ func checkSort(op, sort string) error {
 // cursor of the next page with String and read the one they are given with
 // ParseAssetCursor.
 type AssetCursor struct {
-	Sort string // the listing's sort, as in AssetQuery.Sort
-	Name string // sorted by name: the name of the last asset of the page
-	Size int64  // sorted by size: the size of the last asset of the page
-	ID   string // the ID of the last asset of the page
+	Sort    string    // the listing's sort, as in AssetQuery.Sort
+	Name    string    // sorted by name: the name of the last asset of the page
+	Size    int64     // sorted by size: the size of the last asset of the page
+	Updated time.Time // sorted by updated: when the last asset of the page changed
+	Score   int64     // sorted by relevance: the last asset's score
+	ID      string    // the ID of the last asset of the page
 }
 
 // cursorJSON is the encoded form of a cursor of a listing by name or size.
@@ -66,8 +90,13 @@ func (c AssetCursor) String() string {
 		return c.ID
 	}
 	key := c.Name
-	if field == "size" {
+	switch field {
+	case "size":
 		key = strconv.FormatInt(c.Size, 10)
+	case "updated":
+		key = c.Updated.UTC().Format(time.RFC3339Nano)
+	case SortRelevance:
+		key = strconv.FormatInt(c.Score, 10)
 	}
 	b, _ := json.Marshal(cursorJSON{Sort: c.Sort, Key: key, ID: c.ID}) // strings only: cannot fail
 	return base64.RawURLEncoding.EncodeToString(b)
@@ -110,8 +139,19 @@ func parseAssetCursor(op, sort, s string) (AssetCursor, error) {
 		return AssetCursor{}, bad
 	}
 	c.ID = j.ID
-	if field == "size" {
+	switch field {
+	case "size":
 		if c.Size, err = strconv.ParseInt(j.Key, 10, 64); err != nil || c.Size < 0 {
+			return AssetCursor{}, bad
+		}
+		return c, nil
+	case "updated":
+		if c.Updated, err = time.Parse(time.RFC3339Nano, j.Key); err != nil {
+			return AssetCursor{}, bad
+		}
+		return c, nil
+	case SortRelevance:
+		if c.Score, err = strconv.ParseInt(j.Key, 10, 64); err != nil || c.Score < 0 {
 			return AssetCursor{}, bad
 		}
 		return c, nil

@@ -81,6 +81,17 @@ func policyShare(sh Share) *policy.Share {
 		Enabled: sh.Enabled, Until: sh.ExpiresAt}
 }
 
+// forAsset is ps as the policy sees it for one asset of sh: the profile
+// offered is the asset's own (Share.AssetProfile).
+func forAsset(ps *policy.Share, sh Share, assetID string) *policy.Share {
+	if sh.Profile != "" || sh.AssetProfiles[assetID] == "" {
+		return ps
+	}
+	c := *ps
+	c.Profile = sh.AssetProfiles[assetID]
+	return &c
+}
+
 // SharedAsset is one asset as a guest sees it.
 type SharedAsset struct {
 	ID        string    `json:"id"`
@@ -88,8 +99,12 @@ type SharedAsset struct {
 	Kind      MediaKind `json:"kind"`
 	MediaType string    `json:"media_type"`
 	Size      int64     `json:"size"` // of the original; a profile's rendition differs
-	Width     int       `json:"width,omitempty"`
-	Height    int       `json:"height,omitempty"`
+	// Profile is the export profile the asset is delivered in, the only one
+	// offered ("" the original): the share's, or its own in a shared
+	// collection.
+	Profile string `json:"profile,omitempty"`
+	Width   int    `json:"width,omitempty"`
+	Height  int    `json:"height,omitempty"`
 	// Licence names the licence that governs downloading the asset, and
 	// LicencePending says the guest or visitor must accept it first.
 	Licence         string `json:"licence,omitempty"`
@@ -131,13 +146,16 @@ func (l *Library) GuestShare(ctx context.Context) (GuestView, error) {
 		if err != nil {
 			return GuestView{}, wrap(op, Internal, err)
 		}
-		in := acc.input(actor, a, policy.ActionDownload, sh.Profile)
-		in.Share = ps
+		profile := sh.AssetProfile(id)
+		in := acc.input(actor, a, policy.ActionDownload, profile)
+		in.Share = forAsset(ps, sh, id)
 		d := policy.Decide(in)
 		if !allowedButForLicence(d) {
 			continue
 		}
-		v.Assets = append(v.Assets, acc.sharedAsset(a, d))
+		sa := acc.sharedAsset(a, d)
+		sa.Profile = profile
+		v.Assets = append(v.Assets, sa)
 	}
 	v.Licences = acc.licenceTexts(v.Assets)
 	l.record(ctx, Event{ActorID: actor.Email, Action: EventShareOpen, Detail: "share " + sh.ID})
@@ -145,8 +163,10 @@ func (l *Library) GuestShare(ctx context.Context) (GuestView, error) {
 }
 
 // GuestOpen opens an asset of the guest's share for download: profile ""
-// means the share's profile (the original when it fixes none); naming
-// another profile, or "original", in a share that fixes one is refused. The
+// means the profile the share offers the asset in (Share.AssetProfile: the
+// share's, or the asset's own in a shared collection; the original when
+// there is none); naming another profile, or "original", where one is
+// offered is refused. The
 // download is recorded with the guest's email and the share.
 func (l *Library) GuestOpen(ctx context.Context, assetID, profile string) (*Download, error) {
 	const op = "dam.GuestOpen"
@@ -204,7 +224,7 @@ func (l *Library) guestOpen(ctx context.Context, op string, actor Actor, sh Shar
 func (l *Library) guestAsset(ctx context.Context, op string, actor Actor, sh Share, assetID, profile string) (Asset, string, error) {
 	switch profile {
 	case "":
-		profile = sh.Profile
+		profile = sh.AssetProfile(assetID)
 	case ProfileOriginal:
 		profile = ""
 	}
@@ -224,7 +244,7 @@ func (l *Library) guestAsset(ctx context.Context, op string, actor Actor, sh Sha
 		return Asset{}, "", err
 	}
 	in := acc.input(actor, a, policy.ActionDownload, profile)
-	in.Share = policyShare(sh)
+	in.Share = forAsset(policyShare(sh), sh, a.ID)
 	if d := policy.Decide(in); !d.Allowed {
 		return Asset{}, "", acc.refusal(op, a, d)
 	}

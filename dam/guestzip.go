@@ -10,7 +10,8 @@ import (
 )
 
 // GuestArchive opens a ZIP of every asset of the guest's share that the
-// guest may download now, in the share's profile (or the originals). It is
+// guest may download now, each in the profile the share offers it in
+// (Share.AssetProfile; or the original). It is
 // laid out in advance (sizes and CRCs known), so it has a fixed size and
 // ETag and serves byte ranges; every read of an entry checks the share
 // again, so disabling the share or removing the guest stops a download in
@@ -30,7 +31,7 @@ func (l *Library) GuestArchive(ctx context.Context) (*Part, error) {
 	var total int64
 	var licences []LicenceRef
 	for _, id := range sh.AssetIDs {
-		dl, _, err := l.guestOpen(ctx, op, actor, sh, id, sh.Profile)
+		dl, _, err := l.guestOpen(ctx, op, actor, sh, id, "")
 		if err != nil {
 			switch KindOf(err) {
 			case NotFound, PermissionDenied, NeedsRequest, Gone, FailedPrecondition:
@@ -44,7 +45,7 @@ func (l *Library) GuestArchive(ctx context.Context) (*Part, error) {
 			continue
 		}
 		_ = dl.Close()
-		entries = append(entries, l.guestEntry(op, dl, id, sh.Profile))
+		entries = append(entries, l.guestEntry(op, dl, id, ""))
 		total += dl.Version.Size
 	}
 	if len(licences) > 0 {

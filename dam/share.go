@@ -9,21 +9,36 @@ import (
 // page 003). Each guest gets a link of their own; the share's ExpiresAt,
 // Enabled flag and the guest's RemovedAt decide whether the link answers.
 type Share struct {
-	ID          string    `json:"id"`
-	Title       string    `json:"title"`
-	Description string    `json:"description"`
-	AssetIDs    []string  `json:"asset_ids"`
-	Profile     string    `json:"profile,omitempty"` // "" lets guests take the original; else the only profile offered
-	CreatedBy   string    `json:"created_by"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
-	ExpiresAt   time.Time `json:"expires_at"`
-	Enabled     bool      `json:"enabled"`
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	AssetIDs    []string `json:"asset_ids"`
+	Profile     string   `json:"profile,omitempty"` // "" lets guests take the original; else the only profile offered
+	// AssetProfiles is, for a share of a collection that fixes no Profile,
+	// the export profile each asset is offered in (the collection item's
+	// own, else the collection's default), the only one its guests get.
+	// An asset it does not name is offered as its original.
+	AssetProfiles map[string]string `json:"asset_profiles,omitempty"`
+	CreatedBy     string            `json:"created_by"`
+	CreatedAt     time.Time         `json:"created_at"`
+	UpdatedAt     time.Time         `json:"updated_at"`
+	ExpiresAt     time.Time         `json:"expires_at"`
+	Enabled       bool              `json:"enabled"`
 	// ExpiringNoticeAt and ExpiredNoticeAt record when the sharer was told
 	// the share is about to expire and that it has, so each goes once.
 	ExpiringNoticeAt *time.Time `json:"expiring_notice_at,omitempty"`
 	ExpiredNoticeAt  *time.Time `json:"expired_notice_at,omitempty"`
 	Guests           []Guest    `json:"-"`
+}
+
+// AssetProfile returns the export profile guests get assetID in: the
+// share's Profile when it fixes one, else the asset's own from a shared
+// collection; "" is the original.
+func (s Share) AssetProfile(assetID string) string {
+	if s.Profile != "" {
+		return s.Profile
+	}
+	return s.AssetProfiles[assetID]
 }
 
 // Active reports whether the share's links answer at now.
@@ -53,7 +68,9 @@ const (
 
 // ShareStore keeps shares, their assets and their guests.
 type ShareStore interface {
-	// CreateShare inserts s with its AssetIDs and Guests in one transaction.
+	// CreateShare inserts s with its AssetIDs, AssetProfiles and Guests in
+	// one transaction. Share and Shares read AssetProfiles back (nil when
+	// the share names none).
 	CreateShare(ctx context.Context, s Share) error
 	// Share returns a share with its assets and guests (removed ones too).
 	Share(ctx context.Context, id string) (Share, error)

@@ -162,6 +162,7 @@ func (l *Library) CreateShare(ctx context.Context, ns NewShare) (ShareView, erro
 		return ShareView{}, err
 	}
 	ids := slices.Clone(ns.AssetIDs)
+	var assetProfiles map[string]string
 	if ns.CollectionID != "" {
 		c, err := l.ownCollection(ctx, op, actor, ns.CollectionID)
 		if err != nil {
@@ -170,10 +171,13 @@ func (l *Library) CreateShare(ctx context.Context, ns NewShare) (ShareView, erro
 		for _, it := range c.Items {
 			ids = append(ids, it.AssetID)
 		}
+		if profile == "" {
+			assetProfiles = collectionProfiles(c)
+		}
 	}
 	now := l.now().UTC()
-	sh := Share{ID: NewID(now), Title: title, Description: desc, Profile: profile, CreatedBy: actor.UserID,
-		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(d), Enabled: true}
+	sh := Share{ID: NewID(now), Title: title, Description: desc, Profile: profile, AssetProfiles: assetProfiles,
+		CreatedBy: actor.UserID, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(d), Enabled: true}
 	if d <= l.opts.ShareExpiryNotice {
 		sh.ExpiringNoticeAt = &now // too short to warn ahead of its end
 	}
@@ -185,6 +189,14 @@ func (l *Library) CreateShare(ctx context.Context, ns NewShare) (ShareView, erro
 		return ShareView{}, &Error{Op: op, Kind: FailedPrecondition, Err: fmt.Errorf("nothing to share: %s", skippedText(skipped))}
 	}
 	sh.AssetIDs = kept
+	for id := range sh.AssetProfiles {
+		if !slices.Contains(kept, id) {
+			delete(sh.AssetProfiles, id)
+		}
+	}
+	if len(sh.AssetProfiles) == 0 {
+		sh.AssetProfiles = nil
+	}
 	links := l.newGuests(&sh, invitees, actor, now)
 	if len(invitees) == 0 {
 		if err := l.publicGuest(ctx, op, &sh, actor, now); err != nil {
@@ -221,6 +233,24 @@ func (l *Library) sharer(ctx context.Context, op string) (Actor, error) {
 		return Actor{}, E(op, FailedPrecondition, "shares are not enabled in this library (an owner turns on shares_enabled in the settings)")
 	}
 	return actor, nil
+}
+
+// collectionProfiles is the export profile a share that fixes none offers
+// each asset of c in: the item's own, else the collection's default
+// ("original" is the original, named by no entry). An asset the sharer
+// also picked by hand is offered as the collection offers it.
+func collectionProfiles(c Collection) map[string]string {
+	out := map[string]string{}
+	for _, it := range c.Items {
+		p := it.Profile
+		if p == "" {
+			p = c.DefaultProfile
+		}
+		if p != "" && p != ProfileOriginal {
+			out[it.AssetID] = p
+		}
+	}
+	return out
 }
 
 func (l *Library) shareProfile(ctx context.Context, op, name string) (string, error) {
@@ -298,6 +328,7 @@ func (l *Library) shareable(ctx context.Context, op string, actor Actor, sh Shar
 	ps := &policy.Share{ID: sh.ID, Assets: policy.NewAssetSet(ids...), Profile: sh.Profile, Enabled: true, Until: sh.ExpiresAt}
 	var kept []string
 	var skipped []Skipped
+	profiles := map[string]error{} // profiles looked up: nil when it exists
 	for _, id := range ids {
 		a, err := l.visibleAsset(ctx, op, actor, id)
 		if KindOf(err) == NotFound {
@@ -307,10 +338,23 @@ func (l *Library) shareable(ctx context.Context, op string, actor Actor, sh Shar
 		if err != nil {
 			return nil, nil, err
 		}
+		profile := sh.AssetProfile(id)
+		if _, seen := profiles[profile]; profile != sh.Profile && !seen {
+			_, perr := l.lookupProfile(ctx, op, profile)
+			if perr != nil && KindOf(perr) != NotFound {
+				return nil, nil, perr
+			}
+			profiles[profile] = perr
+		}
+		if perr := profiles[profile]; perr != nil {
+			skipped = append(skipped, Skipped{AssetID: a.ID, Reason: "profile_not_found",
+				Message: fmt.Sprintf("the collection offers %s in the export profile %q, which no longer exists", a.Name, profile)})
+			continue
+		}
 		d := policy.Decide(acc.input(actor, a, policy.ActionShare, ""))
 		if d.Allowed {
-			in := acc.input(guest, a, policy.ActionDownload, sh.Profile)
-			in.Share = ps
+			in := acc.input(guest, a, policy.ActionDownload, profile)
+			in.Share = forAsset(ps, sh, id)
 			d = policy.Decide(in)
 		}
 		if !allowedButForLicence(d) {

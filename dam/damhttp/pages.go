@@ -118,6 +118,10 @@ type sharePage struct {
 type pageAsset struct {
 	Name, Kind, Size  string
 	Download, Preview string // Preview is "" for assets shown with an icon
+	// Profile is the export profile the file is delivered in, when it is
+	// the asset's own (a shared collection's; "" for the original or the
+	// share's profile, which the page says once).
+	Profile string
 	// Licence is the title of a licence to accept before Download works;
 	// AcceptLicence and LicenceVersion, for anonymous portal visitors, are
 	// what the download form sends along to accept it with the download.
@@ -202,8 +206,8 @@ func (g *guestRoutes) page(w http.ResponseWriter, r *http.Request) error {
 		if pa.Licence != "" {
 			p.DownloadAll = ""
 		}
-		if v.Profile != "" {
-			pa.Size = "Original " + pa.Size
+		if a.Profile != "" {
+			pa.Size, pa.Profile = "Original "+pa.Size, a.Profile
 		}
 		if g.s.lib.Previewable(a.MediaType) {
 			pa.Preview = dl + "/preview"

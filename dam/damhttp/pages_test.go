@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/damkit/damkit/dam"
 	"github.com/damkit/damkit/internal/testimage"
 	"github.com/damkit/damkit/share"
 )
@@ -171,4 +172,38 @@ func TestGuestPreview(t *testing.T) {
 	c.json("PATCH", "/api/v1/shares/"+v.ID, map[string]any{"enabled": false}, 200, nil)
 	resp, b = c.guest(base + photo.ID + "/preview")
 	c.wantError(resp, b, 404, "not_found")
+}
+
+// A shared collection's page says, file by file, the export profile each
+// comes in (the collection's), and the JSON view names it too.
+func TestSharePageOfCollectionNamesEachProfile(t *testing.T) {
+	c := newShareAPI(t)
+	c.json("POST", "/api/v1/profiles", map[string]any{"name": "web", "width": 64, "height": 64, "format": "png"}, 201, nil)
+	jpg, err := testimage.JPEGWithEXIF(testimage.Gradient(640, 480, 0.2), "Canon", "EOS", 1)
+	require.NoError(t, err)
+	photo := c.uploadBytes("photo.jpg", jpg)
+	var col dam.Collection
+	c.json("POST", "/api/v1/collections", map[string]any{"name": "Picks", "default_profile": "web"}, 201, &col)
+	c.json("POST", "/api/v1/collections/"+col.ID+"/items", map[string]any{"items": []map[string]string{
+		{"asset_id": photo.ID}, {"asset_id": c.a.ID, "profile": "original"}}}, 200, nil)
+	_, ana, _ := c.create(map[string]any{"asset_ids": []string{}, "collection_id": col.ID})
+
+	resp, body := c.browse("/s/" + ana.Token)
+	require.Equal(t, 200, resp.StatusCode, body)
+	assert.Equal(t, 1, strings.Count(body, "Delivered in the “web” format"), "the photo only; the text file comes as it is")
+	assert.NotContains(t, body, "Files are delivered in", "the share fixes no one profile")
+
+	resp, b := c.guest("/s/" + ana.Token)
+	require.Equal(t, 200, resp.StatusCode, string(b))
+	var gv dam.GuestView
+	require.NoError(t, json.Unmarshal(b, &gv))
+	got := map[string]string{}
+	for _, a := range gv.Assets {
+		got[a.Name] = a.Profile
+	}
+	assert.Equal(t, map[string]string{"photo.jpg": "web", "brief.txt": ""}, got)
+
+	resp, b = c.guest("/s/" + ana.Token + "/assets/" + photo.ID)
+	require.Equal(t, 200, resp.StatusCode, string(b))
+	assert.Equal(t, "image/png", resp.Header.Get("Content-Type"), "the guest gets the collection's profile, not the original")
 }

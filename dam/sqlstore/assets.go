@@ -68,7 +68,10 @@ func (s *Store) CreateAsset(ctx context.Context, a dam.Asset) error {
 		if err := s.putCategories(ctx, q, m, a.ID, a.Categories); err != nil {
 			return err
 		}
-		return m.flush(ctx, q)
+		if err := m.flush(ctx, q); err != nil {
+			return err
+		}
+		return s.index(ctx, q, a.ID)
 	})
 }
 
@@ -106,6 +109,15 @@ func (s *Store) Asset(ctx context.Context, id string) (dam.Asset, error) {
 // (key, id) order, which an index of the listing's folder or domain walks.
 func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, string, error) {
 	const op = "sqlstore.Assets"
+	search, err := dam.ParseSearch(q.Text)
+	if err != nil {
+		return nil, "", s.fail(ctx, op, err)
+	}
+	q.Sort = dam.EffectiveSort(q)
+	relevance := q.Sort == dam.SortRelevance
+	if relevance && search.Empty() {
+		return nil, "", s.fail(ctx, op, dam.E("", dam.Invalid, "sort %s needs search text", dam.SortRelevance))
+	}
 	cursor, err := dam.ParseAssetCursor(q.Sort, q.Cursor)
 	if err != nil {
 		return nil, "", s.fail(ctx, op, err)
@@ -146,12 +158,20 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		where = append(where, "a.id IN ("+placeholders(len(q.IDs))+")")
 		args = append(args, anys(q.IDs)...)
 	}
-	for _, word := range strings.Fields(q.Text) {
-		pattern := "%" + escapeLike(word) + "%"
-		like := s.d.like()
-		where = append(where, "(a.name "+like+" ? ESCAPE '\\' OR a.title "+like+" ? ESCAPE '\\' OR a.description "+
-			like+" ? ESCAPE '\\' OR a.keywords "+like+" ? ESCAPE '\\')")
-		args = append(args, pattern, pattern, pattern, pattern)
+	source, sourceArgs := "assets a", []any(nil)
+	switch {
+	case relevance:
+		var cond string
+		var condArgs []any
+		source, sourceArgs, cond, condArgs = s.searchScored(search)
+		if cond != "" {
+			where = append(where, cond)
+			args = append(args, condArgs...)
+		}
+	case !search.Empty():
+		cond, condArgs := s.searchFilter(search)
+		where = append(where, cond)
+		args = append(args, condArgs...)
 	}
 	limit := pageLimit(q.Limit)
 	order := sortOrder(q.Sort)
@@ -159,7 +179,7 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 	// joining first lets PostgreSQL merge-join from the start of versions.
 	r := s.read()
 	switch {
-	case q.CategoryID != "" && (q.Sort == "" || q.Sort == "created"):
+	case q.CategoryID != "" && (q.Sort == "" || q.Sort == "created") && !relevance:
 		ids, err := s.categoryPageIDs(ctx, q, where, args, limit)
 		if err != nil || len(ids) == 0 {
 			return nil, "", s.fail(ctx, op, err)
@@ -184,16 +204,28 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		where = append(where, w)
 		args = append(args, cargs...)
 	}
-	args = append(args, limit+1)
-	page := "(SELECT * FROM assets a WHERE " + strings.Join(where, " AND ") + " ORDER BY " + order.by + " LIMIT ?) a"
-	rows, err := r.query(ctx, assetsFrom(page)+" ORDER BY "+order.by, args...)
+	args = append(append(sourceArgs, args...), limit+1)
+	page := "(SELECT * FROM " + source + " WHERE " + strings.Join(where, " AND ") + " ORDER BY " + order.by + " LIMIT ?) a"
+	query := assetsFrom(page)
+	if relevance {
+		query = strings.Replace(query, "SELECT ", "SELECT a.search_score, ", 1)
+	}
+	rows, err := r.query(ctx, query+" ORDER BY "+order.by, args...)
 	if err != nil {
 		return nil, "", s.fail(ctx, op, err)
 	}
 	defer rows.Close()
 	as := make([]dam.Asset, 0, min(limit+1, 128))
+	var scores []int64
 	for rows.Next() {
-		a, err := scanAsset(rows)
+		var a dam.Asset
+		if relevance {
+			var score int64
+			a, err = scanAsset(scoredRow{rows, &score})
+			scores = append(scores, score)
+		} else {
+			a, err = scanAsset(rows)
+		}
 		if err != nil {
 			return nil, "", s.fail(ctx, op, err)
 		}
@@ -206,9 +238,23 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 	if len(as) > limit {
 		as = as[:limit]
 		last := as[limit-1]
-		next = dam.AssetCursor{Sort: q.Sort, Name: last.Name, Size: last.Current.Size, ID: last.ID}.String()
+		c := dam.AssetCursor{Sort: q.Sort, Name: last.Name, Size: last.Current.Size, Updated: last.UpdatedAt, ID: last.ID}
+		if relevance {
+			c.Score = scores[limit-1]
+		}
+		next = c.String()
 	}
 	return as, next, nil
+}
+
+// scoredRow reads a relevance score before the asset's columns.
+type scoredRow struct {
+	r     scanner
+	score *int64
+}
+
+func (s scoredRow) Scan(dest ...any) error {
+	return s.r.Scan(append([]any{s.score}, dest...)...)
 }
 
 // assetOrder is the ORDER BY of a listing and how to continue past a cursor.
@@ -228,6 +274,10 @@ func sortOrder(sort string) assetOrder {
 		o.key = "a.name_key"
 	case "size":
 		o.key = "a.current_size"
+	case "updated":
+		o.key = "a.updated_at"
+	case dam.SortRelevance:
+		o.key = "a.search_score"
 	}
 	dir := ""
 	if desc {
@@ -247,13 +297,12 @@ func (o assetOrder) after(c dam.AssetCursor) (string, []any) {
 		return "a.id " + o.past + " ?", []any{c.ID}
 	case "a.current_size":
 		return "(a.current_size, a.id) " + o.past + " (?, ?)", []any{c.Size, c.ID}
+	case "a.updated_at":
+		return "(a.updated_at, a.id) " + o.past + " (?, ?)", []any{encodeTime(c.Updated), c.ID}
+	case "a.search_score":
+		return "(a.search_score, a.id) " + o.past + " (?, ?)", []any{c.Score, c.ID}
 	}
 	return "(a.name_key, a.id) " + o.past + " (lower(?), ?)", []any{c.Name, c.ID}
-}
-
-// escapeLike makes % and _ (and the escape character itself) match literally.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // UpdateAssets writes the editable fields (name, folder, metadata,
@@ -278,7 +327,16 @@ func (s *Store) UpdateAssets(ctx context.Context, as []dam.Asset) error {
 				return err
 			}
 		}
-		return m.flush(ctx, q)
+		if err := m.flush(ctx, q); err != nil {
+			return err
+		}
+		ix := s.indexer(q)
+		for _, a := range as {
+			if err := ix.index(ctx, a.ID); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -367,6 +425,9 @@ func (s *Store) PurgeAsset(ctx context.Context, id string) ([]string, error) {
 			if err := q.lock(ctx, blobLock(b)); err != nil {
 				return err
 			}
+		}
+		if err := s.unindex(ctx, q, id); err != nil {
+			return err
 		}
 		for _, stmt := range []string{
 			"DELETE FROM collection_items WHERE asset_id = ?",

@@ -155,8 +155,8 @@ func (s *Store) UpdateCategory(ctx context.Context, c dam.Category, lim dam.Cate
 		if err := q.lock(ctx, categoryTreeLock); err != nil {
 			return err
 		}
-		var parentID string
-		err := q.queryRow(ctx, "SELECT parent_id FROM categories WHERE id = ?"+s.d.forUpdate(), c.ID).Scan(&parentID)
+		var parentID, name string
+		err := q.queryRow(ctx, "SELECT parent_id, name FROM categories WHERE id = ?"+s.d.forUpdate(), c.ID).Scan(&parentID, &name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("category", c.ID)
 		}
@@ -170,7 +170,17 @@ func (s *Store) UpdateCategory(ctx context.Context, c dam.Category, lim dam.Cate
 		}
 		_, err = q.exec(ctx, "UPDATE categories SET name = ?, parent_id = ?, updated_by = ?, updated_at = ? WHERE id = ?",
 			c.Name, c.ParentID, c.UpdatedBy, encodeTime(c.UpdatedAt), c.ID)
-		return s.siblingTaken(err, c.Name)
+		if err := s.siblingTaken(err, c.Name); err != nil {
+			return err
+		}
+		if c.Name == name && c.ParentID == parentID {
+			return nil
+		}
+		ids, err := assetsInCategoryTree(ctx, q, c.ID) // their documents hold the path
+		if err != nil {
+			return err
+		}
+		return s.index(ctx, q, ids...)
 	})
 }
 
@@ -223,6 +233,10 @@ func (s *Store) DeleteCategory(ctx context.Context, id string) error {
 			}
 			return dam.E("", dam.FailedPrecondition, "category %s has subcategories: move or delete them first", id)
 		}
+		members, err := queryStrings(ctx, q, "SELECT asset_id FROM asset_categories WHERE category_id = ? ORDER BY asset_id", id)
+		if err != nil {
+			return err
+		}
 		for _, stmt := range []string{
 			"DELETE FROM asset_categories WHERE category_id = ?",
 			"DELETE FROM category_counts WHERE category_id = ?",
@@ -232,7 +246,7 @@ func (s *Store) DeleteCategory(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		return nil
+		return s.index(ctx, q, members...)
 	})
 }
 

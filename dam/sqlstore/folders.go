@@ -112,7 +112,10 @@ func (s *Store) RenameFolder(ctx context.Context, id, name string, at time.Time)
 		if s.d.isUnique(err) {
 			return dam.E("", dam.AlreadyExists, "a folder named %q already exists here", name)
 		}
-		return affected(res, err, notFound("folder", id))
+		if err := affected(res, err, notFound("folder", id)); err != nil {
+			return err
+		}
+		return s.reindexFolder(ctx, q, id)
 	})
 }
 
@@ -156,7 +159,10 @@ func (s *Store) MoveFolder(ctx context.Context, id, parentID string, at time.Tim
 		if s.d.isUnique(err) {
 			return dam.E("", dam.AlreadyExists, "a folder named %q already exists there", name)
 		}
-		return affected(res, err, notFound("folder", id))
+		if err := affected(res, err, notFound("folder", id)); err != nil {
+			return err
+		}
+		return s.reindexFolder(ctx, q, id)
 	})
 }
 

@@ -159,7 +159,10 @@ func (s *Store) changeMembers(ctx context.Context, op, stmt string, delta int64,
 			m.count(id, domain, delta)
 			changed = append(changed, a)
 		}
-		return m.flush(ctx, q)
+		if err := m.flush(ctx, q); err != nil {
+			return err
+		}
+		return s.index(ctx, q, changed...)
 	})
 	if err != nil {
 		return nil, err

@@ -55,14 +55,22 @@ func migrations() ([]migration, error) {
 	return ms, nil
 }
 
-// statements splits a migration into statements: each ends with a
-// semicolon at the end of a line; "--" comment lines are dropped.
-func statements(sql string) []string {
+// statements splits a migration into the statements of one dialect
+// ("sqlite" or "postgres"): each ends with a semicolon at the end of a
+// line; "--" comment lines are dropped. A line "-- dialect: sqlite" (or
+// postgres) starts statements for that dialect only, "-- dialect: all"
+// statements for both again.
+func statements(sql, dialect string) []string {
 	var out []string
 	var cur strings.Builder
+	section := "all"
 	for line := range strings.Lines(sql) {
 		trimmed := strings.TrimSpace(line)
-		if trimmed == "" || strings.HasPrefix(trimmed, "--") {
+		if d, ok := strings.CutPrefix(trimmed, "-- dialect:"); ok {
+			section = strings.TrimSpace(d)
+			continue
+		}
+		if trimmed == "" || strings.HasPrefix(trimmed, "--") || (section != "all" && section != dialect) {
 			continue
 		}
 		cur.WriteString(line)
@@ -75,6 +83,12 @@ func statements(sql string) []string {
 		out = append(out, rest)
 	}
 	return out
+}
+
+// migrationCode is work done in Go right after the statements of a
+// migration, in its transaction: what SQL alone cannot compute.
+var migrationCode = map[int]func(s *Store, ctx context.Context, q querier) error{
+	18: (*Store).reindexAll, // search documents are built by package dam
 }
 
 // migrate applies the migrations the database lacks, all in one
@@ -123,8 +137,13 @@ func (s *Store) migrate(ctx context.Context) error {
 			if applied[m.version] {
 				continue
 			}
-			for _, stmt := range statements(m.sql) {
+			for _, stmt := range statements(m.sql, s.d.name) {
 				if _, err := q.exec(ctx, s.d.ddl(stmt)); err != nil {
+					return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
+				}
+			}
+			if after := migrationCode[m.version]; after != nil {
+				if err := after(s, ctx, q); err != nil {
 					return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
 				}
 			}

@@ -25,7 +25,10 @@ func (s *Store) AddNote(ctx context.Context, n dam.Note) error {
 		if s.d.isUnique(err) {
 			return dam.E("", dam.AlreadyExists, "note %s already exists", n.ID)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return s.index(ctx, q, n.AssetID)
 	})
 }
 

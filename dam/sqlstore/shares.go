@@ -50,7 +50,9 @@ func insertGuests(ctx context.Context, q querier, gs []dam.Guest) error {
 	return nil
 }
 
-func insertShareAssets(ctx context.Context, q querier, id string, assetIDs []string, at time.Time) error {
+// insertShareAssets adds assets to a share, each with its profile from
+// profiles ("" when it names none); assets already there keep theirs.
+func insertShareAssets(ctx context.Context, q querier, id string, assetIDs []string, profiles map[string]string, at time.Time) error {
 	for _, a := range assetIDs {
 		found, err := q.exists(ctx, "SELECT 1 FROM share_assets WHERE share_id = ? AND asset_id = ?", id, a)
 		if err != nil {
@@ -59,7 +61,8 @@ func insertShareAssets(ctx context.Context, q querier, id string, assetIDs []str
 		if found {
 			continue
 		}
-		if _, err := q.exec(ctx, "INSERT INTO share_assets (share_id, asset_id, added_at) VALUES (?, ?, ?)", id, a, encodeTime(at)); err != nil {
+		if _, err := q.exec(ctx, "INSERT INTO share_assets (share_id, asset_id, added_at, profile) VALUES (?, ?, ?, ?)",
+			id, a, encodeTime(at), profiles[a]); err != nil {
 			return err
 		}
 	}
@@ -86,28 +89,37 @@ func (s *Store) CreateShare(ctx context.Context, sh dam.Share) error {
 			encodeTime(sh.ExpiresAt), boolInt(sh.Enabled), encodeTimePtr(sh.ExpiringNoticeAt), encodeTimePtr(sh.ExpiredNoticeAt)); err != nil {
 			return err
 		}
-		if err := insertShareAssets(ctx, q, sh.ID, sh.AssetIDs, sh.CreatedAt); err != nil {
+		if err := insertShareAssets(ctx, q, sh.ID, sh.AssetIDs, sh.AssetProfiles, sh.CreatedAt); err != nil {
 			return err
 		}
 		return insertGuests(ctx, q, sh.Guests)
 	})
 }
 
-func (s *Store) shareAssets(ctx context.Context, q querier, id string) ([]string, error) {
-	rows, err := q.query(ctx, "SELECT asset_id FROM share_assets WHERE share_id = ? ORDER BY added_at, asset_id", id)
+// shareAssets reads a share's assets in the order they were added, and
+// the profiles of those that have one (nil when none has).
+func (s *Store) shareAssets(ctx context.Context, q querier, id string) ([]string, map[string]string, error) {
+	rows, err := q.query(ctx, "SELECT asset_id, profile FROM share_assets WHERE share_id = ? ORDER BY added_at, asset_id", id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	ids := []string{}
+	var profiles map[string]string
 	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
-			return nil, err
+		var a, p string
+		if err := rows.Scan(&a, &p); err != nil {
+			return nil, nil, err
 		}
 		ids = append(ids, a)
+		if p != "" {
+			if profiles == nil {
+				profiles = map[string]string{}
+			}
+			profiles[a] = p
+		}
 	}
-	return ids, rows.Err()
+	return ids, profiles, rows.Err()
 }
 
 // Share returns a share with its assets and guests.
@@ -121,7 +133,7 @@ func (s *Store) Share(ctx context.Context, id string) (dam.Share, error) {
 	if err != nil {
 		return dam.Share{}, s.fail(ctx, op, err)
 	}
-	if sh.AssetIDs, err = s.shareAssets(ctx, q, id); err != nil {
+	if sh.AssetIDs, sh.AssetProfiles, err = s.shareAssets(ctx, q, id); err != nil {
 		return dam.Share{}, s.fail(ctx, op, err)
 	}
 	rows, err := q.query(ctx, "SELECT "+guestColumns+" FROM share_guests WHERE share_id = ? ORDER BY id", id)
@@ -148,7 +160,7 @@ func (s *Store) Shares(ctx context.Context, createdBy string) ([]dam.Share, erro
 		return nil, s.fail(ctx, op, err)
 	}
 	for i := range out {
-		if out[i].AssetIDs, err = s.shareAssets(ctx, q, out[i].ID); err != nil {
+		if out[i].AssetIDs, out[i].AssetProfiles, err = s.shareAssets(ctx, q, out[i].ID); err != nil {
 			return nil, s.fail(ctx, op, err)
 		}
 	}
@@ -214,7 +226,7 @@ func (s *Store) AddShareAssets(ctx context.Context, id string, assetIDs []string
 		if err := shareExists(ctx, q, id); err != nil {
 			return err
 		}
-		return insertShareAssets(ctx, q, id, assetIDs, at)
+		return insertShareAssets(ctx, q, id, assetIDs, nil, at)
 	})
 }
 

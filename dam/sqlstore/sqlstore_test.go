@@ -150,8 +150,14 @@ func TestRebind(t *testing.T) {
 }
 
 func TestStatements(t *testing.T) {
-	got := statements("-- comment\nCREATE TABLE a (x TEXT);\n\nCREATE INDEX i ON a (x);\nSELECT 1")
+	got := statements("-- comment\nCREATE TABLE a (x TEXT);\n\nCREATE INDEX i ON a (x);\nSELECT 1", "sqlite")
 	assert.Equal(t, []string{"CREATE TABLE a (x TEXT)", "CREATE INDEX i ON a (x)", "SELECT 1"}, got)
+	split := "CREATE TABLE a (x TEXT);\n-- dialect: sqlite\nCREATE VIRTUAL TABLE f USING fts5(x);\n" +
+		"-- dialect: postgres\nALTER TABLE a ADD COLUMN v tsvector;\n-- dialect: all\nCREATE INDEX i ON a (x);\n"
+	assert.Equal(t, []string{"CREATE TABLE a (x TEXT)", "CREATE VIRTUAL TABLE f USING fts5(x)", "CREATE INDEX i ON a (x)"},
+		statements(split, "sqlite"))
+	assert.Equal(t, []string{"CREATE TABLE a (x TEXT)", "ALTER TABLE a ADD COLUMN v tsvector", "CREATE INDEX i ON a (x)"},
+		statements(split, "postgres"))
 	ms, err := migrations()
 	require.NoError(t, err)
 	// Numbers are handed out ahead to changes made side by side, so one
@@ -163,7 +169,8 @@ func TestStatements(t *testing.T) {
 		} else {
 			assert.Equal(t, 1, m.version)
 		}
-		assert.NotEmpty(t, statements(m.sql), m.name)
+		assert.NotEmpty(t, statements(m.sql, "sqlite"), m.name)
+		assert.NotEmpty(t, statements(m.sql, "postgres"), m.name)
 	}
 }
 
@@ -231,9 +238,11 @@ func TestTwoStoresOneFile(t *testing.T) {
 }
 
 // FuzzAssetText checks that search text is data, never SQL or a pattern:
-// any text finds the asset named with it, and no text makes a query fail.
+// any text either is refused as Invalid or runs, and the phrase of a name's
+// words finds the asset named with it.
 func FuzzAssetText(f *testing.F) {
-	for _, seed := range []string{"red car", "100%", "a_b", `\`, `'; DROP TABLE assets; --`, "%_%", "Ünïcode ?", `"x"`} {
+	for _, seed := range []string{"red car", "100%", "a_b", `\`, `'; DROP TABLE assets; --`, "%_%", "Ünïcode ?", `"x"`,
+		`creator:"x`, "-a b:c", `NEAR(a b) OR c*`, "{main}: x"} {
 		f.Add(seed)
 	}
 	s, err := Open(context.Background(), "sqlite://"+filepath.Join(f.TempDir(), "dam.db"), nil)
@@ -248,16 +257,26 @@ func FuzzAssetText(f *testing.F) {
 		require.NoError(t, s.CreateAsset(t.Context(), dam.Asset{ID: id, Name: text, Domain: domain,
 			Current: dam.Version{SHA256: id}}))
 		for _, q := range []string{text, strings.ToUpper(text), "x" + text} {
-			got, _, err := s.Assets(t.Context(), dam.AssetQuery{Domains: []string{domain}, Text: q})
-			require.NoError(t, err)
-			if q == text {
-				require.Len(t, got, 1, "searching %q must find the asset named so", q)
+			_, _, err := s.Assets(t.Context(), dam.AssetQuery{Domains: []string{domain}, Text: q})
+			if err != nil {
+				require.Equal(t, dam.Invalid, dam.KindOf(err), "%q: %v", q, err)
 			}
 		}
-		if !strings.Contains(text, "\x01") {
-			other, _, err := s.Assets(t.Context(), dam.AssetQuery{Domains: []string{domain}, Text: "\x01" + text})
+		words := dam.SearchWords(text, 0)
+		if len(words) == 0 || len(words) > dam.MaxSearchWords {
+			return
+		}
+		phrase := `"` + strings.Join(words, " ") + `"`
+		if len(phrase)+len(" qqzzxq0") > dam.MaxSearchLen {
+			return
+		}
+		got, _, err := s.Assets(t.Context(), dam.AssetQuery{Domains: []string{domain}, Text: phrase})
+		require.NoError(t, err)
+		require.Len(t, got, 1, "searching %s must find the asset named %q", phrase, text)
+		if len(words) < dam.MaxSearchWords {
+			other, _, err := s.Assets(t.Context(), dam.AssetQuery{Domains: []string{domain}, Text: phrase + " qqzzxq0"})
 			require.NoError(t, err)
-			assert.Empty(t, other, "a prefix the name does not have matches nothing")
+			assert.Empty(t, other, "a word the name does not have matches nothing")
 		}
 	})
 }

@@ -87,7 +87,10 @@ func (s *Store) AddVersion(ctx context.Context, a dam.Asset, v dam.Version) (int
 		if err := s.putCategories(ctx, q, m, a.ID, a.Categories); err != nil {
 			return err
 		}
-		return m.flush(ctx, q)
+		if err := m.flush(ctx, q); err != nil {
+			return err
+		}
+		return s.index(ctx, q, a.ID)
 	})
 	if err != nil {
 		return 0, err

@@ -426,7 +426,7 @@ func testCategoryListing(t *testing.T, f *fixture) {
 		{"directly in it", dam.AssetQuery{CategoryID: top.ID, CategoryOnly: true}, []string{inTop.ID, inBoth.ID}},
 		{"a leaf", dam.AssetQuery{CategoryID: leaf.ID}, []string{inLeaf.ID, inBoth.ID}},
 		{"and a folder", dam.AssetQuery{CategoryID: top.ID, FolderID: &folder}, []string{inLeaf.ID, inBoth.ID}},
-		{"and text", dam.AssetQuery{CategoryID: top.ID, Text: "RED"}, []string{inLeaf.ID, inBoth.ID}},
+		{"and text", dam.AssetQuery{CategoryID: top.ID, Text: "RED", Sort: "created"}, []string{inLeaf.ID, inBoth.ID}},
 		{"another tree", dam.AssetQuery{CategoryID: other.ID}, []string{inOther.ID}},
 		{"unknown category", dam.AssetQuery{CategoryID: f.id()}, nil},
 	} {

@@ -76,6 +76,29 @@ var shareTests = []test{
 		requireKind(t, dam.NotFound, f.s.AddShareAssets(f.ctx, f.id(), []string{"a1"}, f.tick()))
 		requireKind(t, dam.NotFound, f.s.RemoveShareAssets(f.ctx, f.id(), []string{"a1"}))
 	}},
+	{"AssetProfiles", func(t *testing.T, f *fixture) {
+		s := f.share([]string{"a1", "a2", "a3"})
+		s.Profile = ""
+		s.AssetProfiles = map[string]string{"a1": "web", "a3": "print"}
+		require.NoError(t, f.s.CreateShare(f.ctx, s))
+		got, err := f.s.Share(f.ctx, s.ID)
+		require.NoError(t, err)
+		assert.Equal(t, s, got)
+		require.NoError(t, f.s.AddShareAssets(f.ctx, s.ID, []string{"a4", "a1"}, f.tick()))
+		got, err = f.s.Share(f.ctx, s.ID)
+		require.NoError(t, err)
+		assert.Equal(t, map[string]string{"a1": "web", "a3": "print"}, got.AssetProfiles,
+			"an added asset has no profile; one already there keeps its own")
+		list, err := f.s.Shares(f.ctx, "u1")
+		require.NoError(t, err)
+		require.Len(t, list, 1)
+		assert.Equal(t, got.AssetProfiles, list[0].AssetProfiles)
+		plain := f.share([]string{"a1"})
+		require.NoError(t, f.s.CreateShare(f.ctx, plain))
+		got, err = f.s.Share(f.ctx, plain.ID)
+		require.NoError(t, err)
+		assert.Nil(t, got.AssetProfiles, "a share naming no profile per asset reads back nil")
+	}},
 	{"Guests", func(t *testing.T, f *fixture) {
 		s := f.share([]string{"a1"}, "ana@example.com")
 		require.NoError(t, f.s.CreateShare(f.ctx, s))

@@ -234,6 +234,8 @@ func sorted(as []dam.Asset, sort string) []string {
 			c = strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 		case "size":
 			c = cmp.Compare(a.Current.Size, b.Current.Size)
+		case "updated":
+			c = a.UpdatedAt.Compare(b.UpdatedAt)
 		}
 		if c == 0 {
 			c = strings.Compare(a.ID, b.ID)

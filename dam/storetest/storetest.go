@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Categories", categoryTests},
 		{"Sessions", sessionTests},
 		{"Sorts", sortTests},
+		{"Search", searchTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -1,0 +1,305 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/damkit/damkit/dam"
+)
+
+// Full-text search. Package dam cuts documents and queries into folded
+// words (dam.NewSearchDoc, dam.ParseSearch); here they are kept in each
+// engine's index and a parsed query is translated into the engine's query
+// language, passed as a bound parameter (never spliced into SQL). Words are
+// letters and digits only, so they need no quoting inside either language.
+//
+// SQLite: the FTS5 table asset_fts (one column per dam search column),
+// its rows numbered by search_docs. PostgreSQL: the tsvector column
+// assets.search, written as a tsvector literal with the positions and
+// weights computed here, and its GIN index.
+//
+// Relevance is a score of the asset and the query alone (never of other
+// assets, as bm25's term statistics would be), so a relevance cursor stays
+// valid while other assets are written: on SQLite the number of matched
+// words in each column, weighted 8 (name, title), 4 (keywords, custom
+// fields), 2 (description, folder, categories), 1 (notes), 2 (fields:
+// field:value terms); on PostgreSQL ts_rank with the same order of weights.
+
+// ftsColumns are the columns of asset_fts, in dam's search column order.
+var ftsColumns = [dam.SearchColumns]string{"main", "tags", "body", "notes", "fields"}
+
+// ftsWeights weigh a matched word in each column (SQLite relevance).
+var ftsWeights = [dam.SearchColumns]int{8, 4, 2, 1, 2}
+
+// tsWeights are the PostgreSQL weight letters of the columns.
+var tsWeights = [dam.SearchColumns]byte{'A', 'B', 'C', 'D', 'D'}
+
+// maxLexemePositions is PostgreSQL's limit of positions kept per word.
+const maxLexemePositions = 256
+
+// indexer writes search documents in one transaction, remembering the
+// folders and categories it has read.
+type indexer struct {
+	s       *Store
+	q       querier
+	folders map[string]treeNode
+	cats    map[string]treeNode
+}
+
+type treeNode struct{ name, parent string }
+
+func (s *Store) indexer(q querier) *indexer {
+	return &indexer{s: s, q: q, folders: map[string]treeNode{}, cats: map[string]treeNode{}}
+}
+
+// index rewrites the search documents of the assets ids (trashed ones
+// too: the trash is searched as well) in the transaction q.
+func (s *Store) index(ctx context.Context, q querier, ids ...string) error {
+	ix := s.indexer(q)
+	for _, id := range ids {
+		if err := ix.index(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reindexAll writes the document of every asset (migration 18).
+func (s *Store) reindexAll(ctx context.Context, q querier) error {
+	ids, err := queryStrings(ctx, q, "SELECT id FROM assets ORDER BY id")
+	if err != nil {
+		return err
+	}
+	return s.index(ctx, q, ids...)
+}
+
+func (ix *indexer) index(ctx context.Context, id string) error {
+	a, err := scanAsset(ix.q.queryRow(ctx, assetSelect+" WHERE a.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // gone: nothing to find
+	}
+	if err != nil {
+		return err
+	}
+	src := dam.SearchSource{Asset: a}
+	if src.Notes, err = queryStrings(ctx, ix.q, "SELECT text FROM notes WHERE asset_id = ? ORDER BY id", id); err != nil {
+		return err
+	}
+	if src.FolderPath, err = ix.path(ctx, ix.folders, "folders", a.FolderID); err != nil {
+		return err
+	}
+	for _, c := range a.Categories {
+		p, err := ix.path(ctx, ix.cats, "categories", c)
+		if err != nil {
+			return err
+		}
+		src.Categories = append(src.Categories, p)
+	}
+	return ix.s.writeDoc(ctx, ix.q, id, dam.NewSearchDoc(src))
+}
+
+// path returns the names from the root down to node id of a tree table
+// (folders or categories); a missing node ends the walk. The walk is
+// bounded: a tree deeper than maxCategoryWalk is cut there.
+func (ix *indexer) path(ctx context.Context, cache map[string]treeNode, table, id string) ([]string, error) {
+	var names []string
+	for n := 0; id != "" && n < maxCategoryWalk; n++ {
+		node, ok := cache[id]
+		if !ok {
+			err := ix.q.queryRow(ctx, "SELECT name, parent_id FROM "+table+" WHERE id = ?", id).Scan(&node.name, &node.parent)
+			if errors.Is(err, sql.ErrNoRows) {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			cache[id] = node
+		}
+		names = append(names, node.name)
+		id = node.parent
+	}
+	slices.Reverse(names)
+	return names, nil
+}
+
+// writeDoc replaces the indexed document of an asset.
+func (s *Store) writeDoc(ctx context.Context, q querier, id string, d dam.SearchDoc) error {
+	if s.d.postgres {
+		_, err := q.exec(ctx, "UPDATE assets SET search = CAST(? AS tsvector) WHERE id = ?", tsVector(d), id)
+		return err
+	}
+	var doc int64
+	err := q.queryRow(ctx, "SELECT doc FROM search_docs WHERE asset_id = ?", id).Scan(&doc)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if err := q.queryRow(ctx, "INSERT INTO search_docs (asset_id) VALUES (?) RETURNING doc", id).Scan(&doc); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	default:
+		if _, err := q.exec(ctx, "DELETE FROM asset_fts WHERE rowid = ?", doc); err != nil {
+			return err
+		}
+	}
+	args := []any{doc}
+	for _, col := range d {
+		args = append(args, strings.Join(col, " "))
+	}
+	_, err = q.exec(ctx, "INSERT INTO asset_fts (rowid, "+strings.Join(ftsColumns[:], ", ")+") VALUES ("+
+		placeholders(len(args))+")", args...)
+	return err
+}
+
+// unindex drops an asset's document before its row is deleted.
+func (s *Store) unindex(ctx context.Context, q querier, id string) error {
+	if s.d.postgres {
+		return nil // the document is a column of the row
+	}
+	if _, err := q.exec(ctx, "DELETE FROM asset_fts WHERE rowid IN (SELECT doc FROM search_docs WHERE asset_id = ?)", id); err != nil {
+		return err
+	}
+	_, err := q.exec(ctx, "DELETE FROM search_docs WHERE asset_id = ?", id)
+	return err
+}
+
+// reindexFolder rewrites the documents of the assets in a folder's
+// subtree, after its name or place changed.
+func (s *Store) reindexFolder(ctx context.Context, q querier, id string) error {
+	ids, err := assetsInFolderTree(ctx, q, id)
+	if err != nil {
+		return err
+	}
+	return s.index(ctx, q, ids...)
+}
+
+// assetsInFolderTree lists the assets (trashed too) in a folder and its
+// subfolders: their documents hold the folder path.
+func assetsInFolderTree(ctx context.Context, q querier, id string) ([]string, error) {
+	return queryStrings(ctx, q, `WITH RECURSIVE down(id) AS (
+			SELECT CAST(? AS TEXT)
+			UNION
+			SELECT f.id FROM folders f JOIN down ON f.parent_id = down.id)
+		SELECT a.id FROM assets a JOIN down ON a.folder_id = down.id ORDER BY a.id`, id)
+}
+
+// assetsInCategoryTree lists the assets (trashed too) in a category and
+// its subcategories: their documents hold the category path.
+func assetsInCategoryTree(ctx context.Context, q querier, id string) ([]string, error) {
+	return queryStrings(ctx, q, `WITH RECURSIVE down(id) AS (
+			SELECT CAST(? AS TEXT)
+			UNION
+			SELECT c.id FROM categories c JOIN down ON c.parent_id = down.id)
+		SELECT DISTINCT ac.asset_id FROM asset_categories ac JOIN down ON ac.category_id = down.id ORDER BY ac.asset_id`, id)
+}
+
+// tsVector writes d as a PostgreSQL tsvector literal: every word with its
+// positions and its column's weight. Columns are apart by one unused
+// position, so a phrase never spans two (as in FTS5).
+func tsVector(d dam.SearchDoc) string {
+	type lexeme struct{ pos []string }
+	lex := map[string]*lexeme{}
+	pos := 0
+	for c, col := range d {
+		pos++ // a gap between columns
+		for _, w := range col {
+			pos++
+			l := lex[w]
+			if l == nil {
+				l = &lexeme{}
+				lex[w] = l
+			}
+			if len(l.pos) < maxLexemePositions {
+				l.pos = append(l.pos, strconv.Itoa(pos)+string(tsWeights[c]))
+			}
+		}
+	}
+	var b strings.Builder
+	for _, w := range slices.Sorted(maps.Keys(lex)) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString("'" + w + "':" + strings.Join(lex[w].pos, ","))
+	}
+	return b.String()
+}
+
+// tsQuery translates a parsed search into a PostgreSQL tsquery literal.
+func tsQuery(s dam.Search) string {
+	var must, not []string
+	for _, t := range s.Terms {
+		toks := t.Tokens()
+		parts := make([]string, len(toks))
+		for i, w := range toks {
+			parts[i] = "'" + w + "'"
+		}
+		if t.Prefix {
+			parts[len(parts)-1] += ":*"
+		}
+		e := strings.Join(parts, " <-> ")
+		if len(parts) > 1 {
+			e = "(" + e + ")"
+		}
+		if t.Exclude {
+			not = append(not, "!"+e)
+		} else {
+			must = append(must, e)
+		}
+	}
+	return strings.Join(append(must, not...), " & ")
+}
+
+// ftsQuery translates a parsed search into an FTS5 query.
+func ftsQuery(s dam.Search) string {
+	var must, not []string
+	for _, t := range s.Terms {
+		e := `"` + strings.Join(t.Tokens(), " ") + `"`
+		if t.Prefix {
+			e += "*"
+		}
+		if t.Exclude {
+			not = append(not, e)
+		} else {
+			must = append(must, e)
+		}
+	}
+	q := "(" + strings.Join(must, " AND ") + ")"
+	for _, e := range not {
+		q = "(" + q + " NOT " + e + ")"
+	}
+	return q
+}
+
+// searchFilter is the condition, with its arguments, that keeps the assets
+// (of the listing's assets a) matching s.
+func (s *Store) searchFilter(search dam.Search) (string, []any) {
+	if s.d.postgres {
+		return "a.search @@ CAST(? AS tsquery)", []any{tsQuery(search)}
+	}
+	return "a.id IN (SELECT d.asset_id FROM asset_fts f JOIN search_docs d ON d.doc = f.rowid WHERE f.asset_fts MATCH ?)",
+		[]any{ftsQuery(search)}
+}
+
+// searchScored is a FROM clause of the assets matching search, named a,
+// with their relevance score as the column search_score: the clause, its
+// arguments, and the condition (with arguments) the WHERE must include.
+func (s *Store) searchScored(search dam.Search) (from string, fromArgs []any, cond string, condArgs []any) {
+	if s.d.postgres {
+		q := tsQuery(search)
+		return "(SELECT a.*, CAST(ts_rank('{0.1, 0.2, 0.4, 1.0}', a.search, CAST(? AS tsquery)) * 1000000 AS BIGINT) AS search_score FROM assets a) a",
+			[]any{q}, "a.search @@ CAST(? AS tsquery)", []any{q}
+	}
+	var score []string
+	for i, c := range ftsColumns {
+		score = append(score, strconv.Itoa(ftsWeights[i])+" * (length(highlight(asset_fts, "+strconv.Itoa(i)+
+			", char(1), '')) - length(f."+c+"))")
+	}
+	return "(SELECT a.*, " + strings.Join(score, " + ") + ` AS search_score
+			FROM asset_fts f JOIN search_docs d ON d.doc = f.rowid JOIN assets a ON a.id = d.asset_id
+			WHERE f.asset_fts MATCH ?) a`, []any{ftsQuery(search)}, "", nil
+}

@@ -1,0 +1,272 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/damkit/damkit/dam"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// searchTests check full-text search (AssetQuery.Text): what is found by
+// which words, the query syntax, relevance order and its cursors, and that
+// every write that changes what an asset is found by changes its index in
+// the same call. Every store runs the same cases, so the engines agree.
+var searchTests = []test{
+	{"Syntax", testSearchSyntax},
+	{"Invalid", func(t *testing.T, f *fixture) {
+		f.asset("", "summer.jpg")
+		for _, text := range []string{
+			`"unclosed phrase`, "-summer", `-"a phrase" -x`, "%", `\ '`,
+			strings.Repeat("a ", dam.MaxSearchTerms+1), strings.Repeat("x", dam.MaxSearchLen+1), "\xff",
+		} {
+			_, _, err := f.s.Assets(f.ctx, dam.AssetQuery{Domains: []string{f.domain}, Text: text})
+			requireKind(t, dam.Invalid, err, text)
+		}
+		_, _, err := f.s.Assets(f.ctx, dam.AssetQuery{Domains: []string{f.domain}, Sort: dam.SortRelevance})
+		requireKind(t, dam.Invalid, err, "relevance without text")
+	}},
+	{"Relevance", testSearchRelevance},
+	{"IndexFollowsWrites", testSearchIndexFollowsWrites},
+	{"FolderAndCategoryNames", testSearchTreeNames},
+}
+
+func testSearchSyntax(t *testing.T, f *fixture) {
+	fo := f.folder("", "Marketing")
+	sub := f.folder(fo.ID, "Campaigns 2026")
+	animals := f.category("", "Animals")
+	deer := f.category(animals.ID, "Deer")
+	mk := func(folderID, name string, edit func(*dam.Asset)) dam.Asset {
+		a := f.newAsset(folderID, name)
+		edit(&a)
+		return f.put(a)
+	}
+	beach := mk("", "summer-beach.jpg", func(a *dam.Asset) {
+		a.Meta = dam.Metadata{Title: "Café at the beach", Description: "Sunset over the sea",
+			Keywords: []string{"press", "Holiday"},
+			Fields:   map[string]string{"creator": "Jane Doe", "Usage Terms": "editorial only"}}
+	})
+	winter := mk(sub.ID, "winter.jpg", func(a *dam.Asset) {
+		a.Meta = dam.Metadata{Title: "Winter CAFE", Description: "summer is far, Straße"}
+	})
+	require.NoError(t, f.s.AddNote(f.ctx, dam.Note{ID: f.id(), AssetID: winter.ID, AuthorID: "u1",
+		Text: "approved by legal", CreatedAt: f.tick()}))
+	doe := mk("", "doe.png", func(a *dam.Asset) {
+		a.Meta = dam.Metadata{Keywords: []string{"jane"}, Fields: map[string]string{"creator": "John Doe"}}
+		a.Categories = []string{deer.ID}
+	})
+	trashed := mk("", "summer trashed.jpg", func(*dam.Asset) {})
+	f.trash(trashed.ID)
+	mk("", "summer other.jpg", func(a *dam.Asset) { a.Domain = "other" })
+
+	mine := []string{f.domain}
+	for _, tc := range []struct {
+		name, text string
+		want       []dam.Asset
+	}{
+		{"a prefix", "summ", []dam.Asset{beach, winter}},
+		{"a whole word", "summer", []dam.Asset{beach, winter}},
+		{"case and accents folded", "cafe", []dam.Asset{beach, winter}},
+		{"accents in the query", "CAFÉ", []dam.Asset{beach, winter}},
+		{"letters without accents", "strasse", []dam.Asset{winter}},
+		{"words are ANDed", "summer sea", []dam.Asset{beach}},
+		{"a phrase", `"at the beach"`, []dam.Asset{beach}},
+		{"a phrase is in order", `"the at beach"`, nil},
+		{"a phrase is whole words", `"at the bea"`, nil},
+		{"a word excluded", "summer -winter", []dam.Asset{beach}},
+		{"a phrase excluded", `cafe -"the beach"`, []dam.Asset{winter}},
+		{"a custom field phrase", `creator:"Jane Doe"`, []dam.Asset{beach}},
+		{"a custom field word", "creator:doe", []dam.Asset{beach, doe}},
+		{"a custom field prefix", "creator:jo", []dam.Asset{doe}},
+		{"a field name folded", "usage_terms:editorial", []dam.Asset{beach}},
+		{"a field excluded", "doe -creator:jane", []dam.Asset{doe}},
+		{"keyword", "keyword:press", []dam.Asset{beach}},
+		{"keywords", "keywords:jane", []dam.Asset{doe}},
+		{"a word in any field", "jane", []dam.Asset{beach, doe}},
+		{"title", "title:cafe", []dam.Asset{beach, winter}},
+		{"name", "name:winter", []dam.Asset{winter}},
+		{"description", "description:summer", []dam.Asset{winter}},
+		{"a note", "legal", []dam.Asset{winter}},
+		{"note field", "note:approved", []dam.Asset{winter}},
+		{"a folder on the path", "marketing", []dam.Asset{winter}},
+		{"folder field", `folder:"campaigns 2026"`, []dam.Asset{winter}},
+		{"a category", "deer", []dam.Asset{doe}},
+		{"a parent category", "category:animals", []dam.Asset{doe}},
+		{"punctuation between words", "summer,beach!", []dam.Asset{beach}},
+		{"no match", "zebra", nil},
+		{"an unknown field", "colour:red", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := f.listAll(dam.AssetQuery{Domains: mine, Text: tc.text, Sort: "created", Limit: 2})
+			if len(tc.want) == 0 {
+				assert.Empty(t, got, tc.text)
+				return
+			}
+			assert.Equal(t, ids(tc.want), got, tc.text)
+		})
+	}
+	t.Run("trash", func(t *testing.T) {
+		got := f.listAll(dam.AssetQuery{Domains: mine, Text: "summer", Deleted: true})
+		assert.Equal(t, []string{trashed.ID}, got)
+	})
+	t.Run("other filters", func(t *testing.T) {
+		got := f.listAll(dam.AssetQuery{Domains: mine, Text: "summer", FolderID: &sub.ID})
+		assert.Equal(t, []string{winter.ID}, got)
+		got = f.listAll(dam.AssetQuery{Domains: mine, Text: "summer", CategoryID: animals.ID})
+		assert.Empty(t, got)
+		got = f.listAll(dam.AssetQuery{Domains: mine, Text: "doe", CategoryID: animals.ID, Sort: "name"})
+		assert.Equal(t, []string{doe.ID}, got)
+	})
+}
+
+func testSearchRelevance(t *testing.T, f *fixture) {
+	mine := []string{f.domain}
+	mk := func(name, title, desc string) dam.Asset {
+		a := f.newAsset("", name)
+		a.Meta.Title, a.Meta.Description = title, desc
+		return f.put(a)
+	}
+	inName := mk("tiger.jpg", "", "")
+	inBoth := mk("tiger 2.jpg", "a tiger", "the tiger sleeps")
+	inDesc := mk("cat.jpg", "", "a tiger")
+	inNote := mk("dog.jpg", "", "")
+	require.NoError(t, f.s.AddNote(f.ctx, dam.Note{ID: f.id(), AssetID: inNote.ID, AuthorID: "u1", Text: "tiger?", CreatedAt: f.tick()}))
+	mk("lion.jpg", "", "")
+	want := []string{inBoth.ID, inName.ID, inDesc.ID, inNote.ID}
+	assert.Equal(t, want, f.listAll(dam.AssetQuery{Domains: mine, Text: "tiger"}), "relevance is the default with text")
+	for _, limit := range []int{1, 2, 3} {
+		assert.Equal(t, want, f.listAll(dam.AssetQuery{Domains: mine, Text: "tig", Sort: dam.SortRelevance, Limit: limit}),
+			"%d a page", limit)
+	}
+
+	// Paging by relevance while matching assets are added: every asset
+	// there from the start is listed once, in order (scores depend on
+	// the asset alone, so the cursor's place does not move).
+	many := []string{}
+	for i := range 12 {
+		many = append(many, mk(fmt.Sprintf("zebra %d.jpg", i), strings.Repeat("zebra ", i%4), "").ID)
+	}
+	q := dam.AssetQuery{Domains: mine, Text: "zebra", Limit: 2}
+	var seen []string
+	for i := 0; ; i++ {
+		page, next, err := f.s.Assets(f.ctx, q)
+		require.NoError(t, err)
+		seen = append(seen, ids(page)...)
+		if next == "" {
+			break
+		}
+		mk(fmt.Sprintf("zebra new %d.jpg", i), strings.Repeat("zebra ", i%5), "zebra")
+		q.Cursor = next
+	}
+	counts := map[string]int{}
+	for _, id := range seen {
+		counts[id]++
+	}
+	for _, id := range many {
+		assert.Equal(t, 1, counts[id], "asset %s listed once", id)
+	}
+	for id, n := range counts {
+		assert.Equal(t, 1, n, "asset %s listed once", id)
+	}
+	// Cursors continue only their own sort.
+	_, next, err := f.s.Assets(f.ctx, dam.AssetQuery{Domains: mine, Text: "zebra", Limit: 1})
+	require.NoError(t, err)
+	_, _, err = f.s.Assets(f.ctx, dam.AssetQuery{Domains: mine, Text: "zebra", Sort: "name", Cursor: next})
+	requireKind(t, dam.Invalid, err)
+}
+
+// find lists the IDs of live assets matching text, in ID order.
+func (f *fixture) find(text string) []string {
+	f.t.Helper()
+	return f.listAll(dam.AssetQuery{Domains: []string{f.domain}, Text: text, Sort: "created"})
+}
+
+func testSearchIndexFollowsWrites(t *testing.T, f *fixture) {
+	a := f.asset("", "first.jpg")
+	assert.Equal(t, []string{a.ID}, f.find("first"))
+
+	edited := a
+	edited.Name, edited.Meta.Title, edited.Meta.Fields = "second.jpg", "Über title", map[string]string{"shot by": "Ann"}
+	edited.UpdatedAt = f.tick()
+	require.NoError(t, f.s.UpdateAssets(f.ctx, []dam.Asset{edited}))
+	assert.Empty(t, f.find("first"), "the old name is gone")
+	assert.Equal(t, []string{a.ID}, f.find("second uber"))
+	assert.Equal(t, []string{a.ID}, f.find("shot_by:ann"))
+
+	v := f.version("v2")
+	edited.Meta.Title = "Versioned"
+	_, err := f.s.AddVersion(f.ctx, edited, v)
+	require.NoError(t, err)
+	assert.Empty(t, f.find("uber"))
+	assert.Equal(t, []string{a.ID}, f.find("versioned"))
+
+	require.NoError(t, f.s.AddNote(f.ctx, dam.Note{ID: f.id(), AssetID: a.ID, AuthorID: "u1", Text: "needs retouching", CreatedAt: f.tick()}))
+	assert.Equal(t, []string{a.ID}, f.find("retouch"))
+
+	f.trash(a.ID)
+	assert.Empty(t, f.find("versioned"), "trashed assets are not found among the live ones")
+	require.NoError(t, f.s.RestoreAsset(f.ctx, a.ID, "u1", f.tick()))
+	assert.Equal(t, []string{a.ID}, f.find("versioned"), "restored assets are found again")
+
+	f.trash(a.ID)
+	_, err = f.s.PurgeAsset(f.ctx, a.ID)
+	require.NoError(t, err)
+	got := f.listAll(dam.AssetQuery{Domains: []string{f.domain}, Text: "versioned", Deleted: true})
+	assert.Empty(t, got, "a purged asset is gone from the index")
+	b := f.asset("", "versioned again.jpg")
+	assert.Equal(t, []string{b.ID}, f.find("versioned"))
+
+	// A failed write leaves the index as it was.
+	c := f.asset("", "kept.jpg")
+	bad := c
+	bad.Meta.Title = "lost"
+	requireKind(t, dam.NotFound, f.s.UpdateAssets(f.ctx, []dam.Asset{bad, f.newAsset("", "never stored")}))
+	assert.Empty(t, f.find("lost"))
+	assert.Equal(t, []string{c.ID}, f.find("kept"))
+}
+
+func testSearchTreeNames(t *testing.T, f *fixture) {
+	top := f.folder("", "Brochures")
+	sub := f.folder(top.ID, "Spring")
+	other := f.folder("", "Archive")
+	a := f.asset(sub.ID, "a.jpg")
+	assert.Equal(t, []string{a.ID}, f.find("brochures spring"))
+
+	require.NoError(t, f.s.RenameFolder(f.ctx, top.ID, "Leaflets", f.tick()))
+	assert.Empty(t, f.find("brochures"), "a parent's old name is gone")
+	assert.Equal(t, []string{a.ID}, f.find("folder:leaflets"))
+
+	require.NoError(t, f.s.MoveFolder(f.ctx, sub.ID, other.ID, f.tick()))
+	assert.Empty(t, f.find("leaflets"), "the old parent is gone")
+	assert.Equal(t, []string{a.ID}, f.find(`folder:"archive spring"`))
+
+	parent := f.category("", "Fauna")
+	child := f.category(parent.ID, "Birds")
+	b := f.put(f.withCategories(f.newAsset("", "b.jpg"), child.ID))
+	c := f.asset("", "c.jpg")
+	assert.Equal(t, []string{b.ID}, f.find("fauna birds"))
+
+	renamed := child
+	renamed.Name, renamed.UpdatedAt = "Raptors", f.tick()
+	require.NoError(t, f.s.UpdateCategory(f.ctx, renamed, dam.CategoryLimits{}))
+	assert.Empty(t, f.find("birds"))
+	assert.Equal(t, []string{b.ID}, f.find("category:raptors"))
+	renamedParent := parent
+	renamedParent.Name, renamedParent.UpdatedAt = "Wildlife", f.tick()
+	require.NoError(t, f.s.UpdateCategory(f.ctx, renamedParent, dam.CategoryLimits{}))
+	assert.Equal(t, []string{b.ID}, f.find("wildlife raptors"), "a parent category's new name")
+
+	_, err := f.s.AddCategoryAssets(f.ctx, child.ID, []string{c.ID}, "u1", f.tick())
+	require.NoError(t, err)
+	assert.Equal(t, sortedIDs(b.ID, c.ID), f.find("raptors"))
+	_, err = f.s.RemoveCategoryAssets(f.ctx, child.ID, []string{b.ID}, "u1", f.tick())
+	require.NoError(t, err)
+	assert.Equal(t, []string{c.ID}, f.find("raptors"))
+
+	require.NoError(t, f.s.DeleteCategory(f.ctx, child.ID))
+	assert.Empty(t, f.find("raptors"), "a deleted category's name is gone")
+	assert.True(t, slices.Contains(f.find("c"), c.ID))
+}
