@@ -30,16 +30,33 @@ type Request struct {
 	DecidedAt      *time.Time    `json:"decided_at,omitempty"`
 	Message        string        `json:"message,omitempty"` // the decision's message
 	CreatedAt      time.Time     `json:"created_at"`
+	// PortalID is the portal a visitor asked through ("" for a user's
+	// request). Stores read it; CreatePortalRequests records it.
+	PortalID string `json:"portal_id,omitempty"`
 }
 
-// RequestQuery filters the requests dashboard. Results are newest first.
+// RequestQuery filters the requests dashboard. Empty fields do not
+// filter. Results are in Sort order (newest first when empty) and paged by
+// Cursor, which only the listing with the same Sort makes.
 type RequestQuery struct {
 	Domains     []string
 	Status      RequestStatus
 	RequesterID string
-	AssetID     string
-	Cursor      string
-	Limit       int
+	// RequesterEmail keeps the requests whose requester's email contains
+	// it, in any case: a user's or a portal visitor's.
+	RequesterEmail string
+	AssetID        string
+	// FolderID keeps the requests for assets in this folder or in any
+	// folder below it.
+	FolderID string
+	// PortalID keeps the requests visitors made through this portal.
+	PortalID string
+	// From and Before keep the requests asked at or after From and before
+	// Before (zero: no bound).
+	From, Before time.Time
+	Sort         string // one of RequestSorts; "" is "-created"
+	Cursor       string
+	Limit        int
 }
 
 // Decision is an owner's answer to one request.
@@ -73,10 +90,11 @@ type Grant struct {
 
 // GrantQuery selects grants. Empty fields do not filter.
 type GrantQuery struct {
-	UserID   string
-	Email    string
-	AssetIDs []string
-	Live     bool // only grants not revoked (validity is decided by policy)
+	RequestID string // the grants an approval of this request made
+	UserID    string
+	Email     string
+	AssetIDs  []string
+	Live      bool // only grants not revoked (validity is decided by policy)
 }
 
 // Notification is an item of a user's in-app inbox.

@@ -199,15 +199,19 @@ func newGrant(r Request, by string, now time.Time) Grant {
 }
 
 // RequestView is a request as the dashboard shows it: with the asset's
-// name and location and the requester's address.
+// name and location, and the portal a visitor asked through.
 type RequestView struct {
 	Request
-	AssetName  string `json:"asset_name"`
-	FolderPath string `json:"folder_path"`
+	AssetName   string `json:"asset_name"`
+	FolderPath  string `json:"folder_path"`
+	PortalTitle string `json:"portal_title,omitempty"`
+	PortalSlug  string `json:"portal_slug,omitempty"`
 }
 
-// Requests lists download requests, newest first: owners see those of
-// their domains (the dashboard), other users their own.
+// Requests lists download requests in q's order (newest first by
+// default): owners see those of their domains (the dashboard), other users
+// their own. A folder or portal filter out of the actor's reach answers
+// as a missing one.
 func (l *Library) Requests(ctx context.Context, q RequestQuery) ([]RequestView, string, error) {
 	const op = "dam.Requests"
 	actor, err := actorFor(ctx, op)
@@ -218,29 +222,86 @@ func (l *Library) Requests(ctx context.Context, q RequestQuery) ([]RequestView, 
 		q.RequesterID = actor.UserID
 	}
 	q.Domains = actor.Domains
-	if q.Status != "" && q.Status != RequestPending && q.Status != RequestApproved && q.Status != RequestDenied {
-		return nil, "", E(op, Invalid, "status must be pending, approved or denied")
-	}
-	if q.Limit, err = l.page(op, q.Cursor, q.Limit); err != nil {
+	if err := checkRequestQuery(op, q); err != nil {
 		return nil, "", err
+	}
+	if q.Limit <= 0 {
+		q.Limit = l.opts.DefaultPageSize
+	}
+	if q.Limit > maxPageSize {
+		return nil, "", E(op, Invalid, "limit must be at most %d", maxPageSize)
+	}
+	if q.FolderID != "" {
+		if _, err := l.reachableFolder(ctx, op, actor, q.FolderID); err != nil {
+			return nil, "", err
+		}
+	}
+	if q.PortalID != "" {
+		if !actor.IsOwner() {
+			return nil, "", absent(op, "portal", q.PortalID)
+		}
+		if _, err := l.portalByID(ctx, op, actor, q.PortalID); err != nil {
+			return nil, "", err
+		}
+	}
+	if len(q.Domains) == 0 {
+		return nil, "", nil
 	}
 	rs, next, err := l.store.Requests(ctx, q)
 	if err != nil {
 		return nil, "", wrap(op, Internal, err)
 	}
+	out, err := l.requestViews(ctx, op, actor, rs)
+	return out, next, err
+}
+
+// reachableFolder returns a folder of the actor's domains; any other is
+// NotFound, as a missing one.
+func (l *Library) reachableFolder(ctx context.Context, op string, actor Actor, id string) (Folder, error) {
+	if !validID(id) {
+		return Folder{}, absent(op, "folder", id)
+	}
+	f, err := l.store.Folder(ctx, id)
+	if KindOf(err) == NotFound || (err == nil && !actor.reaches(f.Domain)) {
+		return Folder{}, absent(op, "folder", id)
+	}
+	if err != nil {
+		return Folder{}, wrap(op, Internal, err)
+	}
+	return f, nil
+}
+
+// requestViews adds to requests their asset's name and folder path and
+// their portal's title.
+func (l *Library) requestViews(ctx context.Context, op string, actor Actor, rs []Request) ([]RequestView, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
 	fs, err := l.store.Folders(ctx, actor.Domains)
 	if err != nil {
-		return nil, "", wrap(op, Internal, err)
+		return nil, wrap(op, Internal, err)
 	}
 	paths := folderPaths(fs)
+	portals := map[string]Portal{}
 	out := make([]RequestView, len(rs))
 	for i, r := range rs {
 		out[i] = RequestView{Request: r}
 		if a, err := l.store.Asset(ctx, r.AssetID); err == nil {
 			out[i].AssetName, out[i].FolderPath = a.Name, paths[a.FolderID]
 		}
+		if r.PortalID == "" {
+			continue
+		}
+		p, ok := portals[r.PortalID]
+		if !ok {
+			if p, err = l.store.Portal(ctx, r.PortalID); err != nil && KindOf(err) != NotFound {
+				return nil, wrap(op, Internal, err)
+			}
+			portals[r.PortalID] = p
+		}
+		out[i].PortalTitle, out[i].PortalSlug = p.Title, p.Slug
 	}
-	return out, next, nil
+	return out, nil
 }
 
 // folderPaths maps folder IDs to "/Top/Sub" paths ("/" for the root).

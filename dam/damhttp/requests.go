@@ -138,8 +138,14 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	from, before, err := dam.RequestDays(q.Get("from"), q.Get("to"))
+	if err != nil {
+		return err
+	}
 	rs, next, err := s.lib.Requests(r.Context(), dam.RequestQuery{Status: dam.RequestStatus(q.Get("status")),
-		RequesterID: q.Get("requester"), AssetID: q.Get("asset"), Cursor: q.Get("cursor"), Limit: limit})
+		RequesterID: q.Get("requester"), RequesterEmail: q.Get("requester_email"), AssetID: q.Get("asset"),
+		FolderID: q.Get("folder"), PortalID: q.Get("portal"), From: from, Before: before, Sort: q.Get("sort"),
+		Cursor: q.Get("cursor"), Limit: limit})
 	if err != nil {
 		return err
 	}

@@ -61,6 +61,25 @@ func TestProtectRequestApproveRevoke(t *testing.T) {
 	require.Len(t, dash.Items, 1)
 	assert.Equal(t, "/Press", dash.Items[0].FolderPath)
 	assert.Equal(t, "press release", dash.Items[0].Reason)
+	// The dashboard's filters and sort, as the web dashboard has them.
+	for _, tc := range []struct {
+		query string
+		n     int
+	}{
+		{"folder=" + folder.ID + "&sort=-asset", 1},
+		{"requester_email=VIEWER&from=2000-01-01&to=9999-12-31&sort=requester", 1},
+		{"to=2000-01-01", 0},
+	} {
+		var got struct{ Items []dam.RequestView }
+		c.json("GET", "/api/v1/requests?"+tc.query, nil, 200, &got)
+		assert.Len(t, got.Items, tc.n, tc.query)
+	}
+	resp, b = c.do("GET", "/api/v1/requests?from=yesterday", nil, nil)
+	c.wantError(resp, b, 400, "invalid")
+	resp, b = c.do("GET", "/api/v1/requests?sort=reason", nil, nil)
+	c.wantError(resp, b, 400, "invalid")
+	resp, b = c.do("GET", "/api/v1/requests?folder=01zzzzzzzzzzzzzzzzzzzzzzzz", nil, nil)
+	c.wantError(resp, b, 404, "not_found")
 
 	resp, b = v.do("POST", "/api/v1/requests/decisions", strings.NewReader(`{"decisions":[{"request_id":"`+reqID+`","approve":true}]}`), nil)
 	v.wantError(resp, b, 403, "permission_denied")

@@ -90,6 +90,7 @@ var reachCases = map[string]reachCase{
 	"/account/keys/{id}":            {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.key }},
 	"/shares/{id}":                  {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.share }},
 	"POST /account/sessions/revoke": {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.session }},
+	"/requests/{id}":                {actor: "stranger", obj: func(_ *site, f *reachFixtures) string { return f.request }},
 	"POST /requests/decide":         {actor: "stranger", field: "id", form: url.Values{"decision": {"approve"}}, obj: func(_ *site, f *reachFixtures) string { return f.request }},
 	"POST /grants/revoke":           {actor: "stranger", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.grant }},
 	"POST /notifications/read":      {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.notice }},

@@ -59,6 +59,10 @@ func (s *Store) Grants(ctx context.Context, gq dam.GrantQuery) ([]dam.Grant, err
 		where = append(where, "lower(email) = lower(?)")
 		args = append(args, gq.Email)
 	}
+	if gq.RequestID != "" {
+		where = append(where, "request_id = ?")
+		args = append(args, gq.RequestID)
+	}
 	if len(gq.AssetIDs) > 0 {
 		where = append(where, "asset_id IN ("+placeholders(len(gq.AssetIDs))+")")
 		args = append(args, anys(gq.AssetIDs)...)

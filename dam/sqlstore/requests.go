@@ -12,6 +12,12 @@ import (
 
 const requestColumns = "id, batch, asset_id, domain, requester_id, requester_email, reason, status, validity_ns, auto_approved, decided_by, decided_at, message, created_at"
 
+// requestSelect reads requests with the portal each came through: the
+// columns of scanRequest, from requests r.
+const requestSelect = `SELECT r.id, r.batch, r.asset_id, r.domain, r.requester_id, r.requester_email, r.reason, r.status,
+	r.validity_ns, r.auto_approved, r.decided_by, r.decided_at, r.message, r.created_at, COALESCE(pr.portal_id, '')
+	FROM requests r LEFT JOIN portal_requests pr ON pr.request_id = r.id`
+
 // CreateRequests inserts requests and the grants of auto-approved ones in
 // one transaction.
 func (s *Store) CreateRequests(ctx context.Context, rs []dam.Request, gs []dam.Grant) error {
@@ -48,7 +54,7 @@ func scanRequest(sc rowScanner) (dam.Request, error) {
 	var validity int64
 	var auto int
 	err := sc.Scan(&r.ID, &r.Batch, &r.AssetID, &r.Domain, &r.RequesterID, &r.RequesterEmail, &r.Reason, &status,
-		&validity, &auto, &r.DecidedBy, dbTimePtr{&r.DecidedAt}, &r.Message, dbTime{&r.CreatedAt})
+		&validity, &auto, &r.DecidedBy, dbTimePtr{&r.DecidedAt}, &r.Message, dbTime{&r.CreatedAt}, &r.PortalID)
 	r.Status, r.Validity, r.AutoApproved = dam.RequestStatus(status), time.Duration(validity), auto != 0
 	return r, err
 }
@@ -56,7 +62,7 @@ func scanRequest(sc rowScanner) (dam.Request, error) {
 // Request returns one request.
 func (s *Store) Request(ctx context.Context, id string) (dam.Request, error) {
 	const op = "sqlstore.Request"
-	r, err := scanRequest(s.read().queryRow(ctx, "SELECT "+requestColumns+" FROM requests WHERE id = ?", id))
+	r, err := scanRequest(s.read().queryRow(ctx, requestSelect+" WHERE r.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return dam.Request{}, s.fail(ctx, op, notFound("request", id))
 	}
@@ -66,37 +72,89 @@ func (s *Store) Request(ctx context.Context, id string) (dam.Request, error) {
 	return r, nil
 }
 
-// Requests lists requests newest first, keyset-paged on ID.
+// Requests lists the requests q selects in q.Sort order (newest first
+// when empty), keyset-paged: the rows past the cursor's (key, id). The
+// folder filter walks the folder tree down from q.FolderID.
 func (s *Store) Requests(ctx context.Context, rq dam.RequestQuery) ([]dam.Request, string, error) {
 	const op = "sqlstore.Requests"
+	cursor, err := dam.ParseRequestCursor(rq.Sort, rq.Cursor)
+	if err != nil {
+		return nil, "", s.fail(ctx, op, err)
+	}
+	var with string
 	var where []string
 	var args []any
+	if rq.FolderID != "" {
+		// UNION (not ALL) ends the walk even on a tree with a cycle.
+		with = `WITH RECURSIVE sub(id) AS (SELECT id FROM folders WHERE id = ? UNION SELECT f.id FROM folders f JOIN sub ON f.parent_id = sub.id) `
+		args = append(args, rq.FolderID)
+		where = append(where, "r.asset_id IN (SELECT a.id FROM assets a WHERE a.folder_id IN (SELECT id FROM sub))")
+	}
 	if len(rq.Domains) > 0 {
-		where = append(where, "domain IN ("+placeholders(len(rq.Domains))+")")
+		where = append(where, "r.domain IN ("+placeholders(len(rq.Domains))+")")
 		args = append(args, anys(rq.Domains)...)
 	}
 	if rq.Status != "" {
-		where = append(where, "status = ?")
+		where = append(where, "r.status = ?")
 		args = append(args, string(rq.Status))
 	}
 	if rq.RequesterID != "" {
-		where = append(where, "requester_id = ?")
+		where = append(where, "r.requester_id = ?")
 		args = append(args, rq.RequesterID)
 	}
+	if rq.RequesterEmail != "" {
+		where = append(where, "r.requester_email "+s.d.like()+" ? ESCAPE '\\'")
+		args = append(args, "%"+escapeLike(rq.RequesterEmail)+"%")
+	}
 	if rq.AssetID != "" {
-		where = append(where, "asset_id = ?")
+		where = append(where, "r.asset_id = ?")
 		args = append(args, rq.AssetID)
 	}
-	if rq.Cursor != "" {
-		where = append(where, "id < ?")
-		args = append(args, rq.Cursor)
+	if rq.PortalID != "" {
+		where = append(where, "pr.portal_id = ?")
+		args = append(args, rq.PortalID)
+	}
+	if !rq.From.IsZero() {
+		where = append(where, "r.created_at >= ?")
+		args = append(args, encodeTime(rq.From))
+	}
+	if !rq.Before.IsZero() {
+		where = append(where, "r.created_at < ?")
+		args = append(args, encodeTime(rq.Before))
+	}
+	field, desc := dam.RequestSortField(rq.Sort)
+	past, dir := ">", ""
+	if desc {
+		past, dir = "<", " DESC"
+	}
+	from := requestSelect
+	var key string // the sort key expression; none for date order (ID order)
+	switch field {
+	case "requester":
+		key = "lower(r.requester_email)"
+	case "asset":
+		from += " LEFT JOIN assets sa ON sa.id = r.asset_id"
+		key = "lower(COALESCE(sa.name, ''))"
+	}
+	if cursor.ID != "" {
+		if key == "" {
+			where = append(where, "r.id "+past+" ?")
+			args = append(args, cursor.ID)
+		} else {
+			where = append(where, "("+key+", r.id) "+past+" (lower(?), ?)")
+			args = append(args, cursor.Key, cursor.ID)
+		}
+	}
+	order := "r.id" + dir
+	if key != "" {
+		order = key + dir + ", " + order
 	}
 	limit := pageLimit(rq.Limit)
-	query := "SELECT " + requestColumns + " FROM requests"
+	query := with + from
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY id DESC LIMIT ?"
+	query += " ORDER BY " + order + " LIMIT ?"
 	args = append(args, limit+1)
 	rows, err := s.read().query(ctx, query, args...)
 	if err != nil {
@@ -114,12 +172,22 @@ func (s *Store) Requests(ctx context.Context, rq dam.RequestQuery) ([]dam.Reques
 	if err := rows.Err(); err != nil {
 		return nil, "", s.fail(ctx, op, err)
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].ID
+	if len(out) <= limit {
+		return out, "", nil
 	}
-	return out, next, nil
+	out = out[:limit]
+	last := out[limit-1]
+	next := dam.RequestCursor{Sort: rq.Sort, ID: last.ID}
+	switch field {
+	case "requester":
+		next.Key = last.RequesterEmail
+	case "asset":
+		if err := s.read().queryRow(ctx, "SELECT name FROM assets WHERE id = ?", last.AssetID).Scan(&next.Key); err != nil &&
+			!errors.Is(err, sql.ErrNoRows) {
+			return nil, "", s.fail(ctx, op, err)
+		}
+	}
+	return out, next.String(), nil
 }
 
 // DecideRequest moves a pending request to its decision, compare-and-set

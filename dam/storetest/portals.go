@@ -70,7 +70,9 @@ var portalTests = []test{
 		require.NoError(t, f.s.CreatePortalRequests(f.ctx, p.ID, []dam.Request{r}, []dam.Grant{g}))
 		got, err := f.s.Request(f.ctx, r.ID)
 		require.NoError(t, err)
-		assert.Equal(t, r, got)
+		want := r
+		want.PortalID = p.ID
+		assert.Equal(t, want, got, "read with the portal it came through")
 		gs, err := f.s.Grants(f.ctx, dam.GrantQuery{Email: "visitor@example.com"})
 		require.NoError(t, err)
 		require.Len(t, gs, 1)

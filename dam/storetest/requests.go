@@ -110,6 +110,101 @@ var requestTests = []test{
 		assert.Equal(t, pick(0), page)
 		assert.Empty(t, next)
 	}},
+	{"DashboardFiltersSortsAndPages", func(t *testing.T, f *fixture) {
+		top := f.folder("", "Top")
+		sub := f.folder(top.ID, "Sub")
+		deep := f.folder(sub.ID, "Deep")
+		other := f.folder("", "Other")
+		aTop, aDeep := f.asset(top.ID, "banana.png"), f.asset(deep.ID, "Apple.png")
+		aOther, aRoot := f.asset(other.ID, "cherry.png"), f.asset("", "date.png")
+		p := f.portal("press", aOther.ID)
+		require.NoError(t, f.s.CreatePortal(f.ctx, p))
+		// r0..r5, asked 10 hours apart from 2026-03-14 15:09 UTC.
+		mk := func(a dam.Asset, email string) dam.Request {
+			r := f.request(a.ID)
+			r.RequesterID, r.RequesterEmail = "u-"+email, email
+			return r
+		}
+		rs := []dam.Request{mk(aTop, "carol@example.com"), mk(aDeep, "Alice@example.com"), mk(aOther, "bob@agency.org"),
+			mk(aRoot, "dave@example.com"), mk(aDeep, "bob@agency.org"), mk(aOther, "erin@example.com")}
+		for i := range rs {
+			rs[i].CreatedAt = baseTime.Add(time.Duration(i) * 10 * time.Hour)
+		}
+		visitor := rs[5]
+		visitor.RequesterID = ""
+		rs[5] = visitor
+		require.NoError(t, f.s.CreateRequests(f.ctx, rs[:5], nil))
+		require.NoError(t, f.s.CreatePortalRequests(f.ctx, p.ID, rs[5:], nil))
+		rs[5].PortalID = p.ID
+		pick := func(is ...int) []string {
+			var out []string
+			for _, i := range is {
+				out = append(out, rs[i].ID)
+			}
+			return out
+		}
+		day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
+		for _, tc := range []struct {
+			name string
+			q    dam.RequestQuery
+			want []string
+		}{
+			{"folder and every folder below it", dam.RequestQuery{FolderID: top.ID}, pick(4, 1, 0)},
+			{"a subfolder alone", dam.RequestQuery{FolderID: sub.ID}, pick(4, 1)},
+			{"an empty-handed folder", dam.RequestQuery{FolderID: f.folder("", "Empty").ID}, nil},
+			{"portal", dam.RequestQuery{PortalID: p.ID}, pick(5)},
+			{"requester email, any case, part of it", dam.RequestQuery{RequesterEmail: "AGENCY"}, pick(4, 2)},
+			{"requester email with LIKE characters", dam.RequestQuery{RequesterEmail: "%"}, nil},
+			// r0 15:09 14th, r1 01:09 15th, r2 11:09 15th, r3 21:09 15th, r4 07:09 16th, r5 17:09 16th
+			{"from a day", dam.RequestQuery{From: day(16)}, pick(5, 4)},
+			{"before a day", dam.RequestQuery{Before: day(15)}, pick(0)},
+			{"one day", dam.RequestQuery{From: day(15), Before: day(16)}, pick(3, 2, 1)},
+			{"combined", dam.RequestQuery{FolderID: top.ID, RequesterEmail: "bob", From: day(15)}, pick(4)},
+			{"oldest first", dam.RequestQuery{Sort: "created"}, pick(0, 1, 2, 3, 4, 5)},
+			{"by requester, ties by ID", dam.RequestQuery{Sort: "requester"}, pick(1, 2, 4, 0, 3, 5)},
+			{"by requester descending", dam.RequestQuery{Sort: "-requester"}, pick(5, 3, 0, 4, 2, 1)},
+			{"by asset name, any case", dam.RequestQuery{Sort: "asset"}, pick(1, 4, 0, 2, 5, 3)},
+			{"by asset descending", dam.RequestQuery{Sort: "-asset"}, pick(3, 5, 2, 0, 4, 1)},
+			{"sorted and filtered", dam.RequestQuery{Sort: "asset", Domains: []string{f.domain}, RequesterEmail: "example.com"}, pick(1, 0, 5, 3)},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got, next, err := f.s.Requests(f.ctx, tc.q)
+				require.NoError(t, err)
+				assert.Empty(t, next)
+				var gotIDs []string
+				for _, r := range got {
+					gotIDs = append(gotIDs, r.ID)
+				}
+				assert.Equal(t, tc.want, gotIDs)
+				// Every page size walks the same rows once, in order.
+				for limit := 1; limit <= 3 && len(tc.want) > 1; limit++ {
+					q := tc.q
+					q.Limit = limit
+					var walked []string
+					for range 20 {
+						page, next, err := f.s.Requests(f.ctx, q)
+						require.NoError(t, err)
+						require.LessOrEqual(t, len(page), limit)
+						for _, r := range page {
+							walked = append(walked, r.ID)
+						}
+						if next == "" {
+							break
+						}
+						q.Cursor = next
+					}
+					assert.Equal(t, tc.want, walked, "paged by %d", limit)
+				}
+			})
+		}
+		got, err := f.s.Request(f.ctx, rs[5].ID)
+		require.NoError(t, err)
+		assert.Equal(t, rs[5], got, "a visitor's request names its portal")
+		_, _, err = f.s.Requests(f.ctx, dam.RequestQuery{Sort: "asset", Cursor: "not-a-cursor"})
+		requireKind(t, dam.Invalid, err)
+		_, _, err = f.s.Requests(f.ctx, dam.RequestQuery{Sort: "name"})
+		requireKind(t, dam.Invalid, err)
+	}},
 	{"DecideIsCompareAndSet", func(t *testing.T, f *fixture) {
 		r := f.request("a1")
 		require.NoError(t, f.s.CreateRequests(f.ctx, []dam.Request{r}, nil))
@@ -191,6 +286,7 @@ var grantTests = []test{
 			{"email any case", dam.GrantQuery{Email: "VISITOR@example.com"}, []dam.Grant{g2}},
 			{"user or email", dam.GrantQuery{UserID: "u1", Email: "visitor@example.com"}, []dam.Grant{g1, g2, g3}},
 			{"assets", dam.GrantQuery{AssetIDs: []string{"a2", "a3"}}, []dam.Grant{g2, g3}},
+			{"request", dam.GrantQuery{RequestID: "r2"}, []dam.Grant{g2}},
 			{"live", dam.GrantQuery{Live: true}, []dam.Grant{g1, g2}},
 			{"nobody", dam.GrantQuery{UserID: "nobody"}, nil},
 		} {
