@@ -240,3 +240,8 @@ func (s *Store) DeleteRequest(ctx context.Context, id, by string, at time.Time) 
 		return nil
 	})
 }
+
+// escapeLike makes % and _ (and the escape character itself) match literally.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
