@@ -85,15 +85,6 @@ func (d *dialect) forShare() string {
 	return ""
 }
 
-// like is the case-insensitive LIKE operator. SQLite's LIKE folds ASCII
-// letters only; PostgreSQL's ILIKE folds all of Unicode.
-func (d *dialect) like() string {
-	if d.postgres {
-		return "ILIKE"
-	}
-	return "LIKE"
-}
-
 // noIndex wraps a column so that SQLite's planner does not pick an index
 // for the condition on it: a folder listing must walk the (folder_id, id)
 // index in ID order, not the domain index, which would need a sort.

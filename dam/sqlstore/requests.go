@@ -240,8 +240,3 @@ func (s *Store) DeleteRequest(ctx context.Context, id, by string, at time.Time) 
 		return nil
 	})
 }
-
-// escapeLike makes % and _ (and the escape character itself) match literally.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
