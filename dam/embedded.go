@@ -10,6 +10,7 @@ import (
 	"github.com/damkit/damkit/internal/exif"
 	"github.com/damkit/damkit/internal/iptc"
 	"github.com/damkit/damkit/internal/xmp"
+	"github.com/damkit/damkit/rendition"
 )
 
 // Embedded is the descriptive metadata found inside a file at ingest:
@@ -254,4 +255,15 @@ func fillFromFile(m Metadata, e *Embedded) Metadata {
 		m.Fields = fields
 	}
 	return m
+}
+
+// rights are the rights statements a rendition of v carries: those found
+// inside its file at ingest (so they are the same for the same bytes, as
+// the rendition cache assumes), nil when none were.
+func (v Version) rights() *rendition.Rights {
+	e := v.Embedded
+	if e == nil || e.Copyright == "" && len(e.Creators) == 0 && e.Credit == "" && e.UsageTerms == "" {
+		return nil
+	}
+	return &rendition.Rights{Copyright: e.Copyright, Creators: e.Creators, Credit: e.Credit, UsageTerms: e.UsageTerms}
 }

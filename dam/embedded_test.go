@@ -3,6 +3,7 @@ package dam_test
 import (
 	"bytes"
 	"image/jpeg"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
@@ -12,8 +13,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/exif"
 	"github.com/damkit/damkit/internal/exif/exiftest"
 	"github.com/damkit/damkit/internal/testimage"
+	"github.com/damkit/damkit/internal/xmp"
+	"github.com/damkit/damkit/rendition"
 )
 
 // photoXMP is the XMP packet of the test photos.
@@ -174,6 +178,52 @@ func TestCraftedMetadataBlocksAreHarmless(t *testing.T) {
 			if e := a.Current.Embedded; e != nil {
 				assert.Empty(t, e.IPTC["Caption-Abstract"])
 			}
+		})
+	}
+}
+
+// TestRenditionsKeepTheRightsOfTheFile: a JPEG rendition says whose the
+// picture is and on what terms, as the original did, unless the profile
+// strips metadata; the GPS position stays behind unless the profile keeps it.
+func TestRenditionsKeepTheRightsOfTheFile(t *testing.T) {
+	f := newFixture(t, nil)
+	f.profile(t, dam.Profile{Name: "web", Width: 32, Format: rendition.FormatJPEG})
+	f.profile(t, dam.Profile{Name: "bare", Width: 32, Format: rendition.FormatJPEG, StripMetadata: true})
+	f.profile(t, dam.Profile{Name: "full", Width: 32, Format: rendition.FormatJPEG, KeepMetadata: true, KeepGPS: true})
+	a, err := f.lib.Upload(f.owner, bytes.NewReader(photoJPEG(t)), dam.UploadOptions{Name: "h.jpg"})
+	require.NoError(t, err)
+	render := func(profile string) []byte {
+		d, err := f.lib.OpenRendition(f.owner, a.ID, profile)
+		require.NoError(t, err)
+		b, err := io.ReadAll(d)
+		require.NoError(t, err)
+		require.NoError(t, d.Close())
+		return b
+	}
+	cases := []struct {
+		profile     string
+		rights, gps bool
+	}{{"web", true, false}, {"bare", false, false}, {"full", true, true}}
+	for _, tc := range cases {
+		t.Run(tc.profile, func(t *testing.T) {
+			b := render(tc.profile)
+			var x *xmp.Data
+			if p := xmp.Find(b); p != nil {
+				x, _ = xmp.Parse(p)
+			}
+			e, _ := exif.Read(b)
+			if !tc.rights {
+				assert.Nil(t, x)
+				assert.Nil(t, e)
+				return
+			}
+			require.NotNil(t, x)
+			assert.Equal(t, "© 2026 Jane Doe", x.Rights())
+			assert.Equal(t, []string{"Jane Doe"}, x.Creators())
+			assert.Equal(t, "Agence Exemple", x.Credit())
+			assert.Equal(t, "Editorial use only", x.UsageTerms())
+			require.NotNil(t, e)
+			assert.Equal(t, tc.gps, e.HasGPS)
 		})
 	}
 }
