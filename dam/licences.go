@@ -69,7 +69,7 @@ func (l *Library) UpdateLicence(ctx context.Context, id string, p LicencePatch) 
 }
 
 // DeleteLicence removes a licence (administrators only) that is set nowhere: not
-// as the library default, on no folder and no asset, trashed ones included.
+// as the library default, on no portal, folder or asset, trashed ones included.
 // What people accepted stays in the record.
 func (l *Library) DeleteLicence(ctx context.Context, id string) error {
 	const op = "dam.DeleteLicence"
@@ -85,6 +85,15 @@ func (l *Library) DeleteLicence(ctx context.Context, id string) error {
 	}
 	if s.Licence == id {
 		return E(op, FailedPrecondition, "licence %s is the library's default licence", id)
+	}
+	ps, err := l.store.Portals(ctx)
+	if err != nil {
+		return wrap(op, Internal, err)
+	}
+	for _, p := range ps {
+		if p.Licence == id {
+			return E(op, FailedPrecondition, "licence %s is the licence of portal %q", id, p.Slug)
+		}
 	}
 	return wrap(op, Internal, l.store.DeleteLicence(ctx, id))
 }

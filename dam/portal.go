@@ -36,9 +36,12 @@ type Portal struct {
 	CollectionIDs []string   `json:"collection_ids"`
 	Mode          PortalMode `json:"mode"`
 	Enabled       bool       `json:"enabled"`
-	CreatedBy     string     `json:"created_by"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
+	// Licence is the ID of the licence visitors accept before downloading
+	// the portal's assets that resolve none of their own; "" for none.
+	Licence   string    `json:"licence"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // PortalStore keeps portals, which portal each visitor request came
@@ -63,6 +66,19 @@ type PortalStore interface {
 	// PortalSecret returns the library's link-signing secret, storing
 	// candidate first when there is none yet; every caller gets the same.
 	PortalSecret(ctx context.Context, candidate []byte) ([]byte, error)
+	// CountPortalOpen adds one to the opens of a portal on day (a UTC
+	// date, "2006-01-02"): one row per portal and day, however many hits.
+	CountPortalOpen(ctx context.Context, portalID, day string) error
+	// PortalOpens returns the opens of a portal per day from first to
+	// last (inclusive, "2006-01-02"), in date order, days without opens
+	// left out.
+	PortalOpens(ctx context.Context, portalID, first, last string) ([]DayCount, error)
+}
+
+// DayCount is a count on one UTC day ("2006-01-02").
+type DayCount struct {
+	Day   string `json:"day"`
+	Count int    `json:"count"`
 }
 
 // PortalLinks is implemented by a Links that knows where portal visitors

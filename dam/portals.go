@@ -35,6 +35,9 @@ type NewPortal struct {
 	CollectionIDs []string   `json:"collection_ids"`
 	Mode          PortalMode `json:"mode"`
 	Enabled       *bool      `json:"enabled"` // nil: enabled
+	// Licence is the ID of a licence visitors accept before downloading
+	// the assets that resolve none of their own; "" for none.
+	Licence string `json:"licence"`
 }
 
 // portalOwner checks that the actor is an owner.
@@ -79,7 +82,12 @@ func (l *Library) checkPortal(ctx context.Context, op string, actor Actor, np Ne
 			return err
 		}
 	}
-	p.Slug, p.Title, p.Description, p.Mode = np.Slug, title, cleanText(np.Description, maxReason), np.Mode
+	if np.Licence != "" {
+		if _, err := l.licence(ctx, op, np.Licence); err != nil {
+			return err
+		}
+	}
+	p.Slug, p.Title, p.Description, p.Mode, p.Licence = np.Slug, title, cleanText(np.Description, maxReason), np.Mode, np.Licence
 	p.AssetIDs, p.CollectionIDs = ids, cols
 	p.Enabled = np.Enabled == nil || *np.Enabled
 	return nil
@@ -217,6 +225,7 @@ func (l *Library) DeletePortal(ctx context.Context, id string) error {
 type PortalAsset struct {
 	SharedAsset
 	Downloadable bool `json:"downloadable"` // the visitor may download it now
+	Watermarked  bool `json:"watermarked"`  // its previews carry a watermark
 }
 
 // PortalView is what a portal shows a visitor.
@@ -279,7 +288,7 @@ func policyPortal(p Portal, ids []string) *policy.Portal {
 	case PortalDisabled:
 		m = policy.DownloadsDisabled
 	}
-	return &policy.Portal{ID: p.ID, Assets: policy.NewAssetSet(ids...), Mode: m, Enabled: p.Enabled}
+	return &policy.Portal{ID: p.ID, Assets: policy.NewAssetSet(ids...), Mode: m, Enabled: p.Enabled, Licence: p.Licence}
 }
 
 // portalView lists the portal's viewable assets as the visitor sees them.
@@ -307,9 +316,11 @@ func (l *Library) portalView(ctx context.Context, op string, p Portal, visitor A
 		if !policy.Decide(in).Allowed {
 			continue
 		}
-		in.Action = policy.ActionDownload
+		in.Profile = previewProfile.Name
+		watermark := policy.Decide(in).Watermark
+		in.Action, in.Profile = policy.ActionDownload, ""
 		d := policy.Decide(in)
-		v.Assets = append(v.Assets, PortalAsset{Downloadable: d.Allowed, SharedAsset: acc.sharedAsset(a, d)})
+		v.Assets = append(v.Assets, PortalAsset{Downloadable: d.Allowed, Watermarked: watermark, SharedAsset: acc.sharedAsset(a, d)})
 	}
 	shared := make([]SharedAsset, len(v.Assets))
 	for i, pa := range v.Assets {
@@ -320,14 +331,44 @@ func (l *Library) portalView(ctx context.Context, op string, p Portal, visitor A
 }
 
 // PortalPage returns the public page of an enabled portal: anyone may
-// look; Downloadable is set when the portal is open.
+// look; Downloadable is set when the portal is open. Each call counts as
+// one open of the page in the portal's usage.
 func (l *Library) PortalPage(ctx context.Context, slug string) (PortalView, error) {
 	const op = "dam.PortalPage"
 	p, err := l.livePortal(ctx, op, slug)
 	if err != nil {
 		return PortalView{}, err
 	}
+	v, err := l.portalView(ctx, op, p, Actor{Kind: ActorVisitor})
+	if err == nil {
+		l.countOpen(ctx, p.ID)
+	}
+	return v, err
+}
+
+// PortalPreview returns a portal's page as an anonymous visitor will see
+// it (owners whose reach it is in), even while it is disabled; it counts
+// no open.
+func (l *Library) PortalPreview(ctx context.Context, id string) (PortalView, error) {
+	const op = "dam.PortalPreview"
+	actor, err := portalOwner(ctx, op)
+	if err != nil {
+		return PortalView{}, err
+	}
+	p, err := l.portalByID(ctx, op, actor, id)
+	if err != nil {
+		return PortalView{}, err
+	}
+	p.Enabled = true
 	return l.portalView(ctx, op, p, Actor{Kind: ActorVisitor})
+}
+
+// countOpen adds one open of a portal's page today (UTC); a failure is
+// logged, never shown to the visitor.
+func (l *Library) countOpen(ctx context.Context, portalID string) {
+	if err := l.store.CountPortalOpen(ctx, portalID, l.now().UTC().Format(time.DateOnly)); err != nil {
+		l.log.ErrorContext(ctx, "counting a portal open", "portal", portalID, "err", err)
+	}
 }
 
 // portalSecret is the library's link-signing secret, made on first use.
@@ -370,7 +411,11 @@ func (l *Library) PortalAccess(ctx context.Context, slug, token string) (PortalV
 	if err != nil {
 		return PortalView{}, err
 	}
-	return l.portalView(ctx, op, p, v)
+	pv, err := l.portalView(ctx, op, p, v)
+	if err == nil {
+		l.countOpen(ctx, p.ID)
+	}
+	return pv, err
 }
 
 // PortalOpen opens the original of a portal asset for download: token ""
@@ -477,8 +522,9 @@ type VisitorRequest struct {
 }
 
 // RequestPortalDownload records a visitor's request. With auto-approve the
-// visitor is granted access at once and emailed a signed link (the
-// requests show as approved on the dashboard); with request mode the
+// visitor is granted access at once: the result's VisitorToken lets them
+// in now, and the signed link is emailed for later (the requests show as
+// approved on the dashboard); with request mode the
 // owners who receive requests are notified. Open portals need no request
 // and disabled ones take none (FailedPrecondition).
 func (l *Library) RequestPortalDownload(ctx context.Context, slug string, pr VisitorRequest) (RequestResult, error) {
@@ -576,6 +622,15 @@ func (l *Library) RequestPortalDownload(ctx context.Context, slug string, pr Vis
 	}
 	l.record(ctx, es...)
 	if auto {
+		secret, err := l.portalSecret(ctx, op)
+		if err != nil {
+			return RequestResult{}, err
+		}
+		var until time.Time
+		if settings.GrantValidity > 0 {
+			until = now.Add(settings.GrantValidity)
+		}
+		res.VisitorToken = visitorToken(secret, p.ID, email, until)
 		l.notifyDecided(ctx, "", email, res.Requests, true, "")
 	} else {
 		l.notifyRecipients(ctx, settings, visitor, res.Requests)

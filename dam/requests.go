@@ -29,6 +29,10 @@ type NewRequest struct {
 type RequestResult struct {
 	Requests []Request `json:"requests"`
 	Skipped  []Skipped `json:"skipped"`
+	// VisitorToken, for a visitor of an auto-approve portal, is the
+	// signed link token (as PortalAccess takes it) that lets them in at
+	// once; the same access is emailed to them for later.
+	VisitorToken string `json:"visitor_token,omitempty"`
 }
 
 // Skipped is an asset left out of an operation, with the reason code.

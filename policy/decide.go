@@ -169,8 +169,9 @@ func protection(in *Input, folder int32, inTree bool) (bool, Source) {
 }
 
 // licence resolves the licence that governs the asset: its own setting,
-// else the nearest folder setting, else the library default; NoLicence at
-// any level means none. A folder missing from the tree passes on none: its
+// else the nearest folder setting, else the licence of the portal the
+// visitor came through, else the library default; NoLicence at any level
+// means none. A folder missing from the tree passes on none: its
 // assets already count as protected.
 func licence(in *Input, folder int32, inTree bool) string {
 	l := in.Asset.Licence
@@ -178,6 +179,9 @@ func licence(in *Input, folder int32, inTree bool) string {
 		if j := in.Tree.licBy[folder]; j >= 0 {
 			l = in.Tree.ownLic[j]
 		}
+	}
+	if l == "" && in.Portal != nil {
+		l = in.Portal.Licence
 	}
 	if l == "" {
 		l = in.Settings.Licence

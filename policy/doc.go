@@ -47,8 +47,9 @@
 // everyone but owners, shares and portals included (ReasonLibraryDownloadsOff).
 //
 // A licence is set like protection: on the asset (Asset.Licence), on a
-// folder (Folder.Licence, inherited by its subtree) or as the library
-// default (Settings.Licence); the nearest setting wins and NoLicence at any
+// folder (Folder.Licence, inherited by its subtree), on the portal a
+// visitor came through (Portal.Licence) or as the library default
+// (Settings.Licence); the nearest setting wins and NoLicence at any
 // level stops one from above. Decision.Licence names the licence that
 // governs the asset. A download that would otherwise be allowed, for owners
 // too, is denied with ReasonLicenceRequired until the licence's ID is in

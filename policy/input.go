@@ -114,6 +114,10 @@ type Portal struct {
 	Assets  AssetSet
 	Mode    Mode
 	Enabled bool
+	// Licence is the portal's licence ID ("" for none): it governs the
+	// portal's assets that resolve no licence of their own or from their
+	// folders, in place of the library default.
+	Licence string
 }
 
 // Input is everything one decision depends on. It is plain data: the caller

@@ -42,7 +42,7 @@ func oracle(in policy.Input, folders []policy.Folder, grants []policy.Grant) ver
 }
 
 // oracleLicence walks from the asset up through the folder rows to the
-// library default.
+// portal's licence, then the library default.
 func oracleLicence(in policy.Input, folders []policy.Folder) string {
 	l := in.Asset.Licence
 	for id := in.Asset.FolderID; l == "" && id != ""; {
@@ -51,6 +51,9 @@ func oracleLicence(in policy.Input, folders []policy.Folder) string {
 			break
 		}
 		l, id = folders[i].Licence, folders[i].ParentID
+	}
+	if l == "" && in.Portal != nil {
+		l = in.Portal.Licence
 	}
 	if l == "" {
 		l = in.Settings.Licence

@@ -134,8 +134,9 @@ func genWorld(t *rapid.T) world {
 			Profile: rapid.SampledFrom([]string{"", "web", "original"}).Draw(t, "share profile"),
 			Until:   genTime(t, "share until"),
 		},
-		Portal: &policy.Portal{ID: "p", Assets: covered, Mode: genMode.Draw(t, "mode"), Enabled: rapid.IntRange(0, 4).Draw(t, "portal on") > 0},
-		Now:    worldNow,
+		Portal: &policy.Portal{ID: "p", Assets: covered, Mode: genMode.Draw(t, "mode"), Enabled: rapid.IntRange(0, 4).Draw(t, "portal on") > 0,
+			Licence: genLicence.Draw(t, "portal licence")},
+		Now: worldNow,
 	}
 	return w
 }

@@ -78,6 +78,8 @@ var publicRoutes = map[string]string{
 	"POST /p/{slug}/requests":                            "public portal",
 	"GET /p/{slug}/access/{token}":                       "portal visitor link",
 	"GET /p/{slug}/access/{token}/assets/{id}":           "portal visitor link",
+	"GET /p/{slug}/assets/{id}/preview":                  "public portal",
+	"GET /p/{slug}/access/{token}/assets/{id}/preview":   "portal visitor link",
 	"GET /s/{token}":                                     "share guest token",
 	"GET /s/{token}/assets/{id}":                         "share guest token",
 	"GET /s/{token}/download":                            "share guest token",

@@ -45,6 +45,7 @@ type portalHTML struct {
 type portalSentHTML struct {
 	pageBase
 	Heading, Email, Back string
+	Access               string // an auto-approved visitor's way in, at once
 	AutoApprove, Nothing bool
 }
 
@@ -90,6 +91,9 @@ func (p *portalRoutes) page(w http.ResponseWriter, status int, v dam.PortalView,
 	for i, a := range v.Assets {
 		shared[i] = a.SharedAsset
 		pa := pageAsset{Name: a.Name, Kind: string(a.Kind), Size: humanSize(a.Size), Licence: licenceTitle(v.Licences, a.SharedAsset)}
+		if p.s.lib.Previewable(a.MediaType) {
+			pa.Preview = base + "/assets/" + url.PathEscape(a.ID) + "/preview"
+		}
 		switch {
 		case a.Downloadable || pa.Licence != "":
 			pa.Download = base + "/assets/" + url.PathEscape(a.ID)
@@ -164,9 +168,14 @@ func (p *portalRoutes) requestOrForm(w http.ResponseWriter, r *http.Request) err
 			sent.AutoApprove = true
 		}
 	}
+	if res.VisitorToken != "" {
+		sent.Access = "/p/" + url.PathEscape(slug) + "/access/" + url.PathEscape(res.VisitorToken)
+	}
 	switch {
 	case sent.Nothing:
 		sent.Heading = "Nothing new to request"
+	case sent.Access != "":
+		sent.Heading = "Your files are ready"
 	case sent.AutoApprove:
 		sent.Heading = "Check your email"
 	default:

@@ -2,8 +2,10 @@ package damhttp_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -130,14 +132,21 @@ func TestPortalRequestForm(t *testing.T) {
 		_, v, box := newPortalPages(t, dam.PortalAutoApprove, "Press kit", "", "logo.txt")
 		resp, body := browsePortal(v, "POST", "/p/kit/requests", url.Values{"email": {"vi@example.org"}})
 		require.Equal(t, 201, resp.StatusCode, body)
-		assert.Contains(t, body, "We emailed a download link to vi@example.org")
-
-		resp, body = browsePortal(v, "GET", box.linkFor(t, "vi@example.org"), nil)
-		require.Equal(t, 200, resp.StatusCode, body)
 		assertStrictPage(t, resp, body)
-		assert.Contains(t, body, "Signed in by the link sent to vi@example.org")
-		assert.Contains(t, body, "Download logo.txt")
-		assert.NotContains(t, body, "<form", "nothing is left to request")
+		assert.Contains(t, body, "Your files are ready")
+		assert.Contains(t, body, "we also emailed the link to vi@example.org")
+		in := regexp.MustCompile(`<a class="button" href="(/p/kit/access/[^"]+)">Open your files</a>`).FindStringSubmatch(body)
+		require.NotNil(t, in, "the confirmation lets the visitor in at once:\n%s", body)
+
+		// In at once, and by the emailed link later: both work.
+		for _, link := range []string{html.UnescapeString(in[1]), box.linkFor(t, "vi@example.org")} {
+			resp, body = browsePortal(v, "GET", link, nil)
+			require.Equal(t, 200, resp.StatusCode, body)
+			assertStrictPage(t, resp, body)
+			assert.Contains(t, body, "Signed in by the link sent to vi@example.org")
+			assert.Contains(t, body, "Download logo.txt")
+			assert.NotContains(t, body, "<form", "nothing is left to request")
+		}
 	})
 	t.Run("API client posting a form gets JSON", func(t *testing.T) {
 		_, v, _ := newPortalPages(t, dam.PortalRequest, "Press kit", "", "logo.txt")

@@ -54,6 +54,8 @@ func (s *Server) portalRoutes() []route {
 		{"POST", "/p/{slug}/requests", false, s.forPeople(p.requestOrForm)},
 		{"GET", "/p/{slug}/access/{token}", false, s.forPeople(p.limited(p.accessOrPage))},
 		{"GET", "/p/{slug}/access/{token}/assets/{id}", false, p.limited(p.download)},
+		{"GET", "/p/{slug}/assets/{id}/preview", false, s.forPeople(p.limited(p.thumb))},
+		{"GET", "/p/{slug}/access/{token}/assets/{id}/preview", false, s.forPeople(p.limited(p.thumb))},
 	}
 }
 
@@ -234,6 +236,18 @@ func (p *portalRoutes) download(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer d.Close()
 	p.s.serveDownload(w, r, d, false)
+	return nil
+}
+
+// thumb serves a portal asset's thumbnail inline; the token is "" on the
+// anonymous page.
+func (p *portalRoutes) thumb(w http.ResponseWriter, r *http.Request) error {
+	d, err := p.s.lib.PortalThumb(r.Context(), r.PathValue("slug"), r.PathValue("token"), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	p.s.serveDownload(w, r, d, true)
 	return nil
 }
 

@@ -27,8 +27,8 @@ type reachCase struct {
 // reachFixtures are objects of the owner (domains default and b) that the
 // editor and the stranger (owner of domain c) must not reach.
 type reachFixtures struct {
-	collection, job, trashed, key, session, request, grant, notice, share string
-	viewer                                                                string // the viewer's user ID
+	collection, job, trashed, key, session, request, grant, notice, share, portal string
+	viewer                                                                        string // the viewer's user ID
 }
 
 func newReachFixtures(t *testing.T, s *site) *reachFixtures {
@@ -73,6 +73,9 @@ func newReachFixtures(t *testing.T, s *site) *reachFixtures {
 	sh, err := s.lib.CreateShare(s.owner, dam.NewShare{Title: "Owner's share", AssetIDs: []string{s.other.ID}, Days: 7})
 	require.NoError(t, err)
 	f.share = sh.ID
+	p, err := s.lib.CreatePortal(s.owner, dam.NewPortal{Slug: "owners-portal", Title: "Owner's portal", AssetIDs: []string{s.other.ID}})
+	require.NoError(t, err)
+	f.portal = p.ID
 	return f
 }
 
@@ -89,6 +92,7 @@ var reachCases = map[string]reachCase{
 	"POST /people/{id}/keys/revoke": {actor: "stranger", field: "key", obj: func(_ *site, f *reachFixtures) string { return f.key }},
 	"/account/keys/{id}":            {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.key }},
 	"/shares/{id}":                  {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.share }},
+	"/portals/{id}":                 {actor: "stranger", form: url.Values{"slug": {"strangers"}, "mode": {"open"}}, obj: func(_ *site, f *reachFixtures) string { return f.portal }},
 	"POST /account/sessions/revoke": {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.session }},
 	"/requests/{id}":                {actor: "stranger", obj: func(_ *site, f *reachFixtures) string { return f.request }},
 	"POST /requests/decide":         {actor: "stranger", field: "id", form: url.Values{"decision": {"approve"}}, obj: func(_ *site, f *reachFixtures) string { return f.request }},
@@ -169,6 +173,9 @@ func TestPagesOutOfReachLookAbsent(t *testing.T) {
 	assert.Empty(t, a.Meta.Title)
 	_, err = s.lib.Collection(s.owner, f.collection)
 	require.NoError(t, err)
+	p, err := s.lib.Portal(s.owner, f.portal)
+	require.NoError(t, err)
+	assert.Equal(t, "owners-portal", p.Slug)
 	gs, err := s.lib.Grants(s.owner, dam.GrantQuery{Live: true})
 	require.NoError(t, err)
 	assert.Len(t, gs, 1)

@@ -9,14 +9,14 @@ import (
 	"github.com/damkit/damkit/dam"
 )
 
-const portalColumns = "id, slug, title, description, asset_ids, collection_ids, mode, enabled, created_by, created_at, updated_at"
+const portalColumns = "id, slug, title, description, asset_ids, collection_ids, mode, enabled, licence, created_by, created_at, updated_at"
 
 func scanPortal(sc rowScanner) (dam.Portal, error) {
 	var p dam.Portal
 	var enabled int
 	var mode string
 	err := sc.Scan(&p.ID, &p.Slug, &p.Title, &p.Description, dbJSON{&p.AssetIDs}, dbJSON{&p.CollectionIDs}, &mode, &enabled,
-		&p.CreatedBy, dbTime{&p.CreatedAt}, dbTime{&p.UpdatedAt})
+		&p.Licence, &p.CreatedBy, dbTime{&p.CreatedAt}, dbTime{&p.UpdatedAt})
 	p.Mode, p.Enabled = dam.PortalMode(mode), enabled != 0
 	p.AssetIDs, p.CollectionIDs = emptyNil(p.AssetIDs), emptyNil(p.CollectionIDs)
 	return p, err
@@ -33,9 +33,9 @@ func (s *Store) CreatePortal(ctx context.Context, p dam.Portal) error {
 		if taken {
 			return dam.E("", dam.AlreadyExists, "portal slug %q is taken", p.Slug)
 		}
-		_, err = q.exec(ctx, "INSERT INTO portals ("+portalColumns+") VALUES ("+placeholders(11)+")",
+		_, err = q.exec(ctx, "INSERT INTO portals ("+portalColumns+") VALUES ("+placeholders(12)+")",
 			p.ID, p.Slug, p.Title, p.Description, encodeList(p.AssetIDs), encodeList(p.CollectionIDs), string(p.Mode),
-			boolInt(p.Enabled), p.CreatedBy, encodeTime(p.CreatedAt), encodeTime(p.UpdatedAt))
+			boolInt(p.Enabled), p.Licence, p.CreatedBy, encodeTime(p.CreatedAt), encodeTime(p.UpdatedAt))
 		return err
 	})
 }
@@ -88,9 +88,9 @@ func (s *Store) UpdatePortal(ctx context.Context, p dam.Portal) error {
 		if taken {
 			return dam.E("", dam.AlreadyExists, "portal slug %q is taken", p.Slug)
 		}
-		res, err := q.exec(ctx, "UPDATE portals SET slug = ?, title = ?, description = ?, asset_ids = ?, collection_ids = ?, mode = ?, enabled = ?, updated_at = ? WHERE id = ?",
+		res, err := q.exec(ctx, "UPDATE portals SET slug = ?, title = ?, description = ?, asset_ids = ?, collection_ids = ?, mode = ?, enabled = ?, licence = ?, updated_at = ? WHERE id = ?",
 			p.Slug, p.Title, p.Description, encodeList(p.AssetIDs), encodeList(p.CollectionIDs), string(p.Mode), boolInt(p.Enabled),
-			encodeTime(p.UpdatedAt), p.ID)
+			p.Licence, encodeTime(p.UpdatedAt), p.ID)
 		if err != nil {
 			return err
 		}
@@ -112,9 +112,45 @@ func (s *Store) DeletePortal(ctx context.Context, id string) error {
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return errors.Join(err, notFound("portal", id))
 		}
-		_, err = q.exec(ctx, "DELETE FROM portal_requests WHERE portal_id = ?", id)
+		if _, err = q.exec(ctx, "DELETE FROM portal_requests WHERE portal_id = ?", id); err != nil {
+			return err
+		}
+		_, err = q.exec(ctx, "DELETE FROM portal_opens WHERE portal_id = ?", id)
 		return err
 	})
+}
+
+// CountPortalOpen adds one to a portal's opens on day: one row per portal
+// and day.
+func (s *Store) CountPortalOpen(ctx context.Context, portalID, day string) error {
+	const op = "sqlstore.CountPortalOpen"
+	return s.write(ctx, op, func(q querier) error {
+		_, err := q.exec(ctx, `INSERT INTO portal_opens (portal_id, day, opens) VALUES (?, ?, 1)
+			ON CONFLICT (portal_id, day) DO UPDATE SET opens = portal_opens.opens + 1`, portalID, day)
+		return err
+	})
+}
+
+// PortalOpens returns a portal's opens per day from first to last.
+func (s *Store) PortalOpens(ctx context.Context, portalID, first, last string) ([]dam.DayCount, error) {
+	const op = "sqlstore.PortalOpens"
+	rows, err := s.read().query(ctx, "SELECT day, opens FROM portal_opens WHERE portal_id = ? AND day >= ? AND day <= ? ORDER BY day",
+		portalID, first, last)
+	if err != nil {
+		return nil, s.fail(ctx, op, err)
+	}
+	defer rows.Close()
+	out := []dam.DayCount{}
+	for rows.Next() {
+		var d dam.DayCount
+		var n int64
+		if err := rows.Scan(&d.Day, &n); err != nil {
+			return nil, s.fail(ctx, op, err)
+		}
+		d.Count = int(n)
+		out = append(out, d)
+	}
+	return out, s.fail(ctx, op, rows.Err())
 }
 
 // CreatePortalRequests inserts visitor requests and grants and links them

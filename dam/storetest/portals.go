@@ -18,6 +18,43 @@ func (f *fixture) portal(slug string, assets ...string) dam.Portal {
 }
 
 var portalTests = []test{
+	{"OpensPerDay", func(t *testing.T, f *fixture) {
+		p := f.portal("press-kit")
+		require.NoError(t, f.s.CreatePortal(f.ctx, p))
+		other := f.portal("other")
+		require.NoError(t, f.s.CreatePortal(f.ctx, other))
+		for _, day := range []string{"2026-03-01", "2026-03-01", "2026-03-01", "2026-03-03", "2026-02-28"} {
+			require.NoError(t, f.s.CountPortalOpen(f.ctx, p.ID, day))
+		}
+		require.NoError(t, f.s.CountPortalOpen(f.ctx, other.ID, "2026-03-01"))
+		got, err := f.s.PortalOpens(f.ctx, p.ID, "2026-03-01", "2026-03-31")
+		require.NoError(t, err)
+		assert.Equal(t, []dam.DayCount{{Day: "2026-03-01", Count: 3}, {Day: "2026-03-03", Count: 1}}, got)
+		none, err := f.s.PortalOpens(f.ctx, p.ID, "2026-04-01", "2026-04-30")
+		require.NoError(t, err)
+		assert.Empty(t, none)
+		require.NoError(t, f.s.DeletePortal(f.ctx, p.ID))
+		gone, err := f.s.PortalOpens(f.ctx, p.ID, "2026-01-01", "2026-12-31")
+		require.NoError(t, err)
+		assert.Empty(t, gone, "a deleted portal's counters go with it")
+		kept, err := f.s.PortalOpens(f.ctx, other.ID, "2026-01-01", "2026-12-31")
+		require.NoError(t, err)
+		assert.Equal(t, []dam.DayCount{{Day: "2026-03-01", Count: 1}}, kept)
+
+		// Concurrent opens are all counted, in one row.
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for range 10 {
+					assert.NoError(t, f.s.CountPortalOpen(f.ctx, other.ID, "2026-03-02"))
+				}
+			})
+		}
+		wg.Wait()
+		kept, err = f.s.PortalOpens(f.ctx, other.ID, "2026-03-02", "2026-03-02")
+		require.NoError(t, err)
+		assert.Equal(t, []dam.DayCount{{Day: "2026-03-02", Count: 80}}, kept)
+	}},
 	{"CreateGetListUpdateDelete", func(t *testing.T, f *fixture) {
 		p := f.portal("press-kit", "a1", "a2")
 		require.NoError(t, f.s.CreatePortal(f.ctx, p))
@@ -36,7 +73,7 @@ var portalTests = []test{
 		require.Len(t, all, 2)
 		assert.Equal(t, other, all[0], "newest first")
 
-		p.Title, p.Mode, p.Enabled, p.AssetIDs, p.UpdatedAt = "Kit", dam.PortalOpen, false, []string{"a9"}, f.tick()
+		p.Title, p.Mode, p.Enabled, p.AssetIDs, p.Licence, p.UpdatedAt = "Kit", dam.PortalOpen, false, []string{"a9"}, "lic1", f.tick()
 		require.NoError(t, f.s.UpdatePortal(f.ctx, p))
 		got, err = f.s.Portal(f.ctx, p.ID)
 		require.NoError(t, err)
