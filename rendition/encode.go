@@ -229,7 +229,7 @@ func uprightEXIF(app1 []byte, keepGPS bool) []byte {
 		}
 	}
 	if !keepGPS {
-		n, end = dropGPS(t, bo, ifd, n)
+		end = dropGPS(t, bo, ifd, n)
 	}
 	if end+4 <= len(t) { // the link to IFD1; a reader takes a missing one as none
 		bo.PutUint32(t[end:], 0)
@@ -241,8 +241,8 @@ func uprightEXIF(app1 []byte, keepGPS bool) []byte {
 // structure t (n entries at ifd, all inside t) by moving the later entries
 // up, and zeroes the bytes of the GPS IFD and of its entries' values, so
 // the position is neither linked nor left in the bytes. It returns IFD0's
-// new entry count and end; the caller writes the next-IFD link there.
-func dropGPS(t []byte, bo binary.ByteOrder, ifd, n int) (int, int) {
+// new end; the caller writes the next-IFD link there.
+func dropGPS(t []byte, bo binary.ByteOrder, ifd, n int) int {
 	for i := 0; i < n; i++ {
 		e := t[ifd+2+12*i : ifd+2+12*i+12]
 		if bo.Uint16(e) != 0x8825 {
@@ -255,7 +255,7 @@ func dropGPS(t []byte, bo binary.ByteOrder, ifd, n int) (int, int) {
 		bo.PutUint16(t[ifd:], uint16(n))
 		i--
 	}
-	return n, ifd + 2 + 12*n
+	return ifd + 2 + 12*n
 }
 
 // zeroIFD zeroes an IFD at off and the out-of-line values of its entries,
