@@ -156,6 +156,7 @@ type problem struct {
 	Heading string
 	Message string
 	SignIn  string // a sign-in link when the session ended
+	Ask     string // the asset's page, where a refused download can be requested
 }
 
 // renderError answers a failed request with a page in plain words.
@@ -176,6 +177,9 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error)
 		}
 	case dam.PermissionDenied, dam.NeedsRequest, dam.LicenceRequired:
 		p.Heading = "Not allowed"
+		if id := r.PathValue("id"); kind == dam.NeedsRequest && id != "" && strings.HasPrefix(r.URL.Path, "/assets/") {
+			p.Ask = "/assets/" + url.PathEscape(id)
+		}
 	case dam.Invalid, dam.TooLarge:
 		p.Heading = "That did not work"
 	case dam.ResourceExhausted:

@@ -78,8 +78,10 @@ func TestRequestsDashboard(t *testing.T) {
 
 	resp, _ = o.post("/grants/revoke", url.Values{"id": {gs[0].ID}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	resp, _ = v.get("/assets/" + s.secret.ID + "/download")
+	resp, body = v.get("/assets/" + s.secret.ID + "/download")
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "revoked: the download stops working")
+	assert.Contains(t, resp.Header.Get("Content-Type"), "text/html", "a page, not JSON")
+	assert.Contains(t, body, `<a class="button" href="/assets/`+s.secret.ID+`">Request a download on its page</a>`)
 }
 
 // TestRequestsDashboardFilters: folder (with the folders below), portal,

@@ -103,8 +103,8 @@ func (s *Store) Requests(ctx context.Context, rq dam.RequestQuery) ([]dam.Reques
 		args = append(args, rq.RequesterID)
 	}
 	if rq.RequesterEmail != "" {
-		where = append(where, "r.requester_email "+s.d.like()+" ? ESCAPE '\\'")
-		args = append(args, "%"+escapeLike(rq.RequesterEmail)+"%")
+		where = append(where, "lower(r.requester_email) LIKE lower(?) ESCAPE '\\'")
+		args = append(args, containsPattern(rq.RequesterEmail))
 	}
 	if rq.AssetID != "" {
 		where = append(where, "r.asset_id = ?")
@@ -239,4 +239,10 @@ func (s *Store) DeleteRequest(ctx context.Context, id, by string, at time.Time) 
 		}
 		return nil
 	})
+}
+
+// containsPattern is the LIKE pattern of the strings that contain s, its
+// %, _ and \ matching literally (with ESCAPE '\').
+func containsPattern(s string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 }
