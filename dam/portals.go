@@ -524,7 +524,9 @@ type VisitorRequest struct {
 // RequestPortalDownload records a visitor's request. With auto-approve the
 // visitor is granted access at once: the result's VisitorToken lets them
 // in now, and the signed link is emailed for later (the requests show as
-// approved on the dashboard); with request mode the
+// approved on the dashboard); a visitor who already has access is told
+// there is nothing to request (FailedPrecondition), with a VisitorToken
+// in the result all the same; with request mode the
 // owners who receive requests are notified. Open portals need no request
 // and disabled ones take none (FailedPrecondition).
 func (l *Library) RequestPortalDownload(ctx context.Context, slug string, pr VisitorRequest) (RequestResult, error) {
@@ -610,7 +612,8 @@ func (l *Library) RequestPortalDownload(ctx context.Context, slug string, pr Vis
 	if len(res.Requests) == 0 {
 		if auto && slices.ContainsFunc(res.Skipped, func(s Skipped) bool { return s.Message == "already downloadable" }) {
 			// Asking again on an auto-approve portal lets the visitor in
-			// again: anyone asking would be approved at once anyway.
+			// again (anyone asking would be approved at once anyway): the
+			// result carries their link beside the error.
 			secret, err := l.portalSecret(ctx, op)
 			if err != nil {
 				return RequestResult{}, err
@@ -620,7 +623,6 @@ func (l *Library) RequestPortalDownload(ctx context.Context, slug string, pr Vis
 				return RequestResult{}, err
 			}
 			res.VisitorToken = visitorToken(secret, p.ID, email, until)
-			return res, nil
 		}
 		return res, &Error{Op: op, Kind: FailedPrecondition, Err: fmt.Errorf("nothing to request: %s", skippedText(res.Skipped))}
 	}
