@@ -66,6 +66,7 @@ type profileForm struct {
 	New                                       bool   // the name is asked for
 	Name, Width, Height, Fit, Format, Quality string
 	Enlarge, Grayscale, Invert, KeepMetadata  bool
+	KeepGPS, StripMetadata                    bool
 	WMKind                                    string // "", "text" or "image"
 	WMText, WMPosition, WMOpacity             string
 	HasImage                                  bool   // the stored profile has a watermark image
@@ -94,6 +95,7 @@ func formOf(p dam.Profile, action string) profileForm {
 		f.Quality = strconv.Itoa(p.Quality)
 	}
 	f.Enlarge, f.Grayscale, f.Invert, f.KeepMetadata = p.Enlarge, p.Grayscale, p.Invert, p.KeepMetadata
+	f.KeepGPS, f.StripMetadata = p.KeepGPS, p.StripMetadata
 	if w := p.Watermark; w != nil {
 		f.WMKind, f.WMText, f.WMPosition = "text", w.Text, string(w.Position)
 		if w.Text == "" && len(w.Image) > 0 {
@@ -152,7 +154,9 @@ func readProfileForm(r *http.Request, f *profileForm, cur *dam.Profile) (dam.Pro
 	f.Fit, f.Format = v.Get("fit"), v.Get("format")
 	f.Enlarge, f.Grayscale, f.Invert, f.KeepMetadata = v.Get("enlarge") != "", v.Get("grayscale") != "", v.Get("invert") != "", v.Get("keep_metadata") != ""
 	f.WMKind, f.WMText, f.WMPosition, f.WMOpacity = v.Get("wm_kind"), v.Get("wm_text"), v.Get("wm_position"), v.Get("wm_opacity")
-	p := dam.Profile{Name: f.Name, Enlarge: f.Enlarge, Grayscale: f.Grayscale, Invert: f.Invert, KeepMetadata: f.KeepMetadata}
+	f.KeepGPS, f.StripMetadata = v.Get("keep_gps") != "", v.Get("strip_metadata") != ""
+	p := dam.Profile{Name: f.Name, Enlarge: f.Enlarge, Grayscale: f.Grayscale, Invert: f.Invert, KeepMetadata: f.KeepMetadata,
+		KeepGPS: f.KeepGPS, StripMetadata: f.StripMetadata}
 	setString(&p.Fit, f.Fit)
 	setString(&p.Format, f.Format)
 	ok := true
