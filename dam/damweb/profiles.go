@@ -66,12 +66,14 @@ type profileForm struct {
 	New                                       bool   // the name is asked for
 	Name, Width, Height, Fit, Format, Quality string
 	Enlarge, Grayscale, Invert, KeepMetadata  bool
+	KeepGPS, StripMetadata                    bool
 	WMKind                                    string // "", "text" or "image"
 	WMText, WMPosition, WMOpacity             string
 	HasImage                                  bool   // the stored profile has a watermark image
 	Sample                                    string // the sample asset the preview shows, kept across a save
 	Errors                                    map[string]string
 	Error                                     string // an error no field explains
+	Focus                                     string // the first field in error: it takes the focus
 	Fits, Formats, Positions                  []choice
 }
 
@@ -94,6 +96,7 @@ func formOf(p dam.Profile, action string) profileForm {
 		f.Quality = strconv.Itoa(p.Quality)
 	}
 	f.Enlarge, f.Grayscale, f.Invert, f.KeepMetadata = p.Enlarge, p.Grayscale, p.Invert, p.KeepMetadata
+	f.KeepGPS, f.StripMetadata = p.KeepGPS, p.StripMetadata
 	if w := p.Watermark; w != nil {
 		f.WMKind, f.WMText, f.WMPosition = "text", w.Text, string(w.Position)
 		if w.Text == "" && len(w.Image) > 0 {
@@ -104,6 +107,20 @@ func formOf(p dam.Profile, action string) profileForm {
 		}
 	}
 	return f
+}
+
+// focusOrder is the order of the form's fields: the first one in error
+// takes the focus when the form comes back.
+var focusOrder = []string{"name", "size", "fit", "format", "quality", "wm_kind", "wm_text", "wm_image", "wm_position", "wm_opacity"}
+
+// focus picks the first field in error.
+func (f *profileForm) focus() {
+	for _, field := range focusOrder {
+		if _, ok := f.Errors[field]; ok {
+			f.Focus = field
+			return
+		}
+	}
 }
 
 // fieldError puts an error beside field and returns false.
@@ -152,7 +169,9 @@ func readProfileForm(r *http.Request, f *profileForm, cur *dam.Profile) (dam.Pro
 	f.Fit, f.Format = v.Get("fit"), v.Get("format")
 	f.Enlarge, f.Grayscale, f.Invert, f.KeepMetadata = v.Get("enlarge") != "", v.Get("grayscale") != "", v.Get("invert") != "", v.Get("keep_metadata") != ""
 	f.WMKind, f.WMText, f.WMPosition, f.WMOpacity = v.Get("wm_kind"), v.Get("wm_text"), v.Get("wm_position"), v.Get("wm_opacity")
-	p := dam.Profile{Name: f.Name, Enlarge: f.Enlarge, Grayscale: f.Grayscale, Invert: f.Invert, KeepMetadata: f.KeepMetadata}
+	f.KeepGPS, f.StripMetadata = v.Get("keep_gps") != "", v.Get("strip_metadata") != ""
+	p := dam.Profile{Name: f.Name, Enlarge: f.Enlarge, Grayscale: f.Grayscale, Invert: f.Invert, KeepMetadata: f.KeepMetadata,
+		KeepGPS: f.KeepGPS, StripMetadata: f.StripMetadata}
 	setString(&p.Fit, f.Fit)
 	setString(&p.Format, f.Format)
 	ok := true
@@ -346,6 +365,7 @@ func (h *Handler) createProfile(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	form.focus()
 	return h.renderProfiles(w, r, http.StatusBadRequest, form)
 }
 
@@ -469,6 +489,7 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	form.focus()
 	return h.renderProfile(w, r, http.StatusBadRequest, cur, form)
 }
 

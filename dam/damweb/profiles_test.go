@@ -113,6 +113,7 @@ func TestProfilesCreateEditDelete(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 200, p.Width)
 	assert.True(t, p.KeepMetadata)
+	assert.False(t, p.KeepGPS, "GPS stays behind unless kept")
 	require.NotNil(t, p.Watermark)
 	assert.Equal(t, dam.ProfileWatermark{Text: "© Example", Position: rendition.PositionTile, Opacity: 30}, *p.Watermark)
 	resp, body = b.get("/profiles/web?sample=" + s.photo.ID)
@@ -274,4 +275,32 @@ func TestProfileChoicesAreRenditions(t *testing.T) {
 	assert.Len(t, fitChoices, 4)
 	assert.Len(t, formatChoices, 4)
 	assert.Len(t, positionChoices, 6)
+}
+
+func TestProfileFormStripAndGPS(t *testing.T) {
+	s := newSite(t, nil)
+	b := s.signIn(t, "owner")
+	f := webProfileForm()
+	f.Set("strip_metadata", "1")
+	resp, _ := b.postMultipart("/profiles", f, "", "", nil)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	p, err := s.lib.Profile(s.owner, "web")
+	require.NoError(t, err)
+	assert.True(t, p.StripMetadata)
+	resp, body := b.get("/profiles/web")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, `name="strip_metadata" value="1" aria-describedby="pf-strip-help" checked`)
+
+	f.Set("keep_metadata", "1")
+	resp, body = b.postMultipart("/profiles/web", f, "", "", nil)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, body, "strip metadata or keep it, not both")
+
+	f.Del("strip_metadata")
+	f.Set("keep_gps", "1")
+	resp, _ = b.postMultipart("/profiles/web", f, "", "", nil)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	p, err = s.lib.Profile(s.owner, "web")
+	require.NoError(t, err)
+	assert.Equal(t, [3]bool{true, true, false}, [3]bool{p.KeepMetadata, p.KeepGPS, p.StripMetadata})
 }
