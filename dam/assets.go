@@ -86,7 +86,7 @@ func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Ass
 	now := l.now().UTC()
 	a := Asset{
 		ID: NewID(now), Name: name, FolderID: o.FolderID, Domain: domain,
-		Kind: MediaKindOf(in.MediaType), Meta: meta, Availability: avail,
+		Kind: MediaKindOf(in.MediaType), Meta: fillFromFile(meta, in.Embedded), Availability: avail,
 		Protection: prot, CreatedBy: actor.UserID, CreatedAt: now, UpdatedBy: actor.UserID, UpdatedAt: now,
 		Categories: cats,
 	}
@@ -107,7 +107,7 @@ func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Ass
 func (in ingested) version(assetID string, n int, name, by string, at time.Time) Version {
 	return Version{
 		AssetID: assetID, Number: n, SHA256: in.SHA256, CRC32: in.CRC32, Size: in.Size,
-		MediaType: in.MediaType, Width: in.Width, Height: in.Height, EXIF: in.EXIF,
+		MediaType: in.MediaType, Width: in.Width, Height: in.Height, EXIF: in.EXIF, Embedded: in.Embedded,
 		OriginalName: name, CreatedBy: by, CreatedAt: at,
 	}
 }

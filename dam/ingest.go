@@ -47,6 +47,7 @@ type ingested struct {
 	Width     int
 	Height    int
 	EXIF      *EXIF
+	Embedded  *Embedded
 	Existed   bool // the bytes were already stored
 }
 
@@ -206,8 +207,9 @@ func hashChunks(in <-chan *chunk, sha hash.Hash, crc hash.Hash32, release func(*
 	}
 }
 
-// inspectHead sniffs the media type and, for images, reads dimensions and
-// EXIF from the first bytes of an upload. It never decodes pixels.
+// inspectHead sniffs the media type and, for images, reads dimensions,
+// EXIF, IPTC and XMP from the first bytes of an upload. It never decodes
+// pixels, and reads no more than the head: metadata past it is not found.
 func inspectHead(head []byte, in *ingested) {
 	mt := mimetype.Detect(head)
 	in.MediaType = mt.String()
@@ -217,7 +219,12 @@ func inspectHead(head []byte, in *ingested) {
 	if cfg, err := decodeConfig(head); err == nil {
 		in.Width, in.Height = cfg.Width, cfg.Height
 	}
-	in.EXIF = readEXIF(head)
+	x, err := exif.Read(head)
+	if err != nil {
+		x = nil
+	}
+	in.EXIF = summariseEXIF(x)
+	in.Embedded = readEmbedded(head, x)
 }
 
 // decodeConfig reads an image's dimensions from its head. A TIFF is read
@@ -256,13 +263,12 @@ func tiffIFDFits(head []byte, bo binary.ByteOrder) bool {
 	return off+2+12*uint64(bo.Uint16(head[off:])) <= uint64(len(head))
 }
 
-// readEXIF summarises the EXIF data of an image's head. The parser checks
-// every count and offset against the bytes present before reading a value,
-// so a crafted block costs no more than its size; capture times without an
-// offset are read as local time, as cameras write them.
-func readEXIF(head []byte) *EXIF {
-	x, err := exif.Read(head)
-	if err != nil {
+// summariseEXIF summarises the EXIF data of an image's head (nil: none).
+// The parser checks every count and offset against the bytes present before
+// reading a value, so a crafted block costs no more than its size; capture
+// times without an offset are read as local time, as cameras write them.
+func summariseEXIF(x *exif.Data) *EXIF {
+	if x == nil {
 		return nil
 	}
 	var e EXIF
@@ -272,6 +278,10 @@ func readEXIF(head []byte) *EXIF {
 	}
 	e.Make = cleanText(x.Make, 128)
 	e.Model = cleanText(x.Model, 128)
+	e.Lens = cleanText(x.LensModel, 128)
+	e.Description = cleanText(x.Description, maxDescription)
+	e.Artist = cleanText(x.Artist, 256)
+	e.Copyright = cleanText(x.Copyright, 256)
 	e.Orientation = x.Orientation
 	if x.HasGPS && validCoord(x.Latitude, 90) && validCoord(x.Longitude, 180) {
 		lat, long := x.Latitude, x.Longitude

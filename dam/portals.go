@@ -524,7 +524,9 @@ type VisitorRequest struct {
 // RequestPortalDownload records a visitor's request. With auto-approve the
 // visitor is granted access at once: the result's VisitorToken lets them
 // in now, and the signed link is emailed for later (the requests show as
-// approved on the dashboard); with request mode the
+// approved on the dashboard); a visitor who already has access is told
+// there is nothing to request (FailedPrecondition), with a VisitorToken
+// in the result all the same; with request mode the
 // owners who receive requests are notified. Open portals need no request
 // and disabled ones take none (FailedPrecondition).
 func (l *Library) RequestPortalDownload(ctx context.Context, slug string, pr VisitorRequest) (RequestResult, error) {
@@ -608,6 +610,20 @@ func (l *Library) RequestPortalDownload(ctx context.Context, slug string, pr Vis
 		res.Requests = append(res.Requests, r)
 	}
 	if len(res.Requests) == 0 {
+		if auto && slices.ContainsFunc(res.Skipped, func(s Skipped) bool { return s.Message == "already downloadable" }) {
+			// Asking again on an auto-approve portal lets the visitor in
+			// again (anyone asking would be approved at once anyway): the
+			// result carries their link beside the error.
+			secret, err := l.portalSecret(ctx, op)
+			if err != nil {
+				return RequestResult{}, err
+			}
+			until, err := l.visitorUntil(ctx, op, email, ids)
+			if err != nil {
+				return RequestResult{}, err
+			}
+			res.VisitorToken = visitorToken(secret, p.ID, email, until)
+		}
 		return res, &Error{Op: op, Kind: FailedPrecondition, Err: fmt.Errorf("nothing to request: %s", skippedText(res.Skipped))}
 	}
 	if err := l.store.CreatePortalRequests(ctx, p.ID, res.Requests, grants); err != nil {
@@ -636,6 +652,25 @@ func (l *Library) RequestPortalDownload(ctx context.Context, slug string, pr Vis
 		l.notifyRecipients(ctx, settings, visitor, res.Requests)
 	}
 	return res, nil
+}
+
+// visitorUntil is how long a link for the visitor's live grants on ids
+// lasts: until the last of them ends (zero: one lasts until revoked).
+func (l *Library) visitorUntil(ctx context.Context, op, email string, ids []string) (time.Time, error) {
+	gs, err := l.store.Grants(ctx, GrantQuery{Email: email, AssetIDs: ids, Live: true})
+	if err != nil {
+		return time.Time{}, wrap(op, Internal, err)
+	}
+	var until time.Time
+	for _, g := range gs {
+		if g.Until == nil {
+			return time.Time{}, nil
+		}
+		if g.Until.After(until) {
+			until = *g.Until
+		}
+	}
+	return until, nil
 }
 
 // visitorLink is the signed link an approved visitor request is emailed

@@ -82,6 +82,27 @@ func TestPortalAutoApproveLetsInAtOnce(t *testing.T) {
 	assert.True(t, v.Assets[0].Downloadable && v.Assets[1].Downloadable)
 	assert.Len(t, pf.mailTo(t, "vi@example.org"), 1, "the link is emailed for later too")
 
+	// Asking again lets the visitor in again, recording nothing new.
+	again, err := pf.lib.RequestPortalDownload(t.Context(), "press-kit", dam.VisitorRequest{Email: "vi@example.org"})
+	assert.Equal(t, dam.FailedPrecondition, dam.KindOf(err), "nothing to request")
+	assert.Empty(t, again.Requests)
+	assert.Len(t, again.Skipped, 2)
+	require.NotEmpty(t, again.VisitorToken)
+	v, err = pf.lib.PortalAccess(t.Context(), "press-kit", again.VisitorToken)
+	require.NoError(t, err)
+	assert.True(t, v.Assets[0].Downloadable)
+	dash, _, err := pf.lib.Requests(pf.owner, dam.RequestQuery{})
+	require.NoError(t, err)
+	assert.Len(t, dash, 2)
+	// The link ends with the grants (the library's validity).
+	pf.clock.t = pf.clock.t.Add(400 * 24 * time.Hour)
+	_, err = pf.lib.PortalAccess(t.Context(), "press-kit", again.VisitorToken)
+	st, serr := pf.lib.Settings(pf.owner)
+	require.NoError(t, serr)
+	if st.GrantValidity > 0 {
+		assert.Equal(t, dam.NotFound, dam.KindOf(err))
+	}
+
 	req := newPortalFixture(t, dam.PortalRequest)
 	res, err = req.lib.RequestPortalDownload(t.Context(), "press-kit", dam.VisitorRequest{Email: "vi@example.org"})
 	require.NoError(t, err)

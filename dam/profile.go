@@ -16,21 +16,27 @@ import (
 // the library's settings ("web-large": 1024 px JPEG). Users download an
 // asset in a profile instead of its original.
 type Profile struct {
-	Name         string            `json:"name"`
-	Width        int               `json:"width"`
-	Height       int               `json:"height"`
-	Fit          rendition.Fit     `json:"fit"`     // contain (default), cover, fill or none
-	Enlarge      bool              `json:"enlarge"` // scale smaller sources up
-	Format       rendition.Format  `json:"format"`  // jpeg, png, gif or src (default)
-	Quality      int               `json:"quality"` // JPEG quality 1..100; 0 means 85
-	Grayscale    bool              `json:"grayscale"`
-	Invert       bool              `json:"invert"`
-	Watermark    *ProfileWatermark `json:"watermark,omitempty"`
-	KeepMetadata bool              `json:"keep_metadata"`
-	CreatedBy    string            `json:"created_by"`
-	CreatedAt    time.Time         `json:"created_at"`
-	UpdatedBy    string            `json:"updated_by"`
-	UpdatedAt    time.Time         `json:"updated_at"`
+	Name      string            `json:"name"`
+	Width     int               `json:"width"`
+	Height    int               `json:"height"`
+	Fit       rendition.Fit     `json:"fit"`     // contain (default), cover, fill or none
+	Enlarge   bool              `json:"enlarge"` // scale smaller sources up
+	Format    rendition.Format  `json:"format"`  // jpeg, png, gif or src (default)
+	Quality   int               `json:"quality"` // JPEG quality 1..100; 0 means 85
+	Grayscale bool              `json:"grayscale"`
+	Invert    bool              `json:"invert"`
+	Watermark *ProfileWatermark `json:"watermark,omitempty"`
+	// KeepMetadata carries the original's EXIF (without GPS unless
+	// KeepGPS) and colour profile into the rendition. Either way a JPEG or
+	// PNG rendition carries the rights statements found in the original
+	// (copyright, creators, credit, usage terms) unless StripMetadata.
+	KeepMetadata  bool      `json:"keep_metadata"`
+	KeepGPS       bool      `json:"keep_gps,omitempty"`
+	StripMetadata bool      `json:"strip_metadata,omitempty"`
+	CreatedBy     string    `json:"created_by"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedBy     string    `json:"updated_by"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // ProfileWatermark is a profile's own watermark: a text, or an image
@@ -55,7 +61,8 @@ const ProfileOriginal = "original"
 // Rendition returns the rendition recipe of p.
 func (p Profile) Rendition() rendition.Profile {
 	rp := rendition.Profile{Name: p.Name, Width: p.Width, Height: p.Height, Fit: p.Fit, Enlarge: p.Enlarge,
-		Format: p.Format, Quality: p.Quality, Grayscale: p.Grayscale, Invert: p.Invert, KeepMetadata: p.KeepMetadata}
+		Format: p.Format, Quality: p.Quality, Grayscale: p.Grayscale, Invert: p.Invert, KeepMetadata: p.KeepMetadata,
+		KeepGPS: p.KeepGPS, StripMetadata: p.StripMetadata}
 	if w := p.Watermark; w != nil {
 		rp.Watermark = &rendition.Watermark{Text: w.Text, Image: w.Image, Position: w.Position, Opacity: w.Opacity}
 	}

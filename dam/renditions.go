@@ -259,7 +259,7 @@ func (l *Library) render(ctx context.Context, op, key string, v Version, rp rend
 		return renditionMeta{}, renderError(op, v, err)
 	}
 	src := rendition.Source{Data: l.bucket.ReaderAt(ctx, storage.OriginalKey(v.SHA256), v.Size), Size: v.Size}
-	opts := &rendition.Options{Limits: l.opts.RenderLimits, Larger: l.largerRendition(ctx, v, rp)}
+	opts := &rendition.Options{Limits: l.opts.RenderLimits, Larger: l.largerRendition(ctx, v, rp), Rights: v.rights()}
 	l.renders.rendered.Add(1)
 	res, err := eng.Render(ctx, src, rp, opts)
 	if err != nil {

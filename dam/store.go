@@ -61,6 +61,11 @@ type LicenceStore interface {
 	// an existing licence (NotFound) checked in the same transaction.
 	SetFolderLicence(ctx context.Context, folderID, licence string, at time.Time) error
 	SetAssetLicence(ctx context.Context, assetID, licence, by string, at time.Time) error
+	// LicenceUses lists what is set to licence id among the folders and the
+	// assets (trashed ones too) of domains: every folder's ID, the first
+	// limit asset IDs in ID order, and how many assets in all. No domains
+	// is nothing.
+	LicenceUses(ctx context.Context, id string, domains []string, limit int) (LicenceUses, error)
 	// AcceptLicence records an acceptance (again is a no-op).
 	AcceptLicence(ctx context.Context, a LicenceAcceptance) error
 	// Acceptances lists an actor's acceptances.

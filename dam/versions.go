@@ -58,6 +58,7 @@ func (l *Library) AddVersion(ctx context.Context, assetID string, r io.Reader, o
 		return Asset{}, err
 	}
 	now := l.now().UTC()
+	a.Meta = fillFromFile(a.Meta, in.Embedded)
 	a.UpdatedBy, a.UpdatedAt = actor.UserID, now
 	v := in.version(a.ID, 0, name, actor.UserID, now)
 	w := a

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/damkit/damkit/internal/exif"
 	"github.com/damkit/damkit/internal/exif/exiftest"
 	"github.com/damkit/damkit/internal/testimage"
 
@@ -113,9 +114,10 @@ func FuzzEXIF(f *testing.F) {
 		runtime.ReadMemStats(&before)
 		o := readOrientation(raw)
 		th := exifThumbnail(raw)
-		out := uprightEXIF(raw)
+		out := uprightEXIF(raw, true)
+		noGPS := uprightEXIF(raw, false)
 		runtime.ReadMemStats(&after)
-		if n := after.TotalAlloc - before.TotalAlloc; n > 2*uint64(len(raw))+64<<10 {
+		if n := after.TotalAlloc - before.TotalAlloc; n > 3*uint64(len(raw))+64<<10 {
 			t.Fatalf("%d bytes allocated for a %d-byte block", n, len(raw))
 		}
 		if o < 1 || o > 8 {
@@ -133,6 +135,14 @@ func FuzzEXIF(f *testing.F) {
 			}
 			if exifThumbnail(out) != nil {
 				t.Fatalf("rewritten block keeps its thumbnail")
+			}
+		}
+		if noGPS != nil {
+			if len(noGPS) != len(raw) {
+				t.Fatalf("uprightEXIF without GPS changed the length")
+			}
+			if d, err := exif.Parse(noGPS); err == nil && d.HasGPS {
+				t.Fatalf("a block without GPS reads as %v, %v", d.Latitude, d.Longitude)
 			}
 		}
 	})

@@ -31,10 +31,34 @@ func outputFormat(f Format, srcFormat string, lossyOpaque bool) Format {
 
 var mediaTypes = map[Format]string{FormatJPEG: "image/jpeg", FormatPNG: "image/png", FormatGIF: "image/gif"}
 
-// metadata is what KeepMetadata carries over from the original.
+// metadata is what a rendition carries over from the original.
 type metadata struct {
-	exif []byte   // APP1 payload starting "Exif\x00\x00"
-	icc  [][]byte // APP2 ICC_PROFILE payloads
+	exif       []byte   // APP1 payload starting "Exif\x00\x00" (KeepMetadata)
+	icc        [][]byte // APP2 ICC_PROFILE payloads (KeepMetadata)
+	keepGPS    bool     // with exif: its GPS IFD stays
+	xmp        []byte   // the rights as an XMP packet
+	rightsEXIF []byte   // the rights as an APP1 EXIF payload, when exif is not kept
+}
+
+// forProfile returns what a rendition in p carries: nothing with
+// StripMetadata; the rights, with KeepMetadata also the EXIF (its own
+// Artist and Copyright then, not the rights') and ICC profile; nil when
+// that is nothing.
+func (md *metadata) forProfile(p Profile) *metadata {
+	if md == nil || p.StripMetadata {
+		return nil
+	}
+	out := &metadata{xmp: md.xmp}
+	if p.KeepMetadata {
+		out.exif, out.icc, out.keepGPS = md.exif, md.icc, p.KeepGPS
+	}
+	if out.exif == nil {
+		out.rightsEXIF = md.rightsEXIF
+	}
+	if out.exif == nil && out.icc == nil && out.xmp == nil && out.rightsEXIF == nil {
+		return nil
+	}
+	return out
 }
 
 // encode writes img in format f. Metadata, when kept, goes into JPEG APP1
@@ -76,6 +100,17 @@ func encode(img image.Image, f Format, quality int, md *metadata) ([]byte, error
 	return buf.Bytes(), nil
 }
 
+// exifOut is the APP1 EXIF payload a rendition carries: the original's,
+// upright, else the rights'; nil for none.
+func (md *metadata) exifOut() []byte {
+	if md.exif != nil {
+		if x := uprightEXIF(md.exif, md.keepGPS); x != nil {
+			return x
+		}
+	}
+	return md.rightsEXIF
+}
+
 // withJPEGMetadata inserts the EXIF (orientation reset to 1, thumbnail
 // dropped, since the output is upright and the thumbnail would be stale) and
 // ICC segments after SOI.
@@ -90,8 +125,11 @@ func withJPEGMetadata(enc []byte, md *metadata) []byte {
 		out.Write([]byte{0xFF, marker, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)})
 		out.Write(payload)
 	}
-	if md.exif != nil {
-		seg(0xE1, uprightEXIF(md.exif))
+	if x := md.exifOut(); x != nil {
+		seg(0xE1, x)
+	}
+	if md.xmp != nil {
+		seg(0xE1, append([]byte("http://ns.adobe.com/xap/1.0/\x00"), md.xmp...))
 	}
 	for _, icc := range md.icc {
 		seg(0xE2, icc)
@@ -134,8 +172,11 @@ func withPNGMetadata(enc []byte, md *metadata) []byte {
 		zw.Close()
 		chunk("iCCP", z.Bytes())
 	}
-	if len(md.exif) > 6 {
-		chunk("eXIf", uprightEXIF(md.exif)[6:])
+	if x := md.exifOut(); len(x) > 6 {
+		chunk("eXIf", x[6:])
+	}
+	if md.xmp != nil {
+		chunk("iTXt", append([]byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00"), md.xmp...))
 	}
 	out.Write(enc[ihdrEnd:])
 	return out.Bytes()
@@ -143,12 +184,21 @@ func withPNGMetadata(enc []byte, md *metadata) []byte {
 
 // uprightEXIF returns a copy of an APP1 EXIF payload with the orientation
 // entry rewritten as SHORT 1 (whatever type and count it had: the reader
-// accepts LONG too, so the pixels were turned) and the link to IFD1 (the
-// thumbnail) cut. Unparseable blocks are returned unchanged.
-func uprightEXIF(app1 []byte) []byte {
+// accepts LONG too, so the pixels were turned), the link to IFD1 (the
+// thumbnail) cut and, unless keepGPS, the GPS IFD removed (see dropGPS).
+// Unparseable blocks are returned unchanged, but for GPS: a block whose
+// IFD0 cannot be walked is dropped whole (nil) rather than risk carrying a
+// position.
+func uprightEXIF(app1 []byte, keepGPS bool) []byte {
 	out := append([]byte(nil), app1...)
+	unchanged := func() []byte {
+		if keepGPS {
+			return out
+		}
+		return nil
+	}
 	if len(out) < 6+8 || !bytes.HasPrefix(out, []byte("Exif\x00\x00")) {
-		return out
+		return unchanged()
 	}
 	t := out[6:]
 	var bo binary.ByteOrder
@@ -158,16 +208,16 @@ func uprightEXIF(app1 []byte) []byte {
 	case "MM":
 		bo = binary.BigEndian
 	default:
-		return out
+		return unchanged()
 	}
 	ifd := int(bo.Uint32(t[4:8]))
 	if ifd < 8 || ifd+2 > len(t) {
-		return out
+		return unchanged()
 	}
 	n := int(bo.Uint16(t[ifd:]))
 	end := ifd + 2 + 12*n
 	if end > len(t) {
-		return out
+		return unchanged()
 	}
 	for i := 0; i < n; i++ {
 		e := t[ifd+2+12*i:]
@@ -178,8 +228,70 @@ func uprightEXIF(app1 []byte) []byte {
 			bo.PutUint16(e[10:], 0)
 		}
 	}
+	if !keepGPS {
+		end = dropGPS(t, bo, ifd, n)
+	}
 	if end+4 <= len(t) { // the link to IFD1; a reader takes a missing one as none
 		bo.PutUint32(t[end:], 0)
 	}
 	return out
+}
+
+// dropGPS removes the GPS IFD pointer (tag 0x8825) from IFD0 of the TIFF
+// structure t (n entries at ifd, all inside t) by moving the later entries
+// up, and zeroes the bytes of the GPS IFD and of its entries' values, so
+// the position is neither linked nor left in the bytes. It returns IFD0's
+// new end; the caller writes the next-IFD link there.
+func dropGPS(t []byte, bo binary.ByteOrder, ifd, n int) int {
+	for i := 0; i < n; i++ {
+		e := t[ifd+2+12*i : ifd+2+12*i+12]
+		if bo.Uint16(e) != 0x8825 {
+			continue
+		}
+		zeroIFD(t, bo, uint64(bo.Uint32(e[8:])))
+		copy(t[ifd+2+12*i:], t[ifd+2+12*(i+1):ifd+2+12*n])
+		n--
+		clear(t[ifd+2+12*n : ifd+2+12*n+12])
+		bo.PutUint16(t[ifd:], uint16(n))
+		i--
+	}
+	return ifd + 2 + 12*n
+}
+
+// zeroIFD zeroes an IFD at off and the out-of-line values of its entries,
+// each only when it lies wholly inside t.
+func zeroIFD(t []byte, bo binary.ByteOrder, off uint64) {
+	if off < 8 || off+2 > uint64(len(t)) {
+		return
+	}
+	n := uint64(bo.Uint16(t[off:]))
+	end := off + 2 + 12*n
+	if end > uint64(len(t)) {
+		return
+	}
+	for i := off + 2; i < end; i += 12 {
+		e := t[i : i+12]
+		typ := uint64(bo.Uint16(e[2:]))
+		if size := tiffTypeSize(typ) * uint64(bo.Uint32(e[4:])); size > 4 {
+			if v := uint64(bo.Uint32(e[8:])); v+size <= uint64(len(t)) {
+				clear(t[v : v+size])
+			}
+		}
+	}
+	clear(t[off:min(end+4, uint64(len(t)))])
+}
+
+// tiffTypeSize is the byte size of a TIFF field type (0 when unknown).
+func tiffTypeSize(typ uint64) uint64 {
+	switch typ {
+	case 1, 2, 6, 7:
+		return 1
+	case 3, 8:
+		return 2
+	case 4, 9, 11, 13:
+		return 4
+	case 5, 10, 12:
+		return 8
+	}
+	return 0
 }

@@ -50,6 +50,9 @@ type Options struct {
 	// GIFFrame picks the frame of an animated GIF to render (0: the first).
 	// Frames up to it are composited as a viewer shows them.
 	GIFFrame int
+	// Rights are written into JPEG and PNG renditions unless the profile
+	// strips metadata (see [Rights]); nil writes none.
+	Rights *Rights
 }
 
 func (o *Options) orDefault() *Options {

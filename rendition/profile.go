@@ -97,11 +97,19 @@ type Profile struct {
 	Enlarge bool
 	Format  Format
 	// Quality is the JPEG quality 1..100; zero means DefaultQuality.
-	Quality      int
-	Grayscale    bool
-	Invert       bool
-	Watermark    *Watermark
+	Quality   int
+	Grayscale bool
+	Invert    bool
+	Watermark *Watermark
+	// KeepMetadata carries the original's EXIF (upright, without its
+	// thumbnail, without GPS unless KeepGPS) and ICC profile over.
 	KeepMetadata bool
+	// KeepGPS keeps the GPS position with KeepMetadata; by default a
+	// rendition never carries where the picture was taken.
+	KeepGPS bool
+	// StripMetadata writes no metadata at all, not even the rights
+	// statements ([Options].Rights) every other JPEG or PNG rendition carries.
+	StripMetadata bool
 }
 
 // Normalized returns p with defaults filled in, so equal renditions compare
@@ -122,6 +130,9 @@ func (p Profile) Normalized() Profile {
 	}
 	if p.Fit == FitFill || p.Fit == FitNone {
 		p.Enlarge = false
+	}
+	if !p.KeepMetadata {
+		p.KeepGPS = false
 	}
 	if p.Watermark != nil {
 		w := *p.Watermark
@@ -175,6 +186,9 @@ func (p Profile) Validate() error {
 	}
 	if p.Quality < 0 || p.Quality > 100 {
 		return bad("quality must be 1..100 (got %d)", p.Quality)
+	}
+	if p.StripMetadata && p.KeepMetadata {
+		return bad("strip metadata or keep it, not both")
 	}
 	if w := n.Watermark; w != nil {
 		switch w.Position {
@@ -255,6 +269,12 @@ func (p Profile) String() string {
 	if n.KeepMetadata {
 		tok("meta")
 	}
+	if n.KeepGPS {
+		tok("gps")
+	}
+	if n.StripMetadata {
+		tok("strip")
+	}
 	if w := n.Watermark; w != nil {
 		head := "wm." + string(w.Position) + "." + strconv.Itoa(w.Opacity)
 		if w.Text != "" {
@@ -320,6 +340,10 @@ func ParseProfile(s string) (Profile, error) {
 			p.Invert = true
 		case tok == "meta":
 			p.KeepMetadata = true
+		case tok == "gps":
+			p.KeepGPS = true
+		case tok == "strip":
+			p.StripMetadata = true
 		case tok == "up":
 			p.Enlarge = true
 		case strings.HasPrefix(tok, "wm."):

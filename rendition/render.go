@@ -61,9 +61,11 @@ func (Builtin) RenderMany(ctx context.Context, src Source, profiles []Profile, o
 	}
 	orig := &input{kind: ServedOriginal, src: src, info: info}
 	orig.uw, orig.uh = info.UprightSize()
-	var md *metadata
-	if info.exif != nil || info.icc != nil {
-		md = &metadata{exif: info.exif, icc: info.icc}
+	// What the profiles may carry over: KeepMetadata takes exif and icc,
+	// every profile but StripMetadata the rights.
+	md := &metadata{exif: info.exif, icc: info.icc}
+	if !o.Rights.empty() {
+		md.xmp, md.rightsEXIF = o.Rights.xmpPacket(), o.Rights.exifPayload()
 	}
 
 	// Candidates, smallest first.
@@ -263,10 +265,7 @@ func renderOne(ctx context.Context, in, orig *input, p Profile, ow, oh int, win 
 	// A lossy, opaque WebP decodes to YCbCr; lossless or transparent does not.
 	_, lossy := in.img.(*image.YCbCr)
 	f := outputFormat(p.Format, orig.info.Format, lossy)
-	if !p.KeepMetadata {
-		md = nil
-	}
-	data, err := encode(img, f, p.Quality, md)
+	data, err := encode(img, f, p.Quality, md.forProfile(p))
 	if err != nil {
 		return Result{}, fmt.Errorf("rendition: encoding %s: %w", f, err)
 	}

@@ -1,7 +1,9 @@
 package damhttp_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"image/jpeg"
 	"net/url"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/testimage"
 )
 
 // TestUploadMetadataFieldsGivenReplaceOnlyThemselves is the regression test
@@ -55,4 +58,51 @@ func TestUploadMetadataFieldsGivenReplaceOnlyThemselves(t *testing.T) {
 		a := post("/api/v1/assets/" + src.ID + "/versions?metadata=" + url.QueryEscape(`{"keywords":[],"fields":{"client":"","owner":"Ann"}}`))
 		assert.Equal(t, dam.Metadata{Title: "Deck 2028", Description: "Q3 figures", Keywords: []string{}, Fields: map[string]string{"owner": "Ann"}}, a.Meta, "an empty list answers as []")
 	})
+}
+
+// TestMetadataInsideFilesIsReadable checks that what a file carries fills
+// the asset's metadata and stays readable, as found, through the API (the
+// OpenAPI validator checks every answer).
+func TestMetadataInsideFilesIsReadable(t *testing.T) {
+	c := newAPI(t, nil)
+	var buf bytes.Buffer
+	require.NoError(t, jpeg.Encode(&buf, testimage.Gradient(8, 8, 0), nil))
+	packet := `<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:Credit="Agence Exemple"><dc:subject><rdf:Bag><rdf:li>harbour</rdf:li></rdf:Bag></dc:subject></rdf:Description></rdf:RDF>`
+	iim := testimage.IIM(true, testimage.Dataset{Record: 2, Number: 120, Value: "Boats"}, testimage.Dataset{Record: 2, Number: 80, Value: "Jane Doe"})
+	tiff := testimage.TIFF([]testimage.Tag{testimage.ASCII(0x010F, "DemoCam")}, []testimage.Tag{testimage.ASCII(0xA434, "50mm")}, nil)
+	photo := testimage.WithSegments(buf.Bytes(), testimage.EXIFSegment(tiff), testimage.XMPSegment([]byte(packet)), testimage.IPTCSegment(iim))
+
+	resp, b := c.do("POST", "/api/v1/assets?name=h.jpg&title=Given", bytes.NewReader(photo), nil)
+	require.Equal(t, 201, resp.StatusCode, string(b))
+	var a dam.Asset
+	require.NoError(t, json.Unmarshal(b, &a))
+
+	var got struct {
+		Metadata dam.Metadata `json:"metadata"`
+		Current  struct {
+			EXIF     map[string]any `json:"exif"`
+			Embedded struct {
+				Creators []string            `json:"creators"`
+				IPTC     map[string][]string `json:"iptc"`
+				XMP      map[string][]string `json:"xmp"`
+			} `json:"embedded"`
+		} `json:"current"`
+	}
+	c.json("GET", "/api/v1/assets/"+a.ID, nil, 200, &got)
+	assert.Equal(t, "Given", got.Metadata.Title, "what the uploader gave stays")
+	assert.Equal(t, "Boats", got.Metadata.Description)
+	assert.Equal(t, []string{"harbour"}, got.Metadata.Keywords)
+	assert.Equal(t, map[string]string{"creator": "Jane Doe", "credit": "Agence Exemple", "camera_make": "DemoCam", "lens": "50mm"}, got.Metadata.Fields)
+	assert.Equal(t, []string{"Jane Doe"}, got.Current.Embedded.Creators)
+	assert.Equal(t, map[string][]string{"Caption-Abstract": {"Boats"}, "By-line": {"Jane Doe"}}, got.Current.Embedded.IPTC)
+	assert.Equal(t, []string{"Agence Exemple"}, got.Current.Embedded.XMP["photoshop:Credit"])
+	assert.Equal(t, "50mm", got.Current.EXIF["lens"])
+
+	var versions struct {
+		Items []dam.Version `json:"items"`
+	}
+	c.json("GET", "/api/v1/assets/"+a.ID+"/versions", nil, 200, &versions)
+	require.Len(t, versions.Items, 1)
+	require.NotNil(t, versions.Items[0].Embedded)
+	assert.Equal(t, "Boats", versions.Items[0].Embedded.Description)
 }

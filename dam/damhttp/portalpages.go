@@ -145,6 +145,11 @@ func (p *portalRoutes) requestOrForm(w http.ResponseWriter, r *http.Request) err
 	}
 	slug := r.PathValue("slug")
 	res, err := p.s.lib.RequestPortalDownload(r.Context(), slug, vr)
+	status := http.StatusCreated
+	if err != nil && acceptsHTML(r) && res.VisitorToken != "" {
+		// Already let in: the page says so and opens their files.
+		err, status = nil, http.StatusOK
+	}
 	if err != nil {
 		if acceptsHTML(r) && dam.KindOf(err) == dam.Invalid {
 			// Show the form again with the visitor's input and the reason.
@@ -172,6 +177,8 @@ func (p *portalRoutes) requestOrForm(w http.ResponseWriter, r *http.Request) err
 		sent.Access = "/p/" + url.PathEscape(slug) + "/access/" + url.PathEscape(res.VisitorToken)
 	}
 	switch {
+	case sent.Nothing && sent.Access != "":
+		sent.Heading = "You already have access"
 	case sent.Nothing:
 		sent.Heading = "Nothing new to request"
 	case sent.Access != "":
@@ -182,7 +189,7 @@ func (p *portalRoutes) requestOrForm(w http.ResponseWriter, r *http.Request) err
 		sent.Heading = "Your request was sent"
 	}
 	sent.pageBase = pageBase{PageTitle: sent.Heading, CSS: template.CSS(pageCSS)}
-	p.s.writePage(w, http.StatusCreated, "portal-sent", sent)
+	p.s.writePage(w, status, "portal-sent", sent)
 	return nil
 }
 

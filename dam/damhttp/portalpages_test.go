@@ -147,6 +147,17 @@ func TestPortalRequestForm(t *testing.T) {
 			assert.Contains(t, body, "Download logo.txt")
 			assert.NotContains(t, body, "<form", "nothing is left to request")
 		}
+
+		// Asking again lets them in again.
+		resp, body = browsePortal(v, "POST", "/p/kit/requests", url.Values{"email": {"vi@example.org"}})
+		require.Equal(t, 200, resp.StatusCode, body)
+		assertStrictPage(t, resp, body)
+		assert.Contains(t, body, "You already have access")
+		again := regexp.MustCompile(`<a class="button" href="(/p/kit/access/[^"]+)">Open your files</a>`).FindStringSubmatch(body)
+		require.NotNil(t, again, body)
+		resp, body = browsePortal(v, "GET", html.UnescapeString(again[1]), nil)
+		require.Equal(t, 200, resp.StatusCode, body)
+		assert.Contains(t, body, "Download logo.txt")
 	})
 	t.Run("API client posting a form gets JSON", func(t *testing.T) {
 		_, v, _ := newPortalPages(t, dam.PortalRequest, "Press kit", "", "logo.txt")

@@ -29,6 +29,7 @@ type reachCase struct {
 type reachFixtures struct {
 	collection, job, trashed, key, session, request, grant, notice, share, portal string
 	viewer                                                                        string // the viewer's user ID
+	profile, licence, category                                                    string // library-wide: only owners manage them
 }
 
 func newReachFixtures(t *testing.T, s *site) *reachFixtures {
@@ -76,6 +77,15 @@ func newReachFixtures(t *testing.T, s *site) *reachFixtures {
 	p, err := s.lib.CreatePortal(s.owner, dam.NewPortal{Slug: "owners-portal", Title: "Owner's portal", AssetIDs: []string{s.other.ID}})
 	require.NoError(t, err)
 	f.portal = p.ID
+	prof, err := s.lib.CreateProfile(s.owner, dam.Profile{Name: "web", Width: 64})
+	require.NoError(t, err)
+	f.profile = prof.Name
+	cat, err := s.lib.CreateCategory(s.owner, "Owner's category", "")
+	require.NoError(t, err)
+	f.category = cat.ID
+	lic, err := s.lib.CreateLicence(s.owner, "Owner's licence", "Editorial use only.")
+	require.NoError(t, err)
+	f.licence = lic.ID
 	return f
 }
 
@@ -100,6 +110,11 @@ var reachCases = map[string]reachCase{
 	"POST /notifications/read":      {actor: "editor", field: "id", obj: func(_ *site, f *reachFixtures) string { return f.notice }},
 	"POST /selection":               {actor: "editor", field: "id", form: url.Values{"action": {"delete"}}, obj: func(s *site, _ *reachFixtures) string { return s.other.ID }},
 	"POST /shares/add":              {actor: "editor", field: "share", obj: func(_ *site, f *reachFixtures) string { return f.share }},
+	// Export profiles, licences and categories belong to the whole
+	// library: what no non-owner reaches is the page that manages them.
+	"/profiles/{id}":   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.profile }},
+	"/categories/{id}": {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.category }},
+	"/licences/{id}":   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.licence }},
 }
 
 // formIDRoute matches the routes whose form (not path) names objects.

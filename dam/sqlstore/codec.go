@@ -168,4 +168,38 @@ func (d dbEXIF) Scan(src any) error {
 	return nil
 }
 
+// encodeEmbedded stores the metadata found inside a file as JSON (NULL
+// when absent), its capture time normalised like every other time.
+func encodeEmbedded(e *dam.Embedded) (any, error) {
+	if e == nil {
+		return nil, nil
+	}
+	c := *e
+	if c.CapturedAt != nil {
+		t := normalTime(*c.CapturedAt)
+		c.CapturedAt = &t
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// dbEmbedded scans the optional metadata found inside a file.
+type dbEmbedded struct{ e **dam.Embedded }
+
+func (d dbEmbedded) Scan(src any) error {
+	if src == nil {
+		*d.e = nil
+		return nil
+	}
+	var e dam.Embedded
+	if err := (dbJSON{&e}).Scan(src); err != nil {
+		return err
+	}
+	*d.e = &e
+	return nil
+}
+
 var _ sql.Scanner = dbTime{}

@@ -202,3 +202,52 @@ func (s *Store) Acceptances(ctx context.Context, actor string) ([]dam.LicenceAcc
 	}
 	return out, s.fail(ctx, op, rows.Err())
 }
+
+// LicenceUses lists what is set to licence id among the folders and assets
+// (trashed ones too) of domains.
+func (s *Store) LicenceUses(ctx context.Context, id string, domains []string, limit int) (dam.LicenceUses, error) {
+	const op = "sqlstore.LicenceUses"
+	out := dam.LicenceUses{FolderIDs: []string{}, AssetIDs: []string{}}
+	if len(domains) == 0 {
+		return out, nil
+	}
+	q := s.read()
+	args := []any{id}
+	for _, d := range domains {
+		args = append(args, d)
+	}
+	in := " IN (" + placeholders(len(domains)) + ")"
+	ids := func(query string, args ...any) ([]string, error) {
+		rows, err := q.query(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, rows.Err()
+	}
+	var err error
+	if out.FolderIDs, err = ids("SELECT id FROM folders WHERE licence = ? AND domain"+in+" ORDER BY id", args...); err != nil {
+		return dam.LicenceUses{}, s.fail(ctx, op, err)
+	}
+	if out.AssetIDs, err = ids("SELECT id FROM assets WHERE licence = ? AND domain"+in+" ORDER BY id LIMIT ?", append(args, limit)...); err != nil {
+		return dam.LicenceUses{}, s.fail(ctx, op, err)
+	}
+	if err := q.queryRow(ctx, "SELECT COUNT(*) FROM assets WHERE licence = ? AND domain"+in, args...).Scan(&out.AssetCount); err != nil {
+		return dam.LicenceUses{}, s.fail(ctx, op, err)
+	}
+	if out.FolderIDs == nil {
+		out.FolderIDs = []string{}
+	}
+	if out.AssetIDs == nil {
+		out.AssetIDs = []string{}
+	}
+	return out, nil
+}

@@ -85,8 +85,11 @@ func statements(sql, dialect string) []string {
 	return out
 }
 
-// migrationCode is work done in Go right after the statements of a
-// migration, in its transaction: what SQL alone cannot compute.
+// migrationCode is work done in Go for a migration, in its transaction:
+// what SQL alone cannot compute. It runs once the statements of every
+// pending migration are applied, because Go code reads and writes rows with
+// the current schema's columns: a library upgraded across migration 18 and
+// 22 at once reindexes with versions.embedded already there.
 var migrationCode = map[int]func(s *Store, ctx context.Context, q querier) error{
 	18: (*Store).reindexAll, // search documents are built by package dam
 }
@@ -133,6 +136,7 @@ func (s *Store) migrate(ctx context.Context) error {
 					"database schema version %d is newer than this damkit knows (%d)", v, latest)
 			}
 		}
+		var pending []migration
 		for _, m := range ms {
 			if applied[m.version] {
 				continue
@@ -142,14 +146,17 @@ func (s *Store) migrate(ctx context.Context) error {
 					return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
 				}
 			}
+			if _, err := q.exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.version, m.name, encodeTime(time.Now())); err != nil {
+				return err
+			}
+			pending = append(pending, m)
+		}
+		for _, m := range pending {
 			if after := migrationCode[m.version]; after != nil {
 				if err := after(s, ctx, q); err != nil {
 					return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
 				}
-			}
-			if _, err := q.exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-				m.version, m.name, encodeTime(time.Now())); err != nil {
-				return err
 			}
 		}
 		return nil

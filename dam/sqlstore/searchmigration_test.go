@@ -52,3 +52,40 @@ func TestSearchIndexFilledByMigration18(t *testing.T) {
 		assert.Equal(t, a.ID, as[0].ID)
 	}
 }
+
+// TestUpgradeAcrossSearchAndEmbeddedMigrations: a library made before both
+// migration 18 (search, whose Go code reads every asset with its current
+// version) and 22 (versions.embedded) opens, its assets found. Before, the
+// reindex ran right after 18's statements and read a column 22 had not yet
+// added.
+func TestUpgradeAcrossSearchAndEmbeddedMigrations(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dam.db")
+	s, err := Open(t.Context(), "sqlite://"+path, nil)
+	require.NoError(t, err)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	a := dam.Asset{ID: dam.NewID(now), Name: "Zebra.jpg", Domain: dam.DefaultDomain, Kind: dam.MediaImage,
+		CreatedAt: now, UpdatedAt: now, Current: dam.Version{SHA256: "x", Size: 1, MediaType: "image/jpeg", CreatedAt: now}}
+	require.NoError(t, s.CreateAsset(t.Context(), a))
+	require.NoError(t, s.Close())
+
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	for _, q := range []string{
+		"DROP TABLE asset_fts", "DROP TABLE search_docs",
+		"DROP INDEX assets_folder_updated", "DROP INDEX assets_live_domain_updated",
+		"ALTER TABLE versions DROP COLUMN embedded",
+		"DELETE FROM schema_migrations WHERE version IN (18, 22)",
+	} {
+		_, err := db.ExecContext(t.Context(), q)
+		require.NoError(t, err, q)
+	}
+	require.NoError(t, db.Close())
+
+	s, err = Open(t.Context(), "sqlite://"+path, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	as, _, err := s.Assets(t.Context(), dam.AssetQuery{Domains: []string{dam.DefaultDomain}, Text: "zebra"})
+	require.NoError(t, err)
+	require.Len(t, as, 1)
+	assert.Nil(t, as[0].Current.Embedded)
+}

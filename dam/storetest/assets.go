@@ -21,7 +21,13 @@ var assetTests = []test{
 		a.ExpiresAt = ptr(f.tick().Add(24 * time.Hour))
 		lat, lon := 48.8584, 2.2945
 		a.Current.EXIF = &dam.EXIF{CapturedAt: ptr(f.tick()), Make: "Canon", Model: "EOS", Orientation: 6,
-			Latitude: &lat, Longitude: &lon, HasThumbnail: true}
+			Latitude: &lat, Longitude: &lon, HasThumbnail: true, Lens: "50mm", Artist: "Ann", Copyright: "(c) Ann",
+			Description: "Sunset"}
+		a.Current.Embedded = &dam.Embedded{Title: "Beach", Description: "Sunset", Keywords: []string{"sun"},
+			Creators: []string{"Ann", "Bo"}, Copyright: "© Ann", Credit: "Agency", Source: "Archive",
+			UsageTerms: "Editorial only", CapturedAt: ptr(f.tick()), CameraMake: "Canon", CameraModel: "EOS",
+			Lens: "50mm", Latitude: &lat, Longitude: &lon,
+			IPTC: map[string][]string{"Keywords": {"sun", "sea"}}, XMP: map[string][]string{"dc:title": {"Beach", "Plage"}}}
 		f.put(a)
 		got, err := f.s.Asset(f.ctx, a.ID)
 		require.NoError(t, err)

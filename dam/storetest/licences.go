@@ -88,6 +88,44 @@ var licenceTests = []test{
 		require.NoError(t, err, "versions stay for the record")
 		assert.Equal(t, "Press terms", v1.Text)
 	}},
+	{"Uses", func(t *testing.T, f *fixture) {
+		l, other := f.licence("Press"), f.licence("Other")
+		require.NoError(t, f.s.CreateLicence(f.ctx, l))
+		require.NoError(t, f.s.CreateLicence(f.ctx, other))
+		fo := f.folder("", "Press")
+		require.NoError(t, f.s.SetFolderLicence(f.ctx, fo.ID, l.ID, f.tick()))
+		var set []string
+		for _, name := range []string{"a.jpg", "b.jpg", "c.jpg"} {
+			a := f.asset("", name)
+			require.NoError(t, f.s.SetAssetLicence(f.ctx, a.ID, l.ID, "u1", f.tick()))
+			set = append(set, a.ID)
+		}
+		require.NoError(t, f.s.TrashAsset(f.ctx, set[2], "u1", f.tick()))
+		plain := f.asset("", "plain.jpg")
+		require.NoError(t, f.s.SetAssetLicence(f.ctx, plain.ID, other.ID, "u1", f.tick()))
+		f.domain = "hidden"
+		hiddenFolder := f.folder("", "Hidden")
+		require.NoError(t, f.s.SetFolderLicence(f.ctx, hiddenFolder.ID, l.ID, f.tick()))
+		hidden := f.asset("", "hidden.jpg")
+		require.NoError(t, f.s.SetAssetLicence(f.ctx, hidden.ID, l.ID, "u1", f.tick()))
+		f.domain = dam.DefaultDomain
+
+		got, err := f.s.LicenceUses(f.ctx, l.ID, []string{dam.DefaultDomain}, 2)
+		require.NoError(t, err)
+		assert.Equal(t, []string{fo.ID}, got.FolderIDs)
+		assert.Equal(t, set[:2], got.AssetIDs, "the first ones in ID order, trashed ones too")
+		assert.Equal(t, 3, got.AssetCount)
+		got, err = f.s.LicenceUses(f.ctx, l.ID, []string{dam.DefaultDomain, "hidden"}, 10)
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []string{fo.ID, hiddenFolder.ID}, got.FolderIDs)
+		assert.Equal(t, 4, got.AssetCount)
+		got, err = f.s.LicenceUses(f.ctx, l.ID, nil, 10)
+		require.NoError(t, err)
+		assert.Equal(t, dam.LicenceUses{FolderIDs: []string{}, AssetIDs: []string{}}, got, "no domains, nothing")
+		got, err = f.s.LicenceUses(f.ctx, "nosuchlicence", []string{dam.DefaultDomain}, 10)
+		require.NoError(t, err)
+		assert.Equal(t, dam.LicenceUses{FolderIDs: []string{}, AssetIDs: []string{}}, got)
+	}},
 	{"Acceptances", func(t *testing.T, f *fixture) {
 		a1 := dam.LicenceAcceptance{Actor: "user:u1", LicenceID: "l1", Version: 1, AcceptedAt: f.tick()}
 		require.NoError(t, f.s.AcceptLicence(f.ctx, a1))

@@ -1,6 +1,7 @@
-// Package exif reads the few EXIF tags damkit uses (orientation, camera make
-// and model, capture time, GPS position and the embedded JPEG thumbnail) from
-// untrusted files, with bounded work and memory.
+// Package exif reads the few EXIF tags damkit uses (orientation, camera make,
+// model and lens, capture time, GPS position, description, artist and
+// copyright, the embedded JPEG thumbnail, and the XMP and IPTC blocks a TIFF
+// carries in IFD0) from untrusted files, with bounded work and memory.
 //
 // Every IFD entry's count × size is computed in 64 bits and checked against
 // the bytes actually present before its value is looked at; values are read
@@ -41,8 +42,14 @@ type Data struct {
 	// Orientation is the TIFF orientation 1..8, or 0 when absent or invalid.
 	Orientation int
 	// Make and Model are the camera's ASCII strings, at most MaxString bytes,
-	// cut at the first NUL. They are not cleaned of control characters.
+	// cut at the first NUL. They are not cleaned of control characters; nor
+	// are the other strings.
 	Make, Model string
+	// LensMake and LensModel are the lens's, from the Exif IFD.
+	LensMake, LensModel string
+	// Description, Artist and Copyright are IFD0's ImageDescription, Artist
+	// and Copyright (its photographer part, before the first NUL).
+	Description, Artist, Copyright string
 	// DateTimeOriginal and DateTime are the raw "YYYY:MM:DD HH:MM:SS" values
 	// of the Exif and 0th IFDs; OffsetTimeOriginal is "+HH:MM" when written.
 	DateTimeOriginal, DateTime, OffsetTimeOriginal string
@@ -54,6 +61,11 @@ type Data struct {
 	// (capacity capped at its length), nil when absent, out of bounds or not
 	// starting with a JPEG SOI marker.
 	Thumbnail []byte
+	// XMP and IPTC are IFD0's XMP packet (tag 700) and IPTC-NAA record
+	// (tag 33723) as sub-slices of the input (capacity capped at their
+	// length), nil when absent or out of bounds. Only TIFF files carry them
+	// here; JPEG keeps them in segments of their own.
+	XMP, IPTC []byte
 }
 
 // CapturedAt returns the capture time: DateTimeOriginal, else DateTime. A
@@ -120,6 +132,16 @@ func Parse(b []byte) (*Data, error) {
 			}
 		case 0x0132:
 			d.DateTime = p.ascii(e)
+		case 0x010E:
+			d.Description = p.ascii(e)
+		case 0x013B:
+			d.Artist = p.ascii(e)
+		case 0x8298:
+			d.Copyright = p.ascii(e)
+		case 0x02BC:
+			d.XMP = p.bytes(e)
+		case 0x83BB:
+			d.IPTC = p.bytes(e)
 		case 0x8769:
 			exifIFD, _ = p.uint(e)
 		case 0x8825:
@@ -140,6 +162,10 @@ func Parse(b []byte) (*Data, error) {
 			d.DateTimeOriginal = p.ascii(e)
 		case 0x9011:
 			d.OffsetTimeOriginal = p.ascii(e)
+		case 0xA433:
+			d.LensMake = p.ascii(e)
+		case 0xA434:
+			d.LensModel = p.ascii(e)
 		// Some phones write the camera's name here instead. Orientation
 		// counts only in IFD0, where viewers read it and where renditions
 		// reset it.
@@ -275,6 +301,20 @@ func (p *parser) uint(e entry) (uint32, bool) {
 		return uint32(p.bo.Uint16(v)), true
 	}
 	return p.bo.Uint32(v), true
+}
+
+// bytes returns the raw value of a BYTE, UNDEFINED or LONG entry (writers
+// of XMP and IPTC blocks use all three) as a capped sub-slice of the input,
+// or nil.
+func (p *parser) bytes(e entry) []byte {
+	if e.typ != 1 && e.typ != 7 && e.typ != typeLong {
+		return nil
+	}
+	v, ok := p.value(e)
+	if !ok {
+		return nil
+	}
+	return v[:len(v):len(v)]
 }
 
 // ascii reads an ASCII entry up to its first NUL, keeping at most MaxString

@@ -267,8 +267,15 @@ func FuzzRead(f *testing.F) {
 			if d.Orientation < 0 || d.Orientation > 8 {
 				t.Fatalf("orientation %d", d.Orientation)
 			}
-			if len(d.Make) > exif.MaxString || len(d.Model) > exif.MaxString {
-				t.Fatalf("string longer than MaxString")
+			for _, s := range []string{d.Make, d.Model, d.LensMake, d.LensModel, d.Description, d.Artist, d.Copyright} {
+				if len(s) > exif.MaxString {
+					t.Fatalf("string longer than MaxString")
+				}
+			}
+			for _, b := range [][]byte{d.XMP, d.IPTC} {
+				if len(b) != cap(b) || len(b) > len(data) {
+					t.Fatalf("block of %d bytes (capacity %d) from %d bytes", len(b), cap(b), len(data))
+				}
 			}
 			if d.Thumbnail != nil && (len(d.Thumbnail) < 2 || d.Thumbnail[0] != 0xFF || d.Thumbnail[1] != 0xD8) {
 				t.Fatalf("thumbnail %x is not a JPEG", d.Thumbnail[:min(4, len(d.Thumbnail))])
@@ -278,4 +285,37 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestLensTextTagsAndEmbeddedBlocks(t *testing.T) {
+	xmpPacket := []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"/>`)
+	iim := []byte("\x1c\x02\x05\x00\x05Title")
+	tiff := testimage.TIFF(
+		[]testimage.Tag{
+			testimage.ASCII(0x010E, "Harbour at dawn  "),
+			testimage.ASCII(0x013B, "Jane Doe"),
+			{Tag: 0x8298, Type: 2, Count: 22, Value: []byte("(c) Jane Doe\x00Editor X\x00")},
+			{Tag: 0x02BC, Type: 1, Count: uint32(len(xmpPacket)), Value: xmpPacket},
+			testimage.Undefined(0x83BB, iim),
+		},
+		[]testimage.Tag{testimage.ASCII(0xA433, "LensCo"), testimage.ASCII(0xA434, "50mm f/1.8")},
+		nil)
+	d, err := exif.Parse(tiff)
+	require.NoError(t, err)
+	assert.Equal(t, "Harbour at dawn", d.Description)
+	assert.Equal(t, "Jane Doe", d.Artist)
+	assert.Equal(t, "(c) Jane Doe", d.Copyright, "the photographer's part, before the NUL")
+	assert.Equal(t, "LensCo", d.LensMake)
+	assert.Equal(t, "50mm f/1.8", d.LensModel)
+	assert.Equal(t, xmpPacket, d.XMP)
+	assert.Equal(t, len(d.XMP), cap(d.XMP), "a capped sub-slice")
+	assert.Equal(t, iim, d.IPTC)
+
+	// The same blocks claiming more bytes than present are not read.
+	short := testimage.TIFF([]testimage.Tag{{Tag: 0x02BC, Type: 7, Count: exiftest.HugeCount, Value: xmpPacket},
+		{Tag: 0x83BB, Type: 4, Count: exiftest.HugeCount, Value: iim}}, nil, nil)
+	d, err = exif.Parse(short)
+	require.NoError(t, err)
+	assert.Nil(t, d.XMP)
+	assert.Nil(t, d.IPTC)
 }
