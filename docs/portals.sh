@@ -32,3 +32,7 @@ for i in 1 2 3 4; do
   curl -s -o /dev/null -w '%{http_code}\n' --json '{"email":"press@example.net"}' $URL/p/press-kit/requests
 done | xargs   # 3 per address at once, then one every 10 minutes
 curl -sf -H "$O" "$API/events?actor=journalist@example.org" | jq -r '[.items[].action] | join(" ")'
+
+P=$(curl -sf -H "$O" $API/portals | jq -r '.items[0].id')
+curl -sf -H "$O" "$API/portals/$P/usage" \
+  | jq -c '{opens, requests, downloads, assets: [.assets[] | {requests, downloads}], days: (.days | length)}'

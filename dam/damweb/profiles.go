@@ -73,6 +73,7 @@ type profileForm struct {
 	Sample                                    string // the sample asset the preview shows, kept across a save
 	Errors                                    map[string]string
 	Error                                     string // an error no field explains
+	Focus                                     string // the first field in error: it takes the focus
 	Fits, Formats, Positions                  []choice
 }
 
@@ -106,6 +107,20 @@ func formOf(p dam.Profile, action string) profileForm {
 		}
 	}
 	return f
+}
+
+// focusOrder is the order of the form's fields: the first one in error
+// takes the focus when the form comes back.
+var focusOrder = []string{"name", "size", "fit", "format", "quality", "wm_kind", "wm_text", "wm_image", "wm_position", "wm_opacity"}
+
+// focus picks the first field in error.
+func (f *profileForm) focus() {
+	for _, field := range focusOrder {
+		if _, ok := f.Errors[field]; ok {
+			f.Focus = field
+			return
+		}
+	}
 }
 
 // fieldError puts an error beside field and returns false.
@@ -350,6 +365,7 @@ func (h *Handler) createProfile(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	form.focus()
 	return h.renderProfiles(w, r, http.StatusBadRequest, form)
 }
 
@@ -473,6 +489,7 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	form.focus()
 	return h.renderProfile(w, r, http.StatusBadRequest, cur, form)
 }
 

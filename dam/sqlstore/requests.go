@@ -88,7 +88,10 @@ func (s *Store) Requests(ctx context.Context, rq dam.RequestQuery) ([]dam.Reques
 		// UNION (not ALL) ends the walk even on a tree with a cycle.
 		with = `WITH RECURSIVE sub(id) AS (SELECT id FROM folders WHERE id = ? UNION SELECT f.id FROM folders f JOIN sub ON f.parent_id = sub.id) `
 		args = append(args, rq.FolderID)
-		where = append(where, "r.asset_id IN (SELECT a.id FROM assets a WHERE a.folder_id IN (SELECT id FROM sub))")
+		// EXISTS per row keeps the walk in the order's index: driving from
+		// the folder's assets instead sorts every match (257 ms a page for
+		// 20,000 matches on SQLite, BenchmarkRequestsDashboard20k).
+		where = append(where, "EXISTS (SELECT 1 FROM assets a WHERE a.id = r.asset_id AND a.folder_id IN (SELECT id FROM sub))")
 	}
 	if len(rq.Domains) > 0 {
 		where = append(where, "r.domain IN ("+placeholders(len(rq.Domains))+")")
