@@ -74,7 +74,8 @@
 //
 // Protection, requests and grants: Settings, UpdateSettings,
 // SetAssetProtection, SetFolderProtection, RequestDownload, Requests,
-// Decide, DeleteRequest, Grants, RevokeGrant.
+// RequestHistory, PendingRequestCount, Decide, DeleteRequest, Grants,
+// RevokeGrant.
 //
 // Licences: CreateLicence, UpdateLicence, DeleteLicence, Licence,
 // LicenceVersion, Licences, SetFolderLicence, SetAssetLicence,

@@ -275,6 +275,26 @@ func (l *Library) reachableFolder(ctx context.Context, op string, actor Actor, i
 	return f, nil
 }
 
+// PendingRequestCount counts, up to max, the pending requests an owner
+// decides, in the owner's domains; others decide none. It is the menu's
+// badge on every page, so it reads request rows only: no names, folder
+// paths or portals, which Requests looks up for each row.
+func (l *Library) PendingRequestCount(ctx context.Context, max int) (int, error) {
+	const op = "dam.PendingRequestCount"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return 0, err
+	}
+	if !actor.IsOwner() || len(actor.Domains) == 0 || max <= 0 {
+		return 0, nil
+	}
+	rs, _, err := l.store.Requests(ctx, RequestQuery{Status: RequestPending, Domains: actor.Domains, Limit: min(max, maxPageSize)})
+	if err != nil {
+		return 0, wrap(op, Internal, err)
+	}
+	return len(rs), nil
+}
+
 // requestViews adds to requests their asset's name and folder path and
 // their portal's title.
 func (l *Library) requestViews(ctx context.Context, op string, actor Actor, rs []Request) ([]RequestView, error) {

@@ -330,3 +330,39 @@ func TestDecisionRace(t *testing.T) {
 		}
 	}
 }
+
+// TestPendingRequestCount: the menu's badge counts what the owner's
+// dashboard lists as pending, up to the bound asked, in the owner's domains
+// only; a viewer decides nothing and counts none.
+func TestPendingRequestCount(t *testing.T) {
+	f := newFixture(t, nil)
+	viewer := f.user(t, "viewer@example.com", dam.RoleViewer)
+	var ids []string
+	for _, name := range []string{"a.txt", "b.txt", "c.txt"} {
+		a := f.upload(t, f.owner, name, name)
+		_, err := f.lib.SetAssetProtection(f.owner, a.ID, dam.Protected)
+		require.NoError(t, err)
+		ids = append(ids, a.ID)
+	}
+	res, err := f.lib.RequestDownload(viewer, dam.NewRequest{AssetIDs: ids, Reason: "press"})
+	require.NoError(t, err)
+	_, err = f.lib.Decide(f.owner, []dam.Decision{{RequestID: res.Requests[0].ID, Approve: true}})
+	require.NoError(t, err)
+
+	listed, _, err := f.lib.Requests(f.owner, dam.RequestQuery{Status: dam.RequestPending})
+	require.NoError(t, err)
+	n, err := f.lib.PendingRequestCount(f.owner, 100)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n, "three asked, one decided")
+	assert.Equal(t, len(listed), n, "the badge counts what the dashboard lists")
+	n, err = f.lib.PendingRequestCount(f.owner, 1)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "bounded by max")
+	n, err = f.lib.PendingRequestCount(viewer, 100)
+	require.NoError(t, err)
+	assert.Zero(t, n, "a viewer decides none")
+	ownerB := f.user(t, "owner-b@example.com", dam.RoleOwner, "b")
+	n, err = f.lib.PendingRequestCount(ownerB, 100)
+	require.NoError(t, err)
+	assert.Zero(t, n, "another domain's owner counts none of them")
+}

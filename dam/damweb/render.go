@@ -133,8 +133,8 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 			v.Unread = len(ns)
 		}
 		if a.IsOwner() && h.receivesRequests(r, a) {
-			if rs, _, err := h.lib.Requests(r.Context(), dam.RequestQuery{Status: dam.RequestPending, Limit: 100}); err == nil {
-				v.Pending = len(rs)
+			if n, err := h.lib.PendingRequestCount(r.Context(), 100); err == nil {
+				v.Pending = n
 			}
 		}
 	}
