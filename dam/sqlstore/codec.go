@@ -134,51 +134,24 @@ func emptyNilMap[M ~map[K]V, K comparable, V any](m M) M {
 	return m
 }
 
-// encodeEXIF stores the EXIF summary as JSON (NULL when absent). The
-// capture time is normalised like every other time.
+// encodeEXIF stores the EXIF summary as JSON (NULL when absent), its
+// capture time normalised like every other time.
 func encodeEXIF(e *dam.EXIF) (any, error) {
-	if e == nil {
-		return nil, nil
-	}
-	c := *e
-	if c.CapturedAt != nil {
-		t := normalTime(*c.CapturedAt)
-		c.CapturedAt = &t
-	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		return nil, err
-	}
-	return string(b), nil
+	return encodeOptional(e, func(c *dam.EXIF) { normalTimePtr(&c.CapturedAt) })
 }
 
-// dbEXIF scans an optional EXIF summary.
-type dbEXIF struct{ e **dam.EXIF }
-
-func (d dbEXIF) Scan(src any) error {
-	if src == nil {
-		*d.e = nil
-		return nil
-	}
-	var e dam.EXIF
-	if err := (dbJSON{&e}).Scan(src); err != nil {
-		return err
-	}
-	*d.e = &e
-	return nil
-}
-
-// encodeEmbedded stores the metadata found inside a file as JSON (NULL
-// when absent), its capture time normalised like every other time.
+// encodeEmbedded stores the metadata found inside a file likewise.
 func encodeEmbedded(e *dam.Embedded) (any, error) {
-	if e == nil {
+	return encodeOptional(e, func(c *dam.Embedded) { normalTimePtr(&c.CapturedAt) })
+}
+
+// encodeOptional stores a copy of *v, normalised, as JSON (NULL for nil).
+func encodeOptional[T any](v *T, normalise func(*T)) (any, error) {
+	if v == nil {
 		return nil, nil
 	}
-	c := *e
-	if c.CapturedAt != nil {
-		t := normalTime(*c.CapturedAt)
-		c.CapturedAt = &t
-	}
+	c := *v
+	normalise(&c)
 	b, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
@@ -186,19 +159,28 @@ func encodeEmbedded(e *dam.Embedded) (any, error) {
 	return string(b), nil
 }
 
-// dbEmbedded scans the optional metadata found inside a file.
-type dbEmbedded struct{ e **dam.Embedded }
+// normalTimePtr normalises an optional time in place.
+func normalTimePtr(t **time.Time) {
+	if *t != nil {
+		n := normalTime(**t)
+		*t = &n
+	}
+}
 
-func (d dbEmbedded) Scan(src any) error {
+// dbOptional scans an optional JSON column (the EXIF summary, the
+// metadata found inside a file) into *T, nil for NULL.
+type dbOptional[T any] struct{ p **T }
+
+func (d dbOptional[T]) Scan(src any) error {
 	if src == nil {
-		*d.e = nil
+		*d.p = nil
 		return nil
 	}
-	var e dam.Embedded
-	if err := (dbJSON{&e}).Scan(src); err != nil {
+	var v T
+	if err := (dbJSON{&v}).Scan(src); err != nil {
 		return err
 	}
-	*d.e = &e
+	*d.p = &v
 	return nil
 }
 

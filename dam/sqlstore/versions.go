@@ -20,7 +20,7 @@ func versionColsOf(alias string) string {
 // versionDest returns the scan destinations matching versionColumns.
 func versionDest(v *dam.Version) []any {
 	return []any{&v.AssetID, &v.Number, &v.SHA256, scanUint32{&v.CRC32}, &v.Size, &v.MediaType,
-		&v.Width, &v.Height, dbEXIF{&v.EXIF}, dbEmbedded{&v.Embedded}, &v.OriginalName, &v.CreatedBy, dbTime{&v.CreatedAt}}
+		&v.Width, &v.Height, dbOptional[dam.EXIF]{&v.EXIF}, dbOptional[dam.Embedded]{&v.Embedded}, &v.OriginalName, &v.CreatedBy, dbTime{&v.CreatedAt}}
 }
 
 // scanUint32 scans a BIGINT column into a uint32 (PostgreSQL has no unsigned types).
