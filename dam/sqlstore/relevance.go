@@ -218,9 +218,8 @@ func scoredTerms(search dam.Search) []dam.SearchTerm {
 func docScore(terms []dam.SearchTerm, text [dam.SearchColumns]string) int64 {
 	var score int64
 	for i, col := range text {
-		words := strings.Fields(col)
 		for _, t := range terms {
-			if hasPhrase(words, t.Words, t.Prefix) {
+			if hasPhrase(col, t.Words, t.Prefix) {
 				score += int64(ftsWeights[i])
 			}
 		}
@@ -228,24 +227,40 @@ func docScore(terms []dam.SearchTerm, text [dam.SearchColumns]string) int64 {
 	return score
 }
 
-// hasPhrase reports whether phrase occurs in words, in order and next to
-// each other; with prefix, its last word may begin a longer word.
-func hasPhrase(words, phrase []string, prefix bool) bool {
-	if len(phrase) == 0 {
+// hasPhrase reports whether phrase occurs in words (separated by single
+// spaces), in order and next to each other; with prefix, its last word
+// may begin a longer word. It allocates nothing: it runs for every match
+// of a window.
+func hasPhrase(words string, phrase []string, prefix bool) bool {
+	if len(phrase) == 0 || !strings.Contains(words, phrase[0]) {
 		return false
 	}
-	last := len(phrase) - 1
-outer:
-	for i := 0; i+last < len(words); i++ {
-		for j, p := range phrase {
-			w := words[i+j]
-			if w != p && !(prefix && j == last && strings.HasPrefix(w, p)) {
-				continue outer
-			}
+	for rest := words; ; {
+		if phraseAt(rest, phrase, prefix) {
+			return true
 		}
-		return true
+		i := strings.IndexByte(rest, ' ')
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+1:]
 	}
-	return false
+}
+
+// phraseAt reports whether words begins with phrase.
+func phraseAt(words string, phrase []string, prefix bool) bool {
+	last := len(phrase) - 1
+	for j, p := range phrase {
+		w, rest, found := strings.Cut(words, " ")
+		if w != p && !(prefix && j == last && strings.HasPrefix(w, p)) {
+			return false
+		}
+		if !found && j < last {
+			return false
+		}
+		words = rest
+	}
+	return true
 }
 
 // assetsByID reads the assets ids, in that order (a missing one is left

@@ -108,6 +108,9 @@ func TestDocScore(t *testing.T) {
 		{"two terms add up", []dam.SearchTerm{{Words: []string{"tiger"}}, {Words: []string{"fx2"}}}, 8 + 4 + 2 + 2},
 		{"a phrase longer than the column", []dam.SearchTerm{{Words: []string{"fx1", "fx2", "fx3"}}}, 0},
 		{"no words", []dam.SearchTerm{{}}, 0},
+		{"a word inside another is not it", []dam.SearchTerm{{Words: []string{"iger"}}}, 0},
+		{"a phrase at the end", []dam.SearchTerm{{Words: []string{"tiger", "sleeps"}}}, 8},
+		{"a phrase cut at the end", []dam.SearchTerm{{Words: []string{"sleeps", "x"}}}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, docScore(tc.terms, doc))
