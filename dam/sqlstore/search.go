@@ -316,8 +316,9 @@ func (s *Store) searchFilter(search dam.Search) (string, []any) {
 		[]any{ftsQuery(search)}
 }
 
-// filterWhere adds the conditions of q's media type, creation range and
-// size range to a listing's.
+// filterWhere adds the conditions of q's filters (media type, creation
+// and change ranges, size range, pixel size and orientation, uploader,
+// collection) to a listing's.
 func filterWhere(q dam.AssetQuery, where []string, args []any) ([]string, []any) {
 	if q.MediaType != "" {
 		if major, ok := strings.CutSuffix(q.MediaType, "/*"); ok {
@@ -345,6 +346,35 @@ func filterWhere(q dam.AssetQuery, where []string, args []any) ([]string, []any)
 	if q.MaxSize > 0 {
 		where = append(where, "a.current_size <= ?")
 		args = append(args, q.MaxSize)
+	}
+	if !q.UpdatedFrom.IsZero() {
+		where = append(where, "a.updated_at >= ?")
+		args = append(args, encodeTime(q.UpdatedFrom))
+	}
+	if !q.UpdatedTo.IsZero() {
+		where = append(where, "a.updated_at < ?")
+		args = append(args, encodeTime(q.UpdatedTo))
+	}
+	if q.MinWidth > 0 || q.MinHeight > 0 || q.Orientation != "" {
+		cond := "pv.width >= ? AND pv.height >= ?"
+		switch q.Orientation {
+		case dam.OrientationLandscape:
+			cond += " AND pv.width > pv.height"
+		case dam.OrientationPortrait:
+			cond += " AND pv.width < pv.height"
+		case dam.OrientationSquare:
+			cond += " AND pv.width = pv.height"
+		}
+		where = append(where, "EXISTS (SELECT 1 FROM versions pv WHERE pv.asset_id = a.id AND pv.number = a.current_version AND "+cond+")")
+		args = append(args, max(q.MinWidth, 1), max(q.MinHeight, 1))
+	}
+	if q.CreatedBy != "" {
+		where = append(where, "a.created_by = ?")
+		args = append(args, q.CreatedBy)
+	}
+	if q.CollectionID != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM collection_items ci WHERE ci.collection_id = ? AND ci.asset_id = a.id)")
+		args = append(args, q.CollectionID)
 	}
 	return where, args
 }
