@@ -43,6 +43,8 @@ var rules = []rule{
 	{pkg: "dam/damhttp", damkit: []string{"dam", "internal/"}, banned: []string{"database/sql"}},
 	{pkg: "dam/damweb", damkit: []string{"dam", "internal/"}, banned: []string{"database/sql"}},
 	{pkg: "client", damkit: []string{"dam"}, banned: []string{"database/sql"}},
+	{pkg: "cmd/damkit", damkit: []string{"client", "dam", "internal/xmp"},
+		modules: []string{"github.com/vbauerster/mpb/v8", "github.com/mattn/go-isatty"}, banned: []string{"database/sql"}},
 	{pkg: "examples/server", damkit: []string{"dam", "dam/damhttp", "dam/damweb", "dam/sqlstore", "internal/"}, modules: []string{"gocloud.dev/blob/s3blob"}},
 }
 
