@@ -98,8 +98,15 @@ func TestViewOnlyShareOverHTTP(t *testing.T) {
 		resp, b := c.guest(path)
 		require.Equal(t, 403, resp.StatusCode, "%s: %s", path, b)
 	}
-	resp, b := c.guest("/s/" + ana.Token + "/assets/" + c.a.ID)
+	_, b := c.guest("/s/" + ana.Token + "/assets/" + c.a.ID)
 	assert.Equal(t, "view_only", reasonOf(t, b))
+	resp, b := c.guestWith("/s/"+ana.Token, nil)
+	require.Equal(t, 200, resp.StatusCode, string(b))
+	var gv struct {
+		ViewOnly bool `json:"view_only"`
+	}
+	require.NoError(t, json.Unmarshal(b, &gv))
+	assert.True(t, gv.ViewOnly)
 	resp, b = c.guestWith("/s/"+ana.Token, map[string]string{"Accept": "text/html"})
 	require.Equal(t, 200, resp.StatusCode, string(b))
 	page := string(b)
