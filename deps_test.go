@@ -42,6 +42,7 @@ var rules = []rule{
 	{pkg: "dam/storetest", damkit: []string{"dam"}, modules: []string{"github.com/stretchr/testify"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "dam/damhttp", damkit: []string{"dam", "internal/"}, banned: []string{"database/sql"}},
 	{pkg: "dam/damweb", damkit: []string{"dam", "internal/"}, banned: []string{"database/sql"}},
+	{pkg: "client", damkit: []string{"dam"}, banned: []string{"database/sql"}},
 	{pkg: "examples/server", damkit: []string{"dam", "dam/damhttp", "dam/damweb", "dam/sqlstore", "internal/"}, modules: []string{"gocloud.dev/blob/s3blob"}},
 }
 

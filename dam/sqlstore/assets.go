@@ -263,6 +263,13 @@ func (s *Store) listingWhere(q dam.AssetQuery) ([]string, []any) {
 		where = append(where, "a.id IN ("+placeholders(len(q.IDs))+")")
 		args = append(args, anys(q.IDs)...)
 	}
+	if len(q.SHA256) > 0 {
+		// The versions_sha256 index finds the few versions with these
+		// digests; only those that are their asset's current one count.
+		where = append(where, `a.id IN (SELECT hv.asset_id FROM versions hv JOIN assets ha
+			ON ha.id = hv.asset_id AND ha.current_version = hv.number WHERE hv.sha256 IN (`+placeholders(len(q.SHA256))+"))")
+		args = append(args, anys(q.SHA256)...)
+	}
 	return where, args
 }
 
