@@ -97,7 +97,8 @@ func (g *guestRoutes) askPassword(w http.ResponseWriter, r *http.Request, msg st
 }
 
 // unlock checks the password the page's form posts and keeps the share key
-// in a cookie for the browser session, limited to this link's pages.
+// in a cookie for the browser session, limited to this link's pages; an
+// API client gets the key in JSON instead.
 func (g *guestRoutes) unlock(w http.ResponseWriter, r *http.Request) error {
 	const op = "damhttp.unlock"
 	addr, now := clientAddress(r), g.s.lib.Now()
@@ -120,6 +121,12 @@ func (g *guestRoutes) unlock(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 		return err
+	}
+	if !acceptsHTML(r) {
+		// An API client keeps the key and sends it in X-Share-Key.
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusOK, map[string]string{"share_key": key})
+		return nil
 	}
 	base := "/s/" + url.PathEscape(token)
 	http.SetCookie(w, &http.Cookie{Name: shareKeyCookie, Value: key, Path: base, HttpOnly: true, Secure: r.TLS != nil,
