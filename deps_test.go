@@ -36,7 +36,7 @@ var rules = []rule{
 	{pkg: "storage", modules: []string{"gocloud.dev"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "storage/storagetest", damkit: []string{"storage"}, modules: []string{"gocloud.dev", "github.com/stretchr/testify"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "dam", damkit: []string{"policy", "share", "archive", "rendition", "storage", "internal/"},
-		modules: []string{"github.com/gabriel-vasile/mimetype", "golang.org/x/image", "golang.org/x/text"},
+		modules: []string{"github.com/gabriel-vasile/mimetype", "golang.org/x/crypto", "golang.org/x/image", "golang.org/x/text"},
 		banned:  []string{"net/http", "database/sql"}},
 	{pkg: "dam/sqlstore", damkit: []string{"dam"}, modules: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}, banned: []string{"net/http"}},
 	{pkg: "dam/storetest", damkit: []string{"dam"}, modules: []string{"github.com/stretchr/testify"}, banned: []string{"net/http", "database/sql"}},
