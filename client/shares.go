@@ -12,7 +12,10 @@ import (
 func (c *Client) CreateShare(ctx context.Context, ns dam.NewShare) (dam.ShareView, error) {
 	body := map[string]any{"title": ns.Title, "description": ns.Description, "asset_ids": ns.AssetIDs,
 		"collection_id": ns.CollectionID, "profile": ns.Profile, "guests": ns.Guests, "user_ids": ns.UserIDs,
-		"comment": ns.Comment}
+		"comment": ns.Comment, "view_only": ns.ViewOnly, "download_limit": ns.DownloadLimit}
+	if ns.Password != "" {
+		body["password"] = ns.Password
+	}
 	if ns.Days != 0 {
 		body["validity_days"] = ns.Days
 	}
