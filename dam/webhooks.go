@@ -57,7 +57,7 @@ const (
 	maxWebhooks           = 100
 	maxWebhookDescription = 500
 	maxWebhookResponse    = 1 << 10 // bytes of a response body kept in the delivery log
-	webhookBatch          = 500     // events read, deliveries claimed, per round
+	webhookBatch          = 500     // events read per query
 	leaseWebhooks         = "dam.webhooks"
 	// NotifyWebhookDisabled tells an endpoint's owner it was turned off.
 	NotifyWebhookDisabled = "webhook_disabled"
@@ -368,7 +368,7 @@ func (l *Library) RunWebhooks(ctx context.Context) error {
 			if err != nil && ctx.Err() == nil {
 				l.log.Error("delivering webhooks failed", "err", err)
 			}
-			if n < webhookBatch || err != nil {
+			if n < l.claimBatch() || err != nil {
 				break
 			}
 		}
@@ -512,12 +512,17 @@ func idFloor(t time.Time) string {
 	return encodeID(b)
 }
 
+// claimBatch is how many deliveries a worker claims at once: a few per
+// concurrent request, so that processes share a burst instead of one
+// claiming it all.
+func (l *Library) claimBatch() int { return 2 * l.opts.WebhookConcurrency }
+
 // deliverWebhooks claims due deliveries and sends them, at most
 // WebhookConcurrency at once, returning how many it claimed.
 func (l *Library) deliverWebhooks(ctx context.Context, worker string) (int, error) {
 	const op = "dam.deliverWebhooks"
 	now := l.now().UTC()
-	ds, err := l.store.ClaimWebhookDeliveries(ctx, worker, now, now.Add(l.opts.WebhookLease), webhookBatch)
+	ds, err := l.store.ClaimWebhookDeliveries(ctx, worker, now, now.Add(l.opts.WebhookLease), l.claimBatch())
 	if err != nil {
 		return 0, wrap(op, Internal, err)
 	}
