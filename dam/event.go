@@ -23,6 +23,14 @@ const (
 	EventDeny          EventAction = "deny"
 	EventRevoke        EventAction = "revoke"
 	EventRequestDelete EventAction = "request_delete"
+	// A share's lifecycle (sharelife.go): its end moved later or earlier,
+	// an expired share opened again, a guest's own expiry or limit set,
+	// its view-only flag, password or download limit changed.
+	EventShareExtend    EventAction = "share_extend"
+	EventShareShorten   EventAction = "share_shorten"
+	EventShareRestore   EventAction = "share_restore"
+	EventShareGuestEdit EventAction = "share_guest_edit"
+	EventShareSettings  EventAction = "share_settings"
 )
 
 // Event is one entry of the usage log: who did what to which asset, and when.

@@ -235,6 +235,8 @@ type Library struct {
 	closers   []io.Closer
 
 	archives archiveState // concurrent streams per user, the job worker's wake-up
+	// passwords counts wrong share passwords per share (sharepassword.go).
+	passwords *share.Limiter
 }
 
 // New builds a Library from its parts. clock and log may be nil (wall clock,
@@ -248,7 +250,8 @@ func New(store Store, bucket *storage.Bucket, clock Clock, log *slog.Logger, opt
 		log = slog.New(slog.DiscardHandler)
 	}
 	o := opts.withDefaults()
-	return &Library{store: store, bucket: bucket, now: clock, opts: o, log: log, renders: newRenderQueue(o)}
+	return &Library{store: store, bucket: bucket, now: clock, opts: o, log: log, renders: newRenderQueue(o),
+		passwords: share.NewLimiter(&share.LimiterOptions{Rate: passwordRate, Burst: passwordBurst, MaxKeys: passwordMaxKeys})}
 }
 
 // Config opens a Library by URL, the common case.

@@ -83,6 +83,7 @@ var publicRoutes = map[string]string{
 	"GET /s/{token}":                                     "share guest token",
 	"GET /s/{token}/assets/{id}":                         "share guest token",
 	"GET /s/{token}/download":                            "share guest token",
+	"POST /s/{token}/unlock":                             "share guest token",
 }
 
 var authCases = map[string]authCase{
@@ -189,6 +190,8 @@ var authCases = map[string]authCase{
 	"DELETE /api/v1/shares/{id}/assets":         {min: editor, path: "/api/v1/shares/{share}/assets?asset={asset}", target: "share", phase: 1},
 	"POST /api/v1/shares/{id}/guests":           {min: editor, path: "/api/v1/shares/{share}/guests", body: `{"guests":"someone-{n}@example.net"}`, target: "share"},
 	"DELETE /api/v1/shares/{id}/guests/{guest}": {min: editor, path: "/api/v1/shares/{share}/guests/{guest}", target: "share", phase: 1},
+	"PATCH /api/v1/shares/{id}/guests/{guest}":  {min: editor, path: "/api/v1/shares/{share}/guests/{guest}", body: `{"download_limit":5}`, target: "share"},
+	"POST /api/v1/shares/{id}/expiry":           {min: editor, path: "/api/v1/shares/{share}/expiry", body: `{"days":14}`, target: "share"},
 	"GET /api/v1/shares/{id}/usage":             {min: editor, path: "/api/v1/shares/{share}/usage", target: "share"},
 
 	// A webhook is its creator's: admins reach it as they reach the user.
