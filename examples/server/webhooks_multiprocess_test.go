@@ -26,14 +26,13 @@ import (
 // hookReceiver counts the deliveries of each webhook-id, checking every
 // signature; hang, when set, holds the first request until released.
 type hookReceiver struct {
-	mu       sync.Mutex
-	secret   string
-	count    map[string]int
-	events   map[string]bool // data.event_id of verified deliveries
-	bad      int
-	hang     chan struct{}
-	hanging  chan string // the webhook-id held
-	released chan struct{}
+	mu      sync.Mutex
+	secret  string
+	count   map[string]int
+	events  map[string]bool // data.event_id of verified deliveries
+	bad     int
+	hang    chan struct{}
+	hanging chan string // the webhook-id held
 }
 
 func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
