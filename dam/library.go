@@ -205,6 +205,8 @@ type Library struct {
 	log    *slog.Logger
 	// renders runs and deduplicates renditions (renderqueue.go).
 	renders *renderQueue
+	// auth keeps the actors of API keys and sessions (authcache.go).
+	auth authCache
 
 	closeOnce sync.Once
 	closers   []io.Closer

@@ -54,6 +54,7 @@ type config struct {
 	// the job worker run, when a silent worker's job is taken over, and
 	// presigned direct downloads.
 	sweepInterval, jobPoll, jobStaleAfter, presign time.Duration
+	debugAddr                                      string // net/http/pprof (debug.go)
 }
 
 func parseConfig(args []string, stderr io.Writer) (config, error) {
@@ -84,6 +85,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.jobPoll, "job-poll", 0, "how often the job worker looks for queued downloads queued by other processes (DAMKIT_JOB_POLL; default 2s)")
 	fs.DurationVar(&c.jobStaleAfter, "job-stale-after", 0, "how long a download job may go without a heartbeat before another worker takes it over (DAMKIT_JOB_STALE_AFTER; default 5m)")
 	fs.DurationVar(&c.presign, "presign", 0, "answer original downloads with a 302 to a presigned bucket URL valid this long, e.g. 60s; such a URL cannot be revoked before it expires (DAMKIT_PRESIGN; default off)")
+	fs.StringVar(&c.debugAddr, "debug-addr", "", "serve Go's profiles (net/http/pprof, CPU, block and mutex) on this address, e.g. 127.0.0.1:6060; never a public one (DAMKIT_DEBUG_ADDR; default off)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error (DAMKIT_LOG_LEVEL)")
 	// Every flag also reads DAMKIT_<NAME> (dashes as underscores); the
 	// command line wins. A value the flag cannot parse is an error, not a
@@ -205,6 +207,13 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 		return err
 	}
 	defer ln.Close()
+	if c.debugAddr != "" {
+		stopDebug, err := serveDebug(c.debugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
 	base := "http://" + ln.Addr().String()
 	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, TempMaxAge: c.tempMaxAge, Links: damweb.Links(base),
 		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
