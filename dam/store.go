@@ -214,6 +214,9 @@ type EventStore interface {
 	AppendEvents(ctx context.Context, es ...Event) error
 	// Events lists events newest first, returning the cursor of the next page.
 	Events(ctx context.Context, q EventQuery) ([]Event, string, error)
+	// DeleteEventsBefore deletes at most limit events whose Time is
+	// before t, oldest first, and returns how many went.
+	DeleteEventsBefore(ctx context.Context, t time.Time, limit int) (int, error)
 }
 
 // SettingsStore keeps the library's usage settings (one row).

@@ -1,16 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/dam/sqlstore"
 )
 
 // buildServer builds the server binary once per test.
@@ -85,4 +91,70 @@ func TestRevokedKeyStopsOnTheOtherProcess(t *testing.T) {
 		status, _, _ := b.get(viewer.APIKey, "/api/v1/me")
 		return status == http.StatusUnauthorized
 	}, 10*time.Second, 50*time.Millisecond, "the other process refuses a disabled user's key")
+}
+
+// TestKilledMidLoadKeepsEveryDownloadEvent: a download's usage event is
+// committed (with those of the downloads under way at the same time)
+// before its response begins, so when the server is killed (SIGKILL, no
+// shutdown) in the middle of concurrent downloads, every download that
+// completed has its event in the log.
+func TestKilledMidLoadKeepsEveryDownloadEvent(t *testing.T) {
+	bin := buildServer(t)
+	storeURL := sharedStore(t)
+	bucketURL := "file://" + filepath.ToSlash(filepath.Join(t.TempDir(), "blobs"))
+	p := startProcess(t, bin, os.Environ(), "a", storeURL, bucketURL)
+	content := noise(1, 100_000)
+	asset := p.upload("photo.bin", "", content)
+
+	const workers = 16
+	var completed atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
+	for range workers {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				req, err := http.NewRequest("GET", p.base+"/api/v1/assets/"+asset.ID+"/download", nil)
+				if err != nil {
+					return
+				}
+				req.Header.Set("Authorization", "Bearer "+mpAdminKey)
+				resp, err := client.Do(req)
+				if err != nil {
+					continue // the server is gone
+				}
+				body, err := io.ReadAll(resp.Body)
+				_ = resp.Body.Close()
+				if err == nil && resp.StatusCode == http.StatusOK && bytes.Equal(body, content) {
+					completed.Add(1)
+				}
+			}
+		})
+	}
+	require.Eventually(t, func() bool { return completed.Load() >= 300 }, 60*time.Second, 10*time.Millisecond, "downloads complete")
+	require.NoError(t, p.cmd.Process.Kill())
+	_ = p.cmd.Wait()
+	close(stop)
+	wg.Wait()
+
+	st, err := sqlstore.Open(t.Context(), storeURL, nil)
+	require.NoError(t, err)
+	defer st.Close()
+	events := 0
+	q := dam.EventQuery{AssetID: asset.ID, Action: dam.EventDownload, Limit: 1000}
+	for {
+		es, next, err := st.Events(t.Context(), q)
+		require.NoError(t, err)
+		events += len(es)
+		if next == "" {
+			break
+		}
+		q.Cursor = next
+	}
+	assert.GreaterOrEqual(t, events, int(completed.Load()), "every completed download has its event (%d completed)", completed.Load())
 }

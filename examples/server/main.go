@@ -41,6 +41,7 @@ type config struct {
 	demo                       bool
 	maxUpload                  int64
 	trashRetention, tempMaxAge time.Duration
+	eventRetention             time.Duration
 	logLevel                   string
 	smtp, baseURL              string
 	maxPartSize                int64
@@ -70,6 +71,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.demo, "demo", false, "seed a small demo library on first start (DAMKIT_DEMO)")
 	fs.Int64Var(&c.maxUpload, "max-upload", 0, "maximum upload size in bytes (DAMKIT_MAX_UPLOAD; default 5 GiB)")
 	fs.DurationVar(&c.trashRetention, "trash-retention", 0, "how long deleted assets stay restorable (DAMKIT_TRASH_RETENTION; default 720h)")
+	fs.DurationVar(&c.eventRetention, "event-retention", 0, "how long the usage log keeps an event; older ones are swept, negative keeps them for ever (DAMKIT_EVENT_RETENTION; default 8760h)")
 	fs.DurationVar(&c.tempMaxAge, "temp-max-age", 0, "staged bytes of unfinished uploads older than this are swept; those of processes that died are swept at start after 10m (DAMKIT_TEMP_MAX_AGE; default 24h)")
 	fs.StringVar(&c.smtp, "smtp", "", "where email notifications go: smtp://user:pass@mail:587?from=dam@example.com, or for development log: (to the log) or file:DIR (one .eml file per message) (DAMKIT_SMTP; default: in-app inbox only)")
 	fs.StringVar(&c.baseURL, "base-url", "", "public URL of this server, for links in notifications (DAMKIT_BASE_URL; default http://<addr>)")
@@ -215,7 +217,7 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 		defer stopDebug()
 	}
 	base := "http://" + ln.Addr().String()
-	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, TempMaxAge: c.tempMaxAge, Links: damweb.Links(base),
+	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, EventRetention: c.eventRetention, TempMaxAge: c.tempMaxAge, Links: damweb.Links(base),
 		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
 		MaxSendTo: c.maxSendTo, MaxSentArchives: c.maxSent, MaxLicenceText: c.maxLicenceText,
 		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText,
