@@ -184,7 +184,11 @@ type AssetQuery struct {
 	// least and at most so many bytes (MaxSize 0: no bound).
 	MinSize, MaxSize int64
 	IDs              []string // restrict to these ids
-	Deleted          bool     // list the trash instead of live assets
+	// SHA256 keeps the assets whose current version has one of these
+	// SHA-256 digests (lowercase hex): how a client asks whether a file is
+	// in already without sending it. At most MaxHashQuery of them.
+	SHA256  []string
+	Deleted bool // list the trash instead of live assets
 	// DeletedBy, with Deleted, keeps the assets this user moved to the trash.
 	DeletedBy string
 	Cursor    string // where to continue: the cursor the previous page returned

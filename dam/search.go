@@ -319,6 +319,14 @@ func sortedKeys(m map[string]string) []string {
 
 // checkFilters refuses filters that cannot select anything sensible.
 func checkFilters(op string, q AssetQuery) error {
+	if len(q.SHA256) > MaxHashQuery {
+		return E(op, Invalid, "at most %d SHA-256 digests per query, not %d", MaxHashQuery, len(q.SHA256))
+	}
+	for _, h := range q.SHA256 {
+		if !validSHA256(h) {
+			return E(op, Invalid, "a SHA-256 digest is 64 lowercase hex digits, not %.70q", h)
+		}
+	}
 	if q.MediaType != "" {
 		major, minor, ok := strings.Cut(q.MediaType, "/")
 		if !ok || major == "" || minor == "" || len(q.MediaType) > 255 || strings.ContainsAny(q.MediaType, " ;,%_\\") {
@@ -335,4 +343,20 @@ func checkFilters(op string, q AssetQuery) error {
 		return E(op, Invalid, "the creation range ends before it starts")
 	}
 	return nil
+}
+
+// MaxHashQuery is how many SHA-256 digests one asset query may ask for.
+const MaxHashQuery = 100
+
+// validSHA256 reports whether h is a SHA-256 digest in lowercase hex.
+func validSHA256(h string) bool {
+	if len(h) != 64 {
+		return false
+	}
+	for i := range len(h) {
+		if c := h[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -232,6 +232,12 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 		f := q.Get("folder")
 		aq.FolderID = &f
 	}
+	if v := q.Get("sha256"); v != "" {
+		if len(v) > dam.MaxHashQuery*65 {
+			return dam.E("damhttp", dam.Invalid, "sha256 lists at most %d digests", dam.MaxHashQuery)
+		}
+		aq.SHA256 = strings.Split(v, ",")
+	}
 	withFacets, err := queryBool(q, "facets")
 	if err != nil {
 		return err

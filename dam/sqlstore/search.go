@@ -26,9 +26,11 @@ import (
 // Relevance is a score of the asset and the query alone (never of other
 // assets, as bm25's term statistics would be), so a relevance cursor stays
 // valid while other assets are written: on SQLite the number of matched
-// words in each column, weighted 8 (name, title), 4 (keywords, custom
+// terms in each column, weighted 8 (name, title), 4 (keywords, custom
 // fields), 2 (description, folder, categories), 1 (notes), 2 (fields:
-// field:value terms); on PostgreSQL ts_rank with the same order of weights.
+// field:value terms), computed from the window of matches the index
+// returns (relevance.go); on PostgreSQL ts_rank with the same order of
+// weights.
 
 // ftsColumns are the columns of asset_fts, in dam's search column order.
 var ftsColumns = [dam.SearchColumns]string{"main", "tags", "body", "notes", "fields"}
@@ -290,33 +292,6 @@ func (s *Store) searchFilter(search dam.Search) (string, []any) {
 	}
 	return "a.id IN (SELECT d.asset_id FROM asset_fts f JOIN search_docs d ON d.doc = f.rowid WHERE f.asset_fts MATCH ?)",
 		[]any{ftsQuery(search)}
-}
-
-// searchScored is a FROM clause of the assets matching search, named a,
-// with their relevance score as the column search_score: the clause, its
-// arguments, and the condition (with arguments) the WHERE must include.
-func (s *Store) searchScored(search dam.Search) (from string, fromArgs []any, cond string, condArgs []any) {
-	if s.d.postgres {
-		q := tsQuery(search)
-		return "(SELECT a.*, CAST(ts_rank('{0.1, 0.2, 0.4, 1.0}', a.search, CAST(? AS tsquery)) * 1000000 AS BIGINT) AS search_score FROM assets a) a",
-			[]any{q}, "a.search @@ CAST(? AS tsquery)", []any{q}
-	}
-	var score []string
-	var args []any
-	for _, t := range search.Terms {
-		if t.Exclude {
-			continue
-		}
-		term := ftsTerm(t)
-		for i, c := range ftsColumns {
-			score = append(score, strconv.Itoa(ftsWeights[i])+
-				" * (f.rowid IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?))")
-			args = append(args, "{"+c+"} : "+term)
-		}
-	}
-	return "(SELECT a.*, " + strings.Join(score, " + ") + ` AS search_score
-			FROM asset_fts f JOIN search_docs d ON d.doc = f.rowid JOIN assets a ON a.id = d.asset_id
-			WHERE f.asset_fts MATCH ?) a`, append(args, ftsQuery(search)), "", nil
 }
 
 // filterWhere adds the conditions of q's media type, creation range and

@@ -147,6 +147,7 @@ func benchmarkSearch(b *testing.B, s *Store) {
 		// Word frequencies follow Zipf's law: words[60] is common,
 		// words[2500] rare (the counts are logged with -v).
 		{"one-word", dam.AssetQuery{Text: words[60]}, []string{words[60]}},
+		{"most-common-word", dam.AssetQuery{Text: words[0]}, []string{words[0]}},
 		{"one-rare-word", dam.AssetQuery{Text: words[2500]}, []string{words[2500]}},
 		{"two-words+kind+folder", dam.AssetQuery{Text: words[5] + " " + words[60], Kind: image, FolderID: &folder},
 			[]string{words[5], words[60]}},
@@ -171,6 +172,13 @@ func benchmarkSearch(b *testing.B, s *Store) {
 				})
 			})
 		}
+		b.Run(qc.name+"/facets", func(b *testing.B) {
+			timed(b, func() int {
+				f, err := s.AssetFacets(ctx, q, 20)
+				require.NoError(b, err)
+				return len(f.Kinds)
+			})
+		})
 		b.Run(qc.name+"/like", func(b *testing.B) {
 			query, args := s.likeSearch(q, qc.like)
 			timed(b, func() int {
