@@ -32,7 +32,7 @@ var rules = []rule{
 	{pkg: "policy", banned: []string{"net", "os", "database/sql", "context", "time/tzdata"}},
 	{pkg: "share", banned: []string{"net/http", "database/sql"}},
 	{pkg: "archive", modules: []string{"github.com/klauspost/compress", "golang.org/x/text"}, banned: []string{"net/http", "database/sql"}},
-	{pkg: "rendition", damkit: []string{"internal/exif"}, modules: []string{"golang.org/x/image"}, banned: []string{"net/http", "database/sql"}},
+	{pkg: "rendition", damkit: []string{"internal/exif"}, modules: []string{"golang.org/x/image", "github.com/gen2brain/webp"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "storage", modules: []string{"gocloud.dev"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "storage/storagetest", damkit: []string{"storage"}, modules: []string{"gocloud.dev", "github.com/stretchr/testify"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "dam", damkit: []string{"policy", "share", "archive", "rendition", "storage", "internal/"},
