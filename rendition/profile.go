@@ -540,5 +540,10 @@ func (p Profile) RasterSize(w, h int) (int, int) {
 	if s > 1 && !n.Enlarge && n.Fit != FitFill {
 		s = 1
 	}
+	if n.Fit == FitContain || n.Fit == FitNone {
+		// Contain's output is this size, rounded as OutputSize rounds it.
+		return max(1, int(math.Round(fw*s))), max(1, int(math.Round(fh*s)))
+	}
+	// The others crop or stretch to the box: never fall short of it.
 	return max(1, int(math.Ceil(fw*s-1e-9))), max(1, int(math.Ceil(fh*s-1e-9)))
 }

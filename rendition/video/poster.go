@@ -32,17 +32,7 @@ func (e *Engine) poster(ctx context.Context, wd *command.Workdir, in string, mi 
 	if err != nil {
 		return rendition.Result{}, err
 	}
-	q := p
-	if q.Format == rendition.FormatSource {
-		q.Format = rendition.FormatJPEG
-	}
-	q.Page, q.At = 0, 0
-	var o rendition.Options
-	if opts != nil {
-		o = *opts
-	}
-	o.Larger, o.NoThumbnail, o.GIFFrame = nil, true, 0
-	return rendition.Builtin{}.Render(ctx, rendition.BytesSource(frame), q, &o)
+	return command.Finish(ctx, frame, p, rendition.FormatJPEG, opts)
 }
 
 // frame extracts the frame at at as a BMP of w x h pixels (cheap to write

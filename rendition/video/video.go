@@ -12,7 +12,6 @@ package video
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -130,25 +129,7 @@ func (e *Engine) Probe(ctx context.Context, src rendition.Source) (rendition.Med
 
 // stage copies the source into a fresh private directory.
 func (e *Engine) stage(ctx context.Context, src rendition.Source) (*command.Workdir, string, error) {
-	if src.Data == nil || src.Size <= 0 {
-		return nil, "", fmt.Errorf("%w: empty source", rendition.ErrUnsupported)
-	}
-	if src.Size > e.opts.MaxSourceBytes {
-		return nil, "", fmt.Errorf("%w: video is %d bytes, limit %d", rendition.ErrTooLarge, src.Size, e.opts.MaxSourceBytes)
-	}
-	wd, err := command.NewWorkdir()
-	if err != nil {
-		return nil, "", fmt.Errorf("rendition/video: work directory: %w", err)
-	}
-	in, err := wd.Write(ctx, "source", src.Data, src.Size)
-	if err != nil {
-		wd.Close()
-		if ctx.Err() != nil {
-			return nil, "", ctx.Err()
-		}
-		return nil, "", fmt.Errorf("rendition/video: copying the source: %w", err)
-	}
-	return wd, in, nil
+	return command.Stage(ctx, src, e.opts.MaxSourceBytes, "source", "video")
 }
 
 // probeOutput is the part of ffprobe's JSON the engine reads.
@@ -222,20 +203,8 @@ func parseProbe(out []byte) (rendition.MediaInfo, error) {
 	return mi, nil
 }
 
-// fail maps a tool error: the caller's context first, then output bounds,
-// else a source the tool could not read.
-func (e *Engine) fail(ctx context.Context, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return ctxErr
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%w: %v (took too long)", rendition.ErrTooLarge, err)
-	}
-	if errors.Is(err, command.ErrOutputTooLarge) {
-		return fmt.Errorf("%w: %v", rendition.ErrTooLarge, err)
-	}
-	return fmt.Errorf("%w: %v", rendition.ErrCorrupt, err)
-}
+// fail maps a tool error to the rendition sentinels.
+func (e *Engine) fail(ctx context.Context, err error) error { return command.RenderError(ctx, err) }
 
 // Render renders a poster in an image profile, or transcodes for a video
 // profile (MP4, WebM).

@@ -5,15 +5,13 @@ import (
 	"context"
 	"image"
 	_ "image/jpeg"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/damkit/damkit/internal/testimage"
 	"github.com/damkit/damkit/rendition"
 )
 
@@ -27,26 +25,11 @@ func engine(t *testing.T, o *Options) *Engine {
 	return e
 }
 
-// sample makes a small H.264/AAC MP4 with ffmpeg's test source: 320x240,
-// 2 s at 10 fps; extra arguments, when given, are applied in a second
-// stream-copying pass (metadata such as the rotation).
+// sample makes a small H.264/AAC MP4 (320x240, 2 s at 10 fps); extra
+// arguments apply in a stream-copying second pass.
 func sample(t *testing.T, extra ...string) []byte {
 	t.Helper()
-	dir := t.TempDir()
-	out := filepath.Join(dir, "s.mp4")
-	ffmpeg := func(args ...string) {
-		b, err := exec.CommandContext(t.Context(), "ffmpeg", args...).CombinedOutput()
-		require.NoError(t, err, "%s", b)
-	}
-	ffmpeg("-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10:duration=2",
-		"-f", "lavfi", "-i", "sine=duration=2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-		"-c:a", "aac", "-shortest", out)
-	if len(extra) > 0 {
-		first := out
-		out = filepath.Join(dir, "s2.mp4")
-		ffmpeg(append(append([]string{"-v", "error", "-i", first, "-c", "copy"}, extra...), out)...)
-	}
-	data, err := os.ReadFile(out)
+	data, err := testimage.Video(t.Context(), t.TempDir(), 320, 240, 2, extra...)
 	require.NoError(t, err)
 	require.Less(t, len(data), 100<<10)
 	return data
