@@ -41,12 +41,15 @@ var rules = []rule{
 	{pkg: "storage", modules: []string{"gocloud.dev"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "storage/storagetest", damkit: []string{"storage"}, modules: []string{"gocloud.dev", "github.com/stretchr/testify"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "dam", damkit: []string{"policy", "share", "archive", "rendition", "storage", "internal/"},
-		modules: []string{"github.com/gabriel-vasile/mimetype", "golang.org/x/image", "golang.org/x/text"},
+		modules: []string{"github.com/gabriel-vasile/mimetype", "golang.org/x/crypto", "golang.org/x/image", "golang.org/x/text"},
 		banned:  []string{"net/http", "database/sql"}},
 	{pkg: "dam/sqlstore", damkit: []string{"dam"}, modules: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}, banned: []string{"net/http"}},
 	{pkg: "dam/storetest", damkit: []string{"dam"}, modules: []string{"github.com/stretchr/testify"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "dam/damhttp", damkit: []string{"dam", "internal/"}, banned: []string{"database/sql"}},
 	{pkg: "dam/damweb", damkit: []string{"dam", "internal/"}, banned: []string{"database/sql"}},
+	{pkg: "client", damkit: []string{"dam"}, banned: []string{"database/sql"}},
+	{pkg: "cmd/damkit", damkit: []string{"client", "dam", "internal/xmp"},
+		modules: []string{"github.com/vbauerster/mpb/v8", "github.com/mattn/go-isatty"}, banned: []string{"database/sql"}},
 	{pkg: "examples/server", damkit: []string{"dam", "dam/damhttp", "dam/damweb", "dam/sqlstore", "internal/", "rendition", "rendition/video", "rendition/pdf", "rendition/svg"}, modules: []string{"gocloud.dev/blob/s3blob"}},
 }
 

@@ -72,6 +72,27 @@ type AssetCursor struct {
 	Updated time.Time // sorted by updated: when the last asset of the page changed
 	Score   int64     // sorted by relevance: the last asset's score
 	ID      string    // the ID of the last asset of the page
+	// Window is the store's own mark of the set of matches a relevance
+	// listing ranks (see Store.Assets): ASCII letters and digits, at most
+	// maxCursorWindow bytes, passed back to the store as it made it.
+	Window string
+}
+
+// maxCursorWindow bounds AssetCursor.Window.
+const maxCursorWindow = 40
+
+// validWindow reports whether w is a well-formed AssetCursor.Window.
+func validWindow(w string) bool {
+	if len(w) > maxCursorWindow {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // cursorJSON is the encoded form of a cursor of a listing by name or size.
@@ -79,6 +100,7 @@ type cursorJSON struct {
 	Sort string `json:"s"`
 	Key  string `json:"k"`
 	ID   string `json:"i"`
+	W    string `json:"w,omitempty"` // AssetCursor.Window
 }
 
 // String encodes c: in ID order (and creation order) the ID itself, so
@@ -98,7 +120,7 @@ func (c AssetCursor) String() string {
 	case SortRelevance:
 		key = strconv.FormatInt(c.Score, 10)
 	}
-	b, _ := json.Marshal(cursorJSON{Sort: c.Sort, Key: key, ID: c.ID}) // strings only: cannot fail
+	b, _ := json.Marshal(cursorJSON{Sort: c.Sort, Key: key, ID: c.ID, W: c.Window}) // strings only: cannot fail
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -135,10 +157,11 @@ func parseAssetCursor(op, sort, s string) (AssetCursor, error) {
 		return AssetCursor{}, bad
 	}
 	var j cursorJSON
-	if err := json.Unmarshal(b, &j); err != nil || j.Sort != sort || !validID(j.ID) || !utf8.ValidString(j.Key) {
+	if err := json.Unmarshal(b, &j); err != nil || j.Sort != sort || !validID(j.ID) || !utf8.ValidString(j.Key) ||
+		!validWindow(j.W) || (j.W != "" && field != SortRelevance) {
 		return AssetCursor{}, bad
 	}
-	c.ID = j.ID
+	c.ID, c.Window = j.ID, j.W
 	switch field {
 	case "size":
 		if c.Size, err = strconv.ParseInt(j.Key, 10, 64); err != nil || c.Size < 0 {

@@ -84,6 +84,9 @@ func TestAssetCursorRoundTrip(t *testing.T) {
 		{Sort: "-size", Size: 0, ID: id},
 		{Sort: "created", ID: id},
 		{Sort: "", ID: id},
+		{Sort: dam.SortRelevance, Score: 42, ID: id},
+		{Sort: dam.SortRelevance, Score: 7, ID: id, Window: "r12345"},
+		{Sort: dam.SortRelevance, ID: id, Window: "t" + id},
 	} {
 		s := c.String()
 		assert.NotContains(t, s, "/", "a cursor is URL-safe")
@@ -92,6 +95,23 @@ func TestAssetCursorRoundTrip(t *testing.T) {
 		assert.Equal(t, c, got)
 	}
 	assert.Equal(t, id, dam.AssetCursor{Sort: "-created", ID: id}.String(), "ID-order cursors stay IDs")
+}
+
+func TestAssetCursorWindow(t *testing.T) {
+	id := dam.NewID(time.Now())
+	for _, tc := range []struct {
+		name string
+		c    dam.AssetCursor
+	}{
+		{"not letters and digits", dam.AssetCursor{Sort: dam.SortRelevance, ID: id, Window: "r1; DROP"}},
+		{"too long", dam.AssetCursor{Sort: dam.SortRelevance, ID: id, Window: strings.Repeat("r", 41)}},
+		{"on another sort", dam.AssetCursor{Sort: "name", Name: "x", ID: id, Window: "r1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := dam.ParseAssetCursor(tc.c.Sort, tc.c.String())
+			assert.Equal(t, dam.Invalid, dam.KindOf(err))
+		})
+	}
 }
 
 func FuzzParseAssetCursor(f *testing.F) {

@@ -39,7 +39,7 @@ func (l *Library) GuestPreview(ctx context.Context, assetID string) (*Download, 
 	}
 	in := acc.input(actor, a, policy.ActionDownload, sh.Profile)
 	in.Share = ps
-	if d := policy.Decide(in); !allowedButForLicence(d) {
+	if d := policy.Decide(in); !guestListed(d) {
 		return nil, refusal(op, a, d)
 	}
 	in = acc.input(actor, a, policy.ActionView, previewProfile.Name)

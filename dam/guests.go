@@ -3,6 +3,7 @@ package dam
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"time"
 
@@ -24,11 +25,11 @@ type guestLink struct{ hash []byte }
 // GuestOpen) check the share again on every call.
 func (l *Library) GuestActor(ctx context.Context, token string) (context.Context, *Share, error) {
 	const op = "dam.GuestActor"
-	if err := share.ParseToken(token); err != nil {
-		return nil, nil, &Error{Op: op, Kind: NotFound, Err: errNoShare}
+	h, err := tokenHash(op, token)
+	if err != nil {
+		return nil, nil, err
 	}
-	h := share.Hash(token)
-	actor, sh, err := l.guest(ctx, op, h)
+	actor, _, sh, err := l.guest(ctx, op, h)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -36,41 +37,71 @@ func (l *Library) GuestActor(ctx context.Context, token string) (context.Context
 	return ctx, &sh, nil
 }
 
-// guest resolves a token hash to the guest actor and the live share.
-func (l *Library) guest(ctx context.Context, op string, h []byte) (Actor, Share, error) {
+// tokenHash checks a link token's form and returns its hash.
+func tokenHash(op, token string) ([]byte, error) {
+	if err := share.ParseToken(token); err != nil {
+		return nil, &Error{Op: op, Kind: NotFound, Err: errNoShare}
+	}
+	return share.Hash(token), nil
+}
+
+// guestRecord resolves a token hash to the guest and the live share,
+// without asking for the share's password: a removed or expired guest, a
+// disabled or expired share, and shares turned off all answer NotFound.
+func (l *Library) guestRecord(ctx context.Context, op string, h []byte) (Guest, Share, error) {
 	none := &Error{Op: op, Kind: NotFound, Err: errNoShare}
 	g, err := l.store.GuestByTokenHash(ctx, h)
 	if KindOf(err) == NotFound {
-		return Actor{}, Share{}, none
+		return Guest{}, Share{}, none
 	}
 	if err != nil {
-		return Actor{}, Share{}, wrap(op, Internal, err)
+		return Guest{}, Share{}, wrap(op, Internal, err)
 	}
-	if subtle.ConstantTimeCompare(g.TokenHash, h) != 1 || g.RemovedAt != nil {
-		return Actor{}, Share{}, none
+	now := l.now().UTC()
+	if subtle.ConstantTimeCompare(g.TokenHash, h) != 1 || !g.Active(now) {
+		return Guest{}, Share{}, none
 	}
 	s, err := l.store.Settings(ctx)
 	if err != nil {
-		return Actor{}, Share{}, wrap(op, Internal, err)
+		return Guest{}, Share{}, wrap(op, Internal, err)
 	}
 	sh, err := l.store.Share(ctx, g.ShareID)
 	if KindOf(err) == NotFound {
-		return Actor{}, Share{}, none
+		return Guest{}, Share{}, none
 	}
 	if err != nil {
-		return Actor{}, Share{}, wrap(op, Internal, err)
+		return Guest{}, Share{}, wrap(op, Internal, err)
 	}
-	if !s.SharesEnabled || !sh.Active(l.now().UTC()) {
-		return Actor{}, Share{}, none
+	if !s.SharesEnabled || !sh.Active(now) {
+		return Guest{}, Share{}, none
 	}
-	return Actor{Kind: ActorGuest, UserID: g.UserID, Email: g.Email}, sh, nil
+	return g, sh, nil
+}
+
+// guest resolves a token hash to the guest actor and the live share,
+// unlocked by the share key in ctx when it has a password.
+func (l *Library) guest(ctx context.Context, op string, h []byte) (Actor, Guest, Share, error) {
+	g, sh, err := l.guestRecord(ctx, op, h)
+	if err != nil {
+		return Actor{}, Guest{}, Share{}, err
+	}
+	if !unlocked(ctx, sh, h) {
+		return Actor{}, Guest{}, Share{}, &Error{Op: op, Kind: Unauthenticated, Err: ErrPasswordRequired}
+	}
+	return Actor{Kind: ActorGuest, UserID: g.UserID, Email: g.Email}, g, sh, nil
 }
 
 // guestFrom checks the share of a guest context again.
 func (l *Library) guestFrom(ctx context.Context, op string) (Actor, Share, error) {
+	a, _, sh, err := l.guestOf(ctx, op)
+	return a, sh, err
+}
+
+// guestOf checks the share of a guest context again, with the guest.
+func (l *Library) guestOf(ctx context.Context, op string) (Actor, Guest, Share, error) {
 	gl, ok := ctx.Value(guestKey{}).(guestLink)
 	if a, isActor := ActorFrom(ctx); !ok || !isActor || a.Kind != ActorGuest {
-		return Actor{}, Share{}, E(op, Unauthenticated, "no share link")
+		return Actor{}, Guest{}, Share{}, E(op, Unauthenticated, "no share link")
 	}
 	return l.guest(ctx, op, gl.hash)
 }
@@ -78,7 +109,7 @@ func (l *Library) guestFrom(ctx context.Context, op string) (Actor, Share, error
 // policyShare is the share as the policy sees it.
 func policyShare(sh Share) *policy.Share {
 	return &policy.Share{ID: sh.ID, Assets: policy.NewAssetSet(sh.AssetIDs...), Profile: sh.Profile,
-		Enabled: sh.Enabled, Until: sh.ExpiresAt}
+		Enabled: sh.Enabled, Until: sh.ExpiresAt, ViewOnly: sh.ViewOnly}
 }
 
 // forAsset is ps as the policy sees it for one asset of sh: the profile
@@ -121,7 +152,64 @@ type GuestView struct {
 	ExpiresAt   time.Time     `json:"expires_at"`
 	Assets      []SharedAsset `json:"assets"`
 	Licences    []Licence     `json:"licences,omitempty"` // the texts the assets' licences name
+	// ViewOnly says the share shows its assets and hands out no download.
+	ViewOnly bool `json:"view_only"`
+	// DownloadsLeft is how many more downloads (files or ZIPs) the guest
+	// gets under the share's limit and their own; nil when neither limits.
+	DownloadsLeft *int `json:"downloads_left,omitempty"`
 }
+
+// guestListed reports whether a guest's page lists an asset whose
+// download decision is d: allowed, or allowed but for a licence or for a
+// view-only share (the page shows it, without a download).
+func guestListed(d policy.Decision) bool {
+	return allowedButForLicence(d) || d.Reason == policy.ReasonViewOnly
+}
+
+// downloadsLeft is what remains of the share's and the guest's download
+// limits, the smaller; nil when neither has one.
+func downloadsLeft(sh Share, g Guest) *int {
+	left := -1
+	if sh.DownloadLimit > 0 {
+		left = max(0, sh.DownloadLimit-sh.Downloads)
+	}
+	if g.DownloadLimit > 0 {
+		if n := max(0, g.DownloadLimit-g.Downloads); left < 0 || n < left {
+			left = n
+		}
+	}
+	if left < 0 {
+		return nil
+	}
+	return &left
+}
+
+// guestRecordOf returns the guest record of a guest context (the zero
+// Guest when there is none).
+func (l *Library) guestRecordOf(ctx context.Context) (Guest, error) {
+	_, g, _, err := l.guestOf(ctx, "dam.guestRecordOf")
+	return g, err
+}
+
+// countDownload counts one download of a guest context against the
+// share's and the guest's limits (Gone once either is used up).
+func (l *Library) countDownload(ctx context.Context, op string) error {
+	_, g, sh, err := l.guestOf(ctx, op)
+	if err != nil {
+		return err
+	}
+	if err := l.store.CountDownload(ctx, sh.ID, g.ID); err != nil {
+		if KindOf(err) == Gone {
+			return &Error{Op: op, Kind: Gone, Err: ErrDownloadsUsedUp}
+		}
+		return wrap(op, Internal, err)
+	}
+	return nil
+}
+
+// ErrDownloadsUsedUp is the cause of the Gone refusal of a download past a
+// share's or a guest's download limit.
+var ErrDownloadsUsedUp = errors.New("the downloads this link allows are used up")
 
 // GuestShare returns the share of a guest context with the assets the
 // guest may download now (an asset taken down since it was shared drops
@@ -137,7 +225,12 @@ func (l *Library) GuestShare(ctx context.Context) (GuestView, error) {
 		return GuestView{}, err
 	}
 	ps := policyShare(sh)
-	v := GuestView{ID: sh.ID, Title: sh.Title, Description: sh.Description, Profile: sh.Profile, ExpiresAt: sh.ExpiresAt, Assets: []SharedAsset{}}
+	g, _ := l.guestRecordOf(ctx)
+	v := GuestView{ID: sh.ID, Title: sh.Title, Description: sh.Description, Profile: sh.Profile, ExpiresAt: sh.ExpiresAt,
+		ViewOnly: sh.ViewOnly, DownloadsLeft: downloadsLeft(sh, g), Assets: []SharedAsset{}}
+	if g.ExpiresAt != nil && g.ExpiresAt.Before(v.ExpiresAt) {
+		v.ExpiresAt = *g.ExpiresAt
+	}
 	for _, id := range sh.AssetIDs {
 		a, err := l.store.Asset(ctx, id)
 		if KindOf(err) == NotFound {
@@ -150,7 +243,7 @@ func (l *Library) GuestShare(ctx context.Context) (GuestView, error) {
 		in := acc.input(actor, a, policy.ActionDownload, profile)
 		in.Share = forAsset(ps, sh, id)
 		d := policy.Decide(in)
-		if !allowedButForLicence(d) {
+		if !guestListed(d) {
 			continue
 		}
 		sa := acc.sharedAsset(a, d)
@@ -176,6 +269,10 @@ func (l *Library) GuestOpen(ctx context.Context, assetID, profile string) (*Down
 	}
 	dl, detail, err := l.guestOpen(ctx, op, actor, sh, assetID, profile)
 	if err != nil {
+		return nil, err
+	}
+	if err := l.countDownload(ctx, op); err != nil {
+		_ = dl.Close()
 		return nil, err
 	}
 	l.record(ctx, Event{ActorID: actor.Email, Action: EventDownload, AssetID: dl.Asset.ID, Detail: detail})
@@ -280,6 +377,9 @@ func (l *Library) SweepShares(ctx context.Context) (int, error) {
 		marked, err := l.store.MarkShareNotice(ctx, sh.ID, n, now)
 		if err != nil {
 			return sent, wrap(op, Internal, err)
+		}
+		if marked && n == NoticeExpired {
+			l.record(ctx, Event{ActorID: sh.CreatedBy, Action: EventShareExpire, Detail: "share " + sh.ID})
 		}
 		if !marked || !sh.Enabled {
 			continue // sent already, or the sharer turned the share off: nothing to tell

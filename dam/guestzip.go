@@ -23,6 +23,9 @@ func (l *Library) GuestArchive(ctx context.Context) (*Part, error) {
 	if err != nil {
 		return nil, err
 	}
+	if sh.ViewOnly {
+		return nil, E(op, PermissionDenied, "this share is view-only: its assets can be viewed, not downloaded")
+	}
 	if len(sh.AssetIDs) > l.opts.MaxSyncEntries {
 		return nil, E(op, TooLarge, "%d assets are too many to zip at once (limit %d)", len(sh.AssetIDs), l.opts.MaxSyncEntries)
 	}
@@ -69,6 +72,10 @@ func (l *Library) GuestArchive(ctx context.Context) (*Part, error) {
 	holder, key := "guest "+sh.ID+" "+actor.Email, "share zip "+a.ETag()
 	slot, err := l.takeSlot(ctx, op, holder, key, 0)
 	if err != nil {
+		return nil, err
+	}
+	if err := l.countDownload(ctx, op); err != nil {
+		l.archives.release(holder, key, nil)
 		return nil, err
 	}
 	r, err := a.NewReader(ctx)

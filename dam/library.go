@@ -141,6 +141,30 @@ type Options struct {
 	SessionIdle   time.Duration
 	SessionMaxAge time.Duration
 	SignInLinkTTL time.Duration
+
+	// Webhooks (webhooks.go). WebhookSender makes their HTTP requests
+	// (damhttp.NewWebhookSender; nil: RunWebhooks refuses to start).
+	// WebhookAllowPrivate lets endpoints' URLs name private and loopback
+	// addresses (give the sender the same choice). A delivery is retried
+	// with exponential backoff from WebhookBackoff (default 30 s) for
+	// WebhookRetryFor (default 24 h); an endpoint none of whose deliveries
+	// got through in that time is disabled and its owner told.
+	// WebhookPollInterval (default 1 s) is how often RunWebhooks looks
+	// for work; WebhookLease (default 1 min) how long a claimed delivery
+	// is a worker's before another may retry it; WebhookSettle (default
+	// 5 s) how long events are read again in case one committed late;
+	// WebhookConcurrency (default 8) the requests one process makes at
+	// once; WebhookLogRetention (default 30 days) how long finished
+	// deliveries stay in the log.
+	WebhookSender       WebhookSender
+	WebhookAllowPrivate bool
+	WebhookBackoff      time.Duration
+	WebhookRetryFor     time.Duration
+	WebhookPollInterval time.Duration
+	WebhookLease        time.Duration
+	WebhookSettle       time.Duration
+	WebhookConcurrency  int
+	WebhookLogRetention time.Duration
 }
 
 func (o *Options) withDefaults() Options {
@@ -176,6 +200,7 @@ func (o *Options) withDefaults() Options {
 	v.shareDefaults()
 	setDefault(&v.MaxLicenceText, DefaultMaxLicenceText)
 	v.categoryDefaults()
+	v.webhookDefaults()
 	setDefault(&v.SessionIdle, 7*24*time.Hour)
 	setDefault(&v.SessionMaxAge, 30*24*time.Hour)
 	setDefault(&v.SignInLinkTTL, 15*time.Minute)
@@ -210,6 +235,8 @@ type Library struct {
 	closers   []io.Closer
 
 	archives archiveState // concurrent streams per user, the job worker's wake-up
+	// passwords counts wrong share passwords per share (sharepassword.go).
+	passwords *share.Limiter
 }
 
 // New builds a Library from its parts. clock and log may be nil (wall clock,
@@ -223,7 +250,8 @@ func New(store Store, bucket *storage.Bucket, clock Clock, log *slog.Logger, opt
 		log = slog.New(slog.DiscardHandler)
 	}
 	o := opts.withDefaults()
-	return &Library{store: store, bucket: bucket, now: clock, opts: o, log: log, renders: newRenderQueue(o)}
+	return &Library{store: store, bucket: bucket, now: clock, opts: o, log: log, renders: newRenderQueue(o),
+		passwords: share.NewLimiter(&share.LimiterOptions{Rate: passwordRate, Burst: passwordBurst, MaxKeys: passwordMaxKeys})}
 }
 
 // Config opens a Library by URL, the common case.

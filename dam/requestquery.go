@@ -51,7 +51,7 @@ func (c RequestCursor) String() string {
 	if field, _ := RequestSortField(c.Sort); field == "created" {
 		return c.ID
 	}
-	b, _ := json.Marshal(cursorJSON(c)) // strings only: cannot fail
+	b, _ := json.Marshal(cursorJSON{Sort: c.Sort, Key: c.Key, ID: c.ID}) // strings only: cannot fail
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -87,7 +87,7 @@ func parseRequestCursor(op, sort, s string) (RequestCursor, error) {
 	}
 	var j cursorJSON
 	if err := json.Unmarshal(b, &j); err != nil || j.Sort != sort || !validID(j.ID) ||
-		!utf8.ValidString(j.Key) || strings.ContainsRune(j.Key, 0) {
+		!utf8.ValidString(j.Key) || strings.ContainsRune(j.Key, 0) || j.W != "" {
 		return RequestCursor{}, bad
 	}
 	c.Key, c.ID = j.Key, j.ID

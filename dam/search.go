@@ -319,6 +319,14 @@ func sortedKeys(m map[string]string) []string {
 
 // checkFilters refuses filters that cannot select anything sensible.
 func checkFilters(op string, q AssetQuery) error {
+	if len(q.SHA256) > MaxHashQuery {
+		return E(op, Invalid, "at most %d SHA-256 digests per query, not %d", MaxHashQuery, len(q.SHA256))
+	}
+	for _, h := range q.SHA256 {
+		if !validSHA256(h) {
+			return E(op, Invalid, "a SHA-256 digest is 64 lowercase hex digits, not %.70q", h)
+		}
+	}
 	if q.MediaType != "" {
 		major, minor, ok := strings.Cut(q.MediaType, "/")
 		if !ok || major == "" || minor == "" || len(q.MediaType) > 255 || strings.ContainsAny(q.MediaType, " ;,%_\\") {
@@ -334,5 +342,43 @@ func checkFilters(op string, q AssetQuery) error {
 	if !q.CreatedFrom.IsZero() && !q.CreatedTo.IsZero() && !q.CreatedFrom.Before(q.CreatedTo) {
 		return E(op, Invalid, "the creation range ends before it starts")
 	}
+	if !q.UpdatedFrom.IsZero() && !q.UpdatedTo.IsZero() && !q.UpdatedFrom.Before(q.UpdatedTo) {
+		return E(op, Invalid, "the range of changes ends before it starts")
+	}
+	if q.MinWidth < 0 || q.MinHeight < 0 {
+		return E(op, Invalid, "pixel sizes are not negative")
+	}
+	if q.Orientation != "" && !slices.Contains(Orientations, q.Orientation) {
+		return E(op, Invalid, "orientation must be one of %s, not %.20q", strings.Join(Orientations, ", "), q.Orientation)
+	}
+	if q.CreatedBy != "" && !validID(q.CreatedBy) {
+		return E(op, Invalid, "bad user id %.40q", q.CreatedBy)
+	}
 	return nil
+}
+
+// The orientations of AssetQuery.Orientation.
+const (
+	OrientationLandscape = "landscape"
+	OrientationPortrait  = "portrait"
+	OrientationSquare    = "square"
+)
+
+// Orientations are the values AssetQuery.Orientation takes.
+var Orientations = []string{OrientationLandscape, OrientationPortrait, OrientationSquare}
+
+// MaxHashQuery is how many SHA-256 digests one asset query may ask for.
+const MaxHashQuery = 100
+
+// validSHA256 reports whether h is a SHA-256 digest in lowercase hex.
+func validSHA256(h string) bool {
+	if len(h) != 64 {
+		return false
+	}
+	for i := range len(h) {
+		if c := h[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

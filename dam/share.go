@@ -24,6 +24,16 @@ type Share struct {
 	UpdatedAt     time.Time         `json:"updated_at"`
 	ExpiresAt     time.Time         `json:"expires_at"`
 	Enabled       bool              `json:"enabled"`
+	// ViewOnly shares show their assets (previews) and hand out no
+	// download: the policy's row R31 refuses every one.
+	ViewOnly bool `json:"view_only"`
+	// PasswordHash is the argon2id hash (PHC string) of the share's
+	// password, "" for none (sharepassword.go).
+	PasswordHash string `json:"-"`
+	// DownloadLimit is how many downloads (each file, each ZIP) the share
+	// hands out in all, 0 for no limit; Downloads counts them.
+	DownloadLimit int `json:"download_limit,omitempty"`
+	Downloads     int `json:"downloads"`
 	// ExpiringNoticeAt and ExpiredNoticeAt record when the sharer was told
 	// the share is about to expire and that it has, so each goes once.
 	ExpiringNoticeAt *time.Time `json:"expiring_notice_at,omitempty"`
@@ -55,6 +65,19 @@ type Guest struct {
 	InvitedBy string     `json:"invited_by"`
 	InvitedAt time.Time  `json:"invited_at"`
 	RemovedAt *time.Time `json:"removed_at,omitempty"`
+	// ExpiresAt ends this guest's access before the share's end; nil
+	// means the share's.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// DownloadLimit is how many downloads this guest gets, 0 for no limit
+	// of their own; Downloads counts them.
+	DownloadLimit int `json:"download_limit,omitempty"`
+	Downloads     int `json:"downloads"`
+}
+
+// Active reports whether the guest's link answers at now, the share being
+// active.
+func (g Guest) Active(now time.Time) bool {
+	return g.RemovedAt == nil && (g.ExpiresAt == nil || now.Before(*g.ExpiresAt))
 }
 
 // ShareNotice names the notices the sweep sends the sharer.
@@ -77,8 +100,18 @@ type ShareStore interface {
 	// Shares lists the shares created by a user, newest first, with assets
 	// but without guests.
 	Shares(ctx context.Context, createdBy string) ([]Share, error)
-	// UpdateShare writes title, description, enabled and updated_at.
+	// UpdateShare writes title, description, enabled, updated_at,
+	// expires_at, view_only, password_hash, download_limit and both notice
+	// times (nil clears them).
 	UpdateShare(ctx context.Context, s Share) error
+	// UpdateGuest writes a guest's expires_at and download_limit (NotFound
+	// if the guest is not the share's).
+	UpdateGuest(ctx context.Context, g Guest) error
+	// CountDownload counts one download against the share's limit and the
+	// guest's, compare-and-set in one transaction: when either is used up
+	// it counts nothing and fails with Gone. Two processes never hand out
+	// more than a limit.
+	CountDownload(ctx context.Context, shareID, guestID string) error
 	// DeleteShare removes a share with its assets and guests.
 	DeleteShare(ctx context.Context, id string) error
 	// AddShareAssets adds assets (ones already there are kept as they are).

@@ -55,6 +55,12 @@ type NewShare struct {
 	Guests       string   `json:"guests"`
 	UserIDs      []string `json:"user_ids"`
 	Comment      string   `json:"comment"`
+	// ViewOnly shows the assets and hands out no download; Password, when
+	// given, is asked of every guest once per browser session;
+	// DownloadLimit caps the downloads of the whole share (0: none).
+	ViewOnly      bool   `json:"view_only"`
+	Password      string `json:"password"`
+	DownloadLimit int    `json:"download_limit"`
 }
 
 // Invitees names the guests to invite to an existing share.
@@ -62,6 +68,10 @@ type Invitees struct {
 	Guests  string   `json:"guests"`
 	UserIDs []string `json:"user_ids"`
 	Comment string   `json:"comment"`
+	// ExpiresAt gives these guests an end of their own, no later than the
+	// share's (nil: the share's); DownloadLimit a limit of their own.
+	ExpiresAt     *ShareEnd `json:"expires_at"`
+	DownloadLimit int       `json:"download_limit"`
 }
 
 // GuestLink is a guest's link, returned once to the sharer when the guest
@@ -85,6 +95,8 @@ type ShareView struct {
 	// PublicLink is the one link of a share created without guests
 	// (sharelink.go): anyone with it opens the share while it is active.
 	PublicLink string `json:"public_link,omitempty"`
+	// Password says guests are asked for the share's password.
+	Password bool `json:"password"`
 }
 
 // SharePatch changes a share; nil fields stay.
@@ -92,6 +104,11 @@ type SharePatch struct {
 	Title       *string `json:"title"`
 	Description *string `json:"description"`
 	Enabled     *bool   `json:"enabled"`
+	// ViewOnly, Password ("" removes it) and DownloadLimit (0: none) as
+	// in NewShare.
+	ViewOnly      *bool   `json:"view_only"`
+	Password      *string `json:"password"`
+	DownloadLimit *int    `json:"download_limit"`
 }
 
 func (o *Options) shareDefaults() {
@@ -180,6 +197,13 @@ func (l *Library) CreateShare(ctx context.Context, ns NewShare) (ShareView, erro
 		CreatedBy: actor.UserID, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(d), Enabled: true}
 	if d <= l.opts.ShareExpiryNotice {
 		sh.ExpiringNoticeAt = &now // too short to warn ahead of its end
+	}
+	var pw *string
+	if ns.Password != "" {
+		pw = &ns.Password
+	}
+	if _, err := shareSettings(op, &sh, &ns.ViewOnly, pw, &ns.DownloadLimit); err != nil {
+		return ShareView{}, err
 	}
 	kept, skipped, err := l.shareable(ctx, op, actor, sh, ids)
 	if err != nil {
@@ -399,7 +423,14 @@ func (l *Library) invite(ctx context.Context, by Actor, sh Share, gs []Guest, li
 	ms := make([]Message, 0, len(gs))
 	es := make([]Event, 0, len(gs))
 	for i, g := range gs {
-		details := []Detail{{Label: "Shared by", Value: who}, {Label: "Expires", Value: sh.ExpiresAt.Format(time.RFC1123)}}
+		end := sh.ExpiresAt
+		if g.ExpiresAt != nil && g.ExpiresAt.Before(end) {
+			end = *g.ExpiresAt
+		}
+		details := []Detail{{Label: "Shared by", Value: who}, {Label: "Expires", Value: end.Format(time.RFC1123)}}
+		if sh.PasswordHash != "" {
+			details = append(details, Detail{Label: "Password", Value: "ask " + who + " for it"})
+		}
 		if comment != "" {
 			details = append(details, Detail{Label: "Comment", Value: comment})
 		}
@@ -416,12 +447,12 @@ func (l *Library) invite(ctx context.Context, by Actor, sh Share, gs []Guest, li
 }
 
 func shareView(sh Share, now time.Time) ShareView {
-	v := ShareView{Share: sh, Active: sh.Active(now), ActiveGuests: []Guest{}, ExpiredGuests: []Guest{}}
+	v := ShareView{Share: sh, Active: sh.Active(now), ActiveGuests: []Guest{}, ExpiredGuests: []Guest{}, Password: sh.PasswordHash != ""}
 	if v.AssetIDs == nil {
 		v.AssetIDs = []string{}
 	}
 	for _, g := range sh.Guests {
-		if v.Active && g.RemovedAt == nil {
+		if v.Active && g.Active(now) {
 			v.ActiveGuests = append(v.ActiveGuests, g)
 		} else {
 			v.ExpiredGuests = append(v.ExpiredGuests, g)
@@ -514,12 +545,26 @@ func (l *Library) EditShare(ctx context.Context, id string, p SharePatch) (Share
 	if p.Enabled != nil {
 		sh.Enabled = *p.Enabled
 	}
+	changed, err := shareSettings(op, &sh, p.ViewOnly, p.Password, p.DownloadLimit)
+	if err != nil {
+		return ShareView{}, err
+	}
 	now := l.now().UTC()
 	sh.UpdatedAt = now
 	if err := l.store.UpdateShare(ctx, sh); err != nil {
 		return ShareView{}, wrap(op, Internal, err)
 	}
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventShareEdit, Detail: fmt.Sprintf("share %s enabled=%t", sh.ID, sh.Enabled)})
+	if len(changed) > 0 {
+		l.record(ctx, Event{ActorID: actor.UserID, Action: EventShareSettings, Detail: "share " + sh.ID + " " + strings.Join(changed, ", ")})
+		var told []Guest
+		for _, g := range sh.Guests {
+			if g.Active(now) && !g.Public() && sh.Active(now) {
+				told = append(told, g)
+			}
+		}
+		l.tellGuests(ctx, actor, sh, told)
+	}
 	return l.sharerView(ctx, op, sh, now)
 }
 
@@ -620,8 +665,25 @@ func (l *Library) InviteGuests(ctx context.Context, id string, in Invitees) (Sha
 	ivs = slices.DeleteFunc(ivs, func(iv invitee) bool {
 		return slices.ContainsFunc(sh.Guests, func(g Guest) bool { return g.RemovedAt == nil && strings.EqualFold(g.Email, iv.email) })
 	})
+	var own *time.Time
+	if in.ExpiresAt != nil && *in.ExpiresAt != (ShareEnd{}) {
+		until, err := l.end(op, *in.ExpiresAt, now)
+		if err != nil {
+			return ShareView{}, err
+		}
+		if until.After(sh.ExpiresAt) {
+			return ShareView{}, E(op, Invalid, "a guest's access ends no later than the share (%s): extend the share first", sh.ExpiresAt.Format(time.RFC3339))
+		}
+		own = &until
+	}
+	if err := checkDownloadLimit(op, in.DownloadLimit); err != nil {
+		return ShareView{}, err
+	}
 	fresh := Share{ID: sh.ID}
 	links := l.newGuests(&fresh, ivs, actor, now)
+	for i := range fresh.Guests {
+		fresh.Guests[i].ExpiresAt, fresh.Guests[i].DownloadLimit = own, in.DownloadLimit
+	}
 	if len(fresh.Guests) > 0 {
 		if err := l.store.AddGuests(ctx, fresh.Guests); err != nil {
 			return ShareView{}, wrap(op, Internal, err)

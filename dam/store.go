@@ -34,6 +34,7 @@ type Store interface {
 	NotificationPrefStore
 	CategoryStore
 	SessionStore
+	WebhookStore
 	Close() error
 }
 

@@ -25,6 +25,7 @@ type facts struct {
 	protected     bool
 	source        Source
 	profileShared bool // guests: the requested profile is the share's
+	viewOnly      bool // guests: the share is view-only
 	grantLooked   bool // grant and grantID are worked out
 	grant         bool // a grant of the actor covers the asset now
 	grantID       string
@@ -46,6 +47,7 @@ func load(in *Input) (f facts) {
 			f.shareActive = sh.active(in.Now)
 			f.inShare = sh.Assets.Has(id)
 			f.profileShared = sh.Profile == "" || sameProfile(in.Profile, sh.Profile)
+			f.viewOnly = sh.ViewOnly
 		}
 		f.reached = f.shareActive && f.inShare
 	case RoleVisitor:
@@ -130,7 +132,7 @@ func (f *facts) mayDownload(in *Input) bool {
 	case RoleViewer:
 		return !f.protected || f.hasGrant(in)
 	case RoleGuest:
-		return f.profileShared
+		return f.profileShared && !f.viewOnly
 	case RoleVisitor:
 		return f.mode == DownloadsOpen || (f.mode != DownloadsDisabled && f.hasGrant(in))
 	}

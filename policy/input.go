@@ -100,6 +100,8 @@ type Share struct {
 	Profile string    // "" lets guests pick any; otherwise the only one allowed
 	Enabled bool      // false once the owner turned it off
 	Until   time.Time // zero means no end; expired when now >= Until
+	// ViewOnly shows the assets (previews) and hands out no download.
+	ViewOnly bool
 }
 
 // active reports whether the share still answers at now.

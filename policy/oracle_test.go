@@ -222,6 +222,9 @@ func oracleAccess(in policy.Input, folders []policy.Folder, grants []policy.Gran
 		}
 		return deny(policy.ReasonProtected)
 	case policy.RoleGuest:
+		if in.Share.ViewOnly {
+			return deny(policy.ReasonViewOnly)
+		}
 		want, fixed := in.Profile, in.Share.Profile
 		if want == "original" {
 			want = ""
@@ -281,6 +284,8 @@ func contexts() []scene {
 	guest("disabled", func(in *policy.Input) { in.Share.Enabled = false })
 	guest("ends-now", func(in *policy.Input) { in.Share.Until = oracleNow })
 	guest("not-covering", func(in *policy.Input) { in.Share.Assets = policy.NewAssetSet("a2") })
+	guest("view-only", func(in *policy.Input) { in.Share.ViewOnly = true })
+	guest("view-only-fixed-web", func(in *policy.Input) { in.Share.ViewOnly, in.Share.Profile, in.Profile = true, "web", "web" })
 	visitor := func(name string, edit func(*policy.Input)) {
 		add("visitor/"+name, func(in *policy.Input) {
 			in.Actor = policy.Actor{Email: "pat@example.com", Role: policy.RoleVisitor}

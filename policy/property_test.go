@@ -131,8 +131,9 @@ func genWorld(t *rapid.T) world {
 		Grants:   policy.IndexGrants(w.grants),
 		Share: &policy.Share{
 			ID: "s", Assets: covered, Enabled: rapid.IntRange(0, 4).Draw(t, "share on") > 0,
-			Profile: rapid.SampledFrom([]string{"", "web", "original"}).Draw(t, "share profile"),
-			Until:   genTime(t, "share until"),
+			Profile:  rapid.SampledFrom([]string{"", "web", "original"}).Draw(t, "share profile"),
+			Until:    genTime(t, "share until"),
+			ViewOnly: rapid.IntRange(0, 3).Draw(t, "view only") == 0,
 		},
 		Portal: &policy.Portal{ID: "p", Assets: covered, Mode: genMode.Draw(t, "mode"), Enabled: rapid.IntRange(0, 4).Draw(t, "portal on") > 0,
 			Licence: genLicence.Draw(t, "portal licence")},

@@ -230,6 +230,12 @@ var table = []Rule{
 		Example: example(RoleViewer, ActionDownload, func(in *Input) { in.Asset.FolderID = "inner" }),
 	},
 	{
+		ID: "R31", Name: "guest-view-only", Roles: Roles(RoleGuest), Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonViewOnly,
+		Doc:     "A view-only share shows its assets (previews) but hands out no download: no original, no rendition, no ZIP.",
+		Example: example(RoleGuest, ActionDownload, func(in *Input) { in.Share.ViewOnly = true }),
+		when:    condViewOnly,
+	},
+	{
 		ID: "R23", Name: "guest-profile", Roles: Roles(RoleGuest), Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonProfileNotShared,
 		Doc:     "A share that fixes an export profile hands out that profile only, not the original nor another profile.",
 		Example: example(RoleGuest, ActionDownload, func(in *Input) { in.Share.Profile = "web" }),
@@ -330,6 +336,7 @@ const (
 	ReasonDownloadsDisabled   Reason = "downloads_disabled"    // the portal turns downloads off
 	ReasonLibraryDownloadsOff Reason = "library_downloads_off" // the library turns downloads off for all but owners
 	ReasonLicenceRequired     Reason = "licence_required"      // the actor must accept the licence first
+	ReasonViewOnly            Reason = "view_only"             // the share is view-only: previews, no downloads
 )
 
 // Reasons for an allowed decision.
@@ -383,6 +390,7 @@ const (
 	condPortalDownloadsOff           // the portal turns downloads off
 	condDownloadsOff                 // the library turns downloads off
 	condLicenceBlocks                // a download would be allowed but for an unaccepted licence
+	condViewOnly                     // the share is view-only
 )
 
 var conditionNames = [...]string{
@@ -394,7 +402,7 @@ var conditionNames = [...]string{
 	condUnprotected: "no protection applies", condGrant: "a valid grant covers the asset",
 	condProfileNotShared: "profile other than the share's", condPortalOpen: "portal downloads open",
 	condPortalDownloadsOff: "portal downloads disabled", condDownloadsOff: "library downloads off",
-	condLicenceBlocks: "licence not accepted",
+	condLicenceBlocks: "licence not accepted", condViewOnly: "view-only share",
 }
 
 // Condition describes the row's condition beyond roles and actions, for
@@ -440,6 +448,8 @@ func (f *facts) holds(in *Input, c condition) bool {
 		return in.Settings.DownloadsOff
 	case condLicenceBlocks:
 		return f.licencePending(in) && f.mayDownload(in)
+	case condViewOnly:
+		return f.viewOnly
 	}
 	return false
 }

@@ -69,6 +69,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 				Body: map[string]any{"asset_ids": []string{refusal.AssetID}, "reason": "why you need it"}}
 		}
 	}
+	switch {
+	case errors.Is(err, dam.ErrPasswordRequired):
+		detail.Reason = "password_required"
+	case errors.Is(err, dam.ErrDownloadsUsedUp):
+		detail.Reason = "downloads_used_up"
+	}
 	var le *dam.LicenceError
 	if errors.As(err, &le) {
 		detail.Licences = licenceHints(r, le)

@@ -110,7 +110,9 @@ type sharePage struct {
 	pageBase
 	Title, Description, SharedBy, Profile string
 	Expires, ExpiresISO                   string
-	DownloadAll                           string // "" while a licence waits for acceptance
+	DownloadAll                           string // "" while a licence waits for acceptance, or view-only
+	ViewOnly                              bool
+	DownloadsLeft                         *int
 	Assets                                []pageAsset
 	Licences                              []pageLicence
 }
@@ -199,10 +201,18 @@ func (g *guestRoutes) page(w http.ResponseWriter, r *http.Request) error {
 		ExpiresISO:  v.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"),
 		DownloadAll: base + "/download",
 		Licences:    pageLicences(v.Licences, v.Assets, base),
+		ViewOnly:    v.ViewOnly, DownloadsLeft: v.DownloadsLeft,
+	}
+	noDownloads := v.ViewOnly || v.DownloadsLeft != nil && *v.DownloadsLeft == 0
+	if noDownloads {
+		p.DownloadAll = ""
 	}
 	for _, a := range v.Assets {
 		dl := base + "/assets/" + url.PathEscape(a.ID)
 		pa := pageAsset{Name: a.Name, Kind: string(a.Kind), Download: dl, Size: humanSize(a.Size), Licence: licenceTitle(v.Licences, a)}
+		if noDownloads {
+			pa.Download, pa.Licence = "", "" // the policy refuses these downloads anyway: offer none
+		}
 		if pa.Licence != "" {
 			p.DownloadAll = ""
 		}

@@ -1,6 +1,7 @@
 package damhttp
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/url"
@@ -187,9 +188,18 @@ func (g *guestRoutes) limited(h handlerFunc) handlerFunc {
 			return tooManyAttempts(op, wait)
 		}
 		w.Header().Set("Referrer-Policy", "no-referrer") // the token is in the URL
-		ctx, sh, err := g.s.lib.GuestActor(r.Context(), r.PathValue("token"))
+		r, err := g.guestKey(w, r)
+		var ctx context.Context
+		var sh *dam.Share
+		if err == nil {
+			ctx, sh, err = g.s.lib.GuestActor(r.Context(), r.PathValue("token"))
+		}
 		if dam.KindOf(err) == dam.NotFound {
 			g.s.guessLimit.Take(addr, now)
+		}
+		if passwordRequired(err) && acceptsHTML(r) && r.Method == http.MethodGet {
+			g.askPassword(w, r, "")
+			return nil
 		}
 		if err != nil {
 			return err

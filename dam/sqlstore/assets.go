@@ -71,7 +71,7 @@ func (s *Store) CreateAsset(ctx context.Context, a dam.Asset) error {
 		if err := m.flush(ctx, q); err != nil {
 			return err
 		}
-		return s.index(ctx, q, a.ID)
+		return s.indexNew(ctx, q, a)
 	})
 }
 
@@ -107,6 +107,8 @@ func (s *Store) Asset(ctx context.Context, id string) (dam.Asset, error) {
 // case-insensitively, against name, title, description or keywords. A
 // sorted page is a keyset page: the rows past the cursor's (key, id) in
 // (key, id) order, which an index of the listing's folder or domain walks.
+// Sorted by relevance, the newest Options.RankWindow matches are ranked
+// and any older ones follow, newest first (relevance.go).
 func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, string, error) {
 	const op = "sqlstore.Assets"
 	search, err := dam.ParseSearch(q.Text)
@@ -126,17 +128,7 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		return nil, "", nil
 	}
 	where, args := s.listingWhere(q)
-	source, sourceArgs := "assets a", []any(nil)
-	switch {
-	case relevance:
-		var cond string
-		var condArgs []any
-		source, sourceArgs, cond, condArgs = s.searchScored(search)
-		if cond != "" {
-			where = append(where, cond)
-			args = append(args, condArgs...)
-		}
-	case !search.Empty():
+	if !search.Empty() && !relevance {
 		cond, condArgs := s.searchFilter(search)
 		where = append(where, cond)
 		args = append(args, condArgs...)
@@ -167,33 +159,29 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		args = append(args, anys(cats)...)
 		r = s.readOnce()
 	}
+	if relevance {
+		ids, next, err := s.relevancePage(ctx, r, search, where, args, cursor, limit)
+		if err != nil || len(ids) == 0 {
+			return nil, "", s.fail(ctx, op, err)
+		}
+		as, err := s.assetsByID(ctx, r, ids)
+		return as, next, s.fail(ctx, op, err)
+	}
 	if cursor.ID != "" {
 		w, cargs := order.after(cursor)
 		where = append(where, w)
 		args = append(args, cargs...)
 	}
-	args = append(append(sourceArgs, args...), limit+1)
-	page := "(SELECT * FROM " + source + " WHERE " + strings.Join(where, " AND ") + " ORDER BY " + order.by + " LIMIT ?) a"
-	query := assetsFrom(page)
-	if relevance {
-		query = strings.Replace(query, "SELECT ", "SELECT a.search_score, ", 1)
-	}
-	rows, err := r.query(ctx, query+" ORDER BY "+order.by, args...)
+	args = append(args, limit+1)
+	page := "(SELECT * FROM assets a WHERE " + strings.Join(where, " AND ") + " ORDER BY " + order.by + " LIMIT ?) a"
+	rows, err := r.query(ctx, assetsFrom(page)+" ORDER BY "+order.by, args...)
 	if err != nil {
 		return nil, "", s.fail(ctx, op, err)
 	}
 	defer rows.Close()
 	as := make([]dam.Asset, 0, min(limit+1, 128))
-	var scores []int64
 	for rows.Next() {
-		var a dam.Asset
-		if relevance {
-			var score int64
-			a, err = scanAsset(scoredRow{rows, &score})
-			scores = append(scores, score)
-		} else {
-			a, err = scanAsset(rows)
-		}
+		a, err := scanAsset(rows)
 		if err != nil {
 			return nil, "", s.fail(ctx, op, err)
 		}
@@ -207,22 +195,9 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		as = as[:limit]
 		last := as[limit-1]
 		c := dam.AssetCursor{Sort: q.Sort, Name: last.Name, Size: last.Current.Size, Updated: last.UpdatedAt, ID: last.ID}
-		if relevance {
-			c.Score = scores[limit-1]
-		}
 		next = c.String()
 	}
 	return as, next, nil
-}
-
-// scoredRow reads a relevance score before the asset's columns.
-type scoredRow struct {
-	r     scanner
-	score *int64
-}
-
-func (s scoredRow) Scan(dest ...any) error {
-	return s.r.Scan(append([]any{s.score}, dest...)...)
 }
 
 // listingWhere is the condition, with its arguments, on the assets a of
@@ -263,6 +238,13 @@ func (s *Store) listingWhere(q dam.AssetQuery) ([]string, []any) {
 		where = append(where, "a.id IN ("+placeholders(len(q.IDs))+")")
 		args = append(args, anys(q.IDs)...)
 	}
+	if len(q.SHA256) > 0 {
+		// The versions_sha256 index finds the few versions with these
+		// digests; only those that are their asset's current one count.
+		where = append(where, `a.id IN (SELECT hv.asset_id FROM versions hv JOIN assets ha
+			ON ha.id = hv.asset_id AND ha.current_version = hv.number WHERE hv.sha256 IN (`+placeholders(len(q.SHA256))+"))")
+		args = append(args, anys(q.SHA256)...)
+	}
 	return where, args
 }
 
@@ -285,8 +267,6 @@ func sortOrder(sort string) assetOrder {
 		o.key = "a.current_size"
 	case "updated":
 		o.key = "a.updated_at"
-	case dam.SortRelevance:
-		o.key = "a.search_score"
 	}
 	dir := ""
 	if desc {
@@ -308,8 +288,6 @@ func (o assetOrder) after(c dam.AssetCursor) (string, []any) {
 		return "(a.current_size, a.id) " + o.past + " (?, ?)", []any{c.Size, c.ID}
 	case "a.updated_at":
 		return "(a.updated_at, a.id) " + o.past + " (?, ?)", []any{encodeTime(c.Updated), c.ID}
-	case "a.search_score":
-		return "(a.search_score, a.id) " + o.past + " (?, ?)", []any{c.Score, c.ID}
 	}
 	return "(a.name_key, a.id) " + o.past + " (lower(?), ?)", []any{c.Name, c.ID}
 }

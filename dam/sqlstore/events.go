@@ -33,8 +33,8 @@ func (s *Store) AppendEvents(ctx context.Context, es ...dam.Event) error {
 	})
 }
 
-// Events lists the events q selects newest first (by ID), returning the
-// cursor of the next page ("" at the end).
+// Events lists the events q selects newest first (by ID; oldest first
+// when q.Ascending), returning the cursor of the next page ("" at the end).
 func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, string, error) {
 	const op = "sqlstore.Events"
 	var where []string
@@ -54,6 +54,9 @@ func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, stri
 	}
 	if !q.Since.IsZero() {
 		add("time >= ?", encodeTime(q.Since))
+	}
+	if !q.Until.IsZero() {
+		add("time < ?", encodeTime(q.Until))
 	}
 	if q.Subject != "" {
 		prefix := q.Subject + " "
@@ -78,15 +81,23 @@ func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, stri
 		}
 		where = append(where, "("+assets+" OR "+actors+" OR "+people+")")
 	}
+	order := " ORDER BY id DESC LIMIT ?"
 	if q.Cursor != "" {
-		add("id < ?", q.Cursor)
+		if q.Ascending {
+			add("id > ?", q.Cursor)
+		} else {
+			add("id < ?", q.Cursor)
+		}
+	}
+	if q.Ascending {
+		order = " ORDER BY id LIMIT ?"
 	}
 	query := "SELECT id, time, actor_id, action, asset_id, detail FROM events"
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	limit := pageLimit(q.Limit)
-	rows, err := s.read().query(ctx, query+" ORDER BY id DESC LIMIT ?", append(args, limit+1)...)
+	rows, err := s.read().query(ctx, query+order, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", s.fail(ctx, op, err)
 	}

@@ -26,9 +26,11 @@ import (
 // Relevance is a score of the asset and the query alone (never of other
 // assets, as bm25's term statistics would be), so a relevance cursor stays
 // valid while other assets are written: on SQLite the number of matched
-// words in each column, weighted 8 (name, title), 4 (keywords, custom
+// terms in each column, weighted 8 (name, title), 4 (keywords, custom
 // fields), 2 (description, folder, categories), 1 (notes), 2 (fields:
-// field:value terms); on PostgreSQL ts_rank with the same order of weights.
+// field:value terms), computed from the window of matches the index
+// returns (relevance.go); on PostgreSQL ts_rank with the same order of
+// weights.
 
 // ftsColumns are the columns of asset_fts, in dam's search column order.
 var ftsColumns = [dam.SearchColumns]string{"main", "tags", "body", "notes", "fields"}
@@ -60,6 +62,9 @@ func (s *Store) indexer(q querier) *indexer {
 // index rewrites the search documents of the assets ids (trashed ones
 // too: the trash is searched as well) in the transaction q.
 func (s *Store) index(ctx context.Context, q querier, ids ...string) error {
+	if s.skipIndex {
+		return nil
+	}
 	ix := s.indexer(q)
 	for _, id := range ids {
 		if err := ix.index(ctx, id); err != nil {
@@ -86,10 +91,17 @@ func (ix *indexer) index(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	src := dam.SearchSource{Asset: a}
-	if src.Notes, err = queryStrings(ctx, ix.q, "SELECT text FROM notes WHERE asset_id = ? ORDER BY id", id); err != nil {
+	notes, err := queryStrings(ctx, ix.q, "SELECT text FROM notes WHERE asset_id = ? ORDER BY id", id)
+	if err != nil {
 		return err
 	}
+	return ix.indexAsset(ctx, a, notes)
+}
+
+// indexAsset writes the document of a, with its notes.
+func (ix *indexer) indexAsset(ctx context.Context, a dam.Asset, notes []string) error {
+	src := dam.SearchSource{Asset: a, Notes: notes}
+	var err error
 	if src.FolderPath, err = ix.path(ctx, ix.folders, "folders", a.FolderID); err != nil {
 		return err
 	}
@@ -100,7 +112,7 @@ func (ix *indexer) index(ctx context.Context, id string) error {
 		}
 		src.Categories = append(src.Categories, p)
 	}
-	return ix.s.writeDoc(ctx, ix.q, id, dam.NewSearchDoc(src))
+	return ix.s.writeDoc(ctx, ix.q, a.ID, dam.NewSearchDoc(src))
 }
 
 // path returns the names from the root down to node id of a tree table
@@ -125,6 +137,18 @@ func (ix *indexer) path(ctx context.Context, cache map[string]treeNode, table, i
 	}
 	slices.Reverse(names)
 	return names, nil
+}
+
+// indexNew writes the document of a, just inserted with its categories
+// and no notes, from a itself: reading it back costs as much again.
+func (s *Store) indexNew(ctx context.Context, q querier, a dam.Asset) error {
+	if s.skipIndex {
+		return nil
+	}
+	if a.Categories != nil { // as stored, and as read back
+		a.Categories = slices.Compact(slices.Sorted(slices.Values(a.Categories)))
+	}
+	return s.indexer(q).indexAsset(ctx, a, nil)
 }
 
 // writeDoc replaces the indexed document of an asset.
@@ -292,35 +316,9 @@ func (s *Store) searchFilter(search dam.Search) (string, []any) {
 		[]any{ftsQuery(search)}
 }
 
-// searchScored is a FROM clause of the assets matching search, named a,
-// with their relevance score as the column search_score: the clause, its
-// arguments, and the condition (with arguments) the WHERE must include.
-func (s *Store) searchScored(search dam.Search) (from string, fromArgs []any, cond string, condArgs []any) {
-	if s.d.postgres {
-		q := tsQuery(search)
-		return "(SELECT a.*, CAST(ts_rank('{0.1, 0.2, 0.4, 1.0}', a.search, CAST(? AS tsquery)) * 1000000 AS BIGINT) AS search_score FROM assets a) a",
-			[]any{q}, "a.search @@ CAST(? AS tsquery)", []any{q}
-	}
-	var score []string
-	var args []any
-	for _, t := range search.Terms {
-		if t.Exclude {
-			continue
-		}
-		term := ftsTerm(t)
-		for i, c := range ftsColumns {
-			score = append(score, strconv.Itoa(ftsWeights[i])+
-				" * (f.rowid IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?))")
-			args = append(args, "{"+c+"} : "+term)
-		}
-	}
-	return "(SELECT a.*, " + strings.Join(score, " + ") + ` AS search_score
-			FROM asset_fts f JOIN search_docs d ON d.doc = f.rowid JOIN assets a ON a.id = d.asset_id
-			WHERE f.asset_fts MATCH ?) a`, append(args, ftsQuery(search)), "", nil
-}
-
-// filterWhere adds the conditions of q's media type, creation range and
-// size range to a listing's.
+// filterWhere adds the conditions of q's filters (media type, creation
+// and change ranges, size range, pixel size and orientation, uploader,
+// collection) to a listing's.
 func filterWhere(q dam.AssetQuery, where []string, args []any) ([]string, []any) {
 	if q.MediaType != "" {
 		if major, ok := strings.CutSuffix(q.MediaType, "/*"); ok {
@@ -348,6 +346,35 @@ func filterWhere(q dam.AssetQuery, where []string, args []any) ([]string, []any)
 	if q.MaxSize > 0 {
 		where = append(where, "a.current_size <= ?")
 		args = append(args, q.MaxSize)
+	}
+	if !q.UpdatedFrom.IsZero() {
+		where = append(where, "a.updated_at >= ?")
+		args = append(args, encodeTime(q.UpdatedFrom))
+	}
+	if !q.UpdatedTo.IsZero() {
+		where = append(where, "a.updated_at < ?")
+		args = append(args, encodeTime(q.UpdatedTo))
+	}
+	if q.MinWidth > 0 || q.MinHeight > 0 || q.Orientation != "" {
+		cond := "pv.width >= ? AND pv.height >= ?"
+		switch q.Orientation {
+		case dam.OrientationLandscape:
+			cond += " AND pv.width > pv.height"
+		case dam.OrientationPortrait:
+			cond += " AND pv.width < pv.height"
+		case dam.OrientationSquare:
+			cond += " AND pv.width = pv.height"
+		}
+		where = append(where, "EXISTS (SELECT 1 FROM versions pv WHERE pv.asset_id = a.id AND pv.number = a.current_version AND "+cond+")")
+		args = append(args, max(q.MinWidth, 1), max(q.MinHeight, 1))
+	}
+	if q.CreatedBy != "" {
+		where = append(where, "a.created_by = ?")
+		args = append(args, q.CreatedBy)
+	}
+	if q.CollectionID != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM collection_items ci WHERE ci.collection_id = ? AND ci.asset_id = a.id)")
+		args = append(args, q.CollectionID)
 	}
 	return where, args
 }

@@ -11,25 +11,28 @@ import (
 )
 
 const (
-	shareColumns = "id, title, description, profile, created_by, created_at, updated_at, expires_at, enabled, expiring_notice_at, expired_notice_at"
-	guestColumns = "id, share_id, user_id, email, token_hash, invited_by, invited_at, removed_at"
+	shareColumns = "id, title, description, profile, created_by, created_at, updated_at, expires_at, enabled, expiring_notice_at, expired_notice_at, " +
+		"view_only, password_hash, download_limit, downloads"
+	guestColumns = "id, share_id, user_id, email, token_hash, invited_by, invited_at, removed_at, expires_at, download_limit, downloads"
 	// maxShareRows bounds one listing of shares.
 	maxShareRows = 10000
 )
 
 func scanShare(sc rowScanner) (dam.Share, error) {
 	var s dam.Share
-	var enabled int
+	var enabled, viewOnly int
 	err := sc.Scan(&s.ID, &s.Title, &s.Description, &s.Profile, &s.CreatedBy, dbTime{&s.CreatedAt}, dbTime{&s.UpdatedAt},
-		dbTime{&s.ExpiresAt}, &enabled, dbTimePtr{&s.ExpiringNoticeAt}, dbTimePtr{&s.ExpiredNoticeAt})
-	s.Enabled = enabled != 0
+		dbTime{&s.ExpiresAt}, &enabled, dbTimePtr{&s.ExpiringNoticeAt}, dbTimePtr{&s.ExpiredNoticeAt},
+		&viewOnly, &s.PasswordHash, &s.DownloadLimit, &s.Downloads)
+	s.Enabled, s.ViewOnly = enabled != 0, viewOnly != 0
 	return s, err
 }
 
 func scanGuest(sc rowScanner) (dam.Guest, error) {
 	var g dam.Guest
 	var h string
-	err := sc.Scan(&g.ID, &g.ShareID, &g.UserID, &g.Email, &h, &g.InvitedBy, dbTime{&g.InvitedAt}, dbTimePtr{&g.RemovedAt})
+	err := sc.Scan(&g.ID, &g.ShareID, &g.UserID, &g.Email, &h, &g.InvitedBy, dbTime{&g.InvitedAt}, dbTimePtr{&g.RemovedAt},
+		dbTimePtr{&g.ExpiresAt}, &g.DownloadLimit, &g.Downloads)
 	if err == nil {
 		g.TokenHash, err = hex.DecodeString(h)
 	}
@@ -41,9 +44,9 @@ func insertGuests(ctx context.Context, q querier, gs []dam.Guest) error {
 		if len(g.TokenHash) == 0 {
 			return dam.E("", dam.Invalid, "guest %s has no token hash", g.ID)
 		}
-		if _, err := q.exec(ctx, "INSERT INTO share_guests ("+guestColumns+") VALUES ("+placeholders(8)+")",
+		if _, err := q.exec(ctx, "INSERT INTO share_guests ("+guestColumns+") VALUES ("+placeholders(11)+")",
 			g.ID, g.ShareID, g.UserID, g.Email, hex.EncodeToString(g.TokenHash), g.InvitedBy, encodeTime(g.InvitedAt),
-			encodeTimePtr(g.RemovedAt)); err != nil {
+			encodeTimePtr(g.RemovedAt), encodeTimePtr(g.ExpiresAt), g.DownloadLimit, g.Downloads); err != nil {
 			return err
 		}
 	}
@@ -84,9 +87,10 @@ func shareExists(ctx context.Context, q querier, id string) error {
 func (s *Store) CreateShare(ctx context.Context, sh dam.Share) error {
 	const op = "sqlstore.CreateShare"
 	return s.write(ctx, op, func(q querier) error {
-		if _, err := q.exec(ctx, "INSERT INTO shares ("+shareColumns+") VALUES ("+placeholders(11)+")",
+		if _, err := q.exec(ctx, "INSERT INTO shares ("+shareColumns+") VALUES ("+placeholders(15)+")",
 			sh.ID, sh.Title, sh.Description, sh.Profile, sh.CreatedBy, encodeTime(sh.CreatedAt), encodeTime(sh.UpdatedAt),
-			encodeTime(sh.ExpiresAt), boolInt(sh.Enabled), encodeTimePtr(sh.ExpiringNoticeAt), encodeTimePtr(sh.ExpiredNoticeAt)); err != nil {
+			encodeTime(sh.ExpiresAt), boolInt(sh.Enabled), encodeTimePtr(sh.ExpiringNoticeAt), encodeTimePtr(sh.ExpiredNoticeAt),
+			boolInt(sh.ViewOnly), sh.PasswordHash, sh.DownloadLimit, sh.Downloads); err != nil {
 			return err
 		}
 		if err := insertShareAssets(ctx, q, sh.ID, sh.AssetIDs, sh.AssetProfiles, sh.CreatedAt); err != nil {
@@ -188,8 +192,10 @@ func (s *Store) listShares(ctx context.Context, q querier, query string, args ..
 func (s *Store) UpdateShare(ctx context.Context, sh dam.Share) error {
 	const op = "sqlstore.UpdateShare"
 	return s.write(ctx, op, func(q querier) error {
-		res, err := q.exec(ctx, "UPDATE shares SET title = ?, description = ?, enabled = ?, updated_at = ? WHERE id = ?",
-			sh.Title, sh.Description, boolInt(sh.Enabled), encodeTime(sh.UpdatedAt), sh.ID)
+		res, err := q.exec(ctx, "UPDATE shares SET title = ?, description = ?, enabled = ?, updated_at = ?, expires_at = ?, "+
+			"view_only = ?, password_hash = ?, download_limit = ?, expiring_notice_at = ?, expired_notice_at = ? WHERE id = ?",
+			sh.Title, sh.Description, boolInt(sh.Enabled), encodeTime(sh.UpdatedAt), encodeTime(sh.ExpiresAt),
+			boolInt(sh.ViewOnly), sh.PasswordHash, sh.DownloadLimit, encodeTimePtr(sh.ExpiringNoticeAt), encodeTimePtr(sh.ExpiredNoticeAt), sh.ID)
 		if err != nil {
 			return err
 		}
@@ -279,6 +285,65 @@ func (s *Store) RemoveGuest(ctx context.Context, shareID, guestID string, at tim
 				return notFound("guest", guestID)
 			}
 			return dam.E("", dam.Conflict, "guest %s was already removed", guestID)
+		}
+		return nil
+	})
+}
+
+// UpdateGuest writes a guest's own expiry and download limit.
+func (s *Store) UpdateGuest(ctx context.Context, g dam.Guest) error {
+	const op = "sqlstore.UpdateGuest"
+	return s.write(ctx, op, func(q querier) error {
+		res, err := q.exec(ctx, "UPDATE share_guests SET expires_at = ?, download_limit = ? WHERE id = ? AND share_id = ?",
+			encodeTimePtr(g.ExpiresAt), g.DownloadLimit, g.ID, g.ShareID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return notFound("guest", g.ID)
+		}
+		return nil
+	})
+}
+
+// CountDownload counts a download against the share's limit and the
+// guest's. Each UPDATE adds one only while its counter is under its limit;
+// under PostgreSQL's row lock (and SQLite's one writer) a second
+// transaction re-reads the counter the first wrote, so no two processes
+// pass the same last download.
+func (s *Store) CountDownload(ctx context.Context, shareID, guestID string) error {
+	const op = "sqlstore.CountDownload"
+	return s.write(ctx, op, func(q querier) error {
+		res, err := q.exec(ctx, "UPDATE shares SET downloads = downloads + 1 WHERE id = ? AND (download_limit = 0 OR downloads < download_limit)", shareID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			if err := shareExists(ctx, q, shareID); err != nil {
+				return err
+			}
+			return dam.E("", dam.Gone, "this share's downloads are used up")
+		}
+		res, err = q.exec(ctx, "UPDATE share_guests SET downloads = downloads + 1 WHERE id = ? AND share_id = ? AND (download_limit = 0 OR downloads < download_limit)",
+			guestID, shareID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			found, err := q.exists(ctx, "SELECT 1 FROM share_guests WHERE id = ? AND share_id = ?", guestID, shareID)
+			if err != nil {
+				return err
+			}
+			if !found {
+				return notFound("guest", guestID)
+			}
+			return dam.E("", dam.Gone, "your downloads of this share are used up")
 		}
 		return nil
 	})

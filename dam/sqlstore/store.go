@@ -26,6 +26,10 @@ type Options struct {
 	// through one connection) or the PostgreSQL pool; default 4 for SQLite,
 	// 10 for PostgreSQL.
 	MaxOpenConns int
+	// RankWindow is how many matches, newest first, a listing by relevance
+	// ranks before the older ones follow unranked (see Store.Assets);
+	// default 2000.
+	RankWindow int
 }
 
 // Store is the SQL implementation of dam.Store. It is safe for concurrent use.
@@ -34,6 +38,11 @@ type Store struct {
 	w     *sql.DB // write transactions (SQLite: a single connection)
 	r     *sql.DB // reads (SQLite: a pool of query-only connections)
 	stmts stmtCache
+	// rankWindow is Options.RankWindow.
+	rankWindow int
+	// skipIndex leaves search documents unwritten: set by the ingest
+	// benchmark only, to measure what indexing costs.
+	skipIndex bool
 }
 
 var _ dam.Store = (*Store)(nil)
@@ -63,6 +72,10 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	}
 	if err != nil {
 		return nil, &dam.Error{Op: op, Kind: dam.KindOf(err), Err: err}
+	}
+	s.rankWindow = o.RankWindow
+	if s.rankWindow <= 0 {
+		s.rankWindow = defaultRankWindow
 	}
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()

@@ -209,6 +209,11 @@ func testAssetFilters(t *testing.T, f *fixture) {
 		{"trash of one user", dam.AssetQuery{Domains: mine, Deleted: true, DeletedBy: "u3"}, []dam.Asset{trashedByU3}},
 		{"trash of a user who deleted nothing", dam.AssetQuery{Domains: mine, Deleted: true, DeletedBy: "u1"}, nil},
 		{"combined", dam.AssetQuery{Domains: mine, FolderID: &fo.ID, Kind: dam.MediaImage, Text: "boat"}, []dam.Asset{folderImg}},
+		{"sha256", dam.AssetQuery{Domains: mine, SHA256: []string{video.Current.SHA256, other.Current.SHA256, trashed.Current.SHA256, sha("absent")}},
+			[]dam.Asset{video}},
+		{"sha256 in a folder", dam.AssetQuery{Domains: mine, FolderID: ptr(""), SHA256: []string{video.Current.SHA256, keyword.Current.SHA256}},
+			[]dam.Asset{keyword}},
+		{"sha256 in the trash", dam.AssetQuery{Domains: mine, Deleted: true, SHA256: []string{trashed.Current.SHA256}}, []dam.Asset{trashed}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -223,6 +228,17 @@ func testAssetFilters(t *testing.T, f *fixture) {
 			assert.Equal(t, want, emptyNil(ids(got)))
 		})
 	}
+	t.Run("sha256 of the current version only", func(t *testing.T) {
+		a := mk("", "versioned.jpg", nil)
+		_, err := f.s.AddVersion(f.ctx, a, f.version("versioned v2"))
+		require.NoError(t, err)
+		got, _, err := f.s.Assets(f.ctx, dam.AssetQuery{Domains: mine, SHA256: []string{a.Current.SHA256}})
+		require.NoError(t, err)
+		assert.Empty(t, got, "an older version's digest does not find the asset")
+		got, _, err = f.s.Assets(f.ctx, dam.AssetQuery{Domains: mine, SHA256: []string{sha("versioned v2")}})
+		require.NoError(t, err)
+		assert.Equal(t, []string{a.ID}, ids(got))
+	})
 	t.Run("rows are complete", func(t *testing.T) {
 		got, _, err := f.s.Assets(f.ctx, dam.AssetQuery{Domains: mine, IDs: []string{folderImg.ID}})
 		require.NoError(t, err)

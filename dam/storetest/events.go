@@ -51,6 +51,11 @@ var eventTests = []test{
 			{"subject exact", dam.EventQuery{Subject: "d u1"}, pick(4, 1, 0)},
 			{"subject prefix", dam.EventQuery{Subject: "d"}, pick(4, 3, 2, 1, 0)},
 			{"subject is whole words", dam.EventQuery{Subject: "d u"}, nil},
+			{"until is exclusive", dam.EventQuery{Until: es[2].Time}, pick(1, 0)},
+			{"since and until", dam.EventQuery{Since: es[1].Time, Until: es[3].Time}, pick(2, 1)},
+			{"ascending", dam.EventQuery{Ascending: true}, pick(0, 1, 2, 3, 4)},
+			{"ascending cursor", dam.EventQuery{Ascending: true, Cursor: es[2].ID}, pick(3, 4)},
+			{"ascending filtered", dam.EventQuery{Ascending: true, ActorID: "u1"}, pick(0, 1, 4)},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				got, next, err := f.s.Events(f.ctx, tc.q)

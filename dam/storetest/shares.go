@@ -180,4 +180,77 @@ var shareTests = []test{
 		wg.Wait()
 		assert.Equal(t, 1, wins)
 	}},
+	{"LifecycleFields", func(t *testing.T, f *fixture) {
+		s := f.share([]string{"a1"}, "ana@example.com")
+		s.ViewOnly, s.PasswordHash, s.DownloadLimit = true, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA", 3
+		s.Guests[0].ExpiresAt, s.Guests[0].DownloadLimit = ptr(s.ExpiresAt.Add(-time.Hour)), 2
+		require.NoError(t, f.s.CreateShare(f.ctx, s))
+		got, err := f.s.Share(f.ctx, s.ID)
+		require.NoError(t, err)
+		assert.Equal(t, s, got)
+		s.ExpiresAt, s.ViewOnly, s.PasswordHash, s.DownloadLimit = s.ExpiresAt.Add(48*time.Hour), false, "", 0
+		s.ExpiringNoticeAt, s.ExpiredNoticeAt = nil, nil
+		_, err = f.s.MarkShareNotice(f.ctx, s.ID, dam.NoticeExpiring, f.tick()) // set here, cleared by the update
+		require.NoError(t, err)
+		require.NoError(t, f.s.UpdateShare(f.ctx, s))
+		g := s.Guests[0]
+		g.ExpiresAt, g.DownloadLimit = nil, 5
+		require.NoError(t, f.s.UpdateGuest(f.ctx, g))
+		s.Guests[0] = g
+		got, err = f.s.Share(f.ctx, s.ID)
+		require.NoError(t, err)
+		assert.Equal(t, s, got, "expiry, flags and cleared notices written")
+		other := g
+		other.ShareID = f.id()
+		requireKind(t, dam.NotFound, f.s.UpdateGuest(f.ctx, other), "a guest of another share")
+	}},
+	{"DownloadLimits", func(t *testing.T, f *fixture) {
+		s := f.share([]string{"a1"}, "ana@example.com", "bo@example.org")
+		s.DownloadLimit = 3
+		s.Guests[0].DownloadLimit = 1
+		require.NoError(t, f.s.CreateShare(f.ctx, s))
+		ana, bo := s.Guests[0].ID, s.Guests[1].ID
+		require.NoError(t, f.s.CountDownload(f.ctx, s.ID, ana))
+		requireKind(t, dam.Gone, f.s.CountDownload(f.ctx, s.ID, ana), "ana's own limit")
+		require.NoError(t, f.s.CountDownload(f.ctx, s.ID, bo))
+		require.NoError(t, f.s.CountDownload(f.ctx, s.ID, bo))
+		requireKind(t, dam.Gone, f.s.CountDownload(f.ctx, s.ID, bo), "the share's limit")
+		got, err := f.s.Share(f.ctx, s.ID)
+		require.NoError(t, err)
+		assert.Equal(t, 3, got.Downloads, "a refused download counts nowhere")
+		assert.Equal(t, 1, got.Guests[0].Downloads)
+		assert.Equal(t, 2, got.Guests[1].Downloads)
+		requireKind(t, dam.NotFound, f.s.CountDownload(f.ctx, f.id(), ana))
+		open := f.share([]string{"a1"}, "cy@example.com")
+		require.NoError(t, f.s.CreateShare(f.ctx, open))
+		requireKind(t, dam.NotFound, f.s.CountDownload(f.ctx, open.ID, ana), "a guest of another share")
+		for range 5 {
+			require.NoError(t, f.s.CountDownload(f.ctx, open.ID, open.Guests[0].ID), "no limit")
+		}
+	}},
+	{"ConcurrentDownloadsNeverPassTheLimit", func(t *testing.T, f *fixture) {
+		s := f.share([]string{"a1"}, "ana@example.com", "bo@example.org")
+		s.DownloadLimit = 5
+		require.NoError(t, f.s.CreateShare(f.ctx, s))
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		counted := 0
+		for i := range 12 {
+			wg.Go(func() {
+				err := f.s.CountDownload(f.ctx, s.ID, s.Guests[i%2].ID)
+				if err == nil {
+					mu.Lock()
+					counted++
+					mu.Unlock()
+					return
+				}
+				assert.Equal(t, dam.Gone, dam.KindOf(err), "%v", err)
+			})
+		}
+		wg.Wait()
+		assert.Equal(t, 5, counted)
+		got, err := f.s.Share(f.ctx, s.ID)
+		require.NoError(t, err)
+		assert.Equal(t, 5, got.Downloads)
+	}},
 }

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Sessions", sessionTests},
 		{"Sorts", sortTests},
 		{"Search", searchTests},
+		{"Webhooks", webhookTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -30,6 +30,7 @@ import (
 	_ "gocloud.dev/blob/s3blob" // s3:// buckets (S3 and S3-compatible servers)
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/dam/damhttp"
 	"github.com/damkit/damkit/dam/damweb"
 	"github.com/damkit/damkit/dam/sqlstore"
 )
@@ -54,6 +55,9 @@ type config struct {
 	// the job worker run, when a silent worker's job is taken over, and
 	// presigned direct downloads.
 	sweepInterval, jobPoll, jobStaleAfter, presign time.Duration
+	// webhooksAllowPrivate lets webhook endpoints be private addresses.
+	webhooksAllowPrivate bool
+	webhookLease         time.Duration
 }
 
 func parseConfig(args []string, stderr io.Writer) (config, error) {
@@ -84,6 +88,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.jobPoll, "job-poll", 0, "how often the job worker looks for queued downloads queued by other processes (DAMKIT_JOB_POLL; default 2s)")
 	fs.DurationVar(&c.jobStaleAfter, "job-stale-after", 0, "how long a download job may go without a heartbeat before another worker takes it over (DAMKIT_JOB_STALE_AFTER; default 5m)")
 	fs.DurationVar(&c.presign, "presign", 0, "answer original downloads with a 302 to a presigned bucket URL valid this long, e.g. 60s; such a URL cannot be revoked before it expires (DAMKIT_PRESIGN; default off)")
+	fs.BoolVar(&c.webhooksAllowPrivate, "webhooks-allow-private", false, "let webhook endpoints be private, loopback or link-local addresses (an endpoint on this host or network); off, such URLs are refused and connections to them cut at dial time (DAMKIT_WEBHOOKS_ALLOW_PRIVATE)")
+	fs.DurationVar(&c.webhookLease, "webhook-lease", 0, "how long a webhook delivery is one process's before another retries it (a process killed mid-delivery); keep it above the 10s request timeout (DAMKIT_WEBHOOK_LEASE; default 1m)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error (DAMKIT_LOG_LEVEL)")
 	// Every flag also reads DAMKIT_<NAME> (dashes as underscores); the
 	// command line wins. A value the flag cannot parse is an error, not a
@@ -210,7 +216,9 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
 		MaxSendTo: c.maxSendTo, MaxSentArchives: c.maxSent, MaxLicenceText: c.maxLicenceText,
 		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText, Engines: mediaEngines(ctx, log),
-		SweepInterval: c.sweepInterval, JobPollInterval: c.jobPoll, JobStaleAfter: c.jobStaleAfter, PresignedDownloads: c.presign}
+		SweepInterval: c.sweepInterval, JobPollInterval: c.jobPoll, JobStaleAfter: c.jobStaleAfter, PresignedDownloads: c.presign,
+		WebhookSender:       damhttp.NewWebhookSender(&damhttp.WebhookSenderOptions{AllowPrivate: c.webhooksAllowPrivate}),
+		WebhookAllowPrivate: c.webhooksAllowPrivate, WebhookLease: c.webhookLease}
 	publicURL := base
 	if c.baseURL != "" {
 		publicURL = c.baseURL
@@ -273,7 +281,8 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	var workers sync.WaitGroup
 	defer func() { cancelSweep(); workers.Wait() }()
 	workers.Go(func() { _ = lib.Run(sweepCtx) })
-	workers.Go(func() { _ = lib.RunJobs(sweepCtx) }) // builds large downloads in the background
+	workers.Go(func() { _ = lib.RunJobs(sweepCtx) })     // builds large downloads in the background
+	workers.Go(func() { _ = lib.RunWebhooks(sweepCtx) }) // delivers webhooks
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

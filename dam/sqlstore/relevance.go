@@ -1,0 +1,293 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/damkit/damkit/dam"
+)
+
+// Relevance listings. Ranking every match of a common word costs as much
+// as there are matches (a word in half of a million assets is half a
+// million scores), so a listing by relevance ranks a window: the newest
+// Options.RankWindow matches the caller may see (newest by the engine's
+// order of documents: the SQLite document number, which an asset keeps
+// when it is edited, or the PostgreSQL asset ID). The window is read in
+// that order straight from the index and stops at its size, whatever the
+// number of matches. Older matches, if any, follow the ranked window,
+// newest first, so paging still reaches every match.
+//
+// The first page fixes the window's oldest document in its cursor, so
+// that later pages rank the same documents (and any added since) and no
+// asset moves across the cursor: with scores that depend only on the
+// asset and the query (see search.go), paging while others write lists
+// every asset that was there at the start exactly once.
+//
+// A relevance cursor's Window is "r" and the oldest document of the window
+// ("r" alone: the window holds every match), or "t" and the document of
+// the last asset listed in the tail.
+
+// defaultRankWindow is Options.RankWindow's default.
+const defaultRankWindow = 2000
+
+// match is one asset matching a search.
+type match struct {
+	doc   string // its place in the engine's document order (see above)
+	id    string
+	score int64
+}
+
+// relevancePage returns the IDs of the page of a relevance listing after
+// cursor c, in order, and the cursor of the next page ("" at the end).
+// where and args are the listing's conditions on assets a.
+func (s *Store) relevancePage(ctx context.Context, r querier, search dam.Search, where []string, args []any,
+	c dam.AssetCursor, limit int) ([]string, string, error) {
+	bad := dam.E("", dam.Invalid, "bad cursor (cursors come from the listing they continue, with the same sort)")
+	phase, from := "r", ""
+	if c.Window != "" {
+		phase, from = c.Window[:1], c.Window[1:]
+		if (phase != "r" && phase != "t") || (phase == "t" && from == "") || (from != "" && !s.validDoc(from)) {
+			return nil, "", bad
+		}
+	}
+	var page []match
+	low, inTail := from, phase == "t"
+	if !inTail {
+		var window []match
+		var err error
+		if c.Window == "" { // the first page sets the window
+			window, err = s.matches(ctx, r, search, where, args, "", "", s.rankWindow)
+			if err != nil {
+				return nil, "", err
+			}
+			low = ""
+			if len(window) == s.rankWindow {
+				low = window[len(window)-1].doc
+			}
+		} else {
+			op := ">="
+			if low == "" {
+				op = "" // the window holds every match
+			}
+			if window, err = s.matches(ctx, r, search, where, args, op, low, 0); err != nil {
+				return nil, "", err
+			}
+		}
+		slices.SortFunc(window, func(a, b match) int {
+			return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(b.id, a.id))
+		})
+		for _, m := range window {
+			if c.ID != "" && (m.score > c.Score || m.score == c.Score && m.id >= c.ID) {
+				continue // at or before the cursor
+			}
+			page = append(page, m)
+			if len(page) > limit {
+				break
+			}
+		}
+	}
+	ranked := len(page)
+	if len(page) <= limit && low != "" {
+		tail, err := s.matches(ctx, r, search, where, args, "<", low, limit+1-len(page))
+		if err != nil {
+			return nil, "", err
+		}
+		page = append(page, tail...)
+	}
+	next := ""
+	if len(page) > limit {
+		last := page[limit-1]
+		nc := dam.AssetCursor{Sort: dam.SortRelevance, ID: last.id, Score: last.score, Window: "r" + low}
+		if limit > ranked { // the last one is in the tail
+			nc = dam.AssetCursor{Sort: dam.SortRelevance, ID: last.id, Window: "t" + last.doc}
+		}
+		next = nc.String()
+		page = page[:limit]
+	}
+	ids := make([]string, len(page))
+	for i, m := range page {
+		ids[i] = m.id
+	}
+	return ids, next, nil
+}
+
+// validDoc reports whether doc is a place in the engine's document order.
+func (s *Store) validDoc(doc string) bool {
+	if s.d.postgres {
+		return len(doc) == 26 // an asset ID; dam checked its characters
+	}
+	n, err := strconv.ParseInt(doc, 10, 64)
+	return err == nil && n > 0 && strconv.FormatInt(n, 10) == doc
+}
+
+// matches reads the assets matching search and the conditions where
+// (with args) newest first: all of them (cmp "") or those whose document
+// is cmp (">=" or "<") doc, at most limit (0: no limit). Unless cmp is
+// "<" (the unranked tail), each comes with its score.
+func (s *Store) matches(ctx context.Context, r querier, search dam.Search, where []string, args []any,
+	op, doc string, limit int) ([]match, error) {
+	scored := op != "<"
+	var query string
+	var qargs []any
+	if s.d.postgres {
+		tsq := tsQuery(search)
+		score := "0"
+		if scored {
+			score = "CAST(ts_rank('{0.1, 0.2, 0.4, 1.0}', a.search, CAST(? AS tsquery)) * 1000000 AS BIGINT)"
+			qargs = append(qargs, tsq)
+		}
+		query = "SELECT a.id, a.id, " + score + " FROM assets a WHERE a.search @@ CAST(? AS tsquery) AND " + strings.Join(where, " AND ")
+		qargs = append(append(qargs, tsq), args...)
+		if op != "" {
+			query += " AND a.id " + op + " ?"
+			qargs = append(qargs, doc)
+		}
+		query += " ORDER BY a.id DESC"
+	} else {
+		cols := "''"
+		if scored {
+			cols = "f." + strings.Join(ftsColumns[:], ", f.")
+		}
+		// CROSS JOIN keeps the planner walking the index in document
+		// order, joining each match to its asset.
+		query = "SELECT f.rowid, a.id, " + cols + ` FROM asset_fts f CROSS JOIN search_docs d CROSS JOIN assets a
+			WHERE f.asset_fts MATCH ? AND d.doc = f.rowid AND a.id = d.asset_id AND ` + strings.Join(where, " AND ")
+		qargs = append([]any{ftsQuery(search)}, args...)
+		if op != "" {
+			n, _ := strconv.ParseInt(doc, 10, 64) // checked by validDoc or made here
+			query += " AND f.rowid " + op + " ?"
+			qargs = append(qargs, n)
+		}
+		query += " ORDER BY f.rowid DESC"
+	}
+	if limit > 0 {
+		query += " LIMIT ?"
+		qargs = append(qargs, limit)
+	}
+	rows, err := r.query(ctx, query, qargs...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []match
+	terms := scoredTerms(search)
+	for rows.Next() {
+		var m match
+		switch {
+		case s.d.postgres:
+			err = rows.Scan(&m.doc, &m.id, &m.score)
+		case scored:
+			var doc int64
+			var text [dam.SearchColumns]string
+			err = rows.Scan(&doc, &m.id, &text[0], &text[1], &text[2], &text[3], &text[4])
+			m.doc, m.score = strconv.FormatInt(doc, 10), docScore(terms, text)
+		default:
+			var doc int64
+			var empty string
+			err = rows.Scan(&doc, &m.id, &empty)
+			m.doc = strconv.FormatInt(doc, 10)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// scoredTerms are the words of the terms that count towards a score: all
+// but the excluded ones.
+func scoredTerms(search dam.Search) []dam.SearchTerm {
+	var out []dam.SearchTerm
+	for _, t := range search.Terms {
+		if !t.Exclude {
+			out = append(out, dam.SearchTerm{Words: t.Tokens(), Prefix: t.Prefix})
+		}
+	}
+	return out
+}
+
+// docScore is the SQLite relevance of a document (its columns' words,
+// space-separated, as the index holds them) for terms: each term found in
+// a column adds the column's weight (ftsWeights). A term is found as FTS5
+// finds a phrase: its words one after the other, the last one perhaps a
+// prefix.
+func docScore(terms []dam.SearchTerm, text [dam.SearchColumns]string) int64 {
+	var score int64
+	for i, col := range text {
+		for _, t := range terms {
+			if hasPhrase(col, t.Words, t.Prefix) {
+				score += int64(ftsWeights[i])
+			}
+		}
+	}
+	return score
+}
+
+// hasPhrase reports whether phrase occurs in words (separated by single
+// spaces), in order and next to each other; with prefix, its last word
+// may begin a longer word. It allocates nothing: it runs for every match
+// of a window.
+func hasPhrase(words string, phrase []string, prefix bool) bool {
+	if len(phrase) == 0 || !strings.Contains(words, phrase[0]) {
+		return false
+	}
+	for rest := words; ; {
+		if phraseAt(rest, phrase, prefix) {
+			return true
+		}
+		i := strings.IndexByte(rest, ' ')
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+1:]
+	}
+}
+
+// phraseAt reports whether words begins with phrase.
+func phraseAt(words string, phrase []string, prefix bool) bool {
+	last := len(phrase) - 1
+	for j, p := range phrase {
+		w, rest, found := strings.Cut(words, " ")
+		if w != p && !(prefix && j == last && strings.HasPrefix(w, p)) {
+			return false
+		}
+		if !found && j < last {
+			return false
+		}
+		words = rest
+	}
+	return true
+}
+
+// assetsByID reads the assets ids, in that order (a missing one is left
+// out).
+func (s *Store) assetsByID(ctx context.Context, r querier, ids []string) ([]dam.Asset, error) {
+	args := paddedIDs(ids)
+	rows, err := r.query(ctx, assetSelect+" WHERE a.id IN ("+placeholders(len(args))+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[string]dam.Asset, len(ids))
+	for rows.Next() {
+		a, err := scanAsset(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[a.ID] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	as := make([]dam.Asset, 0, len(ids))
+	for _, id := range ids {
+		if a, ok := byID[id]; ok {
+			as = append(as, a)
+		}
+	}
+	return as, nil
+}
