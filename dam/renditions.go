@@ -150,7 +150,7 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 func (l *Library) openRendition(ctx context.Context, op string, a Asset, rp rendition.Profile, watermarked bool) (*Download, error) {
 	v := a.Current
 	if _, err := l.renders.registry.Lookup(v.MediaType); err != nil {
-		return nil, E(op, FailedPrecondition, "asset %s is %s: only its original can be downloaded (export profiles apply to images)",
+		return nil, E(op, FailedPrecondition, "asset %s is %s, which no rendition engine here renders: only its original can be downloaded",
 			a.ID, baseType(v.MediaType))
 	}
 	hash := rp.Hash()
@@ -175,6 +175,10 @@ func (l *Library) openRendition(ctx context.Context, op string, a Asset, rp rend
 	return dl, nil
 }
 
+// Engines describes the rendition engines the library uses, preferred
+// first (the built-in pure-Go one last), for a health page.
+func (l *Library) Engines() []rendition.Description { return l.renders.registry.Describe() }
+
 // renditionETag starts the ETag of every rendition.
 const renditionETag = `"r-`
 
@@ -194,6 +198,12 @@ func RenditionFilename(name, mediaType string) string {
 		ext = ".gif"
 	case "image/webp":
 		ext = ".webp"
+	case "image/tiff":
+		ext = ".tif"
+	case "video/mp4":
+		ext = ".mp4"
+	case "video/webm":
+		ext = ".webm"
 	default:
 		return name
 	}

@@ -226,7 +226,7 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, EventRetention: c.eventRetention, TempMaxAge: c.tempMaxAge, Links: damweb.Links(base),
 		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
 		MaxSendTo: c.maxSendTo, MaxSentArchives: c.maxSent, MaxLicenceText: c.maxLicenceText,
-		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText,
+		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText, Engines: mediaEngines(ctx, log),
 		SweepInterval: c.sweepInterval, JobPollInterval: c.jobPoll, JobStaleAfter: c.jobStaleAfter, PresignedDownloads: c.presign,
 		WebhookSender:       damhttp.NewWebhookSender(&damhttp.WebhookSenderOptions{AllowPrivate: c.webhooksAllowPrivate}),
 		WebhookAllowPrivate: c.webhooksAllowPrivate, WebhookLease: c.webhookLease}

@@ -89,10 +89,11 @@ func ServeDownload(w http.ResponseWriter, r *http.Request, d *dam.Download, inli
 	}
 }
 
-// InlineSafe lists the raster types a preview may show inline.
+// InlineSafe lists the raster and video types a preview may show inline
+// (never SVG or HTML, which carry scripts).
 func InlineSafe(mediaType string) bool {
 	switch mediaType {
-	case "image/jpeg", "image/png", "image/gif":
+	case "image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "video/webm":
 		return true
 	}
 	return false
