@@ -1,0 +1,343 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/client"
+	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/dam/damhttp"
+	"github.com/damkit/damkit/dam/sqlstore"
+)
+
+// testServer is a real damhttp server on a SQLite library.
+type testServer struct {
+	lib *dam.Library
+	url string
+	key string
+	c   *client.Client
+}
+
+func newTestServer(t *testing.T, mw func(http.Handler) http.Handler) *testServer {
+	t.Helper()
+	dir := t.TempDir()
+	lib, err := dam.Open(t.Context(), dam.Config{
+		StoreURL:  "sqlite://" + filepath.Join(dir, "dam.db"),
+		BucketURL: "file://" + filepath.ToSlash(filepath.Join(dir, "blobs")),
+		OpenStore: func(ctx context.Context, url string) (dam.Store, error) { return sqlstore.Open(ctx, url, nil) },
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = lib.Close() })
+	_, key, err := lib.CreateUser(t.Context(), dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
+	require.NoError(t, err)
+	var h http.Handler = damhttp.New(lib, nil)
+	if mw != nil {
+		h = mw(h)
+	}
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = lib.RunJobs(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	c, err := client.New(hs.URL, key, nil)
+	require.NoError(t, err)
+	t.Setenv("DAMKIT_CONFIG", filepath.Join(t.TempDir(), "config.json"))
+	t.Setenv("DAMKIT_SERVER", hs.URL)
+	t.Setenv("DAMKIT_KEY", key)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the default journal's place
+	return &testServer{lib: lib, url: hs.URL, key: key, c: c}
+}
+
+// damkit runs one command line and returns its exit code and output.
+func damkit(ctx context.Context, stdin string, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(ctx, args, strings.NewReader(stdin), &out, &errb, false)
+	return code, out.String(), errb.String()
+}
+
+// tree writes files (path → content) under a new directory.
+func tree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, c := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
+		require.NoError(t, os.WriteFile(full, []byte(c), 0o644))
+	}
+	return dir
+}
+
+func TestLoginSavesAPrivateConfig(t *testing.T) {
+	s := newTestServer(t, nil)
+	t.Setenv("DAMKIT_KEY", "")
+	t.Setenv("DAMKIT_SERVER", "")
+	cfg := filepath.Join(t.TempDir(), "sub", "config.json")
+	t.Setenv("DAMKIT_CONFIG", cfg)
+
+	code, _, errs := damkit(t.Context(), "", "ls")
+	assert.Equal(t, exitUsage, code, "no login yet: %s", errs)
+	code, _, errs = damkit(t.Context(), "not-a-key\n", "login", "-server", s.url)
+	assert.Equal(t, exitAuth, code, errs)
+	assert.NoFileExists(t, cfg, "a refused key is not saved")
+
+	code, out, errs := damkit(t.Context(), s.key+"\n", "login", "-server", s.url)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "as owner@example.com")
+	st, err := os.Stat(cfg)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+	code, _, errs = damkit(t.Context(), "", "ls")
+	assert.Equal(t, exitOK, code, "the saved login is used: %s", errs)
+}
+
+func TestExitCodes(t *testing.T) {
+	s := newTestServer(t, nil)
+	ctx := t.Context()
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{nil, exitUsage},
+		{[]string{"help"}, exitOK},
+		{[]string{"frobnicate"}, exitUsage},
+		{[]string{"upload", "-nope", "x"}, exitUsage},
+		{[]string{"upload"}, exitUsage},
+		{[]string{"upload", "-j", "0", "x"}, exitUsage},
+		{[]string{"upload", "/does/not/exist"}, exitUsage},
+		{[]string{"download", "asset", "nope"}, exitNotFound},
+		{[]string{"download", "planet", "x"}, exitUsage},
+		{[]string{"ls", "no/such/folder"}, exitNotFound},
+		{[]string{"requests", "fly"}, exitUsage},
+		{[]string{"-key", "x", "ls"}, exitUsage},
+		{[]string{"ls", "-key", "wrong-key"}, exitAuth},
+	} {
+		code, _, errs := damkit(ctx, "", tc.args...)
+		assert.Equal(t, tc.code, code, "%v: %s", tc.args, errs)
+	}
+	_ = s
+}
+
+// summary runs an upload with -json and decodes its summary.
+func summary(t *testing.T, ctx context.Context, wantCode int, args ...string) uploadSummary {
+	t.Helper()
+	code, out, errs := damkit(ctx, "", append([]string{"upload", "-json"}, args...)...)
+	require.Equal(t, wantCode, code, "%s\n%s", out, errs)
+	var sum uploadSummary
+	require.NoError(t, json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &sum), out)
+	return sum
+}
+
+func TestUploadRecreatesTheTreeWithMetadata(t *testing.T) {
+	s := newTestServer(t, nil)
+	ctx := t.Context()
+	dir := tree(t, map[string]string{
+		"photos/a.txt":             "alpha",
+		"photos/2024/b.txt":        "beta",
+		"photos/2024/summer/c.txt": "gamma",
+		"photos/2024/summer/c.txt.xmp": `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">Sea at noon</rdf:li></rdf:Alt></dc:title>
+<dc:subject><rdf:Bag><rdf:li>sea</rdf:li><rdf:li>noon</rdf:li></rdf:Bag></dc:subject></rdf:Description></rdf:RDF></x:xmpmeta>`,
+		"photos/.hidden/x.txt": "not sent",
+		"photos/.DS_Store":     "not sent",
+	})
+	man := filepath.Join(dir, "manifest.csv")
+	require.NoError(t, os.WriteFile(man, []byte("path,title,keywords,credit\n"+
+		filepath.Join(dir, "photos/a.txt")+",The A,one;two,ACME\n"), 0o644))
+
+	sum := summary(t, ctx, exitOK, "-manifest", man, filepath.Join(dir, "photos"))
+	assert.Equal(t, 3, sum.Files)
+	assert.Equal(t, 3, sum.Uploaded)
+
+	all, err := client.Collect(s.c.Assets(ctx, dam.AssetQuery{}))
+	require.NoError(t, err)
+	require.Len(t, all, 3)
+	byName := map[string]dam.Asset{}
+	for _, a := range all {
+		byName[a.Name] = a
+	}
+	assert.Equal(t, "The A", byName["a.txt"].Meta.Title)
+	assert.Equal(t, []string{"one", "two"}, byName["a.txt"].Meta.Keywords)
+	assert.Equal(t, "ACME", byName["a.txt"].Meta.Fields["credit"])
+	assert.Equal(t, "Sea at noon", byName["c.txt"].Meta.Title)
+	assert.Equal(t, []string{"sea", "noon"}, byName["c.txt"].Meta.Keywords)
+
+	tr, err := loadFolders(ctx, s.c)
+	require.NoError(t, err)
+	assert.Equal(t, "/photos/2024/summer", tr.path(byName["c.txt"].FolderID))
+	assert.Equal(t, "/photos/2024", tr.path(byName["b.txt"].FolderID))
+	assert.Equal(t, "/photos", tr.path(byName["a.txt"].FolderID))
+
+	// Into another folder: the same bytes there are not "present".
+	code, _, errs := damkit(ctx, "", "upload", "-to", "photos/2024", filepath.Join(dir, "photos/a.txt"))
+	require.Equal(t, exitOK, code, errs)
+	bFolder := byName["b.txt"].FolderID
+	in, err := client.Collect(s.c.Assets(ctx, dam.AssetQuery{FolderID: &bFolder}))
+	require.NoError(t, err)
+	assert.Len(t, in, 2)
+}
+
+// stopAfter cancels the command's context once n uploads have been
+// answered, as Ctrl-C would midway through a run.
+func stopAfter(n int64, cancel context.CancelFunc) func(http.Handler) http.Handler {
+	var done atomic.Int64
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.ServeHTTP(w, r)
+			if r.Method == "POST" && r.URL.Path == "/api/v1/assets" && done.Add(1) == n {
+				cancel()
+			}
+		})
+	}
+}
+
+func TestUploadResumesAndSkips(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	s := newTestServer(t, stopAfter(20, cancel))
+	files := map[string]string{}
+	for i := range 60 {
+		files["set/f"+strconv.Itoa(i)+".txt"] = "file number " + strconv.Itoa(i)
+	}
+	dir := tree(t, files)
+	journal := filepath.Join(t.TempDir(), "journal.jsonl")
+
+	first := summary(t, ctx, exitInterrupted, "-j", "2", "-journal", journal, filepath.Join(dir, "set"))
+	assert.GreaterOrEqual(t, first.Uploaded, 18, "most of the first 20 made it")
+	assert.Less(t, first.Uploaded, 60)
+	n1, err := client.Collect(s.c.Assets(t.Context(), dam.AssetQuery{}))
+	require.NoError(t, err)
+
+	// Rerun: only the rest is sent; what reached the server without
+	// reaching the journal is found by its digest.
+	second := summary(t, t.Context(), exitOK, "-j", "2", "-journal", journal, filepath.Join(dir, "set"))
+	assert.Equal(t, 60-len(n1), second.Uploaded, "only the rest")
+	assert.Equal(t, len(n1), second.SkippedJourn+second.SkippedServer)
+	all, err := client.Collect(s.c.Assets(t.Context(), dam.AssetQuery{}))
+	require.NoError(t, err)
+	names := map[string]int{}
+	for _, a := range all {
+		names[a.Name]++
+	}
+	assert.Len(t, names, 60)
+	for n, c := range names {
+		assert.Equal(t, 1, c, "%s is there once", n)
+	}
+
+	third := summary(t, t.Context(), exitOK, "-journal", journal, filepath.Join(dir, "set"))
+	assert.Equal(t, 60, third.SkippedJourn, "a third run reads nothing: the journal knows every file")
+	assert.Zero(t, third.Uploaded)
+
+	// Without the journal (another machine), the server's digests skip all.
+	fourth := summary(t, t.Context(), exitOK, "-journal", journal+".other", filepath.Join(dir, "set"))
+	assert.Equal(t, 60, fourth.SkippedServer)
+	// A changed file is sent again.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "set", "f1.txt"), []byte("changed"), 0o644))
+	fifth := summary(t, t.Context(), exitOK, "-journal", journal, filepath.Join(dir, "set"))
+	assert.Equal(t, 1, fifth.Uploaded)
+}
+
+func TestJournalIgnoresACutLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(`{"path":"/a","size":1,"mtime_ns":2,"sha256":"x","folder_id":"","asset_id":"A"}`+"\n"+`{"path":"/b","si`), 0o600))
+	j, err := openJournal(path)
+	require.NoError(t, err)
+	assert.True(t, j.has("/a", 1, 2, ""))
+	assert.False(t, j.has("/a", 1, 3, ""), "a changed file is not done")
+	assert.False(t, j.has("/b", 1, 2, ""))
+	require.NoError(t, j.Close())
+}
+
+func TestDownloadCommands(t *testing.T) {
+	s := newTestServer(t, nil)
+	ctx := t.Context()
+	dir := tree(t, map[string]string{"kit/a.txt": strings.Repeat("a", 5000), "kit/b.txt": "bee"})
+	summary(t, ctx, exitOK, filepath.Join(dir, "kit"))
+	all, err := client.Collect(s.c.Assets(ctx, dam.AssetQuery{Sort: "name"}))
+	require.NoError(t, err)
+	require.Len(t, all, 2)
+
+	out := t.TempDir()
+	code, stdout, errs := damkit(ctx, "", "download", "-json", "-o", out, "asset", all[0].ID, all[1].ID)
+	require.Equal(t, exitOK, code, errs)
+	var res downloadResult
+	require.NoError(t, json.Unmarshal([]byte(stdout), &res))
+	assert.Len(t, res.Files, 2)
+	b, err := os.ReadFile(filepath.Join(out, "a.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("a", 5000), string(b))
+
+	code, stdout, errs = damkit(ctx, "", "download", "-json", "-o", out, "folder", "kit")
+	require.Equal(t, exitOK, code, errs)
+	res = downloadResult{}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &res))
+	require.Len(t, res.Files, 1)
+	assert.Equal(t, filepath.Join(out, "kit.zip"), res.Files[0])
+	require.NoError(t, client.VerifyZip(res.Files[0]))
+
+	code, _, errs = damkit(ctx, "", "download", "-o", out, "job", res.Job)
+	assert.Equal(t, exitOK, code, "an existing job is fetched again: %s", errs)
+	code, _, errs = damkit(ctx, "", "download", "-o", out, "search", "b")
+	assert.Equal(t, exitOK, code, errs)
+	code, _, _ = damkit(ctx, "", "download", "-o", out, "search", "nothing-like-this")
+	assert.Equal(t, exitNotFound, code)
+}
+
+func TestRequestsShareAndEvents(t *testing.T) {
+	s := newTestServer(t, nil)
+	ctx := t.Context()
+	a, err := s.c.Upload(ctx, strings.NewReader("plans"), client.UploadOptions{UploadOptions: dam.UploadOptions{Name: "plans.txt", Protection: dam.Protected}})
+	require.NoError(t, err)
+	v, err := s.c.CreateUser(ctx, dam.NewUser{Email: "v@example.com", Role: dam.RoleViewer})
+	require.NoError(t, err)
+	vc, err := client.New(s.url, v.APIKey, nil)
+	require.NoError(t, err)
+	_, err = vc.RequestDownload(ctx, dam.NewRequest{AssetIDs: []string{a.ID}, Reason: "press"})
+	require.NoError(t, err)
+
+	code, out, errs := damkit(ctx, "", "requests", "list", "-json")
+	require.Equal(t, exitOK, code, errs)
+	var r client.RequestView
+	require.NoError(t, json.Unmarshal([]byte(out), &r), out)
+	assert.Equal(t, "plans.txt", r.AssetName)
+	code, out, errs = damkit(ctx, "", "requests", "approve", "-m", "ok", r.ID)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "approved")
+	code, _, errs = damkit(ctx, "", "requests", "deny", r.ID)
+	assert.Equal(t, exitConflict, code, "decided already: %s", errs)
+
+	code, _, _ = damkit(ctx, "", "share", a.ID)
+	assert.Equal(t, exitConflict, code, "shares are off until an owner turns them on")
+	st, err := s.c.Settings(ctx)
+	require.NoError(t, err)
+	st.SharesEnabled = true
+	_, err = s.c.UpdateSettings(ctx, st)
+	require.NoError(t, err)
+	code, out, errs = damkit(ctx, "", "share", "-guests", "g@example.com", a.ID)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "g@example.com  "+s.url+"/s/")
+
+	code, out, errs = damkit(ctx, "", "export-events", "-asset", a.ID)
+	require.Equal(t, exitOK, code, errs)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.NotEmpty(t, lines)
+	for _, l := range lines {
+		var ev dam.Event
+		require.NoError(t, json.Unmarshal([]byte(l), &ev), l)
+		assert.Equal(t, a.ID, ev.AssetID)
+	}
+	code, out, errs = damkit(ctx, "", "export-events", "-csv", "-since", "1h")
+	require.Equal(t, exitOK, code, errs)
+	assert.True(t, strings.HasPrefix(out, "id,time,action,actor_id,asset_id,detail\n"))
+}
