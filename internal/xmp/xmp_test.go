@@ -1,6 +1,8 @@
 package xmp_test
 
 import (
+	"bytes"
+	"compress/zlib"
 	"runtime"
 	"strings"
 	"testing"
@@ -78,9 +80,30 @@ func TestFind(t *testing.T) {
 	assert.Equal(t, packet, string(xmp.Find(jpg)))
 	png := testimage.WithChunk(testimage.PNG(testimage.Gradient(4, 4, 0)), "iTXt", testimage.XMPChunk([]byte(packet)))
 	assert.Equal(t, packet, string(xmp.Find(png)))
-	compressed := testimage.WithChunk(testimage.PNG(testimage.Gradient(4, 4, 0)), "iTXt", []byte("XML:com.adobe.xmp\x00\x01\x00\x00\x00x\x9c"))
-	assert.Nil(t, xmp.Find(compressed), "a compressed chunk is not inflated")
+	pngWith := func(text []byte) []byte {
+		return testimage.WithChunk(testimage.PNG(testimage.Gradient(4, 4, 0)), "iTXt",
+			append([]byte("XML:com.adobe.xmp\x00\x01\x00en\x00\x00"), text...))
+	}
+	assert.Equal(t, packet, string(xmp.Find(pngWith(deflate(t, []byte(packet))))), "a compressed chunk is inflated")
+	assert.Nil(t, xmp.Find(pngWith([]byte("x\x9c"))), "a cut zlib stream is no packet")
+	assert.Nil(t, xmp.Find(pngWith([]byte("not zlib"))))
+	// A chunk of a few KiB that inflates to 8 MiB costs MaxPacket+1 bytes,
+	// and Parse refuses it.
+	bomb := xmp.Find(pngWith(deflate(t, make([]byte, 8<<20))))
+	assert.Len(t, bomb, xmp.MaxPacket+1)
+	_, err := xmp.Parse(bomb)
+	assert.ErrorIs(t, err, xmp.ErrTooLarge)
 	assert.Nil(t, xmp.Find([]byte("GIF89a")))
+}
+
+// deflate compresses b with zlib.
+func deflate(t *testing.T, b []byte) []byte {
+	var buf bytes.Buffer
+	w := zlib.NewWriter(&buf)
+	_, err := w.Write(b)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	return buf.Bytes()
 }
 
 func TestDatesAndCoordinates(t *testing.T) {
