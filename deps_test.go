@@ -32,7 +32,12 @@ var rules = []rule{
 	{pkg: "policy", banned: []string{"net", "os", "database/sql", "context", "time/tzdata"}},
 	{pkg: "share", banned: []string{"net/http", "database/sql"}},
 	{pkg: "archive", modules: []string{"github.com/klauspost/compress", "golang.org/x/text"}, banned: []string{"net/http", "database/sql"}},
-	{pkg: "rendition", damkit: []string{"internal/exif"}, modules: []string{"golang.org/x/image"}, banned: []string{"net/http", "database/sql"}},
+	{pkg: "rendition", damkit: []string{"internal/exif"}, modules: []string{"golang.org/x/image", "github.com/gen2brain/webp"}, banned: []string{"net/http", "database/sql"}},
+	// The engines for other media run external tools through one package.
+	{pkg: "rendition/internal/command", damkit: []string{"rendition"}, banned: []string{"net/http", "database/sql"}},
+	{pkg: "rendition/video", damkit: []string{"rendition", "rendition/internal/"}, banned: []string{"net/http", "database/sql"}},
+	{pkg: "rendition/pdf", damkit: []string{"rendition", "rendition/internal/"}, banned: []string{"net/http", "database/sql"}},
+	{pkg: "rendition/svg", damkit: []string{"rendition", "rendition/internal/"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "storage", modules: []string{"gocloud.dev"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "storage/storagetest", damkit: []string{"storage"}, modules: []string{"gocloud.dev", "github.com/stretchr/testify"}, banned: []string{"net/http", "database/sql"}},
 	{pkg: "dam", damkit: []string{"policy", "share", "archive", "rendition", "storage", "internal/"},
@@ -45,7 +50,7 @@ var rules = []rule{
 	{pkg: "client", damkit: []string{"dam"}, banned: []string{"database/sql"}},
 	{pkg: "cmd/damkit", damkit: []string{"client", "dam", "internal/xmp"},
 		modules: []string{"github.com/vbauerster/mpb/v8", "github.com/mattn/go-isatty"}, banned: []string{"database/sql"}},
-	{pkg: "examples/server", damkit: []string{"dam", "dam/damhttp", "dam/damweb", "dam/sqlstore", "internal/"}, modules: []string{"gocloud.dev/blob/s3blob"}},
+	{pkg: "examples/server", damkit: []string{"dam", "dam/damhttp", "dam/damweb", "dam/sqlstore", "internal/", "rendition", "rendition/video", "rendition/pdf", "rendition/svg"}, modules: []string{"gocloud.dev/blob/s3blob"}},
 }
 
 var topLevel = []string{"dam", "policy", "rendition", "archive", "share", "storage", "examples", "client", "cmd", "docs", "internal", "bench"}

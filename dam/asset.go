@@ -183,7 +183,23 @@ type AssetQuery struct {
 	// MinSize and MaxSize keep the assets whose current version has at
 	// least and at most so many bytes (MaxSize 0: no bound).
 	MinSize, MaxSize int64
-	IDs              []string // restrict to these ids
+	// UpdatedFrom and UpdatedTo keep the assets last changed at or after
+	// From and before To (zero: no bound).
+	UpdatedFrom, UpdatedTo time.Time
+	// MinWidth and MinHeight keep the assets whose current version is at
+	// least so many pixels wide and high (0: no bound).
+	MinWidth, MinHeight int
+	// Orientation keeps the assets whose current version is wider than
+	// high (OrientationLandscape), higher than wide (OrientationPortrait)
+	// or as wide as high (OrientationSquare); assets without pixel
+	// dimensions have none.
+	Orientation string
+	// CreatedBy keeps the assets this user uploaded.
+	CreatedBy string
+	// CollectionID keeps the assets in this collection (one of the
+	// caller's own).
+	CollectionID string
+	IDs          []string // restrict to these ids
 	// SHA256 keeps the assets whose current version has one of these
 	// SHA-256 digests (lowercase hex): how a client asks whether a file is
 	// in already without sending it. At most MaxHashQuery of them.

@@ -229,6 +229,11 @@ func (l *Library) checkQuery(ctx context.Context, op string, actor Actor, q *Ass
 	if err := checkFilters(op, *q); err != nil {
 		return err
 	}
+	if q.CollectionID != "" {
+		if _, err := l.ownCollection(ctx, op, actor, q.CollectionID); err != nil {
+			return err
+		}
+	}
 	return l.filterCategory(ctx, op, q.CategoryID)
 }
 

@@ -43,19 +43,23 @@ type Event struct {
 	Detail  string      `json:"detail,omitempty"`
 }
 
-// EventQuery filters the usage log. Results are newest first.
+// EventQuery filters the usage log. Results are newest first, or oldest
+// first when Ascending.
 type EventQuery struct {
 	AssetID string
 	ActorID string
 	Action  EventAction
-	Since   time.Time
+	Since   time.Time // events at or after Since
+	Until   time.Time // events before Until (zero: no end)
 	// Subject keeps events about one share or portal: those whose Detail
 	// is Subject or starts with Subject and a space ("share <id>").
 	Subject string
 	// Reach, when set, keeps only the events an actor reaches (reach.go).
 	Reach  *EventReach
-	Cursor string // the ID after which to continue
+	Cursor string // the ID after which to continue (in the order asked)
 	Limit  int
+	// Ascending lists oldest first: Cursor then means IDs above it.
+	Ascending bool
 }
 
 // EventReach selects the events about an asset of one of Domains, the

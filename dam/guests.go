@@ -378,6 +378,9 @@ func (l *Library) SweepShares(ctx context.Context) (int, error) {
 		if err != nil {
 			return sent, wrap(op, Internal, err)
 		}
+		if marked && n == NoticeExpired {
+			l.record(ctx, Event{ActorID: sh.CreatedBy, Action: EventShareExpire, Detail: "share " + sh.ID})
+		}
 		if !marked || !sh.Enabled {
 			continue // sent already, or the sharer turned the share off: nothing to tell
 		}

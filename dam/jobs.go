@@ -368,6 +368,11 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 // notifyJob tells the requester that a download is ready or failed (and,
 // for one another user sent, who sent it and what was left out).
 func (l *Library) notifyJob(ctx context.Context, j Job) {
+	action := EventArchiveReady
+	if j.Status != JobDone {
+		action = EventArchiveFail
+	}
+	l.record(ctx, Event{ActorID: j.RequesterID, Action: action, Detail: "job " + j.ID})
 	u, err := l.store.User(ctx, j.RequesterID)
 	if err != nil {
 		l.log.Error("loading the requester of a job failed", "job", j.ID, "err", err)

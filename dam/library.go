@@ -17,6 +17,10 @@ import (
 type Options struct {
 	MaxUploadSize  int64         // bytes per upload; default 5 GiB
 	TrashRetention time.Duration // how long trashed assets stay restorable; default 30 days
+	// EventRetention is how long the usage log keeps an event: the sweep
+	// (Run) deletes older ones. Default 365 days; negative keeps them for
+	// ever. Export the log first to keep it longer elsewhere.
+	EventRetention time.Duration
 	TempMaxAge     time.Duration // unfinished upload leftovers older than this are swept; default 24 h
 	// DeadTempAge: at start (Run, SweepDeadLeftovers) the staged bytes of
 	// other processes untouched for this long are swept at once, since a
@@ -141,6 +145,30 @@ type Options struct {
 	SessionIdle   time.Duration
 	SessionMaxAge time.Duration
 	SignInLinkTTL time.Duration
+
+	// Webhooks (webhooks.go). WebhookSender makes their HTTP requests
+	// (damhttp.NewWebhookSender; nil: RunWebhooks refuses to start).
+	// WebhookAllowPrivate lets endpoints' URLs name private and loopback
+	// addresses (give the sender the same choice). A delivery is retried
+	// with exponential backoff from WebhookBackoff (default 30 s) for
+	// WebhookRetryFor (default 24 h); an endpoint none of whose deliveries
+	// got through in that time is disabled and its owner told.
+	// WebhookPollInterval (default 1 s) is how often RunWebhooks looks
+	// for work; WebhookLease (default 1 min) how long a claimed delivery
+	// is a worker's before another may retry it; WebhookSettle (default
+	// 5 s) how long events are read again in case one committed late;
+	// WebhookConcurrency (default 8) the requests one process makes at
+	// once; WebhookLogRetention (default 30 days) how long finished
+	// deliveries stay in the log.
+	WebhookSender       WebhookSender
+	WebhookAllowPrivate bool
+	WebhookBackoff      time.Duration
+	WebhookRetryFor     time.Duration
+	WebhookPollInterval time.Duration
+	WebhookLease        time.Duration
+	WebhookSettle       time.Duration
+	WebhookConcurrency  int
+	WebhookLogRetention time.Duration
 }
 
 func (o *Options) withDefaults() Options {
@@ -153,6 +181,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if v.TrashRetention <= 0 {
 		v.TrashRetention = 30 * 24 * time.Hour
+	}
+	if v.EventRetention == 0 {
+		v.EventRetention = 365 * 24 * time.Hour
 	}
 	if v.TempMaxAge <= 0 {
 		v.TempMaxAge = 24 * time.Hour
@@ -176,6 +207,7 @@ func (o *Options) withDefaults() Options {
 	v.shareDefaults()
 	setDefault(&v.MaxLicenceText, DefaultMaxLicenceText)
 	v.categoryDefaults()
+	v.webhookDefaults()
 	setDefault(&v.SessionIdle, 7*24*time.Hour)
 	setDefault(&v.SessionMaxAge, 30*24*time.Hour)
 	setDefault(&v.SignInLinkTTL, 15*time.Minute)
@@ -205,6 +237,11 @@ type Library struct {
 	log    *slog.Logger
 	// renders runs and deduplicates renditions (renderqueue.go).
 	renders *renderQueue
+	// auth keeps the actors of API keys and sessions (authcache.go).
+	auth authCache
+	// events commits the usage events of concurrent requests together
+	// (eventlog.go).
+	events eventWriter
 
 	closeOnce sync.Once
 	closers   []io.Closer
@@ -347,7 +384,9 @@ func (l *Library) page(op, cursor string, limit int) (int, error) {
 }
 
 // record appends usage events, logging (not failing) when the log cannot be
-// written: the operation itself has already happened.
+// written: the operation itself has already happened. It returns once they
+// are committed, in one transaction with those of the requests recording
+// at the same time (eventlog.go).
 func (l *Library) record(ctx context.Context, es ...Event) {
 	now := l.now().UTC()
 	for i := range es {
@@ -358,7 +397,7 @@ func (l *Library) record(ctx context.Context, es ...Event) {
 			es[i].Time = now
 		}
 	}
-	if err := l.store.AppendEvents(context.WithoutCancel(ctx), es...); err != nil {
+	if err := l.events.append(context.WithoutCancel(ctx), l.store, es); err != nil {
 		l.log.Error("usage log write failed", "err", err, "events", len(es))
 	}
 }

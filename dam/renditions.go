@@ -83,7 +83,9 @@ func (l *Library) OpenRendition(ctx context.Context, assetID, profile string) (*
 	if err != nil {
 		return nil, err
 	}
-	dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, l.downloadCheck(op, actor, a.ID, p.Name), false, nil)
+	if dl.File() == nil {
+		dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, l.downloadCheck(op, actor, a.ID, p.Name), false, nil)
+	}
 	detail := "profile " + p.Name
 	if d.GrantID != "" {
 		detail += " grant " + d.GrantID
@@ -148,7 +150,7 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 func (l *Library) openRendition(ctx context.Context, op string, a Asset, rp rendition.Profile, watermarked bool) (*Download, error) {
 	v := a.Current
 	if _, err := l.renders.registry.Lookup(v.MediaType); err != nil {
-		return nil, E(op, FailedPrecondition, "asset %s is %s: only its original can be downloaded (export profiles apply to images)",
+		return nil, E(op, FailedPrecondition, "asset %s is %s, which no rendition engine here renders: only its original can be downloaded",
 			a.ID, baseType(v.MediaType))
 	}
 	hash := rp.Hash()
@@ -164,9 +166,18 @@ func (l *Library) openRendition(ctx context.Context, op string, a Asset, rp rend
 	etag += `"`
 	v.MediaType, v.Size, v.CRC32, v.Width, v.Height = m.MediaType, m.Size, m.CRC32, m.Width, m.Height
 	v.OriginalName = RenditionFilename(a.Name, m.MediaType)
-	return &Download{Asset: a, Version: v, ETag: etag,
-		ReadSeekCloser: &blobReader{ctx: ctx, bucket: l.bucket, key: key, size: m.Size}}, nil
+	dl := &Download{Asset: a, Version: v, ETag: etag}
+	if f := l.localFile(ctx, key, m.Size); f != nil {
+		dl.ReadSeekCloser = f
+	} else {
+		dl.ReadSeekCloser = &blobReader{ctx: ctx, bucket: l.bucket, key: key, size: m.Size}
+	}
+	return dl, nil
 }
+
+// Engines describes the rendition engines the library uses, preferred
+// first (the built-in pure-Go one last), for a health page.
+func (l *Library) Engines() []rendition.Description { return l.renders.registry.Describe() }
 
 // renditionETag starts the ETag of every rendition.
 const renditionETag = `"r-`
@@ -187,6 +198,12 @@ func RenditionFilename(name, mediaType string) string {
 		ext = ".gif"
 	case "image/webp":
 		ext = ".webp"
+	case "image/tiff":
+		ext = ".tif"
+	case "video/mp4":
+		ext = ".mp4"
+	case "video/webm":
+		ext = ".webm"
 	default:
 		return name
 	}

@@ -342,8 +342,30 @@ func checkFilters(op string, q AssetQuery) error {
 	if !q.CreatedFrom.IsZero() && !q.CreatedTo.IsZero() && !q.CreatedFrom.Before(q.CreatedTo) {
 		return E(op, Invalid, "the creation range ends before it starts")
 	}
+	if !q.UpdatedFrom.IsZero() && !q.UpdatedTo.IsZero() && !q.UpdatedFrom.Before(q.UpdatedTo) {
+		return E(op, Invalid, "the range of changes ends before it starts")
+	}
+	if q.MinWidth < 0 || q.MinHeight < 0 {
+		return E(op, Invalid, "pixel sizes are not negative")
+	}
+	if q.Orientation != "" && !slices.Contains(Orientations, q.Orientation) {
+		return E(op, Invalid, "orientation must be one of %s, not %.20q", strings.Join(Orientations, ", "), q.Orientation)
+	}
+	if q.CreatedBy != "" && !validID(q.CreatedBy) {
+		return E(op, Invalid, "bad user id %.40q", q.CreatedBy)
+	}
 	return nil
 }
+
+// The orientations of AssetQuery.Orientation.
+const (
+	OrientationLandscape = "landscape"
+	OrientationPortrait  = "portrait"
+	OrientationSquare    = "square"
+)
+
+// Orientations are the values AssetQuery.Orientation takes.
+var Orientations = []string{OrientationLandscape, OrientationPortrait, OrientationSquare}
 
 // MaxHashQuery is how many SHA-256 digests one asset query may ask for.
 const MaxHashQuery = 100

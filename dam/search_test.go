@@ -104,3 +104,27 @@ func TestAssetFacets(t *testing.T) {
 	_, err = f.lib.AssetFacets(f.owner, dam.AssetQuery{Text: `"open`})
 	assert.Equal(t, dam.Invalid, dam.KindOf(err))
 }
+
+// TestAssetsInCollection: the collection filter takes the caller's own
+// collections; another's answers as an absent one.
+func TestAssetsInCollection(t *testing.T) {
+	f := newFixture(t, nil)
+	ed := f.user(t, "ed@example.com", dam.RoleEditor, dam.DefaultDomain)
+	a := f.upload(t, f.owner, "a.txt", "a")
+	f.upload(t, f.owner, "b.txt", "b")
+	picks, err := f.lib.CreateCollection(ed, "Picks", "")
+	require.NoError(t, err)
+	_, err = f.lib.AddToCollection(ed, picks.ID, []dam.CollectionItem{{AssetID: a.ID}})
+	require.NoError(t, err)
+
+	as, _, err := f.lib.Assets(ed, dam.AssetQuery{CollectionID: picks.ID})
+	require.NoError(t, err)
+	require.Len(t, as, 1)
+	assert.Equal(t, a.ID, as[0].ID)
+	_, _, err = f.lib.Assets(f.owner, dam.AssetQuery{CollectionID: picks.ID})
+	assert.Equal(t, dam.NotFound, dam.KindOf(err), "another user's collection is absent, for an owner too")
+	_, err = f.lib.AssetFacets(f.owner, dam.AssetQuery{CollectionID: picks.ID})
+	assert.Equal(t, dam.NotFound, dam.KindOf(err))
+	_, _, err = f.lib.Assets(ed, dam.AssetQuery{Orientation: "sideways"})
+	assert.Equal(t, dam.Invalid, dam.KindOf(err))
+}

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+
+	"golang.org/x/image/tiff"
 )
 
 // outputFormat resolves FormatSource against the source format.
@@ -29,7 +32,12 @@ func outputFormat(f Format, srcFormat string, lossyOpaque bool) Format {
 	return FormatPNG
 }
 
-var mediaTypes = map[Format]string{FormatJPEG: "image/jpeg", FormatPNG: "image/png", FormatGIF: "image/gif"}
+var mediaTypes = map[Format]string{FormatJPEG: "image/jpeg", FormatPNG: "image/png", FormatGIF: "image/gif",
+	FormatWebP: "image/webp", FormatTIFF: "image/tiff", FormatMP4: "video/mp4", FormatWebM: "video/webm"}
+
+// MediaType is the media type of renditions in format f ("" for
+// FormatSource, whose type depends on the source).
+func (f Format) MediaType() string { return mediaTypes[f] }
 
 // metadata is what a rendition carries over from the original.
 type metadata struct {
@@ -96,6 +104,19 @@ func encode(img image.Image, f Format, quality int, md *metadata) ([]byte, error
 		if err := gif.Encode(&buf, img, &gif.Options{NumColors: 256}); err != nil {
 			return nil, err
 		}
+	case FormatWebP:
+		if err := encodeWebP(&buf, img, quality); err != nil {
+			return nil, err
+		}
+	case FormatTIFF:
+		if m, ok := img.(*image.YCbCr); ok {
+			img = toRGBA(m)
+		}
+		if err := tiff.Encode(&buf, img, &tiff.Options{Compression: tiff.Deflate, Predictor: true}); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("%w: the builtin engine does not write %s", ErrUnsupported, f)
 	}
 	return buf.Bytes(), nil
 }

@@ -74,7 +74,7 @@ const (
 // Result is one encoded rendition.
 type Result struct {
 	Data          []byte
-	MediaType     string // "image/jpeg", "image/png" or "image/gif"
+	MediaType     string // "image/jpeg", "image/png", "video/mp4", ...
 	Width, Height int
 	Served        Served
 }
@@ -87,6 +87,39 @@ type Engine interface {
 	// Render produces one rendition of src, or an error wrapping one of the
 	// package's sentinel errors or a context error.
 	Render(ctx context.Context, src Source, p Profile, opts *Options) (Result, error)
+}
+
+// Description says what an engine renders, for a health page.
+type Description struct {
+	// Name is short and stable ("builtin", "ffmpeg", "pdftoppm").
+	Name string `json:"name"`
+	// Renders are the source media types the engine accepts.
+	Renders []string `json:"renders"`
+	// Outputs are the formats it writes.
+	Outputs []Format `json:"outputs"`
+	// Version is the external tool's version line, if any.
+	Version string `json:"version,omitempty"`
+}
+
+// Describer is implemented by engines that can say what they render.
+type Describer interface {
+	Describe() Description
+}
+
+// Describe lists what the registered engines render, preferred first;
+// engines that are not Describers appear with their Go type as the name.
+func (r *Registry) Describe() []Description {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]Description, 0, len(r.engines))
+	for i := len(r.engines) - 1; i >= 0; i-- {
+		if d, ok := r.engines[i].(Describer); ok {
+			out = append(out, d.Describe())
+		} else {
+			out = append(out, Description{Name: fmt.Sprintf("%T", r.engines[i])})
+		}
+	}
+	return out
 }
 
 // Registry chooses an Engine by media type. Engines registered later take
@@ -147,8 +180,15 @@ func baseMediaType(mt string) string {
 }
 
 // Builtin is the pure-Go Engine: JPEG, PNG, GIF, BMP, TIFF and WebP in;
-// JPEG, PNG and GIF out. It holds no state.
+// JPEG, PNG, GIF, WebP and TIFF out. It holds no state.
 type Builtin struct{}
+
+// Describe says what Builtin renders.
+func (Builtin) Describe() Description {
+	return Description{Name: "builtin",
+		Renders: []string{"image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff", "image/webp"},
+		Outputs: []Format{FormatJPEG, FormatPNG, FormatGIF, FormatWebP, FormatTIFF}}
+}
 
 var builtinTypes = map[string]bool{
 	"image/jpeg": true, "image/jpg": true, "image/pjpeg": true,

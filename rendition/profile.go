@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Fit says how the source is placed in the profile's Width x Height box.
@@ -36,7 +38,23 @@ const (
 	FormatJPEG   Format = "jpeg"
 	FormatPNG    Format = "png"
 	FormatGIF    Format = "gif"
+	// FormatWebP is lossy WebP at Quality (the Builtin engine, pure Go).
+	FormatWebP Format = "webp"
+	// FormatTIFF is uncompressed-or-deflate TIFF, lossless.
+	FormatTIFF Format = "tiff"
+	// FormatMP4 (H.264/AAC) and FormatWebM (VP9/Opus) are video outputs: only
+	// an engine for video sources renders them.
+	FormatMP4  Format = "mp4"
+	FormatWebM Format = "webm"
 )
+
+// IsVideo reports whether f is a video output format.
+func (f Format) IsVideo() bool { return f == FormatMP4 || f == FormatWebM }
+
+// lossy reports whether Quality applies to f.
+func (f Format) lossy() bool {
+	return f == FormatJPEG || f == FormatSource || f == FormatWebP || f.IsVideo()
+}
 
 // Position places a watermark.
 type Position string
@@ -64,6 +82,10 @@ const (
 	MaxNameLen = 64
 	// MaxWatermarkText is the longest watermark text in bytes.
 	MaxWatermarkText = 64
+	// MaxPage is the highest page a profile may ask for.
+	MaxPage = 99999
+	// MaxAt is the latest poster time a profile may ask for.
+	MaxAt = 999999 * time.Millisecond
 )
 
 // Watermark is drawn on the output after the modifiers.
@@ -110,6 +132,12 @@ type Profile struct {
 	// StripMetadata writes no metadata at all, not even the rights
 	// statements ([Options].Rights) every other JPEG or PNG rendition carries.
 	StripMetadata bool
+	// Page is the page of a multi-page source (a PDF) to render, from 1;
+	// zero means the first. Image engines ignore it.
+	Page int
+	// At is where a video's poster frame is taken; zero means at a tenth of
+	// its duration. Image engines ignore it.
+	At time.Duration
 }
 
 // Normalized returns p with defaults filled in, so equal renditions compare
@@ -121,13 +149,17 @@ func (p Profile) Normalized() Profile {
 	if p.Format == "" {
 		p.Format = FormatSource
 	}
-	if p.Format == FormatJPEG || p.Format == FormatSource {
+	if p.Format.lossy() {
 		if p.Quality == 0 {
 			p.Quality = DefaultQuality
 		}
 	} else {
 		p.Quality = 0
 	}
+	if p.Page == 1 {
+		p.Page = 0
+	}
+	p.At = p.At.Truncate(time.Millisecond)
 	if p.Fit == FitFill || p.Fit == FitNone {
 		p.Enlarge = false
 	}
@@ -180,9 +212,15 @@ func (p Profile) Validate() error {
 		return bad("unknown fit %q (want contain, cover, fill or none)", string(n.Fit))
 	}
 	switch n.Format {
-	case FormatSource, FormatJPEG, FormatPNG, FormatGIF:
+	case FormatSource, FormatJPEG, FormatPNG, FormatGIF, FormatWebP, FormatTIFF, FormatMP4, FormatWebM:
 	default:
-		return bad("unknown format %q (want jpeg, png, gif or src)", string(n.Format))
+		return bad("unknown format %q (want jpeg, png, gif, webp, tiff, mp4, webm or src)", string(n.Format))
+	}
+	if n.Page < 0 || n.Page > MaxPage {
+		return bad("page must be 1..%d (got %d)", MaxPage, n.Page)
+	}
+	if n.At < 0 || n.At > MaxAt {
+		return bad("poster time must be 0..%s (got %s)", MaxAt, n.At)
 	}
 	if p.Quality < 0 || p.Quality > 100 {
 		return bad("quality must be 1..100 (got %d)", p.Quality)
@@ -275,6 +313,12 @@ func (p Profile) String() string {
 	if n.StripMetadata {
 		tok("strip")
 	}
+	if n.Page > 0 {
+		tok("p" + strconv.Itoa(n.Page))
+	}
+	if n.At > 0 {
+		tok("t" + strconv.FormatInt(n.At.Milliseconds(), 10))
+	}
 	if w := n.Watermark; w != nil {
 		head := "wm." + string(w.Position) + "." + strconv.Itoa(w.Opacity)
 		if w.Text != "" {
@@ -327,7 +371,8 @@ func ParseProfile(s string) (Profile, error) {
 		case tok == "contain" || tok == "cover" || tok == "fill" || tok == "none":
 			key = "fit"
 			p.Fit = Fit(tok)
-		case tok == "jpeg" || tok == "jpg" || tok == "png" || tok == "gif" || tok == "src":
+		case tok == "jpeg" || tok == "jpg" || tok == "png" || tok == "gif" || tok == "src" ||
+			tok == "webp" || tok == "tiff" || tok == "mp4" || tok == "webm":
 			key = "format"
 			if tok == "jpg" {
 				tok = "jpeg"
@@ -353,7 +398,7 @@ func ParseProfile(s string) (Profile, error) {
 				return Profile{}, err
 			}
 			p.Watermark = w
-		case tok[0] == 'w' || tok[0] == 'h' || tok[0] == 'q':
+		case tok[0] == 'w' || tok[0] == 'h' || tok[0] == 'q' || tok[0] == 'p' || tok[0] == 't':
 			key = tok[:1]
 			v, err := parseNumber(tok[1:])
 			if err != nil {
@@ -364,6 +409,16 @@ func ParseProfile(s string) (Profile, error) {
 				p.Width = v
 			case 'h':
 				p.Height = v
+			case 'p':
+				if v == 0 {
+					return bad("page must be 1..%d (got 0)", MaxPage)
+				}
+				p.Page = v
+			case 't':
+				if v == 0 {
+					return bad("poster time must be positive (got 0)")
+				}
+				p.At = time.Duration(v) * time.Millisecond
 			default:
 				if v == 0 {
 					return bad("quality must be 1..100 (got 0)")
@@ -449,5 +504,46 @@ func (p Profile) OutputSize(w, h int) (int, int) {
 // in a format the engine decodes back.
 func (p Profile) Reusable() bool {
 	n := p.Normalized()
-	return n.Fit == FitContain && !n.Grayscale && !n.Invert && n.Watermark == nil && n.Format != FormatGIF
+	return n.Fit == FitContain && !n.Grayscale && !n.Invert && n.Watermark == nil &&
+		(n.Format == FormatSource || n.Format == FormatJPEG || n.Format == FormatPNG)
+}
+
+// RasterSize is the size at which a scalable or video source whose natural
+// size is w x h pixels should be rasterized before p is applied to it, so
+// that the render loses nothing and no pixel is wasted: the output size
+// for Contain, the covering size for Cover and Fill, the natural size for
+// None; never above the natural size unless p enlarges. Engines for PDF,
+// SVG and video use it.
+func (p Profile) RasterSize(w, h int) (int, int) {
+	if w <= 0 || h <= 0 || p.Validate() != nil {
+		return 0, 0
+	}
+	n := p.Normalized()
+	fw, fh := float64(w), float64(h)
+	W, H := float64(n.Width), float64(n.Height)
+	var s float64
+	switch n.Fit {
+	case FitNone:
+		s = 1
+	case FitContain:
+		switch {
+		case n.Width == 0:
+			s = H / fh
+		case n.Height == 0:
+			s = W / fw
+		default:
+			s = min(W/fw, H/fh)
+		}
+	default: // cover, fill, smart
+		s = max(W/fw, H/fh)
+	}
+	if s > 1 && !n.Enlarge && n.Fit != FitFill {
+		s = 1
+	}
+	if n.Fit == FitContain || n.Fit == FitNone {
+		// Contain's output is this size, rounded as OutputSize rounds it.
+		return max(1, int(math.Round(fw*s))), max(1, int(math.Round(fh*s)))
+	}
+	// The others crop or stretch to the box: never fall short of it.
+	return max(1, int(math.Ceil(fw*s-1e-9))), max(1, int(math.Ceil(fh*s-1e-9)))
 }

@@ -44,7 +44,7 @@ func TestParseProfile(t *testing.T) {
 
 func TestParseProfileErrors(t *testing.T) {
 	for _, in := range []string{
-		"", "w0", "h0-w10", "w-10", "w1024-w10", "w10-h10-cover-fill", "w10-bmp", "w10-q0", "w10-q101",
+		"", "w0", "h0-w10", "w-10", "w1024-w10", "w10-h10-cover-fill", "w10-bmp", "w10-avif", "w10-q0", "w10-q101",
 		"w10-q", "w010", "w1234567", "w10--h10", "cover-w10", "fill-h10", "w70000", "w10-sepia",
 		"w10-wm.br.40.i.00", "w10-wm.xx.40.t.6869", "w10-wm.br.0.t.6869", "w10-wm.br.101.t.6869",
 		"w10-wm.br.40.t.zz", "w10-wm.br.40.t.", "w10-wm.br.40.t.0a", "w10-wm.br.40.t.4A", "w10-wm.br",
@@ -65,7 +65,7 @@ func TestValidate(t *testing.T) {
 		{Width: 0, Height: 0, Fit: FitFill},
 		{Width: 10, Fit: FitCover},
 		{Width: 10, Height: 10, Fit: "stretch"},
-		{Width: 10, Format: "webp"},
+		{Width: 10, Format: "avif"},
 		{Width: 10, Quality: -1},
 		{Width: 10, Quality: 101},
 		{Width: MaxDimension + 1},

@@ -53,6 +53,9 @@ func (Builtin) RenderMany(ctx context.Context, src Source, profiles []Profile, o
 		if err := p.Validate(); err != nil {
 			return nil, err
 		}
+		if p.Format.IsVideo() {
+			return nil, fmt.Errorf("%w: %s output needs a video source", ErrUnsupported, p.Format)
+		}
 		ps[i] = p.Normalized()
 	}
 	info, err := probe(ctx, src, lim)

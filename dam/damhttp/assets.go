@@ -422,13 +422,17 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// rangeFilters reads the creation range (created_from, created_to: RFC
-// 3339 times) and the size range (min_size, max_size: bytes) of a listing.
+// rangeFilters reads the creation and change ranges (created_from,
+// created_to, updated_from, updated_to: RFC 3339 times), the size range
+// (min_size, max_size: bytes), the pixel size (min_width, min_height), the
+// orientation, the uploader (created_by) and the collection of a listing.
 func rangeFilters(q url.Values, aq *dam.AssetQuery) error {
+	aq.Orientation, aq.CreatedBy, aq.CollectionID = q.Get("orientation"), q.Get("created_by"), q.Get("collection")
 	for _, t := range []struct {
 		name string
 		dst  *time.Time
-	}{{"created_from", &aq.CreatedFrom}, {"created_to", &aq.CreatedTo}} {
+	}{{"created_from", &aq.CreatedFrom}, {"created_to", &aq.CreatedTo},
+		{"updated_from", &aq.UpdatedFrom}, {"updated_to", &aq.UpdatedTo}} {
 		if v := q.Get(t.name); v != "" {
 			at, err := parseTime(t.name, v)
 			if err != nil {
@@ -447,6 +451,18 @@ func rangeFilters(q url.Values, aq *dam.AssetQuery) error {
 				return dam.E("damhttp", dam.Invalid, "%s must be a number of bytes, not %.30q", n.name, v)
 			}
 			*n.dst = size
+		}
+	}
+	for _, n := range []struct {
+		name string
+		dst  *int
+	}{{"min_width", &aq.MinWidth}, {"min_height", &aq.MinHeight}} {
+		if v := q.Get(n.name); v != "" {
+			px, err := strconv.Atoi(v)
+			if err != nil || px < 0 || px > 1<<30 {
+				return dam.E("damhttp", dam.Invalid, "%s must be a number of pixels, not %.30q", n.name, v)
+			}
+			*n.dst = px
 		}
 	}
 	return nil

@@ -193,6 +193,15 @@ var authCases = map[string]authCase{
 	"PATCH /api/v1/shares/{id}/guests/{guest}":  {min: editor, path: "/api/v1/shares/{share}/guests/{guest}", body: `{"download_limit":5}`, target: "share"},
 	"POST /api/v1/shares/{id}/expiry":           {min: editor, path: "/api/v1/shares/{share}/expiry", body: `{"days":14}`, target: "share"},
 	"GET /api/v1/shares/{id}/usage":             {min: editor, path: "/api/v1/shares/{share}/usage", target: "share"},
+
+	// A webhook is its creator's: admins reach it as they reach the user.
+	"POST /api/v1/webhooks":                {min: owner, path: "/api/v1/webhooks", body: `{"url":"https://hooks.example.com/{n}","events":["asset.uploaded"]}`},
+	"GET /api/v1/webhooks":                 {min: owner, path: "/api/v1/webhooks"},
+	"GET /api/v1/webhooks/{id}":            {min: owner, path: "/api/v1/webhooks/{webhook}", target: "webhook", adminReach: true},
+	"PATCH /api/v1/webhooks/{id}":          {min: owner, path: "/api/v1/webhooks/{webhook}", body: `{"description":"renamed"}`, target: "webhook", adminReach: true},
+	"DELETE /api/v1/webhooks/{id}":         {min: owner, path: "/api/v1/webhooks/{webhook}", target: "webhook", adminReach: true, phase: 4},
+	"GET /api/v1/webhooks/{id}/deliveries": {min: owner, path: "/api/v1/webhooks/{webhook}/deliveries", target: "webhook", adminReach: true},
+	"POST /api/v1/webhooks/{id}/test":      {min: owner, path: "/api/v1/webhooks/{webhook}/test", target: "webhook", adminReach: true},
 }
 
 // authActor is one API key of the fixture.
@@ -322,10 +331,13 @@ func newAuthFixture(t *testing.T) *authFixture {
 	_, err = lib.CreateProfile(adminCtx, dam.Profile{Name: "web", Width: 256, Format: "png"})
 	require.NoError(t, err)
 
+	hook, err := lib.CreateWebhook(ownerD, dam.NewWebhook{URL: "https://secret-hooks.example.com/in", Events: []dam.WebhookEvent{dam.HookAssetUploaded}})
+	require.NoError(t, err)
+
 	f.objects = map[string]string{
 		"folder": folder.ID, "asset": a.ID, "spare": spare.ID, "protected": pending.ID, "trash": trashed.ID, "collection": col.ID,
 		"share": sh.ID, "guest": sh.ActiveGuests[0].ID, "portal": portal.ID, "job": job.ID,
-		"request": res2.Requests[0].ID, "member": member.ID, "key": key.ID, "grant": ds[0].Grant.ID, "category": cat.ID, "licence": lic.ID,
+		"request": res2.Requests[0].ID, "member": member.ID, "key": key.ID, "grant": ds[0].Grant.ID, "category": cat.ID, "licence": lic.ID, "webhook": hook.ID,
 	}
 	for k, id := range f.objects {
 		if k != "category" && k != "licence" && k != "member" && k != "key" {

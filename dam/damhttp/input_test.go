@@ -25,6 +25,7 @@ func bodyRoutes(t *testing.T) []damhttp.RouteInfo {
 		"POST /api/v1/assets/{id}/versions": true, // an upload
 		"POST /api/v1/trash/{id}/restore":   true,
 		"POST /api/v1/assets/{id}/clone":    true, // the body is optional
+		"POST /api/v1/webhooks/{id}/test":   true,
 	}
 	var out []damhttp.RouteInfo
 	for _, rt := range damhttp.RouteTable(damhttp.New(nil, nil)) {

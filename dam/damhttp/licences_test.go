@@ -170,7 +170,19 @@ func TestServedDocument(t *testing.T) {
 	resp, b := c.do("GET", "/api/v1/openapi.json", nil, nil)
 	require.Equal(t, 200, resp.StatusCode)
 	assert.True(t, json.Valid(b))
-	var health map[string]string
+	var health struct {
+		Status  string
+		Engines []struct {
+			Name    string
+			Renders []string
+			Outputs []string
+		}
+	}
 	c.json("GET", "/healthz", nil, 200, &health)
-	assert.Equal(t, "ok", health["status"])
+	assert.Equal(t, "ok", health.Status)
+	require.NotEmpty(t, health.Engines)
+	last := health.Engines[len(health.Engines)-1]
+	assert.Equal(t, "builtin", last.Name, "the pure-Go engine is always there, tried last")
+	assert.Contains(t, last.Renders, "image/jpeg")
+	assert.Contains(t, last.Outputs, "webp")
 }

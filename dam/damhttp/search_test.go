@@ -40,6 +40,10 @@ func TestSearchThroughTheAPI(t *testing.T) {
 		{"media_type=" + url.QueryEscape("text/*") + "&sort=updated", []string{beach.ID, summer.ID, other.ID}},
 		{"media_type=image/png", nil},
 		{"created_from=2000-01-01T00:00:00Z&created_to=2000-01-02T00:00:00Z", nil},
+		{"updated_from=2000-01-01T00:00:00Z&sort=created", []string{beach.ID, summer.ID, other.ID}},
+		{"updated_to=2000-01-01T00:00:00Z", nil},
+		{"min_width=1", nil},
+		{"orientation=portrait", nil},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
 			var page assetPage
@@ -61,6 +65,14 @@ func TestSearchThroughTheAPI(t *testing.T) {
 		Items  []dam.Asset `json:"items"`
 		Facets dam.Facets  `json:"facets"`
 	}
+	var col dam.Collection
+	c.json("POST", "/api/v1/collections", map[string]string{"name": "Picks"}, 201, &col)
+	c.json("POST", "/api/v1/collections/"+col.ID+"/items", map[string]any{"items": []map[string]string{{"asset_id": summer.ID}}}, 200, &col)
+	c.json("GET", "/api/v1/assets?collection="+col.ID+"&created_by="+summer.CreatedBy, nil, 200, &page)
+	assert.Equal(t, []string{summer.ID}, page.ids(), "a collection's assets, by their uploader")
+	resp, body := c.do("GET", "/api/v1/assets?collection="+beach.ID, nil, nil)
+	c.wantError(resp, body, 404, "not_found")
+
 	c.json("GET", "/api/v1/assets?q=txt&facets=true&limit=1", nil, 200, &faceted)
 	assert.Len(t, faceted.Items, 1)
 	assert.Equal(t, []dam.FacetCount{{Value: "document", Count: 3}}, faceted.Facets.Kinds, "facets count every page")
@@ -78,6 +90,12 @@ func TestSearchThroughTheAPI(t *testing.T) {
 		{"min_size=-1", "min_size"},
 		{"min_size=10&max_size=5", "smallest size"},
 		{"created_from=yesterday", "created_from"},
+		{"updated_to=soon", "updated_to"},
+		{"updated_from=2001-01-01T00:00:00Z&updated_to=2000-01-01T00:00:00Z", "range of changes"},
+		{"min_width=wide", "min_width"},
+		{"min_height=-3", "min_height"},
+		{"orientation=diagonal", "orientation must be one of landscape, portrait, square"},
+		{"created_by=" + url.QueryEscape("x' OR 1"), "bad user id"},
 	} {
 		resp, body := c.do("GET", "/api/v1/assets?"+tc.query, nil, nil)
 		e := c.wantError(resp, body, 400, "invalid")

@@ -223,7 +223,9 @@ func (s *Server) authenticate(r *http.Request) (context.Context, error) {
 	return dam.WithActor(r.Context(), u.Actor()), nil
 }
 
+// health answers liveness and lists the rendition engines, so an operator
+// sees which media get previews (an engine whose tool is missing is absent).
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "engines": s.lib.Engines()})
 	return nil
 }

@@ -71,7 +71,7 @@ func (s *Store) CreateAsset(ctx context.Context, a dam.Asset) error {
 		if err := m.flush(ctx, q); err != nil {
 			return err
 		}
-		return s.index(ctx, q, a.ID)
+		return s.indexNew(ctx, q, a)
 	})
 }
 

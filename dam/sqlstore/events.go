@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/damkit/damkit/dam"
 )
@@ -33,8 +34,8 @@ func (s *Store) AppendEvents(ctx context.Context, es ...dam.Event) error {
 	})
 }
 
-// Events lists the events q selects newest first (by ID), returning the
-// cursor of the next page ("" at the end).
+// Events lists the events q selects newest first (by ID; oldest first
+// when q.Ascending), returning the cursor of the next page ("" at the end).
 func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, string, error) {
 	const op = "sqlstore.Events"
 	var where []string
@@ -54,6 +55,9 @@ func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, stri
 	}
 	if !q.Since.IsZero() {
 		add("time >= ?", encodeTime(q.Since))
+	}
+	if !q.Until.IsZero() {
+		add("time < ?", encodeTime(q.Until))
 	}
 	if q.Subject != "" {
 		prefix := q.Subject + " "
@@ -78,15 +82,23 @@ func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, stri
 		}
 		where = append(where, "("+assets+" OR "+actors+" OR "+people+")")
 	}
+	order := " ORDER BY id DESC LIMIT ?"
 	if q.Cursor != "" {
-		add("id < ?", q.Cursor)
+		if q.Ascending {
+			add("id > ?", q.Cursor)
+		} else {
+			add("id < ?", q.Cursor)
+		}
+	}
+	if q.Ascending {
+		order = " ORDER BY id LIMIT ?"
 	}
 	query := "SELECT id, time, actor_id, action, asset_id, detail FROM events"
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	limit := pageLimit(q.Limit)
-	rows, err := s.read().query(ctx, query+" ORDER BY id DESC LIMIT ?", append(args, limit+1)...)
+	rows, err := s.read().query(ctx, query+order, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", s.fail(ctx, op, err)
 	}
@@ -110,4 +122,24 @@ func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, stri
 		next = es[limit-1].ID
 	}
 	return es, next, nil
+}
+
+// DeleteEventsBefore deletes up to limit events older than t, oldest
+// first (the retention sweep).
+func (s *Store) DeleteEventsBefore(ctx context.Context, t time.Time, limit int) (int, error) {
+	const op = "sqlstore.DeleteEventsBefore"
+	if limit <= 0 {
+		return 0, nil
+	}
+	var n int64
+	err := s.write(ctx, op, func(q querier) error {
+		res, err := q.exec(ctx, `DELETE FROM events WHERE id IN
+			(SELECT id FROM events WHERE time < ? ORDER BY time, id LIMIT ?)`, encodeTime(t), limit)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
 }

@@ -62,6 +62,9 @@ func (s *Store) indexer(q querier) *indexer {
 // index rewrites the search documents of the assets ids (trashed ones
 // too: the trash is searched as well) in the transaction q.
 func (s *Store) index(ctx context.Context, q querier, ids ...string) error {
+	if s.skipIndex {
+		return nil
+	}
 	ix := s.indexer(q)
 	for _, id := range ids {
 		if err := ix.index(ctx, id); err != nil {
@@ -88,10 +91,17 @@ func (ix *indexer) index(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	src := dam.SearchSource{Asset: a}
-	if src.Notes, err = queryStrings(ctx, ix.q, "SELECT text FROM notes WHERE asset_id = ? ORDER BY id", id); err != nil {
+	notes, err := queryStrings(ctx, ix.q, "SELECT text FROM notes WHERE asset_id = ? ORDER BY id", id)
+	if err != nil {
 		return err
 	}
+	return ix.indexAsset(ctx, a, notes)
+}
+
+// indexAsset writes the document of a, with its notes.
+func (ix *indexer) indexAsset(ctx context.Context, a dam.Asset, notes []string) error {
+	src := dam.SearchSource{Asset: a, Notes: notes}
+	var err error
 	if src.FolderPath, err = ix.path(ctx, ix.folders, "folders", a.FolderID); err != nil {
 		return err
 	}
@@ -102,7 +112,7 @@ func (ix *indexer) index(ctx context.Context, id string) error {
 		}
 		src.Categories = append(src.Categories, p)
 	}
-	return ix.s.writeDoc(ctx, ix.q, id, dam.NewSearchDoc(src))
+	return ix.s.writeDoc(ctx, ix.q, a.ID, dam.NewSearchDoc(src))
 }
 
 // path returns the names from the root down to node id of a tree table
@@ -127,6 +137,18 @@ func (ix *indexer) path(ctx context.Context, cache map[string]treeNode, table, i
 	}
 	slices.Reverse(names)
 	return names, nil
+}
+
+// indexNew writes the document of a, just inserted with its categories
+// and no notes, from a itself: reading it back costs as much again.
+func (s *Store) indexNew(ctx context.Context, q querier, a dam.Asset) error {
+	if s.skipIndex {
+		return nil
+	}
+	if a.Categories != nil { // as stored, and as read back
+		a.Categories = slices.Compact(slices.Sorted(slices.Values(a.Categories)))
+	}
+	return s.indexer(q).indexAsset(ctx, a, nil)
 }
 
 // writeDoc replaces the indexed document of an asset.
@@ -294,8 +316,9 @@ func (s *Store) searchFilter(search dam.Search) (string, []any) {
 		[]any{ftsQuery(search)}
 }
 
-// filterWhere adds the conditions of q's media type, creation range and
-// size range to a listing's.
+// filterWhere adds the conditions of q's filters (media type, creation
+// and change ranges, size range, pixel size and orientation, uploader,
+// collection) to a listing's.
 func filterWhere(q dam.AssetQuery, where []string, args []any) ([]string, []any) {
 	if q.MediaType != "" {
 		if major, ok := strings.CutSuffix(q.MediaType, "/*"); ok {
@@ -323,6 +346,35 @@ func filterWhere(q dam.AssetQuery, where []string, args []any) ([]string, []any)
 	if q.MaxSize > 0 {
 		where = append(where, "a.current_size <= ?")
 		args = append(args, q.MaxSize)
+	}
+	if !q.UpdatedFrom.IsZero() {
+		where = append(where, "a.updated_at >= ?")
+		args = append(args, encodeTime(q.UpdatedFrom))
+	}
+	if !q.UpdatedTo.IsZero() {
+		where = append(where, "a.updated_at < ?")
+		args = append(args, encodeTime(q.UpdatedTo))
+	}
+	if q.MinWidth > 0 || q.MinHeight > 0 || q.Orientation != "" {
+		cond := "pv.width >= ? AND pv.height >= ?"
+		switch q.Orientation {
+		case dam.OrientationLandscape:
+			cond += " AND pv.width > pv.height"
+		case dam.OrientationPortrait:
+			cond += " AND pv.width < pv.height"
+		case dam.OrientationSquare:
+			cond += " AND pv.width = pv.height"
+		}
+		where = append(where, "EXISTS (SELECT 1 FROM versions pv WHERE pv.asset_id = a.id AND pv.number = a.current_version AND "+cond+")")
+		args = append(args, max(q.MinWidth, 1), max(q.MinHeight, 1))
+	}
+	if q.CreatedBy != "" {
+		where = append(where, "a.created_by = ?")
+		args = append(args, q.CreatedBy)
+	}
+	if q.CollectionID != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM collection_items ci WHERE ci.collection_id = ? AND ci.asset_id = a.id)")
+		args = append(args, q.CollectionID)
 	}
 	return where, args
 }

@@ -40,6 +40,9 @@ type Store struct {
 	stmts stmtCache
 	// rankWindow is Options.RankWindow.
 	rankWindow int
+	// skipIndex leaves search documents unwritten: set by the ingest
+	// benchmark only, to measure what indexing costs.
+	skipIndex bool
 }
 
 var _ dam.Store = (*Store)(nil)

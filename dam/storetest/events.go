@@ -9,6 +9,24 @@ import (
 )
 
 var eventTests = []test{
+	{"DeleteBefore", func(t *testing.T, f *fixture) {
+		var es []dam.Event
+		for i := range 7 {
+			es = append(es, dam.Event{ID: f.id(), Time: f.tick(), ActorID: "u1", Action: dam.EventDownload, Detail: "e" + string(rune('0'+i))})
+		}
+		require.NoError(t, f.s.AppendEvents(f.ctx, es...))
+		cut := es[5].Time // es[0..4] are older
+		for _, tc := range []struct {
+			limit, want int
+		}{{0, 0}, {2, 2}, {10, 3}, {10, 0}} {
+			n, err := f.s.DeleteEventsBefore(f.ctx, cut, tc.limit)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, n, "limit %d", tc.limit)
+		}
+		got, _, err := f.s.Events(f.ctx, dam.EventQuery{})
+		require.NoError(t, err)
+		assert.Equal(t, []dam.Event{es[6], es[5]}, got, "the events from the cut-off on stay")
+	}},
 	{"FiltersAndOrder", func(t *testing.T, f *fixture) {
 		a, b := f.id(), f.id()
 		var es []dam.Event
@@ -51,6 +69,11 @@ var eventTests = []test{
 			{"subject exact", dam.EventQuery{Subject: "d u1"}, pick(4, 1, 0)},
 			{"subject prefix", dam.EventQuery{Subject: "d"}, pick(4, 3, 2, 1, 0)},
 			{"subject is whole words", dam.EventQuery{Subject: "d u"}, nil},
+			{"until is exclusive", dam.EventQuery{Until: es[2].Time}, pick(1, 0)},
+			{"since and until", dam.EventQuery{Since: es[1].Time, Until: es[3].Time}, pick(2, 1)},
+			{"ascending", dam.EventQuery{Ascending: true}, pick(0, 1, 2, 3, 4)},
+			{"ascending cursor", dam.EventQuery{Ascending: true, Cursor: es[2].ID}, pick(3, 4)},
+			{"ascending filtered", dam.EventQuery{Ascending: true, ActorID: "u1"}, pick(0, 1, 4)},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				got, next, err := f.s.Events(f.ctx, tc.q)

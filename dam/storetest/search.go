@@ -82,19 +82,29 @@ func testSearchFacets(t *testing.T, f *fixture) {
 }
 
 func testSearchFilters(t *testing.T, f *fixture) {
-	mk := func(name, mediaType string, size int64) dam.Asset {
+	uploader := f.id()
+	// Pixel sizes: jpeg landscape, png portrait, pdf none, mp4 square.
+	mk := func(name, mediaType string, size int64, width, height int) dam.Asset {
 		a := f.newAsset("", name)
 		a.Current.MediaType, a.Current.Size = mediaType, size
+		a.Current.Width, a.Current.Height = width, height
 		a.Kind = dam.MediaKindOf(mediaType)
+		if mediaType == "video/mp4" {
+			a.CreatedBy = uploader
+		}
 		return f.put(a)
 	}
-	jpeg := mk("sun jpeg", "image/jpeg", 100)
-	png := mk("sun png", "image/png", 2000)
+	jpeg := mk("sun jpeg", "image/jpeg", 100, 640, 480)
+	png := mk("sun png", "image/png", 2000, 1200, 1600)
 	from := f.tick()
-	pdf := mk("sun pdf", "application/pdf", 50)
+	pdf := mk("sun pdf", "application/pdf", 50, 0, 0)
 	to := f.tick()
-	mp4 := mk("moon mp4", "video/mp4", 5000)
+	mp4 := mk("moon mp4", "video/mp4", 5000, 1080, 1080)
 	mine := []string{f.domain}
+	changed := f.tick()
+	jpeg.Meta.Title, jpeg.UpdatedAt = "edited", f.tick()
+	require.NoError(t, f.s.UpdateAssets(f.ctx, []dam.Asset{jpeg}))
+	col := f.collection("u1", "Picks", jpeg, mp4)
 	for _, tc := range []struct {
 		name string
 		q    dam.AssetQuery
@@ -110,6 +120,16 @@ func testSearchFilters(t *testing.T, f *fixture) {
 		{"largest size", dam.AssetQuery{MaxSize: 100}, []dam.Asset{jpeg, pdf}},
 		{"size range and kind", dam.AssetQuery{MinSize: 60, MaxSize: 2000, Kind: dam.MediaImage}, []dam.Asset{jpeg, png}},
 		{"nothing in range", dam.AssetQuery{MinSize: 2001, MaxSize: 4999}, nil},
+		{"changed since", dam.AssetQuery{UpdatedFrom: changed}, []dam.Asset{jpeg}},
+		{"changed before", dam.AssetQuery{UpdatedTo: changed}, []dam.Asset{png, pdf, mp4}},
+		{"at least so wide", dam.AssetQuery{MinWidth: 1000}, []dam.Asset{png, mp4}},
+		{"at least so high", dam.AssetQuery{MinHeight: 1100}, []dam.Asset{png}},
+		{"landscape", dam.AssetQuery{Orientation: dam.OrientationLandscape}, []dam.Asset{jpeg}},
+		{"portrait", dam.AssetQuery{Orientation: dam.OrientationPortrait}, []dam.Asset{png}},
+		{"square and wide", dam.AssetQuery{Orientation: dam.OrientationSquare, MinWidth: 1000}, []dam.Asset{mp4}},
+		{"uploaded by", dam.AssetQuery{CreatedBy: uploader}, []dam.Asset{mp4}},
+		{"in a collection", dam.AssetQuery{CollectionID: col.ID}, []dam.Asset{jpeg, mp4}},
+		{"in a collection, searched", dam.AssetQuery{CollectionID: col.ID, Text: "sun"}, []dam.Asset{jpeg}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q := tc.q

@@ -54,6 +54,7 @@ var sortTests = []test{
 		assert.Equal(t, sorted(apples, "-name"),
 			f.listAll(dam.AssetQuery{Domains: []string{f.domain}, Text: "APPLE", Sort: "-name", Limit: 1}))
 	}},
+	{"PagingWhileUploading", testPagingWhileUploading},
 	{"Trash", func(t *testing.T, f *fixture) {
 		as := f.sortable("")
 		var trashed []dam.Asset
@@ -246,4 +247,71 @@ func sorted(as []dam.Asset, sort string) []string {
 		return c
 	})
 	return ids(as)
+}
+
+// testPagingWhileUploading pages through every sort (and relevance, and
+// each sort of a search) two assets a page while another goroutine adds
+// assets that sort anywhere: every asset there from the start is listed
+// exactly once, and no asset twice.
+func testPagingWhileUploading(t *testing.T, f *fixture) {
+	var start []string
+	for i, a := range f.sortable("") {
+		a.Meta.Title = "sun"
+		if i%3 == 0 {
+			a.Meta.Description = "sun"
+		}
+		require.NoError(t, f.s.UpdateAssets(f.ctx, []dam.Asset{a}))
+		start = append(start, a.ID)
+	}
+	type listing struct {
+		sort, text string
+	}
+	var listings []listing
+	for _, sort := range append([]string{""}, dam.AssetSorts...) {
+		listings = append(listings, listing{sort, ""}, listing{sort, "sun"})
+	}
+	listings = append(listings, listing{dam.SortRelevance, "sun"})
+	for _, l := range listings {
+		t.Run(fmt.Sprintf("sort=%s/text=%s", l.sort, l.text), func(t *testing.T) {
+			// The new assets are made here (the fixture is not safe for
+			// concurrent use) and stored by the goroutine.
+			var uploads []dam.Asset
+			for i := range 12 {
+				a := f.newAsset("", []string{"aaa", "mmm", "zzz"}[i%3]+" sun")
+				a.Meta.Title = strings.Repeat("sun ", i%4)
+				a.Current.Size = int64(i * 40)
+				uploads = append(uploads, a)
+			}
+			done := make(chan error, 1)
+			go func() {
+				for _, a := range uploads {
+					if err := f.s.CreateAsset(f.ctx, a); err != nil {
+						done <- err
+						return
+					}
+				}
+				done <- nil
+			}()
+			q := dam.AssetQuery{Domains: []string{f.domain}, Sort: l.sort, Text: l.text, Limit: 2}
+			seen := map[string]int{}
+			for range 1000 {
+				page, next, err := f.s.Assets(f.ctx, q)
+				require.NoError(t, err)
+				for _, a := range page {
+					seen[a.ID]++
+				}
+				if next == "" {
+					break
+				}
+				q.Cursor = next
+			}
+			require.NoError(t, <-done)
+			for _, id := range start {
+				assert.Equal(t, 1, seen[id], "an asset there from the start is listed once: %s", id)
+			}
+			for id, n := range seen {
+				assert.Equal(t, 1, n, "no asset twice: %s", id)
+			}
+		})
+	}
 }

@@ -43,8 +43,10 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"NotificationPrefs", notificationPrefTests},
 		{"Categories", categoryTests},
 		{"Sessions", sessionTests},
+		{"AuthGeneration", authGenerationTests},
 		{"Sorts", sortTests},
 		{"Search", searchTests},
+		{"Webhooks", webhookTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -1,0 +1,107 @@
+package dam_test
+
+import (
+	"bytes"
+	"image"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/testimage"
+	"github.com/damkit/damkit/rendition"
+	"github.com/damkit/damkit/rendition/pdf"
+	"github.com/damkit/damkit/rendition/svg"
+	"github.com/damkit/damkit/rendition/video"
+)
+
+// mediaFixture is a library with the engines for video, PDF and SVG, or
+// skips naming the missing tool.
+func mediaFixture(t *testing.T) *fixture {
+	t.Helper()
+	v, err := video.New(t.Context(), nil)
+	if err != nil {
+		t.Skipf("video engine: %v (install ffmpeg)", err)
+	}
+	p, err := pdf.New(t.Context(), nil)
+	if err != nil {
+		t.Skipf("pdf engine: %v (install poppler-utils)", err)
+	}
+	s, err := svg.New(t.Context(), nil)
+	if err != nil {
+		t.Skipf("svg engine: %v (install librsvg2-bin)", err)
+	}
+	return newFixture(t, &dam.Options{Engines: []rendition.Engine{v, p, s}})
+}
+
+func TestMediaPreviewsAndRenditions(t *testing.T) {
+	f := mediaFixture(t)
+	clip, err := testimage.Video(t.Context(), t.TempDir(), 320, 240, 2)
+	require.NoError(t, err)
+	f.profile(t, dam.Profile{Name: "clip", Width: 160, Height: 160, Format: rendition.FormatMP4})
+	f.profile(t, dam.Profile{Name: "web", Width: 100, Height: 100, Format: rendition.FormatWebP})
+	tests := []struct {
+		name, file string
+		data       []byte
+		mediaType  string
+		// the thumb preview
+		thumbType     string
+		width, height int
+		// the "web" profile (pdftoppm rounds a page's shorter side up)
+		webWidth int
+	}{
+		{"pdf", "brochure.pdf", testimage.PDF(testimage.Page{W: 612, H: 792}), "application/pdf", "image/jpeg", 198, 256, 78},
+		{"svg", "logo.svg", []byte(testimage.SVG), "image/svg+xml", "image/png", 200, 100, 100},
+		{"video", "clip.mp4", clip, "video/mp4", "image/jpeg", 256, 192, 100},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := f.lib.Upload(f.owner, bytes.NewReader(tt.data), dam.UploadOptions{Name: tt.file})
+			require.NoError(t, err)
+			require.Equal(t, tt.mediaType, a.Current.MediaType)
+
+			d, b := read(t, func() (*dam.Download, error) { return f.lib.OpenPreview(f.owner, a.ID, "") })
+			assert.Equal(t, tt.thumbType, d.Version.MediaType)
+			cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
+			require.NoError(t, err)
+			assert.Equal(t, [2]int{tt.width, tt.height}, [2]int{cfg.Width, cfg.Height})
+
+			d, _ = read(t, func() (*dam.Download, error) { return f.lib.OpenRendition(f.owner, a.ID, "web") })
+			assert.Equal(t, "image/webp", d.Version.MediaType)
+			assert.Equal(t, tt.webWidth, d.Version.Width)
+			assert.Regexp(t, `\.webp$`, d.Version.OriginalName)
+		})
+	}
+	t.Run("mp4 of a video", func(t *testing.T) {
+		a, err := f.lib.Upload(f.owner, bytes.NewReader(clip), dam.UploadOptions{Name: "clip.mov"})
+		require.NoError(t, err)
+		d, b := read(t, func() (*dam.Download, error) { return f.lib.OpenRendition(f.owner, a.ID, "clip") })
+		assert.Equal(t, "video/mp4", d.Version.MediaType)
+		assert.Equal(t, "clip.mp4", d.Version.OriginalName)
+		assert.Equal(t, [2]int{160, 120}, [2]int{d.Version.Width, d.Version.Height})
+		assert.Contains(t, string(b[:64]), "ftyp")
+	})
+	t.Run("mp4 of a PDF is refused", func(t *testing.T) {
+		a, err := f.lib.Upload(f.owner, bytes.NewReader(testimage.PDF(testimage.Page{W: 100, H: 100})), dam.UploadOptions{Name: "one.pdf"})
+		require.NoError(t, err)
+		_, err = f.lib.OpenRendition(f.owner, a.ID, "clip")
+		assert.Equal(t, dam.FailedPrecondition, kindOf(t, err))
+	})
+}
+
+// Without the engines a PDF has no preview: the refusal says why.
+func TestMediaWithoutEngines(t *testing.T) {
+	f := newFixture(t, nil)
+	a, err := f.lib.Upload(f.owner, bytes.NewReader(testimage.PDF(testimage.Page{W: 100, H: 100})), dam.UploadOptions{Name: "one.pdf"})
+	require.NoError(t, err)
+	_, err = f.lib.OpenPreview(f.owner, a.ID, "")
+	require.Error(t, err)
+	assert.Equal(t, dam.FailedPrecondition, kindOf(t, err))
+	assert.Contains(t, err.Error(), "no rendition engine here renders")
+	names := []string{}
+	for _, e := range f.lib.Engines() {
+		names = append(names, e.Name)
+	}
+	assert.Equal(t, []string{"builtin"}, names)
+}
