@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 
 	"github.com/damkit/damkit/storage"
 )
@@ -60,12 +61,47 @@ func (l *Library) Open(ctx context.Context, assetID string, n int) (*Download, e
 		detail += " grant " + d.GrantID
 	}
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventDownload, AssetID: a.ID, Detail: detail})
-	return &Download{
-		Asset: a, Version: v, ETag: `"sha256-` + v.SHA256 + `"`,
-		SignedURL: l.presign(ctx, storage.OriginalKey(v.SHA256)),
-		ReadSeekCloser: l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size},
-			v.Size, l.downloadCheck(op, actor, a.ID, ""), false, nil),
-	}, nil
+	key := storage.OriginalKey(v.SHA256)
+	dl := &Download{Asset: a, Version: v, ETag: `"sha256-` + v.SHA256 + `"`, SignedURL: l.presign(ctx, key)}
+	if dl.SignedURL == "" {
+		if f := l.localFile(ctx, key, v.Size); f != nil {
+			dl.ReadSeekCloser = f
+			return dl, nil
+		}
+	}
+	dl.ReadSeekCloser = l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: key, size: v.Size},
+		v.Size, l.downloadCheck(op, actor, a.ID, ""), false, nil)
+	return dl, nil
+}
+
+// localFile opens the bytes of key as a file when the bucket is a local
+// directory and the object, size bytes, is small enough that no access
+// recheck (Options.RecheckBytes) falls due while it is sent: the HTTP layer
+// then hands the file to the kernel (Download.File). It returns nil
+// otherwise, and when the file is not the size the store says.
+func (l *Library) localFile(ctx context.Context, key string, size int64) *os.File {
+	if size > l.opts.RecheckBytes {
+		return nil
+	}
+	f, err := l.bucket.OpenFile(ctx, key)
+	if err != nil {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() || st.Size() != size {
+		_ = f.Close()
+		return nil
+	}
+	return f
+}
+
+// File returns the open file behind d when the bucket is a local directory
+// and the download is small enough (at most Options.RecheckBytes) to be
+// sent whole without an access recheck: servers hand it to the kernel
+// (http.ServeContent over the *os.File takes sendfile). It is nil
+// otherwise; read through d then. Close d, not the file.
+func (d *Download) File() *os.File {
+	f, _ := d.ReadSeekCloser.(*os.File)
+	return f
 }
 
 // downloadCheck asks again, recording nothing, whether actor may still

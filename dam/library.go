@@ -17,6 +17,10 @@ import (
 type Options struct {
 	MaxUploadSize  int64         // bytes per upload; default 5 GiB
 	TrashRetention time.Duration // how long trashed assets stay restorable; default 30 days
+	// EventRetention is how long the usage log keeps an event: the sweep
+	// (Run) deletes older ones. Default 365 days; negative keeps them for
+	// ever. Export the log first to keep it longer elsewhere.
+	EventRetention time.Duration
 	TempMaxAge     time.Duration // unfinished upload leftovers older than this are swept; default 24 h
 	// DeadTempAge: at start (Run, SweepDeadLeftovers) the staged bytes of
 	// other processes untouched for this long are swept at once, since a
@@ -178,6 +182,9 @@ func (o *Options) withDefaults() Options {
 	if v.TrashRetention <= 0 {
 		v.TrashRetention = 30 * 24 * time.Hour
 	}
+	if v.EventRetention == 0 {
+		v.EventRetention = 365 * 24 * time.Hour
+	}
 	if v.TempMaxAge <= 0 {
 		v.TempMaxAge = 24 * time.Hour
 	}
@@ -230,6 +237,11 @@ type Library struct {
 	log    *slog.Logger
 	// renders runs and deduplicates renditions (renderqueue.go).
 	renders *renderQueue
+	// auth keeps the actors of API keys and sessions (authcache.go).
+	auth authCache
+	// events commits the usage events of concurrent requests together
+	// (eventlog.go).
+	events eventWriter
 
 	closeOnce sync.Once
 	closers   []io.Closer
@@ -372,7 +384,9 @@ func (l *Library) page(op, cursor string, limit int) (int, error) {
 }
 
 // record appends usage events, logging (not failing) when the log cannot be
-// written: the operation itself has already happened.
+// written: the operation itself has already happened. It returns once they
+// are committed, in one transaction with those of the requests recording
+// at the same time (eventlog.go).
 func (l *Library) record(ctx context.Context, es ...Event) {
 	now := l.now().UTC()
 	for i := range es {
@@ -383,7 +397,7 @@ func (l *Library) record(ctx context.Context, es ...Event) {
 			es[i].Time = now
 		}
 	}
-	if err := l.store.AppendEvents(context.WithoutCancel(ctx), es...); err != nil {
+	if err := l.events.append(context.WithoutCancel(ctx), l.store, es); err != nil {
 		l.log.Error("usage log write failed", "err", err, "events", len(es))
 	}
 }

@@ -123,7 +123,9 @@ func (l *Library) OpenRendition(ctx context.Context, assetID, profile string) (*
 	if err != nil {
 		return nil, err
 	}
-	dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, l.downloadCheck(op, actor, a.ID, p.Name), false, nil)
+	if dl.File() == nil {
+		dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, l.downloadCheck(op, actor, a.ID, p.Name), false, nil)
+	}
 	detail := "profile " + p.Name
 	if d.GrantID != "" {
 		detail += " grant " + d.GrantID
@@ -203,8 +205,13 @@ func (l *Library) openRendition(ctx context.Context, op string, a Asset, rp rend
 	etag += `"`
 	v.MediaType, v.Size, v.CRC32, v.Width, v.Height = m.MediaType, m.Size, m.CRC32, m.Width, m.Height
 	v.OriginalName = RenditionFilename(a.Name, m.MediaType)
-	return &Download{Asset: a, Version: v, ETag: etag,
-		ReadSeekCloser: &blobReader{ctx: ctx, bucket: l.bucket, key: key, size: m.Size}}, nil
+	dl := &Download{Asset: a, Version: v, ETag: etag}
+	if f := l.localFile(ctx, key, m.Size); f != nil {
+		dl.ReadSeekCloser = f
+	} else {
+		dl.ReadSeekCloser = &blobReader{ctx: ctx, bucket: l.bucket, key: key, size: m.Size}
+	}
+	return dl, nil
 }
 
 // Engines describes the rendition engines the library uses, preferred

@@ -3,6 +3,7 @@ package dam
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"net/mail"
@@ -151,32 +152,51 @@ func (l *Library) SessionActor(ctx context.Context, secret string) (Actor, Sessi
 	if !validSecret(secret, "ds_") {
 		return Actor{}, Session{}, ended
 	}
-	s, err := l.store.SessionByHash(ctx, HashAPIKey(secret))
-	if KindOf(err) == NotFound {
-		return Actor{}, Session{}, ended
-	}
-	if err != nil {
-		return Actor{}, Session{}, wrap(op, Internal, err)
-	}
+	h := sha256.Sum256([]byte(secret))
 	now := l.now().UTC()
-	if !now.Before(s.ExpiresAt) || !now.Before(s.LastSeenAt.Add(l.opts.SessionIdle)) {
-		return Actor{}, Session{}, ended
+	live := func(s Session) bool {
+		return now.Before(s.ExpiresAt) && now.Before(s.LastSeenAt.Add(l.opts.SessionIdle))
 	}
-	u, err := l.store.User(ctx, s.UserID)
-	if KindOf(err) == NotFound || err == nil && u.DisabledAt != nil {
-		return Actor{}, Session{}, ended
-	}
-	if err != nil {
-		return Actor{}, Session{}, wrap(op, Internal, err)
+	epoch := l.auth.sync(ctx, l.store)
+	var s Session
+	var actor Actor
+	if e, ok := l.auth.session(h); ok && live(e.session) {
+		s, actor = e.session, e.actor
+	} else {
+		if ok {
+			// Ended here; another process may have seen it since.
+			l.auth.dropSession(h)
+		}
+		var err error
+		s, err = l.store.SessionByHash(ctx, h[:])
+		if KindOf(err) == NotFound {
+			return Actor{}, Session{}, ended
+		}
+		if err != nil {
+			return Actor{}, Session{}, wrap(op, Internal, err)
+		}
+		if !live(s) {
+			return Actor{}, Session{}, ended
+		}
+		u, err := l.store.User(ctx, s.UserID)
+		if KindOf(err) == NotFound || err == nil && u.DisabledAt != nil {
+			return Actor{}, Session{}, ended
+		}
+		if err != nil {
+			return Actor{}, Session{}, wrap(op, Internal, err)
+		}
+		actor = u.Actor()
+		l.auth.putSession(epoch, h, s, actor)
 	}
 	if now.Sub(s.LastSeenAt) >= sessionTouchEvery {
 		if err := l.store.TouchSession(ctx, s.ID, now); err != nil {
 			l.log.Warn("touching a session failed", "err", err)
 		} else {
 			s.LastSeenAt = now
+			l.auth.putSession(epoch, h, s, actor)
 		}
 	}
-	return u.Actor(), s, nil
+	return actor, s, nil
 }
 
 // Sessions lists the calling user's own sessions, newest first.
@@ -208,6 +228,7 @@ func (l *Library) RevokeSessions(ctx context.Context, ids []string) (int, error)
 		}
 	}
 	n, err := l.store.DeleteSessions(ctx, a.UserID, ids)
+	l.auth.forget()
 	return n, wrap(op, Internal, err)
 }
 
@@ -236,6 +257,7 @@ func (l *Library) RevokeOtherSessions(ctx context.Context, keep string) (int, er
 		return 0, nil // an empty list would mean every session
 	}
 	n, err := l.store.DeleteSessions(ctx, a.UserID, others)
+	l.auth.forget()
 	return n, wrap(op, Internal, err)
 }
 
@@ -253,7 +275,9 @@ func (l *Library) SignOut(ctx context.Context, secret string) error {
 	if err != nil {
 		return wrap(op, Internal, err)
 	}
-	if _, err := l.store.DeleteSessions(ctx, s.UserID, []string{s.ID}); err != nil {
+	_, err = l.store.DeleteSessions(ctx, s.UserID, []string{s.ID})
+	l.auth.forget()
+	if err != nil {
 		return wrap(op, Internal, err)
 	}
 	l.record(ctx, Event{ActorID: s.UserID, Action: EventSignOut})

@@ -103,6 +103,11 @@ type UserStore interface {
 	// stored time is older than at minus every (so a busy key is not a
 	// write per request).
 	TouchAPIKey(ctx context.Context, id string, at time.Time, every time.Duration) error
+	// AuthGeneration returns a number that changes (in the same
+	// transaction) whenever a key is revoked, a user is updated or
+	// deleted, or sessions are deleted (DeleteSessions; stale ones need
+	// not). Processes caching actors read it to forget them.
+	AuthGeneration(ctx context.Context) (int64, error)
 }
 
 // AssetStore keeps assets. Live methods ignore trashed assets unless said.
@@ -210,6 +215,9 @@ type EventStore interface {
 	AppendEvents(ctx context.Context, es ...Event) error
 	// Events lists events newest first, returning the cursor of the next page.
 	Events(ctx context.Context, q EventQuery) ([]Event, string, error)
+	// DeleteEventsBefore deletes at most limit events whose Time is
+	// before t, oldest first, and returns how many went.
+	DeleteEventsBefore(ctx context.Context, t time.Time, limit int) (int, error)
 }
 
 // SettingsStore keeps the library's usage settings (one row).

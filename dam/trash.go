@@ -75,6 +75,7 @@ type SweepReport struct {
 	Purged   int // assets removed from the trash for good
 	Blobs    int // originals deleted because nothing referenced them
 	Leftover int // temporary objects of uploads that never finished
+	Events   int // usage events older than Options.EventRetention
 }
 
 // Sweep purges assets trashed longer than the retention period (deleting
@@ -116,8 +117,11 @@ func (l *Library) Sweep(ctx context.Context) (SweepReport, error) {
 	if err != nil {
 		return rep, wrap(op, Internal, err)
 	}
+	if rep.Events, err = l.sweepEvents(ctx, now); err != nil {
+		return rep, wrap(op, Internal, err)
+	}
 	if rep != (SweepReport{}) {
-		l.log.Info("sweep", "purged", rep.Purged, "blobs", rep.Blobs, "leftovers", rep.Leftover)
+		l.log.Info("sweep", "purged", rep.Purged, "blobs", rep.Blobs, "leftovers", rep.Leftover, "events", rep.Events)
 	}
 	return rep, nil
 }
@@ -129,4 +133,25 @@ func (l *Library) PurgeAt(a Asset) time.Time {
 		return time.Time{}
 	}
 	return a.DeletedAt.Add(l.opts.TrashRetention)
+}
+
+// eventSweepBatch is how many events one delete transaction of the
+// retention sweep removes, so that it never holds the writer for long.
+const eventSweepBatch = 1000
+
+// sweepEvents deletes the usage events older than Options.EventRetention
+// (none when it is negative), a batch at a time.
+func (l *Library) sweepEvents(ctx context.Context, now time.Time) (int, error) {
+	if l.opts.EventRetention < 0 {
+		return 0, nil
+	}
+	cutoff := now.Add(-l.opts.EventRetention)
+	total := 0
+	for {
+		n, err := l.store.DeleteEventsBefore(ctx, cutoff, eventSweepBatch)
+		total += n
+		if err != nil || n < eventSweepBatch {
+			return total, err
+		}
+	}
 }

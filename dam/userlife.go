@@ -136,7 +136,9 @@ func (l *Library) UpdateUser(ctx context.Context, id string, p UserPatch) (User,
 			u.DisabledAt = nil
 		}
 	}
-	if err := l.store.UpdateUser(ctx, u); err != nil {
+	err = l.store.UpdateUser(ctx, u)
+	l.auth.forget()
+	if err != nil {
 		return User{}, wrap(op, Internal, err)
 	}
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventUserEdit, Detail: "user " + u.ID + " " + userSummary(u)})
@@ -162,7 +164,9 @@ func (l *Library) DeleteUser(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := l.store.DeleteUser(ctx, u.ID); err != nil {
+	err = l.store.DeleteUser(ctx, u.ID)
+	l.auth.forget()
+	if err != nil {
 		return wrap(op, Internal, err)
 	}
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventUserDelete, Detail: "user " + u.ID + " " + u.Email})
@@ -295,7 +299,9 @@ func (l *Library) RevokeAPIKey(ctx context.Context, id string) (APIKey, error) {
 		return APIKey{}, err
 	}
 	now := l.now().UTC()
-	if err := l.store.RevokeAPIKey(ctx, id, now); err != nil {
+	err = l.store.RevokeAPIKey(ctx, id, now)
+	l.auth.forget()
+	if err != nil {
 		return APIKey{}, wrap(op, Internal, err)
 	}
 	k.RevokedAt = &now

@@ -172,20 +172,32 @@ func (l *Library) Authenticate(ctx context.Context, key string) (User, error) {
 	if len(key) < 20 || len(key) > 200 {
 		return User{}, none
 	}
-	u, k, err := l.store.UserByKeyHash(ctx, HashAPIKey(key))
-	if KindOf(err) == NotFound {
-		return User{}, none
-	}
-	if err != nil {
-		return User{}, wrap(op, Internal, err)
-	}
-	if u.DisabledAt != nil {
-		return User{}, none
+	h := sha256.Sum256([]byte(key))
+	var u User
+	var k APIKey
+	epoch := l.auth.sync(ctx, l.store)
+	if e, ok := l.auth.key(h); ok {
+		u, k = e.user, e.key
+	} else {
+		var err error
+		u, k, err = l.store.UserByKeyHash(ctx, h[:])
+		if KindOf(err) == NotFound {
+			return User{}, none
+		}
+		if err != nil {
+			return User{}, wrap(op, Internal, err)
+		}
+		if u.DisabledAt != nil {
+			return User{}, none
+		}
+		l.auth.putKey(epoch, h, u, k)
 	}
 	now := l.now().UTC()
 	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= keyTouchEvery {
 		if err := l.store.TouchAPIKey(ctx, k.ID, now, keyTouchEvery); err != nil {
 			l.log.Warn("recording an API key's use failed", "key", k.ID, "err", err)
+		} else {
+			l.auth.touchedKey(h, now)
 		}
 	}
 	return u, nil

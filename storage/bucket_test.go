@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -313,4 +314,44 @@ func TestFileSweepDeadTempConcurrently(t *testing.T) {
 		require.NoError(t, <-errs, "round %d", round)
 		assert.Empty(t, stagedFiles(t, dir))
 	}
+}
+
+func TestOpenFile(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	b, err := storage.Open(ctx, "file://"+filepath.ToSlash(dir))
+	require.NoError(t, err)
+	defer b.Close()
+	w, err := b.NewWriter(ctx, "originals/sha256/abc", nil)
+	require.NoError(t, err)
+	_, err = w.Write([]byte("local bytes"))
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+
+	f, err := b.OpenFile(ctx, "originals/sha256/abc")
+	require.NoError(t, err)
+	got, err := io.ReadAll(f)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	assert.Equal(t, "local bytes", string(got), "the file holds what the bucket wrote")
+
+	for _, tc := range []struct {
+		name, key string
+		want      error
+	}{
+		{"missing", "originals/sha256/none", storage.ErrNotFound},
+		{"escaping", "../outside", storage.ErrInvalidKey},
+		{"empty", "", storage.ErrInvalidKey},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := b.OpenFile(ctx, tc.key)
+			assert.ErrorIs(t, err, tc.want)
+		})
+	}
+
+	mem, err := storage.Open(ctx, "mem://")
+	require.NoError(t, err)
+	defer mem.Close()
+	_, err = mem.OpenFile(ctx, "originals/sha256/abc")
+	assert.ErrorIs(t, err, storage.ErrNotSupported, "a bucket with no local directory")
 }

@@ -201,3 +201,4 @@ func (b links) ShareLink(token string) string { return string(b) + "/s/" + url.P
 func (b links) PortalAccess(slug, token string) string {
 	return string(b) + "/p/" + url.PathEscape(slug) + "/access/" + url.PathEscape(token)
 }
+func (b links) Webhook(id string) string { return string(b) + "/webhooks/" + url.PathEscape(id) }

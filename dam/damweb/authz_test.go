@@ -30,6 +30,7 @@ type reachFixtures struct {
 	collection, job, trashed, key, session, request, grant, notice, share, portal string
 	viewer                                                                        string // the viewer's user ID
 	profile, licence, category                                                    string // library-wide: only owners manage them
+	webhook                                                                       string // the owner's endpoint
 }
 
 func newReachFixtures(t *testing.T, s *site) *reachFixtures {
@@ -86,6 +87,9 @@ func newReachFixtures(t *testing.T, s *site) *reachFixtures {
 	lic, err := s.lib.CreateLicence(s.owner, "Owner's licence", "Editorial use only.")
 	require.NoError(t, err)
 	f.licence = lic.ID
+	wh, err := s.lib.CreateWebhook(s.owner, dam.NewWebhook{URL: "https://hooks.example.com/owner", Events: []dam.WebhookEvent{dam.HookAssetUploaded}})
+	require.NoError(t, err)
+	f.webhook = wh.ID
 	return f
 }
 
@@ -115,6 +119,9 @@ var reachCases = map[string]reachCase{
 	"/profiles/{id}":   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.profile }},
 	"/categories/{id}": {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.category }},
 	"/licences/{id}":   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.licence }},
+	// A webhook is its creator's: an owner of another domain reaches none.
+	"/webhooks/{id}": {actor: "stranger", form: url.Values{"url": {"https://hooks.example.com/x"}, "event": {"asset.uploaded"}},
+		obj: func(_ *site, f *reachFixtures) string { return f.webhook }},
 }
 
 // formIDRoute matches the routes whose form (not path) names objects.

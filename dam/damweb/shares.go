@@ -150,11 +150,7 @@ func (h *Handler) renderShareForm(w http.ResponseWriter, r *http.Request, status
 			}
 		}
 	}
-	for _, ds := range h.lib.Options().ShareDurations {
-		if ds > 0 && ds%(24*time.Hour) == 0 {
-			d.Days = append(d.Days, int(ds/(24*time.Hour)))
-		}
-	}
+	d.Days, _, _ = h.shareDays(h.lib.Now())
 	if d.Profiles, err = h.lib.Profiles(ctx); err != nil {
 		return err
 	}
@@ -177,6 +173,22 @@ func (h *Handler) renderShareForm(w http.ResponseWriter, r *http.Request, status
 		d.Form = url.Values{"days": {"7"}}
 	}
 	return h.render(w, r, status, "share-new", "Share", "shares", d)
+}
+
+// shareDays returns the allowed durations in whole days, and the first
+// and last end dates a sharer may pick from now.
+func (h *Handler) shareDays(now time.Time) (days []int, minDate, maxDate string) {
+	longest := time.Duration(0)
+	for _, ds := range h.lib.Options().ShareDurations {
+		if ds > 0 && ds%(24*time.Hour) == 0 {
+			days = append(days, int(ds/(24*time.Hour)))
+		}
+		longest = max(longest, ds)
+	}
+	now = now.UTC()
+	// A date ends at its last minute, UTC: the last date whose end is
+	// within the longest duration is the day before now+longest.
+	return days, now.Format("2006-01-02"), now.Add(longest - 24*time.Hour).Format("2006-01-02")
 }
 
 // userEntries resolves the internal guests typed in the form, names or
@@ -232,7 +244,8 @@ func (h *Handler) createShare(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	ns := dam.NewShare{Title: f.Get("title"), Description: f.Get("description"), AssetIDs: distinct(f["asset"]),
-		CollectionID: f.Get("collection"), Profile: f.Get("profile"), Guests: f.Get("guests"), Comment: f.Get("comment")}
+		CollectionID: f.Get("collection"), Profile: f.Get("profile"), Guests: f.Get("guests"), Comment: f.Get("comment"),
+		ViewOnly: f.Get("view_only") == "true", Password: f.Get("password")}
 	if len(ns.AssetIDs) > maxFormAssets {
 		return dam.E("damweb.createShare", dam.Invalid, "at most %d assets per share", maxFormAssets)
 	}
@@ -241,6 +254,9 @@ func (h *Handler) createShare(w http.ResponseWriter, r *http.Request) error {
 		return dam.E("damweb.createShare", dam.Invalid, "choose how long the share lasts")
 	}
 	ns.Days = days
+	if ns.DownloadLimit, err = formLimit("damweb.createShare", f.Get("download_limit")); err != nil {
+		return err
+	}
 	if ns.UserIDs, err = h.userEntries(r, f.Get("users")); err == nil {
 		var v dam.ShareView
 		if v, err = h.lib.CreateShare(r.Context(), ns); err == nil {
@@ -292,6 +308,7 @@ type guestRow struct {
 	dam.Guest
 	Who  string // name and address, or "Anyone with the link"
 	Gone string // why the link no longer works ("" while it does)
+	Own  string // the guest's own end, as the until field wants it ("" for the share's)
 }
 
 // shareData is the share page's.
@@ -309,6 +326,10 @@ type shareData struct {
 	Profile  string
 	Expired  bool
 	HasGuest bool // named guests (not only the public link)
+	// Days are the allowed durations; MinDate and MaxDate bound the end
+	// dates a sharer may pick (tomorrow to the longest duration's end).
+	Days             []int
+	MinDate, MaxDate string
 }
 
 // Class is the status as a CSS class.
@@ -354,8 +375,13 @@ func (h *Handler) sharePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return g.Email
 	}
+	d.Days, d.MinDate, d.MaxDate = h.shareDays(now)
 	for _, g := range v.ActiveGuests {
-		d.Guests = append(d.Guests, guestRow{Guest: g, Who: who(g)})
+		row := guestRow{Guest: g, Who: who(g)}
+		if g.ExpiresAt != nil {
+			row.Own = g.ExpiresAt.UTC().Format("2006-01-02")
+		}
+		d.Guests = append(d.Guests, row)
 		d.HasGuest = d.HasGuest || !g.Public()
 	}
 	for _, g := range v.ExpiredGuests {
@@ -491,7 +517,18 @@ func (h *Handler) inviteGuests(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.lib.InviteGuests(r.Context(), r.PathValue("id"), dam.Invitees{Guests: f.Get("guests"), UserIDs: userIDs, Comment: f.Get("comment")})
+	in := dam.Invitees{Guests: f.Get("guests"), UserIDs: userIDs, Comment: f.Get("comment")}
+	if strings.TrimSpace(f.Get("until")) != "" {
+		e, err := endOf("damweb.inviteGuests", f, "")
+		if err != nil {
+			return err
+		}
+		in.ExpiresAt = &e
+	}
+	if in.DownloadLimit, err = formLimit("damweb.inviteGuests", f.Get("download_limit")); err != nil {
+		return err
+	}
+	v, err := h.lib.InviteGuests(r.Context(), r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/damkit/damkit/dam"
 )
@@ -121,4 +122,24 @@ func (s *Store) Events(ctx context.Context, q dam.EventQuery) ([]dam.Event, stri
 		next = es[limit-1].ID
 	}
 	return es, next, nil
+}
+
+// DeleteEventsBefore deletes up to limit events older than t, oldest
+// first (the retention sweep).
+func (s *Store) DeleteEventsBefore(ctx context.Context, t time.Time, limit int) (int, error) {
+	const op = "sqlstore.DeleteEventsBefore"
+	if limit <= 0 {
+		return 0, nil
+	}
+	var n int64
+	err := s.write(ctx, op, func(q querier) error {
+		res, err := q.exec(ctx, `DELETE FROM events WHERE id IN
+			(SELECT id FROM events WHERE time < ? ORDER BY time, id LIMIT ?)`, encodeTime(t), limit)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
 }

@@ -123,29 +123,32 @@ func (s *Store) validDoc(doc string) bool {
 	return err == nil && n > 0 && strconv.FormatInt(n, 10) == doc
 }
 
-// matches reads the assets matching search and the conditions where
-// (with args) newest first: all of them (cmp "") or those whose document
-// is cmp (">=" or "<") doc, at most limit (0: no limit). Unless cmp is
-// "<" (the unranked tail), each comes with its score.
-func (s *Store) matches(ctx context.Context, r querier, search dam.Search, where []string, args []any,
-	op, doc string, limit int) ([]match, error) {
+// matchesQuery is the query of matches, with its arguments.
+func (s *Store) matchesQuery(search dam.Search, where []string, args []any, op, doc string, limit int) (string, []any) {
 	scored := op != "<"
 	var query string
 	var qargs []any
 	if s.d.postgres {
+		// The window is chosen first and scored after, so that ts_rank
+		// reads the window's documents only, whichever plan finds them.
 		tsq := tsQuery(search)
-		score := "0"
-		if scored {
-			score = "CAST(ts_rank('{0.1, 0.2, 0.4, 1.0}', a.search, CAST(? AS tsquery)) * 1000000 AS BIGINT)"
-			qargs = append(qargs, tsq)
-		}
-		query = "SELECT a.id, a.id, " + score + " FROM assets a WHERE a.search @@ CAST(? AS tsquery) AND " + strings.Join(where, " AND ")
-		qargs = append(append(qargs, tsq), args...)
+		query = "SELECT a.id, a.search FROM assets a WHERE a.search @@ CAST(? AS tsquery) AND " + strings.Join(where, " AND ")
+		qargs = append([]any{tsq}, args...)
 		if op != "" {
 			query += " AND a.id " + op + " ?"
 			qargs = append(qargs, doc)
 		}
 		query += " ORDER BY a.id DESC"
+		if limit > 0 {
+			query += " LIMIT ?"
+			qargs = append(qargs, limit)
+		}
+		score := "0"
+		if scored {
+			score = "CAST(ts_rank('{0.1, 0.2, 0.4, 1.0}', w.search, CAST(? AS tsquery)) * 1000000 AS BIGINT)"
+			qargs = append([]any{tsq}, qargs...)
+		}
+		return "SELECT w.id, w.id, " + score + " FROM (" + query + ") w ORDER BY w.id DESC", qargs
 	} else {
 		cols := "''"
 		if scored {
@@ -167,6 +170,17 @@ func (s *Store) matches(ctx context.Context, r querier, search dam.Search, where
 		query += " LIMIT ?"
 		qargs = append(qargs, limit)
 	}
+	return query, qargs
+}
+
+// matches reads the assets matching search and the conditions where
+// (with args) newest first: all of them (op "") or those whose document
+// is op (">=" or "<") doc, at most limit (0: no limit). Unless op is
+// "<" (the unranked tail), each comes with its score.
+func (s *Store) matches(ctx context.Context, r querier, search dam.Search, where []string, args []any,
+	op, doc string, limit int) ([]match, error) {
+	scored := op != "<"
+	query, qargs := s.matchesQuery(search, where, args, op, doc, limit)
 	rows, err := r.query(ctx, query, qargs...)
 	if err != nil {
 		return nil, err

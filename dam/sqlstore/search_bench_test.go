@@ -162,6 +162,9 @@ func benchmarkSearch(b *testing.B, s *Store) {
 		}
 		q := qc.q
 		q.Domains, q.Limit = []string{dam.DefaultDomain}, 100
+		if os.Getenv("DAMKIT_SEARCH_EXPLAIN") != "" {
+			s.explainWindow(ctx, b, q)
+		}
 		for _, sort := range []string{dam.SortRelevance, "created"} {
 			q.Sort = sort
 			b.Run(qc.name+"/engine/"+sort, func(b *testing.B) {
@@ -291,4 +294,36 @@ func BenchmarkIngestIndexing(b *testing.B) {
 			})
 		}
 	})
+}
+
+// explainWindow logs the plan of the first relevance window of q
+// (DAMKIT_SEARCH_EXPLAIN=1): EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY
+// PLAN on SQLite.
+func (s *Store) explainWindow(ctx context.Context, b *testing.B, q dam.AssetQuery) {
+	search, err := dam.ParseSearch(q.Text)
+	require.NoError(b, err)
+	where, args := s.listingWhere(q)
+	query, qargs := s.matchesQuery(search, where, args, "", "", s.rankWindow)
+	explain := "EXPLAIN QUERY PLAN "
+	if s.d.postgres {
+		explain = "EXPLAIN ANALYZE "
+	}
+	var lines []string
+	if s.d.postgres {
+		lines, err = queryStrings(ctx, s.read(), explain+query, qargs...)
+	} else { // SQLite's plan has four columns
+		var plan []string
+		rows, err := s.r.QueryContext(ctx, s.d.rebind(explain+query), qargs...)
+		require.NoError(b, err)
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			require.NoError(b, rows.Scan(&id, &parent, &unused, &detail))
+			plan = append(plan, detail)
+		}
+		require.NoError(b, rows.Close())
+		lines = plan
+	}
+	require.NoError(b, err)
+	b.Logf("%q window plan:\n%s", q.Text, strings.Join(lines, "\n"))
 }

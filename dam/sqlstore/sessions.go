@@ -80,8 +80,10 @@ func (s *Store) DeleteSessions(ctx context.Context, userID string, ids []string)
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return err
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return bumpAuth(ctx, q)
 	})
 	return int(n), err
 }

@@ -131,6 +131,9 @@ func (s *Store) UpdateUser(ctx context.Context, u dam.User) error {
 			}
 			return notFound("user", u.ID)
 		}
+		if err := bumpAuth(ctx, q); err != nil {
+			return err
+		}
 		return keepAnAdmin(ctx, q)
 	})
 }
@@ -153,6 +156,9 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 			return notFound("user", id)
 		}
 		if _, err := q.exec(ctx, "DELETE FROM api_keys WHERE user_id = ?", id); err != nil {
+			return err
+		}
+		if err := bumpAuth(ctx, q); err != nil {
 			return err
 		}
 		return keepAnAdmin(ctx, q)
@@ -227,7 +233,10 @@ func (s *Store) RevokeAPIKey(ctx context.Context, id string, at time.Time) error
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n > 0 {
-			return err
+			if err != nil {
+				return err
+			}
+			return bumpAuth(ctx, q)
 		}
 		if ok, err := q.exists(ctx, "SELECT 1 FROM api_keys WHERE id = ?", id); err != nil || !ok {
 			if err != nil {
@@ -272,4 +281,19 @@ func scanKey(r scanner) (dam.APIKey, error) {
 	}
 	k.Hash, err = hex.DecodeString(hash)
 	return k, err
+}
+
+// AuthGeneration returns the counter that every revoked key, changed or
+// deleted user and deleted session moves (migration 0031).
+func (s *Store) AuthGeneration(ctx context.Context) (int64, error) {
+	const op = "sqlstore.AuthGeneration"
+	var g int64
+	err := s.read().queryRow(ctx, "SELECT gen FROM auth_generation WHERE id = 1").Scan(&g)
+	return g, s.fail(ctx, op, err)
+}
+
+// bumpAuth moves the authentication generation inside a write transaction.
+func bumpAuth(ctx context.Context, q querier) error {
+	_, err := q.exec(ctx, "UPDATE auth_generation SET gen = gen + 1 WHERE id = 1")
+	return err
 }

@@ -9,6 +9,24 @@ import (
 )
 
 var eventTests = []test{
+	{"DeleteBefore", func(t *testing.T, f *fixture) {
+		var es []dam.Event
+		for i := range 7 {
+			es = append(es, dam.Event{ID: f.id(), Time: f.tick(), ActorID: "u1", Action: dam.EventDownload, Detail: "e" + string(rune('0'+i))})
+		}
+		require.NoError(t, f.s.AppendEvents(f.ctx, es...))
+		cut := es[5].Time // es[0..4] are older
+		for _, tc := range []struct {
+			limit, want int
+		}{{0, 0}, {2, 2}, {10, 3}, {10, 0}} {
+			n, err := f.s.DeleteEventsBefore(f.ctx, cut, tc.limit)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, n, "limit %d", tc.limit)
+		}
+		got, _, err := f.s.Events(f.ctx, dam.EventQuery{})
+		require.NoError(t, err)
+		assert.Equal(t, []dam.Event{es[6], es[5]}, got, "the events from the cut-off on stay")
+	}},
 	{"FiltersAndOrder", func(t *testing.T, f *fixture) {
 		a, b := f.id(), f.id()
 		var es []dam.Event

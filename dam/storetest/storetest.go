@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"NotificationPrefs", notificationPrefTests},
 		{"Categories", categoryTests},
 		{"Sessions", sessionTests},
+		{"AuthGeneration", authGenerationTests},
 		{"Sorts", sortTests},
 		{"Search", searchTests},
 		{"Webhooks", webhookTests},

@@ -42,6 +42,7 @@ type config struct {
 	demo                       bool
 	maxUpload                  int64
 	trashRetention, tempMaxAge time.Duration
+	eventRetention             time.Duration
 	logLevel                   string
 	smtp, baseURL              string
 	maxPartSize                int64
@@ -55,6 +56,7 @@ type config struct {
 	// the job worker run, when a silent worker's job is taken over, and
 	// presigned direct downloads.
 	sweepInterval, jobPoll, jobStaleAfter, presign time.Duration
+	debugAddr                                      string // net/http/pprof (debug.go)
 	// webhooksAllowPrivate lets webhook endpoints be private addresses.
 	webhooksAllowPrivate bool
 	webhookLease         time.Duration
@@ -73,6 +75,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.demo, "demo", false, "seed a small demo library on first start (DAMKIT_DEMO)")
 	fs.Int64Var(&c.maxUpload, "max-upload", 0, "maximum upload size in bytes (DAMKIT_MAX_UPLOAD; default 5 GiB)")
 	fs.DurationVar(&c.trashRetention, "trash-retention", 0, "how long deleted assets stay restorable (DAMKIT_TRASH_RETENTION; default 720h)")
+	fs.DurationVar(&c.eventRetention, "event-retention", 0, "how long the usage log keeps an event; older ones are swept, negative keeps them for ever (DAMKIT_EVENT_RETENTION; default 8760h)")
 	fs.DurationVar(&c.tempMaxAge, "temp-max-age", 0, "staged bytes of unfinished uploads older than this are swept; those of processes that died are swept at start after 10m (DAMKIT_TEMP_MAX_AGE; default 24h)")
 	fs.StringVar(&c.smtp, "smtp", "", "where email notifications go: smtp://user:pass@mail:587?from=dam@example.com, or for development log: (to the log) or file:DIR (one .eml file per message) (DAMKIT_SMTP; default: in-app inbox only)")
 	fs.StringVar(&c.baseURL, "base-url", "", "public URL of this server, for links in notifications (DAMKIT_BASE_URL; default http://<addr>)")
@@ -88,6 +91,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.jobPoll, "job-poll", 0, "how often the job worker looks for queued downloads queued by other processes (DAMKIT_JOB_POLL; default 2s)")
 	fs.DurationVar(&c.jobStaleAfter, "job-stale-after", 0, "how long a download job may go without a heartbeat before another worker takes it over (DAMKIT_JOB_STALE_AFTER; default 5m)")
 	fs.DurationVar(&c.presign, "presign", 0, "answer original downloads with a 302 to a presigned bucket URL valid this long, e.g. 60s; such a URL cannot be revoked before it expires (DAMKIT_PRESIGN; default off)")
+	fs.StringVar(&c.debugAddr, "debug-addr", "", "serve Go's profiles (net/http/pprof, CPU, block and mutex) on this address, e.g. 127.0.0.1:6060; never a public one (DAMKIT_DEBUG_ADDR; default off)")
 	fs.BoolVar(&c.webhooksAllowPrivate, "webhooks-allow-private", false, "let webhook endpoints be private, loopback or link-local addresses (an endpoint on this host or network); off, such URLs are refused and connections to them cut at dial time (DAMKIT_WEBHOOKS_ALLOW_PRIVATE)")
 	fs.DurationVar(&c.webhookLease, "webhook-lease", 0, "how long a webhook delivery is one process's before another retries it (a process killed mid-delivery); keep it above the 10s request timeout (DAMKIT_WEBHOOK_LEASE; default 1m)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error (DAMKIT_LOG_LEVEL)")
@@ -211,8 +215,15 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 		return err
 	}
 	defer ln.Close()
+	if c.debugAddr != "" {
+		stopDebug, err := serveDebug(c.debugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
 	base := "http://" + ln.Addr().String()
-	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, TempMaxAge: c.tempMaxAge, Links: damweb.Links(base),
+	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, EventRetention: c.eventRetention, TempMaxAge: c.tempMaxAge, Links: damweb.Links(base),
 		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
 		MaxSendTo: c.maxSendTo, MaxSentArchives: c.maxSent, MaxLicenceText: c.maxLicenceText,
 		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText, Engines: mediaEngines(ctx, log),

@@ -73,7 +73,13 @@ func ServeDownload(w http.ResponseWriter, r *http.Request, d *dam.Download, inli
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "private, max-age=0, must-revalidate")
 	}
-	ServeContent(w, r, d.Version.CreatedAt, d, writeTimeout)
+	var content io.ReadSeeker = d
+	if f := d.File(); f != nil {
+		// A local file: http.ServeContent copies it with sendfile, through
+		// the writers' ReadFrom down to the connection.
+		content = f
+	}
+	ServeContent(w, r, d.Version.CreatedAt, content, writeTimeout)
 	if err := d.ReadError(); err != nil {
 		// Headers and part of the body are gone (access was withdrawn
 		// midway, or the bucket failed): abort the connection, so the
@@ -136,6 +142,44 @@ func (w *deadlineWriter) Write(p []byte) (int, error) {
 	return w.ResponseWriter.Write(p)
 }
 
+// ReadFrom copies src to the connection in chunks of deadlineChunk bytes,
+// moving the deadline before each, so that a file (src an *os.File, or
+// an io.LimitedReader of one, as http.ServeContent passes) goes out with
+// sendfile.
+func (w *deadlineWriter) ReadFrom(src io.Reader) (int64, error) {
+	inner, left := src, int64(-1)
+	lr, limited := src.(*io.LimitedReader)
+	if limited {
+		inner, left = lr.R, lr.N
+	}
+	var total int64
+	for {
+		want := int64(deadlineChunk)
+		if limited {
+			want = min(want, left)
+		}
+		if want <= 0 {
+			return total, nil
+		}
+		now := time.Now()
+		_ = w.rc.SetWriteDeadline(now.Add(w.d))
+		w.last = now
+		n, err := io.Copy(w.ResponseWriter, &io.LimitedReader{R: inner, N: want})
+		total += n
+		if limited {
+			left -= n
+			lr.N = left
+		}
+		if err != nil || n < want {
+			return total, err
+		}
+	}
+}
+
+// deadlineChunk is how many bytes deadlineWriter.ReadFrom sends under one
+// write deadline.
+const deadlineChunk = 4 << 20
+
 func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // DeadlineReader returns body with the connection's read deadline pushed
@@ -181,6 +225,17 @@ func (w *StatusWriter) Write(p []byte) (int, error) {
 	}
 	n, err := w.ResponseWriter.Write(p)
 	w.Bytes += int64(n)
+	return n, err
+}
+
+// ReadFrom passes src on to the connection's ReadFrom (sendfile for a
+// file), counting the bytes.
+func (w *StatusWriter) ReadFrom(src io.Reader) (int64, error) {
+	if w.Status == 0 {
+		w.Status = http.StatusOK
+	}
+	n, err := io.Copy(w.ResponseWriter, src)
+	w.Bytes += n
 	return n, err
 }
 

@@ -56,4 +56,13 @@ func (w *rangeErrorWriter) Write(p []byte) (int, error) {
 	return w.ResponseWriter.Write(p)
 }
 
+// ReadFrom keeps the connection's ReadFrom (sendfile) within reach of
+// http.ServeContent's copy.
+func (w *rangeErrorWriter) ReadFrom(src io.Reader) (int64, error) {
+	if w.replaced {
+		return io.Copy(io.Discard, src)
+	}
+	return io.Copy(w.ResponseWriter, src)
+}
+
 func (w *rangeErrorWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

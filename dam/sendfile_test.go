@@ -1,0 +1,85 @@
+package dam_test
+
+import (
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/dam/sqlstore"
+	"github.com/damkit/damkit/internal/testimage"
+	"github.com/damkit/damkit/rendition"
+	"github.com/damkit/damkit/storage"
+)
+
+// TestDownloadFile: on a local file bucket, an original or a rendition no
+// larger than Options.RecheckBytes comes as the file itself (servers send
+// it with sendfile); a larger one, and any on another bucket, is read
+// through the access-checking stream.
+func TestDownloadFile(t *testing.T) {
+	photo := testimage.PNG(testimage.Gradient(64, 48, 0))
+	for _, tc := range []struct {
+		name     string
+		bucket   string // "file" or "mem"
+		recheck  int64
+		wantFile bool
+	}{
+		{"small on a file bucket", "file", 0, true},
+		{"larger than RecheckBytes", "file", 100, false},
+		{"memory bucket", "mem", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			dir := t.TempDir()
+			st, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(dir, "dam.db"), nil)
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = st.Close() })
+			url := "mem://"
+			if tc.bucket == "file" {
+				url = "file://" + filepath.ToSlash(filepath.Join(dir, "blobs"))
+			}
+			b, err := storage.Open(ctx, url)
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = b.Close() })
+			lib := dam.New(st, b, func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }, nil,
+				&dam.Options{RecheckBytes: tc.recheck})
+			u, _, err := lib.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
+			require.NoError(t, err)
+			ctx = dam.WithActor(ctx, u.Actor())
+			a, err := lib.Upload(ctx, strings.NewReader(string(photo)), dam.UploadOptions{Name: "photo.png"})
+			require.NoError(t, err)
+			_, err = lib.CreateProfile(ctx, dam.Profile{Name: "small", Width: 32, Height: 32, Format: rendition.FormatJPEG})
+			require.NoError(t, err)
+
+			opens := []struct {
+				name string
+				open func() (*dam.Download, error)
+			}{
+				{"original", func() (*dam.Download, error) { return lib.Open(ctx, a.ID, 0) }},
+				{"rendition", func() (*dam.Download, error) { return lib.OpenRendition(ctx, a.ID, "small") }},
+				{"preview", func() (*dam.Download, error) { return lib.OpenPreview(ctx, a.ID, "small") }},
+			}
+			for _, o := range opens {
+				d, err := o.open()
+				require.NoError(t, err, o.name)
+				if tc.wantFile {
+					require.NotNil(t, d.File(), "%s is served from its file", o.name)
+				} else {
+					assert.Nil(t, d.File(), "%s is read through the stream", o.name)
+				}
+				got, err := io.ReadAll(d)
+				require.NoError(t, err)
+				assert.Equal(t, d.Version.Size, int64(len(got)), "%s: the whole body", o.name)
+				if o.name == "original" {
+					assert.Equal(t, photo, got)
+				}
+				require.NoError(t, d.Close())
+			}
+		})
+	}
+}

@@ -1,0 +1,86 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/damkit/damkit/dam"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// authGenerationTests check that every change that can end or narrow an
+// authentication moves AuthGeneration, and that reads and touches do not
+// (processes caching actors rely on both).
+var authGenerationTests = []test{
+	{"MovesOnRevocations", func(t *testing.T, f *fixture) {
+		admin := f.user("admin@example.com", dam.RoleOwner, true)
+		ed := f.user("ed@example.com", dam.RoleEditor, false)
+		second := dam.APIKey{ID: f.id(), UserID: ed.ID, Name: "second", Hash: []byte("second-key"), CreatedAt: f.tick()}
+		require.NoError(t, f.s.AddAPIKey(f.ctx, second))
+		sess := f.session(ed.ID, "ed-secret")
+		f.session(ed.ID, "ed-other-secret")
+
+		gen := func() int64 {
+			t.Helper()
+			g, err := f.s.AuthGeneration(f.ctx)
+			require.NoError(t, err)
+			return g
+		}
+		last := gen()
+		for _, tc := range []struct {
+			name  string
+			do    func() error
+			moves bool
+		}{
+			{"read a user and a key", func() error {
+				_, _, err := f.s.UserByKeyHash(f.ctx, []byte("second-key"))
+				return err
+			}, false},
+			{"touch a key", func() error { return f.s.TouchAPIKey(f.ctx, second.ID, f.tick(), 0) }, false},
+			{"touch a session", func() error { return f.s.TouchSession(f.ctx, sess.ID, f.tick()) }, false},
+			{"add a key", func() error {
+				return f.s.AddAPIKey(f.ctx, dam.APIKey{ID: f.id(), UserID: ed.ID, Name: "third", Hash: []byte("third-key"), CreatedAt: f.tick()})
+			}, false},
+			{"revoke a key", func() error { return f.s.RevokeAPIKey(f.ctx, second.ID, f.tick()) }, true},
+			{"update a user", func() error {
+				u := ed
+				u.Role = dam.RoleViewer
+				return f.s.UpdateUser(f.ctx, u)
+			}, true},
+			{"delete one session", func() error {
+				_, err := f.s.DeleteSessions(f.ctx, ed.ID, []string{sess.ID})
+				return err
+			}, true},
+			{"delete no session", func() error {
+				_, err := f.s.DeleteSessions(f.ctx, admin.ID, nil)
+				return err
+			}, false},
+			{"delete every session of a user", func() error {
+				_, err := f.s.DeleteSessions(f.ctx, ed.ID, nil)
+				return err
+			}, true},
+			{"delete a user", func() error { return f.s.DeleteUser(f.ctx, ed.ID) }, true},
+		} {
+			require.NoError(t, tc.do(), tc.name)
+			g := gen()
+			if tc.moves {
+				assert.NotEqual(t, last, g, "%s moves the generation", tc.name)
+			} else {
+				assert.Equal(t, last, g, "%s leaves the generation", tc.name)
+			}
+			last = g
+		}
+	}},
+	{"RefusedChangeLeavesIt", func(t *testing.T, f *fixture) {
+		admin := f.user("admin@example.com", dam.RoleOwner, true)
+		before, err := f.s.AuthGeneration(f.ctx)
+		require.NoError(t, err)
+		u := admin
+		u.Admin = false
+		requireKind(t, dam.FailedPrecondition, f.s.UpdateUser(f.ctx, u), "the last admin stays")
+		requireKind(t, dam.NotFound, f.s.RevokeAPIKey(f.ctx, f.id(), f.tick()))
+		after, err := f.s.AuthGeneration(f.ctx)
+		require.NoError(t, err)
+		assert.Equal(t, before, after, "a change rolled back does not move it")
+	}},
+}
