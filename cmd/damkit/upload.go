@@ -138,16 +138,17 @@ func runUpload(e *env, args []string) error {
 	}
 
 	total := b.count("uploaded", int64(len(send)))
+	workers := b.slots(min(*jobs, max(len(send), 1)))
 	var sent atomic.Int64
 	var mu sync.Mutex
 	queue := make(chan *file)
 	var wg sync.WaitGroup
-	for range min(*jobs, max(len(send), 1)) {
+	for _, sl := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for f := range queue {
-				err := uploadOne(e, b, jr, f, &sent)
+				err := uploadOne(e, sl, jr, f, &sent)
 				mu.Lock()
 				if err != nil {
 					sum.Failed++
@@ -176,6 +177,7 @@ feed:
 	}
 	close(queue)
 	wg.Wait()
+	closeSlots(workers)
 	total.done(e.ctx.Err() == nil)
 	b.wait()
 	sum.BytesSent = sent.Load()
@@ -353,13 +355,13 @@ func metadataOf(f *file, man manifest) (*dam.Metadata, error) {
 }
 
 // uploadOne sends one file and records it in the journal.
-func uploadOne(e *env, b *bars, jr *journal, f *file, sent *atomic.Int64) error {
+func uploadOne(e *env, bar *slot, jr *journal, f *file, sent *atomic.Int64) error {
 	r, err := os.Open(f.path)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	bar := b.bytes(f.rel, f.size, false)
+	bar.start(f.rel, f.size)
 	var last int64
 	a, err := e.c.Upload(e.ctx, r, client.UploadOptions{
 		UploadOptions: dam.UploadOptions{Name: filepath.Base(f.path), FolderID: f.folder, Meta: f.meta},
@@ -370,7 +372,6 @@ func uploadOne(e *env, b *bars, jr *journal, f *file, sent *atomic.Int64) error 
 			bar.set(n)
 		},
 	})
-	bar.done(err == nil)
 	if err != nil {
 		return err
 	}
