@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/damkit/damkit/dam"
 )
@@ -79,8 +80,8 @@ func (s *Store) AddVersion(ctx context.Context, a dam.Asset, v dam.Version) (int
 		if err := insertVersion(ctx, q, v); err != nil {
 			return err
 		}
-		if err := updateAsset(ctx, q, a, ", kind = ?, current_version = ?, current_size = ?",
-			string(dam.MediaKindOf(v.MediaType)), number, v.Size); err != nil {
+		if err := updateAsset(ctx, q, a, ", kind = ?, current_version = ?, current_size = ?, captured_at = ?",
+			string(dam.MediaKindOf(v.MediaType)), number, v.Size, captureKey(a, v)); err != nil {
 			return err
 		}
 		m := newMemberships()
@@ -162,15 +163,14 @@ func (s *Store) DeleteVersion(ctx context.Context, assetID string, number int) (
 			return err
 		}
 		if number == current {
-			var newest int
-			var mediaType string
-			var size int64
-			if err := q.queryRow(ctx, `SELECT number, media_type, size FROM versions WHERE asset_id = ?
-				ORDER BY number DESC LIMIT 1`, assetID).Scan(&newest, &mediaType, &size); err != nil {
+			var v dam.Version
+			var createdAt time.Time
+			if err := q.queryRow(ctx, "SELECT "+versionColsOf("v")+`, a.created_at FROM versions v JOIN assets a ON a.id = v.asset_id
+				WHERE v.asset_id = ? ORDER BY v.number DESC LIMIT 1`, assetID).Scan(append(versionDest(&v), dbTime{&createdAt})...); err != nil {
 				return err
 			}
-			if _, err := q.exec(ctx, "UPDATE assets SET current_version = ?, kind = ?, current_size = ? WHERE id = ?",
-				newest, string(dam.MediaKindOf(mediaType)), size, assetID); err != nil {
+			if _, err := q.exec(ctx, "UPDATE assets SET current_version = ?, kind = ?, current_size = ?, captured_at = ? WHERE id = ?",
+				v.Number, string(dam.MediaKindOf(v.MediaType)), v.Size, captureKey(dam.Asset{CreatedAt: createdAt}, v), assetID); err != nil {
 				return err
 			}
 		}
