@@ -347,6 +347,14 @@ func filterWhere(q dam.AssetQuery, where []string, args []any) ([]string, []any)
 		where = append(where, "a.current_size <= ?")
 		args = append(args, q.MaxSize)
 	}
+	if !q.CapturedFrom.IsZero() {
+		where = append(where, "a.captured_at >= ?")
+		args = append(args, encodeTime(q.CapturedFrom))
+	}
+	if !q.CapturedTo.IsZero() {
+		where = append(where, "a.captured_at < ?")
+		args = append(args, encodeTime(q.CapturedTo))
+	}
 	if !q.UpdatedFrom.IsZero() {
 		where = append(where, "a.updated_at >= ?")
 		args = append(args, encodeTime(q.UpdatedFrom))
