@@ -98,6 +98,9 @@ func (p *portalRoutes) page(w http.ResponseWriter, status int, v dam.PortalView,
 		if p.s.lib.Previewable(a.MediaType) {
 			pa.Preview = base + "/assets/" + url.PathEscape(a.ID) + "/preview"
 		}
+		if p.s.lib.PlaysVideo(a.MediaType) && !a.Watermarked {
+			pa.Video = base + "/assets/" + url.PathEscape(a.ID) + "/preview?as=video"
+		}
 		switch {
 		case a.Downloadable || pa.Licence != "":
 			pa.Download = base + "/assets/" + url.PathEscape(a.ID)

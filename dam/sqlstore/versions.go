@@ -11,7 +11,7 @@ import (
 )
 
 var versionColumns = []string{"asset_id", "number", "sha256", "crc32", "size", "media_type",
-	"width", "height", "exif", "embedded", "original_name", "created_by", "created_at"}
+	"width", "height", "exif", "embedded", "media", "original_name", "created_by", "created_at"}
 
 // versionColsOf lists the version columns, qualified by a table alias.
 func versionColsOf(alias string) string {
@@ -21,7 +21,7 @@ func versionColsOf(alias string) string {
 // versionDest returns the scan destinations matching versionColumns.
 func versionDest(v *dam.Version) []any {
 	return []any{&v.AssetID, &v.Number, &v.SHA256, scanUint32{&v.CRC32}, &v.Size, &v.MediaType,
-		&v.Width, &v.Height, dbOptional[dam.EXIF]{&v.EXIF}, dbOptional[dam.Embedded]{&v.Embedded}, &v.OriginalName, &v.CreatedBy, dbTime{&v.CreatedAt}}
+		&v.Width, &v.Height, dbOptional[dam.EXIF]{&v.EXIF}, dbOptional[dam.Embedded]{&v.Embedded}, dbOptional[dam.Media]{&v.Media}, &v.OriginalName, &v.CreatedBy, dbTime{&v.CreatedAt}}
 }
 
 // scanUint32 scans a BIGINT column into a uint32 (PostgreSQL has no unsigned types).
@@ -45,10 +45,14 @@ func insertVersion(ctx context.Context, q querier, v dam.Version) error {
 	if err != nil {
 		return err
 	}
+	media, err := encodeOptional(v.Media, func(*dam.Media) {})
+	if err != nil {
+		return err
+	}
 	_, err = q.exec(ctx, "INSERT INTO versions ("+strings.Join(versionColumns, ", ")+
 		") VALUES ("+placeholders(len(versionColumns))+")",
 		v.AssetID, v.Number, v.SHA256, int64(v.CRC32), v.Size, v.MediaType, v.Width, v.Height,
-		exif, embedded, v.OriginalName, v.CreatedBy, encodeTime(v.CreatedAt))
+		exif, embedded, media, v.OriginalName, v.CreatedBy, encodeTime(v.CreatedAt))
 	return err
 }
 
