@@ -373,3 +373,37 @@ func TestRequestsShareAndEvents(t *testing.T) {
 	require.Equal(t, exitOK, code, errs)
 	assert.True(t, strings.HasPrefix(out, "id,time,action,actor_id,asset_id,detail\n"))
 }
+
+// flakyUploads refuses the first upload with a 503, and drops the answer
+// of the second after the server has stored it (as a lost connection).
+func flakyUploads() func(http.Handler) http.Handler {
+	var n atomic.Int64
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != "POST" || r.URL.Path != "/api/v1/assets" {
+				h.ServeHTTP(w, r)
+				return
+			}
+			switch n.Add(1) {
+			case 1:
+				http.Error(w, "try later", http.StatusServiceUnavailable)
+			case 2:
+				h.ServeHTTP(httptest.NewRecorder(), r) // stored; the answer is lost
+				panic(http.ErrAbortHandler)
+			default:
+				h.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+func TestUploadRetriesWithoutDoubling(t *testing.T) {
+	s := newTestServer(t, flakyUploads())
+	dir := tree(t, map[string]string{"r/a.txt": "first", "r/b.txt": "second", "r/c.txt": "third"})
+	sum := summary(t, t.Context(), exitOK, "-j", "1", filepath.Join(dir, "r"))
+	assert.Equal(t, 3, sum.Uploaded)
+	assert.Zero(t, sum.Failed)
+	all, err := client.Collect(s.c.Assets(t.Context(), dam.AssetQuery{}))
+	require.NoError(t, err)
+	assert.Len(t, all, 3, "the upload whose answer was lost is not sent twice")
+}

@@ -364,8 +364,56 @@ func metadataOf(f *file, man manifest) (*dam.Metadata, error) {
 	return nil, nil
 }
 
-// uploadOne sends one file and records it in the journal.
+// uploadOne sends one file and records it in the journal. A refusal
+// that may pass (429 with its Retry-After, a dropped connection, a 5xx) is
+// tried again, three times in all.
 func uploadOne(e *env, bar *slot, jr *journal, f *file, sent *atomic.Int64) error {
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = sendFile(e, bar, jr, f, sent)
+		if err == nil || attempt == 3 || e.ctx.Err() != nil || !transient(err) {
+			return err
+		}
+		wait := dam.RetryAfter(err)
+		if wait <= 0 {
+			wait = time.Duration(attempt) * 500 * time.Millisecond
+		}
+		select {
+		case <-time.After(min(wait, 30*time.Second)):
+		case <-e.ctx.Done():
+			return err
+		}
+		// The answer may be what was lost, not the upload: ask first.
+		if done, cerr := arrived(e, jr, f); cerr == nil && done {
+			return nil
+		}
+	}
+}
+
+// arrived reports whether the server holds the file in its folder after
+// all (then it is recorded in the journal).
+func arrived(e *env, jr *journal, f *file) (bool, error) {
+	if f.sha256 == "" {
+		return false, nil
+	}
+	as, err := e.c.AssetsBySHA256(e.ctx, &f.folder, []string{f.sha256})
+	if err != nil || len(as) == 0 {
+		return false, err
+	}
+	return true, jr.add(journalEntry{Path: f.path, Size: f.size, ModTime: f.mtime, SHA256: f.sha256, FolderID: f.folder, AssetID: as[0].ID})
+}
+
+// transient reports whether an upload's failure may pass on its own.
+func transient(err error) bool {
+	switch dam.KindOf(err) {
+	case dam.ResourceExhausted, dam.Internal:
+		return true
+	}
+	return false
+}
+
+// sendFile is one attempt of uploadOne.
+func sendFile(e *env, bar *slot, jr *journal, f *file, sent *atomic.Int64) error {
 	r, err := os.Open(f.path)
 	if err != nil {
 		return err
@@ -399,6 +447,7 @@ func uploadOne(e *env, bar *slot, jr *journal, f *file, sent *atomic.Int64) erro
 		a, err = e.c.Upload(e.ctx, r, o)
 	}
 	if err != nil {
+		sent.Add(-last) // sent again by the next attempt, if any
 		return err
 	}
 	if f.sha256 != "" && a.Current.SHA256 != f.sha256 {
