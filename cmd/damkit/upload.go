@@ -29,12 +29,14 @@ type file struct {
 	sha256  string
 	meta    *dam.Metadata
 	skipped string // why it is not sent: "journal" or "present"
+	asset   string // the asset an earlier run made of it, when it changed since
 }
 
 // uploadSummary is what an upload did (printed, or written with -json).
 type uploadSummary struct {
 	Files         int      `json:"files"`
 	Uploaded      int      `json:"uploaded"`
+	Versions      int      `json:"new_versions"`
 	SkippedJourn  int      `json:"skipped_journal"`
 	SkippedServer int      `json:"skipped_present"`
 	Failed        int      `json:"failed"`
@@ -108,6 +110,7 @@ func runUpload(e *env, args []string) error {
 			sum.SkippedJourn++
 			continue
 		}
+		f.asset, _ = jr.previous(f.path, f.folder)
 		todo = append(todo, f)
 	}
 
@@ -150,6 +153,10 @@ func runUpload(e *env, args []string) error {
 			for f := range queue {
 				err := uploadOne(e, sl, jr, f, &sent)
 				mu.Lock()
+				if err != nil && e.ctx.Err() != nil {
+					mu.Unlock()
+					continue // interrupted: the rerun sends it
+				}
 				if err != nil {
 					sum.Failed++
 					if len(sum.Errors) < 20 {
@@ -158,6 +165,9 @@ func runUpload(e *env, args []string) error {
 					b.log(e.stderr, "failed   %s: %v", f.rel, err)
 				} else {
 					sum.Uploaded++
+					if f.asset != "" {
+						sum.Versions++
+					}
 					if *verbose {
 						b.log(e.stderr, "sent     %s", f.rel)
 					}
@@ -183,8 +193,8 @@ feed:
 	sum.BytesSent = sent.Load()
 	sum.Seconds = time.Since(start).Seconds()
 	e.emit(sum, func(w io.Writer) {
-		fmt.Fprintf(w, "%d files: %d uploaded (%s), %d skipped (%d in the journal, %d on the server already), %d failed, in %.1f s\n",
-			sum.Files, sum.Uploaded, byteCount(sum.BytesSent), sum.SkippedJourn+sum.SkippedServer, sum.SkippedJourn, sum.SkippedServer,
+		fmt.Fprintf(w, "%d files: %d uploaded (%d new versions, %s), %d skipped (%d in the journal, %d on the server already), %d failed, in %.1f s\n",
+			sum.Files, sum.Uploaded, sum.Versions, byteCount(sum.BytesSent), sum.SkippedJourn+sum.SkippedServer, sum.SkippedJourn, sum.SkippedServer,
 			sum.Failed, sum.Seconds)
 	})
 	if err := e.ctx.Err(); err != nil {
@@ -363,7 +373,7 @@ func uploadOne(e *env, bar *slot, jr *journal, f *file, sent *atomic.Int64) erro
 	defer r.Close()
 	bar.start(f.rel, f.size)
 	var last int64
-	a, err := e.c.Upload(e.ctx, r, client.UploadOptions{
+	o := client.UploadOptions{
 		UploadOptions: dam.UploadOptions{Name: filepath.Base(f.path), FolderID: f.folder, Meta: f.meta},
 		Size:          f.size,
 		Progress: func(n int64) {
@@ -371,7 +381,23 @@ func uploadOne(e *env, bar *slot, jr *journal, f *file, sent *atomic.Int64) erro
 			last = n
 			bar.set(n)
 		},
-	})
+	}
+	var a dam.Asset
+	if f.asset != "" {
+		// Changed since an earlier run sent it: a new version of that asset.
+		a, err = e.c.AddVersion(e.ctx, f.asset, r, o)
+		if dam.KindOf(err) == dam.NotFound { // deleted on the server since: a new asset
+			f.asset = ""
+			if _, serr := r.Seek(0, io.SeekStart); serr != nil {
+				return serr
+			}
+			sent.Add(-last)
+			last = 0
+		}
+	}
+	if f.asset == "" {
+		a, err = e.c.Upload(e.ctx, r, o)
+	}
 	if err != nil {
 		return err
 	}
