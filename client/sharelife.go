@@ -44,3 +44,9 @@ func (c *Client) GuestShareWithKey(ctx context.Context, token, key string) (Gues
 	err := c.call(ctx, request{op: "GET /s/{token}", args: args(token), header: http.Header{"X-Share-Key": {key}}}, &g)
 	return g, err
 }
+
+// PortalArchive is everything a portal visitor's signed link may download,
+// as one ZIP.
+func (c *Client) PortalArchive(slug, token string) Resource {
+	return Resource{op: "GET /p/{slug}/access/{token}/download", args: args(slug, token)}
+}

@@ -96,6 +96,20 @@ type Asset struct {
 	Categories []string `json:"categories"`
 }
 
+// CaptureTime is when the current version was captured: its EXIF capture
+// date, else the one found in its embedded metadata, else (a file that
+// does not say) when the asset was created. It is the key of the
+// "captured" sort, the captured range and the facet of years.
+func (a Asset) CaptureTime() time.Time {
+	switch {
+	case a.Current.EXIF != nil && a.Current.EXIF.CapturedAt != nil:
+		return *a.Current.EXIF.CapturedAt
+	case a.Current.Embedded != nil && a.Current.Embedded.CapturedAt != nil:
+		return *a.Current.Embedded.CapturedAt
+	}
+	return a.CreatedAt
+}
+
 // Expired reports whether the asset's expiry date has passed at now.
 func (a Asset) Expired(now time.Time) bool {
 	return a.ExpiresAt != nil && !now.Before(*a.ExpiresAt)
@@ -186,6 +200,9 @@ type AssetQuery struct {
 	// UpdatedFrom and UpdatedTo keep the assets last changed at or after
 	// From and before To (zero: no bound).
 	UpdatedFrom, UpdatedTo time.Time
+	// CapturedFrom and CapturedTo keep the assets whose CaptureTime is at
+	// or after From and before To (zero: no bound).
+	CapturedFrom, CapturedTo time.Time
 	// MinWidth and MinHeight keep the assets whose current version is at
 	// least so many pixels wide and high (0: no bound).
 	MinWidth, MinHeight int

@@ -108,7 +108,7 @@ func (in ingested) version(assetID string, n int, name, by string, at time.Time)
 	return Version{
 		AssetID: assetID, Number: n, SHA256: in.SHA256, CRC32: in.CRC32, Size: in.Size,
 		MediaType: in.MediaType, Width: in.Width, Height: in.Height, EXIF: in.EXIF, Embedded: in.Embedded,
-		OriginalName: name, CreatedBy: by, CreatedAt: at,
+		Media: in.Media, OriginalName: name, CreatedBy: by, CreatedAt: at,
 	}
 }
 

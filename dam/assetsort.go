@@ -15,9 +15,12 @@ import (
 // names case-insensitively (ASCII letters on every store; PostgreSQL folds
 // all of Unicode), "size" the size of the current version, and "created"
 // the creation time, which is ID order, "updated" the time of the last
-// change. Ties are broken by ID, in the same direction. The empty sort is
+// change, "captured" the time the current version was captured (its
+// EXIF or embedded capture date; the creation time when the file gives
+// none: Asset.CaptureTime). Ties are broken by ID, in the same direction. The empty sort is
 // ID order, or SortRelevance when the query has search text.
-var AssetSorts = []string{"name", "-name", "size", "-size", "created", "-created", "updated", "-updated"}
+var AssetSorts = []string{"name", "-name", "size", "-size", "created", "-created", "updated", "-updated",
+	"captured", "-captured"}
 
 // SortRelevance orders a search's results best match first (ties by ID,
 // descending). It needs search text. A score depends on the asset and the
@@ -70,8 +73,10 @@ type AssetCursor struct {
 	Name    string    // sorted by name: the name of the last asset of the page
 	Size    int64     // sorted by size: the size of the last asset of the page
 	Updated time.Time // sorted by updated: when the last asset of the page changed
-	Score   int64     // sorted by relevance: the last asset's score
-	ID      string    // the ID of the last asset of the page
+	// Captured, sorted by captured: the last asset's CaptureTime.
+	Captured time.Time
+	Score    int64  // sorted by relevance: the last asset's score
+	ID       string // the ID of the last asset of the page
 	// Window is the store's own mark of the set of matches a relevance
 	// listing ranks (see Store.Assets): ASCII letters and digits, at most
 	// maxCursorWindow bytes, passed back to the store as it made it.
@@ -117,6 +122,8 @@ func (c AssetCursor) String() string {
 		key = strconv.FormatInt(c.Size, 10)
 	case "updated":
 		key = c.Updated.UTC().Format(time.RFC3339Nano)
+	case "captured":
+		key = c.Captured.UTC().Format(time.RFC3339Nano)
 	case SortRelevance:
 		key = strconv.FormatInt(c.Score, 10)
 	}
@@ -170,6 +177,11 @@ func parseAssetCursor(op, sort, s string) (AssetCursor, error) {
 		return c, nil
 	case "updated":
 		if c.Updated, err = time.Parse(time.RFC3339Nano, j.Key); err != nil {
+			return AssetCursor{}, bad
+		}
+		return c, nil
+	case "captured":
+		if c.Captured, err = time.Parse(time.RFC3339Nano, j.Key); err != nil {
 			return AssetCursor{}, bad
 		}
 		return c, nil

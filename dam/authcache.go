@@ -2,6 +2,7 @@ package dam
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -110,6 +111,7 @@ func (c *authCache) putKey(epoch uint64, h [32]byte, u User, k APIKey) {
 	if c.keys == nil || len(c.keys) >= maxAuthEntries {
 		c.keys = map[[32]byte]*keyEntry{}
 	}
+	u.Domains = slices.Clone(u.Domains) // the caller keeps its own
 	c.keys[h] = &keyEntry{user: u, key: k}
 }
 
@@ -141,6 +143,7 @@ func (c *authCache) putSession(epoch uint64, h [32]byte, s Session, a Actor) {
 	if c.sessions == nil || len(c.sessions) >= maxAuthEntries {
 		c.sessions = map[[32]byte]*sessionEntry{}
 	}
+	a.Domains = slices.Clone(a.Domains) // the caller keeps its own
 	c.sessions[h] = &sessionEntry{session: s, actor: a}
 }
 

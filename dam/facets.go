@@ -16,7 +16,8 @@ type FacetCount struct {
 
 // Facets count the assets a query selects, all of its pages, by kind, by
 // media type of the current version, by category (those the assets are
-// directly in, by ID), by year of creation (UTC) and by creator (the
+// directly in, by ID), by year of capture (UTC; Asset.CaptureTime, which
+// is the year of creation when the file does not say) and by creator (the
 // custom field "creator"). Each list holds the most frequent values (at
 // most 20), most frequent first, ties by value.
 type Facets struct {

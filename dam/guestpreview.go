@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/damkit/damkit/policy"
-	"github.com/damkit/damkit/rendition"
 )
 
 // GuestPreview opens a small preview (the built-in 256 px "thumb") of an
@@ -16,7 +15,17 @@ import (
 // downloads. Assets without a rendition engine (documents, video) are
 // FailedPrecondition: show an icon instead (see Previewable).
 func (l *Library) GuestPreview(ctx context.Context, assetID string) (*Download, error) {
-	const op = "dam.GuestPreview"
+	return l.guestPreview(ctx, "dam.GuestPreview", assetID, previewProfile)
+}
+
+// GuestVideo opens the video preview (the built-in 720p MP4 "video") of a
+// video of the guest's share, under the same checks as GuestPreview; a
+// watermarked view has none (FailedPrecondition: show the poster).
+func (l *Library) GuestVideo(ctx context.Context, assetID string) (*Download, error) {
+	return l.guestPreview(ctx, "dam.GuestVideo", assetID, videoPreviewProfile)
+}
+
+func (l *Library) guestPreview(ctx context.Context, op, assetID string, p Profile) (*Download, error) {
 	actor, sh, err := l.guestFrom(ctx, op)
 	if err != nil {
 		return nil, err
@@ -42,19 +51,15 @@ func (l *Library) GuestPreview(ctx context.Context, assetID string) (*Download, 
 	if d := policy.Decide(in); !guestListed(d) {
 		return nil, refusal(op, a, d)
 	}
-	in = acc.input(actor, a, policy.ActionView, previewProfile.Name)
+	in = acc.input(actor, a, policy.ActionView, p.Name)
 	in.Share = ps
 	dec := policy.Decide(in)
 	if !dec.Allowed {
 		return nil, refusal(op, a, dec)
 	}
-	rp := previewProfile.Rendition()
-	if dec.Watermark {
-		text := l.opts.WatermarkText
-		if text == "" {
-			text = DefaultWatermarkText
-		}
-		rp.Watermark = &rendition.Watermark{Text: text, Position: rendition.PositionTile, Opacity: 40}
+	rp, err := l.previewRendition(op, a, p, dec.Watermark)
+	if err != nil {
+		return nil, err
 	}
 	return l.openRendition(ctx, op, a, rp, dec.Watermark)
 }

@@ -192,11 +192,16 @@ func (l *Library) guestRecordOf(ctx context.Context) (Guest, error) {
 }
 
 // countDownload counts one download of a guest context against the
-// share's and the guest's limits (Gone once either is used up).
+// share's and the guest's limits (Gone once either is used up). Without
+// any limit it writes nothing: downloads are counted while a limit is set
+// (the usage log has them all).
 func (l *Library) countDownload(ctx context.Context, op string) error {
 	_, g, sh, err := l.guestOf(ctx, op)
 	if err != nil {
 		return err
+	}
+	if sh.DownloadLimit == 0 && g.DownloadLimit == 0 {
+		return nil
 	}
 	if err := l.store.CountDownload(ctx, sh.ID, g.ID); err != nil {
 		if KindOf(err) == Gone {

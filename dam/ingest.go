@@ -48,6 +48,7 @@ type ingested struct {
 	Height    int
 	EXIF      *EXIF
 	Embedded  *Embedded
+	Media     *Media
 	Existed   bool // the bytes were already stored
 }
 
@@ -180,6 +181,7 @@ func (l *Library) ingest(ctx context.Context, r io.Reader) (ingested, error) {
 	}
 	published = true
 	in.Existed = existed
+	l.probeMedia(ctx, &in)
 	return in, nil
 }
 

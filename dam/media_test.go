@@ -50,16 +50,31 @@ func TestMediaPreviewsAndRenditions(t *testing.T) {
 		width, height int
 		// the "web" profile (pdftoppm rounds a page's shorter side up)
 		webWidth int
+		// read at ingest
+		media           *dam.Media
+		vwidth, vheight int
 	}{
-		{"pdf", "brochure.pdf", testimage.PDF(testimage.Page{W: 612, H: 792}), "application/pdf", "image/jpeg", 198, 256, 78},
-		{"svg", "logo.svg", []byte(testimage.SVG), "image/svg+xml", "image/png", 200, 100, 100},
-		{"video", "clip.mp4", clip, "video/mp4", "image/jpeg", 256, 192, 100},
+		{"pdf", "brochure.pdf", testimage.PDF(testimage.Page{W: 612, H: 792}, testimage.Page{W: 100, H: 100}), "application/pdf", "image/jpeg", 198, 256, 78,
+			&dam.Media{Pages: 2}, 1275, 1650},
+		{"svg", "logo.svg", []byte(testimage.SVG), "image/svg+xml", "image/png", 200, 100, 100, nil, 0, 0},
+		{"video", "clip.mp4", clip, "video/mp4", "image/jpeg", 256, 192, 100,
+			&dam.Media{DurationMS: 2000, Codec: "h264", AudioCodec: "aac"}, 320, 240},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, err := f.lib.Upload(f.owner, bytes.NewReader(tt.data), dam.UploadOptions{Name: tt.file})
 			require.NoError(t, err)
 			require.Equal(t, tt.mediaType, a.Current.MediaType)
+			stored, err := f.lib.Asset(f.owner, a.ID)
+			require.NoError(t, err)
+			for _, v := range []dam.Version{a.Current, stored.Current} {
+				if tt.media != nil && v.Media != nil {
+					assert.InDelta(t, tt.media.DurationMS, v.Media.DurationMS, 100)
+					v.Media.DurationMS = tt.media.DurationMS
+				}
+				assert.Equal(t, tt.media, v.Media)
+				assert.Equal(t, [2]int{tt.vwidth, tt.vheight}, [2]int{v.Width, v.Height})
+			}
 
 			d, b := read(t, func() (*dam.Download, error) { return f.lib.OpenPreview(f.owner, a.ID, "") })
 			assert.Equal(t, tt.thumbType, d.Version.MediaType)
@@ -104,4 +119,36 @@ func TestMediaWithoutEngines(t *testing.T) {
 		names = append(names, e.Name)
 	}
 	assert.Equal(t, []string{"builtin"}, names)
+}
+
+// A video previews as an MP4 a page plays; a viewer who sees it
+// watermarked gets the poster only.
+func TestVideoPreview(t *testing.T) {
+	f := mediaFixture(t)
+	viewer := f.user(t, "viewer@example.com", dam.RoleViewer)
+	clip, err := testimage.Video(t.Context(), t.TempDir(), 320, 240, 1)
+	require.NoError(t, err)
+	a, err := f.lib.Upload(f.owner, bytes.NewReader(clip), dam.UploadOptions{Name: "clip.mp4"})
+	require.NoError(t, err)
+	assert.True(t, f.lib.PlaysVideo(a.Current.MediaType))
+	assert.False(t, f.lib.PlaysVideo("image/jpeg"))
+
+	d, b := read(t, func() (*dam.Download, error) { return f.lib.OpenPreview(viewer, a.ID, "video") })
+	assert.Equal(t, "video/mp4", d.Version.MediaType)
+	assert.Equal(t, [2]int{320, 240}, [2]int{d.Version.Width, d.Version.Height}, "never enlarged")
+	assert.Contains(t, string(b[:64]), "ftyp")
+
+	_, err = f.lib.SetAssetProtection(f.owner, a.ID, dam.Protected)
+	require.NoError(t, err)
+	s, err := f.lib.Settings(f.owner)
+	require.NoError(t, err)
+	s.ShowWatermarks = true
+	_, err = f.lib.UpdateSettings(f.owner, s)
+	require.NoError(t, err)
+	_, err = f.lib.OpenPreview(viewer, a.ID, "video")
+	assert.Equal(t, dam.FailedPrecondition, kindOf(t, err))
+	assert.Contains(t, dam.ErrorMessage(err), "still image only")
+	d, _ = read(t, func() (*dam.Download, error) { return f.lib.OpenPreview(viewer, a.ID, "") })
+	assert.Equal(t, "image/jpeg", d.Version.MediaType, "the poster, watermarked")
+	assert.True(t, d.IsRendition())
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/damkit/damkit/policy"
-	"github.com/damkit/damkit/rendition"
 )
 
 // PortalThumb opens the small preview (the built-in 256 px "thumb") of an
@@ -17,7 +16,17 @@ import (
 // preview is neither an open nor a download. Assets without a rendition
 // engine are FailedPrecondition (show an icon; see Previewable).
 func (l *Library) PortalThumb(ctx context.Context, slug, token, assetID string) (*Download, error) {
-	const op = "dam.PortalThumb"
+	return l.portalPreview(ctx, "dam.PortalThumb", slug, token, assetID, previewProfile)
+}
+
+// PortalVideo opens the video preview (the built-in 720p MP4 "video") of a
+// video a portal's page shows, under the same checks as PortalThumb; a
+// watermarked view has none (FailedPrecondition: show the poster).
+func (l *Library) PortalVideo(ctx context.Context, slug, token, assetID string) (*Download, error) {
+	return l.portalPreview(ctx, "dam.PortalVideo", slug, token, assetID, videoPreviewProfile)
+}
+
+func (l *Library) portalPreview(ctx context.Context, op, slug, token, assetID string, pp Profile) (*Download, error) {
 	var p Portal
 	visitor := Actor{Kind: ActorVisitor}
 	var err error
@@ -48,20 +57,16 @@ func (l *Library) PortalThumb(ctx context.Context, slug, token, assetID string) 
 	if err != nil {
 		return nil, err
 	}
-	in := acc.input(visitor, a, policy.ActionView, previewProfile.Name)
+	in := acc.input(visitor, a, policy.ActionView, pp.Name)
 	in.Portal = policyPortal(p, ids)
 	dec := policy.Decide(in)
 	if !dec.Allowed {
 		// What the page does not list is absent, as anything else.
 		return nil, notFound
 	}
-	rp := previewProfile.Rendition()
-	if dec.Watermark {
-		text := l.opts.WatermarkText
-		if text == "" {
-			text = DefaultWatermarkText
-		}
-		rp.Watermark = &rendition.Watermark{Text: text, Position: rendition.PositionTile, Opacity: 40}
+	rp, err := l.previewRendition(op, a, pp, dec.Watermark)
+	if err != nil {
+		return nil, err
 	}
 	return l.openRendition(ctx, op, a, rp, dec.Watermark)
 }

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/damkit/damkit/policy"
@@ -21,6 +22,45 @@ var previewProfile = Profile{Name: "thumb", Width: 256, Height: 256, Fit: rendit
 // largePreviewProfile is the built-in preview of an asset's own page
 // ("large", unless a stored profile takes that name): 1280 px inside.
 var largePreviewProfile = Profile{Name: "large", Width: 1280, Height: 1280, Fit: rendition.FitContain, Format: rendition.FormatSource}
+
+// videoPreviewProfile is the built-in preview a page plays in a <video>
+// element ("video", unless a stored profile takes that name): an MP4 of at
+// most 1280 x 720, made by an engine that transcodes video.
+var videoPreviewProfile = Profile{Name: "video", Width: 1280, Height: 720, Fit: rendition.FitContain, Format: rendition.FormatMP4, Quality: 70}
+
+// previewRendition is the recipe of a preview in p: with the library's
+// tiled watermark when the view decision asks for one. A watermark cannot
+// be drawn on a video preview: such a viewer sees the poster only.
+func (l *Library) previewRendition(op string, a Asset, p Profile, watermark bool) (rendition.Profile, error) {
+	rp := p.Rendition()
+	if !watermark {
+		return rp, nil
+	}
+	if rp.Format.IsVideo() {
+		return rendition.Profile{}, E(op, FailedPrecondition, "asset %s is watermarked where you see it: it previews as a still image only", a.ID)
+	}
+	text := l.opts.WatermarkText
+	if text == "" {
+		text = DefaultWatermarkText
+	}
+	rp.Watermark = &rendition.Watermark{Text: text, Position: rendition.PositionTile, Opacity: 40}
+	return rp, nil
+}
+
+// PlaysVideo reports whether assets of mediaType have a video preview
+// (a registered engine for the type writes MP4), so a page offers a
+// <video> player rather than the poster alone.
+func (l *Library) PlaysVideo(mediaType string) bool {
+	if MediaKindOf(mediaType) != MediaVideo {
+		return false
+	}
+	e, err := l.renders.registry.Lookup(mediaType)
+	if err != nil {
+		return false
+	}
+	d, ok := e.(rendition.Describer)
+	return ok && slices.Contains(d.Describe().Outputs, rendition.FormatMP4)
+}
 
 // DefaultWatermarkText is drawn over protected previews when the library
 // shows watermarks and Options.WatermarkText is empty.
@@ -96,8 +136,8 @@ func (l *Library) OpenRendition(ctx context.Context, assetID, profile string) (*
 
 // OpenPreview opens a preview of an asset's current version for display:
 // the export profile named profile, or a built-in 256 px "thumb" when
-// profile is "", or the built-in 1280 px "large" (stored profiles of those
-// names win).
+// profile is "", or the built-in 1280 px "large", or the built-in 720p MP4
+// "video" of a video (stored profiles of those names win).
 // It follows the policy's view decision, not the download one: where the
 // library shows watermarks and the actor could not download the asset, the
 // preview carries a tiled text watermark (cached apart from clean ones).
@@ -112,8 +152,11 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 		return nil, err
 	}
 	p := previewProfile
-	if profile == largePreviewProfile.Name {
+	switch profile {
+	case largePreviewProfile.Name:
 		p = largePreviewProfile
+	case videoPreviewProfile.Name:
+		p = videoPreviewProfile
 	}
 	if profile != "" && profile != p.Name {
 		if p, err = l.lookupProfile(ctx, op, profile); err != nil {
@@ -134,13 +177,9 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 	if !dec.Allowed {
 		return nil, refusal(op, a, dec)
 	}
-	rp := p.Rendition()
-	if dec.Watermark {
-		text := l.opts.WatermarkText
-		if text == "" {
-			text = DefaultWatermarkText
-		}
-		rp.Watermark = &rendition.Watermark{Text: text, Position: rendition.PositionTile, Opacity: 40}
+	rp, err := l.previewRendition(op, a, p, dec.Watermark)
+	if err != nil {
+		return nil, err
 	}
 	return l.openRendition(ctx, op, a, rp, dec.Watermark)
 }

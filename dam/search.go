@@ -345,6 +345,9 @@ func checkFilters(op string, q AssetQuery) error {
 	if !q.UpdatedFrom.IsZero() && !q.UpdatedTo.IsZero() && !q.UpdatedFrom.Before(q.UpdatedTo) {
 		return E(op, Invalid, "the range of changes ends before it starts")
 	}
+	if !q.CapturedFrom.IsZero() && !q.CapturedTo.IsZero() && !q.CapturedFrom.Before(q.CapturedTo) {
+		return E(op, Invalid, "the capture range ends before it starts")
+	}
 	if q.MinWidth < 0 || q.MinHeight < 0 {
 		return E(op, Invalid, "pixel sizes are not negative")
 	}

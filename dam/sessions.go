@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 )
@@ -162,6 +163,7 @@ func (l *Library) SessionActor(ctx context.Context, secret string) (Actor, Sessi
 	var actor Actor
 	if e, ok := l.auth.session(h); ok && live(e.session) {
 		s, actor = e.session, e.actor
+		actor.Domains = slices.Clone(actor.Domains) // the cache keeps its own
 	} else {
 		if ok {
 			// Ended here; another process may have seen it since.

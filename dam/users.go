@@ -177,7 +177,9 @@ func (l *Library) Authenticate(ctx context.Context, key string) (User, error) {
 	var k APIKey
 	epoch := l.auth.sync(ctx, l.store)
 	if e, ok := l.auth.key(h); ok {
+		// The caller owns what it gets: the cache keeps its own domains.
 		u, k = e.user, e.key
+		u.Domains = slices.Clone(u.Domains)
 	} else {
 		var err error
 		u, k, err = l.store.UserByKeyHash(ctx, h[:])

@@ -16,7 +16,11 @@ type Version struct {
 	EXIF      *EXIF  `json:"exif,omitempty"`
 	// Embedded is the descriptive metadata found inside the file at
 	// ingest (IPTC-IIM, XMP and EXIF), nil when there was none.
-	Embedded     *Embedded `json:"embedded,omitempty"`
+	Embedded *Embedded `json:"embedded,omitempty"`
+	// Media is what the engines read from a video or a document at ingest
+	// (duration, codecs, rotation, pages), nil for images and when no
+	// engine read it.
+	Media        *Media    `json:"media,omitempty"`
 	OriginalName string    `json:"original_name"`
 	CreatedBy    string    `json:"created_by"`
 	CreatedAt    time.Time `json:"created_at"`

@@ -21,6 +21,30 @@ curl -sf -r 4- "$ANA/assets/$A"; echo
 curl -sf -o all.zip -w '%{http_code} %{content_type}\n' "$ANA/download"
 curl -sf -H "$O" "$API/shares/$SHARE/usage" | jq -c '{downloads, opens, people: [.people[] | {actor, downloads}]}'
 
+curl -sf -H "$O" -X POST $API/shares --json '{"title":"Press preview","validity_days":3,"asset_ids":["'$A'"],
+  "guests":"cy@example.net","view_only":true,"password":"open sesame","download_limit":2}' > preview.json
+jq -c '{view_only, password, download_limit}' preview.json
+S2=$(jq -r .id preview.json); CY=$(jq -r '.links[0].url' preview.json); CYID=$(jq -r '.links[0].guest_id' preview.json)
+curl -s "$CY" | jq -c .error
+KEY=$(curl -sf -X POST --data-urlencode 'password=open sesame' "$CY/unlock" | jq -r .share_key)
+curl -sf -H "X-Share-Key: $KEY" "$CY" | jq -c '{view_only, downloads_left, assets: [.assets[].name]}'
+curl -s -H "X-Share-Key: $KEY" "$CY/assets/$A" | jq -c '.error | {code, reason}'
+curl -sf -H "$O" -X PATCH --json '{"view_only":false}' $API/shares/$S2 | jq .view_only
+curl -sf -H "X-Share-Key: $KEY" "$CY/assets/$A"; echo
+curl -sf -H "X-Share-Password: open sesame" "$CY/assets/$A"; echo
+curl -s -H "X-Share-Key: $KEY" "$CY/assets/$A" | jq -c '.error | {code, reason}'
+
+curl -sf -H "$O" -X POST --json '{"days":14}' $API/shares/$S2/expiry | jq '(.expires_at | sub("\\.[0-9]+";"") | fromdate) - now | . / 86400 | round'
+UNTIL=$(date -u -d '+2 days' +%Y-%m-%dT12:00:00Z)
+curl -sf -H "$O" -X POST --json '{"until":"'$UNTIL'"}' $API/shares/$S2/expiry | jq -r '.expires_at == "'$UNTIL'"'
+curl -sf -H "$O" -X PATCH --json '{"download_limit":5,"expires_at":{"days":1}}' $API/shares/$S2/guests/$CYID |
+  jq -c '.active_guests[0] | {email, download_limit, downloads, ends_in_hours: ((.expires_at | sub("\\.[0-9]+";"") | fromdate) - now | . / 3600 | round)}'
+curl -sf -H "X-Share-Key: $KEY" "$CY" | jq -c '{downloads_left}'
+curl -sf -H "$O" "$API/events?action=share_shorten" | jq -r '.items[0].action'
+cy() { grep -l 'To: <cy@example.net>' "$MAIL"/*.eml; }   # mail goes out in the background: wait for it
+for i in $(seq 50); do [ "$(cy | wc -l)" -ge 5 ] && break; sleep 0.2; done
+echo "$(cy | xargs grep -l '^Subject:.*changed' | wc -l) emails to cy: \"Your access to … changed\""
+
 curl -sf -H "$O" -X PATCH --json '{"enabled":false}' $API/shares/$SHARE | jq .enabled
 curl -s "$ANA" | jq -c .error
 curl -s -H "$O" -X POST $API/shares --json '{"title":"x","validity_days":4,"asset_ids":["'$A'"]}' | jq -r .error.message

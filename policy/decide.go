@@ -249,7 +249,8 @@ func (f *facts) decide(in *Input, r *row, d *Decision) {
 		d.GrantID = f.grantID
 	}
 	if r.allow && in.Action == ActionView && in.Settings.ShowWatermarks && f.protected {
-		couldNotDownload := in.Actor.Role == RoleViewer || (in.Actor.Role == RoleVisitor && f.mode != DownloadsOpen)
+		couldNotDownload := in.Actor.Role == RoleViewer || (in.Actor.Role == RoleVisitor && f.mode != DownloadsOpen) ||
+			(in.Actor.Role == RoleGuest && f.viewOnly)
 		d.Watermark = couldNotDownload && !f.hasGrant(in)
 	}
 }

@@ -181,7 +181,8 @@ func oracleAccess(in policy.Input, folders []policy.Folder, grants []policy.Gran
 	}
 	switch action {
 	case policy.ActionView:
-		mustAsk := role == policy.RoleViewer || (role == policy.RoleVisitor && mode != policy.DownloadsOpen)
+		mustAsk := role == policy.RoleViewer || (role == policy.RoleVisitor && mode != policy.DownloadsOpen) ||
+			(role == policy.RoleGuest && in.Share.ViewOnly)
 		v.watermark = in.Settings.ShowWatermarks && v.protected && mustAsk && !hasGrant
 		return allow(policy.ReasonVisible)
 	case policy.ActionManage:

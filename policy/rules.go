@@ -170,7 +170,7 @@ var table = []Rule{
 	},
 	{
 		ID: "R12", Name: "view", Roles: anyRole, Actions: Actions(ActionView), Effect: Allow, Reason: ReasonVisible,
-		Doc: "Whoever reaches an asset may view it; protected assets are watermarked (when the settings say so) " +
+		Doc: "Whoever reaches an asset may view it; protected assets are watermarked (when the settings say so) for guests of a view-only share, and " +
 			"for viewers and visitors who could not download them.",
 		Example: example(RoleViewer, ActionView, func(in *Input) { in.Asset.Available = false }),
 	},

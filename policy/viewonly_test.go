@@ -48,6 +48,14 @@ func TestViewOnlyShare(t *testing.T) {
 			assert.Equal(t, c.reason, d.Reason)
 		})
 	}
+	// Previews of protected assets are watermarked for a view-only share's
+	// guests when the library shows watermarks, never for an ordinary
+	// share's (its guests download the original anyway).
+	for _, viewOnly := range []bool{true, false} {
+		in := base(viewOnly, policy.ActionView, "")
+		in.Settings.ShowWatermarks = true
+		assert.Equal(t, viewOnly, policy.Decide(in).Watermark, "view-only %t", viewOnly)
+	}
 	// A licence never stands in front of a view-only refusal: accepting it
 	// could not lift it.
 	in := base(true, policy.ActionDownload, "")

@@ -12,7 +12,8 @@
 #   bench/sqlstore/with-postgres.sh bench/http/run.sh   # on PostgreSQL (DAMKIT_POSTGRES_URL)
 #
 # The seeded library (100,000 assets) is kept in $DATA (default
-# /tmp/damkit-http-bench[-pg]) and reused while its seed program is unchanged.
+# /tmp/damkit-http-bench) and reused while its seed program is unchanged;
+# on PostgreSQL (a new cluster each time) it is seeded every run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-3}
@@ -27,9 +28,14 @@ DATA=${DATA:-/tmp/damkit-http-bench}
 if [ -n "${DAMKIT_POSTGRES_URL:-}" ]; then
 	STORE=$DAMKIT_POSTGRES_URL
 	DATA=${DATA}-pg
-	# PostgreSQL shares core 1 with wrk; the server keeps core 0.
-	pm=$(ps -o pid= -C postgres | head -n 1 || true)
-	for p in $(ps -o pid= -C postgres); do taskset -a -cp 1 "$p" >/dev/null 2>&1 || true; done
+	# PostgreSQL (the cluster behind this URL only) shares core 1 with wrk;
+	# the server keeps core 0. Backends forked later inherit the postmaster's
+	# affinity.
+	pgport=$(echo "$STORE" | sed -E 's|.*@[^:/]+:([0-9]+)/.*|\1|')
+	pm=$(ss -Hltnp "sport = :$pgport" | sed -nE 's/.*pid=([0-9]+).*/\1/p' | head -n 1)
+	if [ -n "$pm" ]; then
+		for p in "$pm" $(pgrep -P "$pm"); do taskset -cp 1 "$p" >/dev/null; done
+	fi
 fi
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
@@ -48,12 +54,10 @@ trap cleanup EXIT
 go build -o "$bin/server" ./examples/server
 go build -o "$bin/seed" ./bench/http/seed
 stamp=$(sha256sum bench/http/seed/main.go | cut -c1-16)-$ASSETS
-if [ "$(cat "$DATA/stamp" 2>/dev/null)" != "$stamp" ]; then
+# with-postgres.sh makes a new cluster each time: seed it every time.
+if [ -n "$STORE" ] || [ "$(cat "$DATA/stamp" 2>/dev/null)" != "$stamp" ]; then
 	rm -rf "$DATA"
 	mkdir -p "$DATA"
-	if [ -n "$STORE" ]; then
-		psql "$STORE" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null
-	fi
 	echo "seeding $ASSETS assets into $DATA ..." >&2
 	"$bin/seed" -data "$DATA/data" -www "$DATA/www" -key "$KEY" -n "$ASSETS" ${STORE:+-store "$STORE"} >"$DATA/env"
 	echo "$stamp" >"$DATA/stamp"
@@ -159,4 +163,5 @@ for pair in preview:nginx-web download-web:nginx-web download:nginx-orig; do
 	fi
 done
 echo "server peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$server_pid/status)"
-echo "bodies: original $ORIG_BYTES B, web rendition $WEB_BYTES B; store: ${STORE:+postgres}${STORE:-sqlite}; $(nproc) cores; $(go version | cut -d' ' -f3)"
+kind=sqlite; [ -n "$STORE" ] && kind=postgres
+echo "bodies: original $ORIG_BYTES B, web rendition $WEB_BYTES B; store: $kind; $(nproc) cores; $(go version | cut -d' ' -f3)"

@@ -85,15 +85,18 @@ func downloadAssets(e *env, ids []string, dir, profile string, n int) (downloadR
 	b := e.bars()
 	var mu sync.Mutex
 	var firstErr error
-	sem := make(chan struct{}, n)
+	sem := make(chan *slot, n)
+	for _, s := range b.slots(min(n, len(ids))) {
+		sem <- s
+	}
 	var wg sync.WaitGroup
 	for _, id := range ids {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			path, size, err := downloadAsset(e, b, id, dir, profile)
+			sl := <-sem
+			defer func() { sem <- sl }()
+			path, size, err := downloadAsset(e, sl, id, dir, profile)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -107,20 +110,22 @@ func downloadAssets(e *env, ids []string, dir, profile string, n int) (downloadR
 		}()
 	}
 	wg.Wait()
+	for range min(n, len(ids)) {
+		closeSlots([]*slot{<-sem})
+	}
 	b.wait()
 	return res, firstErr
 }
 
-func downloadAsset(e *env, b *bars, id, dir, profile string) (string, int64, error) {
+func downloadAsset(e *env, bar *slot, id, dir, profile string) (string, int64, error) {
 	a, err := e.c.Asset(e.ctx, id)
 	if err != nil {
 		return "", 0, err
 	}
 	name := safeName(a.Name, id)
 	path := filepath.Join(dir, name)
-	bar := b.bytes(name, a.Current.Size, true)
+	bar.start(name, a.Current.Size)
 	n, err := e.c.FetchFile(e.ctx, e.c.AssetFile(id, profile), path, &client.FetchOptions{Progress: func(done, size int64) { bar.set(done) }})
-	bar.done(err == nil)
 	return path, n, err
 }
 
@@ -186,15 +191,34 @@ func fetchJob(e *env, j client.Job, dir string, n int) (downloadResult, error) {
 			return res, err
 		}
 	}
+	// A bar per part while they fit the screen; past 8, one for them all.
 	partBars := map[int]*bar{}
+	var all *bar
+	var allSize int64
 	for _, p := range j.Parts {
-		partBars[p.Number] = b.bytes(fmt.Sprintf("part %d/%d", p.Number, len(j.Parts)), p.Size, true)
+		allSize += p.Size
+	}
+	held := map[int]int64{}
+	if len(j.Parts) <= 8 {
+		for _, p := range j.Parts {
+			partBars[p.Number] = b.bytes(fmt.Sprintf("part %d/%d", p.Number, len(j.Parts)), p.Size, true)
+		}
+	} else {
+		all = b.bytes(fmt.Sprintf("%d parts", len(j.Parts)), allSize, true)
 	}
 	paths, err := e.c.FetchParts(e.ctx, j, dir, &client.PartsOptions{Connections: n, Verify: true,
-		Progress: func(part int, done, size int64) { partBars[part].set(done) }})
+		Progress: func(part int, done, size int64) { // called one at a time
+			if all != nil {
+				all.add(done - held[part])
+				held[part] = done
+				return
+			}
+			partBars[part].set(done)
+		}})
 	for _, p := range j.Parts {
 		partBars[p.Number].done(err == nil)
 	}
+	all.done(err == nil)
 	b.wait()
 	if err != nil {
 		return res, err

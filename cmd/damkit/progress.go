@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/vbauerster/mpb/v8"
@@ -100,4 +101,58 @@ func shorten(s string, n int) string {
 	}
 	r := []rune(s)
 	return "…" + string(r[len(r)-n+1:])
+}
+
+// slot is the bar of one worker: it shows the file that worker is
+// sending, then the next. Bars that come and go per file would pile up
+// faster than the terminal is redrawn when files are small (hundreds a
+// second), so each worker keeps one bar for its whole run.
+type slot struct {
+	b    *mpb.Bar
+	name atomic.Pointer[string]
+}
+
+// slots adds n worker bars; nil (doing nothing) without a terminal.
+func (b *bars) slots(n int) []*slot {
+	out := make([]*slot, n)
+	if b.p == nil {
+		return out
+	}
+	for i := range out {
+		s := &slot{}
+		idle := ""
+		s.name.Store(&idle)
+		// A zero total never completes by itself: the bar stays until close.
+		s.b = b.p.AddBar(0,
+			mpb.PrependDecorators(decor.Any(func(decor.Statistics) string { return shorten(*s.name.Load(), 32) }, decor.WC{W: 33, C: decor.DindentRight}),
+				decor.CountersKibiByte("% .1f / % .1f")),
+			mpb.AppendDecorators(decor.Percentage(decor.WC{W: 5})))
+		out[i] = s
+	}
+	return out
+}
+
+// start shows a new file of size bytes on the slot.
+func (s *slot) start(name string, size int64) {
+	if s == nil {
+		return
+	}
+	s.name.Store(&name)
+	s.b.SetTotal(max(size, 1), false)
+	s.b.SetCurrent(0)
+}
+
+func (s *slot) set(n int64) {
+	if s != nil {
+		s.b.SetCurrent(n)
+	}
+}
+
+// closeSlots removes the worker bars.
+func closeSlots(ss []*slot) {
+	for _, s := range ss {
+		if s != nil {
+			s.b.Abort(true)
+		}
+	}
 }

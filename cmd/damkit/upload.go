@@ -29,12 +29,14 @@ type file struct {
 	sha256  string
 	meta    *dam.Metadata
 	skipped string // why it is not sent: "journal" or "present"
+	asset   string // the asset an earlier run made of it, when it changed since
 }
 
 // uploadSummary is what an upload did (printed, or written with -json).
 type uploadSummary struct {
 	Files         int      `json:"files"`
 	Uploaded      int      `json:"uploaded"`
+	Versions      int      `json:"new_versions"`
 	SkippedJourn  int      `json:"skipped_journal"`
 	SkippedServer int      `json:"skipped_present"`
 	Failed        int      `json:"failed"`
@@ -108,6 +110,7 @@ func runUpload(e *env, args []string) error {
 			sum.SkippedJourn++
 			continue
 		}
+		f.asset, _ = jr.previous(f.path, f.folder)
 		todo = append(todo, f)
 	}
 
@@ -138,17 +141,22 @@ func runUpload(e *env, args []string) error {
 	}
 
 	total := b.count("uploaded", int64(len(send)))
+	workers := b.slots(min(*jobs, max(len(send), 1)))
 	var sent atomic.Int64
 	var mu sync.Mutex
 	queue := make(chan *file)
 	var wg sync.WaitGroup
-	for range min(*jobs, max(len(send), 1)) {
+	for _, sl := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for f := range queue {
-				err := uploadOne(e, b, jr, f, &sent)
+				err := uploadOne(e, sl, jr, f, &sent)
 				mu.Lock()
+				if err != nil && e.ctx.Err() != nil {
+					mu.Unlock()
+					continue // interrupted: the rerun sends it
+				}
 				if err != nil {
 					sum.Failed++
 					if len(sum.Errors) < 20 {
@@ -157,6 +165,9 @@ func runUpload(e *env, args []string) error {
 					b.log(e.stderr, "failed   %s: %v", f.rel, err)
 				} else {
 					sum.Uploaded++
+					if f.asset != "" {
+						sum.Versions++
+					}
 					if *verbose {
 						b.log(e.stderr, "sent     %s", f.rel)
 					}
@@ -176,13 +187,14 @@ feed:
 	}
 	close(queue)
 	wg.Wait()
+	closeSlots(workers)
 	total.done(e.ctx.Err() == nil)
 	b.wait()
 	sum.BytesSent = sent.Load()
 	sum.Seconds = time.Since(start).Seconds()
 	e.emit(sum, func(w io.Writer) {
-		fmt.Fprintf(w, "%d files: %d uploaded (%s), %d skipped (%d in the journal, %d on the server already), %d failed, in %.1f s\n",
-			sum.Files, sum.Uploaded, byteCount(sum.BytesSent), sum.SkippedJourn+sum.SkippedServer, sum.SkippedJourn, sum.SkippedServer,
+		fmt.Fprintf(w, "%d files: %d uploaded (%d new versions, %s), %d skipped (%d in the journal, %d on the server already), %d failed, in %.1f s\n",
+			sum.Files, sum.Uploaded, sum.Versions, byteCount(sum.BytesSent), sum.SkippedJourn+sum.SkippedServer, sum.SkippedJourn, sum.SkippedServer,
 			sum.Failed, sum.Seconds)
 	})
 	if err := e.ctx.Err(); err != nil {
@@ -353,15 +365,15 @@ func metadataOf(f *file, man manifest) (*dam.Metadata, error) {
 }
 
 // uploadOne sends one file and records it in the journal.
-func uploadOne(e *env, b *bars, jr *journal, f *file, sent *atomic.Int64) error {
+func uploadOne(e *env, bar *slot, jr *journal, f *file, sent *atomic.Int64) error {
 	r, err := os.Open(f.path)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	bar := b.bytes(f.rel, f.size, false)
+	bar.start(f.rel, f.size)
 	var last int64
-	a, err := e.c.Upload(e.ctx, r, client.UploadOptions{
+	o := client.UploadOptions{
 		UploadOptions: dam.UploadOptions{Name: filepath.Base(f.path), FolderID: f.folder, Meta: f.meta},
 		Size:          f.size,
 		Progress: func(n int64) {
@@ -369,8 +381,23 @@ func uploadOne(e *env, b *bars, jr *journal, f *file, sent *atomic.Int64) error 
 			last = n
 			bar.set(n)
 		},
-	})
-	bar.done(err == nil)
+	}
+	var a dam.Asset
+	if f.asset != "" {
+		// Changed since an earlier run sent it: a new version of that asset.
+		a, err = e.c.AddVersion(e.ctx, f.asset, r, o)
+		if dam.KindOf(err) == dam.NotFound { // deleted on the server since: a new asset
+			f.asset = ""
+			if _, serr := r.Seek(0, io.SeekStart); serr != nil {
+				return serr
+			}
+			sent.Add(-last)
+			last = 0
+		}
+	}
+	if f.asset == "" {
+		a, err = e.c.Upload(e.ctx, r, o)
+	}
 	if err != nil {
 		return err
 	}

@@ -422,8 +422,9 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// rangeFilters reads the creation and change ranges (created_from,
-// created_to, updated_from, updated_to: RFC 3339 times), the size range
+// rangeFilters reads the creation, change and capture ranges
+// (created_from, created_to, updated_from, updated_to, captured_from,
+// captured_to: RFC 3339 times), the size range
 // (min_size, max_size: bytes), the pixel size (min_width, min_height), the
 // orientation, the uploader (created_by) and the collection of a listing.
 func rangeFilters(q url.Values, aq *dam.AssetQuery) error {
@@ -432,7 +433,8 @@ func rangeFilters(q url.Values, aq *dam.AssetQuery) error {
 		name string
 		dst  *time.Time
 	}{{"created_from", &aq.CreatedFrom}, {"created_to", &aq.CreatedTo},
-		{"updated_from", &aq.UpdatedFrom}, {"updated_to", &aq.UpdatedTo}} {
+		{"updated_from", &aq.UpdatedFrom}, {"updated_to", &aq.UpdatedTo},
+		{"captured_from", &aq.CapturedFrom}, {"captured_to", &aq.CapturedTo}} {
 		if v := q.Get(t.name); v != "" {
 			at, err := parseTime(t.name, v)
 			if err != nil {

@@ -84,6 +84,7 @@ var publicRoutes = map[string]string{
 	"GET /s/{token}/assets/{id}":                         "share guest token",
 	"GET /s/{token}/download":                            "share guest token",
 	"POST /s/{token}/unlock":                             "share guest token",
+	"GET /p/{slug}/access/{token}/download":              "portal visitor link",
 }
 
 var authCases = map[string]authCase{

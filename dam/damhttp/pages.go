@@ -42,7 +42,7 @@ func mustReadPage(name string) string {
 // style sheet, and nothing else: no script, no frames, no forms.
 func pagePolicy(css string) string {
 	sum := sha256.Sum256([]byte(css))
-	return "default-src 'none'; img-src 'self'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
+	return "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
 		"'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
@@ -120,6 +120,9 @@ type sharePage struct {
 type pageAsset struct {
 	Name, Kind, Size  string
 	Download, Preview string // Preview is "" for assets shown with an icon
+	// Video is the MP4 preview a <video> plays (Preview its poster), "" for
+	// assets that are not videos or are seen watermarked.
+	Video string
 	// Profile is the export profile the file is delivered in, when it is
 	// the asset's own (a shared collection's; "" for the original or the
 	// share's profile, which the page says once).
@@ -222,15 +225,25 @@ func (g *guestRoutes) page(w http.ResponseWriter, r *http.Request) error {
 		if g.s.lib.Previewable(a.MediaType) {
 			pa.Preview = dl + "/preview"
 		}
+		if g.s.lib.PlaysVideo(a.MediaType) {
+			pa.Video = dl + "/preview?as=video"
+		}
 		p.Assets = append(p.Assets, pa)
 	}
 	g.s.writePage(formPolicy{w}, http.StatusOK, "share", p)
 	return nil
 }
 
-// preview serves a guest's thumbnail inline.
+// preview serves a guest's thumbnail inline, or with ?as=video the MP4
+// preview of a video (Range requests answered, for the <video> player).
 func (g *guestRoutes) preview(w http.ResponseWriter, r *http.Request) error {
-	d, err := g.s.lib.GuestPreview(r.Context(), r.PathValue("id"))
+	open := g.s.lib.GuestPreview
+	if video, err := previewAs(r); err != nil {
+		return err
+	} else if video {
+		open = g.s.lib.GuestVideo
+	}
+	d, err := open(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -309,4 +322,17 @@ func humanSize(n int64) string {
 		}
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// previewAs reads a preview route's ?as= parameter: "video" asks for the
+// MP4 preview of a video, nothing for the still image.
+func previewAs(r *http.Request) (bool, error) {
+	switch as := r.URL.Query().Get("as"); as {
+	case "":
+		return false, nil
+	case "video":
+		return true, nil
+	default:
+		return false, dam.E("damhttp.preview", dam.Invalid, "as must be video or absent (got %.20q)", as)
+	}
 }

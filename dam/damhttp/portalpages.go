@@ -40,6 +40,10 @@ type portalHTML struct {
 	Licences                  []pageLicence
 	FormEmail, FormMessage    string
 	FormError                 string
+	// DownloadAll is the ZIP of everything a signed link may download now,
+	// when that is more than one file and no licence waits.
+	DownloadAll string
+	Ready       int
 }
 
 type portalSentHTML struct {
@@ -94,6 +98,9 @@ func (p *portalRoutes) page(w http.ResponseWriter, status int, v dam.PortalView,
 		if p.s.lib.Previewable(a.MediaType) {
 			pa.Preview = base + "/assets/" + url.PathEscape(a.ID) + "/preview"
 		}
+		if p.s.lib.PlaysVideo(a.MediaType) && !a.Watermarked {
+			pa.Video = base + "/assets/" + url.PathEscape(a.ID) + "/preview?as=video"
+		}
 		switch {
 		case a.Downloadable || pa.Licence != "":
 			pa.Download = base + "/assets/" + url.PathEscape(a.ID)
@@ -112,6 +119,16 @@ func (p *portalRoutes) page(w http.ResponseWriter, status int, v dam.PortalView,
 		acceptBase = ""
 	}
 	form.Licences = pageLicences(v.Licences, shared, acceptBase)
+	if !anonymous {
+		for _, a := range v.Assets {
+			if a.Downloadable && !a.LicencePending {
+				form.Ready++
+			}
+		}
+		if form.Ready > 1 {
+			form.DownloadAll = base + "/download"
+		}
+	}
 	if (v.Mode == dam.PortalRequest || v.Mode == dam.PortalAutoApprove) && (waiting || len(v.Assets) == 0) {
 		form.RequestURL = "/p/" + url.PathEscape(v.Slug) + "/requests"
 		if v.Mode == dam.PortalAutoApprove {

@@ -242,7 +242,13 @@ func (p *portalRoutes) download(w http.ResponseWriter, r *http.Request) error {
 // thumb serves a portal asset's thumbnail inline; the token is "" on the
 // anonymous page.
 func (p *portalRoutes) thumb(w http.ResponseWriter, r *http.Request) error {
-	d, err := p.s.lib.PortalThumb(r.Context(), r.PathValue("slug"), r.PathValue("token"), r.PathValue("id"))
+	open := p.s.lib.PortalThumb
+	if video, err := previewAs(r); err != nil {
+		return err
+	} else if video {
+		open = p.s.lib.PortalVideo
+	}
+	d, err := open(r.Context(), r.PathValue("slug"), r.PathValue("token"), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,8 @@ func TestSearchThroughTheAPI(t *testing.T) {
 		{"updated_from=2000-01-01T00:00:00Z&sort=created", []string{beach.ID, summer.ID, other.ID}},
 		{"updated_to=2000-01-01T00:00:00Z", nil},
 		{"min_width=1", nil},
+		{"captured_from=2000-01-01T00:00:00Z&sort=-captured", []string{other.ID, summer.ID, beach.ID}},
+		{"captured_to=2000-01-01T00:00:00Z", nil},
 		{"orientation=portrait", nil},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
@@ -91,6 +93,7 @@ func TestSearchThroughTheAPI(t *testing.T) {
 		{"min_size=10&max_size=5", "smallest size"},
 		{"created_from=yesterday", "created_from"},
 		{"updated_to=soon", "updated_to"},
+		{"captured_from=2001-01-01T00:00:00Z&captured_to=2000-01-01T00:00:00Z", "capture range"},
 		{"updated_from=2001-01-01T00:00:00Z&updated_to=2000-01-01T00:00:00Z", "range of changes"},
 		{"min_width=wide", "min_width"},
 		{"min_height=-3", "min_height"},

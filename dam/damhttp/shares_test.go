@@ -21,6 +21,7 @@ import (
 	"github.com/damkit/damkit/dam"
 	"github.com/damkit/damkit/dam/damhttp"
 	"github.com/damkit/damkit/internal/testimage"
+	"github.com/damkit/damkit/rendition"
 	"github.com/damkit/damkit/share"
 )
 
@@ -53,8 +54,14 @@ type shareAPI struct {
 
 func newShareAPI(t *testing.T) *shareAPI {
 	t.Helper()
+	return newShareAPIWith(t)
+}
+
+// newShareAPIWith is newShareAPI with rendition engines for more media.
+func newShareAPIWith(t *testing.T, engines ...rendition.Engine) *shareAPI {
+	t.Helper()
 	box := &outbox{}
-	c := newAPI(t, &dam.Options{Links: damhttp.Links("https://dam.example.com"), Notifiers: []dam.Notifier{box}})
+	c := newAPI(t, &dam.Options{Links: damhttp.Links("https://dam.example.com"), Notifiers: []dam.Notifier{box}, Engines: engines})
 	c.json("PUT", "/api/v1/settings", map[string]any{"shares_enabled": true}, 200, nil)
 	s := &shareAPI{api: c, box: box}
 	s.a = s.uploadBytes("brief.txt", []byte("the brief"))

@@ -51,7 +51,7 @@ func TestListAssetsSorted(t *testing.T) {
 	var page assetPage
 	c.json("GET", "/api/v1/assets?limit=1&sort=name", nil, 200, &page)
 	for _, tc := range []struct{ query, message string }{
-		{"sort=colour", "sort must be one of name, -name, size, -size, created, -created, updated, -updated, relevance"},
+		{"sort=colour", "sort must be one of name, -name, size, -size, created, -created, updated, -updated, captured, -captured, relevance"},
 		{"sort=NAME", "sort must be one of"},
 		{"sort=-name&cursor=" + url.QueryEscape(page.NextCursor), "bad cursor"},
 		{"cursor=" + url.QueryEscape(page.NextCursor), "bad cursor"},

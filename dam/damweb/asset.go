@@ -2,6 +2,7 @@ package damweb
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/damkit/damkit/dam"
 	"github.com/damkit/damkit/internal/httpdam"
@@ -36,6 +38,8 @@ type assetData struct {
 	Asset       dam.Asset
 	URL         string
 	Preview     string
+	Video       string // the MP4 preview a <video> plays, when there is one
+	MediaLine   string // "1:02 · H264, AAC" or "12 pages"
 	Large       string
 	KindLabel   string
 	Access      dam.AccessInfo
@@ -74,6 +78,10 @@ func (h *Handler) assetPage(w http.ResponseWriter, r *http.Request) error {
 	if h.lib.Previewable(a.Current.MediaType) {
 		d.Preview = previewURL(a, "large", d.Access.Watermark)
 	}
+	if h.lib.PlaysVideo(a.Current.MediaType) && !d.Access.Watermark {
+		d.Video = previewURL(a, "video", false)
+	}
+	d.MediaLine = mediaLine(a.Current.Media)
 	folders, err := h.lib.Folders(ctx)
 	if err != nil {
 		return err
@@ -380,4 +388,36 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpdam.ServeDownload(w, r, d, false, h.opts.WriteTimeout)
 	return nil
+}
+
+// mediaLine sums up what the engines read from a video or a document.
+func mediaLine(m *dam.Media) string {
+	if m == nil {
+		return ""
+	}
+	var parts []string
+	if d := m.Duration().Round(time.Second); d > 0 {
+		h, mnt, sec := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+		if h > 0 {
+			parts = append(parts, fmt.Sprintf("%d:%02d:%02d", h, mnt, sec))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d:%02d", mnt, sec))
+		}
+	}
+	var codecs []string
+	for _, c := range []string{m.Codec, m.AudioCodec} {
+		if c != "" {
+			codecs = append(codecs, strings.ToUpper(c))
+		}
+	}
+	if len(codecs) > 0 {
+		parts = append(parts, strings.Join(codecs, ", "))
+	}
+	switch {
+	case m.Pages == 1:
+		parts = append(parts, "1 page")
+	case m.Pages > 1:
+		parts = append(parts, fmt.Sprintf("%d pages", m.Pages))
+	}
+	return strings.Join(parts, " · ")
 }

@@ -77,6 +77,7 @@ type sortChoice struct{ Value, Label string }
 var sortChoices = []sortChoice{
 	{"", "Oldest first"}, {"-created", "Newest first"}, {"name", "Name A–Z"}, {"-name", "Name Z–A"},
 	{"size", "Smallest first"}, {"-size", "Largest first"}, {"-updated", "Recently changed"},
+	{"-captured", "Recently taken"}, {"captured", "Earliest taken"},
 }
 
 // searchSorts are the sorts offered with search text: best match first

@@ -47,6 +47,10 @@ var (
 		{"jpeg", "JPEG"},
 		{"png", "PNG"},
 		{"gif", "GIF"},
+		{"webp", "WebP"},
+		{"tiff", "TIFF (lossless)"},
+		{"mp4", "MP4 video (H.264; videos only)"},
+		{"webm", "WebM video (VP9; videos only)"},
 	}
 	positionChoices = []choice{
 		{"br", "Bottom right"},

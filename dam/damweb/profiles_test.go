@@ -164,7 +164,7 @@ func TestProfileFormErrorsBesideFields(t *testing.T) {
 		{"too wide", url.Values{"width": {"70000"}}, "pf-size-err", "at most 65535"},
 		{"not a number", url.Values{"width": {"wide"}}, "pf-size-err", "the width must be a whole number"},
 		{"quality", url.Values{"quality": {"101"}}, "pf-quality-err", "quality must be 1..100"},
-		{"format", url.Values{"format": {"webp"}}, "pf-format-err", "unknown format"},
+		{"format", url.Values{"format": {"avif"}}, "pf-format-err", "unknown format"},
 		{"fit", url.Values{"fit": {"squash"}}, "pf-fit-err", "unknown fit"},
 		{"opacity", url.Values{"wm_kind": {"text"}, "wm_text": {"x"}, "wm_opacity": {"300"}}, "pf-wm-opacity-err", "opacity must be 1..100"},
 		{"position", url.Values{"wm_kind": {"text"}, "wm_text": {"x"}, "wm_position": {"middle"}}, "pf-wm-pos-err", "unknown watermark position"},
@@ -273,7 +273,7 @@ func TestProfileChoicesAreRenditions(t *testing.T) {
 		assert.NoError(t, p.Validate(), c.Value)
 	}
 	assert.Len(t, fitChoices, 4)
-	assert.Len(t, formatChoices, 4)
+	assert.Len(t, formatChoices, 8)
 	assert.Len(t, positionChoices, 6)
 }
 

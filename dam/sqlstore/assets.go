@@ -48,13 +48,13 @@ func (s *Store) CreateAsset(ctx context.Context, a dam.Asset) error {
 		}
 		_, err := q.exec(ctx, `INSERT INTO assets (id, name, folder_id, domain, kind, title, description,
 			keywords, fields, availability, expires_at, protection, licence, current_version, last_version, current_size,
-			created_by, created_at, updated_by, updated_at, deleted_at, deleted_by, name_key)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(?))`,
+			created_by, created_at, updated_by, updated_at, deleted_at, deleted_by, name_key, captured_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(?), ?)`,
 			a.ID, a.Name, a.FolderID, a.Domain, string(a.Kind), a.Meta.Title, a.Meta.Description,
 			encodeList(a.Meta.Keywords), encodeMap(a.Meta.Fields), string(a.Availability),
 			encodeTimePtr(a.ExpiresAt), string(a.Protection), a.Licence, v.Number, v.Number, v.Size,
 			a.CreatedBy, encodeTime(a.CreatedAt), a.UpdatedBy, encodeTime(a.UpdatedAt),
-			encodeTimePtr(a.DeletedAt), a.DeletedBy, a.Name)
+			encodeTimePtr(a.DeletedAt), a.DeletedBy, a.Name, captureKey(a, v))
 		if s.d.isUnique(err) {
 			return dam.E("", dam.AlreadyExists, "asset %s already exists", a.ID)
 		}
@@ -73,6 +73,40 @@ func (s *Store) CreateAsset(ctx context.Context, a dam.Asset) error {
 		}
 		return s.indexNew(ctx, q, a)
 	})
+}
+
+// captureKey is the stored captured_at of asset a with current version v.
+func captureKey(a dam.Asset, v dam.Version) string {
+	a.Current = v
+	return encodeTime(a.CaptureTime())
+}
+
+// captureAll writes captured_at of every asset (migration 23).
+func (s *Store) captureAll(ctx context.Context, q querier) error {
+	rows, err := q.query(ctx, assetSelect)
+	if err != nil {
+		return err
+	}
+	keys := map[string]string{}
+	for rows.Next() {
+		a, err := scanAsset(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		keys[a.ID] = captureKey(a, a.Current)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return err
+	}
+	for id, key := range keys {
+		if _, err := q.exec(ctx, "UPDATE assets SET captured_at = ? WHERE id = ?", key, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkFolder makes sure an asset's folder exists and stays until commit.
@@ -194,7 +228,8 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 	if len(as) > limit {
 		as = as[:limit]
 		last := as[limit-1]
-		c := dam.AssetCursor{Sort: q.Sort, Name: last.Name, Size: last.Current.Size, Updated: last.UpdatedAt, ID: last.ID}
+		c := dam.AssetCursor{Sort: q.Sort, Name: last.Name, Size: last.Current.Size, Updated: last.UpdatedAt,
+			Captured: last.CaptureTime(), ID: last.ID}
 		next = c.String()
 	}
 	return as, next, nil
@@ -267,6 +302,8 @@ func sortOrder(sort string) assetOrder {
 		o.key = "a.current_size"
 	case "updated":
 		o.key = "a.updated_at"
+	case "captured":
+		o.key = "a.captured_at"
 	}
 	dir := ""
 	if desc {
@@ -288,6 +325,8 @@ func (o assetOrder) after(c dam.AssetCursor) (string, []any) {
 		return "(a.current_size, a.id) " + o.past + " (?, ?)", []any{c.Size, c.ID}
 	case "a.updated_at":
 		return "(a.updated_at, a.id) " + o.past + " (?, ?)", []any{encodeTime(c.Updated), c.ID}
+	case "a.captured_at":
+		return "(a.captured_at, a.id) " + o.past + " (?, ?)", []any{encodeTime(c.Captured), c.ID}
 	}
 	return "(a.name_key, a.id) " + o.past + " (lower(?), ?)", []any{c.Name, c.ID}
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // AssetFacets counts the assets q selects by kind, media type, category,
-// year of creation and creator: one GROUP BY per facet over the listing's
+// year of capture (dam.Asset.CaptureTime) and creator: one GROUP BY per facet over the listing's
 // conditions (search text included), in one read.
 func (s *Store) AssetFacets(ctx context.Context, q dam.AssetQuery, limit int) (dam.Facets, error) {
 	const op = "sqlstore.AssetFacets"
@@ -51,7 +51,7 @@ func (s *Store) AssetFacets(ctx context.Context, q dam.AssetQuery, limit int) (d
 		{&f.Kinds, "a.kind", "assets a"},
 		{&f.MediaTypes, "v.media_type", "assets a JOIN versions v ON v.asset_id = a.id AND v.number = a.current_version"},
 		{&f.Categories, "ac.category_id", "assets a JOIN asset_categories ac ON ac.asset_id = a.id"},
-		{&f.Years, "substr(a.created_at, 1, 4)", "assets a"},
+		{&f.Years, "substr(a.captured_at, 1, 4)", "assets a"},
 		{&f.Creators, creator, "assets a"},
 	} {
 		rows, err := r.query(ctx, "SELECT "+facet.value+" AS v, COUNT(*) AS n FROM "+facet.src+" WHERE "+cond+
@@ -85,7 +85,7 @@ func (s *Store) AssetFacets(ctx context.Context, q dam.AssetQuery, limit int) (d
 // the index's order and counted here.
 func (s *Store) searchFacets(ctx context.Context, r querier, search dam.Search, where []string, args []any,
 	creator string, limit int) (dam.Facets, error) {
-	cols := "a.kind, v.media_type, substr(a.created_at, 1, 4), " + creator +
+	cols := "a.kind, v.media_type, substr(a.captured_at, 1, 4), " + creator +
 		", (SELECT string_agg(ac.category_id, ',') FROM asset_categories ac WHERE ac.asset_id = a.id)"
 	var query string
 	if s.d.postgres {

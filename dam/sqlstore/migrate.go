@@ -92,6 +92,7 @@ func statements(sql, dialect string) []string {
 // 22 at once reindexes with versions.embedded already there.
 var migrationCode = map[int]func(s *Store, ctx context.Context, q querier) error{
 	18: (*Store).reindexAll, // search documents are built by package dam
+	23: (*Store).captureAll, // capture dates are read from the versions' JSON
 }
 
 // migrate applies the migrations the database lacks, all in one

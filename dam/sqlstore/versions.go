@@ -5,12 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/damkit/damkit/dam"
 )
 
 var versionColumns = []string{"asset_id", "number", "sha256", "crc32", "size", "media_type",
-	"width", "height", "exif", "embedded", "original_name", "created_by", "created_at"}
+	"width", "height", "exif", "embedded", "media", "original_name", "created_by", "created_at"}
 
 // versionColsOf lists the version columns, qualified by a table alias.
 func versionColsOf(alias string) string {
@@ -20,7 +21,7 @@ func versionColsOf(alias string) string {
 // versionDest returns the scan destinations matching versionColumns.
 func versionDest(v *dam.Version) []any {
 	return []any{&v.AssetID, &v.Number, &v.SHA256, scanUint32{&v.CRC32}, &v.Size, &v.MediaType,
-		&v.Width, &v.Height, dbOptional[dam.EXIF]{&v.EXIF}, dbOptional[dam.Embedded]{&v.Embedded}, &v.OriginalName, &v.CreatedBy, dbTime{&v.CreatedAt}}
+		&v.Width, &v.Height, dbOptional[dam.EXIF]{&v.EXIF}, dbOptional[dam.Embedded]{&v.Embedded}, dbOptional[dam.Media]{&v.Media}, &v.OriginalName, &v.CreatedBy, dbTime{&v.CreatedAt}}
 }
 
 // scanUint32 scans a BIGINT column into a uint32 (PostgreSQL has no unsigned types).
@@ -44,10 +45,14 @@ func insertVersion(ctx context.Context, q querier, v dam.Version) error {
 	if err != nil {
 		return err
 	}
+	media, err := encodeOptional(v.Media, func(*dam.Media) {})
+	if err != nil {
+		return err
+	}
 	_, err = q.exec(ctx, "INSERT INTO versions ("+strings.Join(versionColumns, ", ")+
 		") VALUES ("+placeholders(len(versionColumns))+")",
 		v.AssetID, v.Number, v.SHA256, int64(v.CRC32), v.Size, v.MediaType, v.Width, v.Height,
-		exif, embedded, v.OriginalName, v.CreatedBy, encodeTime(v.CreatedAt))
+		exif, embedded, media, v.OriginalName, v.CreatedBy, encodeTime(v.CreatedAt))
 	return err
 }
 
@@ -79,8 +84,8 @@ func (s *Store) AddVersion(ctx context.Context, a dam.Asset, v dam.Version) (int
 		if err := insertVersion(ctx, q, v); err != nil {
 			return err
 		}
-		if err := updateAsset(ctx, q, a, ", kind = ?, current_version = ?, current_size = ?",
-			string(dam.MediaKindOf(v.MediaType)), number, v.Size); err != nil {
+		if err := updateAsset(ctx, q, a, ", kind = ?, current_version = ?, current_size = ?, captured_at = ?",
+			string(dam.MediaKindOf(v.MediaType)), number, v.Size, captureKey(a, v)); err != nil {
 			return err
 		}
 		m := newMemberships()
@@ -162,15 +167,14 @@ func (s *Store) DeleteVersion(ctx context.Context, assetID string, number int) (
 			return err
 		}
 		if number == current {
-			var newest int
-			var mediaType string
-			var size int64
-			if err := q.queryRow(ctx, `SELECT number, media_type, size FROM versions WHERE asset_id = ?
-				ORDER BY number DESC LIMIT 1`, assetID).Scan(&newest, &mediaType, &size); err != nil {
+			var v dam.Version
+			var createdAt time.Time
+			if err := q.queryRow(ctx, "SELECT "+versionColsOf("v")+`, a.created_at FROM versions v JOIN assets a ON a.id = v.asset_id
+				WHERE v.asset_id = ? ORDER BY v.number DESC LIMIT 1`, assetID).Scan(append(versionDest(&v), dbTime{&createdAt})...); err != nil {
 				return err
 			}
-			if _, err := q.exec(ctx, "UPDATE assets SET current_version = ?, kind = ?, current_size = ? WHERE id = ?",
-				newest, string(dam.MediaKindOf(mediaType)), size, assetID); err != nil {
+			if _, err := q.exec(ctx, "UPDATE assets SET current_version = ?, kind = ?, current_size = ?, captured_at = ? WHERE id = ?",
+				v.Number, string(dam.MediaKindOf(v.MediaType)), v.Size, captureKey(dam.Asset{CreatedAt: createdAt}, v), assetID); err != nil {
 				return err
 			}
 		}

@@ -28,6 +28,7 @@ var assetTests = []test{
 			UsageTerms: "Editorial only", CapturedAt: ptr(f.tick()), CameraMake: "Canon", CameraModel: "EOS",
 			Lens: "50mm", Latitude: &lat, Longitude: &lon,
 			IPTC: map[string][]string{"Keywords": {"sun", "sea"}}, XMP: map[string][]string{"dc:title": {"Beach", "Plage"}}}
+		a.Current.Media = &dam.Media{DurationMS: 61500, Codec: "h264", AudioCodec: "aac", Rotation: 90, Pages: 3}
 		f.put(a)
 		got, err := f.s.Asset(f.ctx, a.ID)
 		require.NoError(t, err)

@@ -48,6 +48,10 @@ func testSearchFacets(t *testing.T, f *fixture) {
 			a.Meta.Fields = map[string]string{"creator": creator}
 		}
 		a.Categories = cats
+		if name == "sun three" { // a year of capture other than its creation's
+			captured := time.Date(2019, 1, 2, 0, 0, 0, 0, time.UTC)
+			a.Current.EXIF = &dam.EXIF{CapturedAt: &captured}
+		}
 		return f.put(a)
 	}
 	mk("sun one", "image/jpeg", "Ann", 2024, cat.ID)
@@ -66,7 +70,8 @@ func testSearchFacets(t *testing.T, f *fixture) {
 	assert.Equal(t, []dam.FacetCount{{Value: "image/jpeg", Count: 2}, {Value: "video/mp4", Count: 1}}, got.MediaTypes)
 	wantCats := []dam.FacetCount{{Value: cat.ID, Count: 2}, {Value: other.ID, Count: 1}}
 	assert.Equal(t, wantCats, got.Categories)
-	assert.Equal(t, []dam.FacetCount{{Value: "2025", Count: 2}, {Value: "2024", Count: 1}}, got.Years)
+	assert.Equal(t, []dam.FacetCount{{Value: "2019", Count: 1}, {Value: "2024", Count: 1}, {Value: "2025", Count: 1}}, got.Years,
+		"years of capture, or of creation when the file does not say")
 	assert.Equal(t, []dam.FacetCount{{Value: "Ann", Count: 2}, {Value: "Bob", Count: 1}}, got.Creators)
 
 	got, err = f.s.AssetFacets(f.ctx, dam.AssetQuery{Domains: []string{f.domain}, CategoryID: cat.ID, Kind: dam.MediaImage}, 1)
@@ -83,6 +88,7 @@ func testSearchFacets(t *testing.T, f *fixture) {
 
 func testSearchFilters(t *testing.T, f *fixture) {
 	uploader := f.id()
+	captured := time.Date(2019, 6, 1, 10, 0, 0, 0, time.UTC)
 	// Pixel sizes: jpeg landscape, png portrait, pdf none, mp4 square.
 	mk := func(name, mediaType string, size int64, width, height int) dam.Asset {
 		a := f.newAsset("", name)
@@ -91,6 +97,9 @@ func testSearchFilters(t *testing.T, f *fixture) {
 		a.Kind = dam.MediaKindOf(mediaType)
 		if mediaType == "video/mp4" {
 			a.CreatedBy = uploader
+		}
+		if mediaType == "image/png" {
+			a.Current.EXIF = &dam.EXIF{CapturedAt: &captured}
 		}
 		return f.put(a)
 	}
@@ -128,6 +137,9 @@ func testSearchFilters(t *testing.T, f *fixture) {
 		{"portrait", dam.AssetQuery{Orientation: dam.OrientationPortrait}, []dam.Asset{png}},
 		{"square and wide", dam.AssetQuery{Orientation: dam.OrientationSquare, MinWidth: 1000}, []dam.Asset{mp4}},
 		{"uploaded by", dam.AssetQuery{CreatedBy: uploader}, []dam.Asset{mp4}},
+		{"captured before", dam.AssetQuery{CapturedTo: captured.AddDate(1, 0, 0)}, []dam.Asset{png}},
+		{"captured from (or created, when the file does not say)", dam.AssetQuery{CapturedFrom: captured.AddDate(1, 0, 0)},
+			[]dam.Asset{jpeg, pdf, mp4}},
 		{"in a collection", dam.AssetQuery{CollectionID: col.ID}, []dam.Asset{jpeg, mp4}},
 		{"in a collection, searched", dam.AssetQuery{CollectionID: col.ID, Text: "sun"}, []dam.Asset{jpeg}},
 	} {

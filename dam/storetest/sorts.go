@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/damkit/damkit/dam"
 	"github.com/stretchr/testify/assert"
@@ -204,7 +205,9 @@ var sortTests = []test{
 }
 
 // sortable stores assets in folderID with names that differ in case only,
-// equal names and equal sizes, in an order that is none of the sorts.
+// equal names and equal sizes, in an order that is none of the sorts;
+// some carry capture dates (EXIF or embedded, two of them equal), the
+// others are captured when created.
 func (f *fixture) sortable(folderID string) []dam.Asset {
 	f.t.Helper()
 	specs := []struct {
@@ -215,9 +218,16 @@ func (f *fixture) sortable(folderID string) []dam.Asset {
 		{"apple", 100}, {"date", 50}, {"APPLE", 300}, {"banana", 50}, {"elder", 200},
 	}
 	out := make([]dam.Asset, 0, len(specs))
-	for _, s := range specs {
+	for i, s := range specs {
 		a := f.newAsset(folderID, s.name)
 		a.Current.Size = s.size
+		captured := time.Date(2019, 5, 1+i%4, 12, 0, 0, 0, time.UTC)
+		switch i % 3 {
+		case 0:
+			a.Current.EXIF = &dam.EXIF{CapturedAt: &captured}
+		case 1:
+			a.Current.Embedded = &dam.Embedded{CapturedAt: &captured}
+		}
 		out = append(out, f.put(a))
 	}
 	return out
@@ -237,6 +247,8 @@ func sorted(as []dam.Asset, sort string) []string {
 			c = cmp.Compare(a.Current.Size, b.Current.Size)
 		case "updated":
 			c = a.UpdatedAt.Compare(b.UpdatedAt)
+		case "captured":
+			c = a.CaptureTime().Compare(b.CaptureTime())
 		}
 		if c == 0 {
 			c = strings.Compare(a.ID, b.ID)

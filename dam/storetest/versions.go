@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/damkit/damkit/dam"
 	"github.com/stretchr/testify/assert"
@@ -39,6 +40,20 @@ var versionTests = []test{
 		require.NoError(t, err)
 		assert.Equal(t, dam.MediaImage, got.Kind, "back to the first version's kind")
 		assert.Equal(t, v1, got.Current)
+	}},
+	{"CaptureFollowsTheCurrentVersion", func(t *testing.T, f *fixture) {
+		a := f.asset("", "a.jpg")
+		old := time.Date(2015, 3, 1, 0, 0, 0, 0, time.UTC)
+		q := dam.AssetQuery{Domains: []string{f.domain}, CapturedTo: old.AddDate(1, 0, 0)}
+		assert.Empty(t, f.listAll(q), "captured when created")
+		v := f.version("second")
+		v.Embedded = &dam.Embedded{CapturedAt: &old}
+		_, err := f.s.AddVersion(f.ctx, a, v)
+		require.NoError(t, err)
+		assert.Equal(t, []string{a.ID}, f.listAll(q), "captured when the new version says")
+		_, _, err = f.s.DeleteVersion(f.ctx, a.ID, 2)
+		require.NoError(t, err)
+		assert.Empty(t, f.listAll(q), "back to the first version's")
 	}},
 	{"AddVersionRefusals", func(t *testing.T, f *fixture) {
 		_, err := f.s.AddVersion(f.ctx, f.newAsset("", "missing.jpg"), f.version("x"))

@@ -19,13 +19,32 @@ import (
 	"github.com/damkit/damkit/dam/sqlstore"
 )
 
-// buildServer builds the server binary once per test.
+// built is the server binary the tests of this file share.
+var built struct {
+	once sync.Once
+	dir  string
+	err  error
+	out  []byte
+}
+
+// buildServer builds the server binary once for the tests of this file.
 func buildServer(t testing.TB) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "server")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	return bin
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "damkit-server-bin"); built.err == nil {
+			built.out, built.err = exec.Command("go", "build", "-o", filepath.Join(built.dir, "server"), ".").CombinedOutput()
+		}
+	})
+	require.NoError(t, built.err, "%s", built.out)
+	return filepath.Join(built.dir, "server")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
 
 // sharedStore is the store two processes share: a fresh PostgreSQL schema

@@ -22,8 +22,10 @@ package xmp
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/xml"
 	"errors"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -82,12 +84,14 @@ type Data struct {
 	Raw map[string][]string
 }
 
-// Find returns the XMP packet of a JPEG (its APP1 segment), PNG (its
-// uncompressed iTXt "XML:com.adobe.xmp" chunk) or WebP file (its "XMP "
-// chunk) as a sub-slice of file, or nil. A TIFF keeps it in IFD0 tag 700,
-// which internal/exif returns. Extended XMP (split over several JPEG
-// segments) and compressed iTXt chunks are not read: the first is for
-// previews and thumbnails, the second is rare and would need inflating.
+// Find returns the XMP packet of a JPEG (its APP1 segment), PNG (its iTXt
+// "XML:com.adobe.xmp" chunk) or WebP file (its "XMP " chunk), or nil: a
+// sub-slice of file, except a compressed iTXt chunk's text, inflated into
+// at most MaxPacket+1 new bytes (Parse refuses a packet that fills them as
+// too large, so a small chunk that inflates to gigabytes costs no more).
+// A TIFF keeps it in IFD0 tag 700, which internal/exif returns. Extended
+// XMP (split over several JPEG segments) is not read: it is for previews
+// and thumbnails.
 func Find(file []byte) []byte {
 	switch {
 	case imagefile.IsJPEG(file):
@@ -112,12 +116,15 @@ func Find(file []byte) []byte {
 	return nil
 }
 
-// pngText returns the text of an iTXt chunk after its keyword: nil when
-// compressed; else past the language tag and translated keyword.
+// pngText returns the text of an iTXt chunk after its keyword: past the
+// compression flag and method, the language tag and the translated
+// keyword; inflated when compressed (zlib, the one method PNG defines),
+// nil when that fails.
 func pngText(b []byte) []byte {
-	if len(b) < 2 || b[0] != 0 {
+	if len(b) < 2 || b[0] > 1 || b[1] != 0 {
 		return nil
 	}
+	compressed := b[0] == 1
 	b = b[2:]
 	for range 2 {
 		i := bytes.IndexByte(b, 0)
@@ -126,7 +133,19 @@ func pngText(b []byte) []byte {
 		}
 		b = b[i+1:]
 	}
-	return b
+	if !compressed {
+		return b
+	}
+	r, err := zlib.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	text, err := io.ReadAll(io.LimitReader(r, MaxPacket+1))
+	if err != nil {
+		return nil
+	}
+	return text
 }
 
 // Get returns the first value of a property ("dc:title"), or "".

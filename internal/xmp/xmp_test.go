@@ -1,6 +1,8 @@
 package xmp_test
 
 import (
+	"bytes"
+	"compress/zlib"
 	"runtime"
 	"strings"
 	"testing"
@@ -78,9 +80,30 @@ func TestFind(t *testing.T) {
 	assert.Equal(t, packet, string(xmp.Find(jpg)))
 	png := testimage.WithChunk(testimage.PNG(testimage.Gradient(4, 4, 0)), "iTXt", testimage.XMPChunk([]byte(packet)))
 	assert.Equal(t, packet, string(xmp.Find(png)))
-	compressed := testimage.WithChunk(testimage.PNG(testimage.Gradient(4, 4, 0)), "iTXt", []byte("XML:com.adobe.xmp\x00\x01\x00\x00\x00x\x9c"))
-	assert.Nil(t, xmp.Find(compressed), "a compressed chunk is not inflated")
+	pngWith := func(text []byte) []byte {
+		return testimage.WithChunk(testimage.PNG(testimage.Gradient(4, 4, 0)), "iTXt",
+			append([]byte("XML:com.adobe.xmp\x00\x01\x00en\x00\x00"), text...))
+	}
+	assert.Equal(t, packet, string(xmp.Find(pngWith(deflate(t, []byte(packet))))), "a compressed chunk is inflated")
+	assert.Nil(t, xmp.Find(pngWith([]byte("x\x9c"))), "a cut zlib stream is no packet")
+	assert.Nil(t, xmp.Find(pngWith([]byte("not zlib"))))
+	// A chunk of a few KiB that inflates to 8 MiB costs MaxPacket+1 bytes,
+	// and Parse refuses it.
+	bomb := xmp.Find(pngWith(deflate(t, make([]byte, 8<<20))))
+	assert.Len(t, bomb, xmp.MaxPacket+1)
+	_, err := xmp.Parse(bomb)
+	assert.ErrorIs(t, err, xmp.ErrTooLarge)
 	assert.Nil(t, xmp.Find([]byte("GIF89a")))
+}
+
+// deflate compresses b with zlib.
+func deflate(t *testing.T, b []byte) []byte {
+	var buf bytes.Buffer
+	w := zlib.NewWriter(&buf)
+	_, err := w.Write(b)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	return buf.Bytes()
 }
 
 func TestDatesAndCoordinates(t *testing.T) {
@@ -171,6 +194,12 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(packet))
 	f.Add(testimage.WithSegments([]byte("\xff\xd8\xff\xd9"), testimage.XMPSegment([]byte(packet))))
 	f.Add(testimage.WithChunk(testimage.PNG(testimage.Gradient(2, 2, 0)), "iTXt", testimage.XMPChunk([]byte(packet))))
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	_, _ = zw.Write([]byte(packet))
+	_ = zw.Close()
+	f.Add(testimage.WithChunk(testimage.PNG(testimage.Gradient(2, 2, 0)), "iTXt",
+		append([]byte("XML:com.adobe.xmp\x00\x01\x00\x00\x00"), z.Bytes()...)))
 	for name, b := range crafted() {
 		if name != "too large" && len(b) < 64<<10 {
 			f.Add(b)
@@ -178,13 +207,21 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var ds []*xmp.Data
+		var found int
 		n := allocated(func() {
 			d1, _ := xmp.Parse(data)
-			d2, _ := xmp.Parse(xmp.Find(data))
-			ds = []*xmp.Data{d1, d2}
+			p := xmp.Find(data)
+			d2, _ := xmp.Parse(p)
+			ds, found = []*xmp.Data{d1, d2}, len(p)
 		})
-		if n > 2*allocBound(len(data)) {
-			t.Fatalf("%d bytes allocated for a %d-byte input", n, len(data))
+		// A compressed PNG chunk is inflated (into at most MaxPacket+1
+		// bytes, with the inflater's window): the packet's size bounds
+		// its parse then, not the input's.
+		if bound := 2*allocBound(len(data)) + allocBound(found) + 4*uint64(found) + 64<<10; n > bound {
+			t.Fatalf("%d bytes allocated for a %d-byte input (a %d-byte packet)", n, len(data), found)
+		}
+		if found > xmp.MaxPacket+1 {
+			t.Fatalf("a packet of %d bytes", found)
 		}
 		for _, d := range ds {
 			if d == nil {
