@@ -303,7 +303,7 @@ func (s *Store) explainWindow(ctx context.Context, b *testing.B, q dam.AssetQuer
 	search, err := dam.ParseSearch(q.Text)
 	require.NoError(b, err)
 	where, args := s.listingWhere(q)
-	query, qargs := s.matchesQuery(search, where, args, "", "", s.rankWindow)
+	query, qargs := s.matchesQuery(search, where, args, "", "", s.rankWindow, true)
 	explain := "EXPLAIN QUERY PLAN "
 	if s.d.postgres {
 		explain = "EXPLAIN ANALYZE "
