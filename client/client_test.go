@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -135,6 +136,12 @@ func TestAssetsRoundTrip(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusNotFound, apiErr.Status)
 	assert.Equal(t, "not_found", apiErr.Code)
+	for _, id := range []string{"a b", "a/b", "50%", "é?#"} {
+		_, err = c.Asset(ctx, id)
+		require.ErrorAs(t, err, &apiErr, id)
+		assert.Equal(t, http.StatusNotFound, apiErr.Status, "%q reaches the asset route", id)
+		assert.Contains(t, apiErr.Message, strconv.Quote(id), "the server reads the ID escaped once")
+	}
 	bad, err := client.New(s.url, "wrong key", nil)
 	require.NoError(t, err)
 	_, err = bad.Me(ctx)

@@ -31,7 +31,8 @@ type Share struct {
 	// password, "" for none (sharepassword.go).
 	PasswordHash string `json:"-"`
 	// DownloadLimit is how many downloads (each file, each ZIP) the share
-	// hands out in all, 0 for no limit; Downloads counts them.
+	// hands out in all, 0 for no limit; Downloads counts them while the
+	// share or the downloading guest has a limit.
 	DownloadLimit int `json:"download_limit,omitempty"`
 	Downloads     int `json:"downloads"`
 	// ExpiringNoticeAt and ExpiredNoticeAt record when the sharer was told
@@ -69,7 +70,8 @@ type Guest struct {
 	// means the share's.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// DownloadLimit is how many downloads this guest gets, 0 for no limit
-	// of their own; Downloads counts them.
+	// of their own; Downloads counts them while they or the share have a
+	// limit.
 	DownloadLimit int `json:"download_limit,omitempty"`
 	Downloads     int `json:"downloads"`
 }

@@ -224,3 +224,28 @@ func TestSharePassword(t *testing.T) {
 	_, err = f.lib.UnlockShare(t.Context(), "garbage", pw)
 	assert.Equal(t, dam.NotFound, kindOf(t, err))
 }
+
+func TestDownloadsCountedOnlyUnderALimit(t *testing.T) {
+	f := newShareFixture(t)
+	v := f.create(t, dam.NewShare{Guests: "ana@example.com"})
+	g := f.guest(t, v.Links[0].Token)
+	for range 3 {
+		dl, err := f.lib.GuestOpen(g, f.a.ID, "")
+		require.NoError(t, err)
+		require.NoError(t, dl.Close())
+	}
+	sv, err := f.lib.Share(f.editor, v.ID)
+	require.NoError(t, err)
+	assert.Zero(t, sv.Downloads, "no limit: nothing written per download")
+	assert.Len(t, eventsOf(t, f, dam.EventDownload), 3, "the usage log has every download")
+	limit := 4
+	_, err = f.lib.EditShare(f.editor, v.ID, dam.SharePatch{DownloadLimit: &limit})
+	require.NoError(t, err)
+	for range 4 {
+		dl, err := f.lib.GuestOpen(g, f.a.ID, "")
+		require.NoError(t, err, "a limit set later counts from then")
+		require.NoError(t, dl.Close())
+	}
+	_, err = f.lib.GuestOpen(g, f.a.ID, "")
+	assert.Equal(t, dam.Gone, kindOf(t, err))
+}

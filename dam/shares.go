@@ -649,7 +649,7 @@ func (l *Library) InviteGuests(ctx context.Context, id string, in Invitees) (Sha
 	}
 	now := l.now().UTC()
 	if !now.Before(sh.ExpiresAt) {
-		return ShareView{}, E(op, FailedPrecondition, "share %s has expired: create a new share", id)
+		return ShareView{}, E(op, FailedPrecondition, "share %s has expired: restore it with a new end first, or create a new share", id)
 	}
 	comment, err := shareText(op, "comment", in.Comment, maxShareComment)
 	if err != nil {

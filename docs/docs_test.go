@@ -173,13 +173,17 @@ func TestWalkthroughs(t *testing.T) {
 	}
 }
 
-// buildServer builds examples/server once for all pages.
+// buildServer builds examples/server once for all pages, and beside it
+// the command line (cmd/damkit), which the scripts find on their PATH.
 func buildServer(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "damkit-server")
 	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "../examples/server")
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "building the server: %s", out)
+	cmd = exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(filepath.Dir(bin), "damkit"), "../cmd/damkit")
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "building the command line: %s", out)
 	return bin
 }
 
@@ -204,7 +208,11 @@ func runWalkthrough(t *testing.T, server string, w walkthrough) []string {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-c", s.String())
 	cmd.Dir = work
-	cmd.Env = append(os.Environ(), "DAMKIT_URL="+base, "DAMKIT_KEY="+ownerKey, "DAMKIT_MAIL="+mail)
+	// The command line's login and upload journals stay in the test's
+	// directories, not the user's.
+	cmd.Env = append(os.Environ(), "DAMKIT_URL="+base, "DAMKIT_KEY="+ownerKey, "DAMKIT_MAIL="+mail,
+		"PATH="+filepath.Dir(server)+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"XDG_CONFIG_HOME="+filepath.Join(tmp, "config"), "XDG_CACHE_HOME="+filepath.Join(tmp, "cache"))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

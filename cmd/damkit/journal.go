@@ -81,6 +81,15 @@ func (j *journal) has(path string, size, mtime int64, folderID string) bool {
 	return ok && e.Size == size && e.ModTime == mtime && e.FolderID == folderID
 }
 
+// previous returns the asset a file went to before in folderID, when it
+// has changed since (a new version of that asset, not a second asset).
+func (j *journal) previous(path, folderID string) (string, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	e, ok := j.done[path]
+	return e.AssetID, ok && e.FolderID == folderID
+}
+
 // add records a file on the server. The line is written at once (a
 // crash of this process after it loses nothing); Close syncs it to disk.
 func (j *journal) add(e journalEntry) error {

@@ -242,10 +242,31 @@ func TestUploadResumesAndSkips(t *testing.T) {
 	// Without the journal (another machine), the server's digests skip all.
 	fourth := summary(t, t.Context(), exitOK, "-journal", journal+".other", filepath.Join(dir, "set"))
 	assert.Equal(t, 60, fourth.SkippedServer)
-	// A changed file is sent again.
+	// A changed file is sent again, as a new version of its asset.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "set", "f1.txt"), []byte("changed"), 0o644))
 	fifth := summary(t, t.Context(), exitOK, "-journal", journal, filepath.Join(dir, "set"))
 	assert.Equal(t, 1, fifth.Uploaded)
+	assert.Equal(t, 1, fifth.Versions)
+	f1, err := client.Collect(s.c.Assets(t.Context(), dam.AssetQuery{Text: "f1.txt", Limit: 100}))
+	require.NoError(t, err)
+	var versions int
+	var f1ID string
+	for _, a := range f1 {
+		if a.Name == "f1.txt" {
+			versions, f1ID = a.Current.Number, a.ID
+		}
+	}
+	assert.Equal(t, 2, versions, "f1.txt has a second version, not a twin")
+	all, err = client.Collect(s.c.Assets(t.Context(), dam.AssetQuery{}))
+	require.NoError(t, err)
+	assert.Len(t, all, 60)
+
+	// Deleted on the server since: the changed file becomes a new asset.
+	require.NoError(t, s.c.DeleteAsset(t.Context(), f1ID))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "set", "f1.txt"), []byte("changed again"), 0o644))
+	sixth := summary(t, t.Context(), exitOK, "-journal", journal, filepath.Join(dir, "set"))
+	assert.Equal(t, 1, sixth.Uploaded)
+	assert.Zero(t, sixth.Versions)
 }
 
 func TestJournalIgnoresACutLine(t *testing.T) {
@@ -285,6 +306,17 @@ func TestDownloadCommands(t *testing.T) {
 	require.Len(t, res.Files, 1)
 	assert.Equal(t, filepath.Join(out, "kit.zip"), res.Files[0])
 	require.NoError(t, client.VerifyZip(res.Files[0]))
+
+	col, err := s.c.CreateCollection(ctx, "Picks", "")
+	require.NoError(t, err)
+	_, err = s.c.AddToCollection(ctx, col.ID, []dam.CollectionItem{{AssetID: all[0].ID}, {AssetID: all[1].ID}})
+	require.NoError(t, err)
+	code, stdout, errs = damkit(ctx, "", "download", "-json", "-o", out, "collection", col.ID)
+	require.Equal(t, exitOK, code, errs)
+	res2 := downloadResult{}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &res2))
+	require.Len(t, res2.Files, 1)
+	require.NoError(t, client.VerifyZip(res2.Files[0]))
 
 	code, _, errs = damkit(ctx, "", "download", "-o", out, "job", res.Job)
 	assert.Equal(t, exitOK, code, "an existing job is fetched again: %s", errs)
@@ -340,4 +372,38 @@ func TestRequestsShareAndEvents(t *testing.T) {
 	code, out, errs = damkit(ctx, "", "export-events", "-csv", "-since", "1h")
 	require.Equal(t, exitOK, code, errs)
 	assert.True(t, strings.HasPrefix(out, "id,time,action,actor_id,asset_id,detail\n"))
+}
+
+// flakyUploads refuses the first upload with a 503, and drops the answer
+// of the second after the server has stored it (as a lost connection).
+func flakyUploads() func(http.Handler) http.Handler {
+	var n atomic.Int64
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != "POST" || r.URL.Path != "/api/v1/assets" {
+				h.ServeHTTP(w, r)
+				return
+			}
+			switch n.Add(1) {
+			case 1:
+				http.Error(w, "try later", http.StatusServiceUnavailable)
+			case 2:
+				h.ServeHTTP(httptest.NewRecorder(), r) // stored; the answer is lost
+				panic(http.ErrAbortHandler)
+			default:
+				h.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+func TestUploadRetriesWithoutDoubling(t *testing.T) {
+	s := newTestServer(t, flakyUploads())
+	dir := tree(t, map[string]string{"r/a.txt": "first", "r/b.txt": "second", "r/c.txt": "third"})
+	sum := summary(t, t.Context(), exitOK, "-j", "1", filepath.Join(dir, "r"))
+	assert.Equal(t, 3, sum.Uploaded)
+	assert.Zero(t, sum.Failed)
+	all, err := client.Collect(s.c.Assets(t.Context(), dam.AssetQuery{}))
+	require.NoError(t, err)
+	assert.Len(t, all, 3, "the upload whose answer was lost is not sent twice")
 }

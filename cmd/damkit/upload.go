@@ -29,12 +29,14 @@ type file struct {
 	sha256  string
 	meta    *dam.Metadata
 	skipped string // why it is not sent: "journal" or "present"
+	asset   string // the asset an earlier run made of it, when it changed since
 }
 
 // uploadSummary is what an upload did (printed, or written with -json).
 type uploadSummary struct {
 	Files         int      `json:"files"`
 	Uploaded      int      `json:"uploaded"`
+	Versions      int      `json:"new_versions"`
 	SkippedJourn  int      `json:"skipped_journal"`
 	SkippedServer int      `json:"skipped_present"`
 	Failed        int      `json:"failed"`
@@ -108,6 +110,7 @@ func runUpload(e *env, args []string) error {
 			sum.SkippedJourn++
 			continue
 		}
+		f.asset, _ = jr.previous(f.path, f.folder)
 		todo = append(todo, f)
 	}
 
@@ -150,6 +153,10 @@ func runUpload(e *env, args []string) error {
 			for f := range queue {
 				err := uploadOne(e, sl, jr, f, &sent)
 				mu.Lock()
+				if err != nil && e.ctx.Err() != nil {
+					mu.Unlock()
+					continue // interrupted: the rerun sends it
+				}
 				if err != nil {
 					sum.Failed++
 					if len(sum.Errors) < 20 {
@@ -158,6 +165,9 @@ func runUpload(e *env, args []string) error {
 					b.log(e.stderr, "failed   %s: %v", f.rel, err)
 				} else {
 					sum.Uploaded++
+					if f.asset != "" {
+						sum.Versions++
+					}
 					if *verbose {
 						b.log(e.stderr, "sent     %s", f.rel)
 					}
@@ -183,8 +193,8 @@ feed:
 	sum.BytesSent = sent.Load()
 	sum.Seconds = time.Since(start).Seconds()
 	e.emit(sum, func(w io.Writer) {
-		fmt.Fprintf(w, "%d files: %d uploaded (%s), %d skipped (%d in the journal, %d on the server already), %d failed, in %.1f s\n",
-			sum.Files, sum.Uploaded, byteCount(sum.BytesSent), sum.SkippedJourn+sum.SkippedServer, sum.SkippedJourn, sum.SkippedServer,
+		fmt.Fprintf(w, "%d files: %d uploaded (%d new versions, %s), %d skipped (%d in the journal, %d on the server already), %d failed, in %.1f s\n",
+			sum.Files, sum.Uploaded, sum.Versions, byteCount(sum.BytesSent), sum.SkippedJourn+sum.SkippedServer, sum.SkippedJourn, sum.SkippedServer,
 			sum.Failed, sum.Seconds)
 	})
 	if err := e.ctx.Err(); err != nil {
@@ -354,8 +364,56 @@ func metadataOf(f *file, man manifest) (*dam.Metadata, error) {
 	return nil, nil
 }
 
-// uploadOne sends one file and records it in the journal.
+// uploadOne sends one file and records it in the journal. A refusal
+// that may pass (429 with its Retry-After, a dropped connection, a 5xx) is
+// tried again, three times in all.
 func uploadOne(e *env, bar *slot, jr *journal, f *file, sent *atomic.Int64) error {
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = sendFile(e, bar, jr, f, sent)
+		if err == nil || attempt == 3 || e.ctx.Err() != nil || !transient(err) {
+			return err
+		}
+		wait := dam.RetryAfter(err)
+		if wait <= 0 {
+			wait = time.Duration(attempt) * 500 * time.Millisecond
+		}
+		select {
+		case <-time.After(min(wait, 30*time.Second)):
+		case <-e.ctx.Done():
+			return err
+		}
+		// The answer may be what was lost, not the upload: ask first.
+		if done, cerr := arrived(e, jr, f); cerr == nil && done {
+			return nil
+		}
+	}
+}
+
+// arrived reports whether the server holds the file in its folder after
+// all (then it is recorded in the journal).
+func arrived(e *env, jr *journal, f *file) (bool, error) {
+	if f.sha256 == "" {
+		return false, nil
+	}
+	as, err := e.c.AssetsBySHA256(e.ctx, &f.folder, []string{f.sha256})
+	if err != nil || len(as) == 0 {
+		return false, err
+	}
+	return true, jr.add(journalEntry{Path: f.path, Size: f.size, ModTime: f.mtime, SHA256: f.sha256, FolderID: f.folder, AssetID: as[0].ID})
+}
+
+// transient reports whether an upload's failure may pass on its own.
+func transient(err error) bool {
+	switch dam.KindOf(err) {
+	case dam.ResourceExhausted, dam.Internal:
+		return true
+	}
+	return false
+}
+
+// sendFile is one attempt of uploadOne.
+func sendFile(e *env, bar *slot, jr *journal, f *file, sent *atomic.Int64) error {
 	r, err := os.Open(f.path)
 	if err != nil {
 		return err
@@ -363,7 +421,7 @@ func uploadOne(e *env, bar *slot, jr *journal, f *file, sent *atomic.Int64) erro
 	defer r.Close()
 	bar.start(f.rel, f.size)
 	var last int64
-	a, err := e.c.Upload(e.ctx, r, client.UploadOptions{
+	o := client.UploadOptions{
 		UploadOptions: dam.UploadOptions{Name: filepath.Base(f.path), FolderID: f.folder, Meta: f.meta},
 		Size:          f.size,
 		Progress: func(n int64) {
@@ -371,8 +429,25 @@ func uploadOne(e *env, bar *slot, jr *journal, f *file, sent *atomic.Int64) erro
 			last = n
 			bar.set(n)
 		},
-	})
+	}
+	var a dam.Asset
+	if f.asset != "" {
+		// Changed since an earlier run sent it: a new version of that asset.
+		a, err = e.c.AddVersion(e.ctx, f.asset, r, o)
+		if dam.KindOf(err) == dam.NotFound { // deleted on the server since: a new asset
+			f.asset = ""
+			if _, serr := r.Seek(0, io.SeekStart); serr != nil {
+				return serr
+			}
+			sent.Add(-last)
+			last = 0
+		}
+	}
+	if f.asset == "" {
+		a, err = e.c.Upload(e.ctx, r, o)
+	}
 	if err != nil {
+		sent.Add(-last) // sent again by the next attempt, if any
 		return err
 	}
 	if f.sha256 != "" && a.Current.SHA256 != f.sha256 {

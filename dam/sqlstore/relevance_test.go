@@ -35,6 +35,9 @@ func TestRelevanceWindow(t *testing.T) {
 	onEngines(t, func(t *testing.T, s *Store) {
 		ctx := t.Context()
 		s.rankWindow = 4
+		step := pgWindowStep
+		pgWindowStep = 3 // PostgreSQL fills the window in two steps
+		defer func() { pgWindowStep = step }()
 		at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 		mk := func(name, desc string) string {
 			at = at.Add(time.Second)

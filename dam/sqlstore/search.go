@@ -66,9 +66,68 @@ func (s *Store) index(ctx context.Context, q querier, ids ...string) error {
 		return nil
 	}
 	ix := s.indexer(q)
-	for _, id := range ids {
-		if err := ix.index(ctx, id); err != nil {
+	if len(ids) == 1 {
+		return ix.index(ctx, ids[0])
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), indexBatch)
+		if err := ix.indexBatch(ctx, ids[:n]); err != nil {
 			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// indexBatch is how many assets index reads in one query when it writes
+// the documents of many (a folder's subtree after a rename, a migration).
+const indexBatch = 256
+
+// indexBatch writes the documents of the assets ids, reading the assets
+// and their notes two queries for all of them rather than two each.
+func (ix *indexer) indexBatch(ctx context.Context, ids []string) error {
+	in := placeholders(len(ids))
+	rows, err := ix.q.query(ctx, assetSelect+" WHERE a.id IN ("+in+")", anys(ids)...)
+	if err != nil {
+		return err
+	}
+	assets := make(map[string]dam.Asset, len(ids))
+	for rows.Next() {
+		a, err := scanAsset(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		assets[a.ID] = a
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return err
+	}
+	rows, err = ix.q.query(ctx, "SELECT asset_id, text FROM notes WHERE asset_id IN ("+in+") ORDER BY asset_id, id", anys(ids)...)
+	if err != nil {
+		return err
+	}
+	notes := map[string][]string{}
+	for rows.Next() {
+		var id, text string
+		if err := rows.Scan(&id, &text); err != nil {
+			rows.Close()
+			return err
+		}
+		notes[id] = append(notes[id], text)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if a, ok := assets[id]; ok { // gone: nothing to find
+			if err := ix.indexAsset(ctx, a, notes[id]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
