@@ -114,12 +114,13 @@ func (c *Client) url(op string, args []string, q url.Values) (string, string, er
 	if !ok {
 		return "", "", fmt.Errorf("client: bad operation %q", op)
 	}
-	var b strings.Builder
+	var plain, escaped strings.Builder // the path, and as it is sent
 	rest := pattern
 	for {
 		i := strings.IndexByte(rest, '{')
 		if i < 0 {
-			b.WriteString(rest)
+			plain.WriteString(rest)
+			escaped.WriteString(rest)
 			break
 		}
 		j := strings.IndexByte(rest[i:], '}')
@@ -129,13 +130,13 @@ func (c *Client) url(op string, args []string, q url.Values) (string, string, er
 		if args[0] == "" {
 			return "", "", dam.E("client", dam.Invalid, "%s: %s is empty", op, rest[i:i+j+1])
 		}
-		b.WriteString(rest[:i])
-		b.WriteString(url.PathEscape(args[0]))
+		plain.WriteString(rest[:i] + args[0])
+		escaped.WriteString(rest[:i] + url.PathEscape(args[0]))
 		args, rest = args[1:], rest[i+j+1:]
 	}
 	u := *c.base
-	u.Path = strings.TrimRight(u.Path, "/") + b.String()
-	u.RawPath = strings.TrimRight(c.base.EscapedPath(), "/") + b.String()
+	u.Path = strings.TrimRight(u.Path, "/") + plain.String()
+	u.RawPath = strings.TrimRight(c.base.EscapedPath(), "/") + escaped.String()
 	if len(q) > 0 {
 		u.RawQuery = q.Encode()
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -135,6 +136,12 @@ func TestAssetsRoundTrip(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusNotFound, apiErr.Status)
 	assert.Equal(t, "not_found", apiErr.Code)
+	for _, id := range []string{"a b", "a/b", "50%", "é?#"} {
+		_, err = c.Asset(ctx, id)
+		require.ErrorAs(t, err, &apiErr, id)
+		assert.Equal(t, http.StatusNotFound, apiErr.Status, "%q reaches the asset route", id)
+		assert.Contains(t, apiErr.Message, strconv.Quote(id), "the server reads the ID escaped once")
+	}
 	bad, err := client.New(s.url, "wrong key", nil)
 	require.NoError(t, err)
 	_, err = bad.Me(ctx)
@@ -334,6 +341,16 @@ func TestFetchFileResumesAcrossRuns(t *testing.T) {
 	assert.True(t, bytes.Equal(content, got))
 	assert.NoFileExists(t, dst+".part")
 	assert.NoFileExists(t, dst+".part.etag")
+
+	// A .part that holds every byte (stopped before its rename) is fetched again whole.
+	require.NoError(t, os.WriteFile(dst+".part", content, 0o644))
+	require.NoError(t, os.WriteFile(dst+".part.etag", []byte(b.ETag), 0o644))
+	require.NoError(t, os.Remove(dst))
+	_, err = s.c.FetchFile(ctx, s.c.AssetFile(a.ID, ""), dst, nil)
+	require.NoError(t, err)
+	got, err = os.ReadFile(dst)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(content, got))
 
 	// A stale .part of another version (its ETag differs) is started over.
 	require.NoError(t, os.WriteFile(dst+".part", []byte("stale bytes"), 0o644))

@@ -184,13 +184,6 @@ func downloadsLeft(sh Share, g Guest) *int {
 	return &left
 }
 
-// guestRecordOf returns the guest record of a guest context (the zero
-// Guest when there is none).
-func (l *Library) guestRecordOf(ctx context.Context) (Guest, error) {
-	_, g, _, err := l.guestOf(ctx, "dam.guestRecordOf")
-	return g, err
-}
-
 // countDownload counts one download of a guest context against the
 // share's and the guest's limits (Gone once either is used up). Without
 // any limit it writes nothing: downloads are counted while a limit is set
@@ -221,7 +214,7 @@ var ErrDownloadsUsedUp = errors.New("the downloads this link allows are used up"
 // out of the list).
 func (l *Library) GuestShare(ctx context.Context) (GuestView, error) {
 	const op = "dam.GuestShare"
-	actor, sh, err := l.guestFrom(ctx, op)
+	actor, g, sh, err := l.guestOf(ctx, op)
 	if err != nil {
 		return GuestView{}, err
 	}
@@ -230,7 +223,6 @@ func (l *Library) GuestShare(ctx context.Context) (GuestView, error) {
 		return GuestView{}, err
 	}
 	ps := policyShare(sh)
-	g, _ := l.guestRecordOf(ctx)
 	v := GuestView{ID: sh.ID, Title: sh.Title, Description: sh.Description, Profile: sh.Profile, ExpiresAt: sh.ExpiresAt,
 		ViewOnly: sh.ViewOnly, DownloadsLeft: downloadsLeft(sh, g), Assets: []SharedAsset{}}
 	if g.ExpiresAt != nil && g.ExpiresAt.Before(v.ExpiresAt) {

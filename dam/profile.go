@@ -19,9 +19,9 @@ type Profile struct {
 	Name      string            `json:"name"`
 	Width     int               `json:"width"`
 	Height    int               `json:"height"`
-	Fit       rendition.Fit     `json:"fit"`     // contain (default), cover, fill or none
+	Fit       rendition.Fit     `json:"fit"`     // contain (default), cover, smart, fill or none
 	Enlarge   bool              `json:"enlarge"` // scale smaller sources up
-	Format    rendition.Format  `json:"format"`  // jpeg, png, gif or src (default)
+	Format    rendition.Format  `json:"format"`  // jpeg, png, gif, webp, tiff, mp4, webm or src (default)
 	Quality   int               `json:"quality"` // JPEG quality 1..100; 0 means 85
 	Grayscale bool              `json:"grayscale"`
 	Invert    bool              `json:"invert"`

@@ -115,3 +115,30 @@ func BenchmarkResizeYCbCr(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCropCover and BenchmarkCropSmart render the same 1024 x 576
+// crop of the photo, centred and by attention: their ratio is the extra
+// cost of a smart crop (goal: at most 15% over the resize).
+func BenchmarkCropCover(b *testing.B) {
+	benchRender(b, Profile{Width: 1024, Height: 576, Fit: FitCover, Format: FormatJPEG}, &Options{NoThumbnail: true})
+}
+
+func BenchmarkCropSmart(b *testing.B) {
+	benchRender(b, Profile{Width: 1024, Height: 576, Fit: FitSmart, Format: FormatJPEG}, &Options{NoThumbnail: true})
+}
+
+// BenchmarkSmartOffset is the attention measure alone on a decoded
+// 1/4-size copy (1500 x 1000), as a 1024 px crop of the photo sees it.
+func BenchmarkSmartOffset(b *testing.B) {
+	img, err := decodeJPEGScaled(b.Context(), benchJPEG(b), 4)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bd := img.Bounds()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := smartOffset(b.Context(), img, float64(bd.Dx())*0.8, float64(bd.Dy())*0.5); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -25,6 +25,10 @@ const (
 	FitFill Fit = "fill"
 	// FitNone does not scale: the centre of the image is cut to the box.
 	FitNone Fit = "none"
+	// FitSmart scales like Cover and places the crop by content (edges,
+	// skin tones, saturation) rather than in the centre, so an off-centre
+	// subject stays in the picture. Video outputs crop the centre.
+	FitSmart Fit = "smart"
 )
 
 // Format is an output encoding.
@@ -204,12 +208,12 @@ func (p Profile) Validate() error {
 		if n.Width == 0 && n.Height == 0 {
 			return bad("contain needs a width or a height")
 		}
-	case FitCover, FitFill, FitNone:
+	case FitCover, FitFill, FitNone, FitSmart:
 		if n.Width == 0 || n.Height == 0 {
 			return bad("%s needs both a width and a height (got %dx%d)", n.Fit, n.Width, n.Height)
 		}
 	default:
-		return bad("unknown fit %q (want contain, cover, fill or none)", string(n.Fit))
+		return bad("unknown fit %q (want contain, cover, smart, fill or none)", string(n.Fit))
 	}
 	switch n.Format {
 	case FormatSource, FormatJPEG, FormatPNG, FormatGIF, FormatWebP, FormatTIFF, FormatMP4, FormatWebM:
@@ -368,7 +372,7 @@ func ParseProfile(s string) (Profile, error) {
 		switch {
 		case tok == "":
 			return bad("empty token in %q", s)
-		case tok == "contain" || tok == "cover" || tok == "fill" || tok == "none":
+		case tok == "contain" || tok == "cover" || tok == "fill" || tok == "none" || tok == "smart":
 			key = "fit"
 			p.Fit = Fit(tok)
 		case tok == "jpeg" || tok == "jpg" || tok == "png" || tok == "gif" || tok == "src" ||

@@ -238,17 +238,30 @@ func renderOne(ctx context.Context, in, orig *input, p Profile, ow, oh int, win 
 	ry := float64(in.uh) / float64(orig.uh) / float64(in.scale)
 	win = window{x0: win.x0 * rx, y0: win.y0 * ry, scaleX: win.scaleX * rx, scaleY: win.scaleY * ry}
 	o := in.info.Orientation
+	src := in.img
+	if p.Fit == FitSmart {
+		// The window moves off the centre, which the EXIF flips do not
+		// keep: turn the decoded image upright first and crop that.
+		if o > 1 {
+			src, o = orient(src, o), 1
+		}
+		x0, y0, err := smartOffset(ctx, src, float64(ow)*win.scaleX, float64(oh)*win.scaleY)
+		if err != nil {
+			return Result{}, err
+		}
+		win.x0, win.y0 = x0, y0
+	}
 	sw, sh, swin := storedWindow(o, ow, oh, win)
-	b := in.img.Bounds()
+	b := src.Bounds()
 	var img image.Image
 	if isIdentity(sw, sh, swin, b.Dx(), b.Dy()) {
-		img = in.img
+		img = src
 		if o <= 1 && (p.Grayscale || p.Invert || p.Watermark != nil) {
 			img = cloneImage(img)
 		}
 	} else {
 		var err error
-		img, err = resizeImage(ctx, in.img, swin, sw, sh)
+		img, err = resizeImage(ctx, src, swin, sw, sh)
 		if err != nil {
 			return Result{}, err
 		}

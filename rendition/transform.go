@@ -19,7 +19,7 @@ func geometry(p Profile, sw, sh int) (ow, oh int, win window) {
 	case FitNone:
 		ow, oh = min(p.Width, sw), min(p.Height, sh)
 		return ow, oh, window{x0: float64((sw - ow) / 2), y0: float64((sh - oh) / 2), scaleX: 1, scaleY: 1}
-	case FitCover:
+	case FitCover, FitSmart: // a smart crop's window is moved after decoding (smartOffset)
 		s := math.Min(fw/W, fh/H)
 		ow, oh = p.Width, p.Height
 		if !p.Enlarge && s < 1 {

@@ -39,6 +39,7 @@ var (
 	fitChoices = []choice{
 		{"contain", "Contain: the whole image inside the box"},
 		{"cover", "Cover: fill the box, cropping the overflow"},
+		{"smart", "Smart crop: fill the box, keeping the subject (by content)"},
 		{"fill", "Fill: stretch to the box exactly"},
 		{"none", "None: no scaling, the centre cut to the box"},
 	}

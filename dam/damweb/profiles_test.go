@@ -272,7 +272,7 @@ func TestProfileChoicesAreRenditions(t *testing.T) {
 		p := rendition.Profile{Width: 10, Watermark: &rendition.Watermark{Text: "x", Position: rendition.Position(c.Value)}}
 		assert.NoError(t, p.Validate(), c.Value)
 	}
-	assert.Len(t, fitChoices, 4)
+	assert.Len(t, fitChoices, 5)
 	assert.Len(t, formatChoices, 8)
 	assert.Len(t, positionChoices, 6)
 }
