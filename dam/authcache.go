@@ -16,14 +16,14 @@ import (
 //   - at once in the process that made the change (the Library methods
 //     that write it call forget);
 //   - within authRecheck in every other process sharing the store: every
-//     such write also moves the store's AuthGeneration in its transaction,
+//     such write also moves the store's CacheGeneration in its transaction,
 //     and the cache reads that number again at most once per authRecheck,
 //     emptying itself when it moved.
 //
 // Only successes are kept (a flood of wrong keys cannot fill it), and at
 // most maxAuthEntries of each kind; beyond that the cache starts over.
 
-// authRecheck is how often the cache reads the store's AuthGeneration at
+// authRecheck is how often the cache reads the store's CacheGeneration at
 // most: how long another process's revocation may take to reach this one.
 const authRecheck = time.Second
 
@@ -37,7 +37,7 @@ type authCache struct {
 	// epoch moves whenever the cache is emptied: a lookup that read the
 	// store before that may not put what it read (possibly revoked since).
 	epoch uint64
-	gen   int64     // the store's AuthGeneration when last read
+	gen   int64     // the store's CacheGeneration when last read
 	known bool      // gen has been read once
 	read  time.Time // when gen was last read (wall clock, monotonic)
 }
@@ -67,7 +67,7 @@ func (c *authCache) sync(ctx context.Context, st Store) uint64 {
 	// One reader at a time: the others use the cache as it is meanwhile.
 	c.read = now
 	c.mu.Unlock()
-	g, err := st.AuthGeneration(ctx)
+	g, err := st.CacheGeneration(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {

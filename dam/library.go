@@ -239,6 +239,9 @@ type Library struct {
 	renders *renderQueue
 	// auth keeps the actors of API keys and sessions (authcache.go).
 	auth authCache
+	// access keeps the settings, licences, acceptances and folder trees
+	// (accesscache.go).
+	access accessCache
 	// events commits the usage events of concurrent requests together
 	// (eventlog.go).
 	events eventWriter

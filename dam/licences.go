@@ -330,10 +330,11 @@ type licenceState struct {
 	accepted policy.LicenceSet
 }
 
-// loadLicences reads the licences and the actor's acceptances; anonymous
-// actors have accepted nothing.
-func (l *Library) loadLicences(ctx context.Context, actor Actor) (licenceState, error) {
-	ls, err := l.store.Licences(ctx)
+// licencesFor reads the licences and the actor's acceptances, through an
+// access snapshot (nil: from the store); anonymous actors have accepted
+// nothing.
+func (l *Library) licencesFor(ctx context.Context, snap *accessSnap, actor Actor) (licenceState, error) {
+	ls, err := snap.loadLicences(ctx, l.store)
 	if err != nil || len(ls) == 0 {
 		return licenceState{}, err
 	}
@@ -345,7 +346,7 @@ func (l *Library) loadLicences(ctx context.Context, actor Actor) (licenceState, 
 	if key == "" {
 		return st, nil
 	}
-	as, err := l.store.Acceptances(ctx, key)
+	as, err := snap.loadAcceptances(ctx, l.store, key)
 	if err != nil {
 		return licenceState{}, err
 	}

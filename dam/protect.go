@@ -21,12 +21,13 @@ type access struct {
 // the folder trees of the actor's domains and the actor's live grants on
 // assetIDs.
 func (l *Library) loadAccess(ctx context.Context, op string, actor Actor, assetIDs []string) (*access, error) {
-	s, err := l.store.Settings(ctx)
+	snap := l.access.current(ctx, l.store) // accesscache.go
+	s, err := snap.loadSettings(ctx, l.store)
 	if err != nil {
 		return nil, wrap(op, Internal, err)
 	}
 	acc := &access{settings: s, trees: map[string]*policy.Tree{}, now: l.now().UTC()}
-	if acc.lic, err = l.loadLicences(ctx, actor); err != nil {
+	if acc.lic, err = l.licencesFor(ctx, snap, actor); err != nil {
 		return nil, wrap(op, Internal, err)
 	}
 	// Guests and visitors see no domain, yet the folders of the assets they
@@ -36,19 +37,11 @@ func (l *Library) loadAccess(ctx context.Context, op string, actor Actor, assetI
 	domains := actor.Domains
 	needTrees := len(domains) > 0 || actor.Kind == ActorVisitor || actor.Kind == ActorGuest && len(acc.lic.byID) > 0
 	if needTrees {
-		fs, err := l.store.Folders(ctx, domains)
+		trees, err := snap.loadTrees(ctx, l.store, domains)
 		if err != nil {
 			return nil, wrap(op, Internal, err)
 		}
-		rows := map[string][]policy.Folder{}
-		for _, f := range fs {
-			rows[f.Domain] = append(rows[f.Domain], policy.Folder{ID: f.ID, ParentID: f.ParentID, Protection: policySetting(f.Protection), Licence: f.Licence})
-		}
-		for d, r := range rows {
-			t, err := policy.NewTree(r)
-			if err != nil {
-				return nil, wrap(op, Internal, err)
-			}
+		for d, t := range trees {
 			acc.trees[d] = t
 		}
 	}

@@ -103,11 +103,13 @@ type UserStore interface {
 	// stored time is older than at minus every (so a busy key is not a
 	// write per request).
 	TouchAPIKey(ctx context.Context, id string, at time.Time, every time.Duration) error
-	// AuthGeneration returns a number that changes (in the same
+	// CacheGeneration returns a number that changes (in the same
 	// transaction) whenever a key is revoked, a user is updated or
-	// deleted, or sessions are deleted (DeleteSessions; stale ones need
-	// not). Processes caching actors read it to forget them.
-	AuthGeneration(ctx context.Context) (int64, error)
+	// deleted, sessions are deleted (DeleteSessions; stale ones need not),
+	// or folders (created, moved, deleted, their protection or licence
+	// set), the settings, licences or acceptances change. Processes caching
+	// actors and access rules read it to forget them.
+	CacheGeneration(ctx context.Context) (int64, error)
 }
 
 // AssetStore keeps assets. Live methods ignore trashed assets unless said.

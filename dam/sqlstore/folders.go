@@ -25,7 +25,7 @@ func (s *Store) CreateFolder(ctx context.Context, f dam.Folder) error {
 	if !f.Protection.Valid() {
 		return dam.E(op, dam.Invalid, "unknown protection %q", f.Protection)
 	}
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		if err := s.checkParent(ctx, q, f.ParentID, f.Domain); err != nil {
 			return err
 		}
@@ -124,7 +124,7 @@ func (s *Store) RenameFolder(ctx context.Context, id, name string, at time.Time)
 // same transaction as the write, under the folder tree lock.
 func (s *Store) MoveFolder(ctx context.Context, id, parentID string, at time.Time) error {
 	const op = "sqlstore.MoveFolder"
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		if err := q.lock(ctx, folderTreeLock); err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func (s *Store) SetFolderProtection(ctx context.Context, id string, p dam.Protec
 	if !p.Valid() {
 		return dam.E(op, dam.Invalid, "unknown protection %q", p)
 	}
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		res, err := q.exec(ctx, "UPDATE folders SET protection = ?, updated_at = ? WHERE id = ?", string(p), encodeTime(at), id)
 		return affected(res, err, notFound("folder", id))
 	})
@@ -182,7 +182,7 @@ func (s *Store) SetFolderProtection(ctx context.Context, id string, p dam.Protec
 // even trashed ones (they could not be restored into it).
 func (s *Store) DeleteFolder(ctx context.Context, id string) error {
 	const op = "sqlstore.DeleteFolder"
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		found, err := q.exists(ctx, "SELECT 1 FROM folders WHERE id = ?"+s.d.forUpdate(), id)
 		if err != nil {
 			return err

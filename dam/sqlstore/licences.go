@@ -20,7 +20,7 @@ func scanLicence(sc rowScanner) (dam.Licence, error) {
 // CreateLicence inserts a licence and its first version.
 func (s *Store) CreateLicence(ctx context.Context, l dam.Licence) error {
 	const op = "sqlstore.CreateLicence"
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		taken, err := q.exists(ctx, "SELECT 1 FROM licences WHERE title = ? OR id = ?", l.Title, l.ID)
 		if err != nil {
 			return err
@@ -88,7 +88,7 @@ func (s *Store) Licences(ctx context.Context) ([]dam.Licence, error) {
 // keeping a copy of a new version.
 func (s *Store) UpdateLicence(ctx context.Context, l dam.Licence, prevVersion int) error {
 	const op = "sqlstore.UpdateLicence"
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		taken, err := q.exists(ctx, "SELECT 1 FROM licences WHERE title = ? AND id <> ?", l.Title, l.ID)
 		if err != nil {
 			return err
@@ -122,7 +122,7 @@ func (s *Store) UpdateLicence(ctx context.Context, l dam.Licence, prevVersion in
 // DeleteLicence removes a licence nothing is set to.
 func (s *Store) DeleteLicence(ctx context.Context, id string) error {
 	const op = "sqlstore.DeleteLicence"
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		used, err := q.exists(ctx, "SELECT 1 FROM folders WHERE licence = ? UNION ALL SELECT 1 FROM assets WHERE licence = ?", id, id)
 		if err != nil {
 			return err
@@ -151,7 +151,7 @@ func (s *Store) checkLicence(ctx context.Context, q querier, licence string) err
 // SetFolderLicence changes a folder's licence setting.
 func (s *Store) SetFolderLicence(ctx context.Context, folderID, licence string, at time.Time) error {
 	const op = "sqlstore.SetFolderLicence"
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		if err := s.checkLicence(ctx, q, licence); err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func (s *Store) SetAssetLicence(ctx context.Context, assetID, licence, by string
 // AcceptLicence records an acceptance; accepting again is a no-op.
 func (s *Store) AcceptLicence(ctx context.Context, a dam.LicenceAcceptance) error {
 	const op = "sqlstore.AcceptLicence"
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		_, err := q.exec(ctx, `INSERT INTO licence_acceptances (actor, licence_id, version, accepted_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (actor, licence_id, version) DO NOTHING`, a.Actor, a.LicenceID, a.Version, encodeTime(a.AcceptedAt))
 		return err

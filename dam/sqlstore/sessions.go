@@ -83,7 +83,7 @@ func (s *Store) DeleteSessions(ctx context.Context, userID string, ids []string)
 		if n, err = res.RowsAffected(); err != nil || n == 0 {
 			return err
 		}
-		return bumpAuth(ctx, q)
+		return bumpGeneration(ctx, q)
 	})
 	return int(n), err
 }

@@ -35,7 +35,7 @@ func (s *Store) PutSettings(ctx context.Context, st dam.Settings) error {
 	if err != nil {
 		return s.fail(ctx, op, err)
 	}
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		_, err := q.exec(ctx, "INSERT INTO settings (id, data) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data", string(data))
 		return err
 	})

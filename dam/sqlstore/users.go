@@ -131,7 +131,7 @@ func (s *Store) UpdateUser(ctx context.Context, u dam.User) error {
 			}
 			return notFound("user", u.ID)
 		}
-		if err := bumpAuth(ctx, q); err != nil {
+		if err := bumpGeneration(ctx, q); err != nil {
 			return err
 		}
 		return keepAnAdmin(ctx, q)
@@ -158,7 +158,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 		if _, err := q.exec(ctx, "DELETE FROM api_keys WHERE user_id = ?", id); err != nil {
 			return err
 		}
-		if err := bumpAuth(ctx, q); err != nil {
+		if err := bumpGeneration(ctx, q); err != nil {
 			return err
 		}
 		return keepAnAdmin(ctx, q)
@@ -236,7 +236,7 @@ func (s *Store) RevokeAPIKey(ctx context.Context, id string, at time.Time) error
 			if err != nil {
 				return err
 			}
-			return bumpAuth(ctx, q)
+			return bumpGeneration(ctx, q)
 		}
 		if ok, err := q.exists(ctx, "SELECT 1 FROM api_keys WHERE id = ?", id); err != nil || !ok {
 			if err != nil {
@@ -283,17 +283,31 @@ func scanKey(r scanner) (dam.APIKey, error) {
 	return k, err
 }
 
-// AuthGeneration returns the counter that every revoked key, changed or
-// deleted user and deleted session moves (migration 0031).
-func (s *Store) AuthGeneration(ctx context.Context) (int64, error) {
-	const op = "sqlstore.AuthGeneration"
+// CacheGeneration returns the counter that moves with every change to
+// what processes keep in memory: revoked keys, changed or deleted users,
+// deleted sessions (authentication), and folders, settings, licences and
+// acceptances (the access rules). Migration 0031 named its table for the
+// first of these.
+func (s *Store) CacheGeneration(ctx context.Context) (int64, error) {
+	const op = "sqlstore.CacheGeneration"
 	var g int64
 	err := s.read().queryRow(ctx, "SELECT gen FROM auth_generation WHERE id = 1").Scan(&g)
 	return g, s.fail(ctx, op, err)
 }
 
-// bumpAuth moves the authentication generation inside a write transaction.
-func bumpAuth(ctx context.Context, q querier) error {
+// bumpGeneration moves the cache generation inside a write transaction.
+func bumpGeneration(ctx context.Context, q querier) error {
 	_, err := q.exec(ctx, "UPDATE auth_generation SET gen = gen + 1 WHERE id = 1")
 	return err
+}
+
+// writeCached is write for a change to what processes cache: the
+// generation moves in the same transaction, when fn succeeds.
+func (s *Store) writeCached(ctx context.Context, op string, fn func(q querier) error) error {
+	return s.write(ctx, op, func(q querier) error {
+		if err := fn(q); err != nil {
+			return err
+		}
+		return bumpGeneration(ctx, q)
+	})
 }

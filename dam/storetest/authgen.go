@@ -9,8 +9,9 @@ import (
 )
 
 // authGenerationTests check that every change that can end or narrow an
-// authentication moves AuthGeneration, and that reads and touches do not
-// (processes caching actors rely on both).
+// authentication, or change an access rule (folders, settings, licences,
+// acceptances), moves CacheGeneration, and that reads, touches and other
+// writes do not (processes caching actors and rules rely on both).
 var authGenerationTests = []test{
 	{"MovesOnRevocations", func(t *testing.T, f *fixture) {
 		admin := f.user("admin@example.com", dam.RoleOwner, true)
@@ -22,7 +23,7 @@ var authGenerationTests = []test{
 
 		gen := func() int64 {
 			t.Helper()
-			g, err := f.s.AuthGeneration(f.ctx)
+			g, err := f.s.CacheGeneration(f.ctx)
 			require.NoError(t, err)
 			return g
 		}
@@ -71,15 +72,71 @@ var authGenerationTests = []test{
 			last = g
 		}
 	}},
+	{"MovesOnAccessRules", func(t *testing.T, f *fixture) {
+		gen := func() int64 {
+			t.Helper()
+			g, err := f.s.CacheGeneration(f.ctx)
+			require.NoError(t, err)
+			return g
+		}
+		var parent, child dam.Folder
+		lic := f.licence("Press")
+		last := gen()
+		for _, tc := range []struct {
+			name  string
+			do    func() error
+			moves bool
+		}{
+			{"create a folder", func() error { parent = f.folder("", "Parent"); return nil }, true},
+			{"create another", func() error { child = f.folder("", "Child"); return nil }, true},
+			{"rename a folder", func() error { return f.s.RenameFolder(f.ctx, child.ID, "Renamed", f.tick()) }, false},
+			{"move a folder", func() error { return f.s.MoveFolder(f.ctx, child.ID, parent.ID, f.tick()) }, true},
+			{"protect a folder", func() error { return f.s.SetFolderProtection(f.ctx, parent.ID, dam.Protected, f.tick()) }, true},
+			{"create a licence", func() error { return f.s.CreateLicence(f.ctx, lic) }, true},
+			{"set a folder's licence", func() error { return f.s.SetFolderLicence(f.ctx, parent.ID, lic.ID, f.tick()) }, true},
+			{"accept a licence", func() error {
+				return f.s.AcceptLicence(f.ctx, dam.LicenceAcceptance{Actor: "u2", LicenceID: lic.ID, Version: 1, AcceptedAt: f.tick()})
+			}, true},
+			{"update a licence", func() error {
+				l := lic
+				l.Text, l.Version, l.UpdatedAt = "new terms", 2, f.tick()
+				return f.s.UpdateLicence(f.ctx, l, 1)
+			}, true},
+			{"unset the folder's licence", func() error { return f.s.SetFolderLicence(f.ctx, parent.ID, "", f.tick()) }, true},
+			{"delete a licence", func() error { return f.s.DeleteLicence(f.ctx, lic.ID) }, true},
+			{"put the settings", func() error {
+				st, err := f.s.Settings(f.ctx)
+				if err != nil {
+					return err
+				}
+				st.ShowWatermarks = !st.ShowWatermarks
+				return f.s.PutSettings(f.ctx, st)
+			}, true},
+			{"create an asset", func() error { return f.s.CreateAsset(f.ctx, f.newAsset(parent.ID, "a.jpg")) }, false},
+			{"append an event", func() error {
+				return f.s.AppendEvents(f.ctx, dam.Event{ID: f.id(), Time: f.tick(), ActorID: "u1", Action: dam.EventDownload})
+			}, false},
+			{"delete a folder", func() error { return f.s.DeleteFolder(f.ctx, child.ID) }, true},
+		} {
+			require.NoError(t, tc.do(), tc.name)
+			g := gen()
+			if tc.moves {
+				assert.NotEqual(t, last, g, "%s moves the generation", tc.name)
+			} else {
+				assert.Equal(t, last, g, "%s leaves the generation", tc.name)
+			}
+			last = g
+		}
+	}},
 	{"RefusedChangeLeavesIt", func(t *testing.T, f *fixture) {
 		admin := f.user("admin@example.com", dam.RoleOwner, true)
-		before, err := f.s.AuthGeneration(f.ctx)
+		before, err := f.s.CacheGeneration(f.ctx)
 		require.NoError(t, err)
 		u := admin
 		u.Admin = false
 		requireKind(t, dam.FailedPrecondition, f.s.UpdateUser(f.ctx, u), "the last admin stays")
 		requireKind(t, dam.NotFound, f.s.RevokeAPIKey(f.ctx, f.id(), f.tick()))
-		after, err := f.s.AuthGeneration(f.ctx)
+		after, err := f.s.CacheGeneration(f.ctx)
 		require.NoError(t, err)
 		assert.Equal(t, before, after, "a change rolled back does not move it")
 	}},

@@ -43,7 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"NotificationPrefs", notificationPrefTests},
 		{"Categories", categoryTests},
 		{"Sessions", sessionTests},
-		{"AuthGeneration", authGenerationTests},
+		{"CacheGeneration", authGenerationTests},
 		{"Sorts", sortTests},
 		{"Search", searchTests},
 		{"Webhooks", webhookTests},
