@@ -342,6 +342,16 @@ func TestFetchFileResumesAcrossRuns(t *testing.T) {
 	assert.NoFileExists(t, dst+".part")
 	assert.NoFileExists(t, dst+".part.etag")
 
+	// A .part that holds every byte (stopped before its rename) is fetched again whole.
+	require.NoError(t, os.WriteFile(dst+".part", content, 0o644))
+	require.NoError(t, os.WriteFile(dst+".part.etag", []byte(b.ETag), 0o644))
+	require.NoError(t, os.Remove(dst))
+	_, err = s.c.FetchFile(ctx, s.c.AssetFile(a.ID, ""), dst, nil)
+	require.NoError(t, err)
+	got, err = os.ReadFile(dst)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(content, got))
+
 	// A stale .part of another version (its ETag differs) is started over.
 	require.NoError(t, os.WriteFile(dst+".part", []byte("stale bytes"), 0o644))
 	require.NoError(t, os.WriteFile(dst+".part.etag", []byte(`"other"`), 0o644))

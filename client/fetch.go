@@ -237,6 +237,13 @@ func (c *Client) FetchFile(ctx context.Context, r Resource, path string, o *Fetc
 	}
 	for attempt := 0; ; attempt++ {
 		b, err := c.Open(ctx, r, done, etag)
+		var ae *APIError
+		if done > 0 && errors.As(err, &ae) && ae.Status == http.StatusRequestedRangeNotSatisfiable {
+			// The .part holds every byte (a run stopped before renaming
+			// it) or more than the resource has now: fetch it whole.
+			done, etag = 0, ""
+			b, err = c.Open(ctx, r, 0, "")
+		}
 		if err != nil {
 			return done, err
 		}

@@ -548,6 +548,13 @@ func (l *Library) deliverWebhooks(ctx context.Context, worker string) (int, erro
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
+			// A delivery that waited here until less than half its lease
+			// is left is not sent: another process may claim it once the
+			// lease runs out, and two sends would overlap. It goes back
+			// when the lease ends (the attempt counted).
+			if d.LeaseUntil != nil && l.now().After(d.LeaseUntil.Add(-l.opts.WebhookLease/2)) {
+				return
+			}
 			l.deliverWebhook(ctx, *w, d)
 		})
 	}

@@ -2,6 +2,7 @@ package damhttp
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/damkit/damkit/dam"
 )
@@ -64,18 +65,27 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	limit, err := queryLimit(r)
+	format, err := eventFormat(r)
 	if err != nil {
 		return err
 	}
 	eq := dam.EventQuery{AssetID: q.Get("asset"), ActorID: q.Get("actor"), Action: dam.EventAction(q.Get("action")),
-		Cursor: q.Get("cursor"), Limit: limit}
-	if v := q.Get("since"); v != "" {
-		t, err := parseTime("since", v)
-		if err != nil {
-			return err
+		Cursor: q.Get("cursor")}
+	for name, t := range map[string]*time.Time{"since": &eq.Since, "until": &eq.Until} {
+		if v := q.Get(name); v != "" {
+			if *t, err = parseTime(name, v); err != nil {
+				return err
+			}
 		}
-		eq.Since = t
+	}
+	if format != "json" {
+		if q.Has("limit") {
+			return dam.E("damhttp.listEvents", dam.Invalid, "limit pages the JSON listing; a %s export streams every event selected", format)
+		}
+		return s.exportEvents(w, r, format, eq)
+	}
+	if eq.Limit, err = queryLimit(r); err != nil {
+		return err
 	}
 	es, next, err := s.lib.Events(r.Context(), eq)
 	if err != nil {

@@ -191,3 +191,29 @@ func TestAcceptsAndDescribe(t *testing.T) {
 	assert.Contains(t, d.Outputs, rendition.FormatMP4)
 	assert.Contains(t, d.Version, "ffmpeg")
 }
+
+func TestParseProbe(t *testing.T) {
+	out := `{"streams":[{"codec_type":"audio","codec_name":"opus"},
+		{"codec_type":"video","codec_name":"hevc","width":1920,"height":1080,"side_data_list":[{"rotation":-90}]},
+		{"codec_type":"video","codec_name":"mjpeg","width":100,"height":100}],
+		"format":{"duration":"12.345"}}`
+	mi, err := parseProbe([]byte(out))
+	require.NoError(t, err)
+	assert.Equal(t, rendition.MediaInfo{Width: 1080, Height: 1920, Duration: 12345 * time.Millisecond, Codec: "hevc", AudioCodec: "opus", Rotation: 90}, mi)
+	for _, bad := range []string{``, `{}`, `{"streams":[{"codec_type":"video","width":0,"height":5}]}`, `{"streams":[{"codec_type":"video","width":70000,"height":5}]}`} {
+		_, err := parseProbe([]byte(bad))
+		require.ErrorIs(t, err, rendition.ErrCorrupt, bad)
+	}
+}
+
+func FuzzParseProbe(f *testing.F) {
+	f.Add([]byte(`{"streams":[{"codec_type":"video","codec_name":"h264","width":320,"height":240,"tags":{"rotate":"90"}}],"format":{"duration":"2.0"}}`))
+	f.Fuzz(func(t *testing.T, out []byte) {
+		mi, err := parseProbe(out)
+		if err == nil {
+			assert.True(t, mi.Width > 0 && mi.Height > 0 && mi.Width <= 1<<16 && mi.Height <= 1<<16)
+			assert.Contains(t, []int{0, 90, 180, 270}, mi.Rotation)
+			assert.GreaterOrEqual(t, mi.Duration, time.Duration(0))
+		}
+	})
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package damhttp_test
+
+const raceEnabled = false
