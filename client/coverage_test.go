@@ -2,9 +2,11 @@ package client_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -93,4 +95,15 @@ func TestEveryOperationHasAMethod(t *testing.T) {
 	assert.Empty(t, missing, "operations of the OpenAPI document without a client method (add one per operation, "+
 		"naming the route as \"METHOD /path/{param}\"):\n  %s", strings.Join(missing, "\n  "))
 	assert.Empty(t, stale, "client methods for operations the document does not have:\n  %s", strings.Join(stale, "\n  "))
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if os.Getenv("DAMKIT_CLIENT_OPS") != "" {
+		var ops []string
+		exercised.Range(func(k, _ any) bool { ops = append(ops, k.(string)); return true })
+		slices.Sort(ops)
+		fmt.Printf("operations sent to a real server by these tests: %d\n  %s\n", len(ops), strings.Join(ops, "\n  "))
+	}
+	os.Exit(code)
 }

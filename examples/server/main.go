@@ -40,12 +40,14 @@ type config struct {
 	addr, data, store, bucket  string
 	adminKey, adminEmail       string
 	demo                       bool
-	maxUpload                  int64
+	maxUpload                  byteSize
 	trashRetention, tempMaxAge time.Duration
 	eventRetention             time.Duration
 	logLevel                   string
 	smtp, baseURL              string
-	maxPartSize                int64
+	maxPartSize                byteSize
+	maxArchiveBytes            byteSize
+	maxArchiveEntries          int
 	archiveTTL                 time.Duration
 	maxArchives                int
 	maxSendTo, maxSent         int
@@ -73,13 +75,15 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.adminKey, "admin-key", "", "API key of the first owner, created on first start (DAMKIT_ADMIN_KEY; default random, printed once)")
 	fs.StringVar(&c.adminEmail, "admin-email", "admin@example.com", "email of the first owner (DAMKIT_ADMIN_EMAIL)")
 	fs.BoolVar(&c.demo, "demo", false, "seed a small demo library on first start (DAMKIT_DEMO)")
-	fs.Int64Var(&c.maxUpload, "max-upload", 0, "maximum upload size in bytes (DAMKIT_MAX_UPLOAD; default 5 GiB)")
+	fs.Var(&c.maxUpload, "max-upload", "maximum upload size: bytes, or with a unit such as 500MB or 5GiB (DAMKIT_MAX_UPLOAD; default 5GiB)")
 	fs.DurationVar(&c.trashRetention, "trash-retention", 0, "how long deleted assets stay restorable (DAMKIT_TRASH_RETENTION; default 720h)")
 	fs.DurationVar(&c.eventRetention, "event-retention", 0, "how long the usage log keeps an event; older ones are swept, negative keeps them for ever (DAMKIT_EVENT_RETENTION; default 8760h)")
 	fs.DurationVar(&c.tempMaxAge, "temp-max-age", 0, "staged bytes of unfinished uploads older than this are swept; those of processes that died are swept at start after 10m (DAMKIT_TEMP_MAX_AGE; default 24h)")
 	fs.StringVar(&c.smtp, "smtp", "", "where email notifications go: smtp://user:pass@mail:587?from=dam@example.com, or for development log: (to the log) or file:DIR (one .eml file per message) (DAMKIT_SMTP; default: in-app inbox only)")
 	fs.StringVar(&c.baseURL, "base-url", "", "public URL of this server, for links in notifications (DAMKIT_BASE_URL; default http://<addr>)")
-	fs.Int64Var(&c.maxPartSize, "max-part-size", 0, "size cap in bytes of each ZIP part of a download job (DAMKIT_MAX_PART_SIZE; default 100 GB)")
+	fs.Var(&c.maxPartSize, "max-part-size", "size cap of each ZIP part of a download job, e.g. 1GB (DAMKIT_MAX_PART_SIZE; default 100GB)")
+	fs.Var(&c.maxArchiveBytes, "max-archive-bytes", "largest download of several assets, all its parts together, e.g. 500GB (DAMKIT_MAX_ARCHIVE_BYTES; default 1TB)")
+	fs.IntVar(&c.maxArchiveEntries, "max-archive-entries", 0, "most assets in one download of several (DAMKIT_MAX_ARCHIVE_ENTRIES; default 100000)")
 	fs.DurationVar(&c.archiveTTL, "archive-ttl", 0, "how long a prepared download stays fetchable (DAMKIT_ARCHIVE_TTL; default 168h)")
 	fs.IntVar(&c.maxArchives, "max-concurrent-archives", 0, "downloads of several assets under way per user (DAMKIT_MAX_CONCURRENT_ARCHIVES; default 2)")
 	fs.IntVar(&c.maxSendTo, "max-send-to", 0, "users one download may be sent to (send_to) (DAMKIT_MAX_SEND_TO; default 20)")
@@ -223,8 +227,8 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 		defer stopDebug()
 	}
 	base := "http://" + ln.Addr().String()
-	opts := &dam.Options{MaxUploadSize: c.maxUpload, TrashRetention: c.trashRetention, EventRetention: c.eventRetention, TempMaxAge: c.tempMaxAge, Links: damweb.Links(base),
-		MaxPartSize: c.maxPartSize, ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
+	opts := &dam.Options{MaxUploadSize: int64(c.maxUpload), MaxArchiveBytes: int64(c.maxArchiveBytes), MaxArchiveEntries: c.maxArchiveEntries, TrashRetention: c.trashRetention, EventRetention: c.eventRetention, TempMaxAge: c.tempMaxAge, Links: damweb.Links(base),
+		MaxPartSize: int64(c.maxPartSize), ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
 		MaxSendTo: c.maxSendTo, MaxSentArchives: c.maxSent, MaxLicenceText: c.maxLicenceText,
 		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText, Engines: mediaEngines(ctx, log),
 		SweepInterval: c.sweepInterval, JobPollInterval: c.jobPoll, JobStaleAfter: c.jobStaleAfter, PresignedDownloads: c.presign,
