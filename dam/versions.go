@@ -3,6 +3,7 @@ package dam
 import (
 	"context"
 	"io"
+	"strconv"
 
 	"github.com/damkit/damkit/storage"
 )
@@ -129,4 +130,55 @@ func (l *Library) deleteBlob(ctx context.Context, sha string) {
 		l.log.Warn("deleting unreferenced blob failed", "sha256", sha, "err", err)
 	}
 	l.deleteRenditions(ctx, sha)
+}
+
+// RestoreVersion makes an earlier version current again: a new version
+// with that version's bytes (the same blob, no copy) and its file's
+// metadata (type, dimensions, EXIF, embedded metadata, original name).
+// The asset's own metadata stays as it is. The history keeps every
+// version, the restored one included.
+func (l *Library) RestoreVersion(ctx context.Context, assetID string, number int) (Asset, error) {
+	const op = "dam.RestoreVersion"
+	actor, err := actorFor(ctx, op)
+	if err != nil {
+		return Asset{}, err
+	}
+	if !actor.CanEdit() {
+		return Asset{}, E(op, PermissionDenied, "only owners and editors restore versions")
+	}
+	a, err := l.visibleAsset(ctx, op, actor, assetID)
+	if err != nil {
+		return Asset{}, err
+	}
+	vs, err := l.store.Versions(ctx, a.ID)
+	if err != nil {
+		return Asset{}, wrap(op, Internal, err)
+	}
+	var old *Version
+	for i := range vs {
+		if vs[i].Number == number {
+			old = &vs[i]
+		}
+	}
+	if old == nil {
+		return Asset{}, E(op, NotFound, "version %d of asset %s not found", number, a.ID)
+	}
+	if old.Number == a.Current.Number {
+		return Asset{}, E(op, FailedPrecondition, "version %d is already the current one", number)
+	}
+	now := l.now().UTC()
+	v := *old
+	v.Number, v.CreatedBy, v.CreatedAt = 0, actor.UserID, now
+	a.UpdatedBy, a.UpdatedAt = actor.UserID, now
+	w := a
+	w.Categories = nil // keep the asset's categories
+	n, err := l.store.AddVersion(ctx, w, v)
+	if err != nil {
+		return Asset{}, wrap(op, Internal, err)
+	}
+	v.Number = n
+	a.Kind = MediaKindOf(v.MediaType)
+	a.Current = v
+	l.record(ctx, Event{ActorID: actor.UserID, Action: EventVersion, AssetID: a.ID, Detail: "restored version " + strconv.Itoa(number)})
+	return a, nil
 }

@@ -21,11 +21,12 @@ import (
 // others either take none or take a file (uploads).
 func bodyRoutes(t *testing.T) []damhttp.RouteInfo {
 	noBody := map[string]bool{
-		"POST /api/v1/assets":               true, // an upload
-		"POST /api/v1/assets/{id}/versions": true, // an upload
-		"POST /api/v1/trash/{id}/restore":   true,
-		"POST /api/v1/assets/{id}/clone":    true, // the body is optional
-		"POST /api/v1/webhooks/{id}/test":   true,
+		"POST /api/v1/assets":                           true, // an upload
+		"POST /api/v1/assets/{id}/versions":             true, // an upload
+		"POST /api/v1/trash/{id}/restore":               true,
+		"POST /api/v1/assets/{id}/clone":                true, // the body is optional
+		"POST /api/v1/webhooks/{id}/test":               true,
+		"POST /api/v1/assets/{id}/versions/{n}/restore": true,
 	}
 	var out []damhttp.RouteInfo
 	for _, rt := range damhttp.RouteTable(damhttp.New(nil, nil)) {
