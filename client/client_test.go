@@ -254,6 +254,15 @@ func TestAssetsRoundTrip(t *testing.T) {
 	events, err := client.Collect(c.Events(ctx, dam.EventQuery{AssetID: a.ID}))
 	require.NoError(t, err)
 	assert.NotEmpty(t, events)
+	body, err := c.ExportEvents(ctx, dam.EventQuery{AssetID: a.ID}, "jsonl")
+	require.NoError(t, err)
+	lines, err := io.ReadAll(body)
+	body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, len(events), bytes.Count(lines, []byte("\n")), "every event, one a line")
+	assert.True(t, bytes.HasPrefix(lines, []byte(`{"id":"`+events[len(events)-1].ID)), "oldest first")
+	_, err = c.ExportEvents(ctx, dam.EventQuery{}, "xml")
+	assert.Equal(t, dam.Invalid, dam.KindOf(err))
 }
 
 // flaky cuts the first answer of every download after a few bytes, as a

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -248,7 +247,9 @@ func defaultShareTitle(e *env, ids []string, collection string) (string, error) 
 func runExportEvents(e *env, args []string) error {
 	fs := e.flags("export-events")
 	since := fs.String("since", "", "only events at or after this time (RFC 3339, or a duration back such as 24h)")
+	until := fs.String("until", "", "only events before this time (RFC 3339, or a duration back)")
 	asset := fs.String("asset", "", "only events of this asset")
+	actor := fs.String("actor", "", "only events of this actor (a user ID or a guest's email)")
 	action := fs.String("action", "", "only events of this action")
 	asCSV := fs.Bool("csv", false, "write CSV instead of JSON lines")
 	if err := parse(fs, args); err != nil {
@@ -257,40 +258,41 @@ func runExportEvents(e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("export-events takes no arguments")
 	}
-	q := dam.EventQuery{AssetID: *asset, Action: dam.EventAction(*action), Limit: 500}
-	if *since != "" {
-		if d, err := time.ParseDuration(*since); err == nil {
-			q.Since = time.Now().Add(-d)
-		} else if t, err := time.Parse(time.RFC3339, *since); err == nil {
-			q.Since = t
-		} else {
-			return usagef("-since: a time (2026-01-02T15:04:05Z) or a duration (24h), not %q", *since)
-		}
+	q := dam.EventQuery{AssetID: *asset, ActorID: *actor, Action: dam.EventAction(*action)}
+	var err error
+	if q.Since, err = timeFlag("-since", *since); err != nil {
+		return err
+	}
+	if q.Until, err = timeFlag("-until", *until); err != nil {
+		return err
 	}
 	if err := e.connect(); err != nil {
 		return err
 	}
-	var cw *csv.Writer
+	format := "jsonl"
 	if *asCSV {
-		cw = csv.NewWriter(e.stdout)
-		_ = cw.Write([]string{"id", "time", "action", "actor_id", "asset_id", "detail"})
+		format = "csv"
 	}
-	enc := json.NewEncoder(e.stdout)
-	for ev, err := range e.c.Events(e.ctx, q) {
-		if err != nil {
-			return err
-		}
-		if cw != nil {
-			_ = cw.Write([]string{ev.ID, ev.Time.UTC().Format(time.RFC3339Nano), string(ev.Action), ev.ActorID, ev.AssetID, ev.Detail})
-			continue
-		}
-		if err := enc.Encode(ev); err != nil {
-			return err
-		}
+	// The server streams every event selected, oldest first.
+	body, err := e.c.ExportEvents(e.ctx, q, format)
+	if err != nil {
+		return err
 	}
-	if cw != nil {
-		cw.Flush()
-		return cw.Error()
+	defer body.Close()
+	_, err = io.Copy(e.stdout, body)
+	return err
+}
+
+// timeFlag reads a time flag: RFC 3339, or a duration back from now.
+func timeFlag(name, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
 	}
-	return nil
+	if d, err := time.ParseDuration(v); err == nil {
+		return time.Now().Add(-d), nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usagef("%s: a time (2026-01-02T15:04:05Z) or a duration back (24h), not %q", name, v)
 }

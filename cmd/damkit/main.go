@@ -68,7 +68,7 @@ func init() {
 		{"search", "[-kind K] [-limit N] QUERY", "search assets", runSearch},
 		{"requests", "list [-status S] | approve ID... [-m MSG] | deny ID... [-m MSG]", "the download requests dashboard", runRequests},
 		{"share", "[-days N] [-guests EMAILS] [-title T] [-collection ID] [ASSET_ID...]", "share assets with guests and print their links", runShare},
-		{"export-events", "[-since TIME] [-asset ID] [-action A] [-csv]", "write the event log as JSON lines (or CSV)", runExportEvents},
+		{"export-events", "[-since TIME] [-until TIME] [-asset ID] [-actor ID] [-action A] [-csv]", "write the event log, oldest first, as JSON lines (or CSV)", runExportEvents},
 	}
 }
 
