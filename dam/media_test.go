@@ -152,3 +152,43 @@ func TestVideoPreview(t *testing.T) {
 	assert.Equal(t, "image/jpeg", d.Version.MediaType, "the poster, watermarked")
 	assert.True(t, d.IsRendition())
 }
+
+// A profile can name a PDF's page and a video's poster time.
+func TestProfilePageAndPosterTime(t *testing.T) {
+	f := mediaFixture(t)
+	p := f.profile(t, dam.Profile{Name: "page2", Width: 64, Height: 64, Format: rendition.FormatPNG, Page: 2})
+	assert.Equal(t, 2, p.Page)
+	assert.Equal(t, "w64-h64-contain-png-p2", p.Spec())
+	f.profile(t, dam.Profile{Name: "page1", Width: 64, Height: 64, Format: rendition.FormatPNG, Page: 1})
+	got, err := f.lib.Profile(f.owner, "page1")
+	require.NoError(t, err)
+	assert.Zero(t, got.Page, "page 1 is the first page, stored as the default")
+	poster := f.profile(t, dam.Profile{Name: "late", Width: 64, Height: 64, Format: rendition.FormatPNG, PosterAtMS: 900})
+	assert.Equal(t, "w64-h64-contain-png-t900", poster.Spec())
+	_, err = f.lib.CreateProfile(f.owner, dam.Profile{Name: "bad", Width: 64, PosterAtMS: -1})
+	assert.Equal(t, dam.Invalid, kindOf(t, err))
+	_, err = f.lib.CreateProfile(f.owner, dam.Profile{Name: "bad", Width: 64, Page: -2})
+	assert.Equal(t, dam.Invalid, kindOf(t, err))
+
+	// Page 1 is black on its left half, page 2 white all over.
+	doc, err := f.lib.Upload(f.owner, bytes.NewReader(testimage.PDF(testimage.Page{W: 100, H: 100}, testimage.Page{W: 100, H: 100, Grey: 1})), dam.UploadOptions{Name: "two.pdf"})
+	require.NoError(t, err)
+	_, one := read(t, func() (*dam.Download, error) { return f.lib.OpenRendition(f.owner, doc.ID, "page1") })
+	_, two := read(t, func() (*dam.Download, error) { return f.lib.OpenRendition(f.owner, doc.ID, "page2") })
+	left := func(b []byte) uint32 {
+		img, _, err := image.Decode(bytes.NewReader(b))
+		require.NoError(t, err)
+		r, _, _, _ := img.At(2, 32).RGBA()
+		return r >> 8
+	}
+	assert.Less(t, left(one), uint32(30))
+	assert.Greater(t, left(two), uint32(225))
+
+	clip, err := testimage.Video(t.Context(), t.TempDir(), 320, 240, 1)
+	require.NoError(t, err)
+	a, err := f.lib.Upload(f.owner, bytes.NewReader(clip), dam.UploadOptions{Name: "clip.mp4"})
+	require.NoError(t, err)
+	_, late := read(t, func() (*dam.Download, error) { return f.lib.OpenRendition(f.owner, a.ID, "late") })
+	_, first := read(t, func() (*dam.Download, error) { return f.lib.OpenRendition(f.owner, a.ID, "page1") })
+	assert.NotEqual(t, first, late, "frames at 0.1 s and 0.9 s of testsrc differ")
+}

@@ -30,13 +30,18 @@ type Profile struct {
 	// KeepGPS) and colour profile into the rendition. Either way a JPEG or
 	// PNG rendition carries the rights statements found in the original
 	// (copyright, creators, credit, usage terms) unless StripMetadata.
-	KeepMetadata  bool      `json:"keep_metadata"`
-	KeepGPS       bool      `json:"keep_gps,omitempty"`
-	StripMetadata bool      `json:"strip_metadata,omitempty"`
-	CreatedBy     string    `json:"created_by"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedBy     string    `json:"updated_by"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	KeepMetadata  bool `json:"keep_metadata"`
+	KeepGPS       bool `json:"keep_gps,omitempty"`
+	StripMetadata bool `json:"strip_metadata,omitempty"`
+	// Page is the page of a PDF the profile renders (0 or 1: the first).
+	Page int `json:"page,omitempty"`
+	// PosterAtMS is where a video's poster frame is taken, in milliseconds
+	// (0: at a tenth of the video).
+	PosterAtMS int64     `json:"poster_at_ms,omitempty"`
+	CreatedBy  string    `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedBy  string    `json:"updated_by"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // ProfileWatermark is a profile's own watermark: a text, or an image
@@ -62,7 +67,10 @@ const ProfileOriginal = "original"
 func (p Profile) Rendition() rendition.Profile {
 	rp := rendition.Profile{Name: p.Name, Width: p.Width, Height: p.Height, Fit: p.Fit, Enlarge: p.Enlarge,
 		Format: p.Format, Quality: p.Quality, Grayscale: p.Grayscale, Invert: p.Invert, KeepMetadata: p.KeepMetadata,
-		KeepGPS: p.KeepGPS, StripMetadata: p.StripMetadata}
+		KeepGPS: p.KeepGPS, StripMetadata: p.StripMetadata, Page: p.Page}
+	if p.PosterAtMS > 0 && p.PosterAtMS <= rendition.MaxAt.Milliseconds() {
+		rp.At = time.Duration(p.PosterAtMS) * time.Millisecond
+	}
 	if w := p.Watermark; w != nil {
 		rp.Watermark = &rendition.Watermark{Text: w.Text, Image: w.Image, Position: w.Position, Opacity: w.Opacity}
 	}
@@ -106,6 +114,9 @@ func checkProfile(op string, p Profile) error {
 		if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxWatermarkSide || cfg.Height > maxWatermarkSide {
 			return E(op, Invalid, "watermark image is %dx%d: at most %d px a side", cfg.Width, cfg.Height, maxWatermarkSide)
 		}
+	}
+	if p.PosterAtMS < 0 || p.PosterAtMS > rendition.MaxAt.Milliseconds() {
+		return E(op, Invalid, "poster_at_ms must be 0..%d (got %d)", rendition.MaxAt.Milliseconds(), p.PosterAtMS)
 	}
 	if err := p.Rendition().Validate(); err != nil {
 		return E(op, Invalid, "%s", trimSentinel(err))
@@ -212,7 +223,7 @@ func (l *Library) DeleteProfile(ctx context.Context, name string) error {
 // normalizedProfile fills in the defaults, so what is stored is what renders.
 func normalizedProfile(p Profile) Profile {
 	rp := p.Rendition()
-	p.Fit, p.Format, p.Quality, p.Enlarge = rp.Fit, rp.Format, rp.Quality, rp.Enlarge
+	p.Fit, p.Format, p.Quality, p.Enlarge, p.Page = rp.Fit, rp.Format, rp.Quality, rp.Enlarge, rp.Page
 	if w := rp.Watermark; w != nil {
 		p.Watermark = &ProfileWatermark{Text: w.Text, Image: w.Image, Position: w.Position, Opacity: w.Opacity}
 	}

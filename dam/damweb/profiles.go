@@ -72,6 +72,7 @@ type profileForm struct {
 	Name, Width, Height, Fit, Format, Quality string
 	Enlarge, Grayscale, Invert, KeepMetadata  bool
 	KeepGPS, StripMetadata                    bool
+	Page, PosterAt                            string // a PDF's page; a video's poster time in ms
 	WMKind                                    string // "", "text" or "image"
 	WMText, WMPosition, WMOpacity             string
 	HasImage                                  bool   // the stored profile has a watermark image
@@ -102,6 +103,12 @@ func formOf(p dam.Profile, action string) profileForm {
 	}
 	f.Enlarge, f.Grayscale, f.Invert, f.KeepMetadata = p.Enlarge, p.Grayscale, p.Invert, p.KeepMetadata
 	f.KeepGPS, f.StripMetadata = p.KeepGPS, p.StripMetadata
+	if p.Page > 0 {
+		f.Page = strconv.Itoa(p.Page)
+	}
+	if p.PosterAtMS > 0 {
+		f.PosterAt = strconv.FormatInt(p.PosterAtMS, 10)
+	}
 	if w := p.Watermark; w != nil {
 		f.WMKind, f.WMText, f.WMPosition = "text", w.Text, string(w.Position)
 		if w.Text == "" && len(w.Image) > 0 {
@@ -175,6 +182,7 @@ func readProfileForm(r *http.Request, f *profileForm, cur *dam.Profile) (dam.Pro
 	f.Enlarge, f.Grayscale, f.Invert, f.KeepMetadata = v.Get("enlarge") != "", v.Get("grayscale") != "", v.Get("invert") != "", v.Get("keep_metadata") != ""
 	f.WMKind, f.WMText, f.WMPosition, f.WMOpacity = v.Get("wm_kind"), v.Get("wm_text"), v.Get("wm_position"), v.Get("wm_opacity")
 	f.KeepGPS, f.StripMetadata = v.Get("keep_gps") != "", v.Get("strip_metadata") != ""
+	f.Page, f.PosterAt = v.Get("page"), v.Get("poster_at_ms")
 	p := dam.Profile{Name: f.Name, Enlarge: f.Enlarge, Grayscale: f.Grayscale, Invert: f.Invert, KeepMetadata: f.KeepMetadata,
 		KeepGPS: f.KeepGPS, StripMetadata: f.StripMetadata}
 	setString(&p.Fit, f.Fit)
@@ -190,6 +198,14 @@ func readProfileForm(r *http.Request, f *profileForm, cur *dam.Profile) (dam.Pro
 	if p.Quality, good = f.whole("quality", f.Quality, "the quality"); !good {
 		ok = false
 	}
+	if p.Page, good = f.whole("page", f.Page, "the page"); !good {
+		ok = false
+	}
+	at, good := f.whole("poster_at", f.PosterAt, "the poster time")
+	if !good {
+		ok = false
+	}
+	p.PosterAtMS = int64(at)
 	switch f.WMKind {
 	case "":
 	case "text", "image":

@@ -304,3 +304,26 @@ func TestProfileFormStripAndGPS(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, [3]bool{true, true, false}, [3]bool{p.KeepMetadata, p.KeepGPS, p.StripMetadata})
 }
+
+// The page and the poster time go through the form and survive a save.
+func TestProfileFormPageAndPosterTime(t *testing.T) {
+	s := newSite(t, nil)
+	b := s.signIn(t, "owner")
+	f := webProfileForm()
+	f.Set("page", "3")
+	f.Set("poster_at_ms", "1500")
+	resp, _ := b.postMultipart("/profiles", f, "", "", nil)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	p, err := s.lib.Profile(s.owner, "web")
+	require.NoError(t, err)
+	assert.Equal(t, 3, p.Page)
+	assert.Equal(t, int64(1500), p.PosterAtMS)
+	form := formOf(p, "/profiles/web")
+	assert.Equal(t, "3", form.Page)
+	assert.Equal(t, "1500", form.PosterAt)
+
+	f.Set("page", "two")
+	resp, body := b.postMultipart("/profiles", f, "", "", nil)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, body, "the page must be a whole number")
+}
