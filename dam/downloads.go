@@ -80,6 +80,7 @@ func (o *Options) downloadDefaults() {
 	setDefault(&o.ArchiveTTL, 7*24*time.Hour)
 	setDefault(&o.JobPollInterval, 2*time.Second)
 	setDefault(&o.JobStaleAfter, 5*time.Minute)
+	setDefault(&o.JobProgressInterval, 2*time.Second)
 	setDefault(&o.MaxJobAttempts, 3)
 	setDefault(&o.SyncMaxPrep, 30*time.Second)
 	setDefault(&o.MaxSendTo, 20)

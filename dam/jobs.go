@@ -341,8 +341,9 @@ func (l *Library) heartbeat(ctx context.Context, j *Job) error {
 	return nil
 }
 
-// progressWriter counts a part's bytes into the job and sends a heartbeat
-// now and then (a fifth of JobStaleAfter), from the writing goroutine
+// progressWriter counts a part's bytes into the job and saves them with a
+// heartbeat every JobProgressInterval (at most a fifth of JobStaleAfter),
+// so a person watching the job sees it move, from the writing goroutine
 // itself, so no goroutine outlives the build.
 type progressWriter struct {
 	l    *Library
@@ -356,7 +357,7 @@ type progressWriter struct {
 func (p *progressWriter) Write(b []byte) (int, error) {
 	n, err := p.w.Write(b)
 	p.j.BytesDone += int64(n)
-	if now := p.l.now(); now.Sub(p.last) >= p.l.opts.JobStaleAfter/5 {
+	if now := p.l.now(); now.Sub(p.last) >= min(p.l.opts.JobStaleAfter/5, p.l.opts.JobProgressInterval) {
 		p.last = now
 		if herr := p.l.heartbeat(p.ctx, p.j); herr != nil && err == nil {
 			p.err, err = herr, herr

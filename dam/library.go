@@ -90,6 +90,9 @@ type Options struct {
 	// (default 3) it fails instead.
 	JobStaleAfter  time.Duration
 	MaxJobAttempts int
+	// JobProgressInterval is how often a running job saves the bytes it
+	// has written, for the people watching it (default 2 s).
+	JobProgressInterval time.Duration
 	// MaxSendTo bounds the users one download names in SendTo (default
 	// 20). MaxSentArchives bounds, per sender, the archives sent to others
 	// that are queued or being built (default 20): sent archives count
