@@ -244,9 +244,9 @@ func (l *Library) planWith(ctx context.Context, op string, j Job, maxPart int64,
 		var e archive.Entry
 		var err error
 		if it.Profile != "" {
-			e, err = l.renditionEntry(ctx, op, a, it)
+			e, err = l.renditionEntry(ctx, op, a, it, j.Options.FolderPerAsset)
 		} else {
-			e, err = l.originalEntry(ctx, op, a, it)
+			e, err = l.originalEntry(ctx, op, a, it, j.Options.FolderPerAsset)
 		}
 		if err != nil {
 			reason := "deleted"
@@ -280,15 +280,16 @@ func (l *Library) planWith(ctx context.Context, op string, j Job, maxPart int64,
 }
 
 // originalEntry is a stored, known-CRC entry over an original version.
-func (l *Library) originalEntry(ctx context.Context, op string, a Asset, it JobItem) (archive.Entry, error) {
+func (l *Library) originalEntry(ctx context.Context, op string, a Asset, it JobItem, folderPerAsset bool) (archive.Entry, error) {
 	v, err := l.itemVersion(ctx, op, a, it)
 	if err != nil {
 		return archive.Entry{}, err
 	}
+	name, label := it.entryNames(it.Name, folderPerAsset)
 	key := storage.OriginalKey(v.SHA256)
 	return archive.Entry{
-		Name: it.Name, Size: v.Size, CRC32: v.CRC32, Known: true, ModTime: v.CreatedAt, MediaType: v.MediaType,
-		SHA256: v.SHA256, AssetID: a.ID, AssetName: it.Name,
+		Name: name, Size: v.Size, CRC32: v.CRC32, Known: true, ModTime: v.CreatedAt, MediaType: v.MediaType,
+		SHA256: v.SHA256, AssetID: a.ID, AssetName: label,
 		Open: func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
 			return l.bucket.NewRangeReader(ctx, key, off, n)
 		},
@@ -299,17 +300,18 @@ func (l *Library) originalEntry(ctx context.Context, op string, a Asset, it JobI
 // at layout time; the cache's sidecar gives size and CRC, so the entry is
 // known and the archive stays rangeable. Each read opens the rendition
 // again under the policy, and fails if it no longer has the same bytes.
-func (l *Library) renditionEntry(ctx context.Context, op string, a Asset, it JobItem) (archive.Entry, error) {
+func (l *Library) renditionEntry(ctx context.Context, op string, a Asset, it JobItem, folderPerAsset bool) (archive.Entry, error) {
 	d, err := l.OpenRendition(ctx, a.ID, it.Profile)
 	if err != nil {
 		return archive.Entry{}, err
 	}
 	_ = d.Close()
 	v := d.Version
+	name, label := it.entryNames(RenditionFilename(it.Name, v.MediaType), folderPerAsset)
 	size, crc, id, profile := v.Size, v.CRC32, a.ID, it.Profile
 	return archive.Entry{
-		Name: RenditionFilename(it.Name, v.MediaType), Size: size, CRC32: crc, Known: true, ModTime: v.CreatedAt,
-		MediaType: v.MediaType, AssetID: a.ID, AssetName: it.Name,
+		Name: name, Size: size, CRC32: crc, Known: true, ModTime: v.CreatedAt,
+		MediaType: v.MediaType, AssetID: a.ID, AssetName: label,
 		Open: func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
 			d, err := l.OpenRendition(ctx, id, profile)
 			if err != nil {

@@ -115,6 +115,7 @@ func (l *Library) checkSlots(ctx context.Context, op string, actor Actor) (jobs 
 type selected struct {
 	asset   Asset
 	profile string
+	dir     string // the folder path inside a downloaded folder
 }
 
 // CreateDownload resolves a selection, skips (and lists) the assets the
@@ -218,7 +219,7 @@ func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job,
 
 // itemOf is the job item of a selected asset: its current version.
 func itemOf(s selected) JobItem {
-	return JobItem{AssetID: s.asset.ID, Version: s.asset.Current.Number, Profile: s.profile, Name: s.asset.Name}
+	return JobItem{AssetID: s.asset.ID, Version: s.asset.Current.Number, Profile: s.profile, Name: s.asset.Name, Dir: s.dir}
 }
 
 // preparation estimates how long laying a selection out takes: originals
@@ -371,8 +372,16 @@ func (l *Library) selection(ctx context.Context, op string, actor Actor, req Dow
 		if err != nil {
 			return nil, "", wrap(op, Internal, err)
 		}
+		dirs := folderDirs(fs, f.ID)
 		for _, fid := range subtree(fs, f.ID) {
-			if err := l.folderAssets(ctx, op, actor, fid, func(a Asset) error { return add(a, req.Profile) }); err != nil {
+			err := l.folderAssets(ctx, op, actor, fid, func(a Asset) error {
+				if err := add(a, req.Profile); err != nil || len(sel) == 0 || sel[len(sel)-1].asset.ID != a.ID {
+					return err
+				}
+				sel[len(sel)-1].dir = dirs[fid]
+				return nil
+			})
+			if err != nil {
 				return nil, "", err
 			}
 		}
@@ -408,6 +417,37 @@ func mapValues(m map[string]string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// folderDirs maps every folder below root to its path from root
+// ("Shoots/2026"); root's own is "".
+func folderDirs(fs []Folder, root string) map[string]string {
+	byID := make(map[string]Folder, len(fs))
+	for _, f := range fs {
+		byID[f.ID] = f
+	}
+	dirs := map[string]string{root: ""}
+	var dir func(id string, depth int) string
+	dir = func(id string, depth int) string {
+		if d, ok := dirs[id]; ok {
+			return d
+		}
+		f, ok := byID[id]
+		if !ok || depth > len(fs) {
+			return "" // not below root (or a cycle): no path
+		}
+		parent := dir(f.ParentID, depth+1)
+		d := f.Name
+		if parent != "" {
+			d = parent + "/" + f.Name
+		}
+		dirs[id] = d
+		return d
+	}
+	for _, id := range subtree(fs, root) {
+		dir(id, 0)
+	}
+	return dirs
 }
 
 // subtree returns root and every folder below it, parents before children,

@@ -28,6 +28,22 @@ type JobItem struct {
 	Version int    `json:"version"`
 	Profile string `json:"profile,omitempty"`
 	Name    string `json:"name"` // the asset's name when asked for: the entry name
+	// Dir is the folder path of the asset inside a downloaded folder
+	// ("" at its top, "Shoots/2026" below): a folder download keeps its tree.
+	Dir string `json:"dir,omitempty"`
+}
+
+// entryNames are the names of an item's entry in a ZIP: name, the path of
+// the file, and asset, the asset's label (with folder per asset, the
+// folder it goes in). The folder path goes before whichever is outermost.
+func (it JobItem) entryNames(name string, folderPerAsset bool) (entry, asset string) {
+	if it.Dir == "" {
+		return name, it.Name
+	}
+	if folderPerAsset {
+		return name, it.Dir + "/" + it.Name
+	}
+	return it.Dir + "/" + name, it.Name
 }
 
 // JobPart is one ZIP file of a download. Size and ETag are known from the
