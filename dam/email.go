@@ -41,6 +41,9 @@ type EmailOptions struct {
 	// Logger receives the messages of a log: notifier. Default
 	// slog.Default(): a log: notifier exists to be read.
 	Logger *slog.Logger
+	// Templates, when set, is a directory of email templates replacing
+	// the built-in ones per notification kind (see EmailData).
+	Templates string
 }
 
 // Which transport security an EmailNotifier uses.
@@ -71,6 +74,7 @@ type EmailNotifier struct {
 	timeout    time.Duration
 	product    string
 	localName  string
+	templates  *emailTemplates // nil: the built-in templates
 }
 
 // NewEmailNotifier returns a Notifier that delivers through the SMTP
@@ -99,6 +103,11 @@ func NewEmailNotifier(smtpURL string, opts *EmailOptions) (*EmailNotifier, error
 		return nil, E(op, Invalid, "malformed SMTP URL")
 	}
 	n := &EmailNotifier{timeout: o.Timeout, product: o.ProductName, localName: o.LocalName}
+	if o.Templates != "" {
+		if n.templates, err = loadEmailTemplates(o.Templates); err != nil {
+			return nil, E(op, Invalid, "email templates: %v", err)
+		}
+	}
 	q := u.Query()
 	switch u.Scheme {
 	case "log", "file":
@@ -324,10 +333,10 @@ func (n *EmailNotifier) send(ctx context.Context, to string, body []byte) error 
 func (n *EmailNotifier) compose(m Message, to *mail.Address) ([]byte, error) {
 	view := n.view(m)
 	var text, html bytes.Buffer
-	if err := textTemplate(&text, view); err != nil {
+	if err := n.templates.renderText(&text, view); err != nil {
 		return nil, err
 	}
-	if err := emailHTML.Execute(&html, view); err != nil {
+	if err := n.templates.renderHTML(&html, view); err != nil {
 		return nil, err
 	}
 
@@ -398,6 +407,7 @@ func (n *EmailNotifier) messageID() (string, error) {
 // emailView is what both templates render: cleaned text and a link that
 // is known to be http or https, or empty.
 type emailView struct {
+	Kind    string
 	Subject string
 	Lines   []string
 	Details []Detail
@@ -407,6 +417,7 @@ type emailView struct {
 
 func (n *EmailNotifier) view(m Message) emailView {
 	v := emailView{
+		Kind:    m.Kind,
 		Subject: headerText(m.Subject),
 		Link:    safeLink(m.Link),
 		Product: n.product,

@@ -61,6 +61,7 @@ type config struct {
 	debugAddr                                      string // net/http/pprof (debug.go)
 	// webhooksAllowPrivate lets webhook endpoints be private addresses.
 	webhooksAllowPrivate bool
+	emailTemplates       string
 	webhookLease         time.Duration
 }
 
@@ -96,6 +97,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.jobStaleAfter, "job-stale-after", 0, "how long a download job may go without a heartbeat before another worker takes it over (DAMKIT_JOB_STALE_AFTER; default 5m)")
 	fs.DurationVar(&c.presign, "presign", 0, "answer original downloads with a 302 to a presigned bucket URL valid this long, e.g. 60s; such a URL cannot be revoked before it expires (DAMKIT_PRESIGN; default off)")
 	fs.StringVar(&c.debugAddr, "debug-addr", "", "serve Go's profiles (net/http/pprof, CPU, block and mutex) on this address, e.g. 127.0.0.1:6060; never a public one (DAMKIT_DEBUG_ADDR; default off)")
+	fs.StringVar(&c.emailTemplates, "email-templates", "", "a directory of email templates replacing the built-in ones: KIND.html and KIND.txt per notification kind, default.html and default.txt for the rest (DAMKIT_EMAIL_TEMPLATES; the data they get: go doc dam.EmailData)")
 	fs.BoolVar(&c.webhooksAllowPrivate, "webhooks-allow-private", false, "let webhook endpoints be private, loopback or link-local addresses (an endpoint on this host or network); off, such URLs are refused and connections to them cut at dial time (DAMKIT_WEBHOOKS_ALLOW_PRIVATE)")
 	fs.DurationVar(&c.webhookLease, "webhook-lease", 0, "how long a webhook delivery is one process's before another retries it (a process killed mid-delivery); keep it above the 10s request timeout (DAMKIT_WEBHOOK_LEASE; default 1m)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error (DAMKIT_LOG_LEVEL)")
@@ -240,7 +242,7 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 		opts.Links = damweb.Links(c.baseURL)
 	}
 	if c.smtp != "" {
-		mailer, err := dam.NewEmailNotifier(c.smtp, &dam.EmailOptions{Logger: log})
+		mailer, err := dam.NewEmailNotifier(c.smtp, &dam.EmailOptions{Logger: log, Templates: c.emailTemplates})
 		if err != nil {
 			return err
 		}
