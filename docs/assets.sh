@@ -29,3 +29,6 @@ curl -sf -H "$O" "$API/events?asset=$ID" | jq -r '[.items[] | .action] | join(" 
 
 curl -s -H "$O" "$API/assets/nope" | jq -c .error
 curl -sf "$API/openapi.json" | jq -r .info.title
+
+curl -sf -H "$O" -X POST "$API/assets/$ID/versions/1/restore" | jq -c '.current | {number, size, original_name}'
+curl -sf -H "$O" "$API/assets/$ID/download"
