@@ -88,6 +88,10 @@ type Entry struct {
 	AssetName string
 	// Open reads the bytes.
 	Open Opener
+	// Note, when set, is copied into the manifest beside the entry (why
+	// it is not what was asked for, e.g. an original instead of a
+	// rendition), and makes ManifestAuto add the manifest.
+	Note string
 }
 
 // Skipped is an asset left out of a selection, listed in the manifest.

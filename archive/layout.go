@@ -63,7 +63,7 @@ func split(entries []Entry, skipped []Skipped, o Options) (*Plan, error) {
 	items := makeItems(entries, o, false)
 	groups := assign(items, o.MaxPartSize, 0)
 	withManifest := o.Manifest == ManifestAlways ||
-		(o.Manifest == ManifestAuto && (len(skipped) > 0 || len(groups) > 1))
+		(o.Manifest == ManifestAuto && (len(skipped) > 0 || len(groups) > 1 || slices.ContainsFunc(entries, func(e Entry) bool { return e.Note != "" })))
 	if len(entries) == 0 && o.Manifest == ManifestAuto && len(skipped) == 0 {
 		withManifest = false
 	}

@@ -24,13 +24,14 @@ type ManifestEntry struct {
 	Size    *int64 `json:"size,omitempty"` // nil when the entry streams (size unknown in advance)
 	SHA256  string `json:"sha256,omitempty"`
 	AssetID string `json:"asset_id,omitempty"`
+	Note    string `json:"note,omitempty"`
 }
 
 func newManifest(items []item, groups [][]item, skipped []Skipped) *Manifest {
 	m := &Manifest{Version: 1, Parts: max(len(groups), 1), Entries: []ManifestEntry{}, Skipped: []Skipped{}}
 	for p, g := range groups {
 		for _, it := range g {
-			me := ManifestEntry{Name: it.name, Part: p + 1, SHA256: it.entry.SHA256, AssetID: it.entry.AssetID}
+			me := ManifestEntry{Name: it.name, Part: p + 1, SHA256: it.entry.SHA256, AssetID: it.entry.AssetID, Note: it.entry.Note}
 			if it.entry.Known {
 				size := it.entry.Size
 				me.Size = &size

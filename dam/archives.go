@@ -245,6 +245,12 @@ func (l *Library) planWith(ctx context.Context, op string, j Job, maxPart int64,
 		var err error
 		if it.Profile != "" {
 			e, err = l.renditionEntry(ctx, op, a, it, j.Options.FolderPerAsset)
+			var noEngine noEngineError
+			if err != nil && j.Options.OriginalFallback && errors.As(err, &noEngine) {
+				if e, err = l.originalEntry(ctx, op, a, it, j.Options.FolderPerAsset); err == nil {
+					e.Note = "the original: export profile " + it.Profile + " does not apply to " + baseType(a.Current.MediaType)
+				}
+			}
 		} else {
 			e, err = l.originalEntry(ctx, op, a, it, j.Options.FolderPerAsset)
 		}

@@ -178,7 +178,7 @@ func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job,
 	now := l.now().UTC()
 	j := Job{
 		ID: NewID(now), RequesterID: actor.UserID, Name: name, Items: items,
-		Options: JobOptions{FolderPerAsset: req.FolderPerAsset}, Skipped: skipped,
+		Options: JobOptions{FolderPerAsset: req.FolderPerAsset, OriginalFallback: true}, Skipped: skipped,
 		EntriesTotal: len(items), BytesTotal: bytes, CreatedAt: now, UpdatedAt: now,
 	}
 	atOnce := req.Stream || (!req.Async && len(items) <= l.opts.SyncMaxAssets && bytes <= l.opts.SyncMaxBytes &&

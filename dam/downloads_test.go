@@ -396,17 +396,18 @@ func TestDownloadProfilesInArchives(t *testing.T) {
 
 	j, err := f.lib.CreateDownload(f.owner, dam.DownloadRequest{CollectionID: c.ID})
 	require.NoError(t, err)
-	require.Len(t, j.Items, 2)
-	require.Len(t, j.Skipped, 1)
-	assert.Equal(t, text.ID, j.Skipped[0].AssetID)
-	assert.Equal(t, "profile_not_applicable", j.Skipped[0].Reason)
+	// The text file, which the profile does not apply to, goes in as its
+	// original (the manifest says so) rather than being skipped.
+	require.Len(t, j.Items, 3)
+	assert.Empty(t, j.Skipped)
 
 	p, b := readPart(t, f.owner, f.lib, j.ID, 1)
 	assert.NotEmpty(t, p.ETag, "renditions are known entries: the archive is rangeable")
 	files := zipFiles(t, b)
 	assert.Contains(t, files, "beach.png")
 	assert.Contains(t, files, "dune.jpeg")
-	assert.Contains(t, files, "manifest.json")
+	assert.Equal(t, "plain text", string(files["notes.txt"]))
+	assert.Contains(t, string(files["manifest.json"]), "export profile small does not apply to text/plain")
 	_, again := readPart(t, f.owner, f.lib, j.ID, 1)
 	assert.Equal(t, b, again)
 

@@ -65,6 +65,11 @@ type SkippedAsset struct {
 // JobOptions are the archive options a requester chose.
 type JobOptions struct {
 	FolderPerAsset bool `json:"folder_per_asset,omitempty"`
+	// OriginalFallback: an asset no engine renders in the item's export
+	// profile (a text file, a PDF without an engine) goes in as its
+	// original, the manifest saying so, instead of being skipped. Set for
+	// users' downloads, whose permission does not depend on the profile.
+	OriginalFallback bool `json:"original_fallback,omitempty"`
 }
 
 // Job is a download of one or more assets: what was asked and resolved,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"path"
@@ -184,13 +185,20 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 	return l.openRendition(ctx, op, a, rp, dec.Watermark)
 }
 
+// noEngineError says no rendition engine renders an asset's media type:
+// an export profile does not apply to it (downloads then take the
+// original, archives.go).
+type noEngineError string
+
+func (e noEngineError) Error() string { return string(e) }
+
 // openRendition serves rp of a's current version from the cache, rendering
 // it first when missing.
 func (l *Library) openRendition(ctx context.Context, op string, a Asset, rp rendition.Profile, watermarked bool) (*Download, error) {
 	v := a.Current
 	if _, err := l.renders.registry.Lookup(v.MediaType); err != nil {
-		return nil, E(op, FailedPrecondition, "asset %s is %s, which no rendition engine here renders: only its original can be downloaded",
-			a.ID, baseType(v.MediaType))
+		return nil, &Error{Op: op, Kind: FailedPrecondition, Err: noEngineError(fmt.Sprintf(
+			"asset %s is %s, which no rendition engine here renders: only its original can be downloaded", a.ID, baseType(v.MediaType)))}
 	}
 	hash := rp.Hash()
 	key := renditionKey(v.SHA256, hash, watermarked)
