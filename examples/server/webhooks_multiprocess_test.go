@@ -217,8 +217,13 @@ func TestWebhooksTwoProcesses(t *testing.T) {
 		var log struct {
 			Items []dam.WebhookDelivery `json:"items"`
 		}
-		survivor.json(mpAdminKey, "GET", "/api/v1/webhooks/"+hook.ID+"/deliveries?limit=1", nil, 200, &log)
-		require.Len(t, log.Items, 1)
+		// The receiver answers before the survivor writes the outcome down:
+		// wait for the log to say so.
+		require.Eventually(t, func() bool {
+			log.Items = nil
+			survivor.json(mpAdminKey, "GET", "/api/v1/webhooks/"+hook.ID+"/deliveries?limit=1", nil, 200, &log)
+			return len(log.Items) == 1 && log.Items[0].Status == dam.DeliveryDelivered
+		}, 30*time.Second, 50*time.Millisecond, "the survivor records the delivery")
 		assert.Equal(t, held, log.Items[0].ID)
 		assert.Equal(t, dam.DeliveryDelivered, log.Items[0].Status)
 		assert.Equal(t, 2, log.Items[0].Attempts, "the killed attempt counts")
