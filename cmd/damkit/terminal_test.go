@@ -108,7 +108,7 @@ func TestTerminalUploadKilledAndResumed(t *testing.T) {
 		t.Skip("tmux is not installed: this test drives the command line in a real terminal")
 	}
 	if testing.Short() {
-		t.Skip("builds the command and the server and runs them in tmux")
+		t.Skip("-short: this test builds the command and the server and runs them in tmux")
 	}
 	const files, half = 2000, 1000
 	work := t.TempDir()
