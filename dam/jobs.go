@@ -229,11 +229,7 @@ func (l *Library) build(ctx context.Context, j *Job) error {
 	if err != nil {
 		return err
 	}
-	for _, x := range extra {
-		if !j.skips(x.AssetID) {
-			j.Skipped = append(j.Skipped, x)
-		}
-	}
+	j.Skipped = mergeSkipped(j.Skipped, wholeAssets(extra, fileCounts(j.Items))...)
 	old := map[int]JobPart{}
 	for _, p := range j.Parts {
 		if p.Ready {
@@ -298,15 +294,6 @@ func (l *Library) build(ctx context.Context, j *Job) error {
 	l.log.Info("archive built", "job", j.ID, "parts", len(j.Parts), "bytes", j.BytesTotal)
 	l.notifyJob(ctx, *j)
 	return nil
-}
-
-func (j *Job) skips(assetID string) bool {
-	for _, s := range j.Skipped {
-		if s.AssetID == assetID {
-			return true
-		}
-	}
-	return false
 }
 
 // writePart streams one part into the bucket. The object appears only when

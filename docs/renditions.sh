@@ -22,3 +22,10 @@ curl -sf -H "$O" -X PUT --json '{"show_watermarks":true}' $API/settings > /dev/n
 curl -sf -H "$V" -o marked.png -w '%{http_code} %{content_type}\n' "$API/assets/$ID/preview?profile=square-png"
 curl -s -H "$V" "$API/assets/$ID/download?profile=web" | jq -r .error.code
 curl -sf -H "$O" "$API/events?asset=$ID&action=download" | jq -r '.items[].detail'
+
+for c in '"square","width":600,"height":600' '"4x5","width":480,"height":600' '"16x9","width":800,"height":450'; do
+  curl -sf -H "$O" --json '{"name":'"$c"',"fit":"smart","format":"jpeg","smart_crop":true}' $API/profiles | jq -c '{name, spec, smart_crop}'
+done
+curl -sf -H "$O" -X POST -o crops.zip "$API/assets/$ID/crops?stream=1"
+unzip -Z1 crops.zip
+curl -sf -H "$O" --json '{"asset_ids":["'"$ID"'"],"crops":true,"async":true}' $API/downloads | jq -c '[.items[] | {profile, crop}]'
