@@ -134,14 +134,15 @@ func IsCustomRef(profile string) bool { return strings.HasPrefix(profile, custom
 // Ref is the reference of c, which OpenRendition, OpenPreview and
 // GuestOpen take in place of a profile name: "custom:" and the canonical
 // compact form of the rendition ("custom:w800-contain-jpeg-q85-dpi300").
-// Equal requests have equal references. It is "" when c is invalid in
-// itself, whatever the bounds (Check says why).
-func (c CustomRendition) Ref() string {
+// Equal requests have equal references. The error (Invalid) says how c is
+// wrong in itself, whatever the bounds; the bounds are checked where the
+// reference is used.
+func (c CustomRendition) Ref() (string, error) {
 	rp, err := c.rendition()
 	if err != nil {
-		return ""
+		return "", E("dam.CustomRendition", Invalid, "%s", err)
 	}
-	return customPrefix + rp.String()
+	return customPrefix + rp.String(), nil
 }
 
 // fullBox is the box of a custom rendition that names no size: contain

@@ -28,8 +28,8 @@ func (f *fixture) allowCustom(t *testing.T, b dam.CustomRenditionSettings) dam.S
 
 func ref(t *testing.T, c dam.CustomRendition) string {
 	t.Helper()
-	r := c.Ref()
-	require.NotEmpty(t, r, "%+v is valid in itself", c)
+	r, err := c.Ref()
+	require.NoError(t, err, "%+v is valid in itself", c)
 	return r
 }
 
@@ -80,11 +80,11 @@ func TestCustomRenditionBounds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := tt.c.Ref()
-			if r == "" { // invalid in itself: Check says why
-				err := tt.c.Check(dam.CustomRenditionSettings{Enabled: true})
+			r, err := tt.c.Ref()
+			if err != nil { // invalid in itself
 				assert.Equal(t, dam.Invalid, kindOf(t, err))
 				assert.Contains(t, dam.ErrorMessage(err), tt.want)
+				assert.ErrorContains(t, tt.c.Check(dam.CustomRenditionSettings{Enabled: true}), tt.want)
 				return
 			}
 			for _, open := range []func(context.Context, string, string) (*dam.Download, error){f.lib.OpenRendition, f.lib.OpenPreview} {
@@ -92,7 +92,7 @@ func TestCustomRenditionBounds(t *testing.T) {
 				assert.Equal(t, dam.Invalid, kindOf(t, err))
 				assert.Contains(t, dam.ErrorMessage(err), tt.want)
 			}
-			_, err := f.lib.CreateDownload(f.owner, dam.DownloadRequest{AssetIDs: []string{a.ID}, Rendition: &tt.c})
+			_, err = f.lib.CreateDownload(f.owner, dam.DownloadRequest{AssetIDs: []string{a.ID}, Rendition: &tt.c})
 			assert.Equal(t, dam.Invalid, kindOf(t, err))
 			assert.Contains(t, dam.ErrorMessage(err), tt.want)
 		})
@@ -150,7 +150,7 @@ func TestEqualCustomRenditionsRenderOnce(t *testing.T) {
 		{Width: 100, Format: rendition.FormatJPEG, DPI: 300},
 		{Width: 100, Format: "jpg", DPI: 300, Fit: rendition.FitContain, Quality: 85, ColorSpace: "srgb"},
 	}
-	assert.Equal(t, same[0].Ref(), same[1].Ref(), "defaults written out or not")
+	assert.Equal(t, ref(t, same[0]), ref(t, same[1]), "defaults written out or not")
 	var etag string
 	for _, c := range same {
 		d, b := read(t, func() (*dam.Download, error) { return f.lib.OpenRendition(f.owner, a.ID, ref(t, c)) })
