@@ -1,6 +1,7 @@
 package dam_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -176,4 +177,38 @@ func TestSchemaChangeKeepsValues(t *testing.T) {
 	assert.Equal(t, "Radio", e.Meta.Fields["usage"])
 	_, err = f.lib.EditAsset(f.owner, a.ID, dam.AssetPatch{Fields: map[string]*string{"usage": ptrTo("Radio")}})
 	assert.Contains(t, err.Error(), `"usage"`, "an edit that sets it again must fix it")
+}
+
+// TestRequiredFieldFilledByTheFile: a required field the file's own
+// metadata fills (the creator) lets the upload through; without it the
+// upload is refused.
+func TestRequiredFieldFilledByTheFile(t *testing.T) {
+	f := newFixture(t, nil)
+	setSchema(t, f, []dam.SchemaField{{Key: dam.FieldCreator, Label: "Creator", Type: dam.FieldText, Required: true}})
+	a, err := f.lib.Upload(f.owner, bytes.NewReader(photoJPEG(t)), dam.UploadOptions{Name: "photo.jpg"})
+	require.NoError(t, err)
+	assert.Equal(t, "Jane Doe", a.Meta.Fields[dam.FieldCreator])
+	_, err = f.lib.Upload(f.owner, strings.NewReader("no metadata inside"), dam.UploadOptions{Name: "b.txt"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"creator" (Creator) is required`)
+}
+
+// TestSchemaFieldsAreSearchable: key:value finds a schema field's value,
+// a multiselect's options one by one and a date by its parts.
+func TestSchemaFieldsAreSearchable(t *testing.T) {
+	f := newFixture(t, nil)
+	setSchema(t, f, testSchema())
+	a, err := f.lib.Upload(f.owner, strings.NewReader("a"), dam.UploadOptions{Name: "a.txt",
+		Meta: &dam.Metadata{Fields: map[string]string{"client": "Acme", "colours": "red,blue", "shot_on": "2026-02-28"}}})
+	require.NoError(t, err)
+	_, err = f.lib.Upload(f.owner, strings.NewReader("b"), dam.UploadOptions{Name: "b.txt",
+		Meta: &dam.Metadata{Fields: map[string]string{"client": "Globex", "colours": "green"}}})
+	require.NoError(t, err)
+	for _, q := range []string{"client:acme", "colours:blue", "shot_on:2026", `client:"Acme"`} {
+		got, _, err := f.lib.Assets(f.owner, dam.AssetQuery{Text: q})
+		require.NoError(t, err, q)
+		if assert.Len(t, got, 1, q) {
+			assert.Equal(t, a.ID, got[0].ID, q)
+		}
+	}
 }
