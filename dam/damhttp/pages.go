@@ -118,10 +118,10 @@ type sharePage struct {
 	// posting to it), Downloads is the guest's download inbox; the ZIP
 	// link is left out when the share is past the synchronous limits.
 	Background, Downloads string
-	ViewOnly                              bool
-	DownloadsLeft                         *int
-	Assets                                []pageAsset
-	Licences                              []pageLicence
+	ViewOnly              bool
+	DownloadsLeft         *int
+	Assets                []pageAsset
+	Licences              []pageLicence
 }
 
 type pageAsset struct {

@@ -46,7 +46,7 @@ type portalHTML struct {
 	// Background asks for that ZIP as a background download; Downloads is
 	// the visitor's download inbox.
 	Background, Downloads string
-	Ready       int
+	Ready                 int
 }
 
 type portalSentHTML struct {
