@@ -251,6 +251,8 @@ type Library struct {
 	// access keeps the settings, licences, acceptances and folder trees
 	// (accesscache.go).
 	access accessCache
+	// listing keeps encoded pages of Assets (listcache.go).
+	listing listingCache
 	// events commits the usage events of concurrent requests together
 	// (eventlog.go).
 	events eventWriter

@@ -146,6 +146,13 @@ type AssetStore interface {
 	// BlobReferenced reports whether any version (of any asset, trashed or
 	// not) references the blob.
 	BlobReferenced(ctx context.Context, sha256 string) (bool, error)
+	// ListingGeneration returns a number that changes, in the same
+	// transaction, with every write that can change what Assets returns
+	// for some query: assets (created, edited, moved, trashed, restored,
+	// purged), versions, notes, categories and memberships, folders,
+	// collection items. Processes keeping listing pages read it to forget
+	// them; reads and unrelated writes leave it.
+	ListingGeneration(ctx context.Context) (int64, error)
 }
 
 // VersionStore keeps the versions of assets.

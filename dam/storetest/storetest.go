@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Categories", categoryTests},
 		{"Sessions", sessionTests},
 		{"CacheGeneration", authGenerationTests},
+		{"ListingGeneration", listingGenerationTests},
 		{"Sorts", sortTests},
 		{"Search", searchTests},
 		{"Webhooks", webhookTests},
