@@ -25,7 +25,7 @@ type guestLink struct{ hash []byte }
 // GuestOpen) check the share again on every call.
 func (l *Library) GuestActor(ctx context.Context, token string) (context.Context, *Share, error) {
 	const op = "dam.GuestActor"
-	h, err := tokenHash(op, token)
+	h, err := l.linkHash(ctx, op, token)
 	if err != nil {
 		return nil, nil, err
 	}
