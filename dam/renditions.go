@@ -108,7 +108,7 @@ func (l *Library) OpenRendition(ctx context.Context, assetID, profile string) (*
 	if err != nil {
 		return nil, err
 	}
-	a, err := l.visibleAsset(ctx, op, actor, assetID)
+	a, err := l.servedAsset(ctx, op, actor, assetID)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,11 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 	if err != nil {
 		return nil, err
 	}
-	a, err := l.visibleAsset(ctx, op, actor, assetID)
+	a, err := l.servedAsset(ctx, op, actor, assetID)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := l.loadAccess(ctx, op, actor, []string{a.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -160,19 +164,15 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 		p = videoPreviewProfile
 	}
 	if profile != "" && profile != p.Name {
-		if p, err = l.lookupProfile(ctx, op, profile); err != nil {
+		if p, err = l.lookupProfileIn(ctx, op, acc.snap, profile); err != nil {
 			return nil, err
 		}
 	} else if profile == p.Name {
-		if stored, err := l.lookupProfile(ctx, op, profile); err == nil {
+		if stored, err := l.lookupProfileIn(ctx, op, acc.snap, profile); err == nil {
 			p = stored
 		} else if KindOf(err) != NotFound {
 			return nil, err
 		}
-	}
-	acc, err := l.loadAccess(ctx, op, actor, []string{a.ID})
-	if err != nil {
-		return nil, err
 	}
 	dec := policy.Decide(acc.input(actor, a, policy.ActionView, p.Name))
 	if !dec.Allowed {
