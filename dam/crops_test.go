@@ -137,14 +137,6 @@ func TestDownloadWithSmartCrops(t *testing.T) {
 	}
 }
 
-func keysOf(m map[string][]byte) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
 // Names stay unique: an asset already called photo_square.jpg, and folders
 // per asset.
 func TestSmartCropNamesStayUnique(t *testing.T) {

@@ -220,11 +220,10 @@ func (l *Library) saveJob(ctx context.Context, j Job) {
 // after the other, marking each ready as soon as it is stored.
 func (l *Library) build(ctx context.Context, j *Job) error {
 	const op = "dam.build"
-	u, err := l.store.User(ctx, j.RequesterID)
+	ctx, err := l.jobContext(ctx, op, *j) // renditions are opened under the requester's rights
 	if err != nil {
-		return wrap(op, Internal, err)
+		return err
 	}
-	ctx = WithActor(ctx, u.Actor()) // renditions are opened under the requester's rights
 	plan, extra, err := l.planWith(ctx, op, *j, l.opts.MaxPartSize, nil, true)
 	if err != nil {
 		return err
@@ -296,6 +295,17 @@ func (l *Library) build(ctx context.Context, j *Job) error {
 	return nil
 }
 
+// skips reports whether the asset was left out of the job (whole, or one
+// of its smart crops).
+func (j *Job) skips(assetID string) bool {
+	for _, s := range j.Skipped {
+		if s.AssetID == assetID {
+			return true
+		}
+	}
+	return false
+}
+
 // writePart streams one part into the bucket. The object appears only when
 // every byte was written: a failure cancels the writer, leaving nothing.
 func (l *Library) writePart(ctx context.Context, key string, pw *progressWriter, stream func(context.Context, io.Writer) (int64, error)) error {
@@ -356,6 +366,10 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 // notifyJob tells the requester that a download is ready or failed (and,
 // for one another user sent, who sent it and what was left out).
 func (l *Library) notifyJob(ctx context.Context, j Job) {
+	if j.Guest != nil {
+		l.notifyLinkJob(ctx, j) // a guest's or visitor's, at their email (guestjobs.go)
+		return
+	}
 	action := EventArchiveReady
 	if j.Status != JobDone {
 		action = EventArchiveFail

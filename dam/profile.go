@@ -42,7 +42,10 @@ type Profile struct {
 	// 1:1, 4:5 or 16:9 crop placed by content, Fit "smart"): "download all
 	// smart crops" (DownloadRequest.Crops) puts this rendition of each
 	// asset in the ZIP, named after the profile ("photo_square.jpg").
-	SmartCrop bool      `json:"smart_crop,omitempty"`
+	SmartCrop bool `json:"smart_crop,omitempty"`
+	// DPI is the resolution (1..4800 dots per inch) written into a JPEG,
+	// PNG or TIFF rendition; 0 states none. WebP and GIF cannot carry it.
+	DPI       int       `json:"dpi,omitempty"`
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedBy string    `json:"updated_by"`
@@ -72,7 +75,7 @@ const ProfileOriginal = "original"
 func (p Profile) Rendition() rendition.Profile {
 	rp := rendition.Profile{Name: p.Name, Width: p.Width, Height: p.Height, Fit: p.Fit, Enlarge: p.Enlarge,
 		Format: p.Format, Quality: p.Quality, Grayscale: p.Grayscale, Invert: p.Invert, KeepMetadata: p.KeepMetadata,
-		KeepGPS: p.KeepGPS, StripMetadata: p.StripMetadata, Page: p.Page}
+		KeepGPS: p.KeepGPS, StripMetadata: p.StripMetadata, Page: p.Page, DPI: p.DPI}
 	if p.PosterAtMS > 0 && p.PosterAtMS <= rendition.MaxAt.Milliseconds() {
 		rp.At = time.Duration(p.PosterAtMS) * time.Millisecond
 	}
@@ -177,10 +180,16 @@ func (l *Library) Profile(ctx context.Context, name string) (Profile, error) {
 }
 
 func (l *Library) lookupProfile(ctx context.Context, op, name string) (Profile, error) {
+	return l.lookupProfileIn(ctx, op, nil, name)
+}
+
+// lookupProfileIn is lookupProfile through an access snapshot (nil: the
+// store), which keeps the profiles it read until one changes.
+func (l *Library) lookupProfileIn(ctx context.Context, op string, snap *accessSnap, name string) (Profile, error) {
 	if rendition.ValidateName(name) != nil {
 		return Profile{}, E(op, NotFound, "export profile %.70q not found", name)
 	}
-	p, err := l.store.Profile(ctx, name)
+	p, err := snap.loadProfile(ctx, l.store, name)
 	if KindOf(err) == NotFound {
 		return Profile{}, E(op, NotFound, "export profile %.70q not found", name)
 	}

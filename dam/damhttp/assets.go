@@ -242,13 +242,17 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !withFacets {
+		body, err := s.lib.EncodedAssets(r.Context(), aq, "damhttp.page", encodeAssetPage)
+		if err != nil {
+			return err
+		}
+		writeJSONBytes(w, http.StatusOK, body)
+		return nil
+	}
 	as, next, err := s.lib.Assets(r.Context(), aq)
 	if err != nil {
 		return err
-	}
-	if !withFacets {
-		writeJSON(w, http.StatusOK, newPage(as, next))
-		return nil
 	}
 	facets, err := s.lib.AssetFacets(r.Context(), aq)
 	if err != nil {

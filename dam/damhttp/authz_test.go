@@ -85,6 +85,18 @@ var publicRoutes = map[string]string{
 	"GET /s/{token}/download":                            "share guest token",
 	"POST /s/{token}/unlock":                             "share guest token",
 	"GET /p/{slug}/access/{token}/download":              "portal visitor link",
+	// Background ZIPs of guests and visitors: guestjobs_test.go checks that
+	// one guest's (visitor's) jobs are not found through another's link.
+	"POST /s/{token}/downloads":                              "share guest token",
+	"GET /s/{token}/downloads":                               "share guest token",
+	"GET /s/{token}/downloads/{job}":                         "share guest token",
+	"DELETE /s/{token}/downloads/{job}":                      "share guest token",
+	"GET /s/{token}/downloads/{job}/parts/{n}":               "share guest token",
+	"POST /p/{slug}/access/{token}/downloads":                "portal visitor link",
+	"GET /p/{slug}/access/{token}/downloads":                 "portal visitor link",
+	"GET /p/{slug}/access/{token}/downloads/{job}":           "portal visitor link",
+	"DELETE /p/{slug}/access/{token}/downloads/{job}":        "portal visitor link",
+	"GET /p/{slug}/access/{token}/downloads/{job}/parts/{n}": "portal visitor link",
 }
 
 var authCases = map[string]authCase{
@@ -171,6 +183,8 @@ var authCases = map[string]authCase{
 	"GET /api/v1/assets/{id}/preview": {min: viewer, path: "/api/v1/assets/{asset}/preview", target: "asset"},
 
 	"GET /api/v1/settings":                {min: viewer, path: "/api/v1/settings"},
+	"GET /api/v1/metadata-schema":         {min: viewer, path: "/api/v1/metadata-schema"},
+	"PUT /api/v1/metadata-schema":         {min: admin, path: "/api/v1/metadata-schema", body: `{"version":0,"fields":[{"key":"client","label":"Client","type":"text"}]}`, phase: 1},
 	"PUT /api/v1/settings":                {min: admin, path: "/api/v1/settings", body: `{"shares_enabled":true}`},
 	"PUT /api/v1/assets/{id}/protection":  {min: owner, path: "/api/v1/assets/{asset}/protection", body: `{"protection":"inherit"}`, target: "asset"},
 	"PUT /api/v1/folders/{id}/protection": {min: owner, path: "/api/v1/folders/{folder}/protection", body: `{"protection":"inherit"}`, target: "folder"},

@@ -532,3 +532,12 @@ func scanAsset(r scanner) (dam.Asset, error) {
 	a.Meta.Fields = emptyNilMap(a.Meta.Fields)
 	return a, nil
 }
+
+// ListingGeneration reads the counter that the triggers of migration 0035
+// move with every write to the tables a listing reads.
+func (s *Store) ListingGeneration(ctx context.Context) (int64, error) {
+	const op = "sqlstore.ListingGeneration"
+	var g int64
+	err := s.read().queryRow(ctx, "SELECT gen FROM listing_generation WHERE id = 1").Scan(&g)
+	return g, s.fail(ctx, op, err)
+}

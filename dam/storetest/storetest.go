@@ -44,9 +44,11 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Categories", categoryTests},
 		{"Sessions", sessionTests},
 		{"CacheGeneration", authGenerationTests},
+		{"ListingGeneration", listingGenerationTests},
 		{"Sorts", sortTests},
 		{"Search", searchTests},
 		{"Webhooks", webhookTests},
+		{"MetadataSchema", schemaTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
