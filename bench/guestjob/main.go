@@ -137,7 +137,6 @@ func main() {
 	fmt.Printf("peak RSS of the process %d MiB\n", ru.Maxrss/1024)
 }
 
-
 type client struct{ base, key string }
 
 func (c *client) request(method, path string, body io.Reader, n int64) *http.Response {
@@ -176,7 +175,6 @@ func (c *client) do(method, path, body string, out any) {
 	}
 	c.send(method, path, r, 0, out)
 }
-
 
 func check(err error) {
 	if err != nil {
