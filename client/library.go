@@ -390,6 +390,30 @@ func (c *Client) UpdateSettings(ctx context.Context, s Settings) (Settings, erro
 	return out, err
 }
 
+// MetadataSchema returns the library's metadata schema: the custom fields
+// owners defined, in the order forms show them.
+func (c *Client) MetadataSchema(ctx context.Context) (dam.MetadataSchema, error) {
+	var s dam.MetadataSchema
+	err := c.call(ctx, request{op: "GET /api/v1/metadata-schema"}, &s)
+	return s, err
+}
+
+// SetMetadataSchema replaces the schema's fields with s.Fields, in order,
+// when the server's schema is still at s.Version (an *Error of kind
+// FailedPrecondition otherwise: read it again and reapply the change).
+func (c *Client) SetMetadataSchema(ctx context.Context, s dam.MetadataSchema) (dam.MetadataSchema, error) {
+	body := struct {
+		Version int               `json:"version"`
+		Fields  []dam.SchemaField `json:"fields"`
+	}{s.Version, s.Fields}
+	if body.Fields == nil {
+		body.Fields = []dam.SchemaField{}
+	}
+	var out dam.MetadataSchema
+	err := c.call(ctx, request{op: "PUT /api/v1/metadata-schema", json: body}, &out)
+	return out, err
+}
+
 // eventQuery is the query string of the usage log's filters.
 func eventQuery(q dam.EventQuery) url.Values {
 	v := url.Values{}

@@ -60,10 +60,17 @@ func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Ass
 			return Asset{}, err
 		}
 	}
+	schema, err := l.schema(ctx, op)
+	if err != nil {
+		return Asset{}, err
+	}
 	if o.Meta != nil {
-		if meta, err = overlayMetadata(op, meta, *o.Meta); err != nil {
+		if meta, err = overlayMetadata(op, schema, meta, *o.Meta); err != nil {
 			return Asset{}, err
 		}
+	}
+	if err := schema.checkRequired(op, meta); err != nil && !schema.fileMayFill(meta) {
+		return Asset{}, err // refused before the bytes are read, unless the file's metadata may fill the gap
 	}
 	avail := o.Availability
 	if avail == "" {
@@ -89,6 +96,9 @@ func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Ass
 		Kind: MediaKindOf(in.MediaType), Meta: fillFromFile(meta, in.Embedded), Availability: avail,
 		Protection: prot, CreatedBy: actor.UserID, CreatedAt: now, UpdatedBy: actor.UserID, UpdatedAt: now,
 		Categories: cats,
+	}
+	if err := schema.checkRequired(op, a.Meta); err != nil {
+		return Asset{}, err
 	}
 	if o.ExpiresAt != nil {
 		t := o.ExpiresAt.UTC()
@@ -273,6 +283,10 @@ func (l *Library) editAssets(ctx context.Context, op string, patches map[string]
 	if len(order) > maxBulk {
 		return nil, E(op, Invalid, "at most %d assets per call", maxBulk)
 	}
+	schema, err := l.schema(ctx, op)
+	if err != nil {
+		return nil, err
+	}
 	now := l.now().UTC()
 	out := make([]Asset, 0, len(order))
 	writes := make([]Asset, 0, len(order)) // as out, with nil Categories where they stay
@@ -299,6 +313,9 @@ func (l *Library) editAssets(ctx context.Context, op string, patches map[string]
 			}
 		}
 		if b.Meta, err = checkMetadata(op, b.Meta); err != nil {
+			return nil, err
+		}
+		if err := schema.checkPatched(op, &b.Meta, p.Fields); err != nil {
 			return nil, err
 		}
 		b.UpdatedBy, b.UpdatedAt = actor.UserID, now

@@ -9,11 +9,15 @@ import "maps"
 // A field is given when it is a non-empty title or description, keywords
 // that are not nil (an empty, non-nil list clears them), or a custom field
 // (each one replaces only itself; an empty value removes it). given is
-// checked as metadata from outside, and so is the result (the merged custom
-// fields must still be within their limit).
-func overlayMetadata(op string, base, given Metadata) (Metadata, error) {
+// checked as metadata from outside and its custom fields against the
+// schema, and so is the result (the merged custom fields must still be
+// within their limit).
+func overlayMetadata(op string, schema MetadataSchema, base, given Metadata) (Metadata, error) {
 	clean, err := checkMetadata(op, given)
 	if err != nil {
+		return Metadata{}, err
+	}
+	if clean.Fields, err = schema.checkGiven(op, clean.Fields); err != nil {
 		return Metadata{}, err
 	}
 	out := base

@@ -35,6 +35,7 @@ type Store interface {
 	CategoryStore
 	SessionStore
 	WebhookStore
+	SchemaStore
 	Close() error
 }
 
@@ -107,8 +108,8 @@ type UserStore interface {
 	// transaction) whenever a key is revoked, a user is updated or
 	// deleted, sessions are deleted (DeleteSessions; stale ones need not),
 	// or folders (created, moved, deleted, their protection or licence
-	// set), the settings, licences or acceptances change. Processes caching
-	// actors and access rules read it to forget them.
+	// set), the settings, licences, acceptances or export profiles change.
+	// Processes caching actors and access rules read it to forget them.
 	CacheGeneration(ctx context.Context) (int64, error)
 }
 
@@ -303,4 +304,14 @@ type CategoryStore interface {
 	// CategoryDomains lists, sorted, the domains of the assets (live or
 	// trashed) in a category or any of its subcategories.
 	CategoryDomains(ctx context.Context, id string) ([]string, error)
+}
+
+// SchemaStore keeps the metadata schema (one row).
+type SchemaStore interface {
+	// MetadataSchema returns the stored schema: version 0 and no fields
+	// when none was saved.
+	MetadataSchema(ctx context.Context) (MetadataSchema, error)
+	// PutMetadataSchema writes s when the stored version is still prev;
+	// FailedPrecondition otherwise.
+	PutMetadataSchema(ctx context.Context, s MetadataSchema, prev int) error
 }

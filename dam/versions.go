@@ -44,7 +44,11 @@ func (l *Library) AddVersion(ctx context.Context, assetID string, r io.Reader, o
 		}
 	}
 	if o.Meta != nil {
-		if a.Meta, err = overlayMetadata(op, a.Meta, *o.Meta); err != nil {
+		schema, err := l.schema(ctx, op)
+		if err != nil {
+			return Asset{}, err
+		}
+		if a.Meta, err = overlayMetadata(op, schema, a.Meta, *o.Meta); err != nil {
 			return Asset{}, err
 		}
 	}

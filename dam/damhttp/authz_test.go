@@ -182,6 +182,8 @@ var authCases = map[string]authCase{
 	"GET /api/v1/assets/{id}/preview": {min: viewer, path: "/api/v1/assets/{asset}/preview", target: "asset"},
 
 	"GET /api/v1/settings":                {min: viewer, path: "/api/v1/settings"},
+	"GET /api/v1/metadata-schema":         {min: viewer, path: "/api/v1/metadata-schema"},
+	"PUT /api/v1/metadata-schema":         {min: admin, path: "/api/v1/metadata-schema", body: `{"version":0,"fields":[{"key":"client","label":"Client","type":"text"}]}`, phase: 1},
 	"PUT /api/v1/settings":                {min: admin, path: "/api/v1/settings", body: `{"shares_enabled":true}`},
 	"PUT /api/v1/assets/{id}/protection":  {min: owner, path: "/api/v1/assets/{asset}/protection", body: `{"protection":"inherit"}`, target: "asset"},
 	"PUT /api/v1/folders/{id}/protection": {min: owner, path: "/api/v1/folders/{folder}/protection", body: `{"protection":"inherit"}`, target: "folder"},

@@ -149,7 +149,7 @@ func TestOpenAPIRequestBodiesMatchTheServer(t *testing.T) {
 		"Invitees": dam.Invitees{}, "LicenceAccept": acceptBody{}, "LicenceInput": licenceBody{},
 		"LicencePatch": dam.LicencePatch{}, "LicenceSetting": licenceSetting{}, "NewPortal": dam.NewPortal{},
 		"NewShare": shareBody{}, "NewUser": userBody{}, "NotificationChoices": notificationChoicesBody{},
-		"ProtectionInput": protectionBody{}, "SharePatch": dam.SharePatch{}, "UserPatch": dam.UserPatch{},
+		"ProtectionInput": protectionBody{}, "SchemaInput": schemaBody{}, "SharePatch": dam.SharePatch{}, "UserPatch": dam.UserPatch{},
 		"VisitorRequest": dam.VisitorRequest{},
 	}
 	var doc struct {

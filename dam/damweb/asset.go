@@ -35,31 +35,35 @@ func (h *Handler) assetRoutes() []route {
 
 // assetData is the asset page's.
 type assetData struct {
-	Asset       dam.Asset
-	URL         string
-	Preview     string
-	Video       string // the MP4 preview a <video> plays, when there is one
-	MediaLine   string // "1:02 · H264, AAC" or "12 pages"
-	Large       string
-	KindLabel   string
-	Access      dam.AccessInfo
-	FolderPath  []dam.Folder
-	Versions    []dam.Version
-	Notes       []dam.Note
-	Profiles    []dam.Profile
-	Categories  []treeNode       // all, with Current marking the asset's
-	InCats      []treeNode       // the asset's own
-	Collections []dam.Collection // the user's that hold the asset
-	Choices     []dam.Collection // all the user's, to add it to one
-	Requests    []dam.RequestView
-	Grants      []dam.Grant
-	Keywords    string
-	CanEdit     bool
-	IsOwner     bool
-	ReasonReq   bool // the settings require a reason to ask
-	Pending     bool // this user already waits for an answer
-	Folders     []treeNode
-	Protection  *protectionView // owners: the asset's protection form
+	Asset        dam.Asset
+	URL          string
+	Preview      string
+	Video        string // the MP4 preview a <video> plays, when there is one
+	MediaLine    string // "1:02 · H264, AAC" or "12 pages"
+	Large        string
+	KindLabel    string
+	Access       dam.AccessInfo
+	FolderPath   []dam.Folder
+	Versions     []dam.Version
+	Notes        []dam.Note
+	Profiles     []dam.Profile
+	Categories   []treeNode       // all, with Current marking the asset's
+	InCats       []treeNode       // the asset's own
+	Collections  []dam.Collection // the user's that hold the asset
+	Choices      []dam.Collection // all the user's, to add it to one
+	Requests     []dam.RequestView
+	Grants       []dam.Grant
+	Keywords     string
+	CanEdit      bool
+	IsOwner      bool
+	ReasonReq    bool // the settings require a reason to ask
+	Pending      bool // this user already waits for an answer
+	Folders      []treeNode
+	Protection   *protectionView   // owners: the asset's protection form
+	SchemaFields []fieldInput      // the schema's fields, in order, for the edit form
+	OtherFields  map[string]string // the custom fields outside the schema
+	Facts        []fieldFact       // every custom field, for reading
+	Problems     int               // schema fields whose value does not fit
 }
 
 func (h *Handler) assetPage(w http.ResponseWriter, r *http.Request) error {
@@ -140,6 +144,18 @@ func (h *Handler) assetPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.ReasonReq = st.ReasonRequiredToRequest
+	schema, err := h.lib.MetadataSchema(ctx)
+	if err != nil {
+		return err
+	}
+	d.SchemaFields = fieldInputs(schema, a.Meta.Fields, "ms-", true)
+	for i := range d.SchemaFields {
+		d.SchemaFields[i].Enforce = true
+		if d.SchemaFields[i].Problem != "" {
+			d.Problems++
+		}
+	}
+	d.OtherFields, d.Facts = otherFields(schema, a.Meta), fieldFacts(schema, a.Meta)
 	title := a.Meta.Title
 	if title == "" {
 		title = a.Name
@@ -194,13 +210,14 @@ func (h *Handler) editAsset(w http.ResponseWriter, r *http.Request) error {
 		p.FolderID = ptr(f.Get("folder"))
 	}
 	// Custom fields: each shown field comes back as field.<name> (cleared:
-	// removed), and new_field_name/new_field_value add one.
+	// removed; a multiselect's ticked options are several values), and
+	// new_field_name/new_field_value add one.
 	for k, vs := range f {
 		if name, ok := strings.CutPrefix(k, "field."); ok && len(vs) > 0 {
 			if p.Fields == nil {
 				p.Fields = map[string]*string{}
 			}
-			if v := strings.TrimSpace(vs[0]); v != "" {
+			if v := formFieldValue(vs); v != "" {
 				p.Fields[name] = &v
 			} else {
 				p.Fields[name] = nil
@@ -346,7 +363,11 @@ func (h *Handler) deleteAsset(w http.ResponseWriter, r *http.Request) error {
 // preview serves a preview image inline. Its URL names the version and
 // the watermark (previewURL), so it is cached for good.
 func (h *Handler) preview(w http.ResponseWriter, r *http.Request) error {
-	d, err := h.lib.OpenPreview(r.Context(), r.PathValue("id"), r.URL.Query().Get("profile"))
+	profile, err := httpdam.Profile(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	d, err := h.lib.OpenPreview(r.Context(), r.PathValue("id"), profile)
 	if err != nil {
 		return err
 	}
@@ -358,11 +379,16 @@ func (h *Handler) preview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// download serves an original (or one version of it) or an export
-// profile's rendition as an attachment.
+// download serves an original (or one version of it), an export
+// profile's rendition or a custom rendition (httpdam.Profile) as an
+// attachment.
 func (h *Handler) download(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	id, profile := r.PathValue("id"), q.Get("profile")
+	id := r.PathValue("id")
+	profile, err := httpdam.Profile(q)
+	if err != nil {
+		return err
+	}
 	n := 0
 	if v := q.Get("version"); v != "" {
 		var err error
@@ -371,7 +397,6 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	var d *dam.Download
-	var err error
 	if profile == "" || profile == dam.ProfileOriginal {
 		d, err = h.lib.Open(r.Context(), id, n)
 	} else {

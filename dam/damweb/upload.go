@@ -26,7 +26,7 @@ func (h *Handler) uploadRoutes() []route {
 // other and only their outcomes are kept, so a post of many files costs
 // memory per outcome, not per byte.
 const (
-	maxUploadFields    = 64       // form fields before the files
+	maxUploadFields    = 256      // form values before the files (a multiselect's ticks count one each)
 	maxUploadFieldSize = 64 << 10 // bytes per form field
 	maxUploadResults   = 1000     // outcomes listed; later files are refused and counted
 )
@@ -49,6 +49,9 @@ type uploadData struct {
 	Refused    int
 	Unlisted   int // refused files beyond maxUploadResults
 	MaxFiles   int
+	// SchemaFields are the metadata schema's fields, given once for
+	// every file (blank: copied from another asset or read from the file).
+	SchemaFields []fieldInput
 }
 
 // uploadResult is what became of one file: an asset, or a refusal in
@@ -107,6 +110,11 @@ func (h *Handler) uploadForm(r *http.Request, folderID, from string, checked []s
 			d.Categories[i].Current = d.Categories[i].Current || c.ID == id
 		}
 	}
+	schema, err := h.lib.MetadataSchema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.SchemaFields = fieldInputs(schema, nil, "uf-", false)
 	if from != "" {
 		// An asset that is gone or out of reach is not named; the post
 		// says why when it refuses the files.
@@ -176,6 +184,9 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) error {
 			opts = &dam.UploadOptions{FolderID: vals.Get("folder"), CopyMetaFrom: assetRef(vals.Get("copy_from"))}
 			if cats := vals["category"]; len(cats) > 0 {
 				opts.Categories = cats
+			}
+			if fields := schemaFieldsFromForm(vals); fields != nil {
+				opts.Meta = &dam.Metadata{Fields: fields}
 			}
 		}
 		if len(ans.Files) >= maxUploadResults {
@@ -281,7 +292,11 @@ func filePath(p *multipart.Part) (dirs []string, name string) {
 
 // readField adds one small form field of a multipart post to vals.
 func readField(p *multipart.Part, vals url.Values) error {
-	if len(vals) >= maxUploadFields {
+	n := 0
+	for _, vs := range vals {
+		n += len(vs)
+	}
+	if n >= maxUploadFields {
 		return dam.E("damweb.upload", dam.Invalid, "the form has more than %d fields", maxUploadFields)
 	}
 	b, err := io.ReadAll(io.LimitReader(p, maxUploadFieldSize+1))

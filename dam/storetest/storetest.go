@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Sorts", sortTests},
 		{"Search", searchTests},
 		{"Webhooks", webhookTests},
+		{"MetadataSchema", schemaTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
