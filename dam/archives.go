@@ -47,19 +47,8 @@ func (l *Library) OpenPart(ctx context.Context, jobID string, n int) (*Part, err
 	if err != nil {
 		return nil, err
 	}
-	now := l.now().UTC()
-	switch {
-	case j.Status == JobFailed:
-		return nil, E(op, FailedPrecondition, "download %s failed: %s", j.ID, j.Error)
-	case j.Status == JobExpired || j.ExpiresAt != nil && !now.Before(*j.ExpiresAt):
-		return nil, E(op, Gone, "download %s has expired; ask for it again", j.ID)
-	case j.Status == JobQueued:
-		return nil, E(op, FailedPrecondition, "download %s is queued; its parts appear in the download inbox as they are built", j.ID)
-	case n < 1 || n > len(j.Parts):
-		return nil, E(op, NotFound, "download %s has no part %d (it has %d)", j.ID, n, len(j.Parts))
-	case !j.Parts[n-1].Ready:
-		return nil, E(op, FailedPrecondition, "part %d of download %s is not ready yet (%s, %d of %d bytes)",
-			n, j.ID, j.Status, j.BytesDone, j.BytesTotal)
+	if err := partState(op, j, n, l.now().UTC()); err != nil {
+		return nil, err
 	}
 	assets, err := l.recheck(ctx, op, actor, j)
 	if err != nil {
@@ -122,6 +111,24 @@ func (l *Library) OpenPart(ctx context.Context, jobID string, n int) (*Part, err
 	p.ReadSeekCloser = l.slotStream(ctx, op, slot, actor.UserID, key, r, p.Size, check).spaced(len(j.Items))
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventArchive, Detail: fmt.Sprintf("job %s part %d", j.ID, n)})
 	return p, nil
+}
+
+// partState refuses part n of j unless it can be fetched at now.
+func partState(op string, j Job, n int, now time.Time) error {
+	switch {
+	case j.Status == JobFailed:
+		return E(op, FailedPrecondition, "download %s failed: %s", j.ID, j.Error)
+	case j.Status == JobExpired || j.ExpiresAt != nil && !now.Before(*j.ExpiresAt):
+		return E(op, Gone, "download %s has expired; ask for it again", j.ID)
+	case j.Status == JobQueued:
+		return E(op, FailedPrecondition, "download %s is queued; its parts appear in the download inbox as they are built", j.ID)
+	case n < 1 || n > len(j.Parts):
+		return E(op, NotFound, "download %s has no part %d (it has %d)", j.ID, n, len(j.Parts))
+	case !j.Parts[n-1].Ready:
+		return E(op, FailedPrecondition, "part %d of download %s is not ready yet (%s, %d of %d bytes)",
+			n, j.ID, j.Status, j.BytesDone, j.BytesTotal)
+	}
+	return nil
 }
 
 // partName is the file name offered for part n.
@@ -243,7 +250,9 @@ func (l *Library) planWith(ctx context.Context, op string, j Job, maxPart int64,
 		}
 		var e archive.Entry
 		var err error
-		if it.Profile != "" {
+		if j.Guest != nil {
+			e, err = l.linkEntry(ctx, op, j, it) // under the guest's or visitor's link
+		} else if it.Profile != "" {
 			e, err = l.renditionEntry(ctx, op, a, it, j.Options.FolderPerAsset)
 			var noEngine noEngineError
 			if err != nil && j.Options.OriginalFallback && errors.As(err, &noEngine) {
@@ -256,7 +265,9 @@ func (l *Library) planWith(ctx context.Context, op string, j Job, maxPart int64,
 		}
 		if err != nil {
 			reason := "deleted"
-			if it.Profile != "" {
+			if j.Guest != nil {
+				reason = "refused"
+			} else if it.Profile != "" {
 				reason = "profile_not_applicable"
 			}
 			if k := KindOf(err); (k == Gone || k == FailedPrecondition) && skip(it, reason, err) == nil {

@@ -39,6 +39,13 @@ type DownloadRequest struct {
 	Profile        string            `json:"profile"`
 	Profiles       map[string]string `json:"profiles"`
 	FolderPerAsset bool              `json:"folder_per_asset"`
+	// Rendition asks for every asset as a custom rendition (size, format,
+	// dpi, ...) in place of Profile; Renditions[asset] for one asset in
+	// place of Profiles[asset]. Naming both for the same assets is Invalid;
+	// each must be within Settings.CustomRenditions (Invalid naming the
+	// bound otherwise).
+	Rendition  *CustomRendition           `json:"rendition,omitempty"`
+	Renditions map[string]CustomRendition `json:"renditions,omitempty"`
 	// Async asks for a job even when the selection is small.
 	Async bool `json:"async"`
 	// Stream asks for the archive at once, never a job (a script piping
@@ -151,8 +158,20 @@ func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job,
 	var bytes, renderPixels int64
 	items := make([]JobItem, len(allowed))
 	profiles := map[string]bool{}
+	var custom *CustomRenditionSettings
 	for i, s := range allowed {
-		if s.profile != "" && !profiles[s.profile] {
+		if IsCustomRef(s.profile) {
+			if custom == nil {
+				st, err := l.store.Settings(ctx)
+				if err != nil {
+					return Job{}, wrap(op, Internal, err)
+				}
+				custom = &st.CustomRenditions
+			}
+			if _, err := customWithin(op, s.asset, s.profile, *custom); err != nil {
+				return Job{}, err
+			}
+		} else if s.profile != "" && !profiles[s.profile] {
 			if _, err := l.lookupProfile(ctx, op, s.profile); KindOf(err) == NotFound {
 				return Job{}, E(op, Invalid, "%s", ErrorMessage(err))
 			} else if err != nil {
@@ -289,6 +308,12 @@ func planParts(p *archive.Plan, ready bool) []JobPart {
 func (l *Library) selection(ctx context.Context, op string, actor Actor, req DownloadRequest) ([]selected, string, error) {
 	for _, p := range append([]string{req.Profile}, mapValues(req.Profiles)...) {
 		if err := checkProfileName(op, p); err != nil {
+			return nil, "", err
+		}
+	}
+	if req.Rendition != nil || len(req.Renditions) > 0 {
+		var err error
+		if req, err = l.customRequest(ctx, op, req); err != nil {
 			return nil, "", err
 		}
 	}

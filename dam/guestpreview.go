@@ -57,7 +57,7 @@ func (l *Library) guestPreview(ctx context.Context, op, assetID string, p Profil
 	if !dec.Allowed {
 		return nil, refusal(op, a, dec)
 	}
-	rp, err := l.previewRendition(op, a, p, dec.Watermark)
+	rp, err := l.previewRendition(op, a, p.Rendition(), dec.Watermark)
 	if err != nil {
 		return nil, err
 	}

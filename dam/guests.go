@@ -25,7 +25,7 @@ type guestLink struct{ hash []byte }
 // GuestOpen) check the share again on every call.
 func (l *Library) GuestActor(ctx context.Context, token string) (context.Context, *Share, error) {
 	const op = "dam.GuestActor"
-	h, err := tokenHash(op, token)
+	h, err := l.linkHash(ctx, op, token)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -299,15 +299,15 @@ func (l *Library) guestOpen(ctx context.Context, op string, actor Actor, sh Shar
 			ReadSeekCloser: l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size},
 				v.Size, check, false, nil)}
 	} else {
-		p, err := l.lookupProfile(ctx, op, profile)
+		name, rp, err := l.exportProfile(ctx, op, a, profile)
 		if err != nil {
 			return nil, "", err
 		}
-		if dl, err = l.openRendition(ctx, op, a, p.Rendition(), false); err != nil {
+		if dl, err = l.openRendition(ctx, op, a, rp, false); err != nil {
 			return nil, "", err
 		}
 		dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, check, false, nil)
-		detail = fmt.Sprintf("share %s profile %s", sh.ID, p.Name)
+		detail = fmt.Sprintf("share %s profile %s", sh.ID, name)
 	}
 	return dl, detail, nil
 }

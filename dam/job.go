@@ -96,7 +96,11 @@ type Job struct {
 	// (DownloadRequest.SendTo): who sent it.
 	SentBy *Sender `json:"sent_by,omitempty"`
 	// Sent lists, on the sender's own job, the archives sent with it.
-	Sent      []Sent     `json:"sent,omitempty"`
+	Sent []Sent `json:"sent,omitempty"`
+	// Guest is set on a job a share's guest or a portal's visitor asked
+	// for through their link (guestjobs.go); its RequesterID is then
+	// GuestRequester's or VisitorRequester's, never a user's.
+	Guest     *JobGuest  `json:"guest,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
@@ -122,6 +126,10 @@ type JobStore interface {
 	// ActiveSentJobs counts the queued and running jobs senderID sent to
 	// other users (Job.SentBy).
 	ActiveSentJobs(ctx context.Context, senderID string) (int, error)
+	// ActiveGuestJobs counts the queued and running jobs of a requester
+	// whatever they count against: a guest's or visitor's jobs (which
+	// count against their sharer too, Job.Guest.SharerID as their sender).
+	ActiveGuestJobs(ctx context.Context, requesterID string) (int, error)
 	// ClaimJob moves the oldest queued job to running for worker, counting
 	// an attempt and setting the heartbeat; NotFound when none is queued.
 	ClaimJob(ctx context.Context, worker string, at time.Time) (Job, error)

@@ -220,11 +220,10 @@ func (l *Library) saveJob(ctx context.Context, j Job) {
 // after the other, marking each ready as soon as it is stored.
 func (l *Library) build(ctx context.Context, j *Job) error {
 	const op = "dam.build"
-	u, err := l.store.User(ctx, j.RequesterID)
+	ctx, err := l.jobContext(ctx, op, *j) // renditions are opened under the requester's rights
 	if err != nil {
-		return wrap(op, Internal, err)
+		return err
 	}
-	ctx = WithActor(ctx, u.Actor()) // renditions are opened under the requester's rights
 	plan, extra, err := l.planWith(ctx, op, *j, l.opts.MaxPartSize, nil, true)
 	if err != nil {
 		return err
@@ -369,6 +368,10 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 // notifyJob tells the requester that a download is ready or failed (and,
 // for one another user sent, who sent it and what was left out).
 func (l *Library) notifyJob(ctx context.Context, j Job) {
+	if j.Guest != nil {
+		l.notifyLinkJob(ctx, j) // a guest's or visitor's, at their email (guestjobs.go)
+		return
+	}
 	action := EventArchiveReady
 	if j.Status != JobDone {
 		action = EventArchiveFail

@@ -100,6 +100,11 @@ type Options struct {
 	// MaxConcurrentArchives, so nobody can use up someone else's slots.
 	MaxSendTo       int
 	MaxSentArchives int
+	// MaxGuestArchives caps, per guest of a share (per visitor of a
+	// portal), the background archives queued or being built for them
+	// (default 2, guestjobs.go); each also counts against the sharer's
+	// MaxSentArchives.
+	MaxGuestArchives int
 
 	// Renditions (renditions.go). MaxRenders bounds the renders running at
 	// once (default GOMAXPROCS); RenderQueue bounds those waiting for a slot
@@ -207,6 +212,7 @@ func (o *Options) withDefaults() Options {
 		v.DefaultPageSize = 100
 	}
 	v.downloadDefaults()
+	v.guestJobDefaults()
 	v.shareDefaults()
 	setDefault(&v.MaxLicenceText, DefaultMaxLicenceText)
 	v.categoryDefaults()

@@ -64,7 +64,7 @@ func (l *Library) portalPreview(ctx context.Context, op, slug, token, assetID st
 		// What the page does not list is absent, as anything else.
 		return nil, notFound
 	}
-	rp, err := l.previewRendition(op, a, pp, dec.Watermark)
+	rp, err := l.previewRendition(op, a, pp.Rendition(), dec.Watermark)
 	if err != nil {
 		return nil, err
 	}

@@ -37,11 +37,14 @@ type Profile struct {
 	Page int `json:"page,omitempty"`
 	// PosterAtMS is where a video's poster frame is taken, in milliseconds
 	// (0: at a tenth of the video).
-	PosterAtMS int64     `json:"poster_at_ms,omitempty"`
-	CreatedBy  string    `json:"created_by"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedBy  string    `json:"updated_by"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	PosterAtMS int64 `json:"poster_at_ms,omitempty"`
+	// DPI is the resolution (1..4800 dots per inch) written into a JPEG,
+	// PNG or TIFF rendition; 0 states none. WebP and GIF cannot carry it.
+	DPI       int       `json:"dpi,omitempty"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedBy string    `json:"updated_by"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // ProfileWatermark is a profile's own watermark: a text, or an image
@@ -67,7 +70,7 @@ const ProfileOriginal = "original"
 func (p Profile) Rendition() rendition.Profile {
 	rp := rendition.Profile{Name: p.Name, Width: p.Width, Height: p.Height, Fit: p.Fit, Enlarge: p.Enlarge,
 		Format: p.Format, Quality: p.Quality, Grayscale: p.Grayscale, Invert: p.Invert, KeepMetadata: p.KeepMetadata,
-		KeepGPS: p.KeepGPS, StripMetadata: p.StripMetadata, Page: p.Page}
+		KeepGPS: p.KeepGPS, StripMetadata: p.StripMetadata, Page: p.Page, DPI: p.DPI}
 	if p.PosterAtMS > 0 && p.PosterAtMS <= rendition.MaxAt.Milliseconds() {
 		rp.At = time.Duration(p.PosterAtMS) * time.Millisecond
 	}

@@ -29,11 +29,10 @@ var largePreviewProfile = Profile{Name: "large", Width: 1280, Height: 1280, Fit:
 // most 1280 x 720, made by an engine that transcodes video.
 var videoPreviewProfile = Profile{Name: "video", Width: 1280, Height: 720, Fit: rendition.FitContain, Format: rendition.FormatMP4, Quality: 70}
 
-// previewRendition is the recipe of a preview in p: with the library's
+// previewRendition is the recipe rp of a preview, with the library's
 // tiled watermark when the view decision asks for one. A watermark cannot
 // be drawn on a video preview: such a viewer sees the poster only.
-func (l *Library) previewRendition(op string, a Asset, p Profile, watermark bool) (rendition.Profile, error) {
-	rp := p.Rendition()
+func (l *Library) previewRendition(op string, a Asset, rp rendition.Profile, watermark bool) (rendition.Profile, error) {
 	if !watermark {
 		return rp, nil
 	}
@@ -94,7 +93,9 @@ type renditionMeta struct {
 
 // OpenRendition opens an asset's current version rendered in the export
 // profile named profile ("" or "original" open the original, as Open does),
-// under the same policy decision as the original, and records the download.
+// or in the custom rendition profile refers to (CustomRendition.Ref,
+// within Settings.CustomRenditions), under the same policy decision as
+// the original, and records the download.
 // The rendition is served from the bucket's cache, or rendered and cached
 // first. The Download's Version describes the rendition (MediaType, Size,
 // CRC32, Width, Height, OriginalName with the right extension) except its
@@ -112,22 +113,22 @@ func (l *Library) OpenRendition(ctx context.Context, assetID, profile string) (*
 	if err != nil {
 		return nil, err
 	}
-	p, err := l.lookupProfile(ctx, op, profile)
+	name, rp, err := l.exportProfile(ctx, op, a, profile)
 	if err != nil {
 		return nil, err
 	}
-	d, err := l.authorizeDownload(ctx, op, actor, a, p.Name)
+	d, err := l.authorizeDownload(ctx, op, actor, a, name)
 	if err != nil {
 		return nil, err
 	}
-	dl, err := l.openRendition(ctx, op, a, p.Rendition(), false)
+	dl, err := l.openRendition(ctx, op, a, rp, false)
 	if err != nil {
 		return nil, err
 	}
 	if dl.File() == nil {
-		dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, l.downloadCheck(op, actor, a.ID, p.Name), false, nil)
+		dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, l.downloadCheck(op, actor, a.ID, name), false, nil)
 	}
-	detail := "profile " + p.Name
+	detail := "profile " + name
 	if d.GrantID != "" {
 		detail += " grant " + d.GrantID
 	}
@@ -138,7 +139,8 @@ func (l *Library) OpenRendition(ctx context.Context, assetID, profile string) (*
 // OpenPreview opens a preview of an asset's current version for display:
 // the export profile named profile, or a built-in 256 px "thumb" when
 // profile is "", or the built-in 1280 px "large", or the built-in 720p MP4
-// "video" of a video (stored profiles of those names win).
+// "video" of a video (stored profiles of those names win), or the custom
+// rendition profile refers to (CustomRendition.Ref).
 // It follows the policy's view decision, not the download one: where the
 // library shows watermarks and the actor could not download the asset, the
 // preview carries a tiled text watermark (cached apart from clean ones).
@@ -159,13 +161,14 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 	case videoPreviewProfile.Name:
 		p = videoPreviewProfile
 	}
+	name, rp := p.Name, p.Rendition()
 	if profile != "" && profile != p.Name {
-		if p, err = l.lookupProfile(ctx, op, profile); err != nil {
+		if name, rp, err = l.exportProfile(ctx, op, a, profile); err != nil {
 			return nil, err
 		}
 	} else if profile == p.Name {
 		if stored, err := l.lookupProfile(ctx, op, profile); err == nil {
-			p = stored
+			rp = stored.Rendition()
 		} else if KindOf(err) != NotFound {
 			return nil, err
 		}
@@ -174,11 +177,11 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 	if err != nil {
 		return nil, err
 	}
-	dec := policy.Decide(acc.input(actor, a, policy.ActionView, p.Name))
+	dec := policy.Decide(acc.input(actor, a, policy.ActionView, name))
 	if !dec.Allowed {
 		return nil, refusal(op, a, dec)
 	}
-	rp, err := l.previewRendition(op, a, p, dec.Watermark)
+	rp, err = l.previewRendition(op, a, rp, dec.Watermark)
 	if err != nil {
 		return nil, err
 	}

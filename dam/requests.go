@@ -526,5 +526,14 @@ func (l *Library) RevokeGrant(ctx context.Context, id string) (Grant, error) {
 	}
 	g.RevokedAt, g.RevokedBy = &now, actor.UserID
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventRevoke, AssetID: g.AssetID, Detail: g.ID})
+	if g.Email != "" && g.RequestID != "" {
+		// A portal visitor's grant: their background downloads holding
+		// the asset go with it (guestjobs.go).
+		if pid, err := l.store.RequestPortal(ctx, g.RequestID); err == nil {
+			l.killLinkJobs(ctx, VisitorRequester(pid, g.Email), []string{g.AssetID}, "a download permission was revoked")
+		} else if KindOf(err) != NotFound {
+			l.log.Error("finding the portal of a revoked grant failed", "grant", g.ID, "err", err)
+		}
+	}
 	return g, nil
 }

@@ -33,14 +33,19 @@ type Settings struct {
 	// own choice wins (SetNotificationPreferences). A missing kind means
 	// true, so settings saved before it existed keep sending email.
 	EmailNotifications map[PreferenceKind]bool `json:"email_notifications"`
-	UpdatedBy          string                  `json:"updated_by,omitempty"`
-	UpdatedAt          time.Time               `json:"updated_at"`
+	// CustomRenditions turns renditions asked for on the spot (w, h, fit,
+	// format, quality, dpi, colour space) on and bounds them; off by
+	// default (CustomRendition).
+	CustomRenditions CustomRenditionSettings `json:"custom_renditions"`
+	UpdatedBy        string                  `json:"updated_by,omitempty"`
+	UpdatedAt        time.Time               `json:"updated_at"`
 }
 
 // DefaultSettings are the settings of a library nobody configured yet.
 func DefaultSettings() Settings {
 	return Settings{GrantValidity: 7 * 24 * time.Hour, Deselected: []string{}, NotDownloadable: []MediaKind{},
-		EmailNotifications: completeEmailDefaults(nil)}
+		EmailNotifications: completeEmailDefaults(nil),
+		CustomRenditions:   CustomRenditionSettings{MaxPixels: DefaultCustomMaxPixels, Formats: slices.Clone(DefaultCustomFormats)}}
 }
 
 // maxGrantValidity bounds a permission's length (ten years) so that
@@ -58,6 +63,7 @@ func (l *Library) Settings(ctx context.Context) (Settings, error) {
 		return Settings{}, wrap(op, Internal, err)
 	}
 	s.EmailNotifications = completeEmailDefaults(s.EmailNotifications)
+	s.CustomRenditions = s.CustomRenditions.withDefaults()
 	return s, nil
 }
 
@@ -85,6 +91,9 @@ func (l *Library) UpdateSettings(ctx context.Context, s Settings) (Settings, err
 		}
 	}
 	if err := checkEmailDefaults(op, s.EmailNotifications); err != nil {
+		return Settings{}, err
+	}
+	if s.CustomRenditions, err = checkCustomSettings(op, s.CustomRenditions); err != nil {
 		return Settings{}, err
 	}
 	users, err := l.store.Users(ctx)

@@ -126,7 +126,7 @@ func unlocked(ctx context.Context, sh Share, h []byte) bool {
 // NotFound, as everywhere.
 func (l *Library) UnlockShare(ctx context.Context, token, password string) (string, error) {
 	const op = "dam.UnlockShare"
-	h, err := tokenHash(op, token)
+	h, err := l.linkHash(ctx, op, token)
 	if err != nil {
 		return "", err
 	}

@@ -555,6 +555,9 @@ func (l *Library) EditShare(ctx context.Context, id string, p SharePatch) (Share
 		return ShareView{}, wrap(op, Internal, err)
 	}
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventShareEdit, Detail: fmt.Sprintf("share %s enabled=%t", sh.ID, sh.Enabled)})
+	if !sh.Enabled || sh.ViewOnly {
+		l.killShareJobs(ctx, sh, "the share was turned off or made view-only")
+	}
 	if len(changed) > 0 {
 		l.record(ctx, Event{ActorID: actor.UserID, Action: EventShareSettings, Detail: "share " + sh.ID + " " + strings.Join(changed, ", ")})
 		var told []Guest
@@ -571,13 +574,14 @@ func (l *Library) EditShare(ctx context.Context, id string, p SharePatch) (Share
 // DeleteShare deletes a share; its links stop working at once.
 func (l *Library) DeleteShare(ctx context.Context, id string) error {
 	const op = "dam.DeleteShare"
-	actor, _, err := l.ownShare(ctx, op, id)
+	actor, sh, err := l.ownShare(ctx, op, id)
 	if err != nil {
 		return err
 	}
 	if err := l.store.DeleteShare(ctx, id); err != nil {
 		return wrap(op, Internal, err)
 	}
+	l.killShareJobs(ctx, sh, "the share was deleted")
 	l.record(ctx, Event{ActorID: actor.UserID, Action: EventShareDelete, Detail: "share " + id})
 	return nil
 }
@@ -714,6 +718,7 @@ func (l *Library) RemoveGuest(ctx context.Context, id, guestID string) (ShareVie
 		if sh.Guests[i].ID == guestID {
 			sh.Guests[i].RemovedAt = &now
 			l.record(ctx, Event{ActorID: actor.UserID, Action: EventShareRemove, Detail: "share " + id + " guest " + sh.Guests[i].Email})
+			l.killLinkJobs(ctx, GuestRequester(guestID), nil, "the guest was removed from the share")
 		}
 	}
 	return l.sharerView(ctx, op, sh, now)

@@ -22,3 +22,17 @@ curl -sf -H "$O" -X PUT --json '{"show_watermarks":true}' $API/settings > /dev/n
 curl -sf -H "$V" -o marked.png -w '%{http_code} %{content_type}\n' "$API/assets/$ID/preview?profile=square-png"
 curl -s -H "$V" "$API/assets/$ID/download?profile=web" | jq -r .error.code
 curl -sf -H "$O" "$API/events?asset=$ID&action=download" | jq -r '.items[].detail'
+
+curl -s -H "$O" "$API/assets/$ID/download?w=800&format=jpeg&dpi=300" | jq -r .error.message
+curl -sf -H "$O" -X PUT --json '{"custom_renditions":{"enabled":true,"max_pixels":4000000,"formats":["jpeg","png","webp","tiff"]}}' $API/settings | jq -c .custom_renditions
+curl -s -H "$O" "$API/assets/$ID/download?w=3000&h=3000" | jq -r .error.message
+curl -s -H "$O" "$API/assets/$ID/download?w=800&format=webp&dpi=300" | jq -r .error.message
+curl -s -H "$O" "$API/assets/$ID/download?w=800&w=900" | jq -r .error.message
+for w in 800 0800; do
+  curl -sf -H "$O" -o sunrise-800.jpg -D - "$API/assets/$ID/download?w=$w&format=jpeg&dpi=300" | grep -i '^etag'
+done | sort -u | wc -l
+head -c 18 sunrise-800.jpg | tail -c 5 | od -An -tu1
+curl -sf -H "$V" -o marked-300.png -w '%{http_code} %{content_type}\n' "$API/assets/$ID/preview?w=300&format=png&colorspace=grey"
+curl -s -H "$V" "$API/assets/$ID/download?w=300" | jq -r .error.code
+curl -sf -H "$O" --json "{\"asset_ids\":[\"$ID\"],\"renditions\":{\"$ID\":{\"w\":400,\"h\":400,\"fit\":\"smart\",\"format\":\"tiff\",\"dpi\":600}}}" \
+  $API/downloads | jq -c '{status, entries_total}'

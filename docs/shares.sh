@@ -21,6 +21,17 @@ curl -sf -r 4- "$ANA/assets/$A"; echo
 curl -sf -o all.zip -w '%{http_code} %{content_type}\n' "$ANA/download"
 curl -sf -H "$O" "$API/shares/$SHARE/usage" | jq -c '{downloads, opens, people: [.people[] | {actor, downloads}]}'
 
+JOB=$(curl -sf -X POST "$ANA/downloads" | jq -r .id)
+for i in $(seq 100); do [ "$(curl -sf "$ANA/downloads/$JOB" | jq -r .status)" = done ] && break; sleep 0.2; done
+curl -sf "$ANA/downloads" | jq -c '.items[] | {name, status, entries_total, parts: [.parts[] | {number, ready}]}'
+curl -sf -o part1.zip -w '%{http_code} %{content_type}\n' "$URL$(curl -sf "$ANA/downloads/$JOB" | jq -r '.parts[0].url')"
+ready() { grep -l 'To: <ana@example.com>' "$MAIL"/*.eml | xargs grep -l '^Subject: Your download is ready'; }
+for i in $(seq 50); do [ -n "$(ready)" ] && break; sleep 0.2; done
+INBOX=$(ready | xargs grep -h '^X-Damkit-Link:' | cut -d' ' -f2 | tr -d '\r')
+echo "$INBOX" | sed 's|/s/.*/downloads|/s/<sealed link>/downloads|'
+curl -sf "$INBOX" | jq -c '[.items[] | {status, parts: (.parts | length)}]'
+curl -s "${ANA/\/s\//\/s\/x}/downloads" | jq -r .error.code
+
 curl -sf -H "$O" -X POST $API/shares --json '{"title":"Press preview","validity_days":3,"asset_ids":["'$A'"],
   "guests":"cy@example.net","view_only":true,"password":"open sesame","download_limit":2}' > preview.json
 jq -c '{view_only, password, download_limit}' preview.json

@@ -142,6 +142,13 @@ type Profile struct {
 	// At is where a video's poster frame is taken; zero means at a tenth of
 	// its duration. Image engines ignore it.
 	At time.Duration
+	// DPI is the resolution, 1..MaxDPI dots per inch, written into the
+	// file: the JFIF density of a JPEG, the pHYs chunk of a PNG, the
+	// XResolution and YResolution of a TIFF. It changes no pixel. WebP and
+	// GIF have no such field, so a profile that names them cannot state
+	// one; FormatSource writes it when the output is JPEG, PNG or TIFF.
+	// Zero states none (a TIFF then says 72).
+	DPI int
 }
 
 // Normalized returns p with defaults filled in, so equal renditions compare
@@ -228,6 +235,12 @@ func (p Profile) Validate() error {
 	}
 	if p.Quality < 0 || p.Quality > 100 {
 		return bad("quality must be 1..100 (got %d)", p.Quality)
+	}
+	if n.DPI < 0 || n.DPI > MaxDPI {
+		return bad("dpi must be 1..%d (got %d)", MaxDPI, n.DPI)
+	}
+	if n.DPI > 0 && !carriesDPI(n.Format) {
+		return bad("%s has no resolution field: dpi applies to jpeg, png and tiff", n.Format)
 	}
 	if p.StripMetadata && p.KeepMetadata {
 		return bad("strip metadata or keep it, not both")
@@ -323,6 +336,9 @@ func (p Profile) String() string {
 	if n.At > 0 {
 		tok("t" + strconv.FormatInt(n.At.Milliseconds(), 10))
 	}
+	if n.DPI > 0 {
+		tok("dpi" + strconv.Itoa(n.DPI))
+	}
 	if w := n.Watermark; w != nil {
 		head := "wm." + string(w.Position) + "." + strconv.Itoa(w.Opacity)
 		if w.Text != "" {
@@ -395,6 +411,16 @@ func ParseProfile(s string) (Profile, error) {
 			p.StripMetadata = true
 		case tok == "up":
 			p.Enlarge = true
+		case strings.HasPrefix(tok, "dpi"):
+			key = "dpi"
+			v, err := parseNumber(tok[3:])
+			if err != nil {
+				return bad("token %q: %v", tok, err)
+			}
+			if v == 0 {
+				return bad("dpi must be 1..%d (got 0)", MaxDPI)
+			}
+			p.DPI = v
 		case strings.HasPrefix(tok, "wm."):
 			key = "wm"
 			w, err := parseWatermark(tok)

@@ -285,6 +285,7 @@ func renderOne(ctx context.Context, in, orig *input, p Profile, ow, oh int, win 
 	if err != nil {
 		return Result{}, fmt.Errorf("rendition: encoding %s: %w", f, err)
 	}
+	data = withDPI(data, f, p.DPI)
 	ob := img.Bounds()
 	return Result{Data: data, MediaType: mediaTypes[f], Width: ob.Dx(), Height: ob.Dy(), Served: in.kind}, nil
 }

@@ -85,6 +85,18 @@ var publicRoutes = map[string]string{
 	"GET /s/{token}/download":                            "share guest token",
 	"POST /s/{token}/unlock":                             "share guest token",
 	"GET /p/{slug}/access/{token}/download":              "portal visitor link",
+	// Background ZIPs of guests and visitors: guestjobs_test.go checks that
+	// one guest's (visitor's) jobs are not found through another's link.
+	"POST /s/{token}/downloads":                              "share guest token",
+	"GET /s/{token}/downloads":                               "share guest token",
+	"GET /s/{token}/downloads/{job}":                         "share guest token",
+	"DELETE /s/{token}/downloads/{job}":                      "share guest token",
+	"GET /s/{token}/downloads/{job}/parts/{n}":               "share guest token",
+	"POST /p/{slug}/access/{token}/downloads":                "portal visitor link",
+	"GET /p/{slug}/access/{token}/downloads":                 "portal visitor link",
+	"GET /p/{slug}/access/{token}/downloads/{job}":           "portal visitor link",
+	"DELETE /p/{slug}/access/{token}/downloads/{job}":        "portal visitor link",
+	"GET /p/{slug}/access/{token}/downloads/{job}/parts/{n}": "portal visitor link",
 }
 
 var authCases = map[string]authCase{

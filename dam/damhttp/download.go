@@ -9,13 +9,18 @@ import (
 )
 
 // download streams an original with its sniffed type as an attachment, or
-// (?profile=NAME) its rendition in an export profile, rendered or served
-// from the cache under the same policy decision. http.ServeContent handles
+// (?profile=NAME) its rendition in an export profile, or (?w=&h=&fit=
+// &format=&quality=&dpi=&colorspace=) a custom rendition within the
+// library's bounds, rendered or served from the cache under the same
+// policy decision. http.ServeContent handles
 // Range, If-Range and conditional requests against the strong ETag (derived
 // from the content hash, and the profile's hash for a rendition).
 func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	profile := q.Get("profile")
+	profile, err := httpdam.Profile(q)
+	if err != nil {
+		return err
+	}
 	n := 0
 	if v := q.Get("version"); v != "" {
 		var err error
@@ -27,7 +32,6 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	var d *dam.Download
-	var err error
 	if profile == "" || profile == dam.ProfileOriginal {
 		d, err = s.lib.Open(r.Context(), r.PathValue("id"), n)
 	} else {

@@ -104,6 +104,9 @@ func (g *guestRoutes) viewOrPage(w http.ResponseWriter, r *http.Request) error {
 type pageBase struct {
 	PageTitle string
 	CSS       template.CSS
+	// Refresh, when not 0, reloads the page every so many seconds in a
+	// browser that runs no script (a download inbox while it moves).
+	Refresh int
 }
 
 type sharePage struct {
@@ -111,10 +114,14 @@ type sharePage struct {
 	Title, Description, SharedBy, Profile string
 	Expires, ExpiresISO                   string
 	DownloadAll                           string // "" while a licence waits for acceptance, or view-only
-	ViewOnly                              bool
-	DownloadsLeft                         *int
-	Assets                                []pageAsset
-	Licences                              []pageLicence
+	// Background asks for the ZIP as a background download (a form
+	// posting to it), Downloads is the guest's download inbox; the ZIP
+	// link is left out when the share is past the synchronous limits.
+	Background, Downloads string
+	ViewOnly              bool
+	DownloadsLeft         *int
+	Assets                []pageAsset
+	Licences              []pageLicence
 }
 
 type pageAsset struct {
@@ -207,8 +214,16 @@ func (g *guestRoutes) page(w http.ResponseWriter, r *http.Request) error {
 		ViewOnly:    v.ViewOnly, DownloadsLeft: v.DownloadsLeft,
 	}
 	noDownloads := v.ViewOnly || v.DownloadsLeft != nil && *v.DownloadsLeft == 0
+	if !v.ViewOnly {
+		p.Downloads = base + "/downloads"
+	}
 	if noDownloads {
 		p.DownloadAll = ""
+	} else {
+		p.Background = base + "/downloads"
+		if g.s.lib.TooLargeToStream(v.Assets) {
+			p.DownloadAll = ""
+		}
 	}
 	for _, a := range v.Assets {
 		dl := base + "/assets/" + url.PathEscape(a.ID)
@@ -217,7 +232,7 @@ func (g *guestRoutes) page(w http.ResponseWriter, r *http.Request) error {
 			pa.Download, pa.Licence = "", "" // the policy refuses these downloads anyway: offer none
 		}
 		if pa.Licence != "" {
-			p.DownloadAll = ""
+			p.DownloadAll, p.Background = "", ""
 		}
 		if a.Profile != "" {
 			pa.Size, pa.Profile = "Original "+pa.Size, a.Profile

@@ -43,7 +43,10 @@ type portalHTML struct {
 	// DownloadAll is the ZIP of everything a signed link may download now,
 	// when that is more than one file and no licence waits.
 	DownloadAll string
-	Ready       int
+	// Background asks for that ZIP as a background download; Downloads is
+	// the visitor's download inbox.
+	Background, Downloads string
+	Ready                 int
 }
 
 type portalSentHTML struct {
@@ -126,8 +129,12 @@ func (p *portalRoutes) page(w http.ResponseWriter, status int, v dam.PortalView,
 			}
 		}
 		if form.Ready > 1 {
-			form.DownloadAll = base + "/download"
+			form.DownloadAll, form.Background = base+"/download", base+"/downloads"
+			if p.s.lib.TooLargeToStream(shared) {
+				form.DownloadAll = ""
+			}
 		}
+		form.Downloads = base + "/downloads"
 	}
 	if (v.Mode == dam.PortalRequest || v.Mode == dam.PortalAutoApprove) && (waiting || len(v.Assets) == 0) {
 		form.RequestURL = "/p/" + url.PathEscape(v.Slug) + "/requests"

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/httpdam"
 )
 
 func init() { routeSets = append(routeSets, (*Server).profileRoutes) }
@@ -108,9 +109,13 @@ func (s *Server) deleteProfile(w http.ResponseWriter, r *http.Request) error {
 }
 
 // preview serves an image for display (inline), watermarked where the
-// policy says so.
+// policy says so: in a profile, or a custom rendition (httpdam.Profile).
 func (s *Server) preview(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.lib.OpenPreview(r.Context(), r.PathValue("id"), r.URL.Query().Get("profile"))
+	profile, err := httpdam.Profile(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	d, err := s.lib.OpenPreview(r.Context(), r.PathValue("id"), profile)
 	if err != nil {
 		return err
 	}

@@ -245,7 +245,11 @@ func (g *guestRoutes) view(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (g *guestRoutes) download(w http.ResponseWriter, r *http.Request) error {
-	d, err := g.s.lib.GuestOpen(r.Context(), r.PathValue("id"), r.URL.Query().Get("profile"))
+	profile, err := httpdam.Profile(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	d, err := g.s.lib.GuestOpen(r.Context(), r.PathValue("id"), profile)
 	if err != nil {
 		return err
 	}

@@ -363,7 +363,11 @@ func (h *Handler) deleteAsset(w http.ResponseWriter, r *http.Request) error {
 // preview serves a preview image inline. Its URL names the version and
 // the watermark (previewURL), so it is cached for good.
 func (h *Handler) preview(w http.ResponseWriter, r *http.Request) error {
-	d, err := h.lib.OpenPreview(r.Context(), r.PathValue("id"), r.URL.Query().Get("profile"))
+	profile, err := httpdam.Profile(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	d, err := h.lib.OpenPreview(r.Context(), r.PathValue("id"), profile)
 	if err != nil {
 		return err
 	}
@@ -375,11 +379,16 @@ func (h *Handler) preview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// download serves an original (or one version of it) or an export
-// profile's rendition as an attachment.
+// download serves an original (or one version of it), an export
+// profile's rendition or a custom rendition (httpdam.Profile) as an
+// attachment.
 func (h *Handler) download(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	id, profile := r.PathValue("id"), q.Get("profile")
+	id := r.PathValue("id")
+	profile, err := httpdam.Profile(q)
+	if err != nil {
+		return err
+	}
 	n := 0
 	if v := q.Get("version"); v != "" {
 		var err error
@@ -388,7 +397,6 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	var d *dam.Download
-	var err error
 	if profile == "" || profile == dam.ProfileOriginal {
 		d, err = h.lib.Open(r.Context(), id, n)
 	} else {

@@ -202,3 +202,10 @@ func (b links) PortalAccess(slug, token string) string {
 	return string(b) + "/p/" + url.PathEscape(slug) + "/access/" + url.PathEscape(token)
 }
 func (b links) Webhook(id string) string { return string(b) + "/webhooks/" + url.PathEscape(id) }
+
+// GuestDownloads and VisitorDownloads are the download inboxes of guests'
+// and visitors' background ZIPs, pages of dam/damhttp.
+func (b links) GuestDownloads(token string) string { return b.ShareLink(token) + "/downloads" }
+func (b links) VisitorDownloads(slug, token string) string {
+	return b.PortalAccess(slug, token) + "/downloads"
+}

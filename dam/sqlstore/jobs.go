@@ -19,8 +19,11 @@ func (s *Store) CreateJob(ctx context.Context, j dam.Job) error {
 		if j.SentBy != nil {
 			sentBy = j.SentBy.UserID
 		}
+		if j.Guest != nil {
+			sentBy = j.Guest.SharerID // a guest's job counts against the sharer
+		}
 		_, err := q.exec(ctx, "INSERT INTO jobs ("+jobColumns+", sent_by) VALUES ("+placeholders(21)+")",
-			j.ID, j.RequesterID, j.Name, encodeJSON(nonNil(j.Items)), encodeJSON(jobOptionsRow{j.Options, j.SentBy, j.Sent}),
+			j.ID, j.RequesterID, j.Name, encodeJSON(nonNil(j.Items)), encodeJSON(jobOptionsRow{j.Options, j.SentBy, j.Sent, j.Guest}),
 			string(j.Status), boolInt(j.Single),
 			j.EntriesTotal, j.EntriesDone, j.BytesTotal, j.BytesDone, encodeJSON(nonNil(j.Parts)), encodeJSON(nonNil(j.Skipped)),
 			j.Attempts, j.ClaimedBy, encodeTimePtr(j.Heartbeat), j.Error, encodeTime(j.CreatedAt), encodeTime(j.UpdatedAt),
@@ -37,6 +40,8 @@ type jobOptionsRow struct {
 	dam.JobOptions
 	SentBy *dam.Sender `json:"sent_by,omitempty"`
 	Sent   []dam.Sent  `json:"sent,omitempty"`
+	// Guest names the share guest or portal visitor who asked for the job.
+	Guest *dam.JobGuest `json:"guest,omitempty"`
 }
 
 func nonNil[S ~[]E, E any](s S) S {
@@ -56,7 +61,7 @@ func scanJob(sc rowScanner) (dam.Job, error) {
 		&j.Attempts, &j.ClaimedBy, dbTimePtr{&j.Heartbeat}, &j.Error, dbTime{&j.CreatedAt}, dbTime{&j.UpdatedAt},
 		dbTimePtr{&j.ExpiresAt})
 	j.Status, j.Single = dam.JobStatus(status), single != 0
-	j.Options, j.SentBy, j.Sent = opts.JobOptions, opts.SentBy, opts.Sent
+	j.Options, j.SentBy, j.Sent, j.Guest = opts.JobOptions, opts.SentBy, opts.Sent, opts.Guest
 	return j, err
 }
 
@@ -133,6 +138,16 @@ func (s *Store) ActiveSentJobs(ctx context.Context, senderID string) (int, error
 	var n int
 	err := s.read().queryRow(ctx, "SELECT COUNT(*) FROM jobs WHERE sent_by = ? AND status IN (?, ?)",
 		senderID, string(dam.JobQueued), string(dam.JobRunning)).Scan(&n)
+	return n, s.fail(ctx, op, err)
+}
+
+// ActiveGuestJobs counts a requester's queued and running jobs, those
+// counted against a sharer (sent_by) included.
+func (s *Store) ActiveGuestJobs(ctx context.Context, requesterID string) (int, error) {
+	const op = "sqlstore.ActiveGuestJobs"
+	var n int
+	err := s.read().queryRow(ctx, "SELECT COUNT(*) FROM jobs WHERE requester_id = ? AND status IN (?, ?)",
+		requesterID, string(dam.JobQueued), string(dam.JobRunning)).Scan(&n)
 	return n, s.fail(ctx, op, err)
 }
 

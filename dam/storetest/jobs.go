@@ -109,6 +109,38 @@ var jobTests = []test{
 		require.NoError(t, f.s.UpdateJob(f.ctx, claimed, dam.JobRunning))
 		assert.Equal(t, 1, count(f.s.ActiveSentJobs, "u1"))
 	}},
+	{"GuestJobs", func(t *testing.T, f *fixture) {
+		// A guest's jobs: listed and counted under the guest's requester,
+		// counted against the sharer as their sender, never against
+		// another guest or the sharer's own downloads.
+		guest := func(requester, guestID string) dam.Job {
+			j := f.job(requester)
+			j.Guest = &dam.JobGuest{ShareID: "s1", GuestID: guestID, Email: guestID + "@example.com", SharerID: "u1"}
+			return j
+		}
+		a1, a2, b1 := guest("guest:g1", "g1"), guest("guest:g1", "g1"), guest("guest:g2", "g2")
+		for _, j := range []dam.Job{a1, a2, b1, f.job("u1")} {
+			require.NoError(t, f.s.CreateJob(f.ctx, j))
+		}
+		got, err := f.s.Job(f.ctx, a1.ID)
+		require.NoError(t, err)
+		assert.Equal(t, a1.Guest, got.Guest, "the guest survives the round trip")
+		page, _, err := f.s.Jobs(f.ctx, "guest:g1", "", 10)
+		require.NoError(t, err)
+		assert.Len(t, page, 2)
+		count := func(fn func(context.Context, string) (int, error), who string) int {
+			n, err := fn(f.ctx, who)
+			require.NoError(t, err)
+			return n
+		}
+		assert.Equal(t, 2, count(f.s.ActiveGuestJobs, "guest:g1"))
+		assert.Equal(t, 1, count(f.s.ActiveGuestJobs, "guest:g2"), "another guest's jobs are theirs")
+		assert.Equal(t, 3, count(f.s.ActiveSentJobs, "u1"), "guests' jobs count against the sharer")
+		assert.Equal(t, 1, count(f.s.ActiveJobs, "u1"), "not against the sharer's own downloads")
+		assert.Equal(t, 1, count(f.s.ActiveGuestJobs, "u1"))
+		require.NoError(t, f.s.DeleteJob(f.ctx, a2.ID))
+		assert.Equal(t, 1, count(f.s.ActiveGuestJobs, "guest:g1"))
+	}},
 	{"ClaimUpdateRequeue", func(t *testing.T, f *fixture) {
 		first, second := f.job("u1"), f.job("u1")
 		require.NoError(t, f.s.CreateJob(f.ctx, first))

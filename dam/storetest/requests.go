@@ -31,7 +31,8 @@ var settingsTests = []test{
 		assert.Equal(t, dam.DefaultSettings(), got, "a fresh store has the defaults")
 		want := dam.Settings{ProtectByDefault: true, ShowWatermarks: true, AutoApprove: true, GrantValidity: time.Hour,
 			Deselected: []string{"o2"}, ReasonRequiredToRequest: true, ReasonRequiredToDeny: true,
-			NotDownloadable: []dam.MediaKind{dam.MediaVideo}, UpdatedBy: "o1", UpdatedAt: f.tick()}
+			NotDownloadable: []dam.MediaKind{dam.MediaVideo}, UpdatedBy: "o1", UpdatedAt: f.tick(),
+			CustomRenditions: dam.CustomRenditionSettings{Enabled: true, MaxPixels: 1000, Formats: dam.DefaultCustomFormats[1:2]}}
 		require.NoError(t, f.s.PutSettings(f.ctx, want))
 		want.GrantValidity = 2 * time.Hour
 		require.NoError(t, f.s.PutSettings(f.ctx, want), "putting again replaces")
