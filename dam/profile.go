@@ -172,10 +172,16 @@ func (l *Library) Profile(ctx context.Context, name string) (Profile, error) {
 }
 
 func (l *Library) lookupProfile(ctx context.Context, op, name string) (Profile, error) {
+	return l.lookupProfileIn(ctx, op, nil, name)
+}
+
+// lookupProfileIn is lookupProfile through an access snapshot (nil: the
+// store), which keeps the profiles it read until one changes.
+func (l *Library) lookupProfileIn(ctx context.Context, op string, snap *accessSnap, name string) (Profile, error) {
 	if rendition.ValidateName(name) != nil {
 		return Profile{}, E(op, NotFound, "export profile %.70q not found", name)
 	}
-	p, err := l.store.Profile(ctx, name)
+	p, err := snap.loadProfile(ctx, l.store, name)
 	if KindOf(err) == NotFound {
 		return Profile{}, E(op, NotFound, "export profile %.70q not found", name)
 	}
