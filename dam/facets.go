@@ -1,6 +1,9 @@
 package dam
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // FacetCreatorField is the custom field counted as an asset's creator.
 const FacetCreatorField = "creator"
@@ -20,12 +23,26 @@ type FacetCount struct {
 // is the year of creation when the file does not say) and by creator (the
 // custom field "creator"). Each list holds the most frequent values (at
 // most 20), most frequent first, ties by value.
+//
+// Counting every match of a common word in a large library takes seconds,
+// so a store may count exactly only up to a threshold of matches and
+// estimate above it from a sample spread over the library: Approximate
+// then says the counts are estimates (shown as "about").
 type Facets struct {
 	Kinds      []FacetCount `json:"kinds"`
 	MediaTypes []FacetCount `json:"media_types"`
 	Categories []FacetCount `json:"categories"`
 	Years      []FacetCount `json:"years"`
 	Creators   []FacetCount `json:"creators"`
+	// Approximate is true when the counts are estimated from a sample.
+	Approximate bool `json:"approximate"`
+}
+
+// SearchFieldTerm is the search term (see ParseSearch) that finds value as
+// a phrase in the field named field: creator:"Jane Doe". Quotes in value,
+// which the syntax cannot carry, become spaces (they separate words anyway).
+func SearchFieldTerm(field, value string) string {
+	return field + `:"` + strings.ReplaceAll(value, `"`, " ") + `"`
 }
 
 // AssetFacets counts the live assets of the actor's domains that q selects

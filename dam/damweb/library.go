@@ -67,6 +67,7 @@ type libraryData struct {
 	SortName, SortSize, SortAdded sortLink
 	All                           string  // "All assets": no folder or filter, the same view and sort
 	Crumbs                        []crumb // FolderPath with links that keep the view and sort
+	Refine                        refineData
 }
 
 // sortChoice is one option of the sort drop-down.
@@ -143,8 +144,18 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Category, q.CategoryID = &c, c.ID
 	}
-	d.Filtered = q.Text != "" || q.Kind != "" || q.CategoryID != ""
+	text := q.Text
+	if err := refineQuery(qs, &q); err != nil {
+		return err
+	}
+	d.Filtered = q.Text != "" || q.Kind != "" || q.CategoryID != "" || q.MediaType != "" || q.Orientation != "" ||
+		!q.CreatedFrom.IsZero() || !q.CreatedTo.IsZero() || !q.CapturedFrom.IsZero() || !q.CapturedTo.IsZero() ||
+		q.MinSize > 0 || q.MaxSize > 0
 	assets, next, err := h.lib.Assets(ctx, q)
+	if err != nil {
+		return err
+	}
+	facets, err := h.lib.AssetFacets(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -152,6 +163,7 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	d.Refine = refineFor(qs, facets, cats)
 	access, err := h.lib.AccessAll(ctx, assets)
 	if err != nil {
 		return err
@@ -207,8 +219,10 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 	}
 	title := "Library"
 	switch {
-	case q.Text != "":
-		title = "Search: " + q.Text
+	case text != "":
+		title = "Search: " + text
+	case qs.Get(paramCreator) != "":
+		title = "By " + strings.TrimSpace(qs.Get(paramCreator))
 	case d.Folder != nil:
 		title = d.Folder.Name
 	case d.Category != nil:

@@ -29,3 +29,8 @@ if (form) {
   });
   update();
 }
+
+// The library's filter sidebar sits above the results on a narrow screen:
+// it starts folded there (open without JavaScript, and on wide screens).
+const refine = document.querySelector("details.refine-box");
+if (refine && window.matchMedia("(max-width: 52rem)").matches) refine.open = false;
