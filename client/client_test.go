@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -477,6 +478,16 @@ func TestRequestsAndShares(t *testing.T) {
 	st, err = c.UpdateSettings(ctx, st)
 	require.NoError(t, err)
 	assert.True(t, st.SharesEnabled)
+	yes := true
+	prot, err := client.Collect(c.Assets(ctx, dam.AssetQuery{Protected: &yes, Availability: dam.Available}))
+	require.NoError(t, err)
+	for _, pa := range prot {
+		assert.NotEqual(t, a.ID, pa.ID, "the asset made unprotected above is not listed as protected")
+	}
+	no := false
+	unprot, err := client.Collect(c.Assets(ctx, dam.AssetQuery{Protected: &no, Availability: dam.Available}))
+	require.NoError(t, err)
+	assert.True(t, slices.ContainsFunc(unprot, func(u dam.Asset) bool { return u.ID == a.ID }), "it is listed as unprotected")
 	ms, err := c.MetadataSchema(ctx)
 	require.NoError(t, err)
 	ms.Fields = []dam.SchemaField{{Key: "client", Label: "Client", Type: dam.FieldText}}

@@ -310,7 +310,11 @@ func planParts(p *archive.Plan, ready bool) []JobPart {
 	parts := make([]JobPart, len(p.Parts))
 	for i, a := range p.Parts {
 		size, _ := a.Size()
-		parts[i] = JobPart{Number: i + 1, Size: size, ETag: a.ETag(), Ready: ready}
+		entries := a.Len()
+		if i == 0 && p.Manifest != nil {
+			entries-- // the manifest is no asset
+		}
+		parts[i] = JobPart{Number: i + 1, Size: size, ETag: a.ETag(), Ready: ready, Assets: entries}
 	}
 	return parts
 }

@@ -57,6 +57,9 @@ type JobPart struct {
 	Size   int64  `json:"size"`
 	ETag   string `json:"etag,omitempty"`
 	Ready  bool   `json:"ready"`
+	// Assets is how many assets the part holds (its manifest aside),
+	// known from the layout: all finished once the part is ready.
+	Assets int `json:"assets,omitempty"`
 }
 
 // SkippedAsset is an asset left out of a download, with its name (the

@@ -52,6 +52,7 @@ type partView struct {
 	Size   int64
 	URL    string
 	Label  string
+	Assets int // the assets in the part, all finished (the part is ready)
 }
 
 type skippedView struct {
@@ -89,7 +90,7 @@ func viewJob(j dam.Job, now time.Time) jobView {
 			if !p.Ready {
 				continue
 			}
-			pv := partView{Number: p.Number, Size: p.Size, URL: v.URL + "/parts/" + strconv.Itoa(p.Number), Label: "Download"}
+			pv := partView{Number: p.Number, Size: p.Size, URL: v.URL + "/parts/" + strconv.Itoa(p.Number), Label: "Download", Assets: p.Assets}
 			switch {
 			case j.Single:
 				pv.Label = "Download the file"
