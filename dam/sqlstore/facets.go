@@ -119,7 +119,7 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search dam.Search, 
 	}
 	if n > s.facetSample {
 		t, err := s.sampleFacets(ctx, r, src)
-		if err != nil || t.passed >= minSampledPasses {
+		if err != nil || t.passed >= minSampledPasses || t.candidates > float64(maxExactFallback*s.facetSample) {
 			return t.facets(limit), err
 		}
 		// The filters keep too few of the sampled matches for an estimate:
@@ -160,7 +160,8 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search dam.Search, 
 type facetTally struct {
 	counts      [5]map[string]float64 // kinds, media types, years, creators, categories
 	approximate bool
-	passed      int // matches counted (sampled matches that pass the filters)
+	passed      int     // matches counted (sampled matches that pass the filters)
+	candidates  float64 // estimated text matches, before the filters
 }
 
 func newFacetTally() *facetTally {

@@ -30,7 +30,7 @@ import (
 // the sampled matches, the sample cannot tell and every match is counted.
 
 // defaultFacetSample is Options.FacetSampleThreshold's default.
-const defaultFacetSample = 2000
+const defaultFacetSample = 1000
 
 // facetStrata is how many key ranges a sample is spread over.
 const facetStrata = 16
@@ -38,6 +38,10 @@ const facetStrata = 16
 // minSampledPasses is how many sampled matches must pass the filters for
 // their counts to be scaled rather than counted exactly.
 const minSampledPasses = 20
+
+// maxExactFallback bounds the text matches counted one by one when the
+// filters keep too few sampled ones, in thresholds.
+const maxExactFallback = 10
 
 // facetSource is what a facet pass reads: the columns per match, the
 // listing's conditions and, for a search, its text.
@@ -56,6 +60,9 @@ type keyRange struct{ lo, hi uint64 }
 func (s *Store) sampleFacets(ctx context.Context, r querier, src facetSource) (*facetTally, error) {
 	t := newFacetTally()
 	byDoc := !src.search.Empty() && !s.d.postgres
+	if byDoc && hasPrefix(src.search) {
+		return t, s.sampleByScan(ctx, r, src, t)
+	}
 	var span keyRange
 	var ids idSpace
 	var maxID string
@@ -164,11 +171,110 @@ func (s *Store) sampleStratum(ctx context.Context, r querier, src facetSource, b
 		}
 	}
 	for _, x := range got {
+		t.candidates += w
 		if x.pass {
 			t.add(w, x.kind, x.mt, x.year, x.who, x.category)
 		}
 	}
 	return nil
+}
+
+// hasPrefix reports whether a search has a prefix term ("summ" finds
+// "summer"), which FTS5 answers by merging the document lists of every
+// word the prefix begins: once per query, whatever its LIMIT.
+func hasPrefix(search dam.Search) bool {
+	for _, t := range search.Terms {
+		if t.Prefix && !t.Exclude {
+			return true
+		}
+	}
+	return false
+}
+
+// sampleByScan tallies a systematic sample of a SQLite search's text
+// matches read in one pass over the index (the merge of a prefix's words
+// is paid once, not once per stratum): a document is kept when a hash of
+// its number is a multiple of step (a hash, not its position, so that
+// periodic uploads cannot line up with the step), the step doubling
+// whenever the kept ones reach the threshold; each kept one stands for
+// step matches. Only the kept
+// documents are then read and filtered.
+func (s *Store) sampleByScan(ctx context.Context, r querier, src facetSource, t *facetTally) error {
+	rows, err := r.query(ctx, "SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? ORDER BY rowid DESC", ftsQuery(src.search))
+	if err != nil {
+		return err
+	}
+	step := uint64(1)
+	var kept []int64
+	for rows.Next() {
+		var doc int64
+		if err := rows.Scan(&doc); err != nil {
+			rows.Close()
+			return err
+		}
+		if mix(uint64(doc))%step == 0 {
+			kept = append(kept, doc)
+			if len(kept) >= s.facetSample {
+				step *= 2 // keep those whose hash is a multiple of the new step
+				n := 0
+				for _, d := range kept {
+					if mix(uint64(d))%step == 0 {
+						kept[n] = d
+						n++
+					}
+				}
+				kept = kept[:n]
+			}
+		}
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return err
+	}
+	t.approximate = step > 1
+	t.candidates = float64(step) * float64(len(kept))
+	for len(kept) > 0 {
+		batch := kept[:min(len(kept), 500)]
+		kept = kept[len(batch):]
+		args := append([]any{}, src.args...)
+		for _, doc := range batch {
+			args = append(args, doc)
+		}
+		rows, err := r.query(ctx, "SELECT CASE WHEN "+strings.Join(src.where, " AND ")+" THEN 1 ELSE 0 END, "+src.cols+
+			` FROM search_docs d CROSS JOIN assets a CROSS JOIN versions v
+			WHERE d.doc IN (`+placeholders(len(batch))+`) AND a.id = d.asset_id AND v.asset_id = a.id
+			AND v.number = a.current_version`, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var pass bool
+			var kind, mt, year, who, cats sql.NullString
+			if err := rows.Scan(&pass, &kind, &mt, &year, &who, &cats); err != nil {
+				rows.Close()
+				return err
+			}
+			if pass {
+				t.add(float64(step), kind, mt, year, who, cats)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mix is SplitMix64's finalizer: a well-spread hash of a document number.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // idAlphabet is the alphabet of dam IDs (Crockford base32, lowercase),

@@ -56,7 +56,7 @@ func TestFacetSample(t *testing.T) {
 			}
 			t.Errorf("no count for %s in %v", value, got)
 		}
-		for _, text := range []string{"zebra", ""} { // a search, and a listing
+		for _, text := range []string{"zebra", `"zebra"`, ""} { // a search (prefix, word), and a listing
 			f, err := s.AssetFacets(ctx, dam.AssetQuery{Domains: []string{"d"}, Text: text}, 20)
 			require.NoError(t, err)
 			assert.True(t, f.Approximate, "%q: 800 matches, above 160", text)

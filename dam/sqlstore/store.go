@@ -33,7 +33,7 @@ type Options struct {
 	// FacetSampleThreshold is how many matches AssetFacets counts exactly:
 	// above it the counts are estimated from a sample of about as many
 	// matches spread over the library, and dam.Facets.Approximate is set;
-	// default 2000.
+	// default 1000.
 	FacetSampleThreshold int
 }
 
