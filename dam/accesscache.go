@@ -39,6 +39,13 @@ type accessSnap struct {
 	hasLicences bool
 	accepted    map[string][]LicenceAcceptance // by licenceActor
 	trees       map[string]map[string]*policy.Tree
+	profiles    map[string]cachedProfile // by name
+}
+
+// cachedProfile is a stored export profile, or that there is none.
+type cachedProfile struct {
+	p     Profile
+	found bool
 }
 
 // current returns the snapshot of the store's generation now, or nil
@@ -161,4 +168,30 @@ func (s *accessSnap) loadTrees(ctx context.Context, st Store, domains []string) 
 		s.mu.Unlock()
 	}
 	return trees, nil
+}
+
+// loadProfile returns the stored export profile named name; a missing one
+// is a NotFound error from the store, remembered as such.
+func (s *accessSnap) loadProfile(ctx context.Context, st Store, name string) (Profile, error) {
+	if s != nil {
+		s.mu.Lock()
+		v, ok := s.profiles[name]
+		s.mu.Unlock()
+		if ok {
+			if !v.found {
+				return Profile{}, E("", NotFound, "profile %q not found", name)
+			}
+			return v.p, nil
+		}
+	}
+	p, err := st.Profile(ctx, name)
+	if s != nil && (err == nil || KindOf(err) == NotFound) {
+		s.mu.Lock()
+		if s.profiles == nil || len(s.profiles) >= maxAccessEntries {
+			s.profiles = map[string]cachedProfile{}
+		}
+		s.profiles[name] = cachedProfile{p: p, found: err == nil}
+		s.mu.Unlock()
+	}
+	return p, err
 }

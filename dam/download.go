@@ -32,7 +32,7 @@ func (l *Library) Open(ctx context.Context, assetID string, n int) (*Download, e
 	if err != nil {
 		return nil, err
 	}
-	a, err := l.visibleAsset(ctx, op, actor, assetID)
+	a, err := l.servedAsset(ctx, op, actor, assetID)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (d *Download) File() *os.File {
 // stops once a grant is revoked or the asset protected or deleted.
 func (l *Library) downloadCheck(op string, actor Actor, assetID, profile string) func(context.Context) error {
 	return func(ctx context.Context) error {
-		a, err := l.visibleAsset(ctx, op, actor, assetID)
+		a, err := l.servedAsset(ctx, op, actor, assetID)
 		if err == nil {
 			_, err = l.authorizeDownload(ctx, op, actor, a, profile)
 		}

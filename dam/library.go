@@ -253,6 +253,8 @@ type Library struct {
 	access accessCache
 	// listing keeps encoded pages of Assets (listcache.go).
 	listing listingCache
+	// assets keeps assets read by the download and preview paths (listcache.go).
+	assets assetCache
 	// events commits the usage events of concurrent requests together
 	// (eventlog.go).
 	events eventWriter

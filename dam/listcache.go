@@ -70,8 +70,17 @@ func (l *Library) EncodedAssets(ctx context.Context, q AssetQuery, format string
 		}
 		return encode(as, next)
 	}
-	if len(q.Domains) == 0 {
-		return read()
+	if q.policyFiltered() {
+		// The policy's answer moves with grants, settings and licences,
+		// which the listing generation does not follow: never kept.
+		as, next, err := l.policyFilteredAssets(ctx, op, actor, q)
+		if err != nil {
+			return nil, err
+		}
+		return encode(as, next)
+	}
+	if len(q.Domains) == 0 || q.Availability != "" {
+		return read() // availability moves with the clock, which no write marks
 	}
 	gen, err := l.store.ListingGeneration(ctx)
 	if err != nil {
@@ -149,4 +158,69 @@ func listingKey(format string, q AssetQuery) (string, error) {
 		Query  AssetQuery
 	}{format, q})
 	return string(b), err
+}
+
+// The asset cache keeps what Store.Asset returned, by ID, under the same
+// ListingGeneration: an asset's row, its current version and its
+// categories are among what moves it. It serves the download and preview
+// paths, which read an asset and never change it: what it returns is
+// shared, and nobody may change its slices, maps or pointed-to values.
+
+// maxCachedAssets bounds the assets one generation keeps; past it, it
+// forgets them all and starts again.
+const maxCachedAssets = 10_000
+
+type assetCache struct {
+	mu   sync.Mutex
+	gen  int64
+	byID map[string]Asset
+}
+
+// servedAsset is visibleAsset through the asset cache; the result must
+// not be changed (see above).
+func (l *Library) servedAsset(ctx context.Context, op string, actor Actor, id string) (Asset, error) {
+	if !validID(id) {
+		return Asset{}, E(op, NotFound, "asset %q not found", id)
+	}
+	a, err := l.cachedAsset(ctx, id)
+	if err != nil {
+		return Asset{}, wrap(op, Internal, err)
+	}
+	if !actor.reaches(a.Domain) || a.DeletedAt != nil {
+		return Asset{}, E(op, NotFound, "asset %s not found", id)
+	}
+	return a, nil
+}
+
+// cachedAsset is Store.Asset, from memory while the listing generation
+// stays.
+func (l *Library) cachedAsset(ctx context.Context, id string) (Asset, error) {
+	gen, err := l.store.ListingGeneration(ctx)
+	if err != nil {
+		return l.store.Asset(ctx, id)
+	}
+	c := &l.assets
+	c.mu.Lock()
+	if c.byID == nil || gen > c.gen {
+		c.gen, c.byID = gen, map[string]Asset{}
+	}
+	a, ok := c.byID[id]
+	ok = ok && gen == c.gen // a reader of an older generation reads the store
+	c.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	a, err = l.store.Asset(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	c.mu.Lock()
+	if gen == c.gen {
+		if len(c.byID) >= maxCachedAssets {
+			c.byID = map[string]Asset{}
+		}
+		c.byID[id] = a
+	}
+	c.mu.Unlock()
+	return a, nil
 }

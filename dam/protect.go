@@ -15,6 +15,9 @@ type access struct {
 	grants   *policy.Grants
 	lic      licenceState
 	now      time.Time
+	// snap is the access cache's snapshot the rules were read from (nil
+	// when the generation could not be read).
+	snap *accessSnap
 }
 
 // loadAccess reads the settings, the licences and the actor's acceptances,
@@ -26,7 +29,7 @@ func (l *Library) loadAccess(ctx context.Context, op string, actor Actor, assetI
 	if err != nil {
 		return nil, wrap(op, Internal, err)
 	}
-	acc := &access{settings: s, trees: map[string]*policy.Tree{}, now: l.now().UTC()}
+	acc := &access{settings: s, trees: map[string]*policy.Tree{}, now: l.now().UTC(), snap: snap}
 	if acc.lic, err = l.licencesFor(ctx, snap, actor); err != nil {
 		return nil, wrap(op, Internal, err)
 	}

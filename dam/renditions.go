@@ -109,7 +109,7 @@ func (l *Library) OpenRendition(ctx context.Context, assetID, profile string) (*
 	if err != nil {
 		return nil, err
 	}
-	a, err := l.visibleAsset(ctx, op, actor, assetID)
+	a, err := l.servedAsset(ctx, op, actor, assetID)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,11 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 	if err != nil {
 		return nil, err
 	}
-	a, err := l.visibleAsset(ctx, op, actor, assetID)
+	a, err := l.servedAsset(ctx, op, actor, assetID)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := l.loadAccess(ctx, op, actor, []string{a.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -163,19 +167,22 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 	}
 	name, rp := p.Name, p.Rendition()
 	if profile != "" && profile != p.Name {
-		if name, rp, err = l.exportProfile(ctx, op, a, profile); err != nil {
+		if IsCustomRef(profile) {
+			name, rp, err = l.exportProfile(ctx, op, a, profile)
+		} else {
+			var stored Profile
+			stored, err = l.lookupProfileIn(ctx, op, acc.snap, profile)
+			name, rp = stored.Name, stored.Rendition()
+		}
+		if err != nil {
 			return nil, err
 		}
 	} else if profile == p.Name {
-		if stored, err := l.lookupProfile(ctx, op, profile); err == nil {
+		if stored, err := l.lookupProfileIn(ctx, op, acc.snap, profile); err == nil {
 			rp = stored.Rendition()
 		} else if KindOf(err) != NotFound {
 			return nil, err
 		}
-	}
-	acc, err := l.loadAccess(ctx, op, actor, []string{a.ID})
-	if err != nil {
-		return nil, err
 	}
 	dec := policy.Decide(acc.input(actor, a, policy.ActionView, name))
 	if !dec.Allowed {

@@ -108,8 +108,8 @@ type UserStore interface {
 	// transaction) whenever a key is revoked, a user is updated or
 	// deleted, sessions are deleted (DeleteSessions; stale ones need not),
 	// or folders (created, moved, deleted, their protection or licence
-	// set), the settings, licences or acceptances change. Processes caching
-	// actors and access rules read it to forget them.
+	// set), the settings, licences, acceptances or export profiles change.
+	// Processes caching actors and access rules read it to forget them.
 	CacheGeneration(ctx context.Context) (int64, error)
 }
 

@@ -43,7 +43,7 @@ func (s *Store) CreateProfile(ctx context.Context, p dam.Profile) error {
 	if err != nil {
 		return s.fail(ctx, op, err)
 	}
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		_, err := q.exec(ctx, "INSERT INTO profiles ("+profileColumns+") VALUES ("+placeholders(6)+")",
 			p.Name, data, p.CreatedBy, encodeTime(p.CreatedAt), p.UpdatedBy, encodeTime(p.UpdatedAt))
 		if s.d.isUnique(err) {
@@ -95,7 +95,7 @@ func (s *Store) UpdateProfile(ctx context.Context, p dam.Profile) error {
 	if err != nil {
 		return s.fail(ctx, op, err)
 	}
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		res, err := q.exec(ctx, "UPDATE profiles SET data = ?, updated_by = ?, updated_at = ? WHERE name = ?",
 			data, p.UpdatedBy, encodeTime(p.UpdatedAt), p.Name)
 		if err != nil {
@@ -113,7 +113,7 @@ func (s *Store) UpdateProfile(ctx context.Context, p dam.Profile) error {
 // DeleteProfile removes a profile.
 func (s *Store) DeleteProfile(ctx context.Context, name string) error {
 	const op = "sqlstore.DeleteProfile"
-	return s.write(ctx, op, func(q querier) error {
+	return s.writeCached(ctx, op, func(q querier) error {
 		res, err := q.exec(ctx, "DELETE FROM profiles WHERE name = ?", name)
 		if err != nil {
 			return err

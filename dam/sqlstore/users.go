@@ -285,8 +285,8 @@ func scanKey(r scanner) (dam.APIKey, error) {
 
 // CacheGeneration returns the counter that moves with every change to
 // what processes keep in memory: revoked keys, changed or deleted users,
-// deleted sessions (authentication), and folders, settings, licences and
-// acceptances (the access rules). Migration 0031 named its table for the
+// deleted sessions (authentication), and folders, settings, licences,
+// acceptances and export profiles (the access rules). Migration 0031 named its table for the
 // first of these.
 func (s *Store) CacheGeneration(ctx context.Context) (int64, error) {
 	const op = "sqlstore.CacheGeneration"

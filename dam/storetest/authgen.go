@@ -117,6 +117,14 @@ var authGenerationTests = []test{
 				return f.s.AppendEvents(f.ctx, dam.Event{ID: f.id(), Time: f.tick(), ActorID: "u1", Action: dam.EventDownload})
 			}, false},
 			{"delete a folder", func() error { return f.s.DeleteFolder(f.ctx, child.ID) }, true},
+			{"create a profile", func() error { return f.s.CreateProfile(f.ctx, f.profile("print")) }, true},
+			{"read it", func() error { _, err := f.s.Profile(f.ctx, "print"); return err }, false},
+			{"update it", func() error {
+				p := f.profile("print")
+				p.Width = 2048
+				return f.s.UpdateProfile(f.ctx, p)
+			}, true},
+			{"delete it", func() error { return f.s.DeleteProfile(f.ctx, "print") }, true},
 		} {
 			require.NoError(t, tc.do(), tc.name)
 			g := gen()

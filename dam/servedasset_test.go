@@ -1,0 +1,98 @@
+package dam_test
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/dam/sqlstore"
+	"github.com/damkit/damkit/rendition"
+	"github.com/damkit/damkit/storage"
+)
+
+// TestPreviewsFollowChangesAcrossProcesses: the download and preview paths
+// keep assets and export profiles in memory; a profile changed or deleted,
+// or an asset edited, trashed or given a new version through A shows in
+// B's very next preview or download (two Libraries on one database stand
+// for two processes).
+func TestPreviewsFollowChangesAcrossProcesses(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	open := func() *dam.Library {
+		st, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(dir, "dam.db"), nil)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = st.Close() })
+		b, err := storage.Open(ctx, "file://"+filepath.ToSlash(filepath.Join(dir, "blobs")))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = b.Close() })
+		return dam.New(st, b, func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }, nil, nil)
+	}
+	a, b := open(), open()
+	owner, _, err := a.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
+	require.NoError(t, err)
+	octx := dam.WithActor(ctx, owner.Actor())
+	pngOf := func(w, h int) *bytes.Buffer {
+		var img bytes.Buffer
+		require.NoError(t, png.Encode(&img, image.NewRGBA(image.Rect(0, 0, w, h))))
+		return &img
+	}
+	asset, err := a.Upload(octx, pngOf(64, 64), dam.UploadOptions{Name: "square.png"})
+	require.NoError(t, err)
+	_, err = a.CreateProfile(octx, dam.Profile{Name: "web", Width: 32, Format: rendition.FormatPNG})
+	require.NoError(t, err)
+
+	preview := func() (*dam.Download, error) {
+		d, err := b.OpenPreview(octx, asset.ID, "web")
+		if err == nil {
+			require.NoError(t, d.Close())
+		}
+		return d, err
+	}
+	for range 2 {
+		d, err := preview()
+		require.NoError(t, err)
+		assert.Equal(t, 32, d.Version.Width)
+		assert.Equal(t, "square.png", d.Asset.Name)
+	}
+
+	_, err = a.UpdateProfile(octx, dam.Profile{Name: "web", Width: 16, Format: rendition.FormatPNG})
+	require.NoError(t, err)
+	d, err := preview()
+	require.NoError(t, err)
+	assert.Equal(t, 16, d.Version.Width, "B renders with the profile A changed")
+
+	name := "renamed.png"
+	_, err = a.EditAsset(octx, asset.ID, dam.AssetPatch{Name: &name})
+	require.NoError(t, err)
+	d, err = preview()
+	require.NoError(t, err)
+	assert.Equal(t, "renamed.png", d.Asset.Name, "B serves the asset as A edited it")
+
+	_, err = a.AddVersion(octx, asset.ID, pngOf(64, 32), dam.NewVersionOptions{})
+	require.NoError(t, err)
+	d, err = preview()
+	require.NoError(t, err)
+	assert.Equal(t, 2, d.Asset.Current.Number, "B serves A's new version")
+	assert.Equal(t, 8, d.Version.Height)
+	dl, err := b.Open(octx, asset.ID, 0)
+	require.NoError(t, err)
+	require.NoError(t, dl.Close())
+	assert.Equal(t, 32, dl.Version.Height, "downloads too")
+
+	require.NoError(t, a.DeleteProfile(octx, "web"))
+	_, err = preview()
+	assert.Equal(t, dam.NotFound.String(), dam.KindOf(err).String(), "a deleted profile is gone in B: %v", err)
+
+	require.NoError(t, a.Delete(octx, asset.ID))
+	_, err = b.OpenPreview(octx, asset.ID, "")
+	assert.Equal(t, dam.NotFound.String(), dam.KindOf(err).String(), "a trashed asset is gone in B: %v", err)
+	_, err = b.Open(octx, asset.ID, 0)
+	assert.Equal(t, dam.NotFound.String(), dam.KindOf(err).String(), "for downloads too: %v", err)
+}
