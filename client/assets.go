@@ -176,6 +176,27 @@ func assetQuery(q dam.AssetQuery) url.Values {
 	if len(q.SHA256) > 0 {
 		v.Set("sha256", strings.Join(q.SHA256, ","))
 	}
+	setNonEmpty(v, "updated_from", timeParam(q.UpdatedFrom))
+	setNonEmpty(v, "updated_to", timeParam(q.UpdatedTo))
+	setNonEmpty(v, "captured_from", timeParam(q.CapturedFrom))
+	setNonEmpty(v, "captured_to", timeParam(q.CapturedTo))
+	if q.MinWidth > 0 {
+		v.Set("min_width", strconv.Itoa(q.MinWidth))
+	}
+	if q.MinHeight > 0 {
+		v.Set("min_height", strconv.Itoa(q.MinHeight))
+	}
+	setNonEmpty(v, "orientation", q.Orientation)
+	setNonEmpty(v, "created_by", q.CreatedBy)
+	setNonEmpty(v, "collection", q.CollectionID)
+	setNonEmpty(v, "availability", string(q.Availability))
+	setNonEmpty(v, "expires_from", timeParam(q.ExpiresFrom))
+	setNonEmpty(v, "expires_to", timeParam(q.ExpiresTo))
+	for name, b := range map[string]*bool{"downloadable": q.Downloadable, "protected": q.Protected, "has_licence": q.HasLicence} {
+		if b != nil {
+			v.Set(name, strconv.FormatBool(*b))
+		}
+	}
 	return v
 }
 

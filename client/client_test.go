@@ -1,16 +1,20 @@
 package client_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -474,6 +478,16 @@ func TestRequestsAndShares(t *testing.T) {
 	st, err = c.UpdateSettings(ctx, st)
 	require.NoError(t, err)
 	assert.True(t, st.SharesEnabled)
+	yes := true
+	prot, err := client.Collect(c.Assets(ctx, dam.AssetQuery{Protected: &yes, Availability: dam.Available}))
+	require.NoError(t, err)
+	for _, pa := range prot {
+		assert.NotEqual(t, a.ID, pa.ID, "the asset made unprotected above is not listed as protected")
+	}
+	no := false
+	unprot, err := client.Collect(c.Assets(ctx, dam.AssetQuery{Protected: &no, Availability: dam.Available}))
+	require.NoError(t, err)
+	assert.True(t, slices.ContainsFunc(unprot, func(u dam.Asset) bool { return u.ID == a.ID }), "it is listed as unprotected")
 	ms, err := c.MetadataSchema(ctx)
 	require.NoError(t, err)
 	ms.Fields = []dam.SchemaField{{Key: "client", Label: "Client", Type: dam.FieldText}}
@@ -504,4 +518,30 @@ func TestRequestsAndShares(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotNil(t, usage)
 	require.NoError(t, c.DeleteShare(ctx, sh.ID))
+}
+
+func TestDownloadCrops(t *testing.T) {
+	s := newServer(t)
+	ctx := t.Context()
+	var img bytes.Buffer
+	require.NoError(t, png.Encode(&img, image.NewRGBA(image.Rect(0, 0, 40, 30))))
+	a, err := s.c.Upload(ctx, &img, client.UploadOptions{UploadOptions: dam.UploadOptions{Name: "photo.png"}})
+	require.NoError(t, err)
+	_, err = s.c.CreateProfile(ctx, dam.Profile{Name: "square", Width: 20, Height: 20, Fit: "smart", Format: "png", SmartCrop: true})
+	require.NoError(t, err)
+	j, err := s.c.DownloadCrops(ctx, a.ID, &client.CropsOptions{Original: true, Async: true})
+	require.NoError(t, err)
+	j, err = s.c.WaitDownload(ctx, j.ID, 20*time.Millisecond, nil)
+	require.NoError(t, err)
+	paths, err := s.c.FetchParts(ctx, j, t.TempDir(), nil)
+	require.NoError(t, err)
+	require.Len(t, paths, 1)
+	zr, err := zip.OpenReader(paths[0])
+	require.NoError(t, err)
+	defer zr.Close()
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	assert.ElementsMatch(t, []string{"photo.png", "photo_square.png"}, names)
 }

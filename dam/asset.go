@@ -234,6 +234,43 @@ type AssetQuery struct {
 	// subcategories; with CategoryOnly, only those directly in it.
 	CategoryID   string
 	CategoryOnly bool
+
+	// Availability keeps the assets that may be used now (Available: set
+	// available and not expired) or those that may not (Unavailable: set
+	// unavailable, or expired); "" keeps both.
+	Availability Availability
+	// ExpiresFrom and ExpiresTo keep the assets with an expiry date at or
+	// after From and before To (zero: no bound; assets without an expiry
+	// date are left out when either is set).
+	ExpiresFrom, ExpiresTo time.Time
+	// Now is the moment Availability is judged at. The Library sets it
+	// from its clock; stores read it.
+	Now time.Time
+
+	// Downloadable, Protected and HasLicence keep the assets whose access,
+	// as the download policy decides it for the caller (Library.Access),
+	// says so; nil keeps all. Downloadable: the caller may download the
+	// original now, or once they accept its licence (no request needed).
+	// Protected: its protection, as it resolves (asset, folders, library
+	// default), is on. HasLicence: a licence governs its downloads.
+	//
+	// These are decided in package dam, not in the store (the decision
+	// needs grants, shares and licences the store's query cannot weigh):
+	// the Library reads the store's pages in order and keeps the matching
+	// assets, so cursors stay the store's and paging stays stable. A call
+	// reads at most MaxPolicyScan assets; a page may therefore hold fewer
+	// than Limit assets, even none, while its cursor is not empty. Facet
+	// counts do not apply these three filters.
+	Downloadable, Protected, HasLicence *bool
+}
+
+// MaxPolicyScan bounds the assets one listing call reads to apply the
+// policy filters (AssetQuery.Downloadable, Protected, HasLicence).
+const MaxPolicyScan = 5000
+
+// policyFiltered reports whether q has a filter the Library applies.
+func (q AssetQuery) policyFiltered() bool {
+	return q.Downloadable != nil || q.Protected != nil || q.HasLicence != nil
 }
 
 // Note is a short remark attached to an asset.

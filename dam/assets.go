@@ -202,6 +202,9 @@ func (l *Library) listAssets(ctx context.Context, op string, actor Actor, q Asse
 	if len(q.Domains) == 0 {
 		return nil, "", nil
 	}
+	if q.policyFiltered() {
+		return l.policyFilteredAssets(ctx, op, actor, q)
+	}
 	as, next, err := l.store.Assets(ctx, q)
 	if err != nil {
 		return nil, "", wrap(op, Internal, err)
@@ -217,6 +220,10 @@ func (l *Library) checkQuery(ctx context.Context, op string, actor Actor, q *Ass
 		return nil
 	}
 	q.Deleted = trash
+	q.Now = time.Time{}
+	if q.Availability != "" {
+		q.Now = l.now().UTC()
+	}
 	search, err := parseSearch(op, q.Text)
 	if err != nil {
 		return err

@@ -89,6 +89,12 @@ func readEmbedded(head []byte, x *exif.Data) *Embedded {
 	if packet != nil {
 		xp, _ = xmp.Parse(packet)
 	}
+	if guid := xp.ExtendedGUID(); guid != "" {
+		// A JPEG's extended XMP: what did not fit in the main segment.
+		if ext, err := xmp.Parse(xmp.FindExtended(head, guid)); err == nil {
+			xp.Merge(ext)
+		}
+	}
 	if ipt == nil {
 		ipt = &iptc.Data{}
 	}

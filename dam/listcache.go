@@ -70,8 +70,17 @@ func (l *Library) EncodedAssets(ctx context.Context, q AssetQuery, format string
 		}
 		return encode(as, next)
 	}
-	if len(q.Domains) == 0 {
-		return read()
+	if q.policyFiltered() {
+		// The policy's answer moves with grants, settings and licences,
+		// which the listing generation does not follow: never kept.
+		as, next, err := l.policyFilteredAssets(ctx, op, actor, q)
+		if err != nil {
+			return nil, err
+		}
+		return encode(as, next)
+	}
+	if len(q.Domains) == 0 || q.Availability != "" {
+		return read() // availability moves with the clock, which no write marks
 	}
 	gen, err := l.store.ListingGeneration(ctx)
 	if err != nil {

@@ -357,6 +357,12 @@ func checkFilters(op string, q AssetQuery) error {
 	if q.CreatedBy != "" && !validID(q.CreatedBy) {
 		return E(op, Invalid, "bad user id %.40q", q.CreatedBy)
 	}
+	if q.Availability != "" && q.Availability != Available && q.Availability != Unavailable {
+		return E(op, Invalid, "availability must be %q or %q, not %.20q", Available, Unavailable, q.Availability)
+	}
+	if !q.ExpiresFrom.IsZero() && !q.ExpiresTo.IsZero() && !q.ExpiresFrom.Before(q.ExpiresTo) {
+		return E(op, Invalid, "the expiry range ends before it starts")
+	}
 	return nil
 }
 

@@ -228,6 +228,9 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 	if err := rangeFilters(q, &aq); err != nil {
 		return err
 	}
+	if err := accessFilters(q, &aq); err != nil {
+		return err
+	}
 	if q.Has("folder") {
 		f := q.Get("folder")
 		aq.FolderID = &f

@@ -443,5 +443,28 @@ func filterWhere(q dam.AssetQuery, where []string, args []any) ([]string, []any)
 		where = append(where, "EXISTS (SELECT 1 FROM collection_items ci WHERE ci.collection_id = ? AND ci.asset_id = a.id)")
 		args = append(args, q.CollectionID)
 	}
+	return availabilityWhere(q, where, args)
+}
+
+// availabilityWhere adds the availability (judged at q.Now) and expiry
+// range conditions.
+func availabilityWhere(q dam.AssetQuery, where []string, args []any) ([]string, []any) {
+	const usable = "(a.availability <> 'unavailable' AND (a.expires_at IS NULL OR a.expires_at > ?))"
+	switch q.Availability {
+	case dam.Available:
+		where = append(where, usable)
+		args = append(args, encodeTime(q.Now))
+	case dam.Unavailable:
+		where = append(where, "NOT "+usable)
+		args = append(args, encodeTime(q.Now))
+	}
+	if !q.ExpiresFrom.IsZero() {
+		where = append(where, "a.expires_at >= ?")
+		args = append(args, encodeTime(q.ExpiresFrom))
+	}
+	if !q.ExpiresTo.IsZero() {
+		where = append(where, "a.expires_at < ?")
+		args = append(args, encodeTime(q.ExpiresTo))
+	}
 	return where, args
 }

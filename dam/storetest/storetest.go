@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Search", searchTests},
 		{"Webhooks", webhookTests},
 		{"MetadataSchema", schemaTests},
+		{"Availability", availabilityTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -170,3 +170,18 @@ func WithChunk(png []byte, typ string, data []byte) []byte {
 func XMPChunk(packet []byte) []byte {
 	return append([]byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00"), packet...)
 }
+
+// ExtendedXMPSegments are the APP1 segments of an extended XMP packet
+// with this GUID, cut into pieces of at most size bytes (Adobe's layout:
+// the GUID, the full length and the piece's offset, big-endian).
+func ExtendedXMPSegments(guid string, packet []byte, size int) []Segment {
+	var segs []Segment
+	for off := 0; off < len(packet); off += size {
+		end := min(off+size, len(packet))
+		p := append([]byte("http://ns.adobe.com/xmp/extension/\x00"), guid...)
+		p = binary.BigEndian.AppendUint32(p, uint32(len(packet)))
+		p = binary.BigEndian.AppendUint32(p, uint32(off))
+		segs = append(segs, Segment{0xE1, append(p, packet[off:end]...)})
+	}
+	return segs
+}

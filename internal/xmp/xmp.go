@@ -72,7 +72,7 @@ const (
 var prefixes = map[string]string{
 	nsDC: "dc", nsPhotoshop: "photoshop", nsRights: "xmpRights", nsXMP: "xmp", nsEXIF: "exif",
 	nsEXIFEX: "exifEX", nsAux: "aux", nsTIFF: "tiff", nsIPTCCore: "Iptc4xmpCore", nsPlus: "plus",
-	nsLR: "lr",
+	nsLR: "lr", nsNote: "xmpNote",
 }
 
 // Data is what Parse found. Language alternatives (rdf:Alt) give their
@@ -89,9 +89,8 @@ type Data struct {
 // sub-slice of file, except a compressed iTXt chunk's text, inflated into
 // at most MaxPacket+1 new bytes (Parse refuses a packet that fills them as
 // too large, so a small chunk that inflates to gigabytes costs no more).
-// A TIFF keeps it in IFD0 tag 700, which internal/exif returns. Extended
-// XMP (split over several JPEG segments) is not read: it is for previews
-// and thumbnails.
+// A TIFF keeps it in IFD0 tag 700, which internal/exif returns. A JPEG's
+// extended XMP (split over several segments) is FindExtended's.
 func Find(file []byte) []byte {
 	switch {
 	case imagefile.IsJPEG(file):

@@ -1,0 +1,36 @@
+package dam_test
+
+import (
+	"bytes"
+	"image/jpeg"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/testimage"
+)
+
+// TestExtendedXMPFillsTheAsset: a JPEG whose main XMP packet announces an
+// extended one (spread over several segments) gets the extended packet's
+// properties too; the main packet's win.
+func TestExtendedXMPFillsTheAsset(t *testing.T) {
+	const guid = "00112233445566778899AABBCCDDEEFF"
+	main := `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmpNote="http://ns.adobe.com/xmp/note/"
+ xmpNote:HasExtendedXMP="` + guid + `"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">Main title</rdf:li></rdf:Alt></dc:title>
+</rdf:Description></rdf:RDF></x:xmpmeta>`
+	ext := `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"
+ photoshop:Credit="Agence Exemple"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">Extended title</rdf:li></rdf:Alt></dc:title>
+</rdf:Description></rdf:RDF></x:xmpmeta>`
+	var buf bytes.Buffer
+	require.NoError(t, jpeg.Encode(&buf, testimage.Gradient(16, 12, 0), nil))
+	segs := append([]testimage.Segment{testimage.XMPSegment([]byte(main))}, testimage.ExtendedXMPSegments(guid, []byte(ext), 100)...)
+	f := newFixture(t, nil)
+	a, err := f.lib.Upload(f.owner, bytes.NewReader(testimage.WithSegments(buf.Bytes(), segs...)), dam.UploadOptions{Name: "x.jpg"})
+	require.NoError(t, err)
+	assert.Equal(t, "Main title", a.Meta.Title)
+	assert.Equal(t, "Agence Exemple", a.Meta.Fields[dam.FieldCredit])
+}
