@@ -1,8 +1,10 @@
 package dam
 
 import (
+	"embed"
 	htmltemplate "html/template"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,8 +43,32 @@ const maxTemplateBytes = 256 << 10
 // loadEmailTemplates parses every KIND.html and KIND.txt of dir; a
 // template that does not parse stops the notifier from being made.
 func loadEmailTemplates(dir string) (*emailTemplates, error) {
+	return loadTemplatesFS(os.DirFS(dir))
+}
+
+// builtinEmails are the built-in templates of the kinds that have their
+// own (webhook_disabled); the others use the generic one. A directory's
+// KIND or default template replaces them.
+//
+//go:embed emailtemplates/*.html emailtemplates/*.txt
+var builtinEmailFiles embed.FS
+
+var builtinEmails = func() *emailTemplates {
+	sub, err := fs.Sub(builtinEmailFiles, "emailtemplates")
+	if err != nil {
+		panic(err)
+	}
+	t, err := loadTemplatesFS(sub)
+	if err != nil {
+		panic(err) // tested: the built-in templates parse
+	}
+	return t
+}()
+
+// loadTemplatesFS parses every KIND.html and KIND.txt at the top of fsys.
+func loadTemplatesFS(fsys fs.FS) (*emailTemplates, error) {
 	t := &emailTemplates{html: map[string]*htmltemplate.Template{}, text: map[string]*texttemplate.Template{}}
-	files, err := os.ReadDir(dir)
+	files, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +86,7 @@ func loadEmailTemplates(dir string) (*emailTemplates, error) {
 		if info.Size() > maxTemplateBytes {
 			return nil, E("", Invalid, "email template %s is larger than %d bytes", name, maxTemplateBytes)
 		}
-		b, err := os.ReadFile(filepath.Join(dir, name))
+		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
@@ -91,6 +117,9 @@ func (t *emailTemplates) renderHTML(w io.Writer, v emailView) error {
 			}
 		}
 	}
+	if tpl := builtinEmails.html[v.Kind]; tpl != nil {
+		return tpl.Execute(w, v)
+	}
 	return emailHTML.Execute(w, v)
 }
 
@@ -102,6 +131,9 @@ func (t *emailTemplates) renderText(w io.Writer, v emailView) error {
 				return tpl.Execute(w, v)
 			}
 		}
+	}
+	if tpl := builtinEmails.text[v.Kind]; tpl != nil {
+		return tpl.Execute(w, v)
 	}
 	return textTemplate(w, v)
 }

@@ -69,3 +69,41 @@ func TestEmailTemplatesDefaultAndOverride(t *testing.T) {
 		require.Error(t, err)
 	})
 }
+
+// TestWebhookDisabledEmail: webhook_disabled has a built-in template of
+// its own (what happened, the endpoint, how to turn it back on), in both
+// parts, with the data escaped; a directory's template for the kind, or
+// its default, replaces it.
+func TestWebhookDisabledEmail(t *testing.T) {
+	m := dam.Message{Kind: dam.NotifyWebhookDisabled, To: dam.Recipient{Email: "ada@example.com"}, Subject: "A webhook was turned off",
+		Text: "Deliveries to https://hooks.example.com/<x> failed for 24h0m0s without one success, so it was turned off.",
+		Link: "https://dam.example.com/webhooks/01abc", Details: []dam.Detail{{Label: "URL", Value: "https://hooks.example.com/<x>"}}}
+	send := func(t *testing.T, opts *dam.EmailOptions) parsedEmail {
+		dir := filepath.Join(t.TempDir(), "mail")
+		n, err := dam.NewEmailNotifier("file:"+dir, opts)
+		require.NoError(t, err)
+		require.NoError(t, n.Notify(t.Context(), m))
+		files := emlFiles(t, dir)
+		require.Len(t, files, 1)
+		data, err := os.ReadFile(files[0])
+		require.NoError(t, err)
+		return parseEmail(t, data)
+	}
+	e := send(t, &dam.EmailOptions{ProductName: "Acme DAM"})
+	assert.Contains(t, e.HTML, "<h1")
+	assert.Contains(t, e.HTML, "https://hooks.example.com/&lt;x&gt;", "escaped")
+	assert.Contains(t, e.HTML, "Send a test event, then enable the webhook")
+	assert.Contains(t, e.HTML, `href="https://dam.example.com/webhooks/01abc"`)
+	assert.Contains(t, e.HTML, "Open the webhook")
+	assert.Contains(t, e.Text, "To turn it back on:\n1. Check that the endpoint answers")
+	assert.Contains(t, e.Text, "URL: https://hooks.example.com/<x>\n")
+	assert.Contains(t, e.Text, "Open the webhook: https://dam.example.com/webhooks/01abc\n")
+	assert.Contains(t, e.Text, "Acme DAM")
+
+	tpl := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(tpl, "default.html"), []byte(`<p>{{.Kind}}</p>`), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(tpl, "webhook_disabled.txt"), []byte("off: {{.Link}}\n"), 0o600))
+	e = send(t, &dam.EmailOptions{Templates: tpl})
+	assert.Equal(t, "off: https://dam.example.com/webhooks/01abc\n", e.Text)
+	assert.Contains(t, e.HTML, "<p>webhook_disabled</p>", "the directory's default wins over the built-in kind")
+}

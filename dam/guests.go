@@ -295,9 +295,15 @@ func (l *Library) guestOpen(ctx context.Context, op string, actor Actor, sh Shar
 	detail := fmt.Sprintf("share %s original", sh.ID)
 	if profile == "" {
 		v := a.Current
-		dl = &Download{Asset: a, Version: v, ETag: originalETag(v),
-			ReadSeekCloser: l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size},
-				v.Size, check, false, nil)}
+		dl = &Download{Asset: a, Version: v, ETag: originalETag(v)}
+		// A small local file is sent whole by the kernel: no recheck
+		// would fall due while it goes (localFile).
+		if f := l.localFile(ctx, storage.OriginalKey(v.SHA256), v.Size); f != nil {
+			dl.ReadSeekCloser = f
+		} else {
+			dl.ReadSeekCloser = l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size},
+				v.Size, check, false, nil)
+		}
 	} else {
 		name, rp, err := l.exportProfile(ctx, op, a, profile)
 		if err != nil {
@@ -306,7 +312,9 @@ func (l *Library) guestOpen(ctx context.Context, op string, actor Actor, sh Shar
 		if dl, err = l.openRendition(ctx, op, a, rp, false); err != nil {
 			return nil, "", err
 		}
-		dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, check, false, nil)
+		if dl.File() == nil {
+			dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, check, false, nil)
+		}
 		detail = fmt.Sprintf("share %s profile %s", sh.ID, name)
 	}
 	return dl, detail, nil

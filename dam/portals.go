@@ -456,9 +456,14 @@ func (l *Library) portalOpen(ctx context.Context, op, slug, token, assetID strin
 		_, _, _, _, err := l.portalAsset(ctx, op, slug, token, assetID, accept)
 		return err
 	}
-	return &Download{Asset: a, Version: v, ETag: originalETag(v),
-		ReadSeekCloser: l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size},
-			v.Size, check, false, nil)}, nil
+	dl := &Download{Asset: a, Version: v, ETag: originalETag(v)}
+	if f := l.localFile(ctx, storage.OriginalKey(v.SHA256), v.Size); f != nil {
+		dl.ReadSeekCloser = f // sent whole by the kernel (localFile)
+	} else {
+		dl.ReadSeekCloser = l.newStream(ctx, op, &blobReader{ctx: ctx, bucket: l.bucket, key: storage.OriginalKey(v.SHA256), size: v.Size},
+			v.Size, check, false, nil)
+	}
+	return dl, nil
 }
 
 // portalAsset decides, recording nothing, whether the visitor of token

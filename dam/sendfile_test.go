@@ -56,6 +56,18 @@ func TestDownloadFile(t *testing.T) {
 			_, err = lib.CreateProfile(ctx, dam.Profile{Name: "small", Width: 32, Height: 32, Format: rendition.FormatJPEG})
 			require.NoError(t, err)
 
+			s, err := lib.Settings(ctx)
+			require.NoError(t, err)
+			s.SharesEnabled = true
+			_, err = lib.UpdateSettings(ctx, s)
+			require.NoError(t, err)
+			sh, err := lib.CreateShare(ctx, dam.NewShare{Title: "Press", Days: 7, AssetIDs: []string{a.ID}, Guests: "ana@example.com"})
+			require.NoError(t, err)
+			guest, _, err := lib.GuestActor(t.Context(), sh.Links[0].Token)
+			require.NoError(t, err)
+			_, err = lib.CreatePortal(ctx, dam.NewPortal{Slug: "press", Title: "Press", AssetIDs: []string{a.ID}, Mode: dam.PortalOpen})
+			require.NoError(t, err)
+
 			opens := []struct {
 				name string
 				open func() (*dam.Download, error)
@@ -63,6 +75,9 @@ func TestDownloadFile(t *testing.T) {
 				{"original", func() (*dam.Download, error) { return lib.Open(ctx, a.ID, 0) }},
 				{"rendition", func() (*dam.Download, error) { return lib.OpenRendition(ctx, a.ID, "small") }},
 				{"preview", func() (*dam.Download, error) { return lib.OpenPreview(ctx, a.ID, "small") }},
+				{"guest original", func() (*dam.Download, error) { return lib.GuestOpen(guest, a.ID, "") }},
+				{"guest preview", func() (*dam.Download, error) { return lib.GuestPreview(guest, a.ID) }},
+				{"portal original", func() (*dam.Download, error) { return lib.PortalOpen(t.Context(), "press", "", a.ID) }},
 			}
 			for _, o := range opens {
 				d, err := o.open()
@@ -75,7 +90,7 @@ func TestDownloadFile(t *testing.T) {
 				got, err := io.ReadAll(d)
 				require.NoError(t, err)
 				assert.Equal(t, d.Version.Size, int64(len(got)), "%s: the whole body", o.name)
-				if o.name == "original" {
+				if strings.HasSuffix(o.name, "original") {
 					assert.Equal(t, photo, got)
 				}
 				require.NoError(t, d.Close())

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -632,17 +633,43 @@ func (l *Library) disableWebhook(ctx context.Context, w Webhook, now time.Time) 
 		return
 	}
 	l.log.Warn("webhook disabled", "webhook", w.ID, "url", w.URL)
-	u, err := l.store.User(ctx, w.CreatedBy)
-	if err != nil {
-		return
-	}
-	m := Message{Kind: NotifyWebhookDisabled, To: Recipient{UserID: u.ID, Email: u.Email, Name: u.Name},
-		Subject: "A webhook was turned off",
+	m := Message{Kind: NotifyWebhookDisabled, Subject: "A webhook was turned off",
 		Text: fmt.Sprintf("Deliveries to %s failed for %s without one success, so it was turned off. Events keep queueing; "+
 			"enable it again once the endpoint answers.", w.URL, l.opts.WebhookRetryFor),
 		Details: []Detail{{Label: "Webhook", Value: w.ID}, {Label: "URL", Value: w.URL}}}
 	if wl, ok := l.opts.Links.(WebhookLinks); ok {
 		m.Link = wl.Webhook(w.ID)
 	}
-	l.notify(ctx, m)
+	var ms []Message
+	for _, u := range l.webhookOwners(ctx, w) {
+		m.To = Recipient{UserID: u.ID, Email: u.Email, Name: u.Name}
+		ms = append(ms, m)
+	}
+	l.notify(ctx, ms...)
+}
+
+// webhookOwners are who hear that a webhook was turned off: its creator
+// and every enabled owner who reaches them (owners of a domain of theirs,
+// and administrators), the creator first.
+func (l *Library) webhookOwners(ctx context.Context, w Webhook) []User {
+	users, err := l.store.Users(ctx)
+	if err != nil {
+		l.log.Error("listing the owners of a disabled webhook failed", "webhook", w.ID, "err", err)
+		return nil
+	}
+	i := slices.IndexFunc(users, func(u User) bool { return u.ID == w.CreatedBy })
+	if i < 0 {
+		return nil
+	}
+	creator := users[i]
+	var out []User
+	if creator.DisabledAt == nil {
+		out = append(out, creator)
+	}
+	for _, u := range users {
+		if u.ID != creator.ID && u.Role == RoleOwner && u.DisabledAt == nil && u.Actor().reachesUser(creator) {
+			out = append(out, u)
+		}
+	}
+	return out
 }

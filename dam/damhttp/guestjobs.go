@@ -279,7 +279,7 @@ func (s *Server) answerJobs(w http.ResponseWriter, r *http.Request, js []dam.Job
 		}
 		for i, part := range b.Parts {
 			pj.Parts = append(pj.Parts, pagePart{URL: part.URL, Number: part.Number, Ready: part.URL != "",
-				Size: humanSize(part.Size), Name: partLabel(j, i+1)})
+				Size: humanSize(part.Size), Name: partLabel(j, i+1), Assets: part.Assets})
 		}
 		p.Active = p.Active || pj.Active
 		p.Jobs = append(p.Jobs, pj)

@@ -192,6 +192,15 @@ func TestWebhooksDisabledAfterFailingForRetryFor(t *testing.T) {
 	opts := hookOptions()
 	opts.WebhookRetryFor = time.Nanosecond // the first failure is the last
 	a := newAPI(t, opts)
+	owners := map[string]*api{}
+	for _, domain := range []string{"default", "elsewhere"} {
+		var made struct {
+			Key string `json:"api_key"`
+		}
+		a.json("POST", "/api/v1/users", map[string]any{"email": "owner-" + domain + "@example.com", "role": "owner", "domains": []string{domain}}, 201, &made)
+		require.NotEmpty(t, made.Key)
+		owners[domain] = &api{t: t, url: a.url, key: made.Key, lib: a.lib}
+	}
 	rc := newReceiver(t)
 	rc.status.Store(503)
 	var hook dam.Webhook
@@ -212,6 +221,20 @@ func TestWebhooksDisabledAfterFailingForRetryFor(t *testing.T) {
 	require.NotEmpty(t, inbox.Items)
 	assert.Equal(t, dam.NotifyWebhookDisabled, inbox.Items[0].Kind)
 	assert.Contains(t, inbox.Items[0].Body, rc.url)
+	// The other owners of the creator's domain are told too; an owner of
+	// another domain is not.
+	for domain, told := range map[string]bool{"default": true, "elsewhere": false} {
+		var theirs struct {
+			Items []dam.Notification `json:"items"`
+		}
+		owners[domain].json("GET", "/api/v1/inbox", nil, 200, &theirs)
+		if told {
+			require.Len(t, theirs.Items, 1, domain)
+			assert.Equal(t, dam.NotifyWebhookDisabled, theirs.Items[0].Kind)
+		} else {
+			assert.Empty(t, theirs.Items, domain)
+		}
+	}
 
 	// Nothing goes to a disabled endpoint; enabling it sends what queued.
 	rc.status.Store(200)

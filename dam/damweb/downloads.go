@@ -52,6 +52,7 @@ type partView struct {
 	Size   int64
 	URL    string
 	Label  string
+	Assets int // the assets in the part, all finished (the part is ready)
 }
 
 type skippedView struct {
@@ -63,7 +64,7 @@ type skippedView struct {
 // expired (the sweep marks it later).
 func viewJob(j dam.Job, now time.Time) jobView {
 	v := jobView{ID: j.ID, Name: j.Name, URL: "/downloads/" + url.PathEscape(j.ID), Status: j.Status,
-		Done: j.EntriesDone, Total: j.EntriesTotal, Assets: len(j.Items), Error: j.Error, CreatedAt: j.CreatedAt,
+		Done: j.EntriesDone, Total: j.EntriesTotal, Assets: j.AssetCount(), Error: j.Error, CreatedAt: j.CreatedAt,
 		ExpiresAt: j.ExpiresAt, SentBy: j.SentBy, Sent: j.Sent, CanCancel: true, CancelWord: "Remove"}
 	if v.Name == "" {
 		v.Name = "Download"
@@ -79,7 +80,7 @@ func viewJob(j dam.Job, now time.Time) jobView {
 	case j.Status == dam.JobFailed:
 		v.Word, v.State = "Failed", "It could not be built."
 	default: // ready (built on the fly) or done (built by the worker)
-		v.Word, v.State = "Ready", "Ready: "+count(len(j.Items), "asset")+"."
+		v.Word, v.State = "Ready", "Ready: "+count(j.AssetCount(), "asset")+"."
 	}
 	if v.Active {
 		v.CancelWord = "Cancel"
@@ -89,7 +90,7 @@ func viewJob(j dam.Job, now time.Time) jobView {
 			if !p.Ready {
 				continue
 			}
-			pv := partView{Number: p.Number, Size: p.Size, URL: v.URL + "/parts/" + strconv.Itoa(p.Number), Label: "Download"}
+			pv := partView{Number: p.Number, Size: p.Size, URL: v.URL + "/parts/" + strconv.Itoa(p.Number), Label: "Download", Assets: p.Assets}
 			switch {
 			case j.Single:
 				pv.Label = "Download the file"
@@ -105,6 +106,9 @@ func viewJob(j dam.Job, now time.Time) jobView {
 		sv := skippedView{AssetID: s.AssetID, Name: s.Name, Message: s.Message, Requestable: dam.Requestable(s.Reason)}
 		if sv.Name == "" {
 			sv.Name = "An asset"
+		}
+		if s.Crop != "" {
+			sv.Name += " (smart crop " + s.Crop + ")"
 		}
 		if sv.Message == "" {
 			sv.Message = s.Reason

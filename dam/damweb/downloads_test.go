@@ -45,7 +45,7 @@ func TestDownloadsInbox(t *testing.T) {
 	resp, body := b.get("/downloads")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	for _, want := range []string{
-		`id="job-` + ready.ID + `"`, "Ready: 2 assets.", `href="/downloads/` + ready.ID + `/parts/1"`, "Download ZIP",
+		`id="job-` + ready.ID + `"`, "Ready: 2 assets.", `href="/downloads/` + ready.ID + `/parts/1"`, "Download ZIP", ", 2 assets</span>",
 		`id="job-` + queued.ID + `"`, `data-active="true"`, "Waiting to start: 1 asset.", "<progress", "available until",
 		"Also sent to viewer@example.com (1 included)", ">Cancel<", ">Remove<", "jobs.js", `href="/downloads">Refresh</a>`,
 	} {

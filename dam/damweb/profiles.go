@@ -72,7 +72,9 @@ type profileForm struct {
 	Name, Width, Height, Fit, Format, Quality string
 	Enlarge, Grayscale, Invert, KeepMetadata  bool
 	KeepGPS, StripMetadata                    bool
+	SmartCrop                                 bool   // one of the smart crops
 	Page, PosterAt                            string // a PDF's page; a video's poster time in ms
+	DPI                                       string // the resolution written into the file
 	WMKind                                    string // "", "text" or "image"
 	WMText, WMPosition, WMOpacity             string
 	HasImage                                  bool   // the stored profile has a watermark image
@@ -102,12 +104,15 @@ func formOf(p dam.Profile, action string) profileForm {
 		f.Quality = strconv.Itoa(p.Quality)
 	}
 	f.Enlarge, f.Grayscale, f.Invert, f.KeepMetadata = p.Enlarge, p.Grayscale, p.Invert, p.KeepMetadata
-	f.KeepGPS, f.StripMetadata = p.KeepGPS, p.StripMetadata
+	f.KeepGPS, f.StripMetadata, f.SmartCrop = p.KeepGPS, p.StripMetadata, p.SmartCrop
 	if p.Page > 0 {
 		f.Page = strconv.Itoa(p.Page)
 	}
 	if p.PosterAtMS > 0 {
 		f.PosterAt = strconv.FormatInt(p.PosterAtMS, 10)
+	}
+	if p.DPI > 0 {
+		f.DPI = strconv.Itoa(p.DPI)
 	}
 	if w := p.Watermark; w != nil {
 		f.WMKind, f.WMText, f.WMPosition = "text", w.Text, string(w.Position)
@@ -123,7 +128,7 @@ func formOf(p dam.Profile, action string) profileForm {
 
 // focusOrder is the order of the form's fields: the first one in error
 // takes the focus when the form comes back.
-var focusOrder = []string{"name", "size", "fit", "format", "quality", "wm_kind", "wm_text", "wm_image", "wm_position", "wm_opacity"}
+var focusOrder = []string{"name", "size", "fit", "format", "quality", "dpi", "wm_kind", "wm_text", "wm_image", "wm_position", "wm_opacity"}
 
 // focus picks the first field in error.
 func (f *profileForm) focus() {
@@ -182,9 +187,10 @@ func readProfileForm(r *http.Request, f *profileForm, cur *dam.Profile) (dam.Pro
 	f.Enlarge, f.Grayscale, f.Invert, f.KeepMetadata = v.Get("enlarge") != "", v.Get("grayscale") != "", v.Get("invert") != "", v.Get("keep_metadata") != ""
 	f.WMKind, f.WMText, f.WMPosition, f.WMOpacity = v.Get("wm_kind"), v.Get("wm_text"), v.Get("wm_position"), v.Get("wm_opacity")
 	f.KeepGPS, f.StripMetadata = v.Get("keep_gps") != "", v.Get("strip_metadata") != ""
-	f.Page, f.PosterAt = v.Get("page"), v.Get("poster_at_ms")
+	f.SmartCrop = v.Get("smart_crop") != ""
+	f.Page, f.PosterAt, f.DPI = v.Get("page"), v.Get("poster_at_ms"), v.Get("dpi")
 	p := dam.Profile{Name: f.Name, Enlarge: f.Enlarge, Grayscale: f.Grayscale, Invert: f.Invert, KeepMetadata: f.KeepMetadata,
-		KeepGPS: f.KeepGPS, StripMetadata: f.StripMetadata}
+		KeepGPS: f.KeepGPS, StripMetadata: f.StripMetadata, SmartCrop: f.SmartCrop}
 	setString(&p.Fit, f.Fit)
 	setString(&p.Format, f.Format)
 	ok := true
@@ -199,6 +205,9 @@ func readProfileForm(r *http.Request, f *profileForm, cur *dam.Profile) (dam.Pro
 		ok = false
 	}
 	if p.Page, good = f.whole("page", f.Page, "the page"); !good {
+		ok = false
+	}
+	if p.DPI, good = f.whole("dpi", f.DPI, "the resolution"); !good {
 		ok = false
 	}
 	at, good := f.whole("poster_at", f.PosterAt, "the poster time")
@@ -279,6 +288,8 @@ func profileErrorField(err error) string {
 		{"width", "size"},
 		{"height", "size"},
 		{"quality", "quality"},
+		{"dpi", "dpi"},
+		{"resolution field", "dpi"},
 		{"format", "format"},
 		{"fit", "fit"},
 		{"name", "name"},

@@ -327,3 +327,31 @@ func TestProfileFormPageAndPosterTime(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	assert.Contains(t, body, "the page must be a whole number")
 }
+
+// The resolution goes through the form; where the format has no place for
+// it, the error stands beside the field.
+func TestProfileFormDPI(t *testing.T) {
+	s := newSite(t, nil)
+	b := s.signIn(t, "owner")
+	_, body := b.get("/profiles")
+	assert.Contains(t, body, `<label for="pf-dpi">Resolution (dpi)</label>`)
+	f := webProfileForm()
+	f.Set("dpi", "300")
+	resp, _ := b.postMultipart("/profiles", f, "", "", nil)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	p, err := s.lib.Profile(s.owner, "web")
+	require.NoError(t, err)
+	assert.Equal(t, 300, p.DPI)
+	assert.Equal(t, "300", formOf(p, "/profiles/web").DPI)
+
+	f.Set("name", "web2")
+	f.Set("format", "webp")
+	resp, body = b.postMultipart("/profiles", f, "", "", nil)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Regexp(t, `id="pf-dpi-err">[^<]*webp has no resolution field`, body)
+	f.Set("format", "png")
+	f.Set("dpi", "many")
+	resp, body = b.postMultipart("/profiles", f, "", "", nil)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, body, "the resolution must be a whole number")
+}

@@ -42,7 +42,18 @@ type settingsData struct {
 	ValidityDays int
 	Recipients   []recipientRow
 	UpdatedBy    string
+	Formats      []formatChoice // of custom renditions
 }
+
+// formatChoice is a format custom renditions may be allowed.
+type formatChoice struct {
+	Name, Label string
+	On          bool
+}
+
+// customFormats are the formats the settings page offers, in its order.
+var customFormats = []formatChoice{{Name: "jpeg", Label: "JPEG"}, {Name: "png", Label: "PNG"}, {Name: "webp", Label: "WebP"},
+	{Name: "tiff", Label: "TIFF"}, {Name: "gif", Label: "GIF"}}
 
 func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -68,6 +79,10 @@ func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	slices.SortFunc(d.Recipients, func(a, b recipientRow) int { return strings.Compare(a.Email, b.Email) })
+	for _, c := range customFormats {
+		c.On = hasString(st.CustomRenditions.Formats, c.Name)
+		d.Formats = append(d.Formats, c)
+	}
 	return h.render(w, r, http.StatusOK, "settings", "Usage settings", "settings", d)
 }
 
@@ -117,8 +132,33 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	st.Deselected = deselected
+	if on("custom_form") {
+		st.CustomRenditions.Enabled = on("custom")
+		px, err := strconv.ParseInt(strings.TrimSpace(f.Get("custom_max_pixels")), 10, 64)
+		if err != nil || px < 1 {
+			return dam.E("damweb.settings", dam.Invalid, "the largest rendition must be a whole number of pixels")
+		}
+		st.CustomRenditions.MaxPixels = px
+		if len(f["custom_format"]) > len(customFormats) {
+			return dam.E("damweb.settings", dam.Invalid, "at most %d formats", len(customFormats))
+		}
+		if len(f["custom_format"]) == 0 && st.CustomRenditions.Enabled {
+			return dam.E("damweb.settings", dam.Invalid, "tick at least one format renditions on request may have")
+		}
+		st.CustomRenditions.Formats = st.CustomRenditions.Formats[:0:0]
+		for _, v := range f["custom_format"] {
+			st.CustomRenditions.Formats = appendString(st.CustomRenditions.Formats, v)
+		}
+	}
 	if _, err := h.lib.UpdateSettings(ctx, st); err != nil {
 		return err
 	}
 	return redirect(w, r, "/settings", "Settings saved.")
 }
+
+// hasString reports whether a slice of a string type holds v (the
+// rendition formats, whose package pages do not import).
+func hasString[S ~[]E, E ~string](s S, v string) bool { return slices.Contains(s, E(v)) }
+
+// appendString appends v to a slice of a string type.
+func appendString[S ~[]E, E ~string](s S, v string) S { return append(s, E(v)) }

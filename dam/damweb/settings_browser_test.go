@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/rendition"
 )
 
 // TestBrowserSettings changes the usage settings in Chromium through the
@@ -31,6 +32,19 @@ func TestBrowserSettings(t *testing.T) {
 	assert.True(t, st.ProtectByDefault)
 	assert.True(t, st.SharesEnabled)
 	assert.Equal(t, 14*24*time.Hour, st.GrantValidity)
+	assert.False(t, st.CustomRenditions.Enabled)
+
+	// Renditions on request, on a fresh page (no flash yet).
+	p.open("/settings")
+	p.run(chromedp.WaitVisible(chromedp.CSS("#s-custom")))
+	p.run(chromedp.Click(chromedp.CSS("#s-custom")), chromedp.Click(chromedp.CSS("#fmt-tiff")),
+		chromedp.SetValue(chromedp.CSS("#s-custom-pixels"), "4000000"), chromedp.Click(chromedp.CSS(`.settings button[type=submit]`)))
+	p.run(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	st, err = s.lib.Settings(s.owner)
+	require.NoError(t, err)
+	assert.True(t, st.CustomRenditions.Enabled)
+	assert.Equal(t, int64(4_000_000), st.CustomRenditions.MaxPixels)
+	assert.Equal(t, []rendition.Format{"jpeg", "png", "webp", "tiff"}, st.CustomRenditions.Formats)
 
 	// Unticking the only owner of domain c is refused with the reason.
 	p.run(chromedp.Click(chromedp.CSS("#rcpt-"+s.userID(t, "stranger@example.com"))), chromedp.Click(chromedp.CSS(`.settings button[type=submit]`)))

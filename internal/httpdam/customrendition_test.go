@@ -87,3 +87,15 @@ func FuzzProfileFromQuery(f *testing.F) {
 		}
 	})
 }
+
+// A hostile query is refused before anything is allocated for it beyond
+// the error: no number is parsed past its bound, nothing is rendered.
+func TestHostileQueriesAllocateLittle(t *testing.T) {
+	for _, raw := range []string{"w=1e9", "w=99999999999999999999", "w=" + strings.Repeat("9", 1000), "w=10&w=20", "quality=101", "dpi=100000"} {
+		q, err := url.ParseQuery(raw)
+		require.NoError(t, err)
+		allocs := testing.AllocsPerRun(20, func() { _, _ = Profile(q) })
+		assert.LessOrEqual(t, allocs, 12.0, raw)
+		t.Logf("%s: %.0f allocations", raw[:min(len(raw), 24)], allocs)
+	}
+}
