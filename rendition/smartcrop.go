@@ -35,6 +35,14 @@ const (
 	saturationWeight = 0.3
 )
 
+// SmartWindow returns the top-left corner, in img's pixels, of the window
+// of cropW x cropH pixels that holds the most attention (the measure of
+// FitSmart), for engines that crop elsewhere: the video engine places a
+// video's crop by its poster frame.
+func SmartWindow(ctx context.Context, img image.Image, cropW, cropH float64) (x0, y0 float64, err error) {
+	return smartOffset(ctx, img, cropW, cropH)
+}
+
 // smartOffset returns the top-left corner, in img's pixels, of the window
 // of cropW x cropH pixels of img (upright) that holds the most attention;
 // ties keep the window nearest the centre.
