@@ -110,7 +110,7 @@ url() {
 	download-web) echo "http://127.0.0.1:$PORT/api/v1/assets/$ASSET/download?profile=web" ;;
 	download) echo "http://127.0.0.1:$PORT/api/v1/assets/$ASSET/download" ;;
 	list) echo "http://127.0.0.1:$PORT/api/v1/assets?limit=100" ;;
-	search) echo "http://127.0.0.1:$PORT/api/v1/assets?limit=100&q=image&min_size=1" ;;
+	search) echo "http://127.0.0.1:$PORT/api/v1/assets?limit=100&q=image-000001" ;;
 	nginx-web) echo "http://127.0.0.1:$NGINX_PORT/web.jpg" ;;
 	nginx-orig) echo "http://127.0.0.1:$NGINX_PORT/orig.jpg" ;;
 	*) echo "unknown target $1" >&2; exit 2 ;;
