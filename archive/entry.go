@@ -86,6 +86,9 @@ type Entry struct {
 	// Options.FolderPerAsset each asset gets a folder named after AssetName.
 	AssetID   string
 	AssetName string
+	// Profile is the export profile of a rendition ("" for an original),
+	// copied into the manifest.
+	Profile string
 	// Open reads the bytes.
 	Open Opener
 	// Note, when set, is copied into the manifest beside the entry (why
@@ -98,6 +101,9 @@ type Entry struct {
 type Skipped struct {
 	AssetID string `json:"asset_id,omitempty"`
 	Name    string `json:"name"`
+	// Profile names the rendition left out when the asset's other files
+	// went in ("" when the whole asset was left out).
+	Profile string `json:"profile,omitempty"`
 	Reason  string `json:"reason"`
 }
 

@@ -24,6 +24,7 @@ type ManifestEntry struct {
 	Size    *int64 `json:"size,omitempty"` // nil when the entry streams (size unknown in advance)
 	SHA256  string `json:"sha256,omitempty"`
 	AssetID string `json:"asset_id,omitempty"`
+	Profile string `json:"profile,omitempty"` // the export profile of a rendition
 	Note    string `json:"note,omitempty"`
 }
 
@@ -31,7 +32,8 @@ func newManifest(items []item, groups [][]item, skipped []Skipped) *Manifest {
 	m := &Manifest{Version: 1, Parts: max(len(groups), 1), Entries: []ManifestEntry{}, Skipped: []Skipped{}}
 	for p, g := range groups {
 		for _, it := range g {
-			me := ManifestEntry{Name: it.name, Part: p + 1, SHA256: it.entry.SHA256, AssetID: it.entry.AssetID, Note: it.entry.Note}
+			me := ManifestEntry{Name: it.name, Part: p + 1, SHA256: it.entry.SHA256, AssetID: it.entry.AssetID,
+				Profile: it.entry.Profile, Note: it.entry.Note}
 			if it.entry.Known {
 				size := it.entry.Size
 				me.Size = &size

@@ -1,11 +1,14 @@
 package client_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -515,4 +518,30 @@ func TestRequestsAndShares(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotNil(t, usage)
 	require.NoError(t, c.DeleteShare(ctx, sh.ID))
+}
+
+func TestDownloadCrops(t *testing.T) {
+	s := newServer(t)
+	ctx := t.Context()
+	var img bytes.Buffer
+	require.NoError(t, png.Encode(&img, image.NewRGBA(image.Rect(0, 0, 40, 30))))
+	a, err := s.c.Upload(ctx, &img, client.UploadOptions{UploadOptions: dam.UploadOptions{Name: "photo.png"}})
+	require.NoError(t, err)
+	_, err = s.c.CreateProfile(ctx, dam.Profile{Name: "square", Width: 20, Height: 20, Fit: "smart", Format: "png", SmartCrop: true})
+	require.NoError(t, err)
+	j, err := s.c.DownloadCrops(ctx, a.ID, &client.CropsOptions{Original: true, Async: true})
+	require.NoError(t, err)
+	j, err = s.c.WaitDownload(ctx, j.ID, 20*time.Millisecond, nil)
+	require.NoError(t, err)
+	paths, err := s.c.FetchParts(ctx, j, t.TempDir(), nil)
+	require.NoError(t, err)
+	require.Len(t, paths, 1)
+	zr, err := zip.OpenReader(paths[0])
+	require.NoError(t, err)
+	defer zr.Close()
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	assert.ElementsMatch(t, []string{"photo.png", "photo_square.png"}, names)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -50,6 +51,29 @@ func (c *Client) StreamDownload(ctx context.Context, dr dam.DownloadRequest) (*B
 		return nil, err
 	}
 	return &Body{ReadCloser: resp.Body, Size: resp.ContentLength, ETag: resp.Header.Get("ETag"), ContentType: resp.Header.Get("Content-Type")}, nil
+}
+
+// CropsOptions are the options of DownloadCrops.
+type CropsOptions struct {
+	Original bool // the original goes in beside its crops
+	Async    bool // always build in the background
+}
+
+// DownloadCrops makes a download of one asset's smart crops (the export
+// profiles marked SmartCrop), each named after its profile
+// ("photo_square.jpg"); o may be nil. Wait for it (WaitDownload) or fetch
+// its part when it is ready.
+func (c *Client) DownloadCrops(ctx context.Context, assetID string, o *CropsOptions) (Job, error) {
+	q := url.Values{}
+	if o != nil && o.Original {
+		q.Set("original", "1")
+	}
+	if o != nil && o.Async {
+		q.Set("async", "1")
+	}
+	var j Job
+	err := c.call(ctx, request{op: "POST /api/v1/assets/{id}/crops", args: args(assetID), query: q}, &j)
+	return j, err
 }
 
 // Downloads lists the caller's download jobs, every page.

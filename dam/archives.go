@@ -192,7 +192,7 @@ func (l *Library) recheck(ctx context.Context, op string, actor Actor, j Job) (m
 			return nil, wrap(op, Internal, err)
 		}
 		assets[a.ID] = a
-		sel = append(sel, selected{asset: a, profile: it.Profile})
+		sel = append(sel, selected{asset: a, profile: it.Profile, crop: it.Crop})
 	}
 	allowed, skipped, err := l.decideSelection(ctx, op, actor, sel)
 	if err != nil {
@@ -230,7 +230,8 @@ func (l *Library) planWith(ctx context.Context, op string, j Job, maxPart int64,
 		if !lenient {
 			return err
 		}
-		extra = append(extra, SkippedAsset{Skipped: Skipped{AssetID: it.AssetID, Reason: reason, Message: ErrorMessage(err)}, Name: it.Name})
+		extra = append(extra, SkippedAsset{Skipped: Skipped{AssetID: it.AssetID, Reason: reason, Message: ErrorMessage(err)},
+			Name: it.Name, Crop: it.cropName()})
 		return nil
 	}
 	for _, it := range j.Items {
@@ -255,7 +256,7 @@ func (l *Library) planWith(ctx context.Context, op string, j Job, maxPart int64,
 		} else if it.Profile != "" {
 			e, err = l.renditionEntry(ctx, op, a, it, j.Options.FolderPerAsset)
 			var noEngine noEngineError
-			if err != nil && j.Options.OriginalFallback && errors.As(err, &noEngine) {
+			if err != nil && j.Options.OriginalFallback && !it.Crop && errors.As(err, &noEngine) {
 				if e, err = l.originalEntry(ctx, op, a, it, j.Options.FolderPerAsset); err == nil {
 					e.Note = "the original: export profile " + it.Profile + " does not apply to " + baseType(a.Current.MediaType)
 				}
@@ -277,15 +278,10 @@ func (l *Library) planWith(ctx context.Context, op string, j Job, maxPart int64,
 		}
 		entries = append(entries, e)
 	}
-	skipped := make([]archive.Skipped, 0, len(j.Skipped)+len(extra))
-	all := slices.Clone(j.Skipped)
-	for _, x := range extra {
-		if !j.skips(x.AssetID) {
-			all = append(all, x)
-		}
-	}
+	all := mergeSkipped(slices.Clone(j.Skipped), wholeAssets(extra, fileCounts(j.Items))...)
+	skipped := make([]archive.Skipped, 0, len(all))
 	for _, s := range all {
-		skipped = append(skipped, archive.Skipped{AssetID: s.AssetID, Name: s.Name, Reason: s.Message})
+		skipped = append(skipped, archive.Skipped{AssetID: s.AssetID, Name: s.Name, Profile: s.Crop, Reason: s.Message})
 	}
 	p, err := archive.Split(entries, skipped, &archive.Options{
 		MaxPartSize: maxPart, MaxEntries: l.opts.MaxArchiveEntries, FolderPerAsset: j.Options.FolderPerAsset,
@@ -324,11 +320,15 @@ func (l *Library) renditionEntry(ctx context.Context, op string, a Asset, it Job
 	}
 	_ = d.Close()
 	v := d.Version
-	name, label := it.entryNames(RenditionFilename(it.Name, v.MediaType), folderPerAsset)
+	file := RenditionFilename(it.Name, v.MediaType)
+	if it.Crop {
+		file = CropFilename(it.Name, it.Profile, v.MediaType)
+	}
+	name, label := it.entryNames(file, folderPerAsset)
 	size, crc, id, profile := v.Size, v.CRC32, a.ID, it.Profile
 	return archive.Entry{
 		Name: name, Size: size, CRC32: crc, Known: true, ModTime: v.CreatedAt,
-		MediaType: v.MediaType, AssetID: a.ID, AssetName: label,
+		MediaType: v.MediaType, AssetID: a.ID, AssetName: label, Profile: profile,
 		Open: func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
 			d, err := l.OpenRendition(ctx, id, profile)
 			if err != nil {

@@ -39,6 +39,13 @@ type DownloadRequest struct {
 	Profile        string            `json:"profile"`
 	Profiles       map[string]string `json:"profiles"`
 	FolderPerAsset bool              `json:"folder_per_asset"`
+	// Crops puts each asset's smart crops (the export profiles marked
+	// SmartCrop) in the ZIP beside the file asked for, each named after its
+	// profile ("photo_square.jpg", "photo_4x5.jpg"); CropsOnly puts in the
+	// crops without that file ("download all smart crops"). Each crop is
+	// decided as a download in its profile would be.
+	Crops     bool `json:"crops"`
+	CropsOnly bool `json:"crops_only"`
 	// Rendition asks for every asset as a custom rendition (size, format,
 	// dpi, ...) in place of Profile; Renditions[asset] for one asset in
 	// place of Profiles[asset]. Naming both for the same assets is Invalid;
@@ -123,6 +130,7 @@ type selected struct {
 	asset   Asset
 	profile string
 	dir     string // the folder path inside a downloaded folder
+	crop    bool   // one of the asset's smart crops (profile)
 }
 
 // CreateDownload resolves a selection, skips (and lists) the assets the
@@ -147,6 +155,9 @@ func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job,
 	}
 	if len(sel) == 0 {
 		return Job{}, E(op, FailedPrecondition, "the selection holds no assets: nothing to download")
+	}
+	if sel, err = l.withCrops(ctx, op, req, sel); err != nil {
+		return Job{}, err
 	}
 	allowed, skipped, err := l.decideSelection(ctx, op, actor, sel)
 	if err != nil {
@@ -238,7 +249,7 @@ func (l *Library) CreateDownload(ctx context.Context, req DownloadRequest) (Job,
 
 // itemOf is the job item of a selected asset: its current version.
 func itemOf(s selected) JobItem {
-	return JobItem{AssetID: s.asset.ID, Version: s.asset.Current.Number, Profile: s.profile, Name: s.asset.Name, Dir: s.dir}
+	return JobItem{AssetID: s.asset.ID, Version: s.asset.Current.Number, Profile: s.profile, Name: s.asset.Name, Dir: s.dir, Crop: s.crop}
 }
 
 // preparation estimates how long laying a selection out takes: originals
@@ -272,12 +283,14 @@ func (l *Library) layoutNow(ctx context.Context, op string, j *Job, first Asset)
 		return err
 	}
 	if len(extra) > 0 {
-		gone := map[string]bool{}
+		type file struct{ asset, crop string }
+		gone := map[file]bool{}
 		for _, x := range extra {
-			gone[x.AssetID] = true
+			gone[file{x.AssetID, x.Crop}] = true
 		}
-		j.Items = slices.DeleteFunc(j.Items, func(it JobItem) bool { return gone[it.AssetID] })
-		j.Skipped = append(j.Skipped, extra...)
+		whole := wholeAssets(extra, fileCounts(j.Items))
+		j.Items = slices.DeleteFunc(j.Items, func(it JobItem) bool { return gone[file{it.AssetID, it.cropName()}] })
+		j.Skipped = mergeSkipped(j.Skipped, whole...)
 		if len(j.Items) == 0 {
 			return &Error{Op: op, Kind: PermissionDenied, Err: &NothingToDownloadError{Skipped: j.Skipped}}
 		}
@@ -525,7 +538,9 @@ func (l *Library) decideSelection(ctx context.Context, op string, actor Actor, s
 	var allowed []selected
 	var skipped []SkippedAsset
 	var licences []LicenceRef
+	files := make(map[string]int, len(sel))
 	for i, d := range decisions {
+		files[sel[i].asset.ID]++
 		switch {
 		case d.Allowed:
 			allowed = append(allowed, sel[i])
@@ -535,9 +550,12 @@ func (l *Library) decideSelection(ctx context.Context, op string, actor Actor, s
 			// Never reached for assets named by ID (visibleAsset answered
 			// NotFound); collection and folder members are left out unseen.
 		default:
-			skipped = append(skipped, skipOf(sel[i].asset, d))
+			s := skipOf(sel[i].asset, d)
+			s.Crop = sel[i].cropName()
+			skipped = append(skipped, s)
 		}
 	}
+	skipped = wholeAssets(skipped, files)
 	if len(licences) > 0 {
 		// Accepting is one call per licence; leaving the assets out instead
 		// would hand over an archive the user did not ask for.

@@ -31,6 +31,10 @@ type JobItem struct {
 	// Dir is the folder path of the asset inside a downloaded folder
 	// ("" at its top, "Shoots/2026" below): a folder download keeps its tree.
 	Dir string `json:"dir,omitempty"`
+	// Crop marks one of the asset's smart crops (Profile.SmartCrop): its
+	// entry is named after the profile ("photo_square.jpg"), and an asset
+	// the profile cannot render is left out rather than sent as its original.
+	Crop bool `json:"crop,omitempty"`
 }
 
 // entryNames are the names of an item's entry in a ZIP: name, the path of
@@ -63,6 +67,9 @@ type JobPart struct {
 type SkippedAsset struct {
 	Skipped
 	Name string `json:"name"`
+	// Crop names the smart crop left out when the asset's other files
+	// went in ("" when the whole asset was left out).
+	Crop string `json:"crop,omitempty"`
 }
 
 // JobOptions are the archive options a requester chose.
@@ -107,6 +114,16 @@ type Job struct {
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+}
+
+// AssetCount is how many assets the job holds (with smart crops, an
+// asset may have several items).
+func (j Job) AssetCount() int {
+	seen := make(map[string]bool, len(j.Items))
+	for _, it := range j.Items {
+		seen[it.AssetID] = true
+	}
+	return len(seen)
 }
 
 // Active reports whether the job still holds a slot of its requester's

@@ -228,11 +228,7 @@ func (l *Library) build(ctx context.Context, j *Job) error {
 	if err != nil {
 		return err
 	}
-	for _, x := range extra {
-		if !j.skips(x.AssetID) {
-			j.Skipped = append(j.Skipped, x)
-		}
-	}
+	j.Skipped = mergeSkipped(j.Skipped, wholeAssets(extra, fileCounts(j.Items))...)
 	old := map[int]JobPart{}
 	for _, p := range j.Parts {
 		if p.Ready {
@@ -299,6 +295,8 @@ func (l *Library) build(ctx context.Context, j *Job) error {
 	return nil
 }
 
+// skips reports whether the asset was left out of the job (whole, or one
+// of its smart crops).
 func (j *Job) skips(assetID string) bool {
 	for _, s := range j.Skipped {
 		if s.AssetID == assetID {

@@ -38,6 +38,11 @@ type Profile struct {
 	// PosterAtMS is where a video's poster frame is taken, in milliseconds
 	// (0: at a tenth of the video).
 	PosterAtMS int64 `json:"poster_at_ms,omitempty"`
+	// SmartCrop makes the profile one of the library's smart crops (a
+	// 1:1, 4:5 or 16:9 crop placed by content, Fit "smart"): "download all
+	// smart crops" (DownloadRequest.Crops) puts this rendition of each
+	// asset in the ZIP, named after the profile ("photo_square.jpg").
+	SmartCrop bool `json:"smart_crop,omitempty"`
 	// DPI is the resolution (1..4800 dots per inch) written into a JPEG,
 	// PNG or TIFF rendition; 0 states none. WebP and GIF cannot carry it.
 	DPI       int       `json:"dpi,omitempty"`
@@ -123,6 +128,9 @@ func checkProfile(op string, p Profile) error {
 	}
 	if err := p.Rendition().Validate(); err != nil {
 		return E(op, Invalid, "%s", trimSentinel(err))
+	}
+	if p.SmartCrop && p.Rendition().Fit != rendition.FitSmart {
+		return E(op, Invalid, "a smart crop places its crop by content: its fit must be %q (got %q)", rendition.FitSmart, p.Rendition().Fit)
 	}
 	return nil
 }

@@ -128,7 +128,9 @@ func (l *Library) planSends(ctx context.Context, op string, sender Actor, to []U
 			case d.Hidden():
 				p.skipped = append(p.skipped, SkippedAsset{Skipped: Skipped{Reason: ReasonNotAvailable, Message: "not available to you"}})
 			default:
-				p.skipped = append(p.skipped, skipOf(allowed[k].asset, d))
+				x := skipOf(allowed[k].asset, d)
+				x.Crop = allowed[k].cropName()
+				p.skipped = mergeSkipped(p.skipped, x)
 			}
 		}
 		if len(p.items) > 0 {
@@ -157,16 +159,17 @@ func (l *Library) keepSent(plans []sendPlan, j Job) []Sent {
 	if len(plans) == 0 {
 		return nil
 	}
-	in := make(map[string]bool, len(j.Items))
+	type file struct{ asset, profile string }
+	in := make(map[file]bool, len(j.Items))
 	for _, it := range j.Items {
-		in[it.AssetID] = true
+		in[file{it.AssetID, it.Profile}] = true
 	}
 	out := make([]Sent, len(plans))
 	for i := range plans {
 		p := &plans[i]
 		kept := p.items[:0]
 		for _, s := range p.items {
-			if in[s.asset.ID] {
+			if in[file{s.asset.ID, s.profile}] {
 				kept = append(kept, s)
 			}
 		}

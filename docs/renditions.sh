@@ -36,3 +36,10 @@ curl -sf -H "$V" -o marked-300.png -w '%{http_code} %{content_type}\n' "$API/ass
 curl -s -H "$V" "$API/assets/$ID/download?w=300" | jq -r .error.code
 curl -sf -H "$O" --json "{\"asset_ids\":[\"$ID\"],\"renditions\":{\"$ID\":{\"w\":400,\"h\":400,\"fit\":\"smart\",\"format\":\"tiff\",\"dpi\":600}}}" \
   $API/downloads | jq -c '{status, entries_total}'
+
+for c in '"square","width":600,"height":600' '"4x5","width":480,"height":600' '"16x9","width":800,"height":450'; do
+  curl -sf -H "$O" --json '{"name":'"$c"',"fit":"smart","format":"jpeg","smart_crop":true}' $API/profiles | jq -c '{name, spec, smart_crop}'
+done
+curl -sf -H "$O" -X POST -o crops.zip "$API/assets/$ID/crops?stream=1"
+unzip -Z1 crops.zip
+curl -sf -H "$O" --json '{"asset_ids":["'"$ID"'"],"crops":true,"async":true}' $API/downloads | jq -c '[.items[] | {profile, crop}]'

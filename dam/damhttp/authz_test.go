@@ -154,6 +154,7 @@ var authCases = map[string]authCase{
 	"GET /api/v1/downloads/{job}":           {min: editor, path: "/api/v1/downloads/{job}", target: "job"},
 	"DELETE /api/v1/downloads/{job}":        {min: editor, path: "/api/v1/downloads/{job}", target: "job", phase: 2},
 	"GET /api/v1/downloads/{job}/parts/{n}": {min: editor, path: "/api/v1/downloads/{job}/parts/1", target: "job"},
+	"POST /api/v1/assets/{id}/crops":        {min: viewer, path: "/api/v1/assets/{asset}/crops?async=1", target: "asset"},
 
 	"GET /api/v1/licences":                         {min: viewer, path: "/api/v1/licences"},
 	"POST /api/v1/licences":                        {min: admin, path: "/api/v1/licences", body: `{"title":"New {n}","text":"Use it well."}`},
@@ -345,6 +346,8 @@ func newAuthFixture(t *testing.T) *authFixture {
 	lic, err := lib.CreateLicence(adminCtx, "Editorial", "Editorial use only.")
 	require.NoError(t, err)
 	_, err = lib.CreateProfile(adminCtx, dam.Profile{Name: "web", Width: 256, Format: "png"})
+	require.NoError(t, err)
+	_, err = lib.CreateProfile(adminCtx, dam.Profile{Name: "square", Width: 32, Height: 32, Fit: "smart", Format: "png", SmartCrop: true})
 	require.NoError(t, err)
 
 	hook, err := lib.CreateWebhook(ownerD, dam.NewWebhook{URL: "https://secret-hooks.example.com/in", Events: []dam.WebhookEvent{dam.HookAssetUploaded}})

@@ -23,6 +23,7 @@ func (s *Server) downloadRoutes() []route {
 		{"GET", "/api/v1/downloads/{job}", true, s.getDownload},
 		{"DELETE", "/api/v1/downloads/{job}", true, s.cancelDownload},
 		{"GET", "/api/v1/downloads/{job}/parts/{n}", true, s.downloadPart},
+		{"POST", "/api/v1/assets/{id}/crops", true, s.downloadCrops},
 	}
 }
 
@@ -105,6 +106,31 @@ func (s *Server) createDownload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	b.Stream = stream
+	return s.startDownload(w, r, b)
+}
+
+// downloadCrops makes a download of one asset's smart crops (with
+// ?original=1, and its original), answered as createDownload answers.
+func (s *Server) downloadCrops(w http.ResponseWriter, r *http.Request) error {
+	stream, err := wantsStream(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	async, err := queryBool(q, "async")
+	if err != nil {
+		return err
+	}
+	original, err := queryBool(q, "original")
+	if err != nil {
+		return err
+	}
+	return s.startDownload(w, r, dam.DownloadRequest{AssetIDs: []string{r.PathValue("id")}, Crops: true, CropsOnly: !original,
+		Async: async, Stream: stream})
+}
+
+// startDownload makes the download b and answers with its job or its ZIP.
+func (s *Server) startDownload(w http.ResponseWriter, r *http.Request, b dam.DownloadRequest) error {
 	j, err := s.lib.CreateDownload(r.Context(), b)
 	var nothing *dam.NothingToDownloadError
 	if errors.As(err, &nothing) {

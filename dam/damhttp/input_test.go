@@ -27,6 +27,7 @@ func bodyRoutes(t *testing.T) []damhttp.RouteInfo {
 		"POST /api/v1/assets/{id}/clone":                true, // the body is optional
 		"POST /api/v1/webhooks/{id}/test":               true,
 		"POST /api/v1/assets/{id}/versions/{n}/restore": true,
+		"POST /api/v1/assets/{id}/crops":                true, // options in the query
 	}
 	var out []damhttp.RouteInfo
 	for _, rt := range damhttp.RouteTable(damhttp.New(nil, nil)) {

@@ -30,6 +30,7 @@ func (h *Handler) assetRoutes() []route {
 		{"POST", "/assets/{id}/delete", true, h.deleteAsset},
 		{"GET", "/assets/{id}/preview", true, h.preview},
 		{"GET", "/assets/{id}/download", true, h.download},
+		{"POST", "/assets/{id}/crops", true, h.downloadCrops},
 	}
 }
 
@@ -47,6 +48,8 @@ type assetData struct {
 	Versions     []dam.Version
 	Notes        []dam.Note
 	Profiles     []dam.Profile
+	Crops        []dam.Profile    // the smart crops, when the asset renders
+	Custom       []formatChoice   // the formats of a rendition on request, when they are on and the asset renders
 	Categories   []treeNode       // all, with Current marking the asset's
 	InCats       []treeNode       // the asset's own
 	Collections  []dam.Collection // the user's that hold the asset
@@ -112,6 +115,24 @@ func (h *Handler) assetPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Profiles, err = h.lib.Profiles(ctx); err != nil {
 		return err
+	}
+	if h.lib.Previewable(a.Current.MediaType) {
+		for _, p := range d.Profiles {
+			if p.SmartCrop {
+				d.Crops = append(d.Crops, p)
+			}
+		}
+		st, err := h.lib.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		if st.CustomRenditions.Enabled {
+			for _, c := range customFormats {
+				if hasString(st.CustomRenditions.Formats, c.Name) {
+					d.Custom = append(d.Custom, c)
+				}
+			}
+		}
 	}
 	cats, err := h.lib.Categories(ctx)
 	if err != nil {
@@ -377,6 +398,12 @@ func (h *Handler) preview(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpdam.ServeDownload(w, r, d, true, h.opts.WriteTimeout)
 	return nil
+}
+
+// downloadCrops answers "Download all smart crops": a ZIP of the asset in
+// each smart crop (startDownload).
+func (h *Handler) downloadCrops(w http.ResponseWriter, r *http.Request) error {
+	return h.startDownload(w, r, dam.DownloadRequest{AssetIDs: []string{r.PathValue("id")}, CropsOnly: true})
 }
 
 // download serves an original (or one version of it), an export

@@ -81,6 +81,9 @@ func newReachFixtures(t *testing.T, s *site) *reachFixtures {
 	prof, err := s.lib.CreateProfile(s.owner, dam.Profile{Name: "web", Width: 64})
 	require.NoError(t, err)
 	f.profile = prof.Name
+	// A smart crop, so that "download all smart crops" is refused for reach, not for want of crops.
+	_, err = s.lib.CreateProfile(s.owner, dam.Profile{Name: "square", Width: 32, Height: 32, Fit: "smart", SmartCrop: true})
+	require.NoError(t, err)
 	cat, err := s.lib.CreateCategory(s.owner, "Owner's category", "")
 	require.NoError(t, err)
 	f.category = cat.ID
@@ -98,6 +101,7 @@ func newReachFixtures(t *testing.T, s *site) *reachFixtures {
 // so), so none escapes the reach rule.
 var reachCases = map[string]reachCase{
 	"/assets/{id}":                  {actor: "editor", obj: func(s *site, _ *reachFixtures) string { return s.other.ID }},
+	"POST /assets/{id}/crops":       {actor: "editor", obj: func(s *site, _ *reachFixtures) string { return s.other.ID }},
 	"/collections/{id}":             {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.collection }},
 	"/downloads/{id}":               {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.job }},
 	"/trash/{id}":                   {actor: "editor", obj: func(_ *site, f *reachFixtures) string { return f.trashed }},

@@ -64,7 +64,7 @@ type skippedView struct {
 // expired (the sweep marks it later).
 func viewJob(j dam.Job, now time.Time) jobView {
 	v := jobView{ID: j.ID, Name: j.Name, URL: "/downloads/" + url.PathEscape(j.ID), Status: j.Status,
-		Done: j.EntriesDone, Total: j.EntriesTotal, Assets: len(j.Items), Error: j.Error, CreatedAt: j.CreatedAt,
+		Done: j.EntriesDone, Total: j.EntriesTotal, Assets: j.AssetCount(), Error: j.Error, CreatedAt: j.CreatedAt,
 		ExpiresAt: j.ExpiresAt, SentBy: j.SentBy, Sent: j.Sent, CanCancel: true, CancelWord: "Remove"}
 	if v.Name == "" {
 		v.Name = "Download"
@@ -80,7 +80,7 @@ func viewJob(j dam.Job, now time.Time) jobView {
 	case j.Status == dam.JobFailed:
 		v.Word, v.State = "Failed", "It could not be built."
 	default: // ready (built on the fly) or done (built by the worker)
-		v.Word, v.State = "Ready", "Ready: "+count(len(j.Items), "asset")+"."
+		v.Word, v.State = "Ready", "Ready: "+count(j.AssetCount(), "asset")+"."
 	}
 	if v.Active {
 		v.CancelWord = "Cancel"
@@ -106,6 +106,9 @@ func viewJob(j dam.Job, now time.Time) jobView {
 		sv := skippedView{AssetID: s.AssetID, Name: s.Name, Message: s.Message, Requestable: dam.Requestable(s.Reason)}
 		if sv.Name == "" {
 			sv.Name = "An asset"
+		}
+		if s.Crop != "" {
+			sv.Name += " (smart crop " + s.Crop + ")"
 		}
 		if sv.Message == "" {
 			sv.Message = s.Reason

@@ -60,6 +60,7 @@ type libraryData struct {
 	CanEdit     bool
 	Collections []dam.Collection
 	Profiles    []dam.Profile
+	HasCrops    bool // some profiles are smart crops: the download may take them
 	AllFolders  []treeNode
 	Sort        string       // the listing's sort (dam.AssetSorts), "" for the default
 	Sorts       []sortChoice // the sort drop-down's choices
@@ -217,6 +218,7 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 	if d.Profiles, err = h.lib.Profiles(ctx); err != nil {
 		return err
 	}
+	d.HasCrops = slices.ContainsFunc(d.Profiles, func(p dam.Profile) bool { return p.SmartCrop })
 	title := "Library"
 	switch {
 	case text != "":

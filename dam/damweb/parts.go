@@ -37,11 +37,11 @@ func (h *Handler) startDownload(w http.ResponseWriter, r *http.Request, req dam.
 	}
 	inbox := "/downloads#job-" + url.PathEscape(j.ID)
 	if j.Status != dam.JobReady {
-		return redirect(w, r, inbox, "Your download of "+count(len(j.Items), "asset")+
+		return redirect(w, r, inbox, "Your download of "+count(j.AssetCount(), "asset")+
 			" is being prepared. It appears here when it is ready; you will be told too.")
 	}
 	if len(j.Skipped) > 0 {
-		return redirect(w, r, inbox, "Your download is ready: "+count(len(j.Items), "asset")+", "+
+		return redirect(w, r, inbox, "Your download is ready: "+count(j.AssetCount(), "asset")+", "+
 			strconv.Itoa(len(j.Skipped))+" left out (see why below).")
 	}
 	return h.servePart(w, r, j.ID, 1)

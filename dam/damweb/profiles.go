@@ -72,6 +72,7 @@ type profileForm struct {
 	Name, Width, Height, Fit, Format, Quality string
 	Enlarge, Grayscale, Invert, KeepMetadata  bool
 	KeepGPS, StripMetadata                    bool
+	SmartCrop                                 bool   // one of the smart crops
 	Page, PosterAt                            string // a PDF's page; a video's poster time in ms
 	DPI                                       string // the resolution written into the file
 	WMKind                                    string // "", "text" or "image"
@@ -103,7 +104,7 @@ func formOf(p dam.Profile, action string) profileForm {
 		f.Quality = strconv.Itoa(p.Quality)
 	}
 	f.Enlarge, f.Grayscale, f.Invert, f.KeepMetadata = p.Enlarge, p.Grayscale, p.Invert, p.KeepMetadata
-	f.KeepGPS, f.StripMetadata = p.KeepGPS, p.StripMetadata
+	f.KeepGPS, f.StripMetadata, f.SmartCrop = p.KeepGPS, p.StripMetadata, p.SmartCrop
 	if p.Page > 0 {
 		f.Page = strconv.Itoa(p.Page)
 	}
@@ -186,9 +187,10 @@ func readProfileForm(r *http.Request, f *profileForm, cur *dam.Profile) (dam.Pro
 	f.Enlarge, f.Grayscale, f.Invert, f.KeepMetadata = v.Get("enlarge") != "", v.Get("grayscale") != "", v.Get("invert") != "", v.Get("keep_metadata") != ""
 	f.WMKind, f.WMText, f.WMPosition, f.WMOpacity = v.Get("wm_kind"), v.Get("wm_text"), v.Get("wm_position"), v.Get("wm_opacity")
 	f.KeepGPS, f.StripMetadata = v.Get("keep_gps") != "", v.Get("strip_metadata") != ""
+	f.SmartCrop = v.Get("smart_crop") != ""
 	f.Page, f.PosterAt, f.DPI = v.Get("page"), v.Get("poster_at_ms"), v.Get("dpi")
 	p := dam.Profile{Name: f.Name, Enlarge: f.Enlarge, Grayscale: f.Grayscale, Invert: f.Invert, KeepMetadata: f.KeepMetadata,
-		KeepGPS: f.KeepGPS, StripMetadata: f.StripMetadata}
+		KeepGPS: f.KeepGPS, StripMetadata: f.StripMetadata, SmartCrop: f.SmartCrop}
 	setString(&p.Fit, f.Fit)
 	setString(&p.Format, f.Format)
 	ok := true

@@ -116,8 +116,20 @@ func bulkPatch(f url.Values) dam.AssetPatch {
 }
 
 // downloadSelection makes a download of the selected assets (startDownload).
+// Its "crops" field adds each asset's smart crops ("with") or downloads
+// only them ("only").
 func (h *Handler) downloadSelection(w http.ResponseWriter, r *http.Request, ids []string) error {
-	return h.startDownload(w, r, dam.DownloadRequest{AssetIDs: ids, Profile: r.PostForm.Get("profile")})
+	req := dam.DownloadRequest{AssetIDs: ids, Profile: r.PostForm.Get("profile")}
+	switch r.PostForm.Get("crops") {
+	case "":
+	case "with":
+		req.Crops = true
+	case "only":
+		req.CropsOnly = true
+	default:
+		return dam.E("damweb.selection", dam.Invalid, "smart crops must be none, with each file, or only the crops")
+	}
+	return h.startDownload(w, r, req)
 }
 
 // distinct returns ids without repeats or empty values, in order.

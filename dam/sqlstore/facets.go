@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"math"
 	"slices"
 	"strings"
 
@@ -44,6 +45,15 @@ func (s *Store) AssetFacets(ctx context.Context, q dam.AssetQuery, limit int) (d
 		return f, s.fail(ctx, op, err)
 	}
 	cond := strings.Join(where, " AND ")
+	var n int
+	if err := r.queryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM assets a WHERE "+cond+" LIMIT ?) m",
+		append(args, s.facetSample+1)...).Scan(&n); err != nil {
+		return f, s.fail(ctx, op, err)
+	}
+	if n > s.facetSample {
+		t, err := s.sampleFacets(ctx, r, facetSource{cols: facetColumns(creator), where: where, args: args})
+		return t.facets(limit), s.fail(ctx, op, err)
+	}
 	for _, facet := range []struct {
 		dst        *[]dam.FacetCount
 		value, src string
@@ -79,14 +89,42 @@ func (s *Store) AssetFacets(ctx context.Context, q dam.AssetQuery, limit int) (d
 	return f, nil
 }
 
+// facetColumns are the columns a facet pass reads per match: kind, media
+// type, year of capture, creator and the categories, comma-separated.
+func facetColumns(creator string) string {
+	return "a.kind, v.media_type, substr(a.captured_at, 1, 4), " + creator +
+		", (SELECT string_agg(ac.category_id, ',') FROM asset_categories ac WHERE ac.asset_id = a.id)"
+}
+
 // searchFacets counts the facets of a search in one pass over its
 // matches (one GROUP BY per facet would find them five times): each
 // match's kind, media type, year, creator and categories are read in
-// the index's order and counted here.
+// the index's order and counted here. Above the sample threshold of
+// matches the pass reads a sample instead (sampleFacets).
 func (s *Store) searchFacets(ctx context.Context, r querier, search dam.Search, where []string, args []any,
 	creator string, limit int) (dam.Facets, error) {
-	cols := "a.kind, v.media_type, substr(a.captured_at, 1, 4), " + creator +
-		", (SELECT string_agg(ac.category_id, ',') FROM asset_categories ac WHERE ac.asset_id = a.id)"
+	cols := facetColumns(creator)
+	src := facetSource{cols: cols, where: where, args: args, search: search}
+	// Are there more matches than the threshold? The index alone says,
+	// reading at most that many of them.
+	var n int
+	count := "SELECT count(*) FROM (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?) m"
+	targ := any(ftsQuery(search))
+	if s.d.postgres {
+		count = "SELECT count(*) FROM (SELECT 1 FROM assets WHERE search @@ CAST(? AS tsquery) LIMIT ?) m"
+		targ = tsQuery(search)
+	}
+	if err := r.queryRow(ctx, count, targ, s.facetSample+1).Scan(&n); err != nil {
+		return dam.Facets{}, err
+	}
+	if n > s.facetSample {
+		t, err := s.sampleFacets(ctx, r, src)
+		if err != nil || t.passed >= minSampledPasses || t.candidates > float64(maxExactFallback*s.facetSample) {
+			return t.facets(limit), err
+		}
+		// The filters keep too few of the sampled matches for an estimate:
+		// count them all.
+	}
 	var query string
 	if s.d.postgres {
 		query = "SELECT " + cols + " FROM assets a JOIN versions v ON v.asset_id = a.id AND v.number = a.current_version" +
@@ -103,39 +141,63 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search dam.Search, 
 		return dam.Facets{}, err
 	}
 	defer rows.Close()
-	var counts [5]map[string]int64
-	for i := range counts {
-		counts[i] = map[string]int64{}
-	}
+	t := newFacetTally()
 	for rows.Next() {
 		var kind, mediaType, year, who, cats sql.NullString
 		if err := rows.Scan(&kind, &mediaType, &year, &who, &cats); err != nil {
 			return dam.Facets{}, err
 		}
-		for i, v := range []sql.NullString{kind, mediaType, year, who} {
-			if v.String != "" {
-				counts[i][v.String]++
-			}
-		}
-		if cats.String != "" {
-			for c := range strings.SplitSeq(cats.String, ",") {
-				counts[4][c]++
-			}
-		}
+		t.add(1, kind, mediaType, year, who, cats)
 	}
 	if err := rows.Err(); err != nil {
 		return dam.Facets{}, err
 	}
-	top := func(m map[string]int64) []dam.FacetCount {
+	return t.facets(limit), nil
+}
+
+// facetTally adds up the facet values of matches, each with a weight: 1
+// when every match is read, more for a sampled one.
+type facetTally struct {
+	counts      [5]map[string]float64 // kinds, media types, years, creators, categories
+	approximate bool
+	passed      int     // matches counted (sampled matches that pass the filters)
+	candidates  float64 // estimated text matches, before the filters
+}
+
+func newFacetTally() *facetTally {
+	t := &facetTally{}
+	for i := range t.counts {
+		t.counts[i] = map[string]float64{}
+	}
+	return t
+}
+
+func (t *facetTally) add(w float64, kind, mediaType, year, who, cats sql.NullString) {
+	t.passed++
+	for i, v := range []sql.NullString{kind, mediaType, year, who} {
+		if v.String != "" {
+			t.counts[i][v.String] += w
+		}
+	}
+	if cats.String != "" {
+		for c := range strings.SplitSeq(cats.String, ",") {
+			t.counts[4][c] += w
+		}
+	}
+}
+
+// facets are the tally's most frequent values, at most limit per facet.
+func (t *facetTally) facets(limit int) dam.Facets {
+	top := func(m map[string]float64) []dam.FacetCount {
 		out := make([]dam.FacetCount, 0, len(m))
 		for v, n := range m {
-			out = append(out, dam.FacetCount{Value: v, Count: n})
+			out = append(out, dam.FacetCount{Value: v, Count: int64(math.Round(n))})
 		}
 		slices.SortFunc(out, func(a, b dam.FacetCount) int {
 			return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value))
 		})
 		return out[:min(len(out), limit)]
 	}
-	return dam.Facets{Kinds: top(counts[0]), MediaTypes: top(counts[1]), Years: top(counts[2]),
-		Creators: top(counts[3]), Categories: top(counts[4])}, nil
+	return dam.Facets{Kinds: top(t.counts[0]), MediaTypes: top(t.counts[1]), Years: top(t.counts[2]),
+		Creators: top(t.counts[3]), Categories: top(t.counts[4]), Approximate: t.approximate}
 }

@@ -30,6 +30,11 @@ type Options struct {
 	// ranks before the older ones follow unranked (see Store.Assets);
 	// default 2000.
 	RankWindow int
+	// FacetSampleThreshold is how many matches AssetFacets counts exactly:
+	// above it the counts are estimated from a sample of about as many
+	// matches spread over the library, and dam.Facets.Approximate is set;
+	// default 1000.
+	FacetSampleThreshold int
 }
 
 // Store is the SQL implementation of dam.Store. It is safe for concurrent use.
@@ -41,6 +46,8 @@ type Store struct {
 	gate  readGate // turns of the SQLite read pool, first come first served
 	// rankWindow is Options.RankWindow.
 	rankWindow int
+	// facetSample is Options.FacetSampleThreshold.
+	facetSample int
 	// skipIndex leaves search documents unwritten: set by the ingest
 	// benchmark only, to measure what indexing costs.
 	skipIndex bool
@@ -77,6 +84,10 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	s.rankWindow = o.RankWindow
 	if s.rankWindow <= 0 {
 		s.rankWindow = defaultRankWindow
+	}
+	s.facetSample = o.FacetSampleThreshold
+	if s.facetSample <= 0 {
+		s.facetSample = defaultFacetSample
 	}
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()

@@ -1,0 +1,329 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"github.com/damkit/damkit/dam"
+)
+
+// Facets above a threshold of matches: counting every match of a common
+// word in a library of a million assets reads a million rows (seconds),
+// so above Options.FacetSampleThreshold matches AssetFacets reads a sample
+// and scales it, as Typesense's facet_sample_threshold does.
+//
+// The sample is stratified: the matches' keys (SQLite: the document
+// number, in the index's order; otherwise the asset ID, which begins with
+// its creation time) are cut into facetStrata equal ranges, and each range
+// gives its newest threshold/facetStrata matches. A range with fewer
+// matches than that is counted whole; in a fuller one the matches read
+// stand for the range's part they cover, so each counts
+// (range width) / (width covered) times. Strata keep the sample spread
+// over the library's whole history: the newest matches alone would say
+// every asset was taken this year.
+//
+// A search samples its text matches and only then applies the filters
+// (kind, folder, ranges...), so the work stays bounded however selective
+// the filters are; when the filters keep fewer than minSampledPasses of
+// the sampled matches, the sample cannot tell and every match is counted.
+
+// defaultFacetSample is Options.FacetSampleThreshold's default.
+const defaultFacetSample = 1000
+
+// facetStrata is how many key ranges a sample is spread over.
+const facetStrata = 16
+
+// minSampledPasses is how many sampled matches must pass the filters for
+// their counts to be scaled rather than counted exactly.
+const minSampledPasses = 20
+
+// maxExactFallback bounds the text matches counted one by one when the
+// filters keep too few sampled ones, in thresholds.
+const maxExactFallback = 10
+
+// facetSource is what a facet pass reads: the columns per match, the
+// listing's conditions and, for a search, its text.
+type facetSource struct {
+	cols   string
+	where  []string
+	args   []any
+	search dam.Search
+}
+
+// keyRange is a range of keys [lo, hi) as numbers (document numbers, or
+// idNumber).
+type keyRange struct{ lo, hi uint64 }
+
+// sampleFacets tallies a stratified sample of the matches of src.
+func (s *Store) sampleFacets(ctx context.Context, r querier, src facetSource) (*facetTally, error) {
+	t := newFacetTally()
+	byDoc := !src.search.Empty() && !s.d.postgres
+	if byDoc && hasPrefix(src.search) {
+		return t, s.sampleByScan(ctx, r, src, t)
+	}
+	var span keyRange
+	var ids idSpace
+	var maxID string
+	if byDoc {
+		var lo, hi sql.NullInt64
+		if err := r.queryRow(ctx, "SELECT min(doc), max(doc) FROM search_docs").Scan(&lo, &hi); err != nil || !lo.Valid {
+			return t, err
+		}
+		span = keyRange{uint64(max(0, lo.Int64)), uint64(max(0, hi.Int64)) + 1}
+	} else {
+		var lo, hi sql.NullString
+		if err := r.queryRow(ctx, "SELECT min(id), max(id) FROM assets").Scan(&lo, &hi); err != nil || !lo.Valid {
+			return t, err
+		}
+		maxID = hi.String
+		ids = newIDSpace(lo.String, hi.String)
+		span = keyRange{ids.number(lo.String), ids.number(hi.String) + 1}
+	}
+	per := max(1, (s.facetSample+facetStrata-1)/facetStrata)
+	width := (span.hi - span.lo + facetStrata - 1) / facetStrata
+	for i := range uint64(facetStrata) {
+		st := keyRange{span.lo + i*width, min(span.hi, span.lo+(i+1)*width)}
+		if st.lo >= st.hi {
+			break
+		}
+		var lo, hi any
+		below := "<"
+		switch {
+		case byDoc:
+			lo, hi = int64(st.lo), int64(st.hi)
+		case st.hi == span.hi: // the last ID's number + 1 may not fit
+			lo, hi, below = ids.at(st.lo), maxID, "<="
+		default:
+			lo, hi = ids.at(st.lo), ids.at(st.hi)
+		}
+		if err := s.sampleStratum(ctx, r, src, byDoc, ids, st, lo, hi, below, per, t); err != nil {
+			return t, err
+		}
+	}
+	return t, nil
+}
+
+// sampleStratum adds to t the newest per candidates with keys in
+// [lo, hi) (or [lo, hi] when below is "<="): the text matches of a search (then filtered), or the assets
+// that pass the conditions.
+func (s *Store) sampleStratum(ctx context.Context, r querier, src facetSource, byDoc bool, ids idSpace, st keyRange,
+	lo, hi any, below string, per int, t *facetTally) error {
+	cond := strings.Join(src.where, " AND ")
+	var query string
+	var args []any
+	switch {
+	case src.search.Empty():
+		query = "SELECT a.id, 1, " + src.cols + ` FROM assets a JOIN versions v ON v.asset_id = a.id
+			AND v.number = a.current_version WHERE ` + cond + " AND a.id >= ? AND a.id " + below + " ? ORDER BY a.id DESC LIMIT ?"
+		args = append(append(args, src.args...), lo, hi, per)
+	case byDoc:
+		query = "SELECT c.rowid, CASE WHEN " + cond + " THEN 1 ELSE 0 END, " + src.cols + ` FROM
+			(SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid DESC LIMIT ?) c
+			CROSS JOIN search_docs d CROSS JOIN assets a CROSS JOIN versions v
+			WHERE d.doc = c.rowid AND a.id = d.asset_id AND v.asset_id = a.id AND v.number = a.current_version
+			ORDER BY c.rowid DESC`
+		args = append(append(args, src.args...), ftsQuery(src.search), lo, hi, per)
+	default:
+		query = "SELECT c.id, CASE WHEN " + cond + " THEN 1 ELSE 0 END, " + src.cols + ` FROM
+			(SELECT id FROM assets WHERE search @@ CAST(? AS tsquery) AND id >= ? AND id ` + below + ` ? ORDER BY id DESC LIMIT ?) c
+			JOIN assets a ON a.id = c.id JOIN versions v ON v.asset_id = a.id AND v.number = a.current_version
+			ORDER BY c.id DESC`
+		args = append(append(args, src.args...), tsQuery(src.search), lo, hi, per)
+	}
+	rows, err := r.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type row struct {
+		pass                          bool
+		kind, mt, year, who, category sql.NullString
+	}
+	var got []row
+	var last string
+	for rows.Next() {
+		var x row
+		if err := rows.Scan(&last, &x.pass, &x.kind, &x.mt, &x.year, &x.who, &x.category); err != nil {
+			return err
+		}
+		got = append(got, x)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	w := 1.0
+	if len(got) >= per { // the stratum has more: scale by the part covered
+		key := ids.number(last)
+		if byDoc {
+			n, err := strconv.ParseUint(last, 10, 64)
+			if err != nil {
+				return err
+			}
+			key = n
+		}
+		if key >= st.lo && key < st.hi {
+			w = float64(st.hi-st.lo) / float64(st.hi-key)
+		}
+		if w > 1 {
+			t.approximate = true
+		}
+	}
+	for _, x := range got {
+		t.candidates += w
+		if x.pass {
+			t.add(w, x.kind, x.mt, x.year, x.who, x.category)
+		}
+	}
+	return nil
+}
+
+// hasPrefix reports whether a search has a prefix term ("summ" finds
+// "summer"), which FTS5 answers by merging the document lists of every
+// word the prefix begins: once per query, whatever its LIMIT.
+func hasPrefix(search dam.Search) bool {
+	for _, t := range search.Terms {
+		if t.Prefix && !t.Exclude {
+			return true
+		}
+	}
+	return false
+}
+
+// sampleByScan tallies a systematic sample of a SQLite search's text
+// matches read in one pass over the index (the merge of a prefix's words
+// is paid once, not once per stratum): a document is kept when a hash of
+// its number is a multiple of step (a hash, not its position, so that
+// periodic uploads cannot line up with the step), the step doubling
+// whenever the kept ones reach the threshold; each kept one stands for
+// step matches. Only the kept
+// documents are then read and filtered.
+func (s *Store) sampleByScan(ctx context.Context, r querier, src facetSource, t *facetTally) error {
+	rows, err := r.query(ctx, "SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? ORDER BY rowid DESC", ftsQuery(src.search))
+	if err != nil {
+		return err
+	}
+	step := uint64(1)
+	var kept []int64
+	for rows.Next() {
+		var doc int64
+		if err := rows.Scan(&doc); err != nil {
+			rows.Close()
+			return err
+		}
+		if mix(uint64(doc))%step == 0 {
+			kept = append(kept, doc)
+			if len(kept) >= s.facetSample {
+				step *= 2 // keep those whose hash is a multiple of the new step
+				n := 0
+				for _, d := range kept {
+					if mix(uint64(d))%step == 0 {
+						kept[n] = d
+						n++
+					}
+				}
+				kept = kept[:n]
+			}
+		}
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return err
+	}
+	t.approximate = step > 1
+	t.candidates = float64(step) * float64(len(kept))
+	for len(kept) > 0 {
+		batch := kept[:min(len(kept), 500)]
+		kept = kept[len(batch):]
+		args := append([]any{}, src.args...)
+		for _, doc := range batch {
+			args = append(args, doc)
+		}
+		rows, err := r.query(ctx, "SELECT CASE WHEN "+strings.Join(src.where, " AND ")+" THEN 1 ELSE 0 END, "+src.cols+
+			` FROM search_docs d CROSS JOIN assets a CROSS JOIN versions v
+			WHERE d.doc IN (`+placeholders(len(batch))+`) AND a.id = d.asset_id AND v.asset_id = a.id
+			AND v.number = a.current_version`, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var pass bool
+			var kind, mt, year, who, cats sql.NullString
+			if err := rows.Scan(&pass, &kind, &mt, &year, &who, &cats); err != nil {
+				rows.Close()
+				return err
+			}
+			if pass {
+				t.add(float64(step), kind, mt, year, who, cats)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mix is SplitMix64's finalizer: a well-spread hash of a document number.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// idAlphabet is the alphabet of dam IDs (Crockford base32, lowercase),
+// in the order the IDs sort.
+const idAlphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+
+// idDigits is how many characters of an ID its number keeps (60 bits).
+const idDigits = 12
+
+// idSpace numbers the IDs between two IDs for interpolating between
+// them: the characters after their common prefix, up to idDigits of them,
+// as a number. IDs sort as their numbers do.
+type idSpace struct{ prefix string }
+
+func newIDSpace(lo, hi string) idSpace {
+	n := 0
+	for n < len(lo) && n < len(hi) && n < 25 && lo[n] == hi[n] {
+		n++
+	}
+	return idSpace{prefix: lo[:n]}
+}
+
+// digits is how many characters after the prefix the numbers keep.
+func (sp idSpace) digits() int { return min(idDigits, 26-len(sp.prefix)) }
+
+// number is the number of id, which begins with the space's prefix.
+func (sp idSpace) number(id string) uint64 {
+	var n uint64
+	for i := range sp.digits() {
+		d := 0
+		if j := len(sp.prefix) + i; j < len(id) {
+			d = max(0, strings.IndexByte(idAlphabet, id[j]))
+		}
+		n = n<<5 | uint64(d)
+	}
+	return n
+}
+
+// at is the smallest ID of number n (number's inverse, padded with the
+// lowest digit).
+func (sp idSpace) at(n uint64) string {
+	var b [26]byte
+	copy(b[:], sp.prefix)
+	for i := len(sp.prefix); i < len(b); i++ {
+		b[i] = '0'
+	}
+	for i := sp.digits() - 1; i >= 0; i-- {
+		b[len(sp.prefix)+i] = idAlphabet[n&31]
+		n >>= 5
+	}
+	return string(b[:])
+}
