@@ -25,11 +25,18 @@ type UploadOptions struct {
 	// unknown one is Invalid). nil: none, or with CopyMetaFrom the
 	// categories of that asset.
 	Categories []string
+
+	// Sidecar is an XMP sidecar that came with the file (foo.xmp beside
+	// foo.jpg; see IsSidecar): its metadata replaces what the file itself
+	// says, never what Meta gives. Invalid when it holds no XMP.
+	Sidecar []byte
 }
 
 // Upload ingests r as a new asset. Bytes are stored first (once per
 // content) and the asset row is committed second, so an upload that fails
-// halfway leaves no asset.
+// halfway leaves no asset. An XMP sidecar (foo.xmp) whose partner
+// (foo.jpg) is in the folder is applied to the partner instead, and the
+// answer is the partner (see IsSidecar).
 func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Asset, error) {
 	const op = "dam.Upload"
 	actor, err := actorFor(ctx, op)
@@ -46,6 +53,30 @@ func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Ass
 	domain, err := l.placement(ctx, op, actor, o.FolderID, o.Domain)
 	if err != nil {
 		return Asset{}, err
+	}
+	var side *Embedded
+	if o.Sidecar != nil {
+		if side, err = ParseSidecar(o.Sidecar); err != nil {
+			return Asset{}, E(op, Invalid, "the sidecar of %s: %s", name, ErrorMessage(err))
+		}
+	}
+	if IsSidecar(name) && o.Sidecar == nil {
+		// foo.xmp beside foo.jpg is foo.jpg's metadata, not an asset (the
+		// other options are for a new asset: they do not apply then).
+		s, whole, err := readSidecar(r)
+		if err != nil {
+			return Asset{}, wrap(op, Invalid, err)
+		}
+		r = whole
+		if s != nil {
+			partner, ok, err := l.sidecarPartner(ctx, op, actor, domain, o.FolderID, name)
+			if err != nil {
+				return Asset{}, err
+			}
+			if ok {
+				return l.applySidecar(ctx, op, actor, partner, name, s)
+			}
+		}
 	}
 	meta, cats := Metadata{}, []string(nil)
 	if o.CopyMetaFrom != "" {
@@ -93,7 +124,7 @@ func (l *Library) Upload(ctx context.Context, r io.Reader, o UploadOptions) (Ass
 	now := l.now().UTC()
 	a := Asset{
 		ID: NewID(now), Name: name, FolderID: o.FolderID, Domain: domain,
-		Kind: MediaKindOf(in.MediaType), Meta: fillFromFile(meta, in.Embedded), Availability: avail,
+		Kind: MediaKindOf(in.MediaType), Meta: withSidecar(fillFromFile(meta, in.Embedded), in.Embedded, side), Availability: avail,
 		Protection: prot, CreatedBy: actor.UserID, CreatedAt: now, UpdatedBy: actor.UserID, UpdatedAt: now,
 		Categories: cats,
 	}

@@ -275,3 +275,24 @@ func keysOf(m map[string][]byte) []string {
 	}
 	return out
 }
+
+// A custom rendition and the smart crops of one asset go in one ZIP side
+// by side: the crops keep their profiles' names.
+func TestCustomRenditionWithSmartCrops(t *testing.T) {
+	f := newFixture(t, nil)
+	a := f.photo(t, f.owner, "beach.jpg") // 800x1200 upright
+	f.allowCustom(t, dam.CustomRenditionSettings{})
+	f.profile(t, dam.Profile{Name: "square", Width: 100, Height: 100, Fit: rendition.FitSmart, Format: rendition.FormatJPEG, SmartCrop: true})
+	j, err := f.lib.CreateDownload(f.owner, dam.DownloadRequest{AssetIDs: []string{a.ID}, Crops: true,
+		Rendition: &dam.CustomRendition{Width: 200, Format: rendition.FormatPNG, DPI: 300}})
+	require.NoError(t, err)
+	_, b := readPart(t, f.owner, f.lib, j.ID, 1)
+	files := zipFiles(t, b)
+	for name, want := range map[string][3]int{"beach.png": {200, 300, 300}, "beach_square.jpg": {100, 100, 0}} {
+		data, ok := files[name]
+		require.True(t, ok, "%s in %v", name, keysOf(files))
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+		require.NoError(t, err)
+		assert.Equal(t, want, [3]int{cfg.Width, cfg.Height, rendition.DPI(data)}, name)
+	}
+}

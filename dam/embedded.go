@@ -95,6 +95,12 @@ func readEmbedded(head []byte, x *exif.Data) *Embedded {
 			xp.Merge(ext)
 		}
 	}
+	return embeddedOf(ipt, xp, x)
+}
+
+// embeddedOf maps what the IPTC, XMP and EXIF readers found (any may be
+// nil) onto the standard properties; nil when nothing was found.
+func embeddedOf(ipt *iptc.Data, xp *xmp.Data, x *exif.Data) *Embedded {
 	if ipt == nil {
 		ipt = &iptc.Data{}
 	}

@@ -95,7 +95,7 @@ func (l *Library) GuestDownloadJob(ctx context.Context) (Job, error) {
 	}
 	j := Job{Name: strings.TrimSuffix(zipName(sh.Title), ".zip"), Items: items, Skipped: skipped,
 		Guest: &JobGuest{ShareID: sh.ID, GuestID: g.ID, Email: g.Email, SharerID: sh.CreatedBy}}
-	return l.queueGuestJob(ctx, op, GuestRequester(g.ID), j, licences, func() error { return l.countDownload(ctx, op) })
+	return l.queueGuestJob(ctx, op, GuestRequester(g.ID), j, licences, func() error { return l.countDownload(ctx, op, jobAssetIDs(j)...) })
 }
 
 // VisitorDownloadJob queues a background archive of every asset of the

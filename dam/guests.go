@@ -185,13 +185,25 @@ func downloadsLeft(sh Share, g Guest) *int {
 }
 
 // countDownload counts one download of a guest context against the
-// share's and the guest's limits (Gone once either is used up). Without
+// share's and the guest's limits, and one of each of assetIDs (what the
+// file or ZIP holds) against the share's per-asset limit (Gone once any
+// is used up). Without
 // any limit it writes nothing: downloads are counted while a limit is set
 // (the usage log has them all).
-func (l *Library) countDownload(ctx context.Context, op string) error {
+func (l *Library) countDownload(ctx context.Context, op string, assetIDs ...string) error {
 	_, g, sh, err := l.guestOf(ctx, op)
 	if err != nil {
 		return err
+	}
+	if sh.AssetDownloadLimit > 0 && len(assetIDs) > 0 {
+		// One transaction counts the share, the guest and each asset.
+		if err := l.store.CountAssetDownloads(ctx, sh.ID, g.ID, assetIDs, sh.AssetDownloadLimit); err != nil {
+			if KindOf(err) == Gone {
+				return &Error{Op: op, Kind: Gone, Err: ErrDownloadsUsedUp}
+			}
+			return wrap(op, Internal, err)
+		}
+		return nil
 	}
 	if sh.DownloadLimit == 0 && g.DownloadLimit == 0 {
 		return nil
@@ -268,7 +280,7 @@ func (l *Library) GuestOpen(ctx context.Context, assetID, profile string) (*Down
 	if err != nil {
 		return nil, err
 	}
-	if err := l.countDownload(ctx, op); err != nil {
+	if err := l.countDownload(ctx, op, dl.Asset.ID); err != nil {
 		_ = dl.Close()
 		return nil, err
 	}

@@ -74,7 +74,11 @@ func (l *Library) GuestArchive(ctx context.Context) (*Part, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := l.countDownload(ctx, op); err != nil {
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = e.AssetID
+	}
+	if err := l.countDownload(ctx, op, ids...); err != nil {
 		l.archives.release(holder, key, nil)
 		return nil, err
 	}

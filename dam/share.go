@@ -35,6 +35,10 @@ type Share struct {
 	// share or the downloading guest has a limit.
 	DownloadLimit int `json:"download_limit,omitempty"`
 	Downloads     int `json:"downloads"`
+	// AssetDownloadLimit is how many times each guest may download each
+	// asset (a file, or a ZIP holding it), 0 for no limit; counted per
+	// guest and asset in the store (CountAssetDownloads).
+	AssetDownloadLimit int `json:"asset_download_limit,omitempty"`
 	// ExpiringNoticeAt and ExpiredNoticeAt record when the sharer was told
 	// the share is about to expire and that it has, so each goes once.
 	ExpiringNoticeAt *time.Time `json:"expiring_notice_at,omitempty"`
@@ -103,7 +107,8 @@ type ShareStore interface {
 	// but without guests.
 	Shares(ctx context.Context, createdBy string) ([]Share, error)
 	// UpdateShare writes title, description, enabled, updated_at,
-	// expires_at, view_only, password_hash, download_limit and both notice
+	// expires_at, view_only, password_hash, download_limit,
+	// asset_download_limit and both notice
 	// times (nil clears them).
 	UpdateShare(ctx context.Context, s Share) error
 	// UpdateGuest writes a guest's expires_at and download_limit (NotFound
@@ -114,6 +119,11 @@ type ShareStore interface {
 	// it counts nothing and fails with Gone. Two processes never hand out
 	// more than a limit.
 	CountDownload(ctx context.Context, shareID, guestID string) error
+	// CountAssetDownloads is CountDownload plus one download by the guest
+	// of each of assetIDs, each at most limit times, all in one
+	// transaction: when anything is used up it counts nothing and fails
+	// with Gone.
+	CountAssetDownloads(ctx context.Context, shareID, guestID string, assetIDs []string, limit int) error
 	// DeleteShare removes a share with its assets and guests.
 	DeleteShare(ctx context.Context, id string) error
 	// AddShareAssets adds assets (ones already there are kept as they are).

@@ -191,7 +191,7 @@ func guestName(g Guest) string {
 
 // shareSettings applies the view-only flag, password and download limit of
 // a patch or a new share to sh, returning what changed for the log.
-func shareSettings(op string, sh *Share, viewOnly *bool, password *string, limit *int) ([]string, error) {
+func shareSettings(op string, sh *Share, viewOnly *bool, password *string, limit, assetLimit *int) ([]string, error) {
 	var what []string
 	if viewOnly != nil && *viewOnly != sh.ViewOnly {
 		sh.ViewOnly = *viewOnly
@@ -219,6 +219,15 @@ func shareSettings(op string, sh *Share, viewOnly *bool, password *string, limit
 		if *limit != sh.DownloadLimit {
 			sh.DownloadLimit = *limit
 			what = append(what, fmt.Sprintf("download_limit=%d", sh.DownloadLimit))
+		}
+	}
+	if assetLimit != nil {
+		if *assetLimit < 0 || *assetLimit > maxDownloadLimit {
+			return nil, E(op, Invalid, "asset_download_limit must be between 0 (no limit) and %d", maxDownloadLimit)
+		}
+		if *assetLimit != sh.AssetDownloadLimit {
+			sh.AssetDownloadLimit = *assetLimit
+			what = append(what, fmt.Sprintf("asset_download_limit=%d", sh.AssetDownloadLimit))
 		}
 	}
 	return what, nil

@@ -61,6 +61,9 @@ type NewShare struct {
 	ViewOnly      bool   `json:"view_only"`
 	Password      string `json:"password"`
 	DownloadLimit int    `json:"download_limit"`
+	// AssetDownloadLimit lets each guest download each asset at most so
+	// many times (a file, or a ZIP holding it; 0: no limit).
+	AssetDownloadLimit int `json:"asset_download_limit"`
 }
 
 // Invitees names the guests to invite to an existing share.
@@ -109,6 +112,8 @@ type SharePatch struct {
 	ViewOnly      *bool   `json:"view_only"`
 	Password      *string `json:"password"`
 	DownloadLimit *int    `json:"download_limit"`
+	// AssetDownloadLimit as in NewShare (0: none).
+	AssetDownloadLimit *int `json:"asset_download_limit"`
 }
 
 func (o *Options) shareDefaults() {
@@ -202,7 +207,7 @@ func (l *Library) CreateShare(ctx context.Context, ns NewShare) (ShareView, erro
 	if ns.Password != "" {
 		pw = &ns.Password
 	}
-	if _, err := shareSettings(op, &sh, &ns.ViewOnly, pw, &ns.DownloadLimit); err != nil {
+	if _, err := shareSettings(op, &sh, &ns.ViewOnly, pw, &ns.DownloadLimit, &ns.AssetDownloadLimit); err != nil {
 		return ShareView{}, err
 	}
 	kept, skipped, err := l.shareable(ctx, op, actor, sh, ids)
@@ -545,7 +550,7 @@ func (l *Library) EditShare(ctx context.Context, id string, p SharePatch) (Share
 	if p.Enabled != nil {
 		sh.Enabled = *p.Enabled
 	}
-	changed, err := shareSettings(op, &sh, p.ViewOnly, p.Password, p.DownloadLimit)
+	changed, err := shareSettings(op, &sh, p.ViewOnly, p.Password, p.DownloadLimit, p.AssetDownloadLimit)
 	if err != nil {
 		return ShareView{}, err
 	}

@@ -1,6 +1,7 @@
 package damhttp_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -51,4 +52,22 @@ func TestAccessFiltersThroughTheAPI(t *testing.T) {
 	assert.Contains(t, e.Error.Message, "downloadable")
 	v.json("GET", "/api/v1/assets?availability=soon", nil, 400, &e)
 	assert.Contains(t, e.Error.Message, "availability")
+}
+
+// TestSidecarUploadThroughTheAPI: POST of foo.xmp into the folder of
+// foo.jpg answers 200 with foo.jpg, its metadata taken from the sidecar.
+func TestSidecarUploadThroughTheAPI(t *testing.T) {
+	c := newAPI(t, nil)
+	photo := c.upload("Shot_7.jpg", "", []byte("jpeg bytes"))
+	const side = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">From the sidecar</rdf:li></rdf:Alt></dc:title>
+</rdf:Description></rdf:RDF></x:xmpmeta>`
+	var a dam.Asset
+	resp, b := c.do("POST", "/api/v1/assets?name=shot_7.xmp", strings.NewReader(side), nil)
+	require.Equal(t, 200, resp.StatusCode, string(b))
+	require.NoError(t, json.Unmarshal(b, &a))
+	assert.Equal(t, photo.ID, a.ID)
+	assert.Equal(t, "From the sidecar", a.Meta.Title)
+	resp, b = c.do("POST", "/api/v1/assets?name=alone.xmp", strings.NewReader(side), nil)
+	assert.Equal(t, 201, resp.StatusCode, "without a partner: a file: %s", b)
 }

@@ -42,6 +42,11 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if dam.IsSidecar(opts.Name) && a.Name != opts.Name {
+		// An XMP sidecar applied to its partner: no new asset.
+		writeJSON(w, http.StatusOK, a)
+		return nil
+	}
 	writeJSON(w, http.StatusCreated, a)
 	return nil
 }

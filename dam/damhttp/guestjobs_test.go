@@ -320,3 +320,40 @@ func TestVisitorBackgroundArchive(t *testing.T) {
 }
 
 func list0(j guestJob, link string) string { return link + "/downloads/" + j.ID + "/parts/1" }
+
+// TestAssetDownloadLimit: a share may let each guest download each asset
+// n times; a ZIP (at once or in the background) counts one download of
+// each asset in it; another guest has their own count; the sharer can
+// lift the limit.
+func TestAssetDownloadLimit(t *testing.T) {
+	c := newShareAPI(t)
+	v, ana, bo := c.create(map[string]any{"asset_download_limit": 1})
+	assert.Equal(t, 1, v.AssetDownloadLimit)
+	key := c.key
+	c.key = ""
+	resp, body := c.do("GET", "/s/"+ana.Token+"/assets/"+c.a.ID, nil, nil)
+	require.Equal(t, 200, resp.StatusCode, string(body))
+	resp, body = c.do("GET", "/s/"+ana.Token+"/assets/"+c.a.ID, nil, nil)
+	c.wantError(resp, body, 410, "gone")
+	resp, body = c.do("GET", "/s/"+ana.Token+"/download", nil, nil)
+	c.wantError(resp, body, 410, "gone")
+	resp, body = c.do("POST", "/s/"+ana.Token+"/downloads", nil, nil)
+	c.wantError(resp, body, 410, "gone")
+	resp, body = c.do("GET", "/s/"+ana.Token+"/assets/"+c.b.ID, nil, nil)
+	require.Equal(t, 200, resp.StatusCode, "the refused ZIP counted nothing: %s", body)
+
+	resp, body = c.do("GET", "/s/"+bo.Token+"/download", nil, nil)
+	require.Equal(t, 200, resp.StatusCode, string(body))
+	resp, body = c.do("GET", "/s/"+bo.Token+"/assets/"+c.b.ID, nil, nil)
+	c.wantError(resp, body, 410, "gone")
+
+	c.key = key
+	resp, body = c.do("PATCH", "/api/v1/shares/"+v.ID, strings.NewReader(`{"asset_download_limit":-1}`), map[string]string{"Content-Type": "application/json"})
+	require.Equal(t, 400, resp.StatusCode, string(body))
+	var lifted dam.ShareView
+	c.json("PATCH", "/api/v1/shares/"+v.ID, map[string]any{"asset_download_limit": 0}, 200, &lifted)
+	assert.Zero(t, lifted.AssetDownloadLimit)
+	c.key = ""
+	resp, body = c.do("GET", "/s/"+ana.Token+"/assets/"+c.a.ID, nil, nil)
+	require.Equal(t, 200, resp.StatusCode, string(body))
+}

@@ -49,6 +49,7 @@ type assetData struct {
 	Notes        []dam.Note
 	Profiles     []dam.Profile
 	Crops        []dam.Profile    // the smart crops, when the asset renders
+	Custom       []formatChoice   // the formats of a rendition on request, when they are on and the asset renders
 	Categories   []treeNode       // all, with Current marking the asset's
 	InCats       []treeNode       // the asset's own
 	Collections  []dam.Collection // the user's that hold the asset
@@ -119,6 +120,17 @@ func (h *Handler) assetPage(w http.ResponseWriter, r *http.Request) error {
 		for _, p := range d.Profiles {
 			if p.SmartCrop {
 				d.Crops = append(d.Crops, p)
+			}
+		}
+		st, err := h.lib.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		if st.CustomRenditions.Enabled {
+			for _, c := range customFormats {
+				if hasString(st.CustomRenditions.Formats, c.Name) {
+					d.Custom = append(d.Custom, c)
+				}
 			}
 		}
 	}

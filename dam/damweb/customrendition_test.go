@@ -25,6 +25,8 @@ func TestCustomRenditionsOnThePages(t *testing.T) {
 	}
 	assert.NotContains(t, body, `id="s-custom" name="custom" value="1" aria-describedby="s-custom-help" checked`, "off by default")
 
+	_, page := o.get("/assets/" + s.photo.ID)
+	assert.NotContains(t, page, "Another size or format", "no form while they are off")
 	dl := "/assets/" + s.photo.ID + "/download?w=96&format=tiff&dpi=300"
 	resp, body := o.get(dl)
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
@@ -58,10 +60,21 @@ func TestCustomRenditionsOnThePages(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, bad)
 	}
 
+	_, page = o.get("/assets/" + s.photo.ID)
+	assert.Contains(t, page, "Another size or format")
+	assert.Contains(t, page, `<option value="tiff">TIFF</option>`)
+	assert.NotContains(t, page, `<option value="jpeg">JPEG</option></select>`, "only the formats allowed")
+	// The form as a browser sends it, blank fields and all.
+	resp, body = o.get("/assets/" + s.photo.ID + "/download?w=&h=480&fit=contain&format=png&dpi=")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	cfg, _, err := image.DecodeConfig(bytes.NewReader([]byte(body)))
+	require.NoError(t, err)
+	assert.Equal(t, [2]int{720, 480}, [2]int{cfg.Width, cfg.Height})
+
 	resp, body = o.get(dl)
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	assert.Equal(t, "image/tiff", resp.Header.Get("Content-Type"))
-	cfg, _, err := image.DecodeConfig(bytes.NewReader([]byte(body)))
+	cfg, _, err = image.DecodeConfig(bytes.NewReader([]byte(body)))
 	require.NoError(t, err)
 	assert.Equal(t, [2]int{96, 64}, [2]int{cfg.Width, cfg.Height})
 	assert.Equal(t, 300, rendition.DPI([]byte(body)))

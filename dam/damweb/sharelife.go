@@ -108,6 +108,11 @@ func (h *Handler) shareAccess(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.DownloadLimit = &limit
+	perAsset, err := formLimit(op, f.Get("asset_download_limit"))
+	if err != nil {
+		return err
+	}
+	p.AssetDownloadLimit = &perAsset
 	v, err := h.lib.EditShare(r.Context(), r.PathValue("id"), p)
 	if err != nil {
 		return err

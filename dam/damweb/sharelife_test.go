@@ -42,11 +42,14 @@ func TestShareLifecycleForms(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s: %s", name, body)
 	}
 
-	resp, body = b.post("/shares/"+v.ID+"/access", url.Values{"view_only": {"true"}, "password": {"open sesame"}, "download_limit": {"5"}})
+	resp, body = b.post("/shares/"+v.ID+"/access", url.Values{"view_only": {"true"}, "password": {"open sesame"}, "download_limit": {"5"},
+		"asset_download_limit": {"2"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, body)
 	page = b.followFlash(resp)
 	assert.Contains(t, page, "view only")
 	assert.Contains(t, page, "0 of 5 downloads used")
+	assert.Contains(t, page, "each file 2× per guest")
+	assert.Contains(t, page, `name="asset_download_limit" type="number" min="0" max="1000000" value="2"`)
 	assert.Contains(t, page, "Remove the password")
 	_, list := b.get("/shares")
 	assert.Contains(t, list, "view only")

@@ -257,6 +257,9 @@ func (h *Handler) createShare(w http.ResponseWriter, r *http.Request) error {
 	if ns.DownloadLimit, err = formLimit("damweb.createShare", f.Get("download_limit")); err != nil {
 		return err
 	}
+	if ns.AssetDownloadLimit, err = formLimit("damweb.createShare", f.Get("asset_download_limit")); err != nil {
+		return err
+	}
 	if ns.UserIDs, err = h.userEntries(r, f.Get("users")); err == nil {
 		var v dam.ShareView
 		if v, err = h.lib.CreateShare(r.Context(), ns); err == nil {

@@ -1,12 +1,15 @@
 package damweb
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/damkit/damkit/dam"
@@ -155,6 +158,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) error {
 	var ans uploadAnswer
 	unlisted := 0
 	made := map[string]string{} // subfolder path -> folder ID
+	sidecars := heldSidecars{m: map[string][]heldSidecar{}}
 	cut := false
 	for {
 		p, err := mr.NextPart()
@@ -201,7 +205,25 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) error {
 		}
 		o := *opts
 		o.Name = name
-		a, err := h.uploadFile(r, p, o, dirs, made)
+		key := strings.Join(dirs, "/") + "/" + dam.SidecarStem(name)
+		var body io.Reader = p
+		if dam.IsSidecar(name) && sidecars.held < maxHeldSidecars {
+			// Held until its partner comes in this upload (or the end).
+			b, ok := holdSidecar(p)
+			if ok {
+				p.Close()
+				sidecars.held++
+				sidecars.m[key] = append(sidecars.m[key], heldSidecar{res: res, o: o, dirs: dirs, data: b})
+				continue
+			}
+			body = io.MultiReader(bytes.NewReader(b), p) // what was read, then the rest
+		}
+		if held := sidecars.m[key]; len(held) > 0 && !dam.IsSidecar(name) {
+			o.Sidecar = held[0].data
+			res.Name += " (with " + held[0].o.Name + ")"
+			sidecars.m[key] = held[1:]
+		}
+		a, err := h.uploadFile(r, body, o, dirs, made)
 		p.Close()
 		if err != nil {
 			if dam.KindOf(err) == dam.Canceled {
@@ -214,6 +236,25 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) error {
 			ans.Uploaded++
 		}
 		ans.Files = append(ans.Files, res)
+	}
+	// Sidecars whose partner did not come in this upload: applied to a
+	// partner already in the folder, or uploaded as files.
+	for _, key := range slices.Sorted(maps.Keys(sidecars.m)) {
+		for _, sc := range sidecars.m[key] {
+			a, err := h.uploadFile(r, bytes.NewReader(sc.data), sc.o, sc.dirs, made)
+			res := sc.res
+			if err != nil {
+				res.Code, res.Message = h.refusal(r, err)
+				ans.Refused++
+			} else {
+				res.ID, res.URL = a.ID, "/assets/"+url.PathEscape(a.ID)
+				if a.Name != sc.o.Name {
+					res.Name += " (applied to " + a.Name + ")"
+				}
+				ans.Uploaded++
+			}
+			ans.Files = append(ans.Files, res)
+		}
 	}
 	ans.Refused += unlisted
 	if cut && len(ans.Files) == 0 {
@@ -250,7 +291,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) error {
 // uploadFile puts one file into the library: into the subfolders dirs of
 // o.FolderID when it came from a chosen or dropped folder (made once per
 // post; made remembers them).
-func (h *Handler) uploadFile(r *http.Request, p *multipart.Part, o dam.UploadOptions, dirs []string, made map[string]string) (dam.Asset, error) {
+func (h *Handler) uploadFile(r *http.Request, p io.Reader, o dam.UploadOptions, dirs []string, made map[string]string) (dam.Asset, error) {
 	if len(dirs) > 0 {
 		key := strings.Join(dirs, "/")
 		id, ok := made[key]
@@ -320,4 +361,36 @@ func (h *Handler) refusal(r *http.Request, err error) (code, message string) {
 		return kind.String(), "something went wrong on our side; please try again in a moment"
 	}
 	return kind.String(), dam.ErrorMessage(err)
+}
+
+// maxHeldSidecars bounds the XMP sidecars one upload holds in memory
+// waiting for their partner (each at most dam.MaxSidecarBytes); later
+// ones go in as they come.
+const maxHeldSidecars = 32
+
+// heldSidecar is an XMP sidecar that came before its partner.
+type heldSidecar struct {
+	res  uploadResult
+	o    dam.UploadOptions
+	dirs []string
+	data []byte
+}
+
+type heldSidecars struct {
+	m    map[string][]heldSidecar // by folder path and stem
+	held int
+}
+
+// holdSidecar reads a part named like a sidecar: true with its bytes when
+// it is one (small enough, and XMP); false with the bytes it read
+// otherwise, which the part's upload must send first.
+func holdSidecar(p io.Reader) ([]byte, bool) {
+	b, err := io.ReadAll(io.LimitReader(p, dam.MaxSidecarBytes+1))
+	if err != nil || len(b) > dam.MaxSidecarBytes {
+		return b, false
+	}
+	if _, err := dam.ParseSidecar(b); err != nil {
+		return b, false
+	}
+	return b, true
 }

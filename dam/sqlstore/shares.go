@@ -12,7 +12,7 @@ import (
 
 const (
 	shareColumns = "id, title, description, profile, created_by, created_at, updated_at, expires_at, enabled, expiring_notice_at, expired_notice_at, " +
-		"view_only, password_hash, download_limit, downloads"
+		"view_only, password_hash, download_limit, downloads, asset_download_limit"
 	guestColumns = "id, share_id, user_id, email, token_hash, invited_by, invited_at, removed_at, expires_at, download_limit, downloads"
 	// maxShareRows bounds one listing of shares.
 	maxShareRows = 10000
@@ -23,7 +23,7 @@ func scanShare(sc rowScanner) (dam.Share, error) {
 	var enabled, viewOnly int
 	err := sc.Scan(&s.ID, &s.Title, &s.Description, &s.Profile, &s.CreatedBy, dbTime{&s.CreatedAt}, dbTime{&s.UpdatedAt},
 		dbTime{&s.ExpiresAt}, &enabled, dbTimePtr{&s.ExpiringNoticeAt}, dbTimePtr{&s.ExpiredNoticeAt},
-		&viewOnly, &s.PasswordHash, &s.DownloadLimit, &s.Downloads)
+		&viewOnly, &s.PasswordHash, &s.DownloadLimit, &s.Downloads, &s.AssetDownloadLimit)
 	s.Enabled, s.ViewOnly = enabled != 0, viewOnly != 0
 	return s, err
 }
@@ -87,10 +87,10 @@ func shareExists(ctx context.Context, q querier, id string) error {
 func (s *Store) CreateShare(ctx context.Context, sh dam.Share) error {
 	const op = "sqlstore.CreateShare"
 	return s.write(ctx, op, func(q querier) error {
-		if _, err := q.exec(ctx, "INSERT INTO shares ("+shareColumns+") VALUES ("+placeholders(15)+")",
+		if _, err := q.exec(ctx, "INSERT INTO shares ("+shareColumns+") VALUES ("+placeholders(16)+")",
 			sh.ID, sh.Title, sh.Description, sh.Profile, sh.CreatedBy, encodeTime(sh.CreatedAt), encodeTime(sh.UpdatedAt),
 			encodeTime(sh.ExpiresAt), boolInt(sh.Enabled), encodeTimePtr(sh.ExpiringNoticeAt), encodeTimePtr(sh.ExpiredNoticeAt),
-			boolInt(sh.ViewOnly), sh.PasswordHash, sh.DownloadLimit, sh.Downloads); err != nil {
+			boolInt(sh.ViewOnly), sh.PasswordHash, sh.DownloadLimit, sh.Downloads, sh.AssetDownloadLimit); err != nil {
 			return err
 		}
 		if err := insertShareAssets(ctx, q, sh.ID, sh.AssetIDs, sh.AssetProfiles, sh.CreatedAt); err != nil {
@@ -193,9 +193,9 @@ func (s *Store) UpdateShare(ctx context.Context, sh dam.Share) error {
 	const op = "sqlstore.UpdateShare"
 	return s.write(ctx, op, func(q querier) error {
 		res, err := q.exec(ctx, "UPDATE shares SET title = ?, description = ?, enabled = ?, updated_at = ?, expires_at = ?, "+
-			"view_only = ?, password_hash = ?, download_limit = ?, expiring_notice_at = ?, expired_notice_at = ? WHERE id = ?",
+			"view_only = ?, password_hash = ?, download_limit = ?, asset_download_limit = ?, expiring_notice_at = ?, expired_notice_at = ? WHERE id = ?",
 			sh.Title, sh.Description, boolInt(sh.Enabled), encodeTime(sh.UpdatedAt), encodeTime(sh.ExpiresAt),
-			boolInt(sh.ViewOnly), sh.PasswordHash, sh.DownloadLimit, encodeTimePtr(sh.ExpiringNoticeAt), encodeTimePtr(sh.ExpiredNoticeAt), sh.ID)
+			boolInt(sh.ViewOnly), sh.PasswordHash, sh.DownloadLimit, sh.AssetDownloadLimit, encodeTimePtr(sh.ExpiringNoticeAt), encodeTimePtr(sh.ExpiredNoticeAt), sh.ID)
 		if err != nil {
 			return err
 		}
@@ -216,7 +216,7 @@ func (s *Store) DeleteShare(ctx context.Context, id string) error {
 			return err
 		}
 		for _, stmt := range []string{"DELETE FROM share_guests WHERE share_id = ?", "DELETE FROM share_assets WHERE share_id = ?",
-			"DELETE FROM shares WHERE id = ?"} {
+			"DELETE FROM share_asset_downloads WHERE share_id = ?", "DELETE FROM shares WHERE id = ?"} {
 			if _, err := q.exec(ctx, stmt, id); err != nil {
 				return err
 			}
@@ -315,38 +315,99 @@ func (s *Store) UpdateGuest(ctx context.Context, g dam.Guest) error {
 // pass the same last download.
 func (s *Store) CountDownload(ctx context.Context, shareID, guestID string) error {
 	const op = "sqlstore.CountDownload"
+	return s.write(ctx, op, func(q querier) error { return countShareDownload(ctx, q, shareID, guestID) })
+}
+
+// CountAssetDownloads counts one download of the share, of the guest and
+// of each of assetIDs by the guest (at most limit each), in one
+// transaction: nothing is counted when any is used up.
+func (s *Store) CountAssetDownloads(ctx context.Context, shareID, guestID string, assetIDs []string, limit int) error {
+	const op = "sqlstore.CountAssetDownloads"
 	return s.write(ctx, op, func(q querier) error {
-		res, err := q.exec(ctx, "UPDATE shares SET downloads = downloads + 1 WHERE id = ? AND (download_limit = 0 OR downloads < download_limit)", shareID)
-		if err != nil {
+		if err := countShareDownload(ctx, q, shareID, guestID); err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			if err := shareExists(ctx, q, shareID); err != nil {
+		for _, a := range assetIDs {
+			if err := countAssetDownload(ctx, q, shareID, guestID, a, limit); err != nil {
 				return err
 			}
-			return dam.E("", dam.Gone, "this share's downloads are used up")
-		}
-		res, err = q.exec(ctx, "UPDATE share_guests SET downloads = downloads + 1 WHERE id = ? AND share_id = ? AND (download_limit = 0 OR downloads < download_limit)",
-			guestID, shareID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			found, err := q.exists(ctx, "SELECT 1 FROM share_guests WHERE id = ? AND share_id = ?", guestID, shareID)
-			if err != nil {
-				return err
-			}
-			if !found {
-				return notFound("guest", guestID)
-			}
-			return dam.E("", dam.Gone, "your downloads of this share are used up")
 		}
 		return nil
 	})
+}
+
+// countAssetDownload adds one to a guest's downloads of an asset while
+// under limit: compare-and-set on the row, made at the first download.
+func countAssetDownload(ctx context.Context, q querier, shareID, guestID, assetID string, limit int) error {
+	for range 2 {
+		res, err := q.exec(ctx, "UPDATE share_asset_downloads SET downloads = downloads + 1 WHERE share_id = ? AND guest_id = ? AND asset_id = ? AND downloads < ?",
+			shareID, guestID, assetID, limit)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			return nil
+		}
+		found, err := q.exists(ctx, "SELECT 1 FROM share_asset_downloads WHERE share_id = ? AND guest_id = ? AND asset_id = ?", shareID, guestID, assetID)
+		if err != nil {
+			return err
+		}
+		if found {
+			return dam.E("", dam.Gone, "your downloads of asset %s are used up", assetID)
+		}
+		if limit < 1 {
+			return dam.E("", dam.Gone, "your downloads of asset %s are used up", assetID)
+		}
+		res, err = q.exec(ctx, "INSERT INTO share_asset_downloads (share_id, guest_id, asset_id, downloads) VALUES (?, ?, ?, 1) ON CONFLICT (share_id, guest_id, asset_id) DO NOTHING",
+			shareID, guestID, assetID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			return nil
+		}
+		// Another process made the row first: count against it.
+	}
+	return dam.E("", dam.Conflict, "the downloads of asset %s kept changing", assetID)
+}
+
+// countShareDownload counts one download against a share's limit and its
+// guest's.
+func countShareDownload(ctx context.Context, q querier, shareID, guestID string) error {
+	res, err := q.exec(ctx, "UPDATE shares SET downloads = downloads + 1 WHERE id = ? AND (download_limit = 0 OR downloads < download_limit)", shareID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		if err := shareExists(ctx, q, shareID); err != nil {
+			return err
+		}
+		return dam.E("", dam.Gone, "this share's downloads are used up")
+	}
+	res, err = q.exec(ctx, "UPDATE share_guests SET downloads = downloads + 1 WHERE id = ? AND share_id = ? AND (download_limit = 0 OR downloads < download_limit)",
+		guestID, shareID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		found, err := q.exists(ctx, "SELECT 1 FROM share_guests WHERE id = ? AND share_id = ?", guestID, shareID)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return notFound("guest", guestID)
+		}
+		return dam.E("", dam.Gone, "your downloads of this share are used up")
+	}
+	return nil
 }
 
 // GuestByTokenHash returns the guest whose token hashes to h.

@@ -228,6 +228,31 @@ var shareTests = []test{
 			require.NoError(t, f.s.CountDownload(f.ctx, open.ID, open.Guests[0].ID), "no limit")
 		}
 	}},
+	{"AssetDownloadLimits", func(t *testing.T, f *fixture) {
+		s := f.share([]string{"a1", "a2"}, "ana@example.com", "bo@example.org")
+		s.AssetDownloadLimit, s.DownloadLimit = 2, 4
+		require.NoError(t, f.s.CreateShare(f.ctx, s))
+		got, err := f.s.Share(f.ctx, s.ID)
+		require.NoError(t, err)
+		assert.Equal(t, 2, got.AssetDownloadLimit, "the limit survives the round trip")
+		ana, bo := s.Guests[0].ID, s.Guests[1].ID
+		require.NoError(t, f.s.CountAssetDownloads(f.ctx, s.ID, ana, []string{"a1"}, 2))
+		require.NoError(t, f.s.CountAssetDownloads(f.ctx, s.ID, ana, []string{"a1", "a2"}, 2), "a ZIP counts each asset")
+		requireKind(t, dam.Gone, f.s.CountAssetDownloads(f.ctx, s.ID, ana, []string{"a2", "a1"}, 2), "a1 is used up")
+		require.NoError(t, f.s.CountAssetDownloads(f.ctx, s.ID, ana, []string{"a2"}, 2), "the refused ZIP counted nothing")
+		require.NoError(t, f.s.CountAssetDownloads(f.ctx, s.ID, bo, []string{"a1"}, 2), "per guest: bo has his own")
+		requireKind(t, dam.Gone, f.s.CountAssetDownloads(f.ctx, s.ID, bo, []string{"a1"}, 2), "the share's limit of 4 downloads")
+		got, err = f.s.Share(f.ctx, s.ID)
+		require.NoError(t, err)
+		assert.Equal(t, 4, got.Downloads)
+		got.AssetDownloadLimit = 0
+		require.NoError(t, f.s.UpdateShare(f.ctx, got))
+		got, err = f.s.Share(f.ctx, s.ID)
+		require.NoError(t, err)
+		assert.Zero(t, got.AssetDownloadLimit, "written by UpdateShare")
+		requireKind(t, dam.NotFound, f.s.CountAssetDownloads(f.ctx, f.id(), ana, []string{"a1"}, 2))
+		require.NoError(t, f.s.DeleteShare(f.ctx, s.ID))
+	}},
 	{"ConcurrentDownloadsNeverPassTheLimit", func(t *testing.T, f *fixture) {
 		s := f.share([]string{"a1"}, "ana@example.com", "bo@example.org")
 		s.DownloadLimit = 5

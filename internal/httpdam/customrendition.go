@@ -19,7 +19,8 @@ const maxParamLen = 16
 // export profile named by profile, or, when any of CustomParams is
 // present, a custom rendition's reference (dam.CustomRendition.Ref). Each
 // parameter may be given once; numbers are decimal digits (leading zeros
-// allowed: w=0100 is w=100). The error is Invalid, naming the parameter.
+// allowed: w=0100 is w=100); an empty one counts as absent, as a form's
+// blank field sends it. The error is Invalid, naming the parameter.
 func Profile(q url.Values) (string, error) {
 	const op = "httpdam.Profile"
 	var c dam.CustomRendition
@@ -33,8 +34,8 @@ func Profile(q url.Values) (string, error) {
 			return "", dam.E(op, dam.Invalid, "%s is given %d times: give it once", k, len(vs))
 		}
 		v := vs[0]
-		if k == "profile" {
-			continue
+		if k == "profile" || v == "" {
+			continue // a blank field of a form is no parameter
 		}
 		custom = true
 		if len(v) > maxParamLen {
@@ -59,9 +60,6 @@ func Profile(q url.Values) (string, error) {
 		}
 		if err != nil {
 			return "", err
-		}
-		if v == "" {
-			return "", dam.E(op, dam.Invalid, "%s is empty", k)
 		}
 	}
 	if !custom {

@@ -23,6 +23,8 @@ func TestProfileFromQuery(t *testing.T) {
 		{"w=100&h=80&fit=Cover&format=JPG&quality=70&dpi=300&colorspace=grey", "custom:w100-h80-cover-jpeg-q70-gray-dpi300"},
 		{"format=png", "custom:w65535-h65535-contain-png"},
 		{"w=64&profile=", "custom:w64-contain-src-q85"},
+		{"w=&h=&dpi=&format=png&colorspace=", "custom:w65535-h65535-contain-png"},
+		{"w=&h=", ""},
 	}
 	for _, tt := range ok {
 		q, err := url.ParseQuery(tt.query)
@@ -38,7 +40,6 @@ func TestProfileFromQuery(t *testing.T) {
 		{"w=-5", "w must be a whole number"},
 		{"w=%2B5", "w must be a whole number"},
 		{"w=0", "w must be 1..65535"},
-		{"w=", "w must be 1..65535"},
 		{"w=65536", "w must be 1..65535"},
 		{"w=99999999999999", "w must be 1..65535"},
 		{"w=" + strings.Repeat("0", 17) + "1", "w is too long"},
@@ -48,7 +49,7 @@ func TestProfileFromQuery(t *testing.T) {
 		{"dpi=0", "dpi must be 1..4800"},
 		{"dpi=4801", "dpi must be 1..4800"},
 		{"w=10&format=bmp", `unknown format "bmp"`},
-		{"w=10&format=", "format is empty"},
+		{"w=10&w=", "w is given 2 times"},
 		{"w=10&fit=stretch", `unknown fit "stretch"`},
 		{"w=10&fit=cover", "fit cover needs both w and h"},
 		{"w=10&colorspace=cmyk", "colorspace must be srgb or grey"},
@@ -86,4 +87,16 @@ func FuzzProfileFromQuery(f *testing.F) {
 			assert.LessOrEqual(t, len(p), 100, "a reference stays short")
 		}
 	})
+}
+
+// A hostile query is refused before anything is allocated for it beyond
+// the error: no number is parsed past its bound, nothing is rendered.
+func TestHostileQueriesAllocateLittle(t *testing.T) {
+	for _, raw := range []string{"w=1e9", "w=99999999999999999999", "w=" + strings.Repeat("9", 1000), "w=10&w=20", "quality=101", "dpi=100000"} {
+		q, err := url.ParseQuery(raw)
+		require.NoError(t, err)
+		allocs := testing.AllocsPerRun(20, func() { _, _ = Profile(q) })
+		assert.LessOrEqual(t, allocs, 12.0, raw)
+		t.Logf("%s: %.0f allocations", raw[:min(len(raw), 24)], allocs)
+	}
 }
