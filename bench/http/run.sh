@@ -9,6 +9,7 @@
 #   bench/http/run.sh                      # 3 rounds of 10 s, 64 connections
 #   ROUNDS=1 SECONDS_EACH=5 bench/http/run.sh preview nginx-web
 #   PROFILE=preview bench/http/run.sh      # also a CPU and block profile of that target
+#   bench/http/run.sh search               # varied searches (search.lua) at 16 connections
 #   bench/sqlstore/with-postgres.sh bench/http/run.sh   # on PostgreSQL (DAMKIT_POSTGRES_URL)
 #
 # The seeded library (100,000 assets) is kept in $DATA (default
@@ -109,6 +110,7 @@ url() {
 	download-web) echo "http://127.0.0.1:$PORT/api/v1/assets/$ASSET/download?profile=web" ;;
 	download) echo "http://127.0.0.1:$PORT/api/v1/assets/$ASSET/download" ;;
 	list) echo "http://127.0.0.1:$PORT/api/v1/assets?limit=100" ;;
+	search) echo "http://127.0.0.1:$PORT/api/v1/assets?limit=100&q=image-000001" ;;
 	nginx-web) echo "http://127.0.0.1:$NGINX_PORT/web.jpg" ;;
 	nginx-orig) echo "http://127.0.0.1:$NGINX_PORT/orig.jpg" ;;
 	*) echo "unknown target $1" >&2; exit 2 ;;
@@ -129,7 +131,12 @@ for r in $(seq "$ROUNDS"); do
 			curl -s -o "bench/http/cpu-$t.pprof" "http://$debug/debug/pprof/profile?seconds=$((SECONDS_EACH - 2))" &
 			prof=$!
 		fi
-		taskset -c 1 wrk -t1 -c"$CONNS" -d"${SECONDS_EACH}s" --latency -H "Authorization: Bearer $KEY" "$(url "$t")" >"$work/$t.$r"
+		# search: a different query each request (search.lua), so that no
+		# page comes from memory, at 16 connections (the issue's case of
+		# SQLite readers waiting their turn).
+		c=$CONNS script=()
+		if [ "$t" = search ]; then c=${SEARCH_CONNS:-16} script=(-s bench/http/search.lua); fi
+		taskset -c 1 wrk -t1 -c"$c" -d"${SECONDS_EACH}s" --latency "${script[@]}" -H "Authorization: Bearer $KEY" "$(url "$t")" >"$work/$t.$r"
 		if [ -n "$prof" ]; then
 			wait "$prof"
 			curl -s -o "bench/http/block-$t.pprof" "http://$debug/debug/pprof/block"

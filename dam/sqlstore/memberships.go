@@ -243,7 +243,7 @@ func paddedIDs(ids []string) []any {
 
 // readOnce is the read querier that does not prepare its statement, for
 // queries whose text varies with their input (a list of any length).
-func (s *Store) readOnce() querier { return querier{d: s.d, db: s.r} }
+func (s *Store) readOnce() querier { return querier{d: s.d, db: s.r, gate: s.gate} }
 
 // categoryList is the scan destination of an asset's categories, read as
 // one comma-separated column (IDs have no commas) and sorted here, which

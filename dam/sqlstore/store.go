@@ -43,6 +43,7 @@ type Store struct {
 	w     *sql.DB // write transactions (SQLite: a single connection)
 	r     *sql.DB // reads (SQLite: a pool of query-only connections)
 	stmts stmtCache
+	gate  readGate // turns of the SQLite read pool, first come first served
 	// rankWindow is Options.RankWindow.
 	rankWindow int
 	// facetSample is Options.FacetSampleThreshold.
@@ -133,7 +134,7 @@ func openSQLite(path string, o Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{d: sqliteDialect, w: w, r: r}, nil
+	return &Store{d: sqliteDialect, w: w, r: r, gate: newReadGate(n)}, nil
 }
 
 func openPostgres(url string, o Options) (*Store, error) {
@@ -199,24 +200,39 @@ type querier struct {
 	}
 	tx    *sql.Tx    // nil outside a write transaction
 	stmts *stmtCache // prepared statements of the read pool; nil in transactions
+	gate  readGate   // the SQLite read pool's turns (readgate.go); nil otherwise
 }
 
 func (q querier) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return q.db.ExecContext(ctx, q.d.rebind(query), args...)
 }
 
-func (q querier) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if stmt := q.stmts.get(ctx, q.db, q.d.rebind(query)); stmt != nil {
-		return stmt.QueryContext(ctx, args...)
+func (q querier) query(ctx context.Context, query string, args ...any) (*rows, error) {
+	if err := q.gate.enter(ctx); err != nil {
+		return nil, err
 	}
-	return q.db.QueryContext(ctx, q.d.rebind(query), args...)
+	var rs *sql.Rows
+	var err error
+	if stmt := q.stmts.get(ctx, q.db, q.d.rebind(query)); stmt != nil {
+		rs, err = stmt.QueryContext(ctx, args...)
+	} else {
+		rs, err = q.db.QueryContext(ctx, q.d.rebind(query), args...)
+	}
+	if err != nil {
+		q.gate.leave()
+		return nil, err
+	}
+	return &rows{Rows: rs, gate: q.gate}, nil
 }
 
-func (q querier) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if stmt := q.stmts.get(ctx, q.db, q.d.rebind(query)); stmt != nil {
-		return stmt.QueryRowContext(ctx, args...)
+func (q querier) queryRow(ctx context.Context, query string, args ...any) row {
+	if err := q.gate.enter(ctx); err != nil {
+		return row{err: err}
 	}
-	return q.db.QueryRowContext(ctx, q.d.rebind(query), args...)
+	if stmt := q.stmts.get(ctx, q.db, q.d.rebind(query)); stmt != nil {
+		return row{r: stmt.QueryRowContext(ctx, args...), gate: q.gate}
+	}
+	return row{r: q.db.QueryRowContext(ctx, q.d.rebind(query), args...), gate: q.gate}
 }
 
 // lock takes a named transaction lock (PostgreSQL only; see dialect.lock).
@@ -238,7 +254,7 @@ func (q querier) exists(ctx context.Context, query string, args ...any) (bool, e
 }
 
 // read returns the querier of the read pool.
-func (s *Store) read() querier { return querier{d: s.d, db: s.r, stmts: &s.stmts} }
+func (s *Store) read() querier { return querier{d: s.d, db: s.r, stmts: &s.stmts, gate: s.gate} }
 
 // stmtCache keeps the read queries prepared: parsing the SQL is a large
 // part of a short query's cost on SQLite. Queries whose text varies (IN

@@ -219,7 +219,7 @@ func (s *Store) ClaimWebhookDeliveries(ctx context.Context, worker string, now, 
 	return s.scanDeliveries(ctx, op, rows)
 }
 
-func (s *Store) scanDeliveries(ctx context.Context, op string, rows *sql.Rows) ([]dam.WebhookDelivery, error) {
+func (s *Store) scanDeliveries(ctx context.Context, op string, rows *rows) ([]dam.WebhookDelivery, error) {
 	defer rows.Close()
 	var ds []dam.WebhookDelivery
 	for rows.Next() {
