@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"math"
 	"strconv"
 
 	"github.com/damkit/damkit/rendition"
 	"github.com/damkit/damkit/rendition/internal/command"
-	"golang.org/x/image/bmp"
 )
 
 // transcode writes p's MP4 or WebM: the frame placed in p's box as the
@@ -127,7 +127,7 @@ func (e *Engine) smartGeometry(ctx context.Context, wd *command.Workdir, in stri
 	if err != nil {
 		return "", err
 	}
-	img, err := bmp.Decode(bytes.NewReader(data))
+	img, _, err := image.Decode(bytes.NewReader(data)) // package rendition registers BMP
 	if err != nil {
 		return "", fmt.Errorf("%w: reading the poster frame: %v", rendition.ErrCorrupt, err)
 	}
