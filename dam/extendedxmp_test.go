@@ -34,3 +34,23 @@ func TestExtendedXMPFillsTheAsset(t *testing.T) {
 	assert.Equal(t, "Main title", a.Meta.Title)
 	assert.Equal(t, "Agence Exemple", a.Meta.Fields[dam.FieldCredit])
 }
+
+// TestMetadataPastTheHead: a JPEG whose XMP and frame header come after
+// 1.2 MB of ICC profile segments (past the 1 MiB head) still gets its
+// metadata and dimensions.
+func TestMetadataPastTheHead(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, jpeg.Encode(&buf, testimage.Gradient(16, 12, 0), nil))
+	var segs []testimage.Segment
+	for range 20 {
+		segs = append(segs, testimage.Segment{Marker: 0xE2, Payload: bytes.Repeat([]byte("I"), 60000)})
+	}
+	segs = append(segs, testimage.XMPSegment([]byte(sidecar)))
+	f := newFixture(t, nil)
+	a, err := f.lib.Upload(f.owner, bytes.NewReader(testimage.WithSegments(buf.Bytes(), segs...)), dam.UploadOptions{Name: "big.jpg"})
+	require.NoError(t, err)
+	assert.Equal(t, "Sidecar title", a.Meta.Title)
+	assert.Equal(t, "Sam Side", a.Meta.Fields[dam.FieldCreator])
+	assert.Equal(t, 16, a.Current.Width, "the frame header past the head is read too")
+	assert.Equal(t, 12, a.Current.Height)
+}

@@ -25,6 +25,7 @@ import (
 	_ "golang.org/x/image/webp"
 
 	"github.com/damkit/damkit/internal/exif"
+	"github.com/damkit/damkit/internal/imagefile"
 	"github.com/damkit/damkit/storage"
 )
 
@@ -115,6 +116,7 @@ func (l *Library) ingest(ctx context.Context, r io.Reader) (ingested, error) {
 
 	var head []byte
 	var size int64
+	var scan *imagefile.JPEGMetaScanner // a JPEG's metadata segments, past the head too
 	readErr := func() error {
 		for {
 			if err := ctx.Err(); err != nil {
@@ -132,6 +134,12 @@ func (l *Library) ingest(ctx context.Context, r io.Reader) (ingested, error) {
 					c.pending.Store(1)
 					release(c)
 					return E(op, TooLarge, "upload exceeds the limit of %d bytes", l.opts.MaxUploadSize)
+				}
+				if size == int64(n) && imagefile.IsJPEG((*c.buf)[:n]) {
+					scan = &imagefile.JPEGMetaScanner{Budget: maxMetaSegments, MaxScan: maxMetaScan}
+				}
+				if scan != nil && !scan.Done() {
+					_, _ = scan.Write((*c.buf)[:n]) // before the chunk is handed on (and reused)
 				}
 				if int64(len(head)) < l.opts.MaxEXIFBytes {
 					take := min(int64(n), l.opts.MaxEXIFBytes-int64(len(head)))
@@ -174,7 +182,11 @@ func (l *Library) ingest(ctx context.Context, r io.Reader) (ingested, error) {
 		return ingested{}, E(op, Invalid, "empty upload")
 	}
 	in := ingested{SHA256: hex.EncodeToString(sha.Sum(nil)), CRC32: crc.Sum32(), Size: size}
-	inspectHead(head, &in)
+	var meta []byte
+	if scan != nil && size > int64(len(head)) {
+		meta = scan.JPEG() // the head was cut: read the metadata segments gathered from the whole file
+	}
+	inspectHead(head, meta, &in)
 	existed, err := tw.Publish(ctx, storage.OriginalKey(in.SHA256))
 	if err != nil {
 		return ingested{}, wrap(op, Internal, err)
@@ -209,10 +221,19 @@ func hashChunks(in <-chan *chunk, sha hash.Hash, crc hash.Hash32, release func(*
 	}
 }
 
+// Bounds of the metadata segments of a JPEG gathered past its head: at
+// most 4 MiB of them kept, and no segment looked for past 64 MiB.
+const (
+	maxMetaSegments = 4 << 20
+	maxMetaScan     = 64 << 20
+)
+
 // inspectHead sniffs the media type and, for images, reads dimensions,
 // EXIF, IPTC and XMP from the first bytes of an upload. It never decodes
-// pixels, and reads no more than the head: metadata past it is not found.
-func inspectHead(head []byte, in *ingested) {
+// pixels, and reads no more than the head, except for a JPEG longer than
+// the head: meta (when not nil) is then its metadata and frame segments,
+// gathered from the whole stream (imagefile.JPEGMetaScanner), read instead.
+func inspectHead(head, meta []byte, in *ingested) {
 	mt := mimetype.Detect(head)
 	in.MediaType = mt.String()
 	if MediaKindOf(in.MediaType) != MediaImage {
@@ -220,6 +241,13 @@ func inspectHead(head []byte, in *ingested) {
 	}
 	if cfg, err := decodeConfig(head); err == nil {
 		in.Width, in.Height = cfg.Width, cfg.Height
+	} else if meta != nil {
+		if cfg, err := decodeConfig(meta); err == nil {
+			in.Width, in.Height = cfg.Width, cfg.Height
+		}
+	}
+	if meta != nil {
+		head = meta
 	}
 	x, err := exif.Read(head)
 	if err != nil {

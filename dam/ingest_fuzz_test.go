@@ -39,7 +39,7 @@ func FuzzInspectHead(f *testing.F) {
 		var in ingested
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		inspectHead(head, &in)
+		inspectHead(head, nil, &in)
 		runtime.ReadMemStats(&after)
 		if n := after.TotalAlloc - before.TotalAlloc; n > inspectAllocBound(len(head)) {
 			t.Fatalf("%d bytes allocated inspecting a %d-byte head", n, len(head))
