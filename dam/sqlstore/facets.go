@@ -106,19 +106,30 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search dam.Search, 
 	cols := facetColumns(creator)
 	src := facetSource{cols: cols, where: where, args: args, search: search}
 	// Are there more matches than the threshold? The index alone says,
-	// reading at most that many of them.
-	var n int
+	// reading at most that many of them; or, for a prefix FTS5 merges
+	// from many words' lists (whatever the LIMIT), all of them.
+	var n int64
 	count := "SELECT count(*) FROM (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?) m"
-	targ := any(ftsQuery(search))
-	if s.d.postgres {
+	cargs := []any{ftsQuery(search), s.facetSample + 1}
+	merges := !s.d.postgres && mergesPrefix(search)
+	switch {
+	case merges:
+		count, cargs = "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ?", cargs[:1]
+	case s.d.postgres:
 		count = "SELECT count(*) FROM (SELECT 1 FROM assets WHERE search @@ CAST(? AS tsquery) LIMIT ?) m"
-		targ = tsQuery(search)
+		cargs[0] = tsQuery(search)
 	}
-	if err := r.queryRow(ctx, count, targ, s.facetSample+1).Scan(&n); err != nil {
+	if err := r.queryRow(ctx, count, cargs...).Scan(&n); err != nil {
 		return dam.Facets{}, err
 	}
-	if n > s.facetSample {
-		t, err := s.sampleFacets(ctx, r, src)
+	if n > int64(s.facetSample) {
+		var t *facetTally
+		var err error
+		if merges {
+			t, err = s.sampleByScan(ctx, r, src, n)
+		} else {
+			t, err = s.sampleFacets(ctx, r, src)
+		}
 		if err != nil || t.passed >= minSampledPasses || t.candidates > float64(maxExactFallback*s.facetSample) {
 			return t.facets(limit), err
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/damkit/damkit/dam"
 )
@@ -60,9 +61,6 @@ type keyRange struct{ lo, hi uint64 }
 func (s *Store) sampleFacets(ctx context.Context, r querier, src facetSource) (*facetTally, error) {
 	t := newFacetTally()
 	byDoc := !src.search.Empty() && !s.d.postgres
-	if byDoc && hasPrefix(src.search) {
-		return t, s.sampleByScan(ctx, r, src, t)
-	}
 	var span keyRange
 	var ids idSpace
 	var maxID string
@@ -179,61 +177,39 @@ func (s *Store) sampleStratum(ctx context.Context, r querier, src facetSource, b
 	return nil
 }
 
-// hasPrefix reports whether a search has a prefix term ("summ" finds
-// "summer"), which FTS5 answers by merging the document lists of every
-// word the prefix begins: once per query, whatever its LIMIT.
-func hasPrefix(search dam.Search) bool {
+// mergesPrefix reports whether a search has a prefix term ("summ" finds
+// "summer") longer than the prefix indexes of migration 18 (2 and 3
+// characters), which FTS5 answers by merging the document lists of every
+// word the prefix begins: once per query, whatever its LIMIT or rowid range.
+func mergesPrefix(search dam.Search) bool {
 	for _, t := range search.Terms {
-		if t.Prefix && !t.Exclude {
+		if tokens := t.Tokens(); t.Prefix && utf8.RuneCountInString(tokens[len(tokens)-1]) > 3 {
 			return true
 		}
 	}
 	return false
 }
 
-// sampleByScan tallies a systematic sample of a SQLite search's text
-// matches read in one pass over the index (the merge of a prefix's words
-// is paid once, not once per stratum): a document is kept when a hash of
-// its number is a multiple of step (a hash, not its position, so that
-// periodic uploads cannot line up with the step), the step doubling
-// whenever the kept ones reach the threshold; each kept one stands for
-// step matches. Only the kept
-// documents are then read and filtered.
-func (s *Store) sampleByScan(ctx context.Context, r querier, src facetSource, t *facetTally) error {
-	rows, err := r.query(ctx, "SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? ORDER BY rowid DESC", ftsQuery(src.search))
+// sampleByScan tallies a sample of a SQLite search's total text matches
+// (counted by the caller) chosen in one more pass over the index (the
+// merge of a prefix's words paid once more, not once per stratum), which
+// keeps each with probability threshold/total, by a multiplicative hash of its document
+// number (a hash, not its position, so that periodic uploads cannot line up
+// with the sample), all inside SQLite. Only the kept documents are then
+// read and filtered; each stands for count/kept-on-average matches.
+func (s *Store) sampleByScan(ctx context.Context, r querier, src facetSource, total int64) (*facetTally, error) {
+	t := newFacetTally()
+	match := ftsQuery(src.search)
+	const space = 1 << 32 // the hash's range
+	below := min(int64(space), int64(space)*int64(s.facetSample)/max(1, total))
+	w := float64(space) / float64(below)
+	t.approximate = below < space
+	kept, err := queryInts(ctx, r, `SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?
+		AND (rowid * 2654435761) % 4294967296 < ?`, match, below)
 	if err != nil {
-		return err
+		return t, err
 	}
-	step := uint64(1)
-	var kept []int64
-	for rows.Next() {
-		var doc int64
-		if err := rows.Scan(&doc); err != nil {
-			rows.Close()
-			return err
-		}
-		if mix(uint64(doc))%step == 0 {
-			kept = append(kept, doc)
-			if len(kept) >= s.facetSample {
-				step *= 2 // keep those whose hash is a multiple of the new step
-				n := 0
-				for _, d := range kept {
-					if mix(uint64(d))%step == 0 {
-						kept[n] = d
-						n++
-					}
-				}
-				kept = kept[:n]
-			}
-		}
-	}
-	err = rows.Err()
-	rows.Close()
-	if err != nil {
-		return err
-	}
-	t.approximate = step > 1
-	t.candidates = float64(step) * float64(len(kept))
+	t.candidates = w * float64(len(kept))
 	for len(kept) > 0 {
 		batch := kept[:min(len(kept), 500)]
 		kept = kept[len(batch):]
@@ -246,35 +222,44 @@ func (s *Store) sampleByScan(ctx context.Context, r querier, src facetSource, t 
 			WHERE d.doc IN (`+placeholders(len(batch))+`) AND a.id = d.asset_id AND v.asset_id = a.id
 			AND v.number = a.current_version`, args...)
 		if err != nil {
-			return err
+			return t, err
 		}
 		for rows.Next() {
 			var pass bool
 			var kind, mt, year, who, cats sql.NullString
 			if err := rows.Scan(&pass, &kind, &mt, &year, &who, &cats); err != nil {
 				rows.Close()
-				return err
+				return t, err
 			}
 			if pass {
-				t.add(float64(step), kind, mt, year, who, cats)
+				t.add(w, kind, mt, year, who, cats)
 			}
 		}
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return err
+			return t, err
 		}
 	}
-	return nil
+	return t, nil
 }
 
-// mix is SplitMix64's finalizer: a well-spread hash of a document number.
-func mix(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	return x ^ x>>31
+// queryInts returns the single integer column of every row.
+func queryInts(ctx context.Context, r querier, query string, args ...any) ([]int64, error) {
+	rows, err := r.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }
 
 // idAlphabet is the alphabet of dam IDs (Crockford base32, lowercase),
