@@ -113,13 +113,17 @@ func (l *Library) OpenRendition(ctx context.Context, assetID, profile string) (*
 	if err != nil {
 		return nil, err
 	}
-	name, rp, err := l.exportProfile(ctx, op, a, profile)
+	acc, err := l.loadAccess(ctx, op, actor, []string{a.ID})
 	if err != nil {
 		return nil, err
 	}
-	d, err := l.authorizeDownload(ctx, op, actor, a, name)
+	name, rp, err := l.exportProfileIn(ctx, op, acc.snap, a, profile)
 	if err != nil {
 		return nil, err
+	}
+	d := policy.Decide(acc.input(actor, a, policy.ActionDownload, name))
+	if !d.Allowed {
+		return nil, acc.refusal(op, a, d)
 	}
 	dl, err := l.openRendition(ctx, op, a, rp, false)
 	if err != nil {
@@ -167,14 +171,7 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 	}
 	name, rp := p.Name, p.Rendition()
 	if profile != "" && profile != p.Name {
-		if IsCustomRef(profile) {
-			name, rp, err = l.exportProfile(ctx, op, a, profile)
-		} else {
-			var stored Profile
-			stored, err = l.lookupProfileIn(ctx, op, acc.snap, profile)
-			name, rp = stored.Name, stored.Rendition()
-		}
-		if err != nil {
+		if name, rp, err = l.exportProfileIn(ctx, op, acc.snap, a, profile); err != nil {
 			return nil, err
 		}
 	} else if profile == p.Name {
@@ -193,6 +190,19 @@ func (l *Library) OpenPreview(ctx context.Context, assetID, profile string) (*Do
 		return nil, err
 	}
 	return l.openRendition(ctx, op, a, rp, dec.Watermark)
+}
+
+// exportProfileIn is exportProfile with a stored profile read through an
+// access snapshot (lookupProfileIn).
+func (l *Library) exportProfileIn(ctx context.Context, op string, snap *accessSnap, a Asset, profile string) (string, rendition.Profile, error) {
+	if IsCustomRef(profile) {
+		return l.exportProfile(ctx, op, a, profile)
+	}
+	p, err := l.lookupProfileIn(ctx, op, snap, profile)
+	if err != nil {
+		return "", rendition.Profile{}, err
+	}
+	return p.Name, p.Rendition(), nil
 }
 
 // noEngineError says no rendition engine renders an asset's media type:

@@ -67,6 +67,10 @@ func TestPreviewsFollowChangesAcrossProcesses(t *testing.T) {
 	d, err := preview()
 	require.NoError(t, err)
 	assert.Equal(t, 16, d.Version.Width, "B renders with the profile A changed")
+	d, err = b.OpenRendition(octx, asset.ID, "web")
+	require.NoError(t, err)
+	require.NoError(t, d.Close())
+	assert.Equal(t, 16, d.Version.Width, "downloads in the profile too")
 
 	name := "renamed.png"
 	_, err = a.EditAsset(octx, asset.ID, dam.AssetPatch{Name: &name})
