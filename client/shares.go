@@ -94,6 +94,9 @@ type GuestShare struct {
 	dam.GuestView
 	Assets         []GuestAsset `json:"assets"`
 	DownloadAllURL string       `json:"download_all_url"`
+	// DownloadsURL is the guest's download inbox (GuestCreateDownload
+	// posts there for a background ZIP).
+	DownloadsURL string `json:"downloads_url"`
 }
 
 // GuestShare opens a share link as its guest (no API key needed); the

@@ -15,9 +15,11 @@ import (
 // paging keeps the store's guarantees (no duplicates or gaps while others
 // write). When the page fills in the middle of a batch, the store is asked
 // again for that batch cut just after the last asset kept, for the cursor
-// of that place. The cost, besides the store's reads: one load of the
-// access state (settings, folders, the caller's grants, cached) per batch,
-// and a pure decision per asset. At most MaxPolicyScan assets are read per
+// of that place; if a write moved the listing in between, the batch is
+// read again, and from then on each read asks for no more assets than the
+// page still needs (so none is cut). The cost, besides the store's reads:
+// one load of the access state (settings, folders, the caller's grants,
+// cached) per batch, and a pure decision per asset. At most MaxPolicyScan assets are read per
 // call; a page cut short by that bound has fewer assets than asked for
 // and a cursor to go on.
 func (l *Library) policyFilteredAssets(ctx context.Context, op string, actor Actor, q AssetQuery) ([]Asset, string, error) {
@@ -27,10 +29,14 @@ func (l *Library) policyFilteredAssets(ctx context.Context, op string, actor Act
 	want := q.Limit
 	batch := min(max(2*want, 100), maxPageSize)
 	var out []Asset
-	cursor, read, retries := q.Cursor, 0, 0
+	cursor, read := q.Cursor, 0
+	exact := false // read only as many as the page still needs: no cut, no second read
 	for {
 		sq := q
 		sq.Cursor, sq.Limit = cursor, batch
+		if exact {
+			sq.Limit = want - len(out)
+		}
 		page, next, err := l.store.Assets(ctx, sq)
 		if err != nil {
 			return nil, "", wrap(op, Internal, err)
@@ -62,14 +68,11 @@ func (l *Library) policyFilteredAssets(ctx context.Context, op string, actor Act
 				return out, after, nil
 			}
 			// The listing moved between the two reads (a write in
-			// between): drop this batch's assets and read it again; after
-			// a few tries, end the page before the batch, at the store's
-			// cursor of a place already listed.
+			// between): drop this batch's assets and read it again, this
+			// time no more than the page needs, so that it never has to
+			// be cut.
 			out = out[:len(out)-countKept(keep[:i+1])]
-			if retries++; retries > 3 {
-				return out, cursor, nil
-			}
-			moved = true
+			moved, exact = true, true
 			break
 		}
 		if moved {

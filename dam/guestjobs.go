@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/damkit/damkit/archive"
+	"github.com/damkit/damkit/policy"
 )
 
 // Background archives for guests and visitors (issue 17). A share's guest
@@ -31,6 +32,24 @@ import (
 //   - Every part fetch checks the link and every asset again; removing the
 //     guest, disabling or deleting the share, turning it view-only, and
 //     revoking a visitor's grant delete the jobs and their parts at once.
+
+type archivingKey struct{}
+
+// archiving marks ctx as making or serving a ZIP for a guest's or a
+// visitor's link: guestAsset and portalAsset then ask the policy about
+// ActionArchive (decided for them as a download is, rows R15–R32), not
+// about a single download.
+func archiving(ctx context.Context) context.Context {
+	return context.WithValue(ctx, archivingKey{}, true)
+}
+
+// linkAction is the policy action of a guest's or visitor's request.
+func linkAction(ctx context.Context) policy.Action {
+	if ctx.Value(archivingKey{}) != nil {
+		return policy.ActionArchive
+	}
+	return policy.ActionDownload
+}
 
 // JobGuest names the link a guest's or visitor's job was asked for
 // through: a share's guest (ShareID, GuestID) or a portal's visitor
@@ -70,6 +89,7 @@ func (o *Options) guestJobDefaults() { setDefault(&o.MaxGuestArchives, 2) }
 // download against the share's and the guest's limits.
 func (l *Library) GuestDownloadJob(ctx context.Context) (Job, error) {
 	const op = "dam.GuestDownloadJob"
+	ctx = archiving(ctx)
 	actor, g, sh, err := l.guestOf(ctx, op)
 	if err != nil {
 		return Job{}, err
@@ -103,6 +123,7 @@ func (l *Library) GuestDownloadJob(ctx context.Context) (Job, error) {
 // were granted, or all of an open portal).
 func (l *Library) VisitorDownloadJob(ctx context.Context, slug, token string) (Job, error) {
 	const op = "dam.VisitorDownloadJob"
+	ctx = archiving(ctx)
 	p, visitor, err := l.visitor(ctx, op, slug, token)
 	if err != nil {
 		return Job{}, err
@@ -379,6 +400,7 @@ func (l *Library) recheckLink(ctx context.Context, op string, j Job, allowed fun
 // check (the link, the job, its assets) allows, checking again while the
 // part streams.
 func (l *Library) linkPart(ctx context.Context, op string, n int, check func(context.Context) (Job, error)) (*Part, error) {
+	ctx = archiving(ctx)
 	j, err := check(ctx)
 	if err != nil {
 		return nil, err
@@ -482,6 +504,7 @@ func (l *Library) jobContext(ctx context.Context, op string, j Job) (context.Con
 		}
 		return WithActor(ctx, u.Actor()), nil
 	}
+	ctx = archiving(ctx) // the worker makes a link's ZIP
 	if j.Guest.ShareID != "" {
 		sh, err := l.store.Share(ctx, j.Guest.ShareID)
 		if KindOf(err) == NotFound {

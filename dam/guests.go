@@ -357,7 +357,7 @@ func (l *Library) guestAsset(ctx context.Context, op string, actor Actor, sh Sha
 	if err != nil {
 		return Asset{}, "", err
 	}
-	in := acc.input(actor, a, policy.ActionDownload, profile)
+	in := acc.input(actor, a, linkAction(ctx), profile)
 	in.Share = forAsset(policyShare(sh), sh, a.ID)
 	if d := policy.Decide(in); !d.Allowed {
 		return Asset{}, "", acc.refusal(op, a, d)

@@ -19,6 +19,7 @@ import (
 // archive's manifest.json. Close the Part.
 func (l *Library) GuestArchive(ctx context.Context) (*Part, error) {
 	const op = "dam.GuestArchive"
+	ctx = archiving(ctx)
 	actor, sh, err := l.guestFrom(ctx, op)
 	if err != nil {
 		return nil, err

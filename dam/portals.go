@@ -500,7 +500,7 @@ func (l *Library) portalAsset(ctx context.Context, op, slug, token, assetID stri
 	if err != nil {
 		return Portal{}, Actor{}, Asset{}, false, err
 	}
-	in := acc.input(visitor, a, policy.ActionDownload, "")
+	in := acc.input(visitor, a, linkAction(ctx), "")
 	in.Portal = policyPortal(p, ids)
 	d := policy.Decide(in)
 	accepted := false

@@ -20,6 +20,7 @@ import (
 // downloads the assets one by one. Close the Part.
 func (l *Library) PortalArchive(ctx context.Context, slug, token string) (*Part, error) {
 	const op = "dam.PortalArchive"
+	ctx = archiving(ctx)
 	p, visitor, err := l.visitor(ctx, op, slug, token)
 	if err != nil {
 		return nil, err

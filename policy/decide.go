@@ -37,7 +37,7 @@ type facts struct {
 // the asset: the rows that hide it read nothing more.
 func load(in *Input) (f facts) {
 	role, action, id := in.Actor.Role, in.Action, in.Asset.ID
-	f.valid = role >= RoleOwner && role <= RoleVisitor && action >= ActionView && action <= ActionManage && id != ""
+	f.valid = role >= RoleOwner && role <= RoleVisitor && action >= ActionView && action <= ActionArchive && id != ""
 	if !f.valid {
 		return f
 	}
@@ -201,7 +201,7 @@ func keys(in *Input) (Role, Action) {
 	if r > RoleVisitor {
 		r = RoleNone
 	}
-	if a > ActionManage {
+	if a > ActionArchive {
 		a = ActionNone
 	}
 	return r, a
@@ -223,7 +223,7 @@ type row struct {
 // conditions.
 var compiled, candidates = compile(table)
 
-func compile(rules []Rule) (rows []row, c [RoleVisitor + 1][ActionManage + 1][]uint8) {
+func compile(rules []Rule) (rows []row, c [RoleVisitor + 1][ActionArchive + 1][]uint8) {
 	for i, r := range rules {
 		rows = append(rows, row{when: r.when, allow: r.Effect == Allow, hidden: r.Reason.Hidden(), id: r.ID, name: r.Name, reason: r.Reason})
 		for role := range c {

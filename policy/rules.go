@@ -46,7 +46,7 @@ type ActionSet uint8
 func Actions(as ...Action) ActionSet {
 	var s ActionSet
 	for _, a := range as {
-		if a <= ActionManage {
+		if a <= ActionArchive {
 			s |= 1 << a
 		}
 	}
@@ -54,7 +54,7 @@ func Actions(as ...Action) ActionSet {
 }
 
 // Has reports whether a is in s.
-func (s ActionSet) Has(a Action) bool { return a <= ActionManage && s&(1<<a) != 0 }
+func (s ActionSet) Has(a Action) bool { return a <= ActionArchive && s&(1<<a) != 0 }
 
 // Rule is one row of the decision table. A row matches when the actor's
 // role is in Roles, the action is in Actions and its condition holds; the
@@ -77,8 +77,12 @@ type Rule struct {
 func Rules() []Rule { return append([]Rule(nil), table...) }
 
 var (
-	anyRole     = Roles(RoleNone, RoleOwner, RoleEditor, RoleViewer, RoleGuest, RoleVisitor)
-	anyAction   = Actions(ActionNone, ActionView, ActionDownload, ActionShare, ActionRequest, ActionManage)
+	anyRole   = Roles(RoleNone, RoleOwner, RoleEditor, RoleViewer, RoleGuest, RoleVisitor)
+	anyAction = Actions(ActionNone, ActionView, ActionDownload, ActionShare, ActionRequest, ActionManage, ActionArchive)
+	// linkHandOut is what a guest's or visitor's link hands out: files one
+	// by one and inside a ZIP, decided by the same rows.
+	linkHandOut = Actions(ActionDownload, ActionArchive)
+	handOutAll  = Actions(ActionDownload, ActionShare, ActionArchive)
 	members     = Roles(RoleOwner, RoleEditor, RoleViewer)
 	nonOwners   = Roles(RoleEditor, RoleViewer, RoleGuest, RoleVisitor)
 	handOut     = Actions(ActionDownload, ActionShare)
@@ -127,13 +131,19 @@ var table = []Rule{
 		when:    condNotInPortal,
 	},
 	{
-		ID: "R29", Name: "library-downloads-off", Roles: nonOwners, Actions: Actions(ActionDownload, ActionRequest), Effect: Deny, Reason: ReasonLibraryDownloadsOff,
+		ID: "R32", Name: "archive-links-only", Roles: members, Actions: Actions(ActionArchive), Effect: Deny, Reason: ReasonRoleNotAllowed,
+		Doc: "The archive action is a link's: a ZIP built for a share's guest or a portal's visitor, decided for them as a download. " +
+			"Users' ZIPs are decided asset by asset as downloads, so the action is refused to them.",
+		Example: example(RoleOwner, ActionArchive, nil),
+	},
+	{
+		ID: "R29", Name: "library-downloads-off", Roles: nonOwners, Actions: Actions(ActionDownload, ActionRequest, ActionArchive), Effect: Deny, Reason: ReasonLibraryDownloadsOff,
 		Doc:     "While the library-wide switch turns downloads off, nobody but owners downloads or asks to, shares and portals included.",
 		Example: example(RoleEditor, ActionDownload, func(in *Input) { in.Settings.DownloadsOff = true }),
 		when:    condDownloadsOff,
 	},
 	{
-		ID: "R30", Name: "licence-not-accepted", Roles: Roles(RoleOwner, RoleEditor, RoleViewer, RoleGuest, RoleVisitor), Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonLicenceRequired,
+		ID: "R30", Name: "licence-not-accepted", Roles: Roles(RoleOwner, RoleEditor, RoleViewer, RoleGuest, RoleVisitor), Actions: linkHandOut, Effect: Deny, Reason: ReasonLicenceRequired,
 		Doc: "A download the rows below would allow waits, for everyone, until the actor accepts the current version of the licence " +
 			"that governs the asset (the asset's own, else the nearest folder's, else the library's).",
 		Example: example(RoleOwner, ActionDownload, func(in *Input) { in.Settings.Licence = "cc-by" }),
@@ -185,13 +195,13 @@ var table = []Rule{
 		Example: example(RoleGuest, ActionShare, nil),
 	},
 	{
-		ID: "R15", Name: "unavailable", Roles: nonOwners, Actions: handOut, Effect: Deny, Reason: ReasonUnavailable,
+		ID: "R15", Name: "unavailable", Roles: nonOwners, Actions: handOutAll, Effect: Deny, Reason: ReasonUnavailable,
 		Doc:     "An unavailable asset is downloaded and shared by no one but owners.",
 		Example: example(RoleEditor, ActionDownload, func(in *Input) { in.Asset.Available = false }),
 		when:    condUnavailable,
 	},
 	{
-		ID: "R16", Name: "expired", Roles: nonOwners, Actions: handOut, Effect: Deny, Reason: ReasonExpired,
+		ID: "R16", Name: "expired", Roles: nonOwners, Actions: handOutAll, Effect: Deny, Reason: ReasonExpired,
 		Doc:     "An asset past its expiry date (now >= ExpiresAt) is downloaded and shared by no one but owners.",
 		Example: example(RoleViewer, ActionDownload, func(in *Input) { in.Asset.ExpiresAt = exampleNow.Add(-time.Hour) }),
 		when:    condExpired,
@@ -202,7 +212,7 @@ var table = []Rule{
 		Example: example(RoleEditor, ActionShare, nil),
 	},
 	{
-		ID: "R18", Name: "kind-not-downloadable", Roles: nonOwners, Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonKindNotDownloadable,
+		ID: "R18", Name: "kind-not-downloadable", Roles: nonOwners, Actions: linkHandOut, Effect: Deny, Reason: ReasonKindNotDownloadable,
 		Doc:     "Kinds the settings mark not downloadable are downloaded by owners only.",
 		Example: example(RoleEditor, ActionDownload, func(in *Input) { in.Settings.NotDownloadable = Kinds(KindImage) }),
 		when:    condKindOff,
@@ -230,42 +240,42 @@ var table = []Rule{
 		Example: example(RoleViewer, ActionDownload, func(in *Input) { in.Asset.FolderID = "inner" }),
 	},
 	{
-		ID: "R31", Name: "guest-view-only", Roles: Roles(RoleGuest), Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonViewOnly,
+		ID: "R31", Name: "guest-view-only", Roles: Roles(RoleGuest), Actions: linkHandOut, Effect: Deny, Reason: ReasonViewOnly,
 		Doc:     "A view-only share shows its assets (previews) but hands out no download: no original, no rendition, no ZIP.",
 		Example: example(RoleGuest, ActionDownload, func(in *Input) { in.Share.ViewOnly = true }),
 		when:    condViewOnly,
 	},
 	{
-		ID: "R23", Name: "guest-profile", Roles: Roles(RoleGuest), Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonProfileNotShared,
+		ID: "R23", Name: "guest-profile", Roles: Roles(RoleGuest), Actions: linkHandOut, Effect: Deny, Reason: ReasonProfileNotShared,
 		Doc:     "A share that fixes an export profile hands out that profile only, not the original nor another profile.",
 		Example: example(RoleGuest, ActionDownload, func(in *Input) { in.Share.Profile = "web" }),
 		when:    condProfileNotShared,
 	},
 	{
-		ID: "R24", Name: "guest-download", Roles: Roles(RoleGuest), Actions: Actions(ActionDownload), Effect: Allow, Reason: ReasonShared,
+		ID: "R24", Name: "guest-download", Roles: Roles(RoleGuest), Actions: linkHandOut, Effect: Allow, Reason: ReasonShared,
 		Doc:     "Guests download the assets of their share; the share, not protection, decides.",
 		Example: example(RoleGuest, ActionDownload, func(in *Input) { in.Asset.Protection = Protected }),
 	},
 	{
-		ID: "R25", Name: "visitor-open", Roles: Roles(RoleVisitor), Actions: Actions(ActionDownload), Effect: Allow, Reason: ReasonPortalOpen,
+		ID: "R25", Name: "visitor-open", Roles: Roles(RoleVisitor), Actions: linkHandOut, Effect: Allow, Reason: ReasonPortalOpen,
 		Doc:     "Visitors download freely from a portal whose download mode is open.",
 		Example: example(RoleVisitor, ActionDownload, func(in *Input) { in.Portal.Mode = DownloadsOpen }),
 		when:    condPortalOpen,
 	},
 	{
-		ID: "R26", Name: "visitor-disabled", Roles: Roles(RoleVisitor), Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonDownloadsDisabled,
+		ID: "R26", Name: "visitor-disabled", Roles: Roles(RoleVisitor), Actions: linkHandOut, Effect: Deny, Reason: ReasonDownloadsDisabled,
 		Doc:     "A portal with downloads disabled hands out nothing, grants included.",
 		Example: example(RoleVisitor, ActionDownload, func(in *Input) { in.Portal.Mode = DownloadsDisabled; in.Grants = exampleGrants }),
 		when:    condPortalDownloadsOff,
 	},
 	{
-		ID: "R27", Name: "visitor-grant", Roles: Roles(RoleVisitor), Actions: Actions(ActionDownload), Effect: Allow, Reason: ReasonGrant,
+		ID: "R27", Name: "visitor-grant", Roles: Roles(RoleVisitor), Actions: linkHandOut, Effect: Allow, Reason: ReasonGrant,
 		Doc:     "Visitors download with a valid grant bound to their email.",
 		Example: example(RoleVisitor, ActionDownload, func(in *Input) { in.Grants = exampleGrants }),
 		when:    condGrant,
 	},
 	{
-		ID: "R28", Name: "visitor-no-grant", Roles: Roles(RoleVisitor), Actions: Actions(ActionDownload), Effect: Deny, Reason: ReasonNoGrant,
+		ID: "R28", Name: "visitor-no-grant", Roles: Roles(RoleVisitor), Actions: linkHandOut, Effect: Deny, Reason: ReasonNoGrant,
 		Doc:     "Otherwise a visitor needs a grant and may request one (auto-approved portals grant it at once).",
 		Example: example(RoleVisitor, ActionDownload, nil),
 	},

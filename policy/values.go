@@ -73,9 +73,14 @@ const (
 	ActionShare
 	ActionRequest
 	ActionManage
+	// ActionArchive is handing out an asset inside a ZIP built for a
+	// share's guest or a portal's visitor through their link, at once or
+	// in the background: decided for them as a download is (and refused
+	// to users, whose ZIPs are decided asset by asset as downloads).
+	ActionArchive
 )
 
-var actionNames = [...]string{ActionNone: "none", ActionView: "view", ActionDownload: "download", ActionShare: "share", ActionRequest: "request", ActionManage: "manage"}
+var actionNames = [...]string{ActionNone: "none", ActionView: "view", ActionDownload: "download", ActionShare: "share", ActionRequest: "request", ActionManage: "manage", ActionArchive: "archive"}
 
 func (a Action) String() string { return name(actionNames[:], int(a)) }
 

@@ -16,10 +16,11 @@
 // caller already has (Options.Larger), else from the original. RenderMany
 // renders several profiles from one decode.
 //
-// JPEGs much larger than the output are decoded at 1/2, 1/4 or 1/8 size in
-// the DCT domain (each block yields the exact means of cells of its inverse
-// DCT), as libjpeg's shrink-on-load does; image/jpeg has no such mode and
-// would decode every pixel.
+// JPEGs larger than the output are decoded at 1/2, 1/4 or 1/8 size in the
+// DCT domain (each block yields the exact means of cells of its inverse
+// DCT), as libjpeg's shrink-on-load does, keeping the decoded image at least
+// 1.25 times the output; image/jpeg has no such mode and would decode every
+// pixel.
 //
 // Resizing works on the decoded planes (the Y, Cb and Cr planes of a JPEG are
 // resized separately, without converting to RGBA) with a separable Lanczos-3

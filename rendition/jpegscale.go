@@ -2,6 +2,7 @@ package rendition
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -67,11 +68,15 @@ type huffTable struct {
 	minCode [17]int32
 	vals    []uint8
 	ok      bool
+	// fast decodes, for a 9-bit lookahead, an AC code together with the
+	// bits of its value when both fit: value << 16 | run << 5 | bits
+	// used; 0 when they do not (or for EOB and ZRL).
+	fast [1 << 9]uint32
 }
 
 func (h *huffTable) build(counts [16]uint8, vals []uint8) error {
 	h.vals = vals
-	h.lut = [1 << 9]uint16{}
+	h.lut, h.fast = [1 << 9]uint16{}, [1 << 9]uint32{}
 	code, k := int32(0), 0
 	for l := 1; l <= 16; l++ {
 		n := int(counts[l-1])
@@ -100,6 +105,15 @@ func (h *huffTable) build(counts [16]uint8, vals []uint8) error {
 		}
 		code <<= 1
 	}
+	for i, e := range h.lut {
+		l, rs := uint(e>>8), e&0xFF
+		r, sz := uint32(rs>>4), uint(rs&15)
+		if e == 0 || sz == 0 || l+sz > 9 {
+			continue
+		}
+		v := extend(int32(i>>(9-l-sz))&(1<<sz-1), sz)
+		h.fast[i] = uint32(uint16(int16(v)))<<16 | r<<5 | uint32(l+sz)
+	}
 	h.ok = true
 	return nil
 }
@@ -115,6 +129,18 @@ type bitReader struct {
 }
 
 func (b *bitReader) fill() {
+	if b.pos+8 <= len(b.data) {
+		// Eight bytes at once when none of them is 0xFF (no stuffing, no
+		// marker): as many whole bytes as the accumulator takes.
+		w := binary.BigEndian.Uint64(b.data[b.pos:])
+		if x := ^w; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
+			k := (64 - b.n) / 8
+			b.acc |= w >> (64 - 8*k) << (64 - 8*k - b.n)
+			b.n += 8 * k
+			b.pos += int(k)
+			return
+		}
+	}
 	for b.n <= 56 {
 		var c byte
 		if b.pos >= len(b.data) {
@@ -416,8 +442,29 @@ func scanScaled(ctx context.Context, ecs, sos []byte, comps []scaledComp, w, h, 
 						}
 						f[0] = float32(dc[ci]) * q[0]
 						rows, cols := uint8(1), uint8(1)
+						at := &acT[c.ta]
 						for z := 1; z < 64; {
-							rs, err := br.decode(&acT[c.ta])
+							if br.n < 16 {
+								br.fill()
+							}
+							if e := at.fast[br.acc>>55]; e != 0 {
+								l := uint(e & 31)
+								br.acc <<= l
+								br.n -= l
+								z += int(e >> 5 & 15)
+								if z > 63 {
+									return nil, fmt.Errorf("%w: bad AC run", ErrCorrupt)
+								}
+								if needZ[z] {
+									pos := unzig[z]
+									f[pos] = float32(int16(e>>16)) * q[z]
+									rows |= 1 << (pos / 8)
+									cols |= 1 << (pos % 8)
+								}
+								z++
+								continue
+							}
+							rs, err := br.decode(at)
 							if err != nil {
 								return nil, err
 							}
@@ -487,7 +534,10 @@ func clampF(v float32) byte {
 
 // cellBlock writes the n x n cell means of one block with dequantized
 // coefficients f (natural order; rows and cols mark the non-zero ones)
-// to out, n = len(mtx).
+// to out, n = len(mtx) (2 or 4). It is M F M^T computed separably with the
+// symmetry of the cells (cell n-1-i is cell i mirrored, so its mean of
+// basis u is (-1)^u times cell i's): each 8-point row or column costs an
+// even and an odd half, as in a fast IDCT.
 func cellBlock(f *[64]float32, rows, cols uint8, mtx [][8]float32, out []byte, stride int) {
 	n := len(mtx)
 	if rows == 1 && cols == 1 { // flat block
@@ -500,37 +550,63 @@ func cellBlock(f *[64]float32, rows, cols uint8, mtx [][8]float32, out []byte, s
 		}
 		return
 	}
-	var vs [8]uint8
-	nv := 0
+	if n == 4 {
+		cellBlock4(f, cols, (*[8]float32)(&mtx[0]), (*[8]float32)(&mtx[1]), out, stride)
+		return
+	}
+	cellBlock2(f, cols, (*[8]float32)(&mtx[0]), out, stride)
+}
+
+// cellBlock4 is cellBlock for 4 x 4 cells of 2 x 2 samples; m0 and m1 are
+// the first two rows of the matrix (basis 4 averages to zero over a pair).
+func cellBlock4(f *[64]float32, cols uint8, m0, m1 *[8]float32, out []byte, stride int) {
+	a0, a2, a6, b2, b6 := m0[0], m0[2], m0[6], m1[2], m1[6]
+	a1, a3, a5, a7 := m0[1], m0[3], m0[5], m0[7]
+	b1, b3, b5, b7 := m1[1], m1[3], m1[5], m1[7]
+	var t [4][8]float32 // t[i][v]: the cell-row means of column v
 	for v := range 8 {
-		if cols&(1<<v) != 0 {
-			vs[nv] = uint8(v)
-			nv++
+		if cols&(1<<v) == 0 {
+			continue
 		}
+		x0, x1, x2, x3 := f[v], f[8+v], f[16+v], f[24+v]
+		x5, x6, x7 := f[40+v], f[48+v], f[56+v]
+		e0 := a0*x0 + a2*x2 + a6*x6
+		e1 := a0*x0 + b2*x2 + b6*x6
+		o0 := a1*x1 + a3*x3 + a5*x5 + a7*x7
+		o1 := b1*x1 + b3*x3 + b5*x5 + b7*x7
+		t[0][v], t[3][v] = e0+o0, e0-o0
+		t[1][v], t[2][v] = e1+o1, e1-o1
 	}
-	var tmp [4][8]float32
-	for i := range n {
-		for u := range 8 {
-			if rows&(1<<u) == 0 || mtx[i][u] == 0 {
-				continue
-			}
-			m := mtx[i][u]
-			fr := f[u*8 : u*8+8]
-			for _, v := range vs[:nv] {
-				tmp[i][v] += m * fr[v]
-			}
-		}
+	for i := range 4 {
+		x := &t[i]
+		e0 := a0*x[0] + a2*x[2] + a6*x[6]
+		e1 := a0*x[0] + b2*x[2] + b6*x[6]
+		o0 := a1*x[1] + a3*x[3] + a5*x[5] + a7*x[7]
+		o1 := b1*x[1] + b3*x[3] + b5*x[5] + b7*x[7]
+		row := out[i*stride:][:4]
+		row[0], row[3] = clampF(e0+o0+128), clampF(e0-o0+128)
+		row[1], row[2] = clampF(e1+o1+128), clampF(e1-o1+128)
 	}
-	for i := range n {
-		row := out[i*stride:][:n]
-		ti := &tmp[i]
-		for j := range row {
-			var s float32
-			mj := &mtx[j]
-			for _, v := range vs[:nv] {
-				s += ti[v] * mj[v]
-			}
-			row[j] = clampF(s + 128)
+}
+
+// cellBlock2 is cellBlock for 2 x 2 cells of 4 x 4 samples; m0 is the
+// first row of the matrix (the even bases but 0 average to zero over a half).
+func cellBlock2(f *[64]float32, cols uint8, m0 *[8]float32, out []byte, stride int) {
+	a0, a1, a3, a5, a7 := m0[0], m0[1], m0[3], m0[5], m0[7]
+	var t [2][8]float32
+	for v := range 8 {
+		if cols&(1<<v) == 0 {
+			continue
 		}
+		e := a0 * f[v]
+		o := a1*f[8+v] + a3*f[24+v] + a5*f[40+v] + a7*f[56+v]
+		t[0][v], t[1][v] = e+o, e-o
+	}
+	for i := range 2 {
+		x := &t[i]
+		e := a0 * x[0]
+		o := a1*x[1] + a3*x[3] + a5*x[5] + a7*x[7]
+		row := out[i*stride:][:2]
+		row[0], row[1] = clampF(e+o+128), clampF(e-o+128)
 	}
 }

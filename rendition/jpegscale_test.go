@@ -7,6 +7,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -173,4 +174,53 @@ func FuzzDecodeJPEGScaled(f *testing.F) {
 			t.Fatalf("decoded %v for %dx%d at 1/%d", b, info.Width, info.Height, k)
 		}
 	})
+}
+
+// cellBlock's butterflies give M F M^T, the plain matrix product, for
+// random blocks with some coefficients zero.
+func TestCellBlockIsTheMatrixProduct(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{2, 4} {
+		mtx := cellMeans[n]
+		for trial := range 200 {
+			var f [64]float32
+			var rows, cols uint8
+			for u := range 8 {
+				for v := range 8 {
+					if !read(mtx, u) || !read(mtx, v) || rng.IntN(3) == 0 {
+						continue // a coefficient the scale does not read, or a zero
+					}
+					f[u*8+v] = float32(rng.NormFloat64() * 40)
+					rows |= 1 << u
+					cols |= 1 << v
+				}
+			}
+			f[0] = float32(rng.NormFloat64() * 200)
+			rows, cols = rows|1, cols|1
+			got := make([]byte, n*n)
+			cellBlock(&f, rows, cols, mtx, got, n)
+			for i := range n {
+				for j := range n {
+					var s float64
+					for u := range 8 {
+						for v := range 8 {
+							s += float64(mtx[i][u]) * float64(f[u*8+v]) * float64(mtx[j][v])
+						}
+					}
+					want := clampF(float32(s) + 128)
+					assert.InDelta(t, want, got[i*n+j], 1, "n=%d trial %d cell %d,%d", n, trial, i, j)
+				}
+			}
+		}
+	}
+}
+
+// read reports whether a scale reads basis u (some cell's mean of it is not zero).
+func read(mtx [][8]float32, u int) bool {
+	for _, m := range mtx {
+		if m[u] != 0 {
+			return true
+		}
+	}
+	return false
 }

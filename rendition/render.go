@@ -159,8 +159,15 @@ func (Builtin) RenderMany(ctx context.Context, src Source, profiles []Profile, o
 	return results, nil
 }
 
+// dctMargin is how much larger than the output a DCT-scaled decode stays.
+// The scaled decoder gives exact cell means (a box filter), so the Lanczos
+// step after it needs less room than after a plain box shrink
+// (boxMargin): the outputs keep the PSNR of libvips' (which leaves 2x)
+// while a 12 MP photo decodes at half size instead of full.
+const dctMargin = 1.25
+
 // dctScale is the coarsest JPEG decode scale (1, 2, 4 or 8) for one profile
-// that keeps the decoded input at least boxMargin times the output size.
+// that keeps the decoded input at least dctMargin times the output size.
 func dctScale(in, orig *input, p Profile, win window) int {
 	if in.info.Format != "jpeg" || p.Fit == FitNone {
 		return 1
@@ -169,7 +176,7 @@ func dctScale(in, orig *input, p Profile, win window) int {
 	ry := float64(in.uh) / float64(orig.uh)
 	s := math.Min(win.scaleX*rx, win.scaleY*ry)
 	for _, k := range []int{8, 4, 2} {
-		if s >= float64(k*boxMargin) {
+		if s >= float64(k)*dctMargin {
 			return k
 		}
 	}

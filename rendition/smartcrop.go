@@ -35,6 +35,14 @@ const (
 	saturationWeight = 0.3
 )
 
+// SmartWindow returns the top-left corner, in img's pixels, of the window
+// of cropW x cropH pixels that holds the most attention (the measure of
+// FitSmart), for engines that crop elsewhere: the video engine places a
+// video's crop by its poster frame.
+func SmartWindow(ctx context.Context, img image.Image, cropW, cropH float64) (x0, y0 float64, err error) {
+	return smartOffset(ctx, img, cropW, cropH)
+}
+
 // smartOffset returns the top-left corner, in img's pixels, of the window
 // of cropW x cropH pixels of img (upright) that holds the most attention;
 // ties keep the window nearest the centre.
@@ -47,7 +55,8 @@ func smartOffset(ctx context.Context, img image.Image, cropW, cropH float64) (fl
 	}
 	s := max(1, max(W, H)/attentionSide)
 	sw, sh := max(1, int(math.Round(W/s))), max(1, int(math.Round(H/s)))
-	small, err := resizeImage(ctx, img, window{scaleX: W / float64(sw), scaleY: H / float64(sh)}, sw, sh)
+	src, rows := everyOtherRow(img, sh)
+	small, err := resizeImage(ctx, src, window{scaleX: W / float64(sw), scaleY: H / rows / float64(sh)}, sw, sh)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -61,6 +70,33 @@ func smartOffset(ctx context.Context, img image.Image, cropW, cropH float64) (fl
 	x0 := (float64(bx)+float64(cw)/2)/kx - cropW/2
 	y0 := (float64(by)+float64(ch)/2)/ky - cropH/2
 	return math.Max(0, math.Min(x0, W-cropW)), math.Max(0, math.Min(y0, H-cropH)), nil
+}
+
+// everyOtherRow returns, for a YCbCr image at least 8 times taller than
+// the h rows the attention copy has, a view of every other row (no copy:
+// the strides double), which halves what the box prefilter reads; the
+// second result is the rows of img per row of the view. Other images are
+// returned as they are, with 1.
+func everyOtherRow(img image.Image, h int) (image.Image, float64) {
+	m, ok := img.(*image.YCbCr)
+	b := img.Bounds()
+	if !ok || b.Dy() < 8*h || b.Min != (image.Point{}) {
+		return img, 1
+	}
+	v := *m
+	v.YStride = 2 * m.YStride
+	v.Rect = image.Rect(0, 0, b.Dx(), b.Dy()/2)
+	switch m.SubsampleRatio {
+	case image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422:
+		v.CStride = 2 * m.CStride // chroma rows follow the luma rows
+	case image.YCbCrSubsampleRatio420:
+		v.SubsampleRatio = image.YCbCrSubsampleRatio422 // row y of the view is chroma row y
+	case image.YCbCrSubsampleRatio440:
+		v.SubsampleRatio = image.YCbCrSubsampleRatio444
+	default:
+		return img, 1
+	}
+	return &v, 2
 }
 
 // bestWindow slides a cw x ch window over the w x h scores and returns the

@@ -147,3 +147,30 @@ func TestBestWindowPrefersCentreOnTies(t *testing.T) {
 	x, y = bestWindow(score, 10, 10, 4, 4)
 	assert.Equal(t, [2]int{6, 6}, [2]int{x, y})
 }
+
+// The attention copy of a tall YCbCr image is made from every other row
+// (everyOtherRow): the window lands where the full image puts it, for
+// each chroma layout.
+func TestSmartOffsetOnEveryOtherRow(t *testing.T) {
+	rgba := scene(1600, 1200, image.Rect(1250, 300, 1450, 560), "product")
+	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio422,
+		image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio440} {
+		m := image.NewYCbCr(rgba.Bounds(), ratio)
+		for y := 0; y < 1200; y++ {
+			for x := 0; x < 1600; x++ {
+				c := rgba.RGBAAt(x, y)
+				yy, cb, cr := color.RGBToYCbCr(c.R, c.G, c.B)
+				m.Y[m.YOffset(x, y)] = yy
+				m.Cb[m.COffset(x, y)], m.Cr[m.COffset(x, y)] = cb, cr
+			}
+		}
+		view, rows := everyOtherRow(m, 96)
+		require.Equal(t, 2.0, rows, ratio)
+		assert.Equal(t, 600, view.Bounds().Dy())
+		x0, y0, err := smartOffset(t.Context(), m, 600, 600)
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, x0, 1450.0-600, "%v: the subject is in the window", ratio)
+		assert.LessOrEqual(t, y0, 300.0, ratio)
+		assert.GreaterOrEqual(t, y0+600, 560.0, ratio)
+	}
+}

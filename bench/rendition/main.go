@@ -5,7 +5,8 @@
 //
 // Subcommands: gen (write the fixtures), render (one render, the process
 // that is timed), compare (both tools side by side on what gen wrote, medians and
-// ratios as Markdown).
+// ratios as Markdown), gen-mixed and mixed (20 photos of mixed sizes at
+// 1024 px, interleaved rounds; -smart adds the smart crop's extra cost).
 package main
 
 import (
@@ -17,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -37,6 +39,10 @@ func main() {
 		err = renderCmd(os.Args[2:])
 	case "compare":
 		err = compareCmd(os.Args[2:])
+	case "gen-mixed":
+		err = genMixedCmd(os.Args[2:])
+	case "mixed":
+		err = mixedCmd(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown subcommand %q", os.Args[1])
 	}
@@ -83,7 +89,23 @@ func renderCmd(args []string) error {
 	size := fs.Int("size", 1024, "fit inside size x size")
 	larger := fs.String("larger", "", "a cached larger rendition")
 	thumb := fs.Bool("thumb", false, "allow the EXIF thumbnail")
+	w := fs.Int("w", 0, "box width (with -h, instead of -size)")
+	h := fs.Int("h", 0, "box height")
+	fit := fs.String("fit", "contain", "contain, cover or smart")
+	repeat := fs.Int("repeat", 1, "render this many times (for -cpuprofile)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the renders here")
 	fs.Parse(args)
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	f, err := os.Open(*in)
 	if err != nil {
 		return err
@@ -106,10 +128,15 @@ func renderCmd(args []string) error {
 		}
 		opts.Larger = &rendition.Source{Data: lf, Size: lst.Size()}
 	}
-	p := rendition.Profile{Width: *size, Height: *size, Format: rendition.FormatJPEG, Quality: 85}
-	res, err := rendition.Render(context.Background(), rendition.Source{Data: f, Size: st.Size()}, p, opts)
-	if err != nil {
-		return err
+	p := rendition.Profile{Width: *size, Height: *size, Fit: rendition.Fit(*fit), Format: rendition.FormatJPEG, Quality: 85}
+	if *w > 0 && *h > 0 {
+		p.Width, p.Height = *w, *h
+	}
+	var res rendition.Result
+	for range max(*repeat, 1) {
+		if res, err = rendition.Render(context.Background(), rendition.Source{Data: f, Size: st.Size()}, p, opts); err != nil {
+			return err
+		}
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)

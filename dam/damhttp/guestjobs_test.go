@@ -80,8 +80,13 @@ func TestGuestBackgroundArchive(t *testing.T) {
 	assert.Contains(t, page, `<form method="post" action="`+base+`/downloads">`, "the background form instead")
 	assert.Contains(t, page, `href="`+base+`/downloads"`)
 
+	var view struct {
+		DownloadsURL string `json:"downloads_url"`
+	}
+	c.json("GET", base, nil, 200, &view)
+	assert.Equal(t, base+"/downloads", view.DownloadsURL, "the API form of the page names the inbox")
 	var j guestJob
-	c.json("POST", base+"/downloads", nil, 202, &j)
+	c.json("POST", view.DownloadsURL, nil, 202, &j)
 	assert.Equal(t, dam.JobQueued, j.Status)
 	assert.Equal(t, 2, j.EntriesTotal)
 	assert.Empty(t, j.RequesterID, "the guest is not told who they are in the store")

@@ -227,6 +227,9 @@ type guestShare struct {
 	dam.GuestView
 	Assets         []guestAsset `json:"assets"`
 	DownloadAllURL string       `json:"download_all_url"`
+	// DownloadsURL is the guest's download inbox: POST there for a
+	// background ZIP when the share is past what download_all_url streams.
+	DownloadsURL string `json:"downloads_url"`
 }
 
 func (g *guestRoutes) view(w http.ResponseWriter, r *http.Request) error {
@@ -235,7 +238,8 @@ func (g *guestRoutes) view(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	base := "/s/" + url.PathEscape(r.PathValue("token"))
-	out := guestShare{GuestView: v, Assets: make([]guestAsset, len(v.Assets)), DownloadAllURL: base + "/download"}
+	out := guestShare{GuestView: v, Assets: make([]guestAsset, len(v.Assets)), DownloadAllURL: base + "/download",
+		DownloadsURL: base + "/downloads"}
 	for i, a := range v.Assets {
 		out.Assets[i] = guestAsset{SharedAsset: a, DownloadURL: base + "/assets/" + url.PathEscape(a.ID)}
 	}

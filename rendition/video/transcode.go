@@ -1,8 +1,11 @@
 package video
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"math"
 	"strconv"
 
 	"github.com/damkit/damkit/rendition"
@@ -21,6 +24,12 @@ func (e *Engine) transcode(ctx context.Context, wd *command.Workdir, in string, 
 		return rendition.Result{}, fmt.Errorf("%w: watermarks are drawn on images, not on %s video", rendition.ErrUnsupported, p.Format)
 	}
 	ow, oh, vf := videoGeometry(p, mi.Width, mi.Height, e.opts.MaxSide)
+	if p.Fit == rendition.FitSmart {
+		var err error
+		if vf, err = e.smartGeometry(ctx, wd, in, mi, p, ow, oh); err != nil {
+			return rendition.Result{}, err
+		}
+	}
 	kbps := max(300, int(int64(e.opts.MaxBitrate)*int64(ow)*int64(oh)/(1920*1080)))
 	name := "out." + string(p.Format)
 	args := []string{"-nostdin", "-v", "error", "-y", "-i", in,
@@ -75,14 +84,61 @@ func videoGeometry(p rendition.Profile, w, h, maxSide int) (int, int, string) {
 		vf = fmt.Sprintf("scale=%d:%d", ow, oh)
 	case rendition.FitNone:
 		vf = fmt.Sprintf("crop=%d:%d", ow, oh)
-	default: // cover and content-aware fits crop the centre of a video
+	default: // cover crops the centre; smart places the crop (smartGeometry)
 		vf = fmt.Sprintf("scale=%d:%d:force_original_aspect_ratio=increase,crop=%d:%d", ow, oh, ow, oh)
 	}
+	return ow, oh, vf + videoModifiers(p)
+}
+
+// videoModifiers is the tail of the filter chain: p's modifiers, square
+// pixels, 4:2:0.
+func videoModifiers(p rendition.Profile) string {
+	vf := ""
 	if p.Grayscale {
 		vf += ",hue=s=0"
 	}
 	if p.Invert {
 		vf += ",negate"
 	}
-	return ow, oh, vf + ",setsar=1,format=yuv420p"
+	return vf + ",setsar=1,format=yuv420p"
+}
+
+// smartSide is the longer side of the frame a smart crop is placed on.
+const smartSide = 256
+
+// smartGeometry is the filter chain of a smart crop of the video to ow x
+// oh: scaled to cover the box, then cropped where the poster frame (at
+// p.At, or a tenth of the video) holds the most attention, for the whole
+// video (a still camera's subject stays put; a moving one is not followed).
+func (e *Engine) smartGeometry(ctx context.Context, wd *command.Workdir, in string, mi rendition.MediaInfo, p rendition.Profile, ow, oh int) (string, error) {
+	w, h := mi.Width, mi.Height
+	s := max(float64(ow)/float64(w), float64(oh)/float64(h))
+	sw, sh := max(ow, int(math.Ceil(float64(w)*s-1e-9))), max(oh, int(math.Ceil(float64(h)*s-1e-9)))
+	at := p.At
+	if at == 0 || mi.Duration > 0 && at >= mi.Duration {
+		at = mi.Duration / 10
+	}
+	k := min(1, smartSide/float64(max(w, h)))
+	fw, fh := max(1, int(math.Round(float64(w)*k))), max(1, int(math.Round(float64(h)*k)))
+	data, err := e.frame(ctx, wd, in, at, fw, fh)
+	if err != nil && at > 0 && ctx.Err() == nil {
+		data, err = e.frame(ctx, wd, in, 0, fw, fh)
+	}
+	if err != nil {
+		return "", err
+	}
+	img, _, err := image.Decode(bytes.NewReader(data)) // package rendition registers BMP
+	if err != nil {
+		return "", fmt.Errorf("%w: reading the poster frame: %v", rendition.ErrCorrupt, err)
+	}
+	// The crop in the frame's pixels, placed there, then in the scaled video's.
+	fx := float64(img.Bounds().Dx()) / float64(sw)
+	fy := float64(img.Bounds().Dy()) / float64(sh)
+	x0, y0, err := rendition.SmartWindow(ctx, img, float64(ow)*fx, float64(oh)*fy)
+	if err != nil {
+		return "", err
+	}
+	x := min(max(0, int(math.Round(x0/fx))), sw-ow)
+	y := min(max(0, int(math.Round(y0/fy))), sh-oh)
+	return fmt.Sprintf("scale=%d:%d,crop=%d:%d:%d:%d", sw, sh, ow, oh, x, y) + videoModifiers(p), nil
 }

@@ -5,6 +5,10 @@ import (
 	"context"
 	"image"
 	_ "image/jpeg"
+	_ "image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -216,4 +220,44 @@ func FuzzParseProbe(f *testing.F) {
 			assert.GreaterOrEqual(t, mi.Duration, time.Duration(0))
 		}
 	})
+}
+
+// A smart crop of a video is placed by its poster frame's attention: a
+// red box near the right edge, which the centred (cover) crop leaves out,
+// is in the smart crop.
+func TestTranscodeSmartCrop(t *testing.T) {
+	e := engine(t, nil)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "box.mp4")
+	cmd := exec.CommandContext(t.Context(), "ffmpeg", "-y", "-v", "error", "-f", "lavfi",
+		"-i", "color=c=gray:size=320x180:rate=10:duration=1,drawbox=x=262:y=60:w=50:h=60:color=red:t=fill",
+		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", out)
+	b, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(b))
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	red := func(fit rendition.Fit) float64 {
+		res, err := e.Render(t.Context(), rendition.BytesSource(data), rendition.Profile{Width: 96, Height: 96, Fit: fit, Format: rendition.FormatMP4}, nil)
+		require.NoError(t, err)
+		assert.Equal(t, 96, res.Width)
+		assert.Equal(t, 96, res.Height)
+		poster, err := e.Render(t.Context(), rendition.BytesSource(res.Data), rendition.Profile{Width: 96, Format: rendition.FormatPNG}, nil)
+		require.NoError(t, err)
+		img, _, err := image.Decode(bytes.NewReader(poster.Data))
+		require.NoError(t, err)
+		n, all := 0, 0
+		bd := img.Bounds()
+		for y := bd.Min.Y; y < bd.Max.Y; y++ {
+			for x := bd.Min.X; x < bd.Max.X; x++ {
+				r, g, _, _ := img.At(x, y).RGBA()
+				if r > 0xa000 && g < 0x6000 {
+					n++
+				}
+				all++
+			}
+		}
+		return float64(n) / float64(all)
+	}
+	assert.Zero(t, red(rendition.FitCover), "the centre leaves the box out")
+	assert.Greater(t, red(rendition.FitSmart), 0.08, "the smart crop holds it (the whole box is 0.094 of the frame)")
 }
