@@ -23,6 +23,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/damkit/damkit/share"
 )
 
 // EmailOptions tune an EmailNotifier. The zero value is usable.
@@ -241,11 +243,11 @@ func recipientAddress(r Recipient) (*mail.Address, error) {
 	if hasControl(email) {
 		return nil, errors.New("recipient email contains control characters")
 	}
-	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email {
-		return nil, fmt.Errorf("recipient email %q is not a valid address", email)
+	addr, err := share.ParseAddress(email)
+	if err != nil {
+		return nil, fmt.Errorf("recipient: %w", err)
 	}
-	return &mail.Address{Name: headerText(r.Name), Address: a.Address}, nil
+	return &mail.Address{Name: headerText(r.Name), Address: addr}, nil
 }
 
 // send holds one SMTP conversation. The connection's deadline is the

@@ -506,6 +506,7 @@ func FuzzEmailNotifierHeaders(f *testing.F) {
 	f.Add("Ada\r\nBcc: v@example.com", "ada@example.com", "Hi\r\nBcc: v@example.com", "a\nb", "c\rd", "javascript:alert(1)")
 	f.Add("Zoë \"Q\" <x>", "zoe@example.com", "=?utf-8?q?Bcc:_v@example.com?=", "", "", "")
 	f.Add("", "a@b", "\x00\x7f", "\u2028", "\u0085", "http://[::1]/")
+	f.Add("", strings.Repeat("a", 200)+"@example.com", "s", "", "", "") // a relay refuses the RCPT line
 	wantKeys := []string{"Auto-Submitted", "Content-Type", "Date", "From", "Message-Id", "Mime-Version", "Subject", "To"}
 	sink := startSMTP(f, nil)
 	n, err := dam.NewEmailNotifier(sink.URL, nil)

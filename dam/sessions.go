@@ -6,10 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/damkit/damkit/share"
 )
 
 // Sessions of the web interface (dam/damweb). A person signs in by pasting
@@ -73,8 +74,7 @@ func (l *Library) SendSignInLink(ctx context.Context, email string) error {
 		return E(op, FailedPrecondition, "this library sends no email: sign in with an API key")
 	}
 	email = strings.TrimSpace(email)
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email || len(email) > 254 {
+	if _, err := share.ParseAddress(email); err != nil {
 		return E(op, Invalid, "%.80q is not an email address", email)
 	}
 	u, err := l.store.UserByEmail(ctx, email)

@@ -5,10 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"net/mail"
 	"slices"
-	"strings"
 	"time"
+
+	"github.com/damkit/damkit/share"
 )
 
 // keyPrefix marks damkit API keys so that leaked ones are easy to spot.
@@ -83,8 +83,8 @@ func (l *Library) createUser(ctx context.Context, op string, nu NewUser, withKey
 	} else {
 		nu.Admin = true
 	}
-	addr, err := mail.ParseAddress(nu.Email)
-	if err != nil || addr.Address != strings.TrimSpace(nu.Email) || len(nu.Email) > 254 {
+	addr, err := share.ParseAddress(nu.Email)
+	if err != nil || addr != nu.Email {
 		return User{}, "", E(op, Invalid, "email %.80q is not a valid address", nu.Email)
 	}
 	if err := checkRoleDomains(op, nu.Role, domains); err != nil {
@@ -103,7 +103,7 @@ func (l *Library) createUser(ctx context.Context, op string, nu NewUser, withKey
 		name = "first key"
 	}
 	now := l.now().UTC()
-	u := User{ID: NewID(now), Email: addr.Address, Name: cleanText(nu.Name, 200), Role: nu.Role,
+	u := User{ID: NewID(now), Email: addr, Name: cleanText(nu.Name, 200), Role: nu.Role,
 		Domains: uniq(domains), Admin: nu.Admin, CreatedAt: now}
 	var k *APIKey
 	if withKey {

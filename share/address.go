@@ -8,8 +8,9 @@ import (
 
 // Limits of guest address lists.
 const (
-	MaxAddressLength = 254 // RFC 5321's path limit minus the brackets
-	DefaultMaxGuests = 50
+	MaxAddressLength   = 254 // RFC 5321's path limit minus the brackets
+	MaxLocalPartLength = 64  // RFC 5321 4.5.3.1.1
+	DefaultMaxGuests   = 50
 )
 
 // ParseAddresses reads guest addresses typed by a person: several in one
@@ -66,6 +67,11 @@ func ParseAddress(s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s || !strings.Contains(s, "@") {
 		return "", fmt.Errorf("%w: %.60q", ErrBadAddress, s)
+	}
+	// Mail servers refuse longer local parts (a relay answers 500 to the
+	// whole RCPT line), so refuse them here, where the caller can be told.
+	if at := strings.LastIndexByte(s, '@'); at > MaxLocalPartLength {
+		return "", fmt.Errorf("%w: the part before @ is longer than %d characters", ErrBadAddress, MaxLocalPartLength)
 	}
 	return s, nil
 }
