@@ -11,6 +11,13 @@
 #   PROFILE=preview bench/http/run.sh      # also a CPU and block profile of that target
 #   bench/http/run.sh search               # varied searches (search.lua) at 16 connections
 #   bench/sqlstore/with-postgres.sh bench/http/run.sh   # on PostgreSQL (DAMKIT_POSTGRES_URL)
+#   bench/http/run.sh download download-noevents    # usage events on vs off
+#
+# The -noevents targets ask a second server, built with the tag
+# damkit_noevents (no usage log; examples/server/benchstore_noevents.go),
+# on the same data, started only when such a target is named. PORT,
+# NGINX_PORT, DEBUG_PORT (and NOEVENTS_PORT) and DATA let two runs on one
+# machine keep apart.
 #
 # The seeded library (100,000 assets) is kept in $DATA (default
 # /tmp/damkit-http-bench) and reused while its seed program is unchanged;
@@ -23,6 +30,8 @@ CONNS=${CONNS:-64}
 ASSETS=${ASSETS:-100000}
 PORT=${PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
+DEBUG_PORT=${DEBUG_PORT:-18082}
+NOEVENTS_PORT=${NOEVENTS_PORT:-18083}
 KEY=dk_bench-key-0123456789abcdefghijklmnop
 STORE=""
 DATA=${DATA:-/tmp/damkit-http-bench}
@@ -45,14 +54,18 @@ fi
 
 bin=$(mktemp -d /tmp/damkit-http-bin.XXXXXX)
 work=$(mktemp -d /tmp/damkit-http-run.XXXXXX)
-server_pid="" nginx_pid=""
+server_pid="" nginx_pid="" noev_pid=""
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+	[ -n "$noev_pid" ] && kill "$noev_pid" 2>/dev/null && wait "$noev_pid" 2>/dev/null || true
 	[ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
 	rm -rf "$bin" "$work"
 }
 trap cleanup EXIT
 go build -o "$bin/server" ./examples/server
+noevents=""
+for t in "${targets[@]}"; do case $t in *-noevents) noevents=1 ;; esac; done
+if [ -n "$noevents" ]; then go build -tags damkit_noevents -o "$bin/server-noevents" ./examples/server; fi
 go build -o "$bin/seed" ./bench/http/seed
 stamp=$(sha256sum bench/http/seed/main.go | cut -c1-16)-$ASSETS
 # with-postgres.sh makes a new cluster each time: seed it every time.
@@ -93,12 +106,22 @@ taskset -c 0 /usr/sbin/nginx -c "$work/nginx.conf" -p "$work" 2>>"$work/nginx-er
 nginx_pid=$!
 
 debug=""
-if [ -n "${PROFILE:-}" ]; then debug=127.0.0.1:18082; fi
+if [ -n "${PROFILE:-}" ]; then debug=127.0.0.1:$DEBUG_PORT; fi
 DAMKIT_DEBUG_ADDR=$debug taskset -c 0 "$bin/server" -addr 127.0.0.1:$PORT -data "$DATA/data" -admin-key "$KEY" \
 	${STORE:+-store "$STORE"} >"$work/server.out" 2>"$work/server.log" &
 server_pid=$!
+noev_url=http://127.0.0.1:$PORT/healthz
+if [ -n "$noevents" ]; then
+	# The second server's profiles, if any, are the first one's (PROFILE
+	# names a target of the first).
+	taskset -c 0 "$bin/server-noevents" -addr 127.0.0.1:$NOEVENTS_PORT -data "$DATA/data" -admin-key "$KEY" \
+		${STORE:+-store "$STORE"} >"$work/server-noevents.out" 2>"$work/server-noevents.log" &
+	noev_pid=$!
+	noev_url=http://127.0.0.1:$NOEVENTS_PORT/healthz
+fi
 for _ in $(seq 100); do
-	curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && curl -fs "http://127.0.0.1:$NGINX_PORT/web.jpg" >/dev/null 2>&1 && break
+	curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && curl -fs "$noev_url" >/dev/null 2>&1 &&
+		curl -fs "http://127.0.0.1:$NGINX_PORT/web.jpg" >/dev/null 2>&1 && break
 	sleep 0.1
 done
 
@@ -109,6 +132,8 @@ url() {
 	preview) echo "http://127.0.0.1:$PORT/api/v1/assets/$ASSET/preview?profile=web" ;;
 	download-web) echo "http://127.0.0.1:$PORT/api/v1/assets/$ASSET/download?profile=web" ;;
 	download) echo "http://127.0.0.1:$PORT/api/v1/assets/$ASSET/download" ;;
+	download-noevents) echo "http://127.0.0.1:$NOEVENTS_PORT/api/v1/assets/$ASSET/download" ;;
+	download-web-noevents) echo "http://127.0.0.1:$NOEVENTS_PORT/api/v1/assets/$ASSET/download?profile=web" ;;
 	list) echo "http://127.0.0.1:$PORT/api/v1/assets?limit=100" ;;
 	search) echo "http://127.0.0.1:$PORT/api/v1/assets?limit=100&q=image-000001" ;;
 	nginx-web) echo "http://127.0.0.1:$NGINX_PORT/web.jpg" ;;
@@ -163,7 +188,7 @@ for t in "${targets[@]}"; do
 	p=$(for r in $(seq "$ROUNDS"); do p99 "$work/$t.$r"; echo; done | median)
 	printf '| %s | %s | %s | %s |\n' "$t" "$m" "$(echo "$all" | paste -sd/ | sed 's|/| / |g')" "$p"
 done
-for pair in preview:nginx-web download-web:nginx-web download:nginx-orig; do
+for pair in preview:nginx-web download-web:nginx-web download:nginx-orig download:download-noevents download-web:download-web-noevents; do
 	a=${pair%%:*} b=${pair##*:}
 	if [ -n "${med[$a]:-}" ] && [ -n "${med[$b]:-}" ]; then
 		echo "$a / $b = $(awk -v a="${med[$a]}" -v b="${med[$b]}" 'BEGIN { printf "%.2f", a / b }')"
