@@ -250,8 +250,10 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	}
 	lib, err := dam.Open(ctx, dam.Config{
 		StoreURL: c.store, BucketURL: c.bucket, Logger: log,
-		Options:   opts,
-		OpenStore: func(ctx context.Context, url string) (dam.Store, error) { return benchStore(sqlstore.Open(ctx, url, nil)) },
+		Options: opts,
+		OpenStore: func(ctx context.Context, url string) (dam.Store, error) {
+			return benchStore(sqlstore.Open(ctx, url, nil))
+		},
 	})
 	if err != nil {
 		return err
