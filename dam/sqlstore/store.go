@@ -35,6 +35,11 @@ type Options struct {
 	// matches spread over the library, and dam.Facets.Approximate is set;
 	// default 1000.
 	FacetSampleThreshold int
+	// CheckpointInterval is how often a SQLite store copies its
+	// write-ahead log into the database file, beside the writes rather
+	// than inside a commit (checkpoint.go); default 1 s. Negative leaves
+	// checkpoints to SQLite (inside the commit that fills 1,000 pages).
+	CheckpointInterval time.Duration
 }
 
 // Store is the SQL implementation of dam.Store. It is safe for concurrent use.
@@ -43,7 +48,8 @@ type Store struct {
 	w     *sql.DB // write transactions (SQLite: a single connection)
 	r     *sql.DB // reads (SQLite: a pool of query-only connections)
 	stmts stmtCache
-	gate  readGate // turns of the SQLite read pool, first come first served
+	gate  readGate      // turns of the SQLite read pool, first come first served
+	ckpt  *checkpointer // SQLite's WAL checkpoints (checkpoint.go); nil otherwise
 	// rankWindow is Options.RankWindow.
 	rankWindow int
 	// facetSample is Options.FacetSampleThreshold.
@@ -110,8 +116,15 @@ func openSQLite(path string, o Options) (*Store, error) {
 	// making them sleep and retry, so no SQLITE_BUSY reaches callers from
 	// within this process; busy_timeout and BEGIN IMMEDIATE cover other
 	// processes sharing the file.
+	// With the checkpointer, the writer checkpoints in its commits only
+	// as a backstop, and cuts the log file back to walSizeLimit when it
+	// restarts (checkpoint.go).
+	ckptPragmas := ""
+	if o.CheckpointInterval >= 0 {
+		ckptPragmas = fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)&_pragma=journal_size_limit(%d)", ckptBackstopPages, walSizeLimit)
+	}
 	w, err := sql.Open("sqlite", path+"?"+busy+
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate")
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"+ckptPragmas)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +147,22 @@ func openSQLite(path string, o Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{d: sqliteDialect, w: w, r: r, gate: newReadGate(n)}, nil
+	s := &Store{d: sqliteDialect, w: w, r: r, gate: newReadGate(n)}
+	if o.CheckpointInterval >= 0 {
+		interval := o.CheckpointInterval
+		if interval == 0 {
+			interval = defaultCheckpointInterval
+		}
+		// A passive checkpoint never waits for a lock, so a short busy
+		// timeout; synchronous(NORMAL) makes it fsync what it copies.
+		s.ckpt, err = startCheckpointer(path, "_pragma=busy_timeout(100)&_pragma=synchronous(NORMAL)", w, interval)
+		if err != nil {
+			_ = w.Close()
+			_ = r.Close()
+			return nil, fmt.Errorf("start the WAL checkpointer: %w", err)
+		}
+	}
+	return s, nil
 }
 
 func openPostgres(url string, o Options) (*Store, error) {
@@ -173,7 +201,8 @@ func redact(url string) string {
 
 // Close closes the database connections.
 func (s *Store) Close() error {
-	err := s.stmts.close()
+	err := s.ckpt.close() // before the writer: it may be using it
+	err = errors.Join(err, s.stmts.close())
 	err = errors.Join(err, s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
