@@ -21,7 +21,9 @@
 #
 # The seeded library (100,000 assets) is kept in $DATA (default
 # /tmp/damkit-http-bench) and reused while its seed program is unchanged;
-# on PostgreSQL (a new cluster each time) it is seeded every run.
+# on PostgreSQL (a new cluster each time) it is seeded every run, unless
+# with-postgres.sh keeps its cluster in DAMKIT_PG_DIR (give each such
+# cluster its own DATA).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-3}
@@ -68,8 +70,11 @@ for t in "${targets[@]}"; do case $t in *-noevents) noevents=1 ;; esac; done
 if [ -n "$noevents" ]; then go build -tags damkit_noevents -o "$bin/server-noevents" ./examples/server; fi
 go build -o "$bin/seed" ./bench/http/seed
 stamp=$(sha256sum bench/http/seed/main.go | cut -c1-16)-$ASSETS
-# with-postgres.sh makes a new cluster each time: seed it every time.
-if [ -n "$STORE" ] || [ "$(cat "$DATA/stamp" 2>/dev/null)" != "$stamp" ]; then
+# with-postgres.sh makes a new cluster each time: seed it every time, unless
+# the cluster is kept (DAMKIT_PG_DIR) and was seeded by this same program.
+fresh=""
+if [ -n "$STORE" ] && [ -z "${DAMKIT_PG_DIR:-}" ]; then fresh=1; fi
+if [ -n "$fresh" ] || [ "$(cat "$DATA/stamp" 2>/dev/null)" != "$stamp" ]; then
 	rm -rf "$DATA"
 	mkdir -p "$DATA"
 	echo "seeding $ASSETS assets into $DATA ..." >&2

@@ -96,10 +96,8 @@ func TestCheckpointerBoundsTheLog(t *testing.T) {
 	assert.Equal(t, commits, eventCount(t, s))
 
 	s.ckpt.mu.Lock()
-	last, lastErr := s.ckpt.last, s.ckpt.err
+	assert.NoError(t, s.ckpt.err)
 	s.ckpt.mu.Unlock()
-	assert.NoError(t, lastErr)
-	assert.GreaterOrEqual(t, last.log, 0, "a pass ran in WAL mode: %+v", last)
 
 	var ok string
 	require.NoError(t, s.w.QueryRowContext(t.Context(), "PRAGMA integrity_check").Scan(&ok))

@@ -9,6 +9,13 @@ import (
 )
 
 // AppendEvents adds entries to the usage log, all or none.
+//
+// The group commit of dam (eventlog.go) hands it many requests' events at
+// once, so they go in as multi-row INSERTs of up to eventRowsPerInsert
+// rows: a batch of that size is one statement, atomic on its own, so one
+// round trip to PostgreSQL (and one statement for SQLite to parse) instead
+// of a BEGIN, an INSERT per event and a COMMIT; larger ones run their
+// statements in one transaction.
 func (s *Store) AppendEvents(ctx context.Context, es ...dam.Event) error {
 	const op = "sqlstore.AppendEvents"
 	if len(es) == 0 {
@@ -19,19 +26,47 @@ func (s *Store) AppendEvents(ctx context.Context, es ...dam.Event) error {
 			return dam.E(op, dam.Invalid, "an event needs an id")
 		}
 	}
-	return s.write(ctx, op, func(q querier) error {
-		for _, e := range es {
-			_, err := q.exec(ctx, "INSERT INTO events (id, time, actor_id, action, asset_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-				e.ID, encodeTime(e.Time), e.ActorID, string(e.Action), e.AssetID, e.Detail)
-			if s.d.isUnique(err) {
-				return dam.E("", dam.AlreadyExists, "event %s already exists", e.ID)
-			}
-			if err != nil {
+	insert := func(q querier) error {
+		for rest := es; len(rest) > 0; {
+			n := min(len(rest), eventRowsPerInsert)
+			if err := s.insertEvents(ctx, q, rest[:n]); err != nil {
 				return err
 			}
+			rest = rest[n:]
 		}
 		return nil
-	})
+	}
+	if len(es) <= eventRowsPerInsert {
+		return s.fail(ctx, op, insert(querier{d: s.d, db: s.w}))
+	}
+	return s.write(ctx, op, insert)
+}
+
+// eventRowsPerInsert bounds the rows of one INSERT of AppendEvents (six
+// parameters a row: well within SQLite's 32,766 and PostgreSQL's 65,535).
+const eventRowsPerInsert = 500
+
+// insertEvents inserts es in one statement.
+func (s *Store) insertEvents(ctx context.Context, q querier, es []dam.Event) error {
+	var b strings.Builder
+	b.Grow(80 + len(es)*len(", (?, ?, ?, ?, ?, ?)"))
+	b.WriteString("INSERT INTO events (id, time, actor_id, action, asset_id, detail) VALUES ")
+	args := make([]any, 0, 6*len(es))
+	for i, e := range es {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?)")
+		args = append(args, e.ID, encodeTime(e.Time), e.ActorID, string(e.Action), e.AssetID, e.Detail)
+	}
+	_, err := q.exec(ctx, b.String(), args...)
+	if s.d.isUnique(err) {
+		if len(es) == 1 {
+			return dam.E("", dam.AlreadyExists, "event %s already exists", es[0].ID)
+		}
+		return dam.E("", dam.AlreadyExists, "an event of these %d already exists", len(es))
+	}
+	return err
 }
 
 // Events lists the events q selects newest first (by ID; oldest first
