@@ -153,4 +153,40 @@ var eventTests = []test{
 		assert.Equal(t, []dam.Event{e}, got, "a refused batch adds nothing")
 		requireKind(t, dam.Invalid, f.s.AppendEvents(f.ctx, dam.Event{ActorID: "u1"}))
 	}},
+	{"AppendManyIsAtomic", func(t *testing.T, f *fixture) {
+		// A group commit hands over up to 1,000 events at once: more than
+		// one statement's worth in some stores, still all or none.
+		batch := func(n int) []dam.Event {
+			es := make([]dam.Event, n)
+			for i := range es {
+				es[i] = dam.Event{ID: f.id(), Time: f.tick(), ActorID: "u1", Action: dam.EventDownload, AssetID: "a", Detail: "original"}
+			}
+			return es
+		}
+		count := func() int {
+			n := 0
+			for cursor := ""; ; {
+				got, next, err := f.s.Events(f.ctx, dam.EventQuery{Limit: 1000, Cursor: cursor})
+				require.NoError(t, err)
+				n += len(got)
+				if next == "" {
+					return n
+				}
+				cursor = next
+			}
+		}
+		first := batch(1200)
+		require.NoError(t, f.s.AppendEvents(f.ctx, first...))
+		assert.Equal(t, 1200, count())
+		got, _, err := f.s.Events(f.ctx, dam.EventQuery{Limit: 1, Ascending: true})
+		require.NoError(t, err)
+		assert.Equal(t, first[:1], got, "stored as given")
+
+		again := append(batch(1100), first[700])
+		requireKind(t, dam.AlreadyExists, f.s.AppendEvents(f.ctx, again...))
+		assert.Equal(t, 1200, count(), "a refused batch adds nothing, whichever statement failed")
+		again = append(batch(3), first[0])
+		requireKind(t, dam.AlreadyExists, f.s.AppendEvents(f.ctx, again...))
+		assert.Equal(t, 1200, count())
+	}},
 }
