@@ -3,6 +3,7 @@ package dam
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 )
 
@@ -55,6 +56,15 @@ func (w *eventWriter) append(ctx context.Context, st eventAppender, es []Event) 
 	w.leading = true
 	var err error
 	for done := false; !done; {
+		// Let the requests that are ready to run reach their events
+		// first: with one P (a server on one core) nothing else runs
+		// while a leader commits, so without this yield a batch holds
+		// only the events queued between two commits, often one, and
+		// every download pays a transaction of its own. After it, the
+		// batch is everything the runnable requests had to record.
+		w.mu.Unlock()
+		runtime.Gosched()
+		w.mu.Lock()
 		// Take what is queued, up to maxEventBatch events (at least one
 		// caller's, whatever its size), ours among the first taken.
 		n, events := 0, 0
