@@ -153,6 +153,9 @@ for t in "${targets[@]}"; do
 	if [ "$code" != 200 ]; then echo "$t answers $code" >&2; exit 1; fi
 done
 
+# cputicks PID: user + system CPU time of a process in clock ticks (0 without one).
+cputicks() { if [ -n "$1" ]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; else echo 0; fi; }
+hz=$(getconf CLK_TCK)
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for r in $(seq "$ROUNDS"); do
 	for t in "${targets[@]}"; do
@@ -166,7 +169,14 @@ for r in $(seq "$ROUNDS"); do
 		# SQLite readers waiting their turn).
 		c=$CONNS script=()
 		if [ "$t" = search ]; then c=${SEARCH_CONNS:-16} script=(-s bench/http/search.lua); fi
+		# The server's CPU time over the target (user + system, in clock
+		# ticks) gives its CPU per request, which other jobs on a shared
+		# machine disturb far less than its req/s.
+		spid=$server_pid
+		case $t in *-noevents) spid=$noev_pid ;; nginx-*) spid="" ;; esac
+		t0=$(cputicks "$spid")
 		taskset -c 1 wrk -t1 -c"$c" -d"${SECONDS_EACH}s" --latency "${script[@]}" -H "Authorization: Bearer $KEY" "$(url "$t")" >"$work/$t.$r"
+		if [ -n "$spid" ]; then echo $(($(cputicks "$spid") - t0)); else echo -; fi >"$work/$t.$r.cpu"
 		if [ -n "$prof" ]; then
 			wait "$prof"
 			curl -s -o "bench/http/block-$t.pprof" "http://$debug/debug/pprof/block"
@@ -185,18 +195,26 @@ p99() {
 }
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 declare -A med
-printf '| target | req/s (median) | rounds | p99 ms (median) |\n|---|---|---|---|\n'
+# cpuus FILE: the server's CPU µs per request of one round.
+cpuus() { awk -v t="$(cat "$1.cpu")" -v hz="$hz" '/requests in/ { if (t == "-") printf "-"; else if ($1 > 0) printf "%.0f", t * 1e6 / hz / $1 }' "$1"; }
+declare -A cmed
+printf '| target | req/s (median) | rounds | p99 ms (median) | server CPU µs/req (median) |\n|---|---|---|---|---|\n'
 for t in "${targets[@]}"; do
 	all=$(for r in $(seq "$ROUNDS"); do rps "$work/$t.$r"; echo; done)
 	m=$(echo "$all" | median)
 	med[$t]=$m
 	p=$(for r in $(seq "$ROUNDS"); do p99 "$work/$t.$r"; echo; done | median)
-	printf '| %s | %s | %s | %s |\n' "$t" "$m" "$(echo "$all" | paste -sd/ | sed 's|/| / |g')" "$p"
+	cu=$(for r in $(seq "$ROUNDS"); do cpuus "$work/$t.$r"; echo; done | median)
+	cmed[$t]=$cu
+	printf '| %s | %s | %s | %s | %s |\n' "$t" "$m" "$(echo "$all" | paste -sd/ | sed 's|/| / |g')" "$p" "$cu"
 done
 for pair in preview:nginx-web download-web:nginx-web download:nginx-orig download:download-noevents download-web:download-web-noevents; do
 	a=${pair%%:*} b=${pair##*:}
 	if [ -n "${med[$a]:-}" ] && [ -n "${med[$b]:-}" ]; then
 		echo "$a / $b = $(awk -v a="${med[$a]}" -v b="${med[$b]}" 'BEGIN { printf "%.2f", a / b }')"
+		case $b in *-noevents)
+			echo "  CPU a request, $b / $a = $(awk -v a="${cmed[$a]}" -v b="${cmed[$b]}" 'BEGIN { if (a > 0) printf "%.2f", b / a }')" ;;
+		esac
 	fi
 done
 echo "server peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$server_pid/status)"
