@@ -161,9 +161,13 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 	if len(q.Domains) == 0 {
 		return nil, "", nil
 	}
+	ts, err := s.spelled(ctx, s.read(), search)
+	if err != nil {
+		return nil, "", s.fail(ctx, op, err)
+	}
 	where, args := s.listingWhere(q)
 	if !search.Empty() && !relevance {
-		cond, condArgs := s.searchFilter(search)
+		cond, condArgs := s.searchFilter(ts)
 		where = append(where, cond)
 		args = append(args, condArgs...)
 	}
@@ -194,7 +198,7 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		r = s.readOnce()
 	}
 	if relevance {
-		ids, next, err := s.relevancePage(ctx, r, search, where, args, cursor, limit)
+		ids, next, err := s.relevancePage(ctx, r, ts, where, args, cursor, limit)
 		if err != nil || len(ids) == 0 {
 			return nil, "", s.fail(ctx, op, err)
 		}

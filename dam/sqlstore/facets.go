@@ -41,7 +41,11 @@ func (s *Store) AssetFacets(ctx context.Context, q dam.AssetQuery, limit int) (d
 	}
 	r := s.readOnce()
 	if !search.Empty() {
-		f, err := s.searchFacets(ctx, r, search, where, args, creator, limit)
+		ts, err := s.spelled(ctx, r, search)
+		if err != nil {
+			return f, s.fail(ctx, op, err)
+		}
+		f, err := s.searchFacets(ctx, r, ts, where, args, creator, limit)
 		return f, s.fail(ctx, op, err)
 	}
 	cond := strings.Join(where, " AND ")
@@ -101,7 +105,7 @@ func facetColumns(creator string) string {
 // match's kind, media type, year, creator and categories are read in
 // the index's order and counted here. Above the sample threshold of
 // matches the pass reads a sample instead (sampleFacets).
-func (s *Store) searchFacets(ctx context.Context, r querier, search dam.Search, where []string, args []any,
+func (s *Store) searchFacets(ctx context.Context, r querier, search textSearch, where []string, args []any,
 	creator string, limit int) (dam.Facets, error) {
 	cols := facetColumns(creator)
 	src := facetSource{cols: cols, where: where, args: args, search: search}
@@ -110,14 +114,14 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search dam.Search, 
 	// from many words' lists (whatever the LIMIT), all of them.
 	var n int64
 	count := "SELECT count(*) FROM (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?) m"
-	cargs := []any{ftsQuery(search), s.facetSample + 1}
-	merges := !s.d.postgres && mergesPrefix(search)
+	cargs := []any{search.fts, s.facetSample + 1}
+	merges := !s.d.postgres && search.merges
 	switch {
 	case merges:
 		count, cargs = "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ?", cargs[:1]
 	case s.d.postgres:
 		count = "SELECT count(*) FROM (SELECT 1 FROM assets WHERE search @@ CAST(? AS tsquery) LIMIT ?) m"
-		cargs[0] = tsQuery(search)
+		cargs[0] = tsQuery(search.Search)
 	}
 	if err := r.queryRow(ctx, count, cargs...).Scan(&n); err != nil {
 		return dam.Facets{}, err
@@ -140,12 +144,12 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search dam.Search, 
 	if s.d.postgres {
 		query = "SELECT " + cols + " FROM assets a JOIN versions v ON v.asset_id = a.id AND v.number = a.current_version" +
 			" WHERE a.search @@ CAST(? AS tsquery) AND " + strings.Join(where, " AND ")
-		args = append([]any{tsQuery(search)}, args...)
+		args = append([]any{tsQuery(search.Search)}, args...)
 	} else {
 		query = "SELECT " + cols + ` FROM asset_fts f CROSS JOIN search_docs d CROSS JOIN assets a CROSS JOIN versions v
 			WHERE f.asset_fts MATCH ? AND d.doc = f.rowid AND a.id = d.asset_id AND v.asset_id = a.id
 			AND v.number = a.current_version AND ` + strings.Join(where, " AND ")
-		args = append([]any{ftsQuery(search)}, args...)
+		args = append([]any{search.fts}, args...)
 	}
 	rows, err := r.query(ctx, query, args...)
 	if err != nil {

@@ -5,9 +5,6 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/damkit/damkit/dam"
 )
 
 // Facets above a threshold of matches: counting every match of a common
@@ -50,7 +47,7 @@ type facetSource struct {
 	cols   string
 	where  []string
 	args   []any
-	search dam.Search
+	search textSearch
 }
 
 // keyRange is a range of keys [lo, hi) as numbers (document numbers, or
@@ -122,13 +119,13 @@ func (s *Store) sampleStratum(ctx context.Context, r querier, src facetSource, b
 			CROSS JOIN search_docs d CROSS JOIN assets a CROSS JOIN versions v
 			WHERE d.doc = c.rowid AND a.id = d.asset_id AND v.asset_id = a.id AND v.number = a.current_version
 			ORDER BY c.rowid DESC`
-		args = append(append(args, src.args...), ftsQuery(src.search), lo, hi, per)
+		args = append(append(args, src.args...), src.search.fts, lo, hi, per)
 	default:
 		query = "SELECT c.id, CASE WHEN " + cond + " THEN 1 ELSE 0 END, " + src.cols + ` FROM
 			(SELECT id FROM assets WHERE search @@ CAST(? AS tsquery) AND id >= ? AND id ` + below + ` ? ORDER BY id DESC LIMIT ?) c
 			JOIN assets a ON a.id = c.id JOIN versions v ON v.asset_id = a.id AND v.number = a.current_version
 			ORDER BY c.id DESC`
-		args = append(append(args, src.args...), tsQuery(src.search), lo, hi, per)
+		args = append(append(args, src.args...), tsQuery(src.search.Search), lo, hi, per)
 	}
 	rows, err := r.query(ctx, query, args...)
 	if err != nil {
@@ -177,19 +174,6 @@ func (s *Store) sampleStratum(ctx context.Context, r querier, src facetSource, b
 	return nil
 }
 
-// mergesPrefix reports whether a search has a prefix term ("summ" finds
-// "summer") longer than the prefix indexes of migration 18 (2 and 3
-// characters), which FTS5 answers by merging the document lists of every
-// word the prefix begins: once per query, whatever its LIMIT or rowid range.
-func mergesPrefix(search dam.Search) bool {
-	for _, t := range search.Terms {
-		if tokens := t.Tokens(); t.Prefix && utf8.RuneCountInString(tokens[len(tokens)-1]) > 3 {
-			return true
-		}
-	}
-	return false
-}
-
 // sampleByScan tallies a sample of a SQLite search's total text matches
 // (counted by the caller) chosen in one more pass over the index (the
 // merge of a prefix's words paid once more, not once per stratum), which
@@ -199,7 +183,7 @@ func mergesPrefix(search dam.Search) bool {
 // read and filtered; each stands for count/kept-on-average matches.
 func (s *Store) sampleByScan(ctx context.Context, r querier, src facetSource, total int64) (*facetTally, error) {
 	t := newFacetTally()
-	match := ftsQuery(src.search)
+	match := src.search.fts
 	const space = 1 << 32 // the hash's range
 	below := min(int64(space), int64(space)*int64(s.facetSample)/max(1, total))
 	w := float64(space) / float64(below)

@@ -354,8 +354,10 @@ func BenchmarkIngestIndexing(b *testing.B) {
 func (s *Store) explainWindow(ctx context.Context, b *testing.B, q dam.AssetQuery) {
 	search, err := dam.ParseSearch(q.Text)
 	require.NoError(b, err)
+	ts, err := s.spelled(ctx, s.read(), search)
+	require.NoError(b, err)
 	where, args := s.listingWhere(q)
-	query, qargs := s.matchesQuery(search, where, args, "", "", s.rankWindow, true)
+	query, qargs := s.matchesQuery(ts, where, args, "", "", s.rankWindow, true)
 	explain := "EXPLAIN QUERY PLAN "
 	if s.d.postgres {
 		explain = "EXPLAIN ANALYZE "

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,7 +36,22 @@ type Options struct {
 	// matches spread over the library, and dam.Facets.Approximate is set;
 	// default 1000.
 	FacetSampleThreshold int
+	// MmapSize is how many bytes of a SQLite database file each read
+	// connection maps into memory (PRAGMA mmap_size), so that reading a
+	// page is a memory access rather than a read system call and a copy
+	// into the connection's own page cache: random reads of the search
+	// index and the rows it points to are most of a search's cost in a
+	// large library. Default 2 GiB on 64-bit systems (SQLite's own limit,
+	// in modernc.org/sqlite, is 2 GiB - 64 KiB: larger values are capped
+	// there), none on 32-bit ones, whose address space is too small;
+	// negative maps nothing. It takes address space, not memory: the
+	// mapped pages are the operating system's file cache, shared by every
+	// connection. The writer does not map the file.
+	MmapSize int64
 }
+
+// defaultMmapSize is Options.MmapSize's default on 64-bit systems.
+const defaultMmapSize = 2 << 30
 
 // Store is the SQL implementation of dam.Store. It is safe for concurrent use.
 type Store struct {
@@ -123,7 +139,15 @@ func openSQLite(path string, o Options) (*Store, error) {
 		_ = w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite", path+"?"+busy+"&_pragma=foreign_keys(1)&_pragma=query_only(1)")
+	mmap := o.MmapSize
+	if mmap == 0 && strconv.IntSize == 64 {
+		mmap = defaultMmapSize
+	}
+	readDSN := path + "?" + busy + "&_pragma=foreign_keys(1)&_pragma=query_only(1)"
+	if mmap > 0 {
+		readDSN += fmt.Sprintf("&_pragma=mmap_size(%d)", mmap)
+	}
+	r, err := sql.Open("sqlite", readDSN)
 	if err != nil {
 		_ = w.Close()
 		return nil, err
