@@ -92,6 +92,6 @@ func TestUpgradeAcrossSearchAndEmbeddedMigrations(t *testing.T) {
 	// Migration 40 found no documents; 18's Go code counted their words.
 	terms := searchTerms(t, s)
 	assert.Equal(t, int64(1), terms["zebra"])
-	assert.Equal(t, int64(1), terms[dam.SearchFieldToken(dam.SearchFieldKey("name"), "zebra")])
+	assert.NotContains(t, terms, dam.SearchFieldToken(dam.SearchFieldKey("name"), "zebra"), "a field's word")
 	requireTermsMirrorIndex(t, s)
 }

@@ -10,9 +10,9 @@ import (
 )
 
 // The vocabulary of the SQLite search index (migration 40): every word of
-// more than prefixIndexMax characters in the documents, with the number of
-// documents holding it, kept in search_terms by the transactions that
-// write the documents.
+// more than prefixIndexMax characters in the documents, but for the
+// fields' tagged words (fieldShaped), with the number of documents holding
+// it, kept in search_terms by the transactions that write the documents.
 //
 // FTS5 answers a prefix query ("list" finds "listing") from its prefix
 // indexes when the prefix has 2 or 3 characters; a longer one makes it
@@ -21,7 +21,9 @@ import (
 // library of 1,000,000, against 4 ms for the same words spelled out as an
 // OR, which FTS5 reads lazily, newest first). So a search spells such a
 // prefix out as an OR of its words, read from search_terms, when it
-// begins at most maxPrefixWords of them; past that it is left to FTS5 (the
+// begins at most maxPrefixWords of them; past that, and for a prefix that
+// may begin a field's tagged word (field:value terms, and the rare words
+// shaped like those), it is left to FTS5 (the
 // same matches, at the merge's cost: textSearch.merges says so, and the
 // facets then sample in one pass, facetsample.go). Both give the same
 // matches: search_terms holds every word FTS5 holds of that length, the
@@ -58,7 +60,7 @@ func (s *Store) spelled(ctx context.Context, r querier, search dam.Search) (text
 	for i, t := range search.Terms {
 		tokens := t.Tokens()
 		p := tokens[len(tokens)-1]
-		if !t.Prefix || utf8.RuneCountInString(p) <= prefixIndexMax {
+		if !t.Prefix || utf8.RuneCountInString(p) <= prefixIndexMax || mayBeginFieldWord(p) {
 			continue
 		}
 		ws, err := queryStrings(ctx, r, "SELECT term FROM search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
@@ -92,12 +94,43 @@ func vocabulary(d dam.SearchDoc) map[string]struct{} {
 	out := map[string]struct{}{}
 	for _, col := range d {
 		for _, w := range col {
-			if utf8.RuneCountInString(w) > prefixIndexMax {
+			if utf8.RuneCountInString(w) > prefixIndexMax && !fieldShaped(w) {
 				out[w] = struct{}{}
 			}
 		}
 	}
 	return out
+}
+
+// fieldTokenLen is the length of the tag that begins a field's word in the
+// index (dam.SearchFieldToken): "f", ten hexadecimal digits, "g".
+const fieldTokenLen = 12
+
+// fieldShaped reports whether w has the shape of a field's word
+// (dam.SearchFieldToken), which search_terms leaves out: they are as many
+// as the other words again, and counting them would double the cost of
+// indexing. A prefix that may begin such a word is never spelled out
+// (mayBeginFieldWord), so the words of that shape in other columns are
+// left out too.
+func fieldShaped(w string) bool {
+	return len(w) >= fieldTokenLen && mayBeginFieldWord(w[:fieldTokenLen])
+}
+
+// mayBeginFieldWord reports whether p may begin a field's word: "f", then
+// up to ten hexadecimal digits, then "g" and anything.
+func mayBeginFieldWord(p string) bool {
+	if p == "" || p[0] != 'f' {
+		return false
+	}
+	for i := 1; i < len(p); i++ {
+		switch c := p[i]; {
+		case i == fieldTokenLen-1:
+			return c == 'g'
+		case (c < '0' || c > '9') && (c < 'a' || c > 'f'):
+			return false
+		}
+	}
+	return true
 }
 
 // docVocabulary returns the distinct words kept in search_terms of the
@@ -121,8 +154,12 @@ func docVocabulary(ctx context.Context, q querier, doc int64) (map[string]struct
 }
 
 // countTerms moves the counts of search_terms from a document with the
-// words old to one with the words new (either nil: no document): one
-// statement for the words added, two for those gone, none for those kept.
+// words old to one with the words new (either nil: no document): two
+// statements for the words added, two for those gone, none for those
+// kept. The statements are OR IGNORE, which cannot fail halfway: a
+// statement that could makes SQLite copy every page it changes to a
+// statement journal first (a file past 64 KiB), which cost more than the
+// rest of the indexing.
 func countTerms(ctx context.Context, q querier, old, new map[string]struct{}) error {
 	var added, gone []string
 	for w := range new {
@@ -140,10 +177,12 @@ func countTerms(ctx context.Context, q querier, old, new map[string]struct{}) er
 		if err != nil {
 			return err
 		}
-		// WHERE true: an INSERT ... SELECT with an upsert needs it for
-		// SQLite to parse ON CONFLICT as such.
-		if _, err := q.exec(ctx, `INSERT INTO search_terms (term, docs) SELECT value, 1 FROM json_each(?) WHERE true
-			ON CONFLICT (term) DO UPDATE SET docs = docs + 1`, string(b)); err != nil {
+		if _, err := q.exec(ctx, "INSERT OR IGNORE INTO search_terms (term, docs) SELECT value, 0 FROM json_each(?)",
+			string(b)); err != nil {
+			return err
+		}
+		if _, err := q.exec(ctx, "UPDATE OR IGNORE search_terms SET docs = docs + 1 WHERE term IN (SELECT value FROM json_each(?))",
+			string(b)); err != nil {
 			return err
 		}
 	}
@@ -152,7 +191,7 @@ func countTerms(ctx context.Context, q querier, old, new map[string]struct{}) er
 		if err != nil {
 			return err
 		}
-		if _, err := q.exec(ctx, "UPDATE search_terms SET docs = docs - 1 WHERE term IN (SELECT value FROM json_each(?))",
+		if _, err := q.exec(ctx, "UPDATE OR IGNORE search_terms SET docs = docs - 1 WHERE term IN (SELECT value FROM json_each(?))",
 			string(b)); err != nil {
 			return err
 		}

@@ -32,14 +32,15 @@ func searchTerms(t *testing.T, s *Store) map[string]int64 {
 }
 
 // requireTermsMirrorIndex checks that search_terms holds exactly the words
-// of more than 3 characters of FTS5's index, with their document counts,
-// as fts5vocab counts them.
+// of more than 3 characters of FTS5's index but the fields' tagged words,
+// with their document counts, as fts5vocab counts them.
 func requireTermsMirrorIndex(t *testing.T, s *Store) {
 	t.Helper()
 	ctx := t.Context()
 	_, err := s.w.ExecContext(ctx, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_rows USING fts5vocab(main, asset_fts, row)")
 	require.NoError(t, err)
-	rows, err := s.w.QueryContext(ctx, "SELECT term, doc FROM temp.fts_rows WHERE length(term) > 3")
+	rows, err := s.w.QueryContext(ctx, `SELECT term, doc FROM temp.fts_rows WHERE length(term) > 3
+		AND term NOT GLOB 'f[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]g*'`)
 	require.NoError(t, err)
 	want := map[string]int64{}
 	for rows.Next() {
@@ -135,6 +136,8 @@ func TestSpelledPrefixes(t *testing.T) {
 		{"glimmer lantern", `("glimmer"* AND ("lantern0" OR "lantern1" OR "lantern2"))`, true},
 		{"nothing", `("nothing"*)`, false},
 		{`"lantern"`, `("lantern")`, false},
+		{"facade", `("facade"*)`, false}, // may begin a field's word
+		{"name:lantern", `("` + dam.SearchFieldToken(dam.SearchFieldKey("name"), "lantern") + `"*)`, false},
 	} {
 		search, err := dam.ParseSearch(tc.text)
 		require.NoError(t, err)
@@ -192,4 +195,25 @@ func TestSearchTermsFilledByMigration40(t *testing.T) {
 		got = append(got, a.ID)
 	}
 	assert.Equal(t, want, got)
+}
+
+func TestFieldShaped(t *testing.T) {
+	token := dam.SearchFieldToken(dam.SearchFieldKey("creator"), "jane")
+	for _, tc := range []struct {
+		p           string
+		begin, word bool
+	}{
+		{token, true, true},
+		{token[:5], true, false},
+		{token[:12], true, true},
+		{"facade", true, false},
+		{"f0123456789gx", true, true},
+		{"f0123456789hx", false, false},
+		{"fact", false, false},
+		{"glimmer", false, false},
+		{"F0123456789gx", false, false},
+	} {
+		assert.Equal(t, tc.begin, mayBeginFieldWord(tc.p), tc.p)
+		assert.Equal(t, tc.word, fieldShaped(tc.p), tc.p)
+	}
 }

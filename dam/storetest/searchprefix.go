@@ -35,6 +35,9 @@ func testSearchPrefixes(t *testing.T, f *fixture) {
 	creme := f.newAsset("", "dessert.jpg")
 	creme.Meta = dam.Metadata{Title: "Crème brûlée", Fields: map[string]string{"creator": "Zoë Ångström"}}
 	creme = f.put(creme)
+	facade := f.newAsset("", "facade.jpg")
+	facade.Meta.Title = "f0123456789gx"
+	facade = f.put(facade)
 
 	wantFound := func(t *testing.T, text string, want []string) {
 		t.Helper()
@@ -70,6 +73,8 @@ func testSearchPrefixes(t *testing.T, f *fixture) {
 		{"a field prefix", "creator:angst", []string{creme.ID}},
 		{"a field prefix with accents", "creator:ÅNGS", []string{creme.ID}},
 		{"a prefix of no word", "glimmerz", nil},
+		{"a prefix shaped like a tagged field word", "faca", []string{facade.ID}},
+		{"a word shaped like a tagged field word", "f0123456789g", []string{facade.ID}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { wantFound(t, tc.text, tc.want) })
 	}

@@ -4,7 +4,8 @@
 -- instead of FTS5 merging the document lists of every such word on every
 -- query (searchterms.go). Only words of more than 3 characters are kept:
 -- shorter prefixes use the prefix indexes, and a longer prefix begins no
--- shorter word. Every write of a document changes the counts in the same
+-- shorter word. The fields' tagged words ("f", ten hexadecimal digits,
+-- "g", the word) are left out, and so are prefixes that may begin them. Every write of a document changes the counts in the same
 -- transaction (search.go: writeDoc, unindex); a word whose count falls to
 -- zero is deleted. The words of the documents already there are counted
 -- from the index itself (fts5vocab); a library upgraded across migration
@@ -19,5 +20,6 @@ CREATE TABLE search_terms (
     docs INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE temp.asset_fts_rows USING fts5vocab(main, asset_fts, row);
-INSERT INTO search_terms (term, docs) SELECT term, doc FROM temp.asset_fts_rows WHERE length(term) > 3;
+INSERT INTO search_terms (term, docs) SELECT term, doc FROM temp.asset_fts_rows WHERE length(term) > 3
+    AND term NOT GLOB 'f[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]g*';
 DROP TABLE temp.asset_fts_rows;
