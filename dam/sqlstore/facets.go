@@ -110,18 +110,19 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search textSearch, 
 	cols := facetColumns(creator)
 	src := facetSource{cols: cols, where: where, args: args, search: search}
 	// Are there more matches than the threshold? The index alone says,
-	// reading at most that many of them; or, for a prefix FTS5 merges
-	// from many words' lists (whatever the LIMIT), all of them.
+	// reading at most that many of them (on SQLite, up to scanSample
+	// thresholds of them, to choose how to sample: Store.facetScan); or, for a prefix FTS5
+	// merges from many words' lists (whatever the LIMIT), all of them.
 	var n int64
 	count := "SELECT count(*) FROM (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?) m"
-	cargs := []any{search.fts, s.facetSample + 1}
+	cargs := []any{search.fts, s.facetScan*s.facetSample + 1}
 	merges := !s.d.postgres && search.merges
 	switch {
 	case merges:
 		count, cargs = "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ?", cargs[:1]
 	case s.d.postgres:
 		count = "SELECT count(*) FROM (SELECT 1 FROM assets WHERE search @@ CAST(? AS tsquery) LIMIT ?) m"
-		cargs[0] = tsQuery(search.Search)
+		cargs = []any{tsQuery(search.Search), s.facetSample + 1}
 	}
 	if err := r.queryRow(ctx, count, cargs...).Scan(&n); err != nil {
 		return dam.Facets{}, err
@@ -129,7 +130,7 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search textSearch, 
 	if n > int64(s.facetSample) {
 		var t *facetTally
 		var err error
-		if merges {
+		if merges || (!s.d.postgres && n <= int64(s.facetScan*s.facetSample)) {
 			t, err = s.sampleByScan(ctx, r, src, n)
 		} else {
 			t, err = s.sampleFacets(ctx, r, src)

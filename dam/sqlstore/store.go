@@ -64,6 +64,9 @@ type Store struct {
 	rankWindow int
 	// facetSample is Options.FacetSampleThreshold.
 	facetSample int
+	// facetScan is scanSample (facetsample.go); tests lower it to reach
+	// the sample by ranges with few assets.
+	facetScan int
 	// skipIndex leaves search documents unwritten: set by the ingest
 	// benchmark only, to measure what indexing costs.
 	skipIndex bool
@@ -105,6 +108,7 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	if s.facetSample <= 0 {
 		s.facetSample = defaultFacetSample
 	}
+	s.facetScan = scanSample
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()
 		return nil, &dam.Error{Op: op, Kind: dam.KindOf(err), Err: err}
