@@ -153,7 +153,7 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 		d.Category, q.CategoryID = &c, c.ID
 	}
 	text := q.Text
-	lists := refineLists{Categories: nil, Me: actorOf(ctx).UserID}
+	lists := refineLists{Folder: d.Folder, Me: actorOf(ctx).UserID}
 	if lists.Categories, err = h.lib.Categories(ctx); err != nil {
 		return err
 	}
@@ -194,7 +194,7 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 			!q.CreatedFrom.IsZero() || !q.CreatedTo.IsZero() || !q.CapturedFrom.IsZero() || !q.CapturedTo.IsZero() ||
 			!q.UpdatedFrom.IsZero() || !q.UpdatedTo.IsZero() || !q.ExpiresFrom.IsZero() || !q.ExpiresTo.IsZero() ||
 			q.MinSize > 0 || q.MaxSize > 0 || q.MinWidth > 0 || q.MinHeight > 0 || q.Availability != "" ||
-			q.Downloadable != nil || q.Protected != nil || q.HasLicence != nil || q.CreatedBy != "" || q.CollectionID != ""
+			q.Downloadable != nil || q.Protected != nil || q.HasLicence != nil || q.CreatedBy != "" || q.CollectionID != "" || q.Subfolders
 		if assets, next, err = h.lib.Assets(ctx, q); err != nil && !invalid(err) {
 			return err
 		}

@@ -43,11 +43,12 @@ const (
 	paramCreatedBy    = "created_by"    // a user ID: who uploaded the asset
 	paramCollection   = "collection"    // one of the caller's collections
 	paramSubcats      = "subcategories" // "no": only the assets directly in the category
+	paramSubfolders   = "subfolders"    // "yes": the folder's subfolders too
 )
 
 // facetParams are the sidebar's parameters that its links set, which both
 // of the page's forms carry along.
-var facetParams = []string{"folder", "category", paramSubcats, "kind", paramMedia, paramCreator}
+var facetParams = []string{"folder", paramSubfolders, "category", paramSubcats, "kind", paramMedia, paramCreator}
 
 // formParams are the fields of the sidebar's form, which the search form
 // carries along.
@@ -98,6 +99,7 @@ type selectField struct {
 // the caller's collections, the people it may pick as uploaders (all
 // users for an owner; nil otherwise) and the caller's user ID.
 type refineLists struct {
+	Folder      *dam.Folder // the folder in view
 	Categories  []dam.Category
 	Collections []dam.Collection
 	People      []dam.User
@@ -128,7 +130,7 @@ type facetGroup struct {
 	Any       string // the label of the link that clears it: "Any kind"
 	Values    []facetLink
 	Clear     string    // the view without this facet's filter; "" when none is set
-	Scope     facetLink // the category's: with or without its subcategories
+	Scope     facetLink // the folder's or category's: with or without what is below it
 }
 
 // facetLink is one value of a facet and the view narrowed to it.
@@ -232,6 +234,13 @@ func refineQuery(qs url.Values, q *dam.AssetQuery) error {
 			return dam.E(op, dam.Invalid, "the %s must be yes or no, not %.20q", b.label, v)
 		}
 	}
+	switch v := qs.Get(paramSubfolders); v {
+	case "", "no":
+	case "yes":
+		q.Subfolders = true
+	default:
+		return dam.E(op, dam.Invalid, "subfolders must be yes or no, not %.20q", v)
+	}
 	switch v := qs.Get(paramSubcats); v {
 	case "", "yes":
 	case "no":
@@ -290,6 +299,18 @@ func refineFor(qs url.Values, f dam.Facets, lists refineLists) refineData {
 		return nil
 	}
 	same := func(s string) string { return s }
+	if lists.Folder != nil {
+		// A folder's view takes its subfolders, or only what is directly in it.
+		g := facetGroup{ID: "folder", Label: "Folder"}
+		if qs.Get(paramSubfolders) == "yes" {
+			g.Scope = facetLink{Label: "Only directly in “" + lists.Folder.Name + "”", URL: withParams(qs, paramSubfolders, "")}
+			d.Active = append(d.Active, activeFilter{Label: "With the subfolders of " + lists.Folder.Name,
+				Clear: withParams(qs, paramSubfolders, "")})
+		} else {
+			g.Scope = facetLink{Label: "Include the subfolders of “" + lists.Folder.Name + "”", URL: withParams(qs, paramSubfolders, "yes")}
+		}
+		d.Groups = append(d.Groups, g)
+	}
 	single("kind", "Kind", "kind", f.Kinds, func(k string) string {
 		if k == "" {
 			return k

@@ -241,3 +241,33 @@ func regexpFind(t *testing.T, body, expr string) string {
 	require.NotNil(t, m, "no %s", expr)
 	return html.UnescapeString(m[1])
 }
+
+// TestLibrarySubfolders: a folder's view offers its subfolders too, as a
+// link; with them on, a chip clears it and the forms carry it along.
+func TestLibrarySubfolders(t *testing.T) {
+	s := newSite(t, nil) // launch.png is in Embargo
+	sub, err := s.lib.CreateFolder(s.owner, "Drafts", s.private.ID, dam.DefaultDomain)
+	require.NoError(t, err)
+	_, err = s.lib.Upload(s.owner, strings.NewReader("draft"), dam.UploadOptions{Name: "draft.txt", FolderID: sub.ID})
+	require.NoError(t, err)
+	b := s.signIn(t, "owner")
+	_, body := b.get("/?view=list&folder=" + s.private.ID)
+	assert.Equal(t, []string{"launch.png"}, rowNames(body))
+	link := regexpFind(t, body, `<p class="clear"><a href="([^"]+)">Include the subfolders of “Embargo”</a></p>`)
+	resp, body := b.get(link)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, []string{"launch.png", "draft.txt"}, rowNames(body))
+	chips := activeChips(t, body)
+	clear, ok := chips["With the subfolders of Embargo"]
+	require.True(t, ok, "chips %v", chips)
+	assert.Equal(t, "/?folder="+s.private.ID+"&view=list", clear)
+	assert.Contains(t, body, `<input type="hidden" name="subfolders" value="yes">`)
+	_, body = b.get(link + "&kind=image")
+	assert.Equal(t, []string{"launch.png"}, rowNames(body), "combined with a facet")
+	resp, body = b.get("/?subfolders=yes")
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, body, "subfolders needs a folder")
+	resp, body = b.get("/?folder=" + s.private.ID + "&subfolders=all")
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, body, "subfolders must be yes or no")
+}
