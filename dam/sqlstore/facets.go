@@ -111,8 +111,9 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search textSearch, 
 	src := facetSource{cols: cols, where: where, args: args, search: search}
 	// Are there more matches than the threshold? The index alone says,
 	// reading at most that many of them (on SQLite, up to scanSample
-	// thresholds of them, to choose how to sample: Store.facetScan); or, for a prefix FTS5
-	// merges from many words' lists (whatever the LIMIT), all of them.
+	// thresholds of them, Store.facetScan, to choose how to sample); or,
+	// for a prefix FTS5 merges from many words' lists (whatever the
+	// LIMIT), all of them.
 	var n int64
 	count := "SELECT count(*) FROM (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?) m"
 	cargs := []any{search.fts, s.facetScan*s.facetSample + 1}
