@@ -250,12 +250,20 @@ func (s *Store) listingWhere(q dam.AssetQuery) ([]string, []any) {
 	} else {
 		where = append(where, "a.deleted_at IS NULL") // as the partial domain index says
 	}
-	if q.FolderID != nil {
+	folder := q.FolderID != nil && !(q.Subfolders && *q.FolderID == "") // the root and its subfolders: every folder
+	switch {
+	case folder && q.Subfolders:
+		// The folder and those below it; UNION (not ALL) ends the walk
+		// even on a tree with a cycle.
+		where = append(where, "a.folder_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM folders WHERE id = ? "+
+			"UNION SELECT f.id FROM folders f JOIN sub ON f.parent_id = sub.id) SELECT id FROM sub)")
+		args = append(args, *q.FolderID)
+	case folder:
 		where = append(where, "a.folder_id = ?")
 		args = append(args, *q.FolderID)
 	}
 	domain := "a.domain"
-	if q.FolderID != nil {
+	if folder {
 		domain = s.d.noIndex(domain)
 	}
 	if len(q.Domains) == 1 {
