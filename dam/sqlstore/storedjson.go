@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/damkit/damkit/dam"
@@ -13,9 +15,8 @@ import (
 // encoding/json's reflection that was half of the store's time for a page
 // of photographs. The store writes these columns itself, compactly and
 // without escapes in the common case, so decodeStored reads that form
-// directly and leaves everything else to json.Unmarshal: a string with an
-// escape or invalid UTF-8, whitespace, null (but for a list in a map),
-// a key it does not know
+// directly and leaves everything else to json.Unmarshal: whitespace,
+// null (but for a list in a map), a time with an escape, a key it does not know
 // (a field added to a type and not here), a number out of range. It
 // answers exactly what json.Unmarshal would (TestStoredJSON,
 // FuzzStoredJSON) or reports false having set nothing.
@@ -82,7 +83,8 @@ func (r *storedReader) next(c byte) bool {
 }
 
 // quoted reads a string without escapes or control characters, in valid
-// UTF-8, and returns it with its quotes.
+// UTF-8, and returns it with its quotes (for a time: time.Time's
+// UnmarshalJSON reads the text as it is, escapes included).
 func (r *storedReader) quoted() (string, bool) {
 	if !r.next('"') {
 		return "", false
@@ -103,12 +105,111 @@ func (r *storedReader) quoted() (string, bool) {
 	return "", false
 }
 
+// str reads a string. The plain form is the column's own text; escapes
+// and invalid UTF-8 are read as json.Unmarshal reads them (unescape).
 func (r *storedReader) str() (string, bool) {
-	q, ok := r.quoted()
-	if !ok {
+	if !r.next('"') {
 		return "", false
 	}
-	return q[1 : len(q)-1], true
+	start, plain := r.i, true
+	for r.i < len(r.s) {
+		switch c := r.s[r.i]; {
+		case c == '"':
+			v := r.s[start:r.i]
+			r.i++
+			if plain && utf8.ValidString(v) {
+				return v, true
+			}
+			return unescape(v)
+		case c < 0x20:
+			return "", false
+		case c == '\\':
+			plain = false
+			r.i++ // the escaped byte, which unescape checks
+		}
+		r.i++
+	}
+	return "", false
+}
+
+// unescape reads the content of a JSON string as encoding/json does: the
+// escapes JSON allows (a \u surrogate without its pair, or a lone one, as
+// U+FFFD) and each byte of invalid UTF-8 as U+FFFD. It reports false for
+// an escape JSON does not allow.
+func unescape(v string) (string, bool) {
+	b := make([]byte, 0, len(v))
+	for i := 0; i < len(v); {
+		c := v[i]
+		switch {
+		case c == '\\':
+			if i+1 >= len(v) {
+				return "", false
+			}
+			switch e := v[i+1]; e {
+			case '"', '\\', '/':
+				b = append(b, e)
+			case 'b':
+				b = append(b, '\b')
+			case 'f':
+				b = append(b, '\f')
+			case 'n':
+				b = append(b, '\n')
+			case 'r':
+				b = append(b, '\r')
+			case 't':
+				b = append(b, '\t')
+			case 'u':
+				r1 := hex4(v[i:])
+				if r1 < 0 {
+					return "", false
+				}
+				i += 6
+				if utf16.IsSurrogate(r1) {
+					if d := utf16.DecodeRune(r1, hex4(v[i:])); d != unicode.ReplacementChar {
+						b = utf8.AppendRune(b, d)
+						i += 6
+						continue
+					}
+					r1 = unicode.ReplacementChar
+				}
+				b = utf8.AppendRune(b, r1)
+				continue
+			default:
+				return "", false
+			}
+			i += 2
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(v[i:])
+			b = utf8.AppendRune(b, r) // U+FFFD for a byte of invalid UTF-8
+			i += size
+		}
+	}
+	return string(b), true
+}
+
+// hex4 reads the \uXXXX at the start of s, or returns -1.
+func hex4(s string) rune {
+	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+		return -1
+	}
+	var r rune
+	for _, c := range []byte(s[2:6]) {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 // number reads a number in JSON's grammar.
