@@ -197,6 +197,20 @@ func (t *facetTally) add(w float64, kind, mediaType, year, who, cats sql.NullStr
 	}
 }
 
+// limit scales the tally down so that its matches are at most n.
+func (t *facetTally) limit(n float64) {
+	if t.candidates <= n || t.candidates == 0 {
+		return
+	}
+	f := n / t.candidates
+	t.candidates = n
+	for _, m := range t.counts {
+		for v := range m {
+			m[v] *= f
+		}
+	}
+}
+
 // facets are the tally's most frequent values, at most limit per facet.
 func (t *facetTally) facets(limit int) dam.Facets {
 	top := func(m map[string]float64) []dam.FacetCount {

@@ -100,7 +100,30 @@ func (s *Store) sampleFacets(ctx context.Context, r querier, src facetSource) (*
 			return t, err
 		}
 	}
+	if t.approximate {
+		// A stratum's estimate assumes its keys are spread evenly; IDs
+		// made in one burst (a bulk import) are packed at one end, and the
+		// estimate can run to billions. No count exceeds the library.
+		n, err := s.assetBound(ctx, r)
+		if err != nil {
+			return t, err
+		}
+		t.limit(n)
+	}
 	return t, nil
+}
+
+// assetBound is a number of assets the library holds at most, cheap to
+// read: SQLite's largest rowid of assets (rowids are distinct and
+// positive), PostgreSQL's count.
+func (s *Store) assetBound(ctx context.Context, r querier) (float64, error) {
+	query := "SELECT coalesce(max(rowid), 0) FROM assets"
+	if s.d.postgres {
+		query = "SELECT count(*) FROM assets"
+	}
+	var n int64
+	err := r.queryRow(ctx, query).Scan(&n)
+	return float64(n), err
 }
 
 // sampleStratum adds to t the newest per candidates with keys in
@@ -241,6 +264,7 @@ func (s *Store) sampleByScan(ctx context.Context, r querier, src facetSource, to
 			return t, err
 		}
 	}
+	t.limit(float64(total)) // the sample's chance may overshoot the count
 	return t, nil
 }
 
