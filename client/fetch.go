@@ -205,6 +205,10 @@ type FetchOptions struct {
 	// Progress, when set, is called with the bytes held so far and the
 	// whole size (-1 when unknown).
 	Progress func(done, size int64)
+	// Filename, when set, is called with the file name the server gives
+	// (Content-Disposition) each time the resource is opened: a rendition's
+	// name carries its format's extension, not the original's.
+	Filename func(name string)
 }
 
 func (o *FetchOptions) retries() int {
@@ -212,6 +216,12 @@ func (o *FetchOptions) retries() int {
 		return 5
 	}
 	return max(o.Retries, 0)
+}
+
+func (o *FetchOptions) filename(name string) {
+	if o != nil && o.Filename != nil && name != "" {
+		o.Filename(name)
+	}
 }
 
 func (o *FetchOptions) progress(done, size int64) {
@@ -239,6 +249,7 @@ func (c *Client) Copy(ctx context.Context, r Resource, w io.Writer, o *FetchOpti
 			return done, &dam.Error{Op: "client.Copy " + r.op, Kind: dam.FailedPrecondition, Err: errChanged}
 		}
 		etag = b.ETag
+		o.filename(b.Filename)
 		n, err := io.Copy(w, &progressReader{r: b, n: done, tell: func(n int64) { o.progress(n, b.Size) }})
 		b.Close()
 		done += n
@@ -291,6 +302,7 @@ func (c *Client) FetchFile(ctx context.Context, r Resource, path string, o *Fetc
 		if b.Offset != done { // changed, or no ranges: from the start
 			done = b.Offset
 		}
+		o.filename(b.Filename)
 		if err := f.Truncate(done); err != nil {
 			b.Close()
 			return done, &dam.Error{Op: "client.FetchFile", Kind: dam.Internal, Err: err}

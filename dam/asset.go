@@ -183,6 +183,9 @@ func (p AssetPatch) apply(a Asset) Asset {
 type AssetQuery struct {
 	Domains  []string // required: only assets of these domains
 	FolderID *string  // nil: any folder; "" the root
+	// Subfolders, with FolderID, keeps the assets of the folder's
+	// subfolders too, at any depth (with the root: every folder).
+	Subfolders bool
 	// Text is a search query (see ParseSearch): it matches name, title,
 	// description, keywords, custom fields, notes, folder path and
 	// category names.

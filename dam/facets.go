@@ -2,6 +2,7 @@ package dam
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 )
 
@@ -46,7 +47,15 @@ func SearchFieldTerm(field, value string) string {
 }
 
 // AssetFacets counts the live assets of the actor's domains that q selects
-// (its Cursor, Limit and Sort are ignored).
+// (its Cursor, Limit and Sort are ignored, and so are its policy filters:
+// Downloadable, Protected, HasLicence).
+//
+// The counts are kept in memory like the listing cache's pages (they share
+// its bound and its ListingGeneration, see listcache.go): keyed by the
+// completed query, which holds the caller's domains, so callers share
+// counts exactly when the store would count the same assets, and forgotten
+// by any write that could change them. Counts of a query with an
+// Availability filter, which moves with the clock, are never kept.
 func (l *Library) AssetFacets(ctx context.Context, q AssetQuery) (Facets, error) {
 	const op = "dam.AssetFacets"
 	actor, err := actorFor(ctx, op)
@@ -54,15 +63,48 @@ func (l *Library) AssetFacets(ctx context.Context, q AssetQuery) (Facets, error)
 		return Facets{}, err
 	}
 	q.Cursor, q.Sort, q.Limit = "", "", 0
+	q.Downloadable, q.Protected, q.HasLicence = nil, nil, nil
 	if err := l.checkQuery(ctx, op, actor, &q, false); err != nil {
 		return Facets{}, err
 	}
 	if len(q.Domains) == 0 {
 		return Facets{}, nil
 	}
-	f, err := l.store.AssetFacets(ctx, q, maxFacetValues)
+	count := func() (Facets, error) {
+		f, err := l.store.AssetFacets(ctx, q, maxFacetValues)
+		if err != nil {
+			return Facets{}, wrap(op, Internal, err)
+		}
+		return f, nil
+	}
+	if q.Availability != "" {
+		return count()
+	}
+	gen, err := l.store.ListingGeneration(ctx)
 	if err != nil {
-		return Facets{}, wrap(op, Internal, err)
+		return count()
+	}
+	key, err := listingKey(facetsFormat, q)
+	if err != nil {
+		return count()
+	}
+	body, err := l.listing.get(ctx, op, gen, key, func() ([]byte, error) {
+		f, err := count()
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(f)
+	})
+	if err != nil {
+		return Facets{}, err
+	}
+	var f Facets
+	if err := json.Unmarshal(body, &f); err != nil {
+		return count()
 	}
 	return f, nil
 }
+
+// facetsFormat is the listing cache's format of facet counts: no format
+// of EncodedAssets may take it.
+const facetsFormat = "dam.facets"

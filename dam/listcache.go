@@ -90,7 +90,13 @@ func (l *Library) EncodedAssets(ctx context.Context, q AssetQuery, format string
 	if err != nil {
 		return read()
 	}
-	p, first := l.listing.page(gen, key)
+	return l.listing.get(ctx, op, gen, key, read)
+}
+
+// get returns the body of key in generation gen: from memory, or from the
+// read under way of another caller, or read now (and kept).
+func (c *listingCache) get(ctx context.Context, op string, gen int64, key string, read func() ([]byte, error)) ([]byte, error) {
+	p, first := c.page(gen, key)
 	if p == nil {
 		return read() // a reader of an older generation
 	}
@@ -107,7 +113,7 @@ func (l *Library) EncodedAssets(ctx context.Context, q AssetQuery, format string
 	}
 	p.body, p.err = read()
 	close(p.done)
-	l.listing.settle(gen, key, p)
+	c.settle(gen, key, p)
 	return p.body, p.err
 }
 

@@ -333,6 +333,9 @@ func checkFilters(op string, q AssetQuery) error {
 			return E(op, Invalid, "media type must look like image/jpeg or image/*, not %.40q", q.MediaType)
 		}
 	}
+	if q.Subfolders && q.FolderID == nil {
+		return E(op, Invalid, "subfolders needs a folder")
+	}
 	if q.MinSize < 0 || q.MaxSize < 0 {
 		return E(op, Invalid, "sizes are not negative")
 	}

@@ -125,8 +125,24 @@ func downloadAsset(e *env, bar *slot, id, dir, profile string) (string, int64, e
 	name := safeName(a.Name, id)
 	path := filepath.Join(dir, name)
 	bar.start(name, a.Current.Size)
-	n, err := e.c.FetchFile(e.ctx, e.c.AssetFile(id, profile), path, &client.FetchOptions{Progress: func(done, size int64) { bar.set(done) }})
-	return path, n, err
+	served := ""
+	n, err := e.c.FetchFile(e.ctx, e.c.AssetFile(id, profile), path, &client.FetchOptions{
+		Progress: func(done, size int64) { bar.set(done) },
+		Filename: func(s string) { served = s },
+	})
+	if err != nil || profile == "" {
+		return path, n, err
+	}
+	// A profile may change the format ("beach.png" as image/jpeg is
+	// "beach.jpg"): the file takes the extension the server gives it.
+	if ext := filepath.Ext(safeName(served, "")); ext != "" && !strings.EqualFold(ext, filepath.Ext(name)) {
+		renamed := strings.TrimSuffix(path, filepath.Ext(path)) + ext
+		if err := os.Rename(path, renamed); err != nil {
+			return path, n, err
+		}
+		path = renamed
+	}
+	return path, n, nil
 }
 
 // safeName is a server-given name as a local file name, never a path.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -324,6 +326,30 @@ func TestDownloadCommands(t *testing.T) {
 	assert.Equal(t, exitOK, code, errs)
 	code, _, _ = damkit(ctx, "", "download", "-o", out, "search", "nothing-like-this")
 	assert.Equal(t, exitNotFound, code)
+}
+
+// A profile that changes the format gives the file its format's
+// extension: a PNG fetched with a JPEG profile is saved as .jpg.
+func TestDownloadWithProfileTakesItsExtension(t *testing.T) {
+	s := newTestServer(t, nil)
+	ctx := t.Context()
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 64, 48))))
+	a, err := s.c.Upload(ctx, &buf, client.UploadOptions{UploadOptions: dam.UploadOptions{Name: "chart.png"}})
+	require.NoError(t, err)
+	_, err = s.c.CreateProfile(ctx, dam.Profile{Name: "small", Width: 32, Format: "jpeg"})
+	require.NoError(t, err)
+	out := t.TempDir()
+	code, stdout, errs := damkit(ctx, "", "download", "-json", "-o", out, "-profile", "small", "asset", a.ID)
+	require.Equal(t, exitOK, code, errs)
+	var res downloadResult
+	require.NoError(t, json.Unmarshal([]byte(stdout), &res))
+	require.Equal(t, []string{filepath.Join(out, "chart.jpg")}, res.Files)
+	b, err := os.ReadFile(res.Files[0])
+	require.NoError(t, err)
+	assert.Equal(t, []byte{0xFF, 0xD8}, b[:2], "a JPEG")
+	_, err = os.Stat(filepath.Join(out, "chart.png"))
+	assert.True(t, os.IsNotExist(err), "no file under the original's name")
 }
 
 func TestRequestsShareAndEvents(t *testing.T) {

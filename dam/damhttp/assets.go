@@ -240,6 +240,11 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 		f := q.Get("folder")
 		aq.FolderID = &f
 	}
+	if q.Has("subfolders") {
+		if aq.Subfolders, err = queryBool(q, "subfolders"); err != nil {
+			return err
+		}
+	}
 	if v := q.Get("sha256"); v != "" {
 		if len(v) > dam.MaxHashQuery*65 {
 			return dam.E("damhttp", dam.Invalid, "sha256 lists at most %d digests", dam.MaxHashQuery)

@@ -2,7 +2,6 @@ package damhttp
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/damkit/damkit/dam"
 	"github.com/damkit/damkit/internal/httpdam"
@@ -21,15 +20,9 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n := 0
-	if v := q.Get("version"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < 1 {
-			return dam.E("damhttp.download", dam.Invalid, "version must be a positive integer")
-		}
-		if profile != "" && profile != dam.ProfileOriginal {
-			return dam.E("damhttp.download", dam.Invalid, "export profiles render the current version: leave out version or profile")
-		}
+	n, err := httpdam.Version(q, profile)
+	if err != nil {
+		return err
 	}
 	var d *dam.Download
 	if profile == "" || profile == dam.ProfileOriginal {

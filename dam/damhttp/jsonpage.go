@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/damkit/damkit/dam"
@@ -12,9 +13,23 @@ import (
 
 // encodeAssetPage encodes a page of assets as writeJSON would answer it;
 // dam keeps what it returns (Library.EncodedAssets), so a library page
-// that many open is read and encoded once per change.
+// that many open is read and encoded once per change. It appends the
+// bytes without reflection (assetjson.go); what that cannot write goes
+// through encodeJSON, which answers the same bytes or error.
 func encodeAssetPage(as []dam.Asset, next string) ([]byte, error) {
-	return encodeJSON(newPage(as, next))
+	buf := assetPageBuffers.Get().(*assetPageBuffer)
+	defer func() {
+		if cap(buf.b) <= maxPooledPage {
+			clear(buf.keys[:cap(buf.keys)]) // keep no caller's strings
+			assetPageBuffers.Put(buf)
+		}
+	}()
+	b, ok := appendAssetPage(buf.b[:0], as, next, &buf.keys)
+	buf.b = b
+	if !ok {
+		return encodeJSON(newPage(as, next))
+	}
+	return slices.Clone(b), nil
 }
 
 // encodeJSON is what writeJSON writes for v.

@@ -105,3 +105,43 @@ func TestSearchThroughTheAPI(t *testing.T) {
 		assert.Contains(t, e.Error.Message, tc.message, tc.query)
 	}
 }
+
+// TestListSubfolders: subfolders=true widens a folder's listing (and its
+// facets) to every folder below it; without a folder it is a 400.
+func TestListSubfolders(t *testing.T) {
+	c := newAPI(t, nil)
+	var top, sub dam.Folder
+	c.json("POST", "/api/v1/folders", map[string]any{"name": "Top"}, 201, &top)
+	c.json("POST", "/api/v1/folders", map[string]any{"name": "Sub", "parent_id": top.ID}, 201, &sub)
+	upload := func(folder, name string) string {
+		var a dam.Asset
+		resp, b := c.do("POST", "/api/v1/assets?name="+name+"&folder="+folder, strings.NewReader(name), nil)
+		require.Equal(t, 201, resp.StatusCode, string(b))
+		require.NoError(t, json.Unmarshal(b, &a))
+		return a.ID
+	}
+	inTop, inSub := upload(top.ID, "top.txt"), upload(sub.ID, "sub.txt")
+	upload("", "root.txt")
+	var page assetPage
+	c.json("GET", "/api/v1/assets?folder="+top.ID, nil, 200, &page)
+	assert.Equal(t, []string{inTop}, page.ids())
+	c.json("GET", "/api/v1/assets?folder="+top.ID+"&subfolders=true", nil, 200, &page)
+	assert.Equal(t, []string{inTop, inSub}, page.ids())
+	c.json("GET", "/api/v1/assets?folder="+top.ID+"&subfolders=false", nil, 200, &page)
+	assert.Equal(t, []string{inTop}, page.ids())
+	c.json("GET", "/api/v1/assets?folder=&subfolders=true", nil, 200, &page)
+	assert.Len(t, page.ids(), 3, "the root and every folder")
+	var faceted struct {
+		Facets dam.Facets `json:"facets"`
+	}
+	c.json("GET", "/api/v1/assets?folder="+top.ID+"&subfolders=true&facets=true", nil, 200, &faceted)
+	assert.Equal(t, []dam.FacetCount{{Value: "document", Count: 2}}, faceted.Facets.Kinds)
+	for _, tc := range []struct{ query, message string }{
+		{"subfolders=true", "subfolders needs a folder"},
+		{"folder=" + top.ID + "&subfolders=maybe", "subfolders"},
+	} {
+		resp, body := c.do("GET", "/api/v1/assets?"+tc.query, nil, nil)
+		e := c.wantError(resp, body, 400, "invalid")
+		assert.Contains(t, e.Error.Message, tc.message, tc.query)
+	}
+}

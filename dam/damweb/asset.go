@@ -416,12 +416,9 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n := 0
-	if v := q.Get("version"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < 1 {
-			return dam.E("damweb.download", dam.Invalid, "version must be a positive whole number")
-		}
+	n, err := httpdam.Version(q, profile)
+	if err != nil {
+		return err
 	}
 	var d *dam.Download
 	if profile == "" || profile == dam.ProfileOriginal {

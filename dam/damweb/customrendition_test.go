@@ -71,6 +71,12 @@ func TestCustomRenditionsOnThePages(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, [2]int{720, 480}, [2]int{cfg.Width, cfg.Height})
 
+	// A version with a rendition is refused as the API refuses it, not
+	// ignored (the rendition is of the current version).
+	resp, body = o.get(dl + "&version=1")
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, body, "renditions are made of the current version")
+
 	resp, body = o.get(dl)
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	assert.Equal(t, "image/tiff", resp.Header.Get("Content-Type"))

@@ -1,6 +1,7 @@
 package damweb
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -69,6 +70,12 @@ type libraryData struct {
 	All                           string  // "All assets": no folder or filter, the same view and sort
 	Crumbs                        []crumb // FolderPath with links that keep the view and sort
 	Refine                        refineData
+	// Problem is what is wrong with the view's filters (a malformed date,
+	// a size out of range): the page shows it instead of results.
+	Problem string
+	// PolicyNote says why the page may hold fewer assets than a full one
+	// (the access filters read at most dam.MaxPolicyScan assets per page).
+	PolicyNote string
 }
 
 // sortChoice is one option of the sort drop-down.
@@ -146,25 +153,64 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 		d.Category, q.CategoryID = &c, c.ID
 	}
 	text := q.Text
+	lists := refineLists{Folder: d.Folder, Me: actorOf(ctx).UserID}
+	if lists.Categories, err = h.lib.Categories(ctx); err != nil {
+		return err
+	}
+	if d.Collections, err = h.lib.CollectionChoices(ctx); err != nil {
+		return err
+	}
+	lists.Collections = d.Collections
+	if actorOf(ctx).IsOwner() {
+		if lists.People, err = h.lib.Users(ctx); err != nil {
+			return err
+		}
+	}
+	// A filter the view cannot take (a malformed date, a size out of
+	// range, ranges the wrong way round) shows the page with the problem
+	// named and the sidebar's form as given, to correct it.
+	status := http.StatusOK
+	invalid := func(err error) bool {
+		switch dam.KindOf(err) {
+		case dam.Invalid:
+			status = http.StatusBadRequest
+		case dam.NotFound: // a collection that is not the caller's
+			status = http.StatusNotFound
+		default:
+			return false
+		}
+		d.Problem = dam.ErrorMessage(err)
+		return true
+	}
+	var assets []dam.Asset
+	var next string
+	var facets dam.Facets
 	if err := refineQuery(qs, &q); err != nil {
-		return err
+		if !invalid(err) {
+			return err
+		}
+	} else {
+		d.Filtered = q.Text != "" || q.Kind != "" || q.CategoryID != "" || q.MediaType != "" || q.Orientation != "" ||
+			!q.CreatedFrom.IsZero() || !q.CreatedTo.IsZero() || !q.CapturedFrom.IsZero() || !q.CapturedTo.IsZero() ||
+			!q.UpdatedFrom.IsZero() || !q.UpdatedTo.IsZero() || !q.ExpiresFrom.IsZero() || !q.ExpiresTo.IsZero() ||
+			q.MinSize > 0 || q.MaxSize > 0 || q.MinWidth > 0 || q.MinHeight > 0 || q.Availability != "" ||
+			q.Downloadable != nil || q.Protected != nil || q.HasLicence != nil || q.CreatedBy != "" || q.CollectionID != "" || q.Subfolders
+		if assets, next, err = h.lib.Assets(ctx, q); err != nil && !invalid(err) {
+			return err
+		}
+		if err == nil {
+			if facets, err = h.lib.AssetFacets(ctx, q); err != nil {
+				return err
+			}
+			policy := q.Downloadable != nil || q.Protected != nil || q.HasLicence != nil
+			if policy && next != "" && len(assets) < q.Limit {
+				d.PolicyNote = fmt.Sprintf("This page may hold fewer than %d assets, even none: the download filters "+
+					"check at most %d assets per page. The next page goes on where this one stopped.",
+					q.Limit, dam.MaxPolicyScan)
+			}
+		}
 	}
-	d.Filtered = q.Text != "" || q.Kind != "" || q.CategoryID != "" || q.MediaType != "" || q.Orientation != "" ||
-		!q.CreatedFrom.IsZero() || !q.CreatedTo.IsZero() || !q.CapturedFrom.IsZero() || !q.CapturedTo.IsZero() ||
-		q.MinSize > 0 || q.MaxSize > 0
-	assets, next, err := h.lib.Assets(ctx, q)
-	if err != nil {
-		return err
-	}
-	facets, err := h.lib.AssetFacets(ctx, q)
-	if err != nil {
-		return err
-	}
-	cats, err := h.lib.Categories(ctx)
-	if err != nil {
-		return err
-	}
-	d.Refine = refineFor(qs, facets, cats)
+	d.Refine = refineFor(qs, facets, lists)
 	access, err := h.lib.AccessAll(ctx, assets)
 	if err != nil {
 		return err
@@ -184,7 +230,7 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Folders = folderTree(folders, folderID, func(id string) string { return viewURL(qs, "folder", id) })
 	d.AllFolders = folderTree(folders, "", nil)
-	d.Categories = categoryTree(cats, qs.Get("category"), func(id string) string { return viewURL(qs, "category", id) })
+	d.Categories = categoryTree(lists.Categories, qs.Get("category"), func(id string) string { return viewURL(qs, "category", id) })
 	d.Sort, d.Sorts = q.Sort, sortChoices
 	if q.Text != "" {
 		d.Sort, d.Sorts = dam.EffectiveSort(q), searchSorts
@@ -212,9 +258,6 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 	if d.Folder != nil {
 		d.Upload += "?folder=" + url.QueryEscape(d.Folder.ID)
 	}
-	if d.Collections, err = h.lib.CollectionChoices(ctx); err != nil {
-		return err
-	}
 	if d.Profiles, err = h.lib.Profiles(ctx); err != nil {
 		return err
 	}
@@ -230,7 +273,7 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 	case d.Category != nil:
 		title = d.Category.Name
 	}
-	return h.render(w, r, http.StatusOK, "library", title, "library", d)
+	return h.render(w, r, status, "library", title, "library", d)
 }
 
 // viewURL is the library URL of the current view with one parameter

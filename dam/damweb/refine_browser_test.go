@@ -1,10 +1,13 @@
 package damweb
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -14,16 +17,22 @@ import (
 // TestBrowserRefine: the library's filter sidebar in a browser: facets
 // with counts beside the results on a wide screen and folded above them at
 // 375 px; a facet narrows the view, the ranges form filters by keyboard
-// alone, and each filter clears.
+// alone (dates, sizes, and the drop-downs of the access and availability
+// filters), and each filter clears.
 func TestBrowserRefine(t *testing.T) {
 	s := newSite(t, nil)
+	var dunes dam.Asset
 	for _, up := range []struct{ name, creator string }{
 		{"harbour.txt", "Jane Doe"}, {"boats.txt", "Jane Doe"}, {"dunes.txt", "Ann Lee"},
 	} {
-		_, err := s.lib.Upload(s.owner, strings.NewReader(up.name+" by the sea"), dam.UploadOptions{Name: up.name,
+		a, err := s.lib.Upload(s.owner, strings.NewReader(up.name+" by the sea"), dam.UploadOptions{Name: up.name,
 			Meta: &dam.Metadata{Title: "sea " + up.name, Fields: map[string]string{dam.FacetCreatorField: up.creator}}})
 		require.NoError(t, err)
+		dunes = a
 	}
+	unavailable := dam.Unavailable
+	_, err := s.lib.EditAsset(s.owner, dunes.ID, dam.AssetPatch{Availability: &unavailable})
+	require.NoError(t, err)
 	p := s.page(t)
 	p.run(chromedp.EmulateViewport(1280, 900))
 	p.open("/")
@@ -66,6 +75,53 @@ func TestBrowserRefine(t *testing.T) {
 	p.waitFor(`!document.querySelector('.active-filters')`)
 	assert.Equal(t, "harbour.txt", gridNames(p))
 
+	// The access filters by keyboard: "Protection" set to "Protected" with
+	// the arrow keys, the form sent from its button with Enter.
+	p.open("/")
+	p.run(chromedp.WaitVisible(chromedp.CSS("#selection")))
+	p.run(chromedp.Focus(chromedp.CSS("#r-pr")), chromedp.KeyEvent(kb.ArrowDown))
+	p.run(chromedp.Focus(chromedp.CSS(".ranges button[type=submit]")), chromedp.KeyEvent(kb.Enter))
+	p.waitFor(`location.search.includes('protected=yes')`)
+	assert.Equal(t, "launch.png", gridNames(p))
+	assert.Contains(t, p.text(".active-filters"), "Protected")
+	// then availability, with the protection back to any: combined in one send
+	p.run(chromedp.Focus(chromedp.CSS("#r-pr")), chromedp.KeyEvent(kb.ArrowUp))
+	p.run(chromedp.Focus(chromedp.CSS("#r-av")), chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown))
+	p.run(chromedp.Focus(chromedp.CSS(".ranges button[type=submit]")), chromedp.KeyEvent(kb.Enter))
+	p.waitFor(`location.search.includes('availability=unavailable')`)
+	assert.Equal(t, "dunes.txt", gridNames(p))
+	chips := p.text(".active-filters")
+	assert.Contains(t, chips, "Unavailable or expired")
+	assert.NotContains(t, chips, "Protected")
+	// A download filter with it: the page says its counts leave it out.
+	p.open("/?availability=unavailable&downloadable=yes")
+	p.run(chromedp.WaitVisible(chromedp.CSS("#selection")))
+	assert.Equal(t, "dunes.txt", gridNames(p))
+	assert.Contains(t, p.text(".refine"), "Counts leave out the “Access for me” filters")
+	// Removing a chip clears that filter only.
+	p.run(chromedp.Click(chromedp.CSS(`.active-filters li:first-child a`)))
+	p.waitFor(`!location.search.includes('downloadable')`)
+	chips = p.text(".active-filters")
+	assert.Contains(t, chips, "Unavailable or expired")
+	assert.NotContains(t, chips, "Downloadable")
+
+	// At 375 px, the access and availability controls in the opened
+	// sidebar fit the width, and a bad value names the problem.
+	p.run(chromedp.EmulateViewport(375, 900))
+	p.open("/?protected=no&availability=available")
+	p.run(chromedp.WaitVisible(chromedp.CSS("#selection")))
+	p.run(chromedp.Click(chromedp.CSS(".refine-box summary")))
+	p.waitFor(`document.querySelector('details.refine-box').open`)
+	p.run(chromedp.ScrollIntoView(chromedp.CSS("#r-pr")))
+	fits, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`['#r-dl','#r-pr','#r-li','#r-av','#r-ef','#r-by','#r-col'].every(
+		s => { const r = document.querySelector(s).getBoundingClientRect(); return r.left >= 0 && r.right <= 375 && r.width > 100; })`))
+	require.NoError(t, err)
+	assert.True(t, fits, "the controls fit 375 px")
+	if png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot()); assert.NoError(t, err) {
+		writeShot(t, "refine-access-375.png", png)
+	}
+	p.check("library-refine-access")
+
 	// At 375 px the sidebar is folded above the results; it opens.
 	p.run(chromedp.EmulateViewport(375, 900))
 	p.open("/?kind=document")
@@ -79,7 +135,16 @@ func TestBrowserRefine(t *testing.T) {
 	p.run(chromedp.Click(chromedp.CSS(".refine-box summary")))
 	p.waitFor(`document.querySelector('details.refine-box').open`)
 	p.check("library-refine-open")
-	assert.Empty(t, p.console.Errors())
+
+	// A bad value shows the page with the problem named (the browser
+	// logs the 400, which is the only console error).
+	p.open("/?min_width=wide")
+	p.run(chromedp.WaitVisible(chromedp.CSS("#filter-problem")))
+	assert.Contains(t, p.text("#filter-problem"), "the smallest width must be a whole number of pixels")
+	p.audit("")
+	errs := p.console.Errors()
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0], "status of 400")
 }
 
 // gridNames are the names of the grid's assets, separated by spaces.
@@ -89,4 +154,12 @@ func gridNames(p *page) string {
 		`Array.from(document.querySelectorAll('.grid .name')).map(e => e.textContent.trim())`))
 	require.NoError(p.t, err)
 	return strings.Join(names, " ")
+}
+
+// writeShot keeps a screenshot for whoever runs the test to look at:
+// in $DAMKIT_SHOTS when set, else nowhere.
+func writeShot(t *testing.T, name string, png []byte) {
+	if dir := os.Getenv("DAMKIT_SHOTS"); dir != "" {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), png, 0o644))
+	}
 }

@@ -161,9 +161,13 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 	if len(q.Domains) == 0 {
 		return nil, "", nil
 	}
+	ts, err := s.spelled(ctx, s.read(), search)
+	if err != nil {
+		return nil, "", s.fail(ctx, op, err)
+	}
 	where, args := s.listingWhere(q)
 	if !search.Empty() && !relevance {
-		cond, condArgs := s.searchFilter(search)
+		cond, condArgs := s.searchFilter(ts)
 		where = append(where, cond)
 		args = append(args, condArgs...)
 	}
@@ -194,7 +198,7 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		r = s.readOnce()
 	}
 	if relevance {
-		ids, next, err := s.relevancePage(ctx, r, search, where, args, cursor, limit)
+		ids, next, err := s.relevancePage(ctx, r, ts, where, args, cursor, limit)
 		if err != nil || len(ids) == 0 {
 			return nil, "", s.fail(ctx, op, err)
 		}
@@ -250,12 +254,20 @@ func (s *Store) listingWhere(q dam.AssetQuery) ([]string, []any) {
 	} else {
 		where = append(where, "a.deleted_at IS NULL") // as the partial domain index says
 	}
-	if q.FolderID != nil {
+	folder := q.FolderID != nil && !(q.Subfolders && *q.FolderID == "") // the root and its subfolders: every folder
+	switch {
+	case folder && q.Subfolders:
+		// The folder and those below it; UNION (not ALL) ends the walk
+		// even on a tree with a cycle.
+		where = append(where, "a.folder_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM folders WHERE id = ? "+
+			"UNION SELECT f.id FROM folders f JOIN sub ON f.parent_id = sub.id) SELECT id FROM sub)")
+		args = append(args, *q.FolderID)
+	case folder:
 		where = append(where, "a.folder_id = ?")
 		args = append(args, *q.FolderID)
 	}
 	domain := "a.domain"
-	if q.FolderID != nil {
+	if folder {
 		domain = s.d.noIndex(domain)
 	}
 	if len(q.Domains) == 1 {

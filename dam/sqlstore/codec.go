@@ -76,7 +76,7 @@ func (d dbJSON) Scan(src any) error {
 	if err != nil {
 		return err
 	}
-	if s == "" {
+	if s == "" || decodeStored(s, d.v) {
 		return nil
 	}
 	return json.Unmarshal([]byte(s), d.v)

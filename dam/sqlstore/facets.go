@@ -41,7 +41,11 @@ func (s *Store) AssetFacets(ctx context.Context, q dam.AssetQuery, limit int) (d
 	}
 	r := s.readOnce()
 	if !search.Empty() {
-		f, err := s.searchFacets(ctx, r, search, where, args, creator, limit)
+		ts, err := s.spelled(ctx, r, search)
+		if err != nil {
+			return f, s.fail(ctx, op, err)
+		}
+		f, err := s.searchFacets(ctx, r, ts, where, args, creator, limit)
 		return f, s.fail(ctx, op, err)
 	}
 	cond := strings.Join(where, " AND ")
@@ -101,23 +105,25 @@ func facetColumns(creator string) string {
 // match's kind, media type, year, creator and categories are read in
 // the index's order and counted here. Above the sample threshold of
 // matches the pass reads a sample instead (sampleFacets).
-func (s *Store) searchFacets(ctx context.Context, r querier, search dam.Search, where []string, args []any,
+func (s *Store) searchFacets(ctx context.Context, r querier, search textSearch, where []string, args []any,
 	creator string, limit int) (dam.Facets, error) {
 	cols := facetColumns(creator)
 	src := facetSource{cols: cols, where: where, args: args, search: search}
 	// Are there more matches than the threshold? The index alone says,
-	// reading at most that many of them; or, for a prefix FTS5 merges
-	// from many words' lists (whatever the LIMIT), all of them.
+	// reading at most that many of them (on SQLite, up to scanSample
+	// thresholds of them, Store.facetScan, to choose how to sample); or,
+	// for a prefix FTS5 merges from many words' lists (whatever the
+	// LIMIT), all of them.
 	var n int64
 	count := "SELECT count(*) FROM (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?) m"
-	cargs := []any{ftsQuery(search), s.facetSample + 1}
-	merges := !s.d.postgres && mergesPrefix(search)
+	cargs := []any{search.fts, s.facetScan*s.facetSample + 1}
+	merges := !s.d.postgres && search.merges
 	switch {
 	case merges:
 		count, cargs = "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ?", cargs[:1]
 	case s.d.postgres:
 		count = "SELECT count(*) FROM (SELECT 1 FROM assets WHERE search @@ CAST(? AS tsquery) LIMIT ?) m"
-		cargs[0] = tsQuery(search)
+		cargs = []any{tsQuery(search.Search), s.facetSample + 1}
 	}
 	if err := r.queryRow(ctx, count, cargs...).Scan(&n); err != nil {
 		return dam.Facets{}, err
@@ -125,7 +131,7 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search dam.Search, 
 	if n > int64(s.facetSample) {
 		var t *facetTally
 		var err error
-		if merges {
+		if merges || (!s.d.postgres && n <= int64(s.facetScan*s.facetSample)) {
 			t, err = s.sampleByScan(ctx, r, src, n)
 		} else {
 			t, err = s.sampleFacets(ctx, r, src)
@@ -140,12 +146,12 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search dam.Search, 
 	if s.d.postgres {
 		query = "SELECT " + cols + " FROM assets a JOIN versions v ON v.asset_id = a.id AND v.number = a.current_version" +
 			" WHERE a.search @@ CAST(? AS tsquery) AND " + strings.Join(where, " AND ")
-		args = append([]any{tsQuery(search)}, args...)
+		args = append([]any{tsQuery(search.Search)}, args...)
 	} else {
 		query = "SELECT " + cols + ` FROM asset_fts f CROSS JOIN search_docs d CROSS JOIN assets a CROSS JOIN versions v
 			WHERE f.asset_fts MATCH ? AND d.doc = f.rowid AND a.id = d.asset_id AND v.asset_id = a.id
 			AND v.number = a.current_version AND ` + strings.Join(where, " AND ")
-		args = append([]any{ftsQuery(search)}, args...)
+		args = append([]any{search.fts}, args...)
 	}
 	rows, err := r.query(ctx, query, args...)
 	if err != nil {
@@ -193,6 +199,20 @@ func (t *facetTally) add(w float64, kind, mediaType, year, who, cats sql.NullStr
 	if cats.String != "" {
 		for c := range strings.SplitSeq(cats.String, ",") {
 			t.counts[4][c] += w
+		}
+	}
+}
+
+// limit scales the tally down so that its matches are at most n.
+func (t *facetTally) limit(n float64) {
+	if t.candidates <= n || t.candidates == 0 {
+		return
+	}
+	f := n / t.candidates
+	t.candidates = n
+	for _, m := range t.counts {
+		for v := range m {
+			m[v] *= f
 		}
 	}
 }

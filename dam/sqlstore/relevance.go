@@ -43,7 +43,7 @@ type match struct {
 // relevancePage returns the IDs of the page of a relevance listing after
 // cursor c, in order, and the cursor of the next page ("" at the end).
 // where and args are the listing's conditions on assets a.
-func (s *Store) relevancePage(ctx context.Context, r querier, search dam.Search, where []string, args []any,
+func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch, where []string, args []any,
 	c dam.AssetCursor, limit int) ([]string, string, error) {
 	bad := dam.E("", dam.Invalid, "bad cursor (cursors come from the listing they continue, with the same sort)")
 	phase, from := "r", ""
@@ -123,7 +123,7 @@ var pgWindowStep = 250 // a variable for the tests only
 
 // firstWindow reads the window of a listing's first page: the newest
 // RankWindow matches, scored.
-func (s *Store) firstWindow(ctx context.Context, r querier, search dam.Search, where []string, args []any) ([]match, error) {
+func (s *Store) firstWindow(ctx context.Context, r querier, search textSearch, where []string, args []any) ([]match, error) {
 	if !s.d.postgres {
 		return s.matches(ctx, r, search, where, args, "", "", s.rankWindow, true)
 	}
@@ -154,14 +154,14 @@ func (s *Store) validDoc(doc string) bool {
 }
 
 // matchesQuery is the query of matches, with its arguments.
-func (s *Store) matchesQuery(search dam.Search, where []string, args []any, op, doc string, limit int,
+func (s *Store) matchesQuery(search textSearch, where []string, args []any, op, doc string, limit int,
 	scored bool) (string, []any) {
 	var query string
 	var qargs []any
 	if s.d.postgres {
 		// The window is chosen first and scored after, so that ts_rank
 		// reads the window's documents only, whichever plan finds them.
-		tsq := tsQuery(search)
+		tsq := tsQuery(search.Search)
 		query = "SELECT a.id, a.search FROM assets a WHERE a.search @@ CAST(? AS tsquery) AND " + strings.Join(where, " AND ")
 		qargs = append([]any{tsq}, args...)
 		if op != "" {
@@ -188,7 +188,7 @@ func (s *Store) matchesQuery(search dam.Search, where []string, args []any, op, 
 		// order, joining each match to its asset.
 		query = "SELECT f.rowid, a.id, " + cols + ` FROM asset_fts f CROSS JOIN search_docs d CROSS JOIN assets a
 			WHERE f.asset_fts MATCH ? AND d.doc = f.rowid AND a.id = d.asset_id AND ` + strings.Join(where, " AND ")
-		qargs = append([]any{ftsQuery(search)}, args...)
+		qargs = append([]any{search.fts}, args...)
 		if op != "" {
 			n, _ := strconv.ParseInt(doc, 10, 64) // checked by validDoc or made here
 			query += " AND f.rowid " + op + " ?"
@@ -207,7 +207,7 @@ func (s *Store) matchesQuery(search dam.Search, where []string, args []any, op, 
 // (with args) newest first: all of them (op "") or those whose document
 // is op (">=" or "<") doc, at most limit (0: no limit), each with its
 // score when scored.
-func (s *Store) matches(ctx context.Context, r querier, search dam.Search, where []string, args []any,
+func (s *Store) matches(ctx context.Context, r querier, search textSearch, where []string, args []any,
 	op, doc string, limit int, scored bool) ([]match, error) {
 	query, qargs := s.matchesQuery(search, where, args, op, doc, limit, scored)
 	rows, err := r.query(ctx, query, qargs...)
@@ -216,7 +216,7 @@ func (s *Store) matches(ctx context.Context, r querier, search dam.Search, where
 	}
 	defer rows.Close()
 	var out []match
-	terms := scoredTerms(search)
+	terms := scoredTerms(search.Search)
 	for rows.Next() {
 		var m match
 		switch {

@@ -217,6 +217,7 @@ func (s *Store) writeDoc(ctx context.Context, q querier, id string, d dam.Search
 		return err
 	}
 	var doc int64
+	var old map[string]struct{} // the replaced document's words (search_terms)
 	err := q.queryRow(ctx, "SELECT doc FROM search_docs WHERE asset_id = ?", id).Scan(&doc)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -226,6 +227,10 @@ func (s *Store) writeDoc(ctx context.Context, q querier, id string, d dam.Search
 	case err != nil:
 		return err
 	default:
+		old, err = docVocabulary(ctx, q, doc)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		if _, err := q.exec(ctx, "DELETE FROM asset_fts WHERE rowid = ?", doc); err != nil {
 			return err
 		}
@@ -234,9 +239,11 @@ func (s *Store) writeDoc(ctx context.Context, q querier, id string, d dam.Search
 	for _, col := range d {
 		args = append(args, strings.Join(col, " "))
 	}
-	_, err = q.exec(ctx, "INSERT INTO asset_fts (rowid, "+strings.Join(ftsColumns[:], ", ")+") VALUES ("+
-		placeholders(len(args))+")", args...)
-	return err
+	if _, err = q.exec(ctx, "INSERT INTO asset_fts (rowid, "+strings.Join(ftsColumns[:], ", ")+") VALUES ("+
+		placeholders(len(args))+")", args...); err != nil {
+		return err
+	}
+	return countTerms(ctx, q, old, vocabulary(d))
 }
 
 // unindex drops an asset's document before its row is deleted.
@@ -244,11 +251,25 @@ func (s *Store) unindex(ctx context.Context, q querier, id string) error {
 	if s.d.postgres {
 		return nil // the document is a column of the row
 	}
-	if _, err := q.exec(ctx, "DELETE FROM asset_fts WHERE rowid IN (SELECT doc FROM search_docs WHERE asset_id = ?)", id); err != nil {
+	var doc int64
+	err := q.queryRow(ctx, "SELECT doc FROM search_docs WHERE asset_id = ?", id).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // never indexed
+	}
+	if err != nil {
 		return err
 	}
-	_, err := q.exec(ctx, "DELETE FROM search_docs WHERE asset_id = ?", id)
-	return err
+	old, err := docVocabulary(ctx, q, doc)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if _, err := q.exec(ctx, "DELETE FROM asset_fts WHERE rowid = ?", doc); err != nil {
+		return err
+	}
+	if _, err := q.exec(ctx, "DELETE FROM search_docs WHERE doc = ?", doc); err != nil {
+		return err
+	}
+	return countTerms(ctx, q, old, nil)
 }
 
 // reindexFolder rewrites the documents of the assets in a folder's
@@ -338,10 +359,17 @@ func tsQuery(s dam.Search) string {
 }
 
 // ftsQuery translates a parsed search into an FTS5 query.
-func ftsQuery(s dam.Search) string {
+func ftsQuery(s dam.Search) string { return ftsQueryWords(s, nil) }
+
+// ftsQueryWords translates a parsed search into an FTS5 query, the prefix
+// of term i spelled out as the words words[i] when there are some.
+func ftsQueryWords(s dam.Search, words [][]string) string {
 	var must, not []string
-	for _, t := range s.Terms {
+	for i, t := range s.Terms {
 		e := ftsTerm(t)
+		if i < len(words) && len(words[i]) > 0 {
+			e = ftsWords(t, words[i])
+		}
 		if t.Exclude {
 			not = append(not, e)
 		} else {
@@ -365,14 +393,29 @@ func ftsTerm(t dam.SearchTerm) string {
 	return e
 }
 
+// ftsWords is a prefix term in FTS5's query language spelled out as the
+// words its prefix begins: an OR of the phrases ending with each.
+func ftsWords(t dam.SearchTerm, words []string) string {
+	tokens := t.Tokens()
+	lead := strings.Join(tokens[:len(tokens)-1], " ")
+	if lead != "" {
+		lead += " "
+	}
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = `"` + lead + strings.ReplaceAll(w, `"`, `""`) + `"`
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
 // searchFilter is the condition, with its arguments, that keeps the assets
-// (of the listing's assets a) matching s.
-func (s *Store) searchFilter(search dam.Search) (string, []any) {
+// (of the listing's assets a) matching search.
+func (s *Store) searchFilter(search textSearch) (string, []any) {
 	if s.d.postgres {
-		return "a.search @@ CAST(? AS tsquery)", []any{tsQuery(search)}
+		return "a.search @@ CAST(? AS tsquery)", []any{tsQuery(search.Search)}
 	}
 	return "a.id IN (SELECT d.asset_id FROM asset_fts f JOIN search_docs d ON d.doc = f.rowid WHERE f.asset_fts MATCH ?)",
-		[]any{ftsQuery(search)}
+		[]any{search.fts}
 }
 
 // filterWhere adds the conditions of q's filters (media type, creation

@@ -78,14 +78,26 @@ func fillSearchable(ctx context.Context, tb testing.TB, s *Store, words []string
 	start := time.Now()
 	tx, err := s.w.BeginTx(ctx, nil)
 	require.NoError(tb, err)
-	insAsset, err := tx.PrepareContext(ctx, s.d.rebind(`INSERT INTO assets (id, name, folder_id, domain, kind, title, description,
-		keywords, fields, availability, protection, current_version, last_version, created_by, created_at, updated_by, updated_at,
-		name_key, current_size)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'available', 'inherit', 1, 1, 'u1', ?, 'u1', ?, lower(?), ?)`))
-	require.NoError(tb, err)
-	insVersion, err := tx.PrepareContext(ctx, s.d.rebind(`INSERT INTO versions (asset_id, number, sha256, crc32, size,
-		media_type, width, height, original_name, created_by, created_at) VALUES (?, 1, ?, 0, ?, ?, 640, 480, ?, 'u1', ?)`))
-	require.NoError(tb, err)
+	// Rows go in batch rows a statement: one round trip each would take
+	// PostgreSQL hours for a million assets.
+	batch := 1
+	if s.d.postgres {
+		batch = 500
+	}
+	const assetRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'available', 'inherit', 1, 1, 'u1', ?, 'u1', ?, lower(?), ?)"
+	const versionRow = "(?, 1, ?, 0, ?, ?, 640, 480, ?, 'u1', ?)"
+	insert := func(rows int) (assets, versions *sql.Stmt) {
+		assets, err := tx.PrepareContext(ctx, s.d.rebind(`INSERT INTO assets (id, name, folder_id, domain, kind, title, description,
+			keywords, fields, availability, protection, current_version, last_version, created_by, created_at, updated_by, updated_at,
+			name_key, current_size) VALUES `+strings.Repeat(assetRow+", ", rows-1)+assetRow))
+		require.NoError(tb, err)
+		versions, err = tx.PrepareContext(ctx, s.d.rebind(`INSERT INTO versions (asset_id, number, sha256, crc32, size,
+			media_type, width, height, original_name, created_by, created_at) VALUES `+strings.Repeat(versionRow+", ", rows-1)+versionRow))
+		require.NoError(tb, err)
+		return assets, versions
+	}
+	insAsset, insVersion := insert(batch)
+	var assetArgs, versionArgs []any
 	t0 := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range n {
 		at := t0.Add(time.Duration(rng.Int64N(int64(5 * 365 * 24 * time.Hour))))
@@ -94,12 +106,21 @@ func fillSearchable(ctx context.Context, tb testing.TB, s *Store, words []string
 		name := strings.ReplaceAll(phrase(2, 2), " ", "-") + ".jpg"
 		kw := strings.Fields(phrase(3, 8))
 		size := 1000 + rng.Int64N(50_000_000)
-		_, err = insAsset.ExecContext(ctx, id, name, folders[rng.IntN(len(folders))], dam.DefaultDomain, string(k.kind),
+		assetArgs = append(assetArgs, id, name, folders[rng.IntN(len(folders))], dam.DefaultDomain, string(k.kind),
 			phrase(3, 6), phrase(10, 30), encodeList(kw), encodeMap(map[string]string{"creator": creators[zipf.Uint64()%200]}),
 			encodeTime(at), encodeTime(at), name, size)
+		versionArgs = append(versionArgs, id, fmt.Sprintf("%064x", i), size, k.mt, name, encodeTime(at))
+		if rest := n - 1 - i; rest > 0 && len(versionArgs) < 6*batch {
+			continue
+		}
+		if rows := len(versionArgs) / 6; rows < batch { // the last, shorter batch
+			insAsset, insVersion = insert(rows)
+		}
+		_, err = insAsset.ExecContext(ctx, assetArgs...)
 		require.NoError(tb, err)
-		_, err = insVersion.ExecContext(ctx, id, fmt.Sprintf("%064x", i), size, k.mt, name, encodeTime(at))
+		_, err = insVersion.ExecContext(ctx, versionArgs...)
 		require.NoError(tb, err)
+		assetArgs, versionArgs = assetArgs[:0], versionArgs[:0]
 	}
 	require.NoError(tb, tx.Commit())
 	rows = time.Since(start)
@@ -135,9 +156,17 @@ func BenchmarkSearch(b *testing.B) {
 		if path == "" {
 			path = filepath.Join(b.TempDir(), "dam.db")
 		}
-		s, err := Open(b.Context(), "sqlite://"+path, nil)
+		var opts Options
+		if v := os.Getenv("DAMKIT_SEARCH_BENCH_MMAP"); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			require.NoError(b, err, "DAMKIT_SEARCH_BENCH_MMAP")
+			opts.MmapSize = n
+		}
+		start := time.Now()
+		s, err := Open(b.Context(), "sqlite://"+path, &opts)
 		require.NoError(b, err)
 		defer s.Close()
+		b.Logf("opened (migrations included) in %v; read connections' mmap_size %d", time.Since(start).Round(time.Millisecond), s.mmapSize(b))
 		benchmarkSearch(b, s)
 	})
 	b.Run("postgres", func(b *testing.B) {
@@ -199,6 +228,9 @@ func benchmarkSearch(b *testing.B, s *Store) {
 		// Word frequencies follow Zipf's law: words[60] is common,
 		// words[2500] rare (the counts are logged with -v).
 		{"one-word", dam.AssetQuery{Text: words[60]}, []string{words[60]}},
+		// The same word whole (quoted: not a prefix), to show what the
+		// prefix costs.
+		{"one-whole-word", dam.AssetQuery{Text: `"` + words[60] + `"`}, []string{words[60]}},
 		{"most-common-word", dam.AssetQuery{Text: words[0]}, []string{words[0]}},
 		{"one-rare-word", dam.AssetQuery{Text: words[2500]}, []string{words[2500]}},
 		{"two-words+kind+folder", dam.AssetQuery{Text: words[5] + " " + words[60], Kind: image, FolderID: &folder},
@@ -210,7 +242,10 @@ func benchmarkSearch(b *testing.B, s *Store) {
 			require.NoError(b, err)
 			var matches int
 			require.NoError(b, s.w.QueryRowContext(ctx, "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ?", ftsQuery(search)).Scan(&matches))
-			b.Logf("%s: %q matches %d assets before filters", qc.name, qc.q.Text, matches)
+			ts, err := s.spelled(ctx, s.read(), search)
+			require.NoError(b, err)
+			b.Logf("%s: %q matches %d assets before filters; FTS5 query %.200s (a prefix left to FTS5: %v)",
+				qc.name, qc.q.Text, matches, ts.fts, ts.merges)
 		}
 		q := qc.q
 		q.Domains, q.Limit = []string{dam.DefaultDomain}, 100
@@ -243,6 +278,13 @@ func benchmarkSearch(b *testing.B, s *Store) {
 			})
 		})
 	}
+}
+
+// mmapSize is PRAGMA mmap_size on a read connection.
+func (s *Store) mmapSize(tb testing.TB) int64 {
+	var n int64
+	require.NoError(tb, s.r.QueryRowContext(tb.Context(), "PRAGMA mmap_size").Scan(&n))
+	return n
 }
 
 // likeSearch is the naive search: every word a case-insensitive LIKE
@@ -354,8 +396,10 @@ func BenchmarkIngestIndexing(b *testing.B) {
 func (s *Store) explainWindow(ctx context.Context, b *testing.B, q dam.AssetQuery) {
 	search, err := dam.ParseSearch(q.Text)
 	require.NoError(b, err)
+	ts, err := s.spelled(ctx, s.read(), search)
+	require.NoError(b, err)
 	where, args := s.listingWhere(q)
-	query, qargs := s.matchesQuery(search, where, args, "", "", s.rankWindow, true)
+	query, qargs := s.matchesQuery(ts, where, args, "", "", s.rankWindow, true)
 	explain := "EXPLAIN QUERY PLAN "
 	if s.d.postgres {
 		explain = "EXPLAIN ANALYZE "

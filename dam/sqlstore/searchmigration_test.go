@@ -35,7 +35,7 @@ func TestSearchIndexFilledByMigration18(t *testing.T) {
 	for _, q := range []string{
 		"DROP TABLE asset_fts", "DROP TABLE search_docs",
 		"DROP INDEX assets_folder_updated", "DROP INDEX assets_live_domain_updated",
-		"DELETE FROM schema_migrations WHERE version = 18",
+		"DROP TABLE search_terms", "DELETE FROM schema_migrations WHERE version IN (18, 40)",
 	} {
 		_, err := db.ExecContext(t.Context(), q)
 		require.NoError(t, err, q)
@@ -51,6 +51,7 @@ func TestSearchIndexFilledByMigration18(t *testing.T) {
 		require.Len(t, as, 1, text)
 		assert.Equal(t, a.ID, as[0].ID)
 	}
+	requireTermsMirrorIndex(t, s)
 }
 
 // TestUpgradeAcrossSearchAndEmbeddedMigrations: a library made before both
@@ -74,7 +75,7 @@ func TestUpgradeAcrossSearchAndEmbeddedMigrations(t *testing.T) {
 		"DROP TABLE asset_fts", "DROP TABLE search_docs",
 		"DROP INDEX assets_folder_updated", "DROP INDEX assets_live_domain_updated",
 		"ALTER TABLE versions DROP COLUMN embedded",
-		"DELETE FROM schema_migrations WHERE version IN (18, 22)",
+		"DROP TABLE search_terms", "DELETE FROM schema_migrations WHERE version IN (18, 22, 40)",
 	} {
 		_, err := db.ExecContext(t.Context(), q)
 		require.NoError(t, err, q)
@@ -88,4 +89,9 @@ func TestUpgradeAcrossSearchAndEmbeddedMigrations(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, as, 1)
 	assert.Nil(t, as[0].Current.Embedded)
+	// Migration 40 found no documents; 18's Go code counted their words.
+	terms := searchTerms(t, s)
+	assert.Equal(t, int64(1), terms["zebra"])
+	assert.NotContains(t, terms, dam.SearchFieldToken(dam.SearchFieldKey("name"), "zebra"), "a field's word")
+	requireTermsMirrorIndex(t, s)
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -149,6 +150,11 @@ func TestRebind(t *testing.T) {
 	}
 }
 
+// oneDialect names the migrations with statements for one engine only.
+var oneDialect = map[int]string{
+	40: "sqlite", // search_terms: PostgreSQL's GIN index answers prefixes
+}
+
 func TestStatements(t *testing.T) {
 	got := statements("-- comment\nCREATE TABLE a (x TEXT);\n\nCREATE INDEX i ON a (x);\nSELECT 1", "sqlite")
 	assert.Equal(t, []string{"CREATE TABLE a (x TEXT)", "CREATE INDEX i ON a (x)", "SELECT 1"}, got)
@@ -168,6 +174,12 @@ func TestStatements(t *testing.T) {
 			assert.Greater(t, m.version, ms[i-1].version, "migrations are numbered in increasing order")
 		} else {
 			assert.Equal(t, 1, m.version)
+		}
+		// A migration for one engine only is named here, so that a
+		// misplaced dialect line cannot empty one by accident.
+		if only := oneDialect[m.version]; only != "" {
+			assert.NotEmpty(t, statements(m.sql, only), m.name)
+			continue
 		}
 		assert.NotEmpty(t, statements(m.sql, "sqlite"), m.name)
 		assert.NotEmpty(t, statements(m.sql, "postgres"), m.name)
@@ -279,4 +291,29 @@ func FuzzAssetText(f *testing.F) {
 			assert.Empty(t, other, "a word the name does not have matches nothing")
 		}
 	})
+}
+
+// TestMmapSize: the read connections map the SQLite file as
+// Options.MmapSize says (default: as much as SQLite allows on 64-bit);
+// the writer maps nothing.
+func TestMmapSize(t *testing.T) {
+	for _, tc := range []struct {
+		opt, want int64
+	}{
+		{0, 2<<30 - 64<<10}, // capped by SQLite's SQLITE_MAX_MMAP_SIZE
+		{1 << 20, 1 << 20},
+		{-1, 0},
+	} {
+		if tc.opt == 0 && strconv.IntSize != 64 {
+			tc.want = 0
+		}
+		s, err := Open(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "dam.db"), &Options{MmapSize: tc.opt})
+		require.NoError(t, err)
+		var got, writer int64
+		require.NoError(t, s.r.QueryRowContext(t.Context(), "PRAGMA mmap_size").Scan(&got))
+		require.NoError(t, s.w.QueryRowContext(t.Context(), "PRAGMA mmap_size").Scan(&writer))
+		require.NoError(t, s.Close())
+		assert.Equal(t, tc.want, got, "MmapSize %d", tc.opt)
+		assert.Zero(t, writer, "the writer")
+	}
 }

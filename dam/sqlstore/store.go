@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -40,7 +41,22 @@ type Options struct {
 	// than inside a commit (checkpoint.go); default 1 s. Negative leaves
 	// checkpoints to SQLite (inside the commit that fills 1,000 pages).
 	CheckpointInterval time.Duration
+	// MmapSize is how many bytes of a SQLite database file each read
+	// connection maps into memory (PRAGMA mmap_size), so that reading a
+	// page is a memory access rather than a read system call and a copy
+	// into the connection's own page cache: random reads of the search
+	// index and the rows it points to are most of a search's cost in a
+	// large library. Default 2 GiB on 64-bit systems (SQLite's own limit,
+	// in modernc.org/sqlite, is 2 GiB - 64 KiB: larger values are capped
+	// there), none on 32-bit ones, whose address space is too small;
+	// negative maps nothing. It takes address space, not memory: the
+	// mapped pages are the operating system's file cache, shared by every
+	// connection. The writer does not map the file.
+	MmapSize int64
 }
+
+// defaultMmapSize is Options.MmapSize's default on 64-bit systems.
+const defaultMmapSize = 2 << 30
 
 // Store is the SQL implementation of dam.Store. It is safe for concurrent use.
 type Store struct {
@@ -54,6 +70,9 @@ type Store struct {
 	rankWindow int
 	// facetSample is Options.FacetSampleThreshold.
 	facetSample int
+	// facetScan is scanSample (facetsample.go); tests lower it to reach
+	// the sample by ranges with few assets.
+	facetScan int
 	// skipIndex leaves search documents unwritten: set by the ingest
 	// benchmark only, to measure what indexing costs.
 	skipIndex bool
@@ -95,6 +114,7 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	if s.facetSample <= 0 {
 		s.facetSample = defaultFacetSample
 	}
+	s.facetScan = scanSample
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()
 		return nil, &dam.Error{Op: op, Kind: dam.KindOf(err), Err: err}
@@ -136,7 +156,15 @@ func openSQLite(path string, o Options) (*Store, error) {
 		_ = w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite", path+"?"+busy+"&_pragma=foreign_keys(1)&_pragma=query_only(1)")
+	mmap := o.MmapSize
+	if mmap == 0 && strconv.IntSize == 64 {
+		mmap = defaultMmapSize
+	}
+	readDSN := path + "?" + busy + "&_pragma=foreign_keys(1)&_pragma=query_only(1)"
+	if mmap > 0 {
+		readDSN += fmt.Sprintf("&_pragma=mmap_size(%d)", mmap)
+	}
+	r, err := sql.Open("sqlite", readDSN)
 	if err != nil {
 		_ = w.Close()
 		return nil, err

@@ -180,14 +180,26 @@ func testAssetFilters(t *testing.T, f *fixture) {
 	trashedByU3 := mk("", "trashed by u3.jpg", nil)
 	require.NoError(t, f.s.TrashAsset(f.ctx, trashedByU3.ID, "u3", f.tick()))
 
+	sub := f.folder(fo.ID, "Sub")
+	subsub := f.folder(sub.ID, "Subsub")
+	subImg := mk(sub.ID, "sub.jpg", nil)
+	subsubImg := mk(subsub.ID, "subsub.jpg", nil)
+
 	mine := []string{f.domain}
 	tests := []struct {
 		name string
 		q    dam.AssetQuery
 		want []dam.Asset
 	}{
-		{"domain", dam.AssetQuery{Domains: mine}, []dam.Asset{rootImg, folderImg, video, keyword}},
-		{"domains", dam.AssetQuery{Domains: []string{f.domain, "other"}}, []dam.Asset{rootImg, folderImg, video, keyword, other}},
+		{"folder and subfolders", dam.AssetQuery{Domains: mine, FolderID: &fo.ID, Subfolders: true}, []dam.Asset{folderImg, video, subImg, subsubImg}},
+		{"subfolder and its own", dam.AssetQuery{Domains: mine, FolderID: &sub.ID, Subfolders: true}, []dam.Asset{subImg, subsubImg}},
+		{"subfolders of a leaf", dam.AssetQuery{Domains: mine, FolderID: &subsub.ID, Subfolders: true}, []dam.Asset{subsubImg}},
+		{"root and subfolders", dam.AssetQuery{Domains: mine, FolderID: ptr(""), Subfolders: true},
+			[]dam.Asset{rootImg, folderImg, video, keyword, subImg, subsubImg}},
+		{"subfolders with a filter", dam.AssetQuery{Domains: mine, FolderID: &fo.ID, Subfolders: true, Kind: dam.MediaImage},
+			[]dam.Asset{folderImg, subImg, subsubImg}},
+		{"domain", dam.AssetQuery{Domains: mine}, []dam.Asset{rootImg, folderImg, video, keyword, subImg, subsubImg}},
+		{"domains", dam.AssetQuery{Domains: []string{f.domain, "other"}}, []dam.Asset{rootImg, folderImg, video, keyword, other, subImg, subsubImg}},
 		{"other domain", dam.AssetQuery{Domains: []string{"other"}}, []dam.Asset{other}},
 		{"root", dam.AssetQuery{Domains: mine, FolderID: ptr("")}, []dam.Asset{rootImg, keyword}},
 		{"folder", dam.AssetQuery{Domains: mine, FolderID: &fo.ID}, []dam.Asset{folderImg, video}},

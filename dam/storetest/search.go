@@ -35,6 +35,7 @@ var searchTests = []test{
 	{"FolderAndCategoryNames", testSearchTreeNames},
 	{"Filters", testSearchFilters},
 	{"Facets", testSearchFacets},
+	{"Prefixes", testSearchPrefixes},
 }
 
 func testSearchFacets(t *testing.T, f *fixture) {

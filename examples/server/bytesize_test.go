@@ -82,3 +82,15 @@ func TestArchiveCapFlags(t *testing.T) {
 	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, string(msg))
 	assert.Contains(t, string(msg), "more than 1 assets in one download")
 }
+
+// A guest's or visitor's background downloads have their own cap, set
+// from the environment as every flag is.
+func TestMaxGuestArchivesFlag(t *testing.T) {
+	t.Setenv("DAMKIT_MAX_GUEST_ARCHIVES", "3")
+	c, err := parseConfig([]string{"-data", t.TempDir()}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 3, c.maxGuestArchives)
+	c, err = parseConfig([]string{"-data", t.TempDir(), "-max-guest-archives", "5"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 5, c.maxGuestArchives)
+}

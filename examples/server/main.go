@@ -48,6 +48,7 @@ type config struct {
 	maxPartSize                byteSize
 	maxArchiveBytes            byteSize
 	maxArchiveEntries          int
+	maxGuestArchives           int
 	archiveTTL                 time.Duration
 	maxArchives                int
 	maxSendTo, maxSent         int
@@ -85,6 +86,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.Var(&c.maxPartSize, "max-part-size", "size cap of each ZIP part of a download job, e.g. 1GB (DAMKIT_MAX_PART_SIZE; default 100GB)")
 	fs.Var(&c.maxArchiveBytes, "max-archive-bytes", "largest download of several assets, all its parts together, e.g. 500GB (DAMKIT_MAX_ARCHIVE_BYTES; default 1TB)")
 	fs.IntVar(&c.maxArchiveEntries, "max-archive-entries", 0, "most assets in one download of several (DAMKIT_MAX_ARCHIVE_ENTRIES; default 100000)")
+	fs.IntVar(&c.maxGuestArchives, "max-guest-archives", 0, "background downloads under way per share guest or portal visitor (DAMKIT_MAX_GUEST_ARCHIVES; default 2)")
 	fs.DurationVar(&c.archiveTTL, "archive-ttl", 0, "how long a prepared download stays fetchable (DAMKIT_ARCHIVE_TTL; default 168h)")
 	fs.IntVar(&c.maxArchives, "max-concurrent-archives", 0, "downloads of several assets under way per user (DAMKIT_MAX_CONCURRENT_ARCHIVES; default 2)")
 	fs.IntVar(&c.maxSendTo, "max-send-to", 0, "users one download may be sent to (send_to) (DAMKIT_MAX_SEND_TO; default 20)")
@@ -230,7 +232,7 @@ func run(ctx context.Context, c config, out io.Writer, ready chan<- string) erro
 	}
 	base := "http://" + ln.Addr().String()
 	opts := &dam.Options{MaxUploadSize: int64(c.maxUpload), MaxArchiveBytes: int64(c.maxArchiveBytes), MaxArchiveEntries: c.maxArchiveEntries, TrashRetention: c.trashRetention, EventRetention: c.eventRetention, TempMaxAge: c.tempMaxAge, Links: damweb.Links(base),
-		MaxPartSize: int64(c.maxPartSize), ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives,
+		MaxPartSize: int64(c.maxPartSize), ArchiveTTL: c.archiveTTL, MaxConcurrentArchives: c.maxArchives, MaxGuestArchives: c.maxGuestArchives,
 		MaxSendTo: c.maxSendTo, MaxSentArchives: c.maxSent, MaxLicenceText: c.maxLicenceText,
 		MaxRenders: c.maxRenders, WatermarkText: c.watermarkText, Engines: mediaEngines(ctx, log),
 		SweepInterval: c.sweepInterval, JobPollInterval: c.jobPoll, JobStaleAfter: c.jobStaleAfter, PresignedDownloads: c.presign,

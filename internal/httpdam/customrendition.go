@@ -2,6 +2,7 @@ package httpdam
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/damkit/damkit/dam"
@@ -84,6 +85,24 @@ func number(op, name, v string, limit int) (int, error) {
 	}
 	if v == "" || n == 0 {
 		return 0, dam.E(op, dam.Invalid, "%s must be 1..%d (got %.16q)", name, limit, v)
+	}
+	return n, nil
+}
+
+// Version reads a download's version parameter (0: the current one). A
+// version with an export profile or a custom rendition is refused, not
+// ignored: renditions are made of the current version.
+func Version(q url.Values, profile string) (int, error) {
+	v := q.Get("version")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, dam.E("download", dam.Invalid, "version must be a positive whole number")
+	}
+	if profile != "" && profile != dam.ProfileOriginal {
+		return 0, dam.E("download", dam.Invalid, "renditions are made of the current version: leave out version or the rendition's parameters")
 	}
 	return n, nil
 }
