@@ -3,6 +3,7 @@ package dam
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -122,4 +123,45 @@ func TestGroupCommit(t *testing.T) {
 			assert.False(t, w.leading, "the lead is given up once the queue is empty")
 		})
 	}
+}
+
+// countingEvents is an EventStore that records the size of each
+// transaction and never blocks (as a SQLite commit never gives up its P).
+type countingEvents struct {
+	mu  sync.Mutex
+	txs []int
+}
+
+func (c *countingEvents) AppendEvents(_ context.Context, es ...Event) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.txs = append(c.txs, len(es))
+	return nil
+}
+
+// TestEventBatchesFormOnOneCore: with one P, as a server pinned to one
+// core has, callers that are ready to run when a leader starts share its
+// transaction. Before the leader yielded, each of these callers committed
+// alone (100 transactions of one event): nothing else runs while a leader
+// commits, so nothing queued behind it.
+func TestEventBatchesFormOnOneCore(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	var w eventWriter
+	st := &countingEvents{}
+	const callers = 100
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Go(func() {
+			assert.NoError(t, w.append(t.Context(), st, []Event{{ID: fmt.Sprint(i)}}))
+		})
+	}
+	wg.Wait()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	total := 0
+	for _, n := range st.txs {
+		total += n
+	}
+	assert.Equal(t, callers, total, "every event committed once")
+	assert.LessOrEqual(t, len(st.txs), 10, "transactions of sizes %v", st.txs)
 }
