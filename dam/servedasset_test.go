@@ -29,8 +29,15 @@ import (
 // its generation reads among concurrent callers) when DAMKIT_POSTGRES_URL
 // is set.
 func TestPreviewsFollowChangesAcrossProcesses(t *testing.T) {
+	onEachEngine(t, testPreviewsFollowChanges)
+}
+
+// onEachEngine runs fn with the URL of a new, empty store: on SQLite, and
+// on PostgreSQL (a schema of its own, dropped afterwards) when
+// DAMKIT_POSTGRES_URL is set (bench/sqlstore/with-postgres.sh sets it).
+func onEachEngine(t *testing.T, fn func(t *testing.T, storeURL string)) {
 	t.Run("sqlite", func(t *testing.T) {
-		testPreviewsFollowChanges(t, "sqlite://"+filepath.Join(t.TempDir(), "dam.db"))
+		fn(t, "sqlite://"+filepath.Join(t.TempDir(), "dam.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
 		url := os.Getenv("DAMKIT_POSTGRES_URL")
@@ -49,7 +56,7 @@ func TestPreviewsFollowChangesAcrossProcesses(t *testing.T) {
 		if strings.Contains(url, "?") {
 			sep = "&"
 		}
-		testPreviewsFollowChanges(t, url+sep+"search_path="+schema)
+		fn(t, url+sep+"search_path="+schema)
 	})
 }
 
