@@ -26,7 +26,7 @@ func TestREADME(t *testing.T) {
 
 	setup := strings.Index(readme, "\n## ")
 	require.Positive(t, setup)
-	for _, cmd := range []string{"\ngo run ./examples/server -demo\n", "\ngo test -race ./...\n"} {
+	for _, cmd := range []string{"\ngo run ./examples/server -demo\n", "\ngo test -race -timeout 30m ./...\n"} {
 		i := strings.Index(readme, cmd)
 		assert.True(t, i > 0 && i < 3000, "the set-up command %q is near the top of README.md", strings.TrimSpace(cmd))
 	}
