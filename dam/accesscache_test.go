@@ -18,7 +18,8 @@ import (
 // database and bucket stand for two processes. B keeps the access rules in
 // memory (it has decided downloads before); a folder protected, a licence
 // set or the downloads switched off through A apply to B's very next
-// decision, with no delay.
+// decision, with no delay (on SQLite, and on PostgreSQL when
+// DAMKIT_POSTGRES_URL is set).
 func TestAccessRulesApplyAtOnceAcrossProcesses(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -46,38 +47,40 @@ func TestAccessRulesApplyAtOnceAcrossProcesses(t *testing.T) {
 		}, dam.PermissionDenied},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := t.Context()
-			dir := t.TempDir()
-			open := func() *dam.Library {
-				st, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(dir, "dam.db"), nil)
+			onEachEngine(t, func(t *testing.T, storeURL string) {
+				ctx := t.Context()
+				dir := t.TempDir()
+				open := func() *dam.Library {
+					st, err := sqlstore.Open(ctx, storeURL, nil)
+					require.NoError(t, err)
+					t.Cleanup(func() { _ = st.Close() })
+					b, err := storage.Open(ctx, "file://"+filepath.ToSlash(filepath.Join(dir, "blobs")))
+					require.NoError(t, err)
+					t.Cleanup(func() { _ = b.Close() })
+					return dam.New(st, b, func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }, nil, nil)
+				}
+				a, b := open(), open()
+				owner, _, err := a.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
 				require.NoError(t, err)
-				t.Cleanup(func() { _ = st.Close() })
-				b, err := storage.Open(ctx, "file://"+filepath.ToSlash(filepath.Join(dir, "blobs")))
+				ownerCtx := dam.WithActor(ctx, owner.Actor())
+				viewer, _, err := a.CreateUser(ownerCtx, dam.NewUser{Email: "viewer@example.com", Role: dam.RoleViewer})
 				require.NoError(t, err)
-				t.Cleanup(func() { _ = b.Close() })
-				return dam.New(st, b, func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }, nil, nil)
-			}
-			a, b := open(), open()
-			owner, _, err := a.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
-			require.NoError(t, err)
-			ownerCtx := dam.WithActor(ctx, owner.Actor())
-			viewer, _, err := a.CreateUser(ownerCtx, dam.NewUser{Email: "viewer@example.com", Role: dam.RoleViewer})
-			require.NoError(t, err)
-			folder, err := a.CreateFolder(ownerCtx, "Press", "", "")
-			require.NoError(t, err)
-			asset, err := a.Upload(ownerCtx, strings.NewReader("the bytes"), dam.UploadOptions{Name: "logo.txt", FolderID: folder.ID})
-			require.NoError(t, err)
+				folder, err := a.CreateFolder(ownerCtx, "Press", "", "")
+				require.NoError(t, err)
+				asset, err := a.Upload(ownerCtx, strings.NewReader("the bytes"), dam.UploadOptions{Name: "logo.txt", FolderID: folder.ID})
+				require.NoError(t, err)
 
-			viewerCtx := dam.WithActor(ctx, viewer.Actor())
-			for range 3 {
-				d, err := b.Open(viewerCtx, asset.ID, 0)
-				require.NoError(t, err, "B lets the viewer download before the change")
-				require.NoError(t, d.Close())
-			}
-			tc.change(t, a, owner, folder)
-			_, err = b.Open(viewerCtx, asset.ID, 0)
-			require.Error(t, err, "B applies A's change on its next decision")
-			assert.Equal(t, tc.want.String(), dam.KindOf(err).String(), "%v", err)
+				viewerCtx := dam.WithActor(ctx, viewer.Actor())
+				for range 3 {
+					d, err := b.Open(viewerCtx, asset.ID, 0)
+					require.NoError(t, err, "B lets the viewer download before the change")
+					require.NoError(t, d.Close())
+				}
+				tc.change(t, a, owner, folder)
+				_, err = b.Open(viewerCtx, asset.ID, 0)
+				require.Error(t, err, "B applies A's change on its next decision")
+				assert.Equal(t, tc.want.String(), dam.KindOf(err).String(), "%v", err)
+			})
 		})
 	}
 }

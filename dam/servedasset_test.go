@@ -2,9 +2,13 @@ package dam_test
 
 import (
 	"bytes"
+	"crypto/rand"
+	"database/sql"
 	"image"
 	"image/png"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,12 +25,46 @@ import (
 // keep assets and export profiles in memory; a profile changed or deleted,
 // or an asset edited, trashed or given a new version through A shows in
 // B's very next preview or download (two Libraries on one database stand
-// for two processes).
+// for two processes). On SQLite, and on PostgreSQL (where the store shares
+// its generation reads among concurrent callers) when DAMKIT_POSTGRES_URL
+// is set.
 func TestPreviewsFollowChangesAcrossProcesses(t *testing.T) {
+	onEachEngine(t, testPreviewsFollowChanges)
+}
+
+// onEachEngine runs fn with the URL of a new, empty store: on SQLite, and
+// on PostgreSQL (a schema of its own, dropped afterwards) when
+// DAMKIT_POSTGRES_URL is set (bench/sqlstore/with-postgres.sh sets it).
+func onEachEngine(t *testing.T, fn func(t *testing.T, storeURL string)) {
+	t.Run("sqlite", func(t *testing.T) {
+		fn(t, "sqlite://"+filepath.Join(t.TempDir(), "dam.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := os.Getenv("DAMKIT_POSTGRES_URL")
+		if url == "" {
+			t.Skip("set DAMKIT_POSTGRES_URL (bench/sqlstore/with-postgres.sh does) to run on PostgreSQL")
+		}
+		admin, err := sql.Open("pgx", url)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = admin.Close() })
+		schema := "damkit_test_" + strings.ToLower(rand.Text()[:12])
+		_, err = admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema)
+		require.NoError(t, err)
+		// Cleanups run last first: the schema goes after the stores closed.
+		t.Cleanup(func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		fn(t, url+sep+"search_path="+schema)
+	})
+}
+
+func testPreviewsFollowChanges(t *testing.T, storeURL string) {
 	ctx := t.Context()
 	dir := t.TempDir()
 	open := func() *dam.Library {
-		st, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(dir, "dam.db"), nil)
+		st, err := sqlstore.Open(ctx, storeURL, nil)
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = st.Close() })
 		b, err := storage.Open(ctx, "file://"+filepath.ToSlash(filepath.Join(dir, "blobs")))

@@ -549,6 +549,10 @@ func scanAsset(r scanner) (dam.Asset, error) {
 // move with every write to the tables a listing reads.
 func (s *Store) ListingGeneration(ctx context.Context) (int64, error) {
 	const op = "sqlstore.ListingGeneration"
+	if s.gens != nil { // PostgreSQL: one shared round trip (generations.go)
+		g, err := s.gens.read(ctx, s.readGenerations)
+		return g.listing, s.fail(ctx, op, err)
+	}
 	var g int64
 	err := s.read().queryRow(ctx, "SELECT gen FROM listing_generation WHERE id = 1").Scan(&g)
 	return g, s.fail(ctx, op, err)

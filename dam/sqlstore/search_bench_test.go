@@ -30,6 +30,21 @@ func searchBenchAssets(tb testing.TB) int {
 	return 100_000
 }
 
+// zipfWords draws words Zipf-distributed (s = 1.07) from words, seeded:
+// phrase(n) is n of them joined by spaces, word() one.
+func zipfWords(words []string, seed1, seed2 uint64) (phrase func(n int) string, word func() string) {
+	zipf := rand.NewZipf(rand.New(rand.NewPCG(seed1, seed2)), 1.07, 2, uint64(len(words)-1))
+	word = func() string { return words[zipf.Uint64()] }
+	phrase = func(n int) string {
+		ws := make([]string, n)
+		for i := range ws {
+			ws[i] = word()
+		}
+		return strings.Join(ws, " ")
+	}
+	return phrase, word
+}
+
 // benchWords reads testdata/words.txt: the 5,000 most frequent words of
 // English text found on the development machine (Go's documentation, the
 // Debian package notes and licences, the product reference pages), most
@@ -359,14 +374,7 @@ func BenchmarkIngestIndexing(b *testing.B) {
 		sub := dam.Folder{ID: dam.NewID(time.Now()), Name: "Summer 2025", Domain: dam.DefaultDomain, ParentID: top.ID}
 		require.NoError(b, s.CreateFolder(ctx, sub))
 		fillSearchable(ctx, b, s, words, []string{top.ID, sub.ID}, 5000)
-		zipf := rand.NewZipf(rand.New(rand.NewPCG(5, 6)), 1.07, 2, uint64(len(words)-1))
-		phrase := func(n int) string {
-			ws := make([]string, n)
-			for i := range ws {
-				ws[i] = words[zipf.Uint64()]
-			}
-			return strings.Join(ws, " ")
-		}
+		phrase, _ := zipfWords(words, 5, 6)
 		for _, indexed := range []bool{true, false} {
 			name := "indexed"
 			if !indexed {
@@ -493,14 +501,7 @@ func BenchmarkIngestFTSOptions(b *testing.B) {
 			folder := dam.Folder{ID: dam.NewID(time.Now()), Name: "Press", Domain: dam.DefaultDomain}
 			require.NoError(b, s.CreateFolder(ctx, folder))
 			fillSearchable(ctx, b, s, words, []string{folder.ID}, 5000)
-			zipf := rand.NewZipf(rand.New(rand.NewPCG(5, 6)), 1.07, 2, uint64(len(words)-1))
-			phrase := func(n int) string {
-				ws := make([]string, n)
-				for i := range ws {
-					ws[i] = words[zipf.Uint64()]
-				}
-				return strings.Join(ws, " ")
-			}
+			phrase, _ := zipfWords(words, 5, 6)
 			s.skipIndex = v.unindexed
 			for b.Loop() {
 				now := time.Now()

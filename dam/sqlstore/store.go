@@ -66,6 +66,7 @@ type Store struct {
 	stmts stmtCache
 	gate  readGate      // turns of the SQLite read pool, first come first served
 	ckpt  *checkpointer // SQLite's WAL checkpoints (checkpoint.go); nil otherwise
+	gens  *genReader    // PostgreSQL: generations read once for concurrent callers; nil on SQLite
 	// rankWindow is Options.RankWindow.
 	rankWindow int
 	// facetSample is Options.FacetSampleThreshold.
@@ -208,7 +209,7 @@ func openPostgres(url string, o Options) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(url), err)
 	}
-	return &Store{d: postgresDialect, w: db, r: db}, nil
+	return &Store{d: postgresDialect, w: db, r: db, gens: &genReader{}}, nil
 }
 
 // redact hides the password of a URL in messages.

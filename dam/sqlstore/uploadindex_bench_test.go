@@ -56,14 +56,7 @@ func BenchmarkUploadIndexing(b *testing.B) {
 	folder := dam.Folder{ID: dam.NewID(time.Now()), Name: "Press", Domain: dam.DefaultDomain}
 	require.NoError(b, s.CreateFolder(ctx, folder))
 	fillSearchable(ctx, b, s, words, []string{folder.ID}, 5000)
-	zipf := rand.NewZipf(rand.New(rand.NewPCG(7, 8)), 1.07, 2, uint64(len(words)-1))
-	phrase := func(n int) string {
-		ws := make([]string, n)
-		for i := range ws {
-			ws[i] = words[zipf.Uint64()]
-		}
-		return strings.Join(ws, " ")
-	}
+	phrase, word := zipfWords(words, 7, 8)
 	pixels := noisyPhoto(b, mb<<20)
 
 	// photo is a JPEG of about mb MiB whose IPTC block is new each time, so
@@ -73,7 +66,7 @@ func BenchmarkUploadIndexing(b *testing.B) {
 		ds := []testimage.Dataset{{Record: 2, Number: 5, Value: phrase(4)}, {Record: 2, Number: 120, Value: phrase(20)},
 			{Record: 2, Number: 80, Value: phrase(2)}}
 		for range 5 {
-			ds = append(ds, testimage.Dataset{Record: 2, Number: 25, Value: words[zipf.Uint64()]})
+			ds = append(ds, testimage.Dataset{Record: 2, Number: 25, Value: word()})
 		}
 		return testimage.WithSegments(pixels, testimage.IPTCSegment(testimage.Photoshop(0x0404, testimage.IIM(true, ds...))))
 	}

@@ -290,6 +290,10 @@ func scanKey(r scanner) (dam.APIKey, error) {
 // first of these.
 func (s *Store) CacheGeneration(ctx context.Context) (int64, error) {
 	const op = "sqlstore.CacheGeneration"
+	if s.gens != nil { // PostgreSQL: one shared round trip (generations.go)
+		g, err := s.gens.read(ctx, s.readGenerations)
+		return g.cache, s.fail(ctx, op, err)
+	}
 	var g int64
 	err := s.read().queryRow(ctx, "SELECT gen FROM auth_generation WHERE id = 1").Scan(&g)
 	return g, s.fail(ctx, op, err)
