@@ -109,7 +109,7 @@ func (s *Store) sampleFacets(ctx context.Context, r querier, src facetSource) (*
 		// A stratum's estimate assumes its keys are spread evenly; IDs
 		// made in one burst (a bulk import) are packed at one end, and the
 		// estimate can run to billions. No count exceeds the library.
-		n, err := s.assetBound(ctx, r)
+		n, err := s.assetBound(ctx, r, t.candidates)
 		if err != nil {
 			return t, err
 		}
@@ -118,16 +118,27 @@ func (s *Store) sampleFacets(ctx context.Context, r querier, src facetSource) (*
 	return t, nil
 }
 
-// assetBound is a number of assets the library holds at most, cheap to
-// read: SQLite's largest rowid of assets (rowids are distinct and
-// positive), PostgreSQL's count.
-func (s *Store) assetBound(ctx context.Context, r querier) (float64, error) {
-	query := "SELECT coalesce(max(rowid), 0) FROM assets"
-	if s.d.postgres {
-		query = "SELECT count(*) FROM assets"
+// assetBound is a number of assets the library holds at most, read
+// cheaply: SQLite's largest rowid of assets (rowids are distinct and
+// positive). PostgreSQL's count takes a scan (200 ms at 1,000,000), so
+// it is read only when the estimate is above twice the planner's own
+// figure (pg_class.reltuples, which may lag a bulk import), and the
+// estimate is returned as its own bound otherwise.
+func (s *Store) assetBound(ctx context.Context, r querier, estimate float64) (float64, error) {
+	if !s.d.postgres {
+		var n int64
+		err := r.queryRow(ctx, "SELECT coalesce(max(rowid), 0) FROM assets").Scan(&n)
+		return float64(n), err
+	}
+	var stats float64
+	if err := r.queryRow(ctx, "SELECT reltuples FROM pg_class WHERE oid = 'assets'::regclass").Scan(&stats); err != nil {
+		return 0, err
+	}
+	if stats > 0 && estimate <= 2*stats {
+		return estimate, nil
 	}
 	var n int64
-	err := r.queryRow(ctx, query).Scan(&n)
+	err := r.queryRow(ctx, "SELECT count(*) FROM assets").Scan(&n)
 	return float64(n), err
 }
 

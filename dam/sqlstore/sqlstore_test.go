@@ -317,3 +317,15 @@ func TestMmapSize(t *testing.T) {
 		assert.Zero(t, writer, "the writer")
 	}
 }
+
+// PostgreSQL plans each execution with its parameters unless the URL says
+// otherwise: a generic plan of a search's ID ranges walks the whole index.
+func TestPostgresPlansWithParameters(t *testing.T) {
+	url := postgresURL(t)
+	s := openPostgresT(t, url)
+	var mode string
+	require.NoError(t, s.read().queryRow(t.Context(), "SHOW plan_cache_mode").Scan(&mode))
+	require.Equal(t, "force_custom_plan", mode)
+	require.Equal(t, "postgres://h/db?sslmode=disable&plan_cache_mode=auto", withCustomPlans("postgres://h/db?sslmode=disable&plan_cache_mode=auto"))
+	require.Equal(t, "postgres://h/db?plan_cache_mode=force_custom_plan", withCustomPlans("postgres://h/db"))
+}

@@ -195,7 +195,7 @@ func openSQLite(path string, o Options) (*Store, error) {
 }
 
 func openPostgres(url string, o Options) (*Store, error) {
-	db, err := sql.Open("pgx", url)
+	db, err := sql.Open("pgx", withCustomPlans(url))
 	if err != nil {
 		return nil, err
 	}
@@ -210,6 +210,24 @@ func openPostgres(url string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(url), err)
 	}
 	return &Store{d: postgresDialect, w: db, r: db, gens: &genReader{}}, nil
+}
+
+// withCustomPlans asks PostgreSQL to plan every execution of a prepared
+// statement with its parameters (plan_cache_mode=force_custom_plan), unless
+// the URL says otherwise. The store prepares its statements once; after five
+// runs PostgreSQL may switch to a generic plan, and for a search's ID ranges
+// that plan walks the whole ID index (a rare word's sampled facets at
+// 1,000,000 assets: 12 ms a range planned, 489 ms generic). Statements
+// without parameters keep their one plan.
+func withCustomPlans(url string) string {
+	if strings.Contains(url, "plan_cache_mode=") {
+		return url
+	}
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return url + sep + "plan_cache_mode=force_custom_plan"
 }
 
 // redact hides the password of a URL in messages.
