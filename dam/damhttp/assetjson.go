@@ -79,7 +79,7 @@ func appendAsset(b []byte, a *dam.Asset, keys *[]string) ([]byte, bool) {
 	b = append(b, `,"keywords":`...)
 	b = appendStringList(b, a.Meta.Keywords)
 	b = append(b, `,"fields":`...)
-	b = appendStringMap(b, a.Meta.Fields, keys)
+	b = appendMap(b, a.Meta.Fields, keys, appendJSONString)
 	b = append(b, `},"availability":`...)
 	b = appendJSONString(b, string(a.Availability))
 	if a.ExpiresAt != nil {
@@ -233,11 +233,11 @@ func appendEmbedded(b []byte, e *dam.Embedded, keys *[]string) ([]byte, bool) {
 	}
 	if len(e.IPTC) > 0 {
 		b = append(b, `,"iptc":`...)
-		b = appendListMap(b, e.IPTC, keys)
+		b = appendMap(b, e.IPTC, keys, appendStringList)
 	}
 	if len(e.XMP) > 0 {
 		b = append(b, `,"xmp":`...)
-		b = appendListMap(b, e.XMP, keys)
+		b = appendMap(b, e.XMP, keys, appendStringList)
 	}
 	return closeObject(b, n), true
 }
@@ -285,8 +285,9 @@ func appendStringList(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
-// appendStringMap appends m as an object of sorted keys; nil is {}.
-func appendStringMap(b []byte, m map[string]string, keys *[]string) []byte {
+// appendMap appends m as an object of sorted keys (nil is {}), each value
+// written by value: a field map's strings, an IPTC or XMP map's lists.
+func appendMap[V any](b []byte, m map[string]V, keys *[]string, value func([]byte, V) []byte) []byte {
 	b = append(b, '{')
 	for i, k := range sortedKeys(m, keys) {
 		if i > 0 {
@@ -294,21 +295,7 @@ func appendStringMap(b []byte, m map[string]string, keys *[]string) []byte {
 		}
 		b = appendJSONString(b, k)
 		b = append(b, ':')
-		b = appendJSONString(b, m[k])
-	}
-	return append(b, '}')
-}
-
-// appendListMap appends m as an object of sorted keys and string arrays.
-func appendListMap(b []byte, m map[string][]string, keys *[]string) []byte {
-	b = append(b, '{')
-	for i, k := range sortedKeys(m, keys) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, k)
-		b = append(b, ':')
-		b = appendStringList(b, m[k])
+		b = value(b, m[k])
 	}
 	return append(b, '}')
 }
