@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/randfill"
 )
 
 // assetFiller fills values of any type by reflection, so every field of
@@ -90,10 +91,16 @@ func (f *assetFiller) int() int64 {
 
 // fill sets v, of any type damhttp may meet in an asset, to a random value.
 func (f *assetFiller) fill(v reflect.Value) {
-	switch v.Interface().(type) {
-	case time.Time:
+	if t, ok := randfill.Fill(f.rng, v, f.leaf); !ok {
+		f.t.Fatalf("assetFiller: no filling for %s: teach it, and check assetjson.go writes it", t)
+	}
+}
+
+// leaf sets the values assetFiller chooses itself: times, strings, numbers.
+func (f *assetFiller) leaf(v reflect.Value) bool {
+	if _, ok := v.Interface().(time.Time); ok {
 		v.Set(reflect.ValueOf(f.time()))
-		return
+		return true
 	}
 	switch v.Kind() {
 	case reflect.String:
@@ -114,53 +121,10 @@ func (f *assetFiller) fill(v reflect.Value) {
 		v.SetUint(n)
 	case reflect.Float32, reflect.Float64:
 		v.SetFloat(f.float())
-	case reflect.Pointer:
-		if f.rng.IntN(3) == 0 {
-			v.SetZero()
-			return
-		}
-		p := reflect.New(v.Type().Elem())
-		f.fill(p.Elem())
-		v.Set(p)
-	case reflect.Slice:
-		switch f.rng.IntN(4) {
-		case 0:
-			v.SetZero()
-		case 1:
-			v.Set(reflect.MakeSlice(v.Type(), 0, f.rng.IntN(2)))
-		default:
-			n := 1 + f.rng.IntN(4)
-			s := reflect.MakeSlice(v.Type(), n, n)
-			for i := range n {
-				f.fill(s.Index(i))
-			}
-			v.Set(s)
-		}
-	case reflect.Map:
-		switch f.rng.IntN(4) {
-		case 0:
-			v.SetZero()
-		case 1:
-			v.Set(reflect.MakeMap(v.Type()))
-		default:
-			m := reflect.MakeMap(v.Type())
-			for range 1 + f.rng.IntN(5) {
-				k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
-				f.fill(k)
-				f.fill(e)
-				m.SetMapIndex(k, e)
-			}
-			v.Set(m)
-		}
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				f.fill(v.Field(i))
-			}
-		}
 	default:
-		f.t.Fatalf("assetFiller: no filling for %s: teach it, and check assetjson.go writes it", v.Type())
+		return false
 	}
+	return true
 }
 
 func (f *assetFiller) page() ([]dam.Asset, string) {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/damkit/damkit/dam"
+	"github.com/damkit/damkit/internal/randfill"
 )
 
 // storedFiller fills values of the stored JSON types by reflection, so a
@@ -43,6 +44,13 @@ func (f *storedFiller) string() string {
 }
 
 func (f *storedFiller) fill(v reflect.Value) {
+	if t, ok := randfill.Fill(f.rng, v, f.leaf); !ok {
+		f.t.Fatalf("storedFiller: no filling for %s: teach it, and check storedjson.go reads it", t)
+	}
+}
+
+// leaf sets the values storedFiller chooses itself: times, strings, numbers.
+func (f *storedFiller) leaf(v reflect.Value) bool {
 	if _, ok := v.Interface().(time.Time); ok {
 		loc := time.UTC
 		if !f.plain && f.rng.IntN(2) == 0 {
@@ -50,7 +58,7 @@ func (f *storedFiller) fill(v reflect.Value) {
 		}
 		v.Set(reflect.ValueOf(time.Date(1900+f.rng.IntN(200), time.Month(1+f.rng.IntN(12)), 1+f.rng.IntN(28),
 			f.rng.IntN(24), f.rng.IntN(60), f.rng.IntN(60), []int{0, 1000, f.rng.IntN(1e9)}[f.rng.IntN(3)], loc)))
-		return
+		return true
 	}
 	switch v.Kind() {
 	case reflect.String:
@@ -62,53 +70,10 @@ func (f *storedFiller) fill(v reflect.Value) {
 	case reflect.Float64:
 		v.SetFloat([]float64{0, math.Copysign(0, -1), 43.2965, -122.4194, 1e-7, 1.5e21, math.SmallestNonzeroFloat64,
 			math.MaxFloat64, f.rng.NormFloat64() * 100}[f.rng.IntN(9)])
-	case reflect.Pointer:
-		if f.rng.IntN(3) == 0 {
-			v.SetZero()
-			return
-		}
-		p := reflect.New(v.Type().Elem())
-		f.fill(p.Elem())
-		v.Set(p)
-	case reflect.Slice:
-		switch f.rng.IntN(4) {
-		case 0:
-			v.SetZero()
-		case 1:
-			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
-		default:
-			n := 1 + f.rng.IntN(4)
-			s := reflect.MakeSlice(v.Type(), n, n)
-			for i := range n {
-				f.fill(s.Index(i))
-			}
-			v.Set(s)
-		}
-	case reflect.Map:
-		switch f.rng.IntN(4) {
-		case 0:
-			v.SetZero()
-		case 1:
-			v.Set(reflect.MakeMap(v.Type()))
-		default:
-			m := reflect.MakeMap(v.Type())
-			for range 1 + f.rng.IntN(4) {
-				k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
-				f.fill(k)
-				f.fill(e)
-				m.SetMapIndex(k, e)
-			}
-			v.Set(m)
-		}
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				f.fill(v.Field(i))
-			}
-		}
 	default:
-		f.t.Fatalf("storedFiller: no filling for %s: teach it, and check storedjson.go reads it", v.Type())
+		return false
 	}
+	return true
 }
 
 // storedForms returns random values of each stored type in the form the
