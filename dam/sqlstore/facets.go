@@ -111,24 +111,34 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search textSearch, 
 	src := facetSource{cols: cols, where: where, args: args, search: search}
 	// Are there more matches than the threshold? The index alone says,
 	// reading at most that many of them (on SQLite, up to scanSample
-	// thresholds of them, Store.facetScan, to choose how to sample); or,
+	// thresholds of them, Store.facetScan, to choose how to sample; on
+	// PostgreSQL, when its planner expects few, up to Store.pgExact
+	// thresholds, counted exactly); or,
 	// for a prefix FTS5 merges from many words' lists (whatever the
 	// LIMIT), all of them.
 	var n int64
 	count := "SELECT count(*) FROM (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?) m"
 	cargs := []any{search.fts, s.facetScan*s.facetSample + 1}
 	merges := !s.d.postgres && search.merges
+	exact := int64(s.facetSample)
 	switch {
 	case merges:
 		count, cargs = "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ?", cargs[:1]
 	case s.d.postgres:
+		few, err := s.pgFewMatches(ctx, r, search)
+		if err != nil {
+			return dam.Facets{}, err
+		}
+		if few {
+			exact = int64(s.pgExact * s.facetSample)
+		}
 		count = "SELECT count(*) FROM (SELECT 1 FROM assets WHERE search @@ CAST(? AS tsquery) LIMIT ?) m"
-		cargs = []any{tsQuery(search.Search), s.facetSample + 1}
+		cargs = []any{tsQuery(search.Search), exact + 1}
 	}
 	if err := r.queryRow(ctx, count, cargs...).Scan(&n); err != nil {
 		return dam.Facets{}, err
 	}
-	if n > int64(s.facetSample) {
+	if n > exact {
 		var t *facetTally
 		var err error
 		if merges || (!s.d.postgres && n <= int64(s.facetScan*s.facetSample)) {

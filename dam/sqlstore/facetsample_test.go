@@ -19,6 +19,7 @@ func TestFacetSample(t *testing.T) {
 	onEngines(t, func(t *testing.T, s *Store) {
 		ctx := t.Context()
 		s.facetSample = 160 // 16 strata of 10
+		s.pgExact = 1       // PostgreSQL counts up to 10 thresholds of a search exactly (TestFacetExactPostgres)
 		folder := dam.Folder{ID: dam.NewID(time.Now()), Name: "Small", Domain: "d"}
 		require.NoError(t, s.CreateFolder(ctx, folder))
 		// 800 assets over four years, 200 a year, newest last; every
@@ -121,6 +122,7 @@ func TestFacetSampleBulkImport(t *testing.T) {
 	onEngines(t, func(t *testing.T, s *Store) {
 		ctx := t.Context()
 		s.facetSample = 160
+		s.pgExact = 1
 		old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		for i := range 801 {

@@ -122,15 +122,24 @@ func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch,
 var pgWindowStep = 250 // a variable for the tests only
 
 // firstWindow reads the window of a listing's first page: the newest
-// RankWindow matches, scored.
+// RankWindow matches, scored. On PostgreSQL it asks for pgWindowStep
+// matches at a time, or for the whole window at once when the planner
+// would read every match to give the first step (pgWindowAtOnce).
 func (s *Store) firstWindow(ctx context.Context, r querier, search textSearch, where []string, args []any) ([]match, error) {
 	if !s.d.postgres {
 		return s.matches(ctx, r, search, where, args, "", "", s.rankWindow, true)
+	}
+	at, err := s.pgWindowAtOnce(ctx, r, search, where, args)
+	if err != nil {
+		return nil, err
 	}
 	var window []match
 	op, doc := "", ""
 	for len(window) < s.rankWindow {
 		step := min(pgWindowStep, s.rankWindow-len(window))
+		if at {
+			step = s.rankWindow
+		}
 		ms, err := s.matches(ctx, r, search, where, args, op, doc, step, true)
 		if err != nil {
 			return nil, err

@@ -37,7 +37,8 @@ func TestRelevanceWindow(t *testing.T) {
 		s.rankWindow = 4
 		step := pgWindowStep
 		pgWindowStep = 3 // PostgreSQL fills the window in two steps
-		defer func() { pgWindowStep = step }()
+		pgAskPlan = false
+		defer func() { pgWindowStep, pgAskPlan = step, true }()
 		at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 		mk := func(name, desc string) string {
 			at = at.Add(time.Second)

@@ -34,7 +34,8 @@ type Options struct {
 	// FacetSampleThreshold is how many matches AssetFacets counts exactly:
 	// above it the counts are estimated from a sample of about as many
 	// matches spread over the library, and dam.Facets.Approximate is set;
-	// default 1000.
+	// default 1000. PostgreSQL counts a search's matches exactly up to ten
+	// times as many (its sample is dear for words in few assets).
 	FacetSampleThreshold int
 	// CheckpointInterval is how often a SQLite store copies its
 	// write-ahead log into the database file, beside the writes rather
@@ -74,6 +75,9 @@ type Store struct {
 	// facetScan is scanSample (facetsample.go); tests lower it to reach
 	// the sample by ranges with few assets.
 	facetScan int
+	// pgExact is pgExactFacets (facetsample.go); tests lower it to reach
+	// PostgreSQL's sample with few assets.
+	pgExact int
 	// skipIndex leaves search documents unwritten: set by the ingest
 	// benchmark only, to measure what indexing costs.
 	skipIndex bool
@@ -116,6 +120,7 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 		s.facetSample = defaultFacetSample
 	}
 	s.facetScan = scanSample
+	s.pgExact = pgExactFacets
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()
 		return nil, &dam.Error{Op: op, Kind: dam.KindOf(err), Err: err}

@@ -1,0 +1,103 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// pgAskPlan lets firstWindow ask PostgreSQL's planner how it would find
+// a window's first step (a variable for the tests only: false fills
+// every window step by step).
+var pgAskPlan = true
+
+// pgWindowAtOnce reports whether PostgreSQL's planner finds the first
+// step of a relevance window (the newest pgWindowStep matches) by reading
+// every match and sorting them: a search whose matches it expects to be
+// few, such as two words in one folder. Each step would then read every
+// match again (five steps of 170 ms for "with list" and a folder at
+// 1,000,000 assets, where the GIN index merges the lists of every word
+// beginning with "with"), so the window is better asked for at once. A
+// common word's steps walk the ID index instead and stop early; asked for
+// the whole window at once, the planner reads all its matches (see
+// pgWindowStep). The question is an EXPLAIN without ANALYZE: planning
+// only, with the search's own values.
+func (s *Store) pgWindowAtOnce(ctx context.Context, r querier, search textSearch, where []string, args []any) (bool, error) {
+	if !s.d.postgres || !pgAskPlan || s.rankWindow <= pgWindowStep {
+		return false, nil
+	}
+	query, qargs := s.matchesQuery(search, where, args, "", "", pgWindowStep, false)
+	var plan string
+	if err := r.queryRow(ctx, "EXPLAIN (FORMAT JSON) "+query, qargs...).Scan(&plan); err != nil {
+		return false, err
+	}
+	return planSortsUnderLimit([]byte(plan))
+}
+
+// pgPlan is a node of PostgreSQL's EXPLAIN (FORMAT JSON).
+type pgPlan struct {
+	NodeType string   `json:"Node Type"`
+	Plans    []pgPlan `json:"Plans"`
+}
+
+// planSortsUnderLimit reports whether an EXPLAIN (FORMAT JSON) plan has a
+// Sort below a Limit: the rows it limits are all read, then sorted.
+func planSortsUnderLimit(explain []byte) (bool, error) {
+	var plans []struct {
+		Plan pgPlan `json:"Plan"`
+	}
+	if err := json.Unmarshal(explain, &plans); err != nil {
+		return false, err
+	}
+	var walk func(p pgPlan, limited bool) bool
+	walk = func(p pgPlan, limited bool) bool {
+		if limited && p.NodeType == "Sort" {
+			return true
+		}
+		limited = limited || p.NodeType == "Limit"
+		for _, c := range p.Plans {
+			if walk(c, limited) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range plans {
+		if walk(p.Plan, false) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// pgFewMatches reports whether PostgreSQL's planner expects a search to
+// match at most pgExact thresholds of assets, for its facets to be counted
+// exactly (pgExactFacets). The planner knows the frequency of the words
+// in its statistics' most common elements; any other word it estimates at
+// half the least common one's, at most 0.5% of the assets (4,470 of
+// 1,000,000 for a word in 1,284). EXPLAIN without ANALYZE: planning only.
+func (s *Store) pgFewMatches(ctx context.Context, r querier, search textSearch) (bool, error) {
+	rows, err := s.pgPlanRows(ctx, r, "SELECT 1 FROM assets WHERE search @@ CAST(? AS tsquery)", tsQuery(search.Search))
+	return rows <= float64(s.pgExact*s.facetSample), err
+}
+
+// pgPlanRows is the number of rows PostgreSQL's planner expects query to
+// return.
+func (s *Store) pgPlanRows(ctx context.Context, r querier, query string, args ...any) (float64, error) {
+	var explain string
+	if err := r.queryRow(ctx, "EXPLAIN (FORMAT JSON) "+query, args...).Scan(&explain); err != nil {
+		return 0, err
+	}
+	var plans []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		} `json:"Plan"`
+	}
+	if err := json.Unmarshal([]byte(explain), &plans); err != nil {
+		return 0, fmt.Errorf("reading the plan of %q: %w", query, err)
+	}
+	if len(plans) == 0 {
+		return 0, fmt.Errorf("no plan for %q", query)
+	}
+	return plans[0].Plan.Rows, nil
+}
