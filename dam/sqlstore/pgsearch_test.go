@@ -1,0 +1,160 @@
+package sqlstore
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/dam"
+)
+
+func TestPlanSortsUnderLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name, plan string
+		want       bool
+	}{
+		{"a walk of the ID index", `[{"Plan": {"Node Type": "Subquery Scan", "Plans": [{"Node Type": "Limit",
+			"Plans": [{"Node Type": "Index Scan", "Scan Direction": "Backward"}]}]}}]`, false},
+		{"every match sorted", `[{"Plan": {"Node Type": "Subquery Scan", "Plans": [{"Node Type": "Limit",
+			"Plans": [{"Node Type": "Sort", "Plans": [{"Node Type": "Bitmap Heap Scan",
+			"Plans": [{"Node Type": "Bitmap Index Scan"}]}]}]}]}}]`, true},
+		{"a sort above the limit only", `[{"Plan": {"Node Type": "Sort", "Plans": [{"Node Type": "Limit",
+			"Plans": [{"Node Type": "Index Scan"}]}]}}]`, false},
+		{"no limit", `[{"Plan": {"Node Type": "Sort", "Plans": [{"Node Type": "Seq Scan"}]}}]`, false},
+	} {
+		got, err := planSortsUnderLimit([]byte(tc.plan))
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, tc.want, got, tc.name)
+	}
+	_, err := planSortsUnderLimit([]byte("not json"))
+	assert.Error(t, err)
+}
+
+// TestFacetExactPostgres: a PostgreSQL search whose planner expects few
+// matches has its facets counted exactly up to pgExact thresholds (its
+// sample by ID ranges reads most of the library for a rare word), and
+// sampled above.
+func TestFacetExactPostgres(t *testing.T) {
+	s := openPostgresT(t, postgresURL(t))
+	defer s.Close()
+	ctx := t.Context()
+	s.facetSample = 20
+	at := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 150 {
+		at = at.Add(24 * time.Hour)
+		kind := dam.MediaImage
+		if i%3 == 0 {
+			kind = dam.MediaDocument
+		}
+		desc := "zebra"
+		if i%50 == 0 {
+			desc += " okapi"
+		}
+		a := dam.Asset{ID: dam.NewID(at), Name: fmt.Sprintf("a%d.jpg", i), Domain: "d", Kind: kind,
+			Meta: dam.Metadata{Description: desc}, CreatedAt: at, UpdatedAt: at,
+			Current: dam.Version{SHA256: "x", MediaType: "image/png"}}
+		require.NoError(t, s.CreateAsset(ctx, a))
+	}
+	_, err := s.w.ExecContext(ctx, "ANALYZE assets")
+	require.NoError(t, err)
+	few, err := s.pgFewMatches(ctx, s.read(), textSearch{Search: mustParse(t, "okapi")})
+	require.NoError(t, err)
+	assert.True(t, few, "a word in 3 of 150")
+	s.pgExact = 5 // 100 matches
+	few, err = s.pgFewMatches(ctx, s.read(), textSearch{Search: mustParse(t, "zebra")})
+	require.NoError(t, err)
+	assert.False(t, few, "a word in every asset, as the statistics say")
+
+	q := dam.AssetQuery{Domains: []string{"d"}, Text: "zebra"}
+	s.pgExact = 10 // 200 matches: the planner expects 150
+	f, err := s.AssetFacets(ctx, q, 20)
+	require.NoError(t, err)
+	assert.False(t, f.Approximate, "150 matches, within 10 thresholds of 20")
+	assert.Equal(t, []dam.FacetCount{{Value: "image", Count: 100}, {Value: "document", Count: 50}}, f.Kinds)
+	s.pgExact = 5
+	f, err = s.AssetFacets(ctx, q, 20)
+	require.NoError(t, err)
+	assert.True(t, f.Approximate, "150 matches, above 5 thresholds of 20")
+}
+
+func mustParse(t *testing.T, text string) dam.Search {
+	t.Helper()
+	search, err := dam.ParseSearch(text)
+	require.NoError(t, err)
+	return search
+}
+
+// TestRelevanceWindowAtOnce: PostgreSQL asks for a relevance window at
+// once when its planner would sort every match for the first step, step
+// by step when it walks the ID index, and both give the same pages. (A
+// table this small is walked; a second store on it, whose planner may not
+// use indexes, sorts.)
+func TestRelevanceWindowAtOnce(t *testing.T) {
+	url := postgresURL(t)
+	s := openPostgresT(t, url)
+	defer s.Close()
+	ctx := t.Context()
+	var schema string
+	require.NoError(t, s.read().queryRow(ctx, "SELECT current_schema()").Scan(&schema))
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	sorting, err := Open(ctx, url+sep+"search_path="+schema+"&enable_indexscan=off", nil)
+	require.NoError(t, err)
+	defer sorting.Close()
+	step := pgWindowStep
+	pgWindowStep = 2
+	defer func() { pgWindowStep, pgAskPlan = step, true }()
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 30 {
+		at = at.Add(time.Second)
+		desc := "zebra"
+		if i%3 == 0 {
+			desc = "zebra zebra stripes"
+		}
+		a := dam.Asset{ID: dam.NewID(at), Name: fmt.Sprintf("a%d.jpg", i), Domain: "d", Meta: dam.Metadata{Description: desc},
+			CreatedAt: at, UpdatedAt: at, Current: dam.Version{SHA256: "x", MediaType: "image/png"}}
+		require.NoError(t, s.CreateAsset(ctx, a))
+	}
+	search := textSearch{Search: mustParse(t, "zebra")}
+	where, args := s.listingWhere(dam.AssetQuery{Domains: []string{"d"}})
+	list := func(s *Store) []string {
+		var ids []string
+		q := dam.AssetQuery{Domains: []string{"d"}, Text: "zebra", Limit: 3}
+		for {
+			as, next, err := s.Assets(ctx, q)
+			require.NoError(t, err)
+			for _, a := range as {
+				ids = append(ids, a.ID)
+			}
+			if next == "" {
+				return ids
+			}
+			q.Cursor = next
+		}
+	}
+	var want []string
+	for _, tc := range []struct {
+		name string
+		s    *Store
+		ask  bool
+		once bool
+	}{{"steps", s, false, false}, {"walked", s, true, false}, {"sorted", sorting, true, true}} {
+		tc.s.rankWindow = 7
+		pgAskPlan = tc.ask
+		once, err := tc.s.pgWindowAtOnce(ctx, tc.s.read(), search, where, args)
+		require.NoError(t, err)
+		assert.Equal(t, tc.once, once, "%s: asked for at once", tc.name)
+		got := list(tc.s)
+		require.Len(t, got, 30, tc.name)
+		if want == nil {
+			want = got
+		}
+		assert.Equal(t, want, got, tc.name)
+	}
+}
