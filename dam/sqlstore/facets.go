@@ -112,8 +112,7 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search textSearch, 
 	// Are there more matches than the threshold? The index alone says,
 	// reading at most that many of them (on SQLite, up to scanSample
 	// thresholds of them, Store.facetScan, to choose how to sample; on
-	// PostgreSQL, when its planner expects few, up to Store.pgExact
-	// thresholds, counted exactly); or,
+	// PostgreSQL, up to Store.pgExact thresholds, counted exactly); or,
 	// for a prefix FTS5 merges from many words' lists (whatever the
 	// LIMIT), all of them.
 	var n int64
@@ -125,18 +124,28 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search textSearch, 
 	case merges:
 		count, cargs = "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ?", cargs[:1]
 	case s.d.postgres:
+		// PostgreSQL counts only a search its planner expects to have
+		// few matches (pgFewMatches): counting even a threshold of a
+		// prefix's matches builds the list of every word it begins
+		// (120 ms for "list" at 1,000,000). One it expects to have
+		// more is sampled; should it have fewer than the threshold, its
+		// ranges hold them all and count each once.
 		few, err := s.pgFewMatches(ctx, r, search)
 		if err != nil {
 			return dam.Facets{}, err
 		}
-		if few {
-			exact = int64(s.pgExact * s.facetSample)
-		}
+		exact = int64(s.pgExact * s.facetSample)
 		count = "SELECT count(*) FROM (SELECT 1 FROM assets WHERE search @@ CAST(? AS tsquery) LIMIT ?) m"
 		cargs = []any{tsQuery(search.Search), exact + 1}
+		if !few {
+			count = ""
+			n = exact + 1
+		}
 	}
-	if err := r.queryRow(ctx, count, cargs...).Scan(&n); err != nil {
-		return dam.Facets{}, err
+	if count != "" {
+		if err := r.queryRow(ctx, count, cargs...).Scan(&n); err != nil {
+			return dam.Facets{}, err
+		}
 	}
 	if n > exact {
 		var t *facetTally

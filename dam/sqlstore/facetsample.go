@@ -50,7 +50,8 @@ const scanSample = 100
 // matches' rows (a LIMIT over the GIN index's matches: 0.5 s for 10,000
 // matches of two prefixes, whose lists the index cannot tell apart
 // without the rows), so it is done only when the planner expects at most
-// that many (pgFewMatches); otherwise up to the threshold, as on SQLite.
+// that many (pgFewMatches); a search it expects to have more is sampled
+// without a count (searchFacets).
 const pgExactFacets = maxExactFallback
 
 // defaultFacetSample is Options.FacetSampleThreshold's default.
