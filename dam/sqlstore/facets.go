@@ -172,23 +172,29 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search textSearch, 
 			AND v.number = a.current_version AND ` + strings.Join(where, " AND ")
 		args = append([]any{search.fts}, args...)
 	}
-	rows, err := r.query(ctx, query, args...)
-	if err != nil {
-		return dam.Facets{}, err
-	}
-	defer rows.Close()
 	t := newFacetTally()
-	for rows.Next() {
-		var kind, mediaType, year, who, cats sql.NullString
-		if err := rows.Scan(&kind, &mediaType, &year, &who, &cats); err != nil {
-			return dam.Facets{}, err
+	tally := func(r querier) error {
+		rows, err := r.query(ctx, query, args...)
+		if err != nil {
+			return err
 		}
-		t.add(1, kind, mediaType, year, who, cats)
+		defer rows.Close()
+		for rows.Next() {
+			var kind, mediaType, year, who, cats sql.NullString
+			if err := rows.Scan(&kind, &mediaType, &year, &who, &cats); err != nil {
+				return err
+			}
+			t.add(1, kind, mediaType, year, who, cats)
+		}
+		return rows.Err()
 	}
-	if err := rows.Err(); err != nil {
-		return dam.Facets{}, err
+	var err error
+	if s.d.postgres {
+		err = s.pgSerialRead(ctx, tally)
+	} else {
+		err = tally(r)
 	}
-	return t.facets(limit), nil
+	return t.facets(limit), err
 }
 
 // facetTally adds up the facet values of matches, each with a weight: 1

@@ -158,3 +158,22 @@ func TestRelevanceWindowAtOnce(t *testing.T) {
 		assert.Equal(t, want, got, tc.name)
 	}
 }
+
+// TestPostgresSerialRead: pgSerialRead's queries plan without parallel
+// workers, and the setting ends with its transaction.
+func TestPostgresSerialRead(t *testing.T) {
+	s := openPostgresT(t, postgresURL(t))
+	defer s.Close()
+	ctx := t.Context()
+	var inside, after string
+	require.NoError(t, s.pgSerialRead(ctx, func(r querier) error {
+		return r.queryRow(ctx, "SHOW max_parallel_workers_per_gather").Scan(&inside)
+	}))
+	assert.Equal(t, "0", inside)
+	s.r.SetMaxOpenConns(1) // the connection the transaction used
+	require.NoError(t, s.read().queryRow(ctx, "SHOW max_parallel_workers_per_gather").Scan(&after))
+	assert.NotEqual(t, "0", after)
+	assert.Error(t, s.pgSerialRead(ctx, func(r querier) error {
+		return r.queryRow(ctx, "SELECT no_such_column FROM assets").Scan(&after)
+	}))
+}

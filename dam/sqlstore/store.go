@@ -35,7 +35,8 @@ type Options struct {
 	// above it the counts are estimated from a sample of about as many
 	// matches spread over the library, and dam.Facets.Approximate is set;
 	// default 1000. PostgreSQL counts a search's matches exactly up to ten
-	// times as many (its sample is dear for words in few assets).
+	// times as many when its planner expects that few (its sample is dear
+	// for a word in few assets), and samples the others without counting.
 	FacetSampleThreshold int
 	// CheckpointInterval is how often a SQLite store copies its
 	// write-ahead log into the database file, beside the writes rather
