@@ -211,7 +211,13 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		args = append(args, cargs...)
 	}
 	args = append(args, limit+1)
-	page := "(SELECT * FROM assets a WHERE " + strings.Join(where, " AND ") + " ORDER BY " + order.by + " LIMIT ?) a"
+	by := order.by
+	if s.d.postgres && !search.Empty() {
+		if by, err = s.pgSearchOrder(ctx, ts, order); err != nil {
+			return nil, "", s.fail(ctx, op, err)
+		}
+	}
+	page := "(SELECT * FROM assets a WHERE " + strings.Join(where, " AND ") + " ORDER BY " + by + " LIMIT ?) a"
 	rows, err := r.query(ctx, assetsFrom(page)+" ORDER BY "+order.by, args...)
 	if err != nil {
 		return nil, "", s.fail(ctx, op, err)

@@ -177,3 +177,61 @@ func TestPostgresSerialRead(t *testing.T) {
 		return r.queryRow(ctx, "SELECT no_such_column FROM assets").Scan(&after)
 	}))
 }
+
+func TestPGUnindexedOrder(t *testing.T) {
+	for _, sort := range []string{"", "created", "-created", "name", "-name", "size", "-size", "updated", "-updated", "captured", "-captured"} {
+		o := sortOrder(sort)
+		got := pgUnindexedOrder(o.by)
+		assert.Equal(t, strings.Count(o.by, ","), strings.Count(got, ","), sort)
+		assert.Equal(t, strings.Count(o.by, "DESC"), strings.Count(got, "DESC"), sort)
+		assert.NotContains(t, " "+got, " a.", "%s: %s", sort, got) // every column inside an expression
+	}
+	assert.Equal(t, "(a.current_size + 0) DESC, (a.id || '') DESC", pgUnindexedOrder("a.current_size DESC, a.id DESC"))
+	assert.Equal(t, "(a.name_key || ''), (a.id || '')", pgUnindexedOrder("a.name_key, a.id"))
+}
+
+// TestSearchOrderPostgres: a PostgreSQL listing with search text sorted by
+// a key gives the same pages whether its planner expects few matches (the
+// page sorted by expressions no index holds) or not.
+func TestSearchOrderPostgres(t *testing.T) {
+	s := openPostgresT(t, postgresURL(t))
+	defer s.Close()
+	ctx := t.Context()
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 30 {
+		at = at.Add(time.Hour)
+		a := dam.Asset{ID: dam.NewID(at), Name: fmt.Sprintf("%c zebra %d.jpg", 'a'+i%7, i), Domain: "d",
+			Meta: dam.Metadata{Description: "zebra"}, CreatedAt: at, UpdatedAt: at.Add(time.Duration(i%5) * time.Minute),
+			Current: dam.Version{SHA256: "x", MediaType: "image/png", Size: int64(i % 4)}}
+		require.NoError(t, s.CreateAsset(ctx, a))
+	}
+	list := func(sort string) []string {
+		var ids []string
+		q := dam.AssetQuery{Domains: []string{"d"}, Text: "zebra", Sort: sort, Limit: 4}
+		for {
+			as, next, err := s.Assets(ctx, q)
+			require.NoError(t, err)
+			for _, a := range as {
+				ids = append(ids, a.ID)
+			}
+			if next == "" {
+				return ids
+			}
+			q.Cursor = next
+		}
+	}
+	search := textSearch{Search: mustParse(t, "zebra")}
+	for _, sort := range []string{"", "-created", "name", "-name", "size", "-size", "updated", "-updated", "captured"} {
+		s.pgExact = pgExactFacets
+		by, err := s.pgSearchOrder(ctx, search, sortOrder(sort))
+		require.NoError(t, err)
+		assert.Equal(t, pgUnindexedOrder(sortOrder(sort).by), by, "%q: few matches expected", sort)
+		few := list(sort)
+		s.pgExact = 0
+		by, err = s.pgSearchOrder(ctx, search, sortOrder(sort))
+		require.NoError(t, err)
+		assert.Equal(t, sortOrder(sort).by, by, sort)
+		require.Len(t, few, 30, sort)
+		assert.Equal(t, list(sort), few, sort)
+	}
+}
