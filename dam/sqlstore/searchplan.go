@@ -1,0 +1,176 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"unicode/utf8"
+)
+
+// The plan of a SQLite listing with search text sorted by a key (created,
+// name, size, updated, captured; not relevance). Two plans give the same
+// rows in the same order, so the same pages and cursors; only their cost
+// differs:
+//
+//   - gather: read every match from the index, keep those the listing's
+//     conditions keep, sort them and take a page. It costs as much as
+//     there are matches (a word in 928,528 of 1,000,000 assets: 0.7-2 s).
+//   - walk: walk the sort key's index from the cursor, as a listing
+//     without text does, and probe the index for each asset (is its
+//     document a match?), stopping at the page's end. It costs a probe per
+//     asset walked: (limit+1) / share probes, where share is the part of
+//     the library the search matches (a common word: about limit+1
+//     probes, a few milliseconds).
+//
+// A probe costs about walkProbeCost times what gathering a match costs,
+// and once more for every phrase of the FTS5 query (a prefix spelled out
+// as seven words is seven lookups per probe). So the walk wins when
+//
+//	(limit+1) / share * phrases * walkProbeCost < share * documents
+//
+// searchWalks estimates share from the word table first (search_terms: an
+// upper bound of the matches of a term of long words, exact for one word),
+// which rules the walk out for a rare word without reading the index, and
+// else counts the matches among the newest walkSampleDocs documents
+// (about a millisecond, read from the tail of each word's list). A prefix
+// left to FTS5 (textSearch.merges) always gathers: FTS5 would merge its
+// words' lists again on every probe.
+
+// walkProbeCost is the cost of a probe against that of gathering one
+// match (about 60 µs against 1.1 µs at 1,000,000 assets, for one word).
+const walkProbeCost = 50
+
+// walkSampleDocs is how many of the newest documents searchWalks counts
+// the matches among when the word table cannot rule the walk out.
+const walkSampleDocs = 1000
+
+// Plans forced by Store.searchPlan (tests).
+const (
+	planWalk   = "walk"
+	planGather = "gather"
+)
+
+// searchCondition is the condition, with its arguments, that keeps the
+// assets (of the listing's assets a) matching search in a listing sorted
+// by a key, limit to a page: the plan (above) is chosen on SQLite;
+// PostgreSQL's planner chooses its own.
+func (s *Store) searchCondition(ctx context.Context, r querier, search textSearch, limit int) (string, []any, error) {
+	if s.d.postgres {
+		cond, args := s.searchFilter(search)
+		return cond, args, nil
+	}
+	walk, err := s.searchWalks(ctx, r, search, limit)
+	if err != nil || !walk {
+		cond, args := s.searchFilter(search)
+		return cond, args, err
+	}
+	return walkCondition, []any{search.fts}, nil
+}
+
+// walkCondition probes the index for the asset a: the planner walks the
+// listing's index and evaluates it once per asset, finding the asset's
+// document by its ID and asking FTS5 for that one row.
+const walkCondition = `EXISTS (SELECT 1 FROM search_docs sd CROSS JOIN asset_fts sf
+	WHERE sd.asset_id = a.id AND sf.rowid = sd.doc AND sf.asset_fts MATCH ?)`
+
+// searchWalks reports whether a SQLite listing sorted by a key, limit to
+// a page, walks the sort key's index rather than gathering the matches.
+func (s *Store) searchWalks(ctx context.Context, r querier, search textSearch, limit int) (bool, error) {
+	switch s.searchPlan {
+	case planWalk:
+		return true, nil
+	case planGather:
+		return false, nil
+	}
+	if search.merges {
+		return false, nil
+	}
+	var last sql.NullInt64
+	if err := r.queryRow(ctx, "SELECT max(doc) FROM search_docs").Scan(&last); err != nil {
+		return false, err
+	}
+	docs := float64(last.Int64) // the documents, and the holes the gone ones left
+	phrases := max(strings.Count(search.fts, `"`)/2, 1)
+	// The walk wins when share² > need.
+	need := float64(walkProbeCost*phrases*(limit+1)) / max(docs, 1)
+	if need >= 1 {
+		return false, nil // even a word in every document
+	}
+	bound, known, err := s.matchBound(ctx, r, search)
+	if err != nil {
+		return false, err
+	}
+	if known {
+		share := float64(bound) / docs
+		if share*share <= need {
+			return false, nil
+		}
+	}
+	sample := min(last.Int64, walkSampleDocs)
+	var n int64
+	if err := r.queryRow(ctx, "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ? AND rowid > ?",
+		search.fts, last.Int64-sample).Scan(&n); err != nil {
+		return false, err
+	}
+	share := float64(n) / float64(sample)
+	return share*share > need, nil
+}
+
+// matchBound returns an upper bound of the documents matching search read
+// from the word table, and whether it knows one: the least of its terms'
+// (excluded terms aside), each the least of its words' counts, a prefix
+// spelled out counting the sum of its words'. A word the table does not
+// keep (of at most prefixIndexMax characters, or shaped like a field's)
+// bounds nothing.
+func (s *Store) matchBound(ctx context.Context, r querier, search textSearch) (int64, bool, error) {
+	var bound int64
+	known := false
+	for i, t := range search.Terms {
+		if t.Exclude {
+			continue
+		}
+		var spelled []string
+		if i < len(search.words) {
+			spelled = search.words[i]
+		}
+		tokens := t.Tokens()
+		for j, w := range tokens {
+			words := []string{w}
+			if j == len(tokens)-1 && t.Prefix {
+				if utf8.RuneCountInString(w) <= prefixIndexMax || mayBeginFieldWord(w) {
+					continue // served by FTS5's prefix index or left to it
+				}
+				words = spelled // none: the prefix begins no word and matches nothing
+			} else if utf8.RuneCountInString(w) <= prefixIndexMax || fieldShaped(w) {
+				continue
+			}
+			n, err := termDocs(ctx, r, words)
+			if err != nil {
+				return 0, false, err
+			}
+			if !known || n < bound {
+				bound, known = n, true
+			}
+		}
+	}
+	return bound, known, nil
+}
+
+// termDocs is the sum of the documents holding each of words (0 for a
+// word the table does not hold: no document holds it).
+func termDocs(ctx context.Context, r querier, words []string) (int64, error) {
+	var sum int64
+	for _, w := range words {
+		var n int64
+		err := r.queryRow(ctx, "SELECT docs FROM search_terms WHERE term = ?", w).Scan(&n)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		sum += n
+	}
+	return sum, nil
+}
