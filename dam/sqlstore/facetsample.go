@@ -58,6 +58,15 @@ type facetSource struct {
 	search textSearch
 }
 
+// docBounds and sqliteIDBounds read the least and greatest document
+// number and asset ID (SQLite) with one aggregate per subquery: SQLite reads
+// min() or max() alone from the end of an index, but both in one query by
+// scanning every row (90 ms at 1,000,000 documents).
+const (
+	docBounds      = "SELECT (SELECT min(doc) FROM search_docs), (SELECT max(doc) FROM search_docs)"
+	sqliteIDBounds = "SELECT (SELECT min(id) FROM assets), (SELECT max(id) FROM assets)"
+)
+
 // keyRange is a range of keys [lo, hi) as numbers (document numbers, or
 // idNumber).
 type keyRange struct{ lo, hi uint64 }
@@ -71,13 +80,17 @@ func (s *Store) sampleFacets(ctx context.Context, r querier, src facetSource) (*
 	var maxID string
 	if byDoc {
 		var lo, hi sql.NullInt64
-		if err := r.queryRow(ctx, "SELECT min(doc), max(doc) FROM search_docs").Scan(&lo, &hi); err != nil || !lo.Valid {
+		if err := r.queryRow(ctx, docBounds).Scan(&lo, &hi); err != nil || !lo.Valid {
 			return t, err
 		}
 		span = keyRange{uint64(max(0, lo.Int64)), uint64(max(0, hi.Int64)) + 1}
 	} else {
 		var lo, hi sql.NullString
-		if err := r.queryRow(ctx, "SELECT min(id), max(id) FROM assets").Scan(&lo, &hi); err != nil || !lo.Valid {
+		bounds := "SELECT min(id), max(id) FROM assets"
+		if !s.d.postgres {
+			bounds = sqliteIDBounds
+		}
+		if err := r.queryRow(ctx, bounds).Scan(&lo, &hi); err != nil || !lo.Valid {
 			return t, err
 		}
 		maxID = hi.String
