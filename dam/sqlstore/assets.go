@@ -168,7 +168,7 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 	where, args := s.listingWhere(q)
 	limit := pageLimit(q.Limit)
 	if !search.Empty() && !relevance {
-		cond, condArgs, err := s.searchCondition(ctx, s.read(), ts, limit)
+		cond, condArgs, err := s.searchCondition(ctx, s.read(), q, ts, limit)
 		if err != nil {
 			return nil, "", s.fail(ctx, op, err)
 		}

@@ -111,21 +111,75 @@ func TestSearchPlans(t *testing.T) {
 		require.NoError(t, err)
 		ts, err := s.spelled(ctx, s.read(), search)
 		require.NoError(t, err)
-		walks, err := s.searchWalks(ctx, s.read(), ts, tc.limit)
+		walks, err := s.searchWalks(ctx, s.read(), dam.AssetQuery{Domains: []string{"d"}}, ts, tc.limit)
 		require.NoError(t, err)
 		assert.Equal(t, tc.walks, walks, "%q, %d a page", tc.text, tc.limit)
+	}
+	// Listings whose order no index serves gather, however common the word.
+	search, err := dam.ParseSearch("the")
+	require.NoError(t, err)
+	ts, err := s.spelled(ctx, s.read(), search)
+	require.NoError(t, err)
+	root := ""
+	for _, q := range []dam.AssetQuery{
+		{Domains: []string{"d"}, FolderID: &folder}, {Domains: []string{"d"}, FolderID: &root},
+		{Domains: []string{"d"}, Kind: dam.MediaImage}, {Domains: []string{"d", "e"}},
+		{Domains: []string{"d"}, Deleted: true}, {Domains: []string{"d"}, FolderID: &folder, Subfolders: true},
+		{Domains: []string{"d"}, CategoryID: "c"},
+	} {
+		walks, err := s.searchWalks(ctx, s.read(), q, ts, 2)
+		require.NoError(t, err)
+		assert.Equal(t, indexOrdered(q), walks, "%+v", q)
+		assert.Equal(t, len(q.Domains) == 1 && !q.Deleted && !q.Subfolders && q.CategoryID == "", walks, "%+v", q)
 	}
 
 	// The walk follows the sort's index and probes the words' index for
 	// each asset: no sort step.
-	for _, tc := range []struct{ sort, index string }{
-		{"created", "assets_live_domain (domain=?"}, {"name", "assets_live_domain_name (domain=?"},
+	for _, tc := range []struct{ sort, scope, index string }{
+		{"created", "a.domain = ?", "assets_live_domain (domain=?"},
+		{"name", "a.domain = ?", "assets_live_domain_name (domain=?"},
+		{"-created", "a.folder_id = ? AND +a.domain = ?", "assets_folder (folder_id=?"},
+		{"size", "a.folder_id = ? AND +a.domain = ?", "assets_folder_size (folder_id=?"},
 	} {
 		o := sortOrder(tc.sort)
-		plan := strings.Join(queryPlan(t, s, "SELECT a.id FROM assets a WHERE a.deleted_at IS NULL AND a.domain = ? AND "+
-			walkCondition+" ORDER BY "+o.by+" LIMIT ?", "d", `("the")`, 101), "\n")
+		args := []any{"d", `("the")`, 101}
+		if strings.Contains(tc.scope, "folder") {
+			args = append([]any{folder}, args...)
+		}
+		plan := strings.Join(queryPlan(t, s, "SELECT a.id FROM assets a WHERE a.deleted_at IS NULL AND "+tc.scope+" AND "+
+			walkCondition+" ORDER BY "+o.by+" LIMIT ?", args...), "\n")
 		assert.Contains(t, plan, "USING INDEX "+tc.index, plan)
 		assert.Contains(t, plan, "CORRELATED", plan)
 		assert.NotContains(t, plan, "TEMP B-TREE", plan)
 	}
+}
+
+// Facets of a search found in most of the newest documents skip the count
+// of their matches and sample by ranges; a rare word's are counted.
+func TestFacetEstimate(t *testing.T) {
+	s := openSQLiteT(t)
+	defer s.Close()
+	ctx := t.Context()
+	searchPlanLibrary(t, s)
+	s.facetSample, s.facetScan = 20, 1 // the glance reads the newest 40 of 160 documents
+	for _, tc := range []struct {
+		text string
+		want int64
+	}{{"the", 160}, {"riv", 160}, {"kingfisher", 0}, {"nowhere", 0}} {
+		search, err := dam.ParseSearch(tc.text)
+		require.NoError(t, err)
+		ts, err := s.spelled(ctx, s.read(), search)
+		require.NoError(t, err)
+		est, err := s.facetEstimate(ctx, s.read(), ts, false)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, est, tc.text)
+	}
+	f, err := s.AssetFacets(ctx, dam.AssetQuery{Domains: []string{"d"}, Text: "the"}, 20)
+	require.NoError(t, err)
+	assert.True(t, f.Approximate)
+	require.NotEmpty(t, f.Kinds)
+	s.facetScan = 100 // the glance cannot rule out a scan: the count is read
+	est, err := s.facetEstimate(ctx, s.read(), textSearch{fts: `("the")`}, false)
+	require.NoError(t, err)
+	assert.Zero(t, est)
 }
