@@ -11,51 +11,61 @@ import (
 )
 
 // The plan of a SQLite listing with search text sorted by a key (created,
-// name, size, updated, captured; not relevance). Two plans give the same
+// name, size, updated, captured; not relevance). Three plans give the same
 // rows in the same order, so the same pages and cursors; only their cost
 // differs:
 //
-//   - gather: read every match from the index, keep those the listing's
-//     conditions keep, sort them and take a page. It costs as much as
-//     there are matches (a word in 928,528 of 1,000,000 assets: 0.7-2 s).
+//   - gather: read every match from the index, join it to its asset, keep
+//     those the listing's conditions keep, sort them and take a page. It
+//     costs as much as there are matches (a word in 928,528 of 1,000,000
+//     assets: 0.5-1.3 s).
 //   - walk: walk the sort key's index from the cursor, as a listing
-//     without text does, and probe the index for each asset (is its
-//     document a match?), stopping at the page's end. It costs a probe per
-//     asset walked: (limit+1) / share probes, where share is the part of
-//     the library the search matches (a common word: about limit+1
-//     probes, a few milliseconds).
+//     without text does, and probe the index of words for each asset (is
+//     its document a match?), stopping at the page's end: (limit+1) /
+//     share probes, where share is the part of the library the search
+//     matches (a common word: about limit+1 probes, a few milliseconds).
+//   - set: read the matches' document numbers from the index of words
+//     alone (no join: about a third of gathering them), then walk the sort
+//     key's index as above, testing each asset's document number against
+//     them (one lookup, no probe).
 //
-// The walk stops early only when an index serves the listing's order: a
+// In units of gathering one match, with m matches among d documents:
+// gather costs m, walk (limit+1) / share * walkProbeCost per phrase of
+// the FTS5 query (a prefix spelled out as seven words is seven lookups per
+// probe), set m * setMatchCost + (limit+1) / share * setRowCost; the least
+// wins (choosePlan).
+//
+// searchPlanFor estimates share from the word table first (search_terms:
+// an upper bound of the matches of a term of long words, exact for one
+// word), which settles a rare word without reading the index, and else
+// counts the matches among the newest walkSampleDocs documents (about a
+// millisecond, read from the tail of each word's list). A prefix left to
+// FTS5 (textSearch.merges) gathers: FTS5 would merge its words' lists
+// again on every probe.
+//
+// The walks stop early only when an index serves the listing's order: a
 // listing of one domain's live assets, or of one folder's (not its
 // subfolders', nor a category's, nor the trash, nor several domains: those
-// sort their rows, and would probe every one). Other listings gather.
-//
-// A probe costs about walkProbeCost times what gathering a match costs,
-// and once more for every phrase of the FTS5 query (a prefix spelled out
-// as seven words is seven lookups per probe). So the walk wins when
-//
-//	(limit+1) / share * phrases * walkProbeCost < share * documents
-//
-// searchWalks estimates share from the word table first (search_terms: an
-// upper bound of the matches of a term of long words, exact for one word),
-// which rules the walk out for a rare word without reading the index, and
-// else counts the matches among the newest walkSampleDocs documents
-// (about a millisecond, read from the tail of each word's list). A prefix
-// left to FTS5 (textSearch.merges) always gathers: FTS5 would merge its
-// words' lists again on every probe.
+// sort their rows, and would test every one). Other listings gather.
 
-// walkProbeCost is the cost of a probe against that of gathering one
-// match (about 60 µs against 1.1 µs at 1,000,000 assets, for one word).
-const walkProbeCost = 50
+// Costs in units of gathering one match (about 1.1 µs at 1,000,000, the
+// sort aside): a probe per phrase (about 60 µs for one word), reading a
+// match's document number alone, and testing one walked asset's.
+const (
+	walkProbeCost = 50
+	setMatchCost  = 0.3
+	setRowCost    = 3
+)
 
-// walkSampleDocs is how many of the newest documents searchWalks counts
-// the matches among when the word table cannot rule the walk out.
+// walkSampleDocs is how many of the newest documents searchPlanFor counts
+// the matches among when the word table cannot settle the plan.
 const walkSampleDocs = 1000
 
-// Plans forced by Store.searchPlan (tests).
+// The plans (Store.searchPlan forces one: tests).
 const (
-	planWalk   = "walk"
 	planGather = "gather"
+	planWalk   = "walk"
+	planSet    = "set"
 )
 
 // searchCondition is the condition, with its arguments, that keeps the
@@ -68,10 +78,13 @@ func (s *Store) searchCondition(ctx context.Context, r querier, q dam.AssetQuery
 		cond, args := s.searchFilter(search)
 		return cond, args, nil
 	}
-	walk, err := s.searchWalks(ctx, r, q, search, limit)
-	if err != nil || !walk {
+	plan, err := s.searchPlanFor(ctx, r, q, search, limit)
+	switch {
+	case err != nil || plan == planGather:
 		cond, args := s.searchFilter(search)
 		return cond, args, err
+	case plan == planSet:
+		return setCondition, []any{search.fts}, nil
 	}
 	return walkCondition, []any{search.fts}, nil
 }
@@ -82,47 +95,64 @@ func (s *Store) searchCondition(ctx context.Context, r querier, q dam.AssetQuery
 const walkCondition = `EXISTS (SELECT 1 FROM search_docs sd CROSS JOIN asset_fts sf
 	WHERE sd.asset_id = a.id AND sf.rowid = sd.doc AND sf.asset_fts MATCH ?)`
 
-// searchWalks reports whether a SQLite listing q sorted by a key, limit
-// to a page, walks the sort key's index rather than gathering the matches.
-func (s *Store) searchWalks(ctx context.Context, r querier, q dam.AssetQuery, search textSearch, limit int) (bool, error) {
-	switch s.searchPlan {
-	case planWalk:
-		return true, nil
-	case planGather:
-		return false, nil
+// setCondition tests the asset a's document number against the matches'
+// (SQLite reads those once per statement, into a temporary index).
+const setCondition = `(SELECT sd.doc FROM search_docs sd WHERE sd.asset_id = a.id) IN
+	(SELECT sf.rowid FROM asset_fts sf WHERE sf.asset_fts MATCH ?)`
+
+// searchPlanFor returns the plan of a SQLite listing q sorted by a key,
+// limit to a page.
+func (s *Store) searchPlanFor(ctx context.Context, r querier, q dam.AssetQuery, search textSearch,
+	limit int) (string, error) {
+	if s.searchPlan != "" {
+		return s.searchPlan, nil
 	}
 	if search.merges || !indexOrdered(q) {
-		return false, nil
+		return planGather, nil
 	}
 	var last sql.NullInt64
 	if err := r.queryRow(ctx, "SELECT max(doc) FROM search_docs").Scan(&last); err != nil {
-		return false, err
+		return "", err
 	}
 	docs := float64(last.Int64) // the documents, and the holes the gone ones left
 	phrases := max(strings.Count(search.fts, `"`)/2, 1)
-	// The walk wins when share² > need.
-	need := float64(walkProbeCost*phrases*(limit+1)) / max(docs, 1)
-	if need >= 1 {
-		return false, nil // even a word in every document
+	if choosePlan(1, docs, phrases, limit) == planGather {
+		return planGather, nil // even a word in every document
 	}
 	bound, known, err := s.matchBound(ctx, r, search)
 	if err != nil {
-		return false, err
+		return "", err
 	}
-	if known {
-		share := float64(bound) / docs
-		if share*share <= need {
-			return false, nil
-		}
+	if known && choosePlan(float64(bound)/docs, docs, phrases, limit) == planGather {
+		return planGather, nil // the walks only lose more below
 	}
 	sample := min(last.Int64, walkSampleDocs)
 	var n int64
 	if err := r.queryRow(ctx, "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ? AND rowid > ?",
 		search.fts, last.Int64-sample).Scan(&n); err != nil {
-		return false, err
+		return "", err
 	}
-	share := float64(n) / float64(sample)
-	return share*share > need, nil
+	return choosePlan(float64(n)/float64(sample), docs, phrases, limit), nil
+}
+
+// choosePlan is the cheapest plan for a search matching share of docs
+// documents, of phrases phrases, limit to a page. Against gathering, both
+// walks cost relatively less the larger share is.
+func choosePlan(share, docs float64, phrases, limit int) string {
+	if share <= 0 || docs <= 0 {
+		return planGather
+	}
+	rows := float64(limit+1) / share // assets walked to fill a page
+	gather := share * docs
+	walk := rows * walkProbeCost * float64(phrases)
+	set := share*docs*setMatchCost + rows*setRowCost
+	switch {
+	case walk < gather && walk <= set:
+		return planWalk
+	case set < gather:
+		return planSet
+	}
+	return planGather
 }
 
 // matchBound returns an upper bound of the documents matching search read

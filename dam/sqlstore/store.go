@@ -75,7 +75,8 @@ type Store struct {
 	// the sample by ranges with few assets.
 	facetScan int
 	// searchPlan forces the plan of SQLite listings with search text
-	// sorted by a key (planWalk or planGather, searchplan.go; tests only).
+	// sorted by a key (planGather, planWalk or planSet, searchplan.go;
+	// tests only).
 	searchPlan string
 	// skipIndex leaves search documents unwritten: set by the ingest
 	// benchmark only, to measure what indexing costs.
