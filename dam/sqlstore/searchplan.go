@@ -46,7 +46,11 @@ import (
 // The walks stop early only when an index serves the listing's order: a
 // listing of one domain's live assets, or of one folder's (not its
 // subfolders', nor a category's, nor the trash, nor several domains: those
-// sort their rows, and would test every one). Other listings gather.
+// sort their rows, and would test every one). And their cost assumes the
+// listing's conditions keep most assets walked: a filter that may keep
+// few (a collection, a date or size range, an uploader...) could make them
+// walk the whole index, so only the kind may come with them. Other
+// listings gather.
 
 // Costs in units of gathering one match (about 1.1 µs at 1,000,000, the
 // sort aside): a probe per phrase (about 60 µs for one word), reading a
@@ -247,8 +251,11 @@ func (s *Store) facetEstimate(ctx context.Context, r querier, search textSearch,
 }
 
 // indexOrdered reports whether an index serves the order of listing q
-// (sorted by a key), so that a walk stops at the page's end: one domain's
+// (sorted by a key) and no filter but the kind may keep few of the assets
+// it walks, so that a walk stops soon after the page's end: one domain's
 // live assets, or one folder's.
 func indexOrdered(q dam.AssetQuery) bool {
-	return !q.Deleted && len(q.Domains) == 1 && q.CategoryID == "" && !(q.FolderID != nil && q.Subfolders)
+	filters, _ := filterWhere(q, nil, nil)
+	return !q.Deleted && len(q.Domains) == 1 && q.CategoryID == "" && !(q.FolderID != nil && q.Subfolders) &&
+		len(filters) == 0 && len(q.IDs) == 0 && len(q.SHA256) == 0
 }

@@ -125,11 +125,14 @@ func TestSearchPlans(t *testing.T) {
 		{Domains: []string{"d"}, FolderID: &folder}, {Domains: []string{"d"}, FolderID: &root},
 		{Domains: []string{"d"}, Kind: dam.MediaImage}, {Domains: []string{"d", "e"}},
 		{Domains: []string{"d"}, Deleted: true}, {Domains: []string{"d"}, FolderID: &folder, Subfolders: true},
-		{Domains: []string{"d"}, CategoryID: "c"},
+		{Domains: []string{"d"}, CategoryID: "c"}, {Domains: []string{"d"}, CollectionID: "c"},
+		{Domains: []string{"d"}, MinSize: 20}, {Domains: []string{"d"}, IDs: []string{"x"}},
+		{Domains: []string{"d"}, Availability: dam.Available, Now: time.Now()},
 	} {
 		plan, err := s.searchPlanFor(ctx, s.read(), q, ts, 2)
 		require.NoError(t, err)
-		walks := len(q.Domains) == 1 && !q.Deleted && !q.Subfolders && q.CategoryID == ""
+		walks := len(q.Domains) == 1 && !q.Deleted && !q.Subfolders && q.CategoryID == "" && q.CollectionID == "" &&
+			q.MinSize == 0 && q.IDs == nil && q.Availability == ""
 		assert.Equal(t, walks, indexOrdered(q), "%+v", q)
 		assert.Equal(t, walks, plan != planGather, "%+v: %s", q, plan)
 	}
