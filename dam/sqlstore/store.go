@@ -77,6 +77,10 @@ type Store struct {
 	// facetScan is scanSample (facetsample.go); tests lower it to reach
 	// the sample by ranges with few assets.
 	facetScan int
+	// searchPlan forces the plan of SQLite listings with search text
+	// sorted by a key (planGather, planWalk or planSet, searchplan.go;
+	// tests only).
+	searchPlan string
 	// skipIndex leaves search documents unwritten: set by the ingest
 	// benchmark only, to measure what indexing costs.
 	skipIndex bool
