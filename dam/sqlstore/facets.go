@@ -154,7 +154,14 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search textSearch, 
 			n = exact + 1
 		}
 	}
-	if count != "" {
+	est, err := s.facetEstimate(ctx, r, search, merges)
+	if err != nil {
+		return dam.Facets{}, err
+	}
+	switch {
+	case est > 0:
+		n = est // more than scanSample thresholds: sampled by ranges
+	case count != "":
 		if err := r.queryRow(ctx, count, cargs...).Scan(&n); err != nil {
 			return dam.Facets{}, err
 		}
@@ -200,7 +207,6 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search textSearch, 
 		}
 		return rows.Err()
 	}
-	var err error
 	if s.d.postgres {
 		err = s.pgSerialRead(ctx, tally)
 	} else {
