@@ -17,38 +17,14 @@ CREATE TABLE asset_revision_counter (
 INSERT INTO asset_revision_counter (id, n) VALUES (1, 0);
 -- The guard NEW.revision = OLD.revision leaves the triggers' own updates
 -- of the column alone.
-CREATE TRIGGER asset_rev_assets_i AFTER INSERT ON assets BEGIN
-    UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1;
-    UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id = NEW.id;
-END;
-CREATE TRIGGER asset_rev_assets_u AFTER UPDATE ON assets WHEN NEW.revision = OLD.revision BEGIN
-    UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1;
-    UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id IN (OLD.id, NEW.id);
-END;
-CREATE TRIGGER asset_rev_versions_i AFTER INSERT ON versions BEGIN
-    UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1;
-    UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id = NEW.asset_id;
-END;
-CREATE TRIGGER asset_rev_versions_u AFTER UPDATE ON versions BEGIN
-    UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1;
-    UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id IN (OLD.asset_id, NEW.asset_id);
-END;
-CREATE TRIGGER asset_rev_versions_d AFTER DELETE ON versions BEGIN
-    UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1;
-    UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id = OLD.asset_id;
-END;
-CREATE TRIGGER asset_rev_asset_categories_i AFTER INSERT ON asset_categories BEGIN
-    UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1;
-    UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id = NEW.asset_id;
-END;
-CREATE TRIGGER asset_rev_asset_categories_u AFTER UPDATE ON asset_categories BEGIN
-    UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1;
-    UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id IN (OLD.asset_id, NEW.asset_id);
-END;
-CREATE TRIGGER asset_rev_asset_categories_d AFTER DELETE ON asset_categories BEGIN
-    UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1;
-    UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id = OLD.asset_id;
-END;
+CREATE TRIGGER asset_rev_assets_i AFTER INSERT ON assets BEGIN UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1; UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id = NEW.id; END;
+CREATE TRIGGER asset_rev_assets_u AFTER UPDATE ON assets WHEN NEW.revision = OLD.revision BEGIN UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1; UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id IN (OLD.id, NEW.id); END;
+CREATE TRIGGER asset_rev_versions_i AFTER INSERT ON versions BEGIN UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1; UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id = NEW.asset_id; END;
+CREATE TRIGGER asset_rev_versions_u AFTER UPDATE ON versions BEGIN UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1; UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id IN (OLD.asset_id, NEW.asset_id); END;
+CREATE TRIGGER asset_rev_versions_d AFTER DELETE ON versions BEGIN UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1; UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id = OLD.asset_id; END;
+CREATE TRIGGER asset_rev_asset_categories_i AFTER INSERT ON asset_categories BEGIN UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1; UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id = NEW.asset_id; END;
+CREATE TRIGGER asset_rev_asset_categories_u AFTER UPDATE ON asset_categories BEGIN UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1; UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id IN (OLD.asset_id, NEW.asset_id); END;
+CREATE TRIGGER asset_rev_asset_categories_d AFTER DELETE ON asset_categories BEGIN UPDATE asset_revision_counter SET n = n + 1 WHERE id = 1; UPDATE assets SET revision = (SELECT n FROM asset_revision_counter WHERE id = 1) WHERE id = OLD.asset_id; END;
 
 -- dialect: postgres
 -- A sequence is the counter (nextval never hands out a number twice).
