@@ -193,6 +193,7 @@ func TestListingFragmentsFollowEveryChange(t *testing.T) {
 		{Limit: 9, Sort: "-captured"},
 		{Limit: 5, FolderID: &folders[0]},
 		{Limit: 8, Text: "harbour"},
+		{Limit: 8, Text: "harbour", Sort: "-name"},
 	}
 	check := func(step string) {
 		qs := append(queries, dam.AssetQuery{Limit: 3, CategoryID: cats[0]}, dam.AssetQuery{Limit: 3, CategoryID: cats[1], Sort: "-name"})
