@@ -2,6 +2,7 @@ package dam
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -152,12 +153,14 @@ func (l *Library) fragmentPage(ctx context.Context, q AssetQuery, enc *PageEncod
 			return nil, false, err
 		}
 		fs := make([]fragment, len(as))
+		var scratch []byte // each encoding is appended here and kept at its size
 		for j := range as {
-			b, ok := enc.Asset(nil, &as[j])
+			b, ok := enc.Asset(scratch[:0], &as[j])
 			if !ok {
 				return nil, false, nil
 			}
-			fs[j] = fragment{rev: got[j], body: b, cursor: CursorAfter("", &as[j])}
+			scratch = b
+			fs[j] = fragment{rev: got[j], body: slices.Clone(b), cursor: CursorAfter("", &as[j])}
 		}
 		kept := make([]string, len(as))
 		for j := range as {
