@@ -26,10 +26,10 @@ const (
 	// maxFragmentBytes bounds the encodings kept, counted as their bytes,
 	// their keys' and fragmentOverhead each; past it, about a quarter of
 	// them (any) are forgotten.
-	maxFragmentBytes = 16 << 20
+	maxFragmentBytes = 8 << 20
 	// fragmentOverhead is what one kept encoding costs besides its bytes
 	// and key: the map entry, the slice and the cursor's fields.
-	fragmentOverhead = 160
+	fragmentOverhead = 256
 	// maxFragment is the largest encoding of one asset kept.
 	maxFragment = 256 << 10
 )
