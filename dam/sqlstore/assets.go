@@ -226,7 +226,7 @@ func (s *Store) listingPage(ctx context.Context, q dam.AssetQuery) (listingQuery
 	if !search.Empty() && !relevance {
 		cond, condArgs, err := s.searchCondition(ctx, s.read(), q, ts, limit)
 		if err != nil {
-			return nil, "", s.fail(ctx, op, err)
+			return listingQuery{}, err
 		}
 		where = append(where, cond)
 		args = append(args, condArgs...)
