@@ -3,10 +3,14 @@ package damhttp
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"database/sql"
 	"fmt"
 	"image/jpeg"
-	"math/rand/v2"
+	mathrand "math/rand/v2"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,13 +46,40 @@ func (s *fetchCountingStore) RevisedAssets(ctx context.Context, ids []string) ([
 // unlinks, deleted categories, protection, availability, trash and
 // restore, purges, uploads and clones) and after each one reads every page
 // of several listings through the kept encodings, requiring exactly the
-// bytes of a fresh read encoded whole with no cache.
+// bytes of a fresh read encoded whole with no cache. On SQLite, and on
+// PostgreSQL (a schema of its own) when DAMKIT_POSTGRES_URL is set
+// (bench/sqlstore/with-postgres.sh sets it).
 func TestListingFragmentsFollowEveryChange(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		testListingFragments(t, "sqlite://"+filepath.Join(t.TempDir(), "dam.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := os.Getenv("DAMKIT_POSTGRES_URL")
+		if url == "" {
+			t.Skip("set DAMKIT_POSTGRES_URL (bench/sqlstore/with-postgres.sh does) to run on PostgreSQL")
+		}
+		admin, err := sql.Open("pgx", url)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = admin.Close() })
+		schema := "damkit_test_" + strings.ToLower(rand.Text()[:12])
+		_, err = admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema)
+		require.NoError(t, err)
+		// Cleanups run last first: the schema goes after the library closed.
+		t.Cleanup(func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		testListingFragments(t, url+sep+"search_path="+schema)
+	})
+}
+
+func testListingFragments(t *testing.T, storeURL string) {
 	ctx := t.Context()
 	dir := t.TempDir()
 	var counting *fetchCountingStore
 	lib, err := dam.Open(ctx, dam.Config{
-		StoreURL:  "sqlite://" + filepath.Join(dir, "dam.db"),
+		StoreURL:  storeURL,
 		BucketURL: "file://" + filepath.ToSlash(filepath.Join(dir, "blobs")),
 		OpenStore: func(ctx context.Context, url string) (dam.Store, error) {
 			s, err := sqlstore.Open(ctx, url, nil)
@@ -57,14 +88,14 @@ func TestListingFragmentsFollowEveryChange(t *testing.T) {
 		},
 	})
 	require.NoError(t, err)
-	defer lib.Close()
+	t.Cleanup(func() { _ = lib.Close() })
 	u, _, err := lib.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
 	require.NoError(t, err)
 	actx := dam.WithActor(ctx, u.Actor())
 
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
-	rng := rand.New(rand.NewPCG(seed, 20))
+	rng := mathrand.New(mathrand.NewPCG(seed, 20))
 	photo := func() []byte {
 		var buf bytes.Buffer
 		require.NoError(t, jpeg.Encode(&buf, testimage.Gradient(8+rng.IntN(24), 8+rng.IntN(24), rng.Float64()), nil))
