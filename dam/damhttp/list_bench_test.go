@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -30,11 +31,18 @@ import (
 // the timer. "warm" answers the same page from the listing cache.
 //
 //	go test ./dam/damhttp -run '^$' -bench ListAssetsCold -count 6 -cpuprofile cpu.out
+//
+// With LIST_BENCH_POSTGRES=1 under bench/sqlstore/with-postgres.sh it runs
+// on that (empty) PostgreSQL database instead.
 func BenchmarkListAssetsCold(b *testing.B) {
 	ctx := b.Context()
 	dir := b.TempDir()
+	storeURL := "sqlite://" + filepath.Join(dir, "dam.db")
+	if url := os.Getenv("DAMKIT_POSTGRES_URL"); url != "" && os.Getenv("LIST_BENCH_POSTGRES") == "1" {
+		storeURL = url // an empty database: bench/sqlstore/with-postgres.sh makes one each run
+	}
 	lib, err := dam.Open(ctx, dam.Config{
-		StoreURL:  "sqlite://" + filepath.Join(dir, "dam.db"),
+		StoreURL:  storeURL,
 		BucketURL: "file://" + filepath.ToSlash(filepath.Join(dir, "blobs")),
 		OpenStore: func(ctx context.Context, url string) (dam.Store, error) { return sqlstore.Open(ctx, url, nil) },
 	})
