@@ -197,3 +197,10 @@ func parseAssetCursor(op, sort, s string) (AssetCursor, error) {
 	c.Name = j.Key
 	return c, nil
 }
+
+// CursorAfter is the cursor that continues a listing sorted by sort (an
+// effective sort, not by relevance) past a, the last asset of a page.
+func CursorAfter(sort string, a *Asset) AssetCursor {
+	return AssetCursor{Sort: sort, Name: a.Name, Size: a.Current.Size, Updated: a.UpdatedAt,
+		Captured: a.CaptureTime(), ID: a.ID}
+}

@@ -253,6 +253,9 @@ type Library struct {
 	access accessCache
 	// listing keeps encoded pages of Assets (listcache.go).
 	listing listingCache
+	// fragments keeps each asset's encoding for listing pages
+	// (listfragments.go).
+	fragments fragmentCache
 	// assets keeps assets read by the download and preview paths (listcache.go).
 	assets assetCache
 	// events commits the usage events of concurrent requests together

@@ -52,6 +52,14 @@ type listingPage struct {
 // page (nil when empty) and the next cursor; its result must not be
 // changed by anyone afterwards, caller included.
 func (l *Library) EncodedAssets(ctx context.Context, q AssetQuery, format string, encode func([]Asset, string) ([]byte, error)) ([]byte, error) {
+	return l.EncodedAssetPage(ctx, q, &PageEncoding{Format: format, Page: encode})
+}
+
+// EncodedAssetPage is EncodedAssets with the encoding enc: with
+// enc.Asset, each asset's encoding is kept as well, and a page read again
+// after a write reads and encodes only the assets that changed
+// (listfragments.go).
+func (l *Library) EncodedAssetPage(ctx context.Context, q AssetQuery, enc *PageEncoding) ([]byte, error) {
 	const op = "dam.EncodedAssets"
 	actor, err := actorFor(ctx, op)
 	if err != nil {
@@ -60,9 +68,19 @@ func (l *Library) EncodedAssets(ctx context.Context, q AssetQuery, format string
 	if err := l.checkQuery(ctx, op, actor, &q, false); err != nil {
 		return nil, err
 	}
+	encode := enc.Page
 	read := func() ([]byte, error) {
 		if len(q.Domains) == 0 {
 			return encode(nil, "")
+		}
+		if enc.Asset != nil && q.Sort != SortRelevance {
+			b, ok, err := l.fragmentPage(ctx, q, enc)
+			if err != nil {
+				return nil, wrap(op, Internal, err)
+			}
+			if ok {
+				return b, nil
+			}
 		}
 		as, next, err := l.store.Assets(ctx, q)
 		if err != nil {
@@ -86,7 +104,7 @@ func (l *Library) EncodedAssets(ctx context.Context, q AssetQuery, format string
 	if err != nil {
 		return read()
 	}
-	key, err := listingKey(format, q)
+	key, err := listingKey(enc.Format, q)
 	if err != nil {
 		return read()
 	}

@@ -122,6 +122,15 @@ type AssetStore interface {
 	Asset(ctx context.Context, id string) (Asset, error)
 	// Assets lists assets in ID order, returning the cursor of the next page ("" at the end).
 	Assets(ctx context.Context, q AssetQuery) ([]Asset, string, error)
+	// AssetRevisions is the page of Assets(q) without the assets: their
+	// IDs and revisions (see AssetRevision), in its order, and whether a
+	// next page follows. A listing sorted by relevance is Invalid (its
+	// cursor is the store's own).
+	AssetRevisions(ctx context.Context, q AssetQuery) ([]AssetRevision, bool, error)
+	// RevisedAssets returns the assets of ids as Asset does (trashed or
+	// not; absent ones left out), in the order of ids, each with its
+	// revision as read with it.
+	RevisedAssets(ctx context.Context, ids []string) ([]Asset, []int64, error)
 	// AssetFacets counts the assets q selects (every page; Cursor, Limit
 	// and Sort are ignored) by kind, media type, category, year and
 	// creator, at most limit values per facet (see Facets).

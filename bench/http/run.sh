@@ -12,6 +12,7 @@
 #   bench/http/run.sh search               # varied searches (search.lua) at 16 connections
 #   bench/sqlstore/with-postgres.sh bench/http/run.sh   # on PostgreSQL (DAMKIT_POSTGRES_URL)
 #   bench/http/run.sh download download-noevents    # usage events on vs off
+#   bench/http/run.sh list-write write     # a write, then the page read again; the write alone
 #
 # The -noevents targets ask a second server, built with the tag
 # damkit_noevents (no usage log; examples/server/benchstore_noevents.go),
@@ -139,7 +140,7 @@ url() {
 	download) echo "http://127.0.0.1:$PORT/api/v1/assets/$ASSET/download" ;;
 	download-noevents) echo "http://127.0.0.1:$NOEVENTS_PORT/api/v1/assets/$ASSET/download" ;;
 	download-web-noevents) echo "http://127.0.0.1:$NOEVENTS_PORT/api/v1/assets/$ASSET/download?profile=web" ;;
-	list) echo "http://127.0.0.1:$PORT/api/v1/assets?limit=100" ;;
+	list | list-write | write) echo "http://127.0.0.1:$PORT/api/v1/assets?limit=100" ;;
 	search) echo "http://127.0.0.1:$PORT/api/v1/assets?limit=100&q=image-000001" ;;
 	nginx-web) echo "http://127.0.0.1:$NGINX_PORT/web.jpg" ;;
 	nginx-orig) echo "http://127.0.0.1:$NGINX_PORT/orig.jpg" ;;
@@ -169,13 +170,18 @@ for r in $(seq "$ROUNDS"); do
 		# SQLite readers waiting their turn).
 		c=$CONNS script=()
 		if [ "$t" = search ]; then c=${SEARCH_CONNS:-16} script=(-s bench/http/search.lua); fi
+		# list-write: one connection alternating a write and the listing,
+		# so that every listing request follows a write (listwrite.lua).
+		if [ "$t" = list-write ] || [ "$t" = write ]; then c=1 script=(-s bench/http/listwrite.lua); fi
+		writes_only=0
+		if [ "$t" = write ]; then writes_only=1; fi
 		# The server's CPU time over the target (user + system, in clock
 		# ticks) gives its CPU per request, which other jobs on a shared
 		# machine disturb far less than its req/s.
 		spid=$server_pid
 		case $t in *-noevents) spid=$noev_pid ;; nginx-*) spid="" ;; esac
 		t0=$(cputicks "$spid")
-		taskset -c 1 wrk -t1 -c"$c" -d"${SECONDS_EACH}s" --latency "${script[@]}" -H "Authorization: Bearer $KEY" "$(url "$t")" >"$work/$t.$r"
+		ASSET=$ASSET WRITES_ONLY=$writes_only taskset -c 1 wrk -t1 -c"$c" -d"${SECONDS_EACH}s" --latency "${script[@]}" -H "Authorization: Bearer $KEY" "$(url "$t")" >"$work/$t.$r"
 		if [ -n "$spid" ]; then echo $(($(cputicks "$spid") - t0)); else echo -; fi >"$work/$t.$r.cpu"
 		if [ -n "$prof" ]; then
 			wait "$prof"

@@ -52,12 +52,17 @@ func appendAssetPage(dst []byte, as []dam.Asset, next string, keys *[]string) ([
 			return dst, false
 		}
 	}
+	return appendPageEnd(dst, next), true
+}
+
+// appendPageEnd ends a page's items and the page, with the next cursor.
+func appendPageEnd(dst []byte, next string) []byte {
 	dst = append(dst, ']')
 	if next != "" {
 		dst = append(dst, `,"next_cursor":`...)
 		dst = appendJSONString(dst, next)
 	}
-	return append(dst, "}\n"...), true
+	return append(dst, "}\n"...)
 }
 
 func appendAsset(b []byte, a *dam.Asset, keys *[]string) ([]byte, bool) {

@@ -256,7 +256,7 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !withFacets {
-		body, err := s.lib.EncodedAssets(r.Context(), aq, "damhttp.page", encodeAssetPage)
+		body, err := s.lib.EncodedAssetPage(r.Context(), aq, assetPages)
 		if err != nil {
 			return err
 		}

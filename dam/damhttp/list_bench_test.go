@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -30,11 +31,18 @@ import (
 // the timer. "warm" answers the same page from the listing cache.
 //
 //	go test ./dam/damhttp -run '^$' -bench ListAssetsCold -count 6 -cpuprofile cpu.out
+//
+// With LIST_BENCH_POSTGRES=1 under bench/sqlstore/with-postgres.sh it runs
+// on that (empty) PostgreSQL database instead.
 func BenchmarkListAssetsCold(b *testing.B) {
 	ctx := b.Context()
 	dir := b.TempDir()
+	storeURL := "sqlite://" + filepath.Join(dir, "dam.db")
+	if url := os.Getenv("DAMKIT_POSTGRES_URL"); url != "" && os.Getenv("LIST_BENCH_POSTGRES") == "1" {
+		storeURL = url // an empty database: bench/sqlstore/with-postgres.sh makes one each run
+	}
 	lib, err := dam.Open(ctx, dam.Config{
-		StoreURL:  "sqlite://" + filepath.Join(dir, "dam.db"),
+		StoreURL:  storeURL,
 		BucketURL: "file://" + filepath.ToSlash(filepath.Join(dir, "blobs")),
 		OpenStore: func(ctx context.Context, url string) (dam.Store, error) { return sqlstore.Open(ctx, url, nil) },
 	})
@@ -88,6 +96,30 @@ func BenchmarkListAssetsCold(b *testing.B) {
 		}
 		// CPU time of the process while answering (GC included), which a
 		// loaded machine inflates less than ns/op.
+		b.ReportMetric(float64(cpu.Microseconds())/float64(n), "cpu-µs/op")
+	})
+	// "cold-page" edits every asset of the page before each request: none
+	// of their encodings can be reused (as after a restart).
+	page, _, err := lib.Assets(actx, dam.AssetQuery{Limit: 100})
+	require.NoError(b, err)
+	pageIDs := make([]string, len(page))
+	for i := range page {
+		pageIDs[i] = page[i].ID
+	}
+	b.Run("cold-page", func(b *testing.B) {
+		n := 0
+		var cpu time.Duration
+		for b.Loop() {
+			b.StopTimer()
+			n++
+			title = fmt.Sprint("Renamed ", n)
+			_, err := lib.EditAssets(actx, pageIDs, dam.AssetPatch{Title: &title})
+			require.NoError(b, err)
+			b.StartTimer()
+			before := processCPU(b)
+			get(b)
+			cpu += processCPU(b) - before
+		}
 		b.ReportMetric(float64(cpu.Microseconds())/float64(n), "cpu-µs/op")
 	})
 	b.Run("warm", func(b *testing.B) {

@@ -145,87 +145,25 @@ func (s *Store) Asset(ctx context.Context, id string) (dam.Asset, error) {
 // and any older ones follow, newest first (relevance.go).
 func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, string, error) {
 	const op = "sqlstore.Assets"
-	search, err := dam.ParseSearch(q.Text)
-	if err != nil {
+	p, err := s.listingPage(ctx, q)
+	if err != nil || p.empty {
 		return nil, "", s.fail(ctx, op, err)
 	}
-	q.Sort = dam.EffectiveSort(q)
-	relevance := q.Sort == dam.SortRelevance
-	if relevance && search.Empty() {
-		return nil, "", s.fail(ctx, op, dam.E("", dam.Invalid, "sort %s needs search text", dam.SortRelevance))
-	}
-	cursor, err := dam.ParseAssetCursor(q.Sort, q.Cursor)
-	if err != nil {
-		return nil, "", s.fail(ctx, op, err)
-	}
-	if len(q.Domains) == 0 {
-		return nil, "", nil
-	}
-	ts, err := s.spelled(ctx, s.read(), search)
-	if err != nil {
-		return nil, "", s.fail(ctx, op, err)
-	}
-	where, args := s.listingWhere(q)
-	limit := pageLimit(q.Limit)
-	if !search.Empty() && !relevance {
-		cond, condArgs, err := s.searchCondition(ctx, s.read(), q, ts, limit)
-		if err != nil {
-			return nil, "", s.fail(ctx, op, err)
-		}
-		where = append(where, cond)
-		args = append(args, condArgs...)
-	}
-	order := sortOrder(q.Sort)
-	// The page of asset rows is chosen first and joined to versions after:
-	// joining first lets PostgreSQL merge-join from the start of versions.
-	r := s.read()
-	switch {
-	case q.CategoryID != "" && (q.Sort == "" || q.Sort == "created") && !relevance:
-		ids, err := s.categoryPageIDs(ctx, q, where, args, limit)
+	if p.relevance {
+		ids, next, err := s.relevancePage(ctx, p.r, p.search, p.where, p.args, p.cursor, p.limit)
 		if err != nil || len(ids) == 0 {
 			return nil, "", s.fail(ctx, op, err)
 		}
-		args = paddedIDs(ids)
-		where = []string{"a.id IN (" + placeholders(len(args)) + ")"}
-		cursor = dam.AssetCursor{} // the IDs are past it
-	case q.CategoryID != "":
-		// Sorted by a key: the category's members are a condition and
-		// the page is sorted, as no index holds a subtree by name or size.
-		cats, err := s.categoryMembers(ctx, q)
-		if err != nil || len(cats) == 0 {
-			return nil, "", s.fail(ctx, op, err)
-		}
-		where = append(where, "EXISTS (SELECT 1 FROM asset_categories ac WHERE ac.asset_id = a.id AND ac.category_id IN ("+
-			placeholders(len(cats))+"))")
-		args = append(args, anys(cats)...)
-		r = s.readOnce()
-	}
-	if relevance {
-		ids, next, err := s.relevancePage(ctx, r, ts, where, args, cursor, limit)
-		if err != nil || len(ids) == 0 {
-			return nil, "", s.fail(ctx, op, err)
-		}
-		as, err := s.assetsByID(ctx, r, ids)
+		as, err := s.assetsByID(ctx, p.r, ids)
 		return as, next, s.fail(ctx, op, err)
 	}
-	if cursor.ID != "" {
-		w, cargs := order.after(cursor)
-		where = append(where, w)
-		args = append(args, cargs...)
-	}
-	args = append(args, limit+1)
-	by := order.by
-	if s.d.postgres && !search.Empty() {
-		if by, err = s.pgSearchOrder(ctx, ts, order); err != nil {
-			return nil, "", s.fail(ctx, op, err)
-		}
-	}
-	page := "(SELECT * FROM assets a WHERE " + strings.Join(where, " AND ") + " ORDER BY " + by + " LIMIT ?) a"
-	rows, err := r.query(ctx, assetsFrom(page)+" ORDER BY "+order.by, args...)
+	page := "(SELECT * FROM assets a WHERE " + strings.Join(p.where, " AND ") + " ORDER BY " + p.pageBy + " LIMIT ?) a"
+	rows, err := p.r.query(ctx, assetsFrom(page)+" ORDER BY "+p.order.by, p.args...)
 	if err != nil {
 		return nil, "", s.fail(ctx, op, err)
 	}
 	defer rows.Close()
+	limit := p.limit
 	as := make([]dam.Asset, 0, min(limit+1, 128))
 	for rows.Next() {
 		a, err := scanAsset(rows)
@@ -240,12 +178,102 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 	next := ""
 	if len(as) > limit {
 		as = as[:limit]
-		last := as[limit-1]
-		c := dam.AssetCursor{Sort: q.Sort, Name: last.Name, Size: last.Current.Size, Updated: last.UpdatedAt,
-			Captured: last.CaptureTime(), ID: last.ID}
-		next = c.String()
+		next = dam.CursorAfter(dam.EffectiveSort(q), &as[limit-1]).String()
 	}
 	return as, next, nil
+}
+
+// listingQuery is what selects and orders the page of a listing: the
+// querier to read it with, the conditions on the assets a with their
+// arguments (past the cursor, then the limit + 1 last, when not by
+// relevance), the order and the page size.
+type listingQuery struct {
+	empty     bool // nothing to read: no domains, or an empty category
+	relevance bool // sorted by relevance: relevancePage reads it
+	r         querier
+	search    textSearch
+	where     []string
+	args      []any
+	order     assetOrder
+	pageBy    string // the ORDER BY of the page's rows: order.by, or its keys no index holds (pgSearchOrder)
+	cursor    dam.AssetCursor
+	limit     int
+}
+
+// listingPage checks q and makes the query of its page (see Assets).
+func (s *Store) listingPage(ctx context.Context, q dam.AssetQuery) (listingQuery, error) {
+	search, err := dam.ParseSearch(q.Text)
+	if err != nil {
+		return listingQuery{}, err
+	}
+	q.Sort = dam.EffectiveSort(q)
+	relevance := q.Sort == dam.SortRelevance
+	if relevance && search.Empty() {
+		return listingQuery{}, dam.E("", dam.Invalid, "sort %s needs search text", dam.SortRelevance)
+	}
+	cursor, err := dam.ParseAssetCursor(q.Sort, q.Cursor)
+	if err != nil {
+		return listingQuery{}, err
+	}
+	if len(q.Domains) == 0 {
+		return listingQuery{empty: true}, nil
+	}
+	ts, err := s.spelled(ctx, s.read(), search)
+	if err != nil {
+		return listingQuery{}, err
+	}
+	where, args := s.listingWhere(q)
+	limit := pageLimit(q.Limit)
+	if !search.Empty() && !relevance {
+		cond, condArgs, err := s.searchCondition(ctx, s.read(), q, ts, limit)
+		if err != nil {
+			return listingQuery{}, err
+		}
+		where = append(where, cond)
+		args = append(args, condArgs...)
+	}
+	order := sortOrder(q.Sort)
+	// The page of asset rows is chosen first and joined to versions after:
+	// joining first lets PostgreSQL merge-join from the start of versions.
+	r := s.read()
+	switch {
+	case q.CategoryID != "" && (q.Sort == "" || q.Sort == "created") && !relevance:
+		ids, err := s.categoryPageIDs(ctx, q, where, args, limit)
+		if err != nil || len(ids) == 0 {
+			return listingQuery{empty: true}, err
+		}
+		args = paddedIDs(ids)
+		where = []string{"a.id IN (" + placeholders(len(args)) + ")"}
+		cursor = dam.AssetCursor{} // the IDs are past it
+	case q.CategoryID != "":
+		// Sorted by a key: the category's members are a condition and
+		// the page is sorted, as no index holds a subtree by name or size.
+		cats, err := s.categoryMembers(ctx, q)
+		if err != nil || len(cats) == 0 {
+			return listingQuery{empty: true}, err
+		}
+		where = append(where, "EXISTS (SELECT 1 FROM asset_categories ac WHERE ac.asset_id = a.id AND ac.category_id IN ("+
+			placeholders(len(cats))+"))")
+		args = append(args, anys(cats)...)
+		r = s.readOnce()
+	}
+	p := listingQuery{relevance: relevance, r: r, search: ts, where: where, args: args, order: order, cursor: cursor, limit: limit}
+	if relevance {
+		return p, nil
+	}
+	if cursor.ID != "" {
+		w, cargs := order.after(cursor)
+		p.where = append(p.where, w)
+		p.args = append(p.args, cargs...)
+	}
+	p.args = append(p.args, limit+1)
+	p.pageBy = order.by
+	if s.d.postgres && !search.Empty() {
+		if p.pageBy, err = s.pgSearchOrder(ctx, ts, order); err != nil {
+			return listingQuery{}, err
+		}
+	}
+	return p, nil
 }
 
 // listingWhere is the condition, with its arguments, on the assets a of
@@ -537,7 +565,10 @@ func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]
 	return out, rows.Err()
 }
 
-func scanAsset(r scanner) (dam.Asset, error) {
+func scanAsset(r scanner) (dam.Asset, error) { return scanAssetWith(r) }
+
+// scanAssetWith scans an asset's columns followed by extra ones.
+func scanAssetWith(r scanner, extra ...any) (dam.Asset, error) {
 	var a dam.Asset
 	var kind, avail, prot string
 	dest := []any{&a.ID, &a.Name, &a.FolderID, &a.Domain, &kind, &a.Meta.Title, &a.Meta.Description,
@@ -545,6 +576,7 @@ func scanAsset(r scanner) (dam.Asset, error) {
 		&a.CreatedBy, dbTime{&a.CreatedAt}, &a.UpdatedBy, dbTime{&a.UpdatedAt}, dbTimePtr{&a.DeletedAt}, &a.DeletedBy}
 	dest = append(dest, versionDest(&a.Current)...)
 	dest = append(dest, categoryList{&a.Categories})
+	dest = append(dest, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return dam.Asset{}, err
 	}

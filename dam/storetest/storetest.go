@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) dam.Store) {
 		{"Sessions", sessionTests},
 		{"CacheGeneration", authGenerationTests},
 		{"ListingGeneration", listingGenerationTests},
+		{"Revisions", revisionTests},
 		{"Sorts", sortTests},
 		{"Search", searchTests},
 		{"Webhooks", webhookTests},
