@@ -39,11 +39,19 @@ func TestCaptureKeysFilledByMigration23(t *testing.T) {
 
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	for _, q := range []string{
+	// A library from before migration 23 had no facet_counts (migration
+	// 44, whose triggers read captured_at) either.
+	undo := []string{"DROP TABLE facet_counts"}
+	for _, tr := range []string{"assets_i", "assets_d", "assets_u", "versions_i", "versions_d", "versions_u",
+		"asset_categories_i", "asset_categories_d", "asset_categories_u"} {
+		undo = append(undo, "DROP TRIGGER facet_counts_"+tr)
+	}
+	for _, q := range append(undo,
+		"DELETE FROM schema_migrations WHERE version = 44",
 		"DROP INDEX assets_folder_captured", "DROP INDEX assets_live_domain_captured",
 		"ALTER TABLE assets DROP COLUMN captured_at",
 		"DELETE FROM schema_migrations WHERE version = 23",
-	} {
+	) {
 		_, err := db.ExecContext(t.Context(), q)
 		require.NoError(t, err, q)
 	}

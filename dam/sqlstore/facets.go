@@ -40,6 +40,10 @@ func (s *Store) AssetFacets(ctx context.Context, q dam.AssetQuery, limit int) (d
 		creator = "(CAST(a.fields AS jsonb) ->> '" + dam.FacetCreatorField + "')"
 	}
 	r := s.readOnce()
+	if !s.d.postgres && plainListing(q) {
+		f, err := s.keptFacets(ctx, r, q.Domains, limit)
+		return f, s.fail(ctx, op, err)
+	}
 	if !search.Empty() {
 		ts, err := s.spelled(ctx, r, search)
 		if err != nil {
@@ -58,6 +62,14 @@ func (s *Store) AssetFacets(ctx context.Context, q dam.AssetQuery, limit int) (d
 		t, err := s.sampleFacets(ctx, r, facetSource{cols: facetColumns(creator), where: where, args: args})
 		return t.facets(limit), s.fail(ctx, op, err)
 	}
+	f, err = countFacets(ctx, r, cond, args, creator, limit)
+	return f, s.fail(ctx, op, err)
+}
+
+// countFacets counts the assets matching cond exactly: one GROUP BY per
+// facet.
+func countFacets(ctx context.Context, r querier, cond string, args []any, creator string, limit int) (dam.Facets, error) {
+	var f dam.Facets
 	for _, facet := range []struct {
 		dst        *[]dam.FacetCount
 		value, src string
@@ -72,21 +84,21 @@ func (s *Store) AssetFacets(ctx context.Context, q dam.AssetQuery, limit int) (d
 			" AND "+facet.value+" IS NOT NULL AND "+facet.value+" <> '' GROUP BY "+facet.value+
 			" ORDER BY n DESC, v LIMIT ?", append(args, limit)...)
 		if err != nil {
-			return f, s.fail(ctx, op, err)
+			return f, err
 		}
 		counts := []dam.FacetCount{}
 		for rows.Next() {
 			var c dam.FacetCount
 			if err := rows.Scan(&c.Value, &c.Count); err != nil {
 				rows.Close()
-				return f, s.fail(ctx, op, err)
+				return f, err
 			}
 			counts = append(counts, c)
 		}
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return f, s.fail(ctx, op, err)
+			return f, err
 		}
 		*facet.dst = counts
 	}

@@ -53,18 +53,35 @@ func New(t *testing.T) context.Context {
 }
 
 // WaitForFile waits until a finished download whose name matches ok lands
-// in dir, and returns its path.
+// in dir, and returns its path. Chromium may reserve the final name with an
+// empty file while the bytes still go to a ".crdownload" beside it (a test
+// once read such a file as "not a valid zip file"), so a download counts as
+// finished only when no ".crdownload" is left, the file is not empty and
+// its size held between two looks.
 func WaitForFile(ctx context.Context, t *testing.T, dir string, ok func(name string) bool) string {
 	t.Helper()
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
+	seen := map[string]int64{} // size at the previous look
 	for {
 		entries, err := os.ReadDir(dir)
 		require.NoError(t, err)
+		partial := false
 		for _, e := range entries {
-			if !strings.HasSuffix(e.Name(), ".crdownload") && ok(e.Name()) {
+			partial = partial || strings.HasSuffix(e.Name(), ".crdownload")
+		}
+		for _, e := range entries {
+			if partial || !ok(e.Name()) {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil || info.Size() == 0 {
+				continue
+			}
+			if prev, found := seen[e.Name()]; found && prev == info.Size() {
 				return filepath.Join(dir, e.Name())
 			}
+			seen[e.Name()] = info.Size()
 		}
 		select {
 		case <-ctx.Done():
