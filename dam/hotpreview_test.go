@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"image"
 	"image/png"
 	"os"
@@ -143,5 +144,42 @@ func TestPreviewHelperProcess(t *testing.T) {
 		if !in.Scan() {
 			return
 		}
+	}
+}
+
+// BenchmarkOpenPreviewCached: a cached preview as the HTTP handler opens
+// it (an owner's, on SQLite and a file bucket), body read and closed.
+// go test ./dam -run '^$' -bench OpenPreviewCached -benchmem
+func BenchmarkOpenPreviewCached(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	st, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(dir, "dam.db"), nil)
+	require.NoError(b, err)
+	defer st.Close()
+	bucket, err := storage.Open(ctx, "file://"+filepath.ToSlash(filepath.Join(dir, "blobs")))
+	require.NoError(b, err)
+	defer bucket.Close()
+	lib := dam.New(st, bucket, nil, nil, nil)
+	owner, _, err := lib.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
+	require.NoError(b, err)
+	octx := dam.WithActor(ctx, owner.Actor())
+	var img bytes.Buffer
+	require.NoError(b, png.Encode(&img, image.NewRGBA(image.Rect(0, 0, 640, 480))))
+	asset, err := lib.Upload(octx, &img, dam.UploadOptions{Name: "photo.png"})
+	require.NoError(b, err)
+	open := func() {
+		d, err := lib.OpenPreview(octx, asset.ID, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, d); err != nil {
+			b.Fatal(err)
+		}
+		_ = d.Close()
+	}
+	open()
+	b.ReportAllocs()
+	for b.Loop() {
+		open()
 	}
 }
