@@ -166,12 +166,15 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		return nil, "", s.fail(ctx, op, err)
 	}
 	where, args := s.listingWhere(q)
+	limit := pageLimit(q.Limit)
 	if !search.Empty() && !relevance {
-		cond, condArgs := s.searchFilter(ts)
+		cond, condArgs, err := s.searchCondition(ctx, s.read(), q, ts, limit)
+		if err != nil {
+			return nil, "", s.fail(ctx, op, err)
+		}
 		where = append(where, cond)
 		args = append(args, condArgs...)
 	}
-	limit := pageLimit(q.Limit)
 	order := sortOrder(q.Sort)
 	// The page of asset rows is chosen first and joined to versions after:
 	// joining first lets PostgreSQL merge-join from the start of versions.

@@ -137,7 +137,13 @@ func (s *Store) searchFacets(ctx context.Context, r querier, search textSearch, 
 		count = "SELECT count(*) FROM (SELECT 1 FROM assets WHERE search @@ CAST(? AS tsquery) LIMIT ?) m"
 		cargs = []any{tsQuery(search.Search), s.facetSample + 1}
 	}
-	if err := r.queryRow(ctx, count, cargs...).Scan(&n); err != nil {
+	est, err := s.facetEstimate(ctx, r, search, merges)
+	if err != nil {
+		return dam.Facets{}, err
+	}
+	if est > 0 {
+		n = est // more than scanSample thresholds: sampled by ranges
+	} else if err := r.queryRow(ctx, count, cargs...).Scan(&n); err != nil {
 		return dam.Facets{}, err
 	}
 	if n > int64(s.facetSample) {

@@ -15,10 +15,10 @@ import (
 // The sample is stratified: the matches' keys (SQLite: the document
 // number, in the index's order; otherwise the asset ID, which begins with
 // its creation time) are cut into facetStrata equal ranges, and each range
-// gives its newest threshold/facetStrata matches. A range with fewer
-// matches than that is counted whole; in a fuller one the matches read
-// stand for the range's part they cover, so each counts
-// (range width) / (width covered) times. Strata keep the sample spread
+// gives its newest threshold/facetStrata matches (SQLite's search: its
+// oldest, see sampleStratum). A range with fewer matches than that is
+// counted whole; in a fuller one the matches read stand for the range's
+// part they cover, so each counts (range width) / (width covered) times. Strata keep the sample spread
 // over the library's whole history: the newest matches alone would say
 // every asset was taken this year.
 //
@@ -58,6 +58,15 @@ type facetSource struct {
 	search textSearch
 }
 
+// docBounds and sqliteIDBounds read the least and greatest document
+// number and asset ID (SQLite) with one aggregate per subquery: SQLite reads
+// min() or max() alone from the end of an index, but both in one query by
+// scanning every row (90 ms at 1,000,000 documents).
+const (
+	docBounds      = "SELECT (SELECT min(doc) FROM search_docs), (SELECT max(doc) FROM search_docs)"
+	sqliteIDBounds = "SELECT (SELECT min(id) FROM assets), (SELECT max(id) FROM assets)"
+)
+
 // keyRange is a range of keys [lo, hi) as numbers (document numbers, or
 // idNumber).
 type keyRange struct{ lo, hi uint64 }
@@ -71,13 +80,17 @@ func (s *Store) sampleFacets(ctx context.Context, r querier, src facetSource) (*
 	var maxID string
 	if byDoc {
 		var lo, hi sql.NullInt64
-		if err := r.queryRow(ctx, "SELECT min(doc), max(doc) FROM search_docs").Scan(&lo, &hi); err != nil || !lo.Valid {
+		if err := r.queryRow(ctx, docBounds).Scan(&lo, &hi); err != nil || !lo.Valid {
 			return t, err
 		}
 		span = keyRange{uint64(max(0, lo.Int64)), uint64(max(0, hi.Int64)) + 1}
 	} else {
 		var lo, hi sql.NullString
-		if err := r.queryRow(ctx, "SELECT min(id), max(id) FROM assets").Scan(&lo, &hi); err != nil || !lo.Valid {
+		bounds := "SELECT min(id), max(id) FROM assets"
+		if !s.d.postgres {
+			bounds = sqliteIDBounds
+		}
+		if err := r.queryRow(ctx, bounds).Scan(&lo, &hi); err != nil || !lo.Valid {
 			return t, err
 		}
 		maxID = hi.String
@@ -144,7 +157,11 @@ func (s *Store) assetBound(ctx context.Context, r querier, estimate float64) (fl
 
 // sampleStratum adds to t the newest per candidates with keys in
 // [lo, hi) (or [lo, hi] when below is "<="): the text matches of a search (then filtered), or the assets
-// that pass the conditions.
+// that pass the conditions. SQLite's search reads the oldest per instead:
+// FTS5 seeks forward to a range's start through a word's doclist index,
+// but back to its end one index entry at a time from the end of the list
+// (for a word in 928,528 of 1,000,000 documents, 16 ranges newest first
+// cost 20 ms, oldest first 2).
 func (s *Store) sampleStratum(ctx context.Context, r querier, src facetSource, byDoc bool, ids idSpace, st keyRange,
 	lo, hi any, below string, per int, t *facetTally) error {
 	cond := strings.Join(src.where, " AND ")
@@ -157,10 +174,10 @@ func (s *Store) sampleStratum(ctx context.Context, r querier, src facetSource, b
 		args = append(append(args, src.args...), lo, hi, per)
 	case byDoc:
 		query = "SELECT c.rowid, CASE WHEN " + cond + " THEN 1 ELSE 0 END, " + src.cols + ` FROM
-			(SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid DESC LIMIT ?) c
+			(SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid LIMIT ?) c
 			CROSS JOIN search_docs d CROSS JOIN assets a CROSS JOIN versions v
 			WHERE d.doc = c.rowid AND a.id = d.asset_id AND v.asset_id = a.id AND v.number = a.current_version
-			ORDER BY c.rowid DESC`
+			ORDER BY c.rowid`
 		args = append(append(args, src.args...), src.search.fts, lo, hi, per)
 	default:
 		query = "SELECT c.id, CASE WHEN " + cond + " THEN 1 ELSE 0 END, " + src.cols + ` FROM
@@ -200,7 +217,11 @@ func (s *Store) sampleStratum(ctx context.Context, r querier, src facetSource, b
 			}
 			key = n
 		}
-		if key >= st.lo && key < st.hi {
+		switch {
+		case key < st.lo || key >= st.hi:
+		case byDoc: // the oldest: [lo, key] covered
+			w = float64(st.hi-st.lo) / float64(key-st.lo+1)
+		default: // the newest: [key, hi) covered
 			w = float64(st.hi-st.lo) / float64(st.hi-key)
 		}
 		if w > 1 {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,4 +148,17 @@ func TestFacetSampleBulkImport(t *testing.T) {
 			assert.GreaterOrEqual(t, f.Kinds[0].Count, int64(400), "%q: about the 801 there are", text)
 		}
 	})
+}
+
+// The bounds of a sample's key ranges are read from the ends of an index,
+// not by scanning every row (min and max in one aggregate query scan).
+func TestSampleBoundsReadIndexEnds(t *testing.T) {
+	s := openSQLiteT(t)
+	defer s.Close()
+	for _, q := range []string{docBounds, sqliteIDBounds} {
+		plan := strings.Join(queryPlan(t, s, q), "\n")
+		assert.NotContains(t, strings.ReplaceAll(plan, "SCAN CONSTANT ROW", ""), "SCAN", q+"\n"+plan)
+	}
+	plan := strings.Join(queryPlan(t, s, "SELECT min(doc), max(doc) FROM search_docs"), "\n")
+	assert.Contains(t, plan, "SCAN search_docs", "both at once scan (this test's premise):\n"+plan)
 }

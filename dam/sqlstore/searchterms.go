@@ -43,8 +43,9 @@ const maxPrefixWords = 64
 // prefixes spelled out as the words they begin.
 type textSearch struct {
 	dam.Search
-	fts    string // the FTS5 query (SQLite)
-	merges bool   // a long prefix is left to FTS5, which merges its words' lists
+	fts    string     // the FTS5 query (SQLite)
+	merges bool       // a long prefix is left to FTS5, which merges its words' lists
+	words  [][]string // the words each term's prefix is spelled out as (SQLite; nil when it is not)
 }
 
 // spelled returns search with its FTS5 query (SQLite; PostgreSQL answers
@@ -76,7 +77,7 @@ func (s *Store) spelled(ctx context.Context, r querier, search dam.Search) (text
 		}
 		// No word: FTS5's prefix query merges nothing, and matches nothing.
 	}
-	ts.fts = ftsQueryWords(search, words)
+	ts.fts, ts.words = ftsQueryWords(search, words), words
 	return ts, nil
 }
 

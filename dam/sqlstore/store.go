@@ -64,10 +64,13 @@ type Store struct {
 	w     *sql.DB // write transactions (SQLite: a single connection)
 	r     *sql.DB // reads (SQLite: a pool of query-only connections)
 	stmts stmtCache
-	gate  readGate      // turns of the SQLite read pool, first come first served
-	ckpt  *checkpointer // SQLite's WAL checkpoints (checkpoint.go); nil otherwise
-	gens  *genReader    // PostgreSQL: generations read once for concurrent callers; nil on SQLite
-	hot   *hotGens      // SQLite: generations kept while the wal-index header stands still (walstamp.go); nil otherwise
+	// wstmts keeps SQLite's write statements prepared on the writer's one
+	// connection (txStmt): parsing was a quarter of an indexed CreateAsset.
+	wstmts stmtCache
+	gate   readGate      // turns of the SQLite read pool, first come first served
+	ckpt   *checkpointer // SQLite's WAL checkpoints (checkpoint.go); nil otherwise
+	gens   *genReader    // PostgreSQL: generations read once for concurrent callers; nil on SQLite
+	hot    *hotGens      // SQLite: generations kept while the wal-index header stands still (walstamp.go); nil otherwise
 	// rankWindow is Options.RankWindow.
 	rankWindow int
 	// facetSample is Options.FacetSampleThreshold.
@@ -75,6 +78,10 @@ type Store struct {
 	// facetScan is scanSample (facetsample.go); tests lower it to reach
 	// the sample by ranges with few assets.
 	facetScan int
+	// searchPlan forces the plan of SQLite listings with search text
+	// sorted by a key (planGather, planWalk or planSet, searchplan.go;
+	// tests only).
+	searchPlan string
 	// skipIndex leaves search documents unwritten: set by the ingest
 	// benchmark only, to measure what indexing costs.
 	skipIndex bool
@@ -259,7 +266,7 @@ func redact(url string) string {
 func (s *Store) Close() error {
 	err := s.ckpt.close() // before the writer: it may be using it
 	err = errors.Join(err, s.hot.close())
-	err = errors.Join(err, s.stmts.close())
+	err = errors.Join(err, s.stmts.close(), s.wstmts.close())
 	err = errors.Join(err, s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -286,11 +293,46 @@ type querier struct {
 	}
 	tx    *sql.Tx    // nil outside a write transaction
 	stmts *stmtCache // prepared statements of the read pool; nil in transactions
-	gate  readGate   // the SQLite read pool's turns (readgate.go); nil otherwise
+	// In SQLite's write transactions: the writer's prepared statements
+	// (txStmt).
+	wstmts *stmtCache
+	gate   readGate // the SQLite read pool's turns (readgate.go); nil otherwise
 }
 
 func (q querier) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if stmt := q.txStmt(ctx, query); stmt != nil {
+		return stmt.ExecContext(ctx, args...)
+	}
 	return q.db.ExecContext(ctx, q.d.rebind(query), args...)
+}
+
+// txStmt returns query prepared for the write transaction, or nil to run
+// it unprepared. SQLite's writer pool has one connection, on which the
+// statements of wstmts were prepared: the transaction's Stmt reuses that
+// one instead of parsing the SQL again. A statement not kept yet is
+// prepared once the transaction ends (the connection is the transaction's
+// until then). Schema statements (migrations, once) are not kept.
+func (q querier) txStmt(ctx context.Context, query string) *sql.Stmt {
+	if q.tx == nil || q.wstmts == nil || !keepable(query) {
+		return nil
+	}
+	stmt := q.wstmts.kept(query)
+	if stmt == nil {
+		return nil
+	}
+	return q.tx.StmtContext(ctx, stmt)
+}
+
+// keepable reports whether query reads or writes rows (rather than
+// changing the schema), the statements worth keeping prepared.
+func keepable(query string) bool {
+	query = strings.TrimSpace(query)
+	verb, _, _ := strings.Cut(query, " ")
+	switch strings.ToUpper(verb) {
+	case "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "REPLACE":
+		return true
+	}
+	return false
 }
 
 func (q querier) query(ctx context.Context, query string, args ...any) (*rows, error) {
@@ -300,6 +342,8 @@ func (q querier) query(ctx context.Context, query string, args ...any) (*rows, e
 	var rs *sql.Rows
 	var err error
 	if stmt := q.stmts.get(ctx, q.db, q.d.rebind(query)); stmt != nil {
+		rs, err = stmt.QueryContext(ctx, args...)
+	} else if stmt := q.txStmt(ctx, query); stmt != nil {
 		rs, err = stmt.QueryContext(ctx, args...)
 	} else {
 		rs, err = q.db.QueryContext(ctx, q.d.rebind(query), args...)
@@ -316,6 +360,9 @@ func (q querier) queryRow(ctx context.Context, query string, args ...any) row {
 		return row{err: err}
 	}
 	if stmt := q.stmts.get(ctx, q.db, q.d.rebind(query)); stmt != nil {
+		return row{r: stmt.QueryRowContext(ctx, args...), gate: q.gate}
+	}
+	if stmt := q.txStmt(ctx, query); stmt != nil {
 		return row{r: stmt.QueryRowContext(ctx, args...), gate: q.gate}
 	}
 	return row{r: q.db.QueryRowContext(ctx, q.d.rebind(query), args...), gate: q.gate}
@@ -346,8 +393,9 @@ func (s *Store) read() querier { return querier{d: s.d, db: s.r, stmts: &s.stmts
 // part of a short query's cost on SQLite. Queries whose text varies (IN
 // lists of any length) stop being cached once it holds maxStmts.
 type stmtCache struct {
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
+	mu     sync.Mutex
+	m      map[string]*sql.Stmt
+	wanted map[string]bool // to prepare (kept, prepareWanted)
 }
 
 const maxStmts = 256
@@ -380,6 +428,50 @@ func (c *stmtCache) get(ctx context.Context, db any, query string) *sql.Stmt {
 	return stmt
 }
 
+// kept returns the prepared statement of query, or nil after noting it
+// for prepareWanted.
+func (c *stmtCache) kept(query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if stmt, ok := c.m[query]; ok {
+		return stmt
+	}
+	if len(c.m)+len(c.wanted) < maxStmts {
+		if c.wanted == nil {
+			c.wanted = map[string]bool{}
+		}
+		c.wanted[query] = true
+	}
+	return nil
+}
+
+// prepareWanted prepares on pool the statements kept noted.
+func (c *stmtCache) prepareWanted(ctx context.Context, pool *sql.DB) {
+	c.mu.Lock()
+	wanted := c.wanted
+	c.wanted = nil
+	c.mu.Unlock()
+	// Not under mu: a prepare waits for the writer's connection, whose
+	// transaction may be asking kept for a statement meanwhile.
+	for query := range wanted {
+		stmt, err := pool.PrepareContext(ctx, query)
+		if err != nil {
+			continue // it runs unprepared, which reports its error
+		}
+		c.mu.Lock()
+		if _, ok := c.m[query]; ok {
+			c.mu.Unlock()
+			_ = stmt.Close()
+			continue
+		}
+		if c.m == nil {
+			c.m = map[string]*sql.Stmt{}
+		}
+		c.m[query] = stmt
+		c.mu.Unlock()
+	}
+}
+
 func (c *stmtCache) close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -398,7 +490,12 @@ func (s *Store) write(ctx context.Context, op string, fn func(q querier) error) 
 	if err != nil {
 		return s.fail(ctx, op, err)
 	}
-	if err := fn(querier{d: s.d, db: tx, tx: tx}); err != nil {
+	q := querier{d: s.d, db: tx, tx: tx}
+	if !s.d.postgres { // pgx keeps its own statement cache
+		q.wstmts = &s.wstmts
+		defer s.wstmts.prepareWanted(context.WithoutCancel(ctx), s.w)
+	}
+	if err := fn(q); err != nil {
 		_ = tx.Rollback()
 		return s.fail(ctx, op, err)
 	}

@@ -36,6 +36,7 @@ var searchTests = []test{
 	{"Filters", testSearchFilters},
 	{"Facets", testSearchFacets},
 	{"Prefixes", testSearchPrefixes},
+	{"SortedByKey", testSearchSortedByKey},
 }
 
 func testSearchFacets(t *testing.T, f *fixture) {
@@ -392,4 +393,76 @@ func testSearchTreeNames(t *testing.T, f *fixture) {
 	require.NoError(t, f.s.DeleteCategory(f.ctx, child.ID))
 	assert.Empty(t, f.find("raptors"), "a deleted category's name is gone")
 	assert.True(t, slices.Contains(f.find("c"), c.ID))
+}
+
+// testSearchSortedByKey lists a common word's and a rare word's matches in
+// every sort by a key, a few to a page and many to a page: an engine may
+// plan a common word's pages (walking the sort's index and checking each
+// asset against the index of words) unlike a rare word's (gathering the
+// matches and sorting them), and the pages and cursors must not show it.
+func testSearchSortedByKey(t *testing.T, f *fixture) {
+	names := []string{"banana", "Apple", "cherry", "apple", "Banana", "date", "APPLE", "elder"}
+	var all, rare []dam.Asset
+	for i := range 160 {
+		a := f.newAsset("", names[i%len(names)])
+		a.Current.Size = int64(100 * (i % 5))
+		a.Meta.Title = "the river"
+		if i%11 == 0 {
+			a.Meta.Description = "a kingfisher"
+		}
+		if i%4 == 0 {
+			captured := time.Date(2019, 5, 1+i%3, 12, 0, 0, 0, time.UTC)
+			a.Current.EXIF = &dam.EXIF{CapturedAt: &captured}
+		}
+		a = f.put(a)
+		all = append(all, a)
+		if i%11 == 0 {
+			rare = append(rare, a)
+		}
+	}
+	gone := f.newAsset("", "the river gone")
+	f.put(gone)
+	f.trash(gone.ID)
+	other := f.newAsset("", "the river elsewhere")
+	other.Domain = "other"
+	f.put(other)
+	notRare := slices.DeleteFunc(slices.Clone(all), func(a dam.Asset) bool { return slices.Contains(ids(rare), a.ID) })
+	mine := []string{f.domain}
+	for _, tc := range []struct {
+		text string
+		want []dam.Asset
+	}{
+		{"the", all}, {"riv", all}, {`"the river"`, all}, {"kingfisher", rare}, {"the -kingfisher", notRare},
+	} {
+		for _, sort := range []string{"name", "-name", "-size", "created", "-created", "updated", "-captured"} {
+			for _, limit := range []int{2, 40} {
+				got := f.listAll(dam.AssetQuery{Domains: mine, Text: tc.text, Sort: sort, Limit: limit})
+				assert.Equal(t, sorted(tc.want, sort), got, "%q sorted by %s, %d a page", tc.text, sort, limit)
+			}
+		}
+	}
+
+	// Paging while matching assets are added: every asset there from
+	// the start is listed once, in order.
+	for _, sort := range []string{"-created", "name"} {
+		q := dam.AssetQuery{Domains: mine, Text: "the", Sort: sort, Limit: 3}
+		var seen []string
+		for i := 0; ; i++ {
+			page, next, err := f.s.Assets(f.ctx, q)
+			require.NoError(t, err)
+			seen = append(seen, ids(page)...)
+			if next == "" {
+				break
+			}
+			if i%10 == 0 {
+				a := f.newAsset("", names[i%len(names)]+" new")
+				a.Meta.Title = "the river"
+				f.put(a)
+			}
+			q.Cursor = next
+		}
+		start := sorted(all, sort)
+		kept := slices.DeleteFunc(slices.Clone(seen), func(id string) bool { return !slices.Contains(start, id) })
+		assert.Equal(t, start, kept, "sorted by %s while assets are added", sort)
+	}
 }
