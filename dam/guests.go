@@ -324,7 +324,7 @@ func (l *Library) guestOpen(ctx context.Context, op string, actor Actor, sh Shar
 		if dl, err = l.openRendition(ctx, op, a, rp, false); err != nil {
 			return nil, "", err
 		}
-		if dl.File() == nil {
+		if !dl.whole() {
 			dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, check, false, nil)
 		}
 		detail = fmt.Sprintf("share %s profile %s", sh.ID, name)

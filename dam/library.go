@@ -80,6 +80,10 @@ type Options struct {
 	// them, is checked n/100 times less often.
 	RecheckInterval time.Duration
 	RecheckBytes    int64
+	// RenditionMemory is how many bytes of small renditions (at most 64
+	// KiB each: thumbnails, web previews) a Library keeps in memory to
+	// serve them without opening a file (default 8 MiB; negative: none).
+	RenditionMemory int64
 	// ArchiveTTL is how long a download stays fetchable (default 7 days).
 	ArchiveTTL time.Duration
 	// JobPollInterval is how often RunJobs looks for queued jobs and
@@ -258,6 +262,8 @@ type Library struct {
 	fragments fragmentCache
 	// assets keeps assets read by the download and preview paths (listcache.go).
 	assets assetCache
+	// small keeps small renditions' bytes (renditionbytes.go).
+	small renditionBytes
 	// events commits the usage events of concurrent requests together
 	// (eventlog.go).
 	events eventWriter

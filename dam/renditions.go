@@ -1,6 +1,7 @@
 package dam
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -129,7 +130,7 @@ func (l *Library) OpenRendition(ctx context.Context, assetID, profile string) (*
 	if err != nil {
 		return nil, err
 	}
-	if dl.File() == nil {
+	if !dl.whole() {
 		dl.ReadSeekCloser = l.newStream(ctx, op, dl.ReadSeekCloser, dl.Version.Size, l.downloadCheck(op, actor, a.ID, name), false, nil)
 	}
 	detail := "profile " + name
@@ -234,7 +235,9 @@ func (l *Library) openRendition(ctx context.Context, op string, a Asset, rp rend
 	v.MediaType, v.Size, v.CRC32, v.Width, v.Height = m.MediaType, m.Size, m.CRC32, m.Width, m.Height
 	v.OriginalName = RenditionFilename(a.Name, m.MediaType)
 	dl := &Download{Asset: a, Version: v, ETag: etag}
-	if f := l.localFile(ctx, key, m.Size); f != nil {
+	if b := l.smallRendition(ctx, key, m.Size); b != nil {
+		dl.ReadSeekCloser = memBody{Reader: bytes.NewReader(b), b: b}
+	} else if f := l.localFile(ctx, key, m.Size); f != nil {
 		dl.ReadSeekCloser = f
 	} else {
 		dl.ReadSeekCloser = &blobReader{ctx: ctx, bucket: l.bucket, key: key, size: m.Size}

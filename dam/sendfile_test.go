@@ -20,18 +20,24 @@ import (
 // TestDownloadFile: on a local file bucket, an original or a rendition no
 // larger than Options.RecheckBytes comes as the file itself (servers send
 // it with sendfile); a larger one, and any on another bucket, is read
-// through the access-checking stream.
+// through the access-checking stream. Renditions of at most 64 KiB (and
+// RecheckBytes) come from memory on any bucket (Download.Bytes), unless
+// Options.RenditionMemory is negative.
 func TestDownloadFile(t *testing.T) {
 	photo := testimage.PNG(testimage.Gradient(64, 48, 0))
 	for _, tc := range []struct {
-		name     string
-		bucket   string // "file" or "mem"
-		recheck  int64
-		wantFile bool
+		name       string
+		bucket     string // "file" or "mem"
+		recheck    int64
+		memory     int64 // Options.RenditionMemory
+		wantFile   bool
+		renditions string // "file", "memory" or "stream"
 	}{
-		{"small on a file bucket", "file", 0, true},
-		{"larger than RecheckBytes", "file", 100, false},
-		{"memory bucket", "mem", 0, false},
+		{"small on a file bucket", "file", 0, 0, true, "memory"},
+		{"no renditions in memory", "file", 0, -1, true, "file"},
+		{"larger than RecheckBytes", "file", 100, 0, false, "stream"},
+		{"memory bucket", "mem", 0, 0, false, "memory"},
+		{"memory bucket, no renditions in memory", "mem", 0, -1, false, "stream"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := t.Context()
@@ -47,7 +53,8 @@ func TestDownloadFile(t *testing.T) {
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = b.Close() })
 			lib := dam.New(st, b, func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }, nil,
-				&dam.Options{RecheckBytes: tc.recheck})
+				&dam.Options{RecheckBytes: tc.recheck, RenditionMemory: tc.memory})
+			other := dam.New(st, b, nil, nil, &dam.Options{RecheckBytes: tc.recheck, RenditionMemory: -1})
 			u, _, err := lib.CreateUser(ctx, dam.NewUser{Email: "owner@example.com", Role: dam.RoleOwner})
 			require.NoError(t, err)
 			ctx = dam.WithActor(ctx, u.Actor())
@@ -82,16 +89,40 @@ func TestDownloadFile(t *testing.T) {
 			for _, o := range opens {
 				d, err := o.open()
 				require.NoError(t, err, o.name)
-				if tc.wantFile {
+				want := tc.renditions
+				if strings.HasSuffix(o.name, "original") {
+					want = "stream"
+					if tc.wantFile {
+						want = "file"
+					}
+				}
+				switch want {
+				case "file":
 					require.NotNil(t, d.File(), "%s is served from its file", o.name)
-				} else {
+					assert.Nil(t, d.Bytes(), o.name)
+				case "memory":
+					require.NotNil(t, d.Bytes(), "%s is served from memory", o.name)
+					assert.Nil(t, d.File(), o.name)
+					assert.Equal(t, d.Version.Size, int64(len(d.Bytes())), o.name)
+				default:
 					assert.Nil(t, d.File(), "%s is read through the stream", o.name)
+					assert.Nil(t, d.Bytes(), "%s is read through the stream", o.name)
 				}
 				got, err := io.ReadAll(d)
 				require.NoError(t, err)
 				assert.Equal(t, d.Version.Size, int64(len(got)), "%s: the whole body", o.name)
 				if strings.HasSuffix(o.name, "original") {
 					assert.Equal(t, photo, got)
+				}
+				if o.name == "preview" {
+					// The same preview read from the bucket by a Library
+					// that keeps no renditions in memory.
+					d2, err := other.OpenPreview(ctx, a.ID, "small")
+					require.NoError(t, err)
+					fromBucket, err := io.ReadAll(d2)
+					require.NoError(t, err)
+					require.NoError(t, d2.Close())
+					assert.Equal(t, fromBucket, got, "the preview's bytes")
 				}
 				require.NoError(t, d.Close())
 			}

@@ -19,6 +19,9 @@ import (
 // round trip serves every request that arrived during the previous one,
 // and an idle store reads at once, as before. A change committed before a
 // caller asked is in what it gets, in this process or any other.
+//
+// SQLite (on Linux, in WAL mode) reads neither with a statement while
+// nothing was committed since the last read: walstamp.go.
 
 // genTimeout bounds one shared read: callers still give up with their own
 // context, and a failed round makes them read alone.

@@ -72,6 +72,7 @@ type Store struct {
 	gate   readGate      // turns of the SQLite read pool, first come first served
 	ckpt   *checkpointer // SQLite's WAL checkpoints (checkpoint.go); nil otherwise
 	gens   *genReader    // PostgreSQL: generations read once for concurrent callers; nil on SQLite
+	hot    *hotGens      // SQLite: generations kept while the wal-index header stands still (walstamp.go); nil otherwise
 	// rankWindow is Options.RankWindow.
 	rankWindow int
 	// facetSample is Options.FacetSampleThreshold.
@@ -190,6 +191,13 @@ func openSQLite(path string, o Options) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	s := &Store{d: sqliteDialect, w: w, r: r, gate: newReadGate(n)}
+	// No stamp (not Linux, not WAL, ...): the counters are read with a
+	// statement, as they always were.
+	ctx, cancel := context.WithTimeout(context.Background(), o.BusyTimeout+5*time.Second)
+	if st, err := openWALStamp(ctx, path, path+"?"+busy+"&_pragma=query_only(1)"); err == nil {
+		s.hot = &hotGens{stamp: st}
+	}
+	cancel()
 	if o.CheckpointInterval >= 0 {
 		interval := o.CheckpointInterval
 		if interval == 0 {
@@ -201,6 +209,7 @@ func openSQLite(path string, o Options) (*Store, error) {
 		if err != nil {
 			_ = w.Close()
 			_ = r.Close()
+			_ = s.hot.close()
 			return nil, fmt.Errorf("start the WAL checkpointer: %w", err)
 		}
 	}
@@ -262,6 +271,7 @@ func redact(url string) string {
 // Close closes the database connections.
 func (s *Store) Close() error {
 	err := s.ckpt.close() // before the writer: it may be using it
+	err = errors.Join(err, s.hot.close())
 	err = errors.Join(err, s.stmts.close(), s.wstmts.close())
 	err = errors.Join(err, s.w.Close())
 	if s.r != s.w {

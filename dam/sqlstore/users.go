@@ -294,6 +294,10 @@ func (s *Store) CacheGeneration(ctx context.Context) (int64, error) {
 		g, err := s.gens.read(ctx, s.readGenerations)
 		return g.cache, s.fail(ctx, op, err)
 	}
+	if s.hot != nil { // SQLite in WAL mode: no statement while nothing committed (walstamp.go)
+		g, err := s.hot.get(ctx, s.readGenerations)
+		return g.cache, s.fail(ctx, op, err)
+	}
 	var g int64
 	err := s.read().queryRow(ctx, "SELECT gen FROM auth_generation WHERE id = 1").Scan(&g)
 	return g, s.fail(ctx, op, err)

@@ -74,7 +74,10 @@ func ServeDownload(w http.ResponseWriter, r *http.Request, d *dam.Download, inli
 		h.Set("Cache-Control", "private, max-age=0, must-revalidate")
 	}
 	var content io.ReadSeeker = d
-	if f := d.File(); f != nil {
+	if b := d.Bytes(); b != nil {
+		// Bytes in memory (a small rendition): written whole (memcontent.go).
+		content = newMemContent(b)
+	} else if f := d.File(); f != nil {
 		// A local file: http.ServeContent copies it with sendfile, through
 		// the writers' ReadFrom down to the connection.
 		content = f

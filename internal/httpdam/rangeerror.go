@@ -62,6 +62,9 @@ func (w *rangeErrorWriter) ReadFrom(src io.Reader) (int64, error) {
 	if w.replaced {
 		return io.Copy(io.Discard, src)
 	}
+	if n, ok, err := writeMem(w.ResponseWriter, src); ok {
+		return n, err
+	}
 	return io.Copy(w.ResponseWriter, src)
 }
 
