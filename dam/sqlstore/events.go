@@ -11,11 +11,12 @@ import (
 // AppendEvents adds entries to the usage log, all or none.
 //
 // The group commit of dam (eventlog.go) hands it many requests' events at
-// once, so they go in as multi-row INSERTs of up to eventRowsPerInsert
-// rows: a batch of that size is one statement, atomic on its own, so one
-// round trip to PostgreSQL (and one statement for SQLite to parse) instead
-// of a BEGIN, an INSERT per event and a COMMIT; larger ones run their
-// statements in one transaction.
+// once. On PostgreSQL they go in as multi-row INSERTs of up to
+// eventRowsPerInsert rows: a batch of that size is one statement, atomic
+// on its own, so one round trip instead of a BEGIN, an INSERT per event
+// and a COMMIT; larger ones run their statements in one transaction. On
+// SQLite (no round trips) each event is the one-row INSERT, kept prepared,
+// in one transaction: parsing a statement of n rows cost more.
 func (s *Store) AppendEvents(ctx context.Context, es ...dam.Event) error {
 	const op = "sqlstore.AppendEvents"
 	if len(es) == 0 {
@@ -36,10 +37,36 @@ func (s *Store) AppendEvents(ctx context.Context, es ...dam.Event) error {
 		}
 		return nil
 	}
-	if len(es) <= eventRowsPerInsert {
-		return s.fail(ctx, op, insert(querier{d: s.d, db: s.w}))
+	// The events table moves neither generation: the counters read before
+	// this commit stay good after it (walstamp.go).
+	pre, preOK := s.hot.beforeOwnCommit()
+	var err error
+	switch {
+	case !s.d.postgres && len(es) == 1:
+		// SQLite: one row is one statement, kept prepared (parsing it
+		// was a good part of an event's cost).
+		err = s.fail(ctx, op, s.insertEvents(ctx, querier{d: s.d, db: s.w, wstmts: &s.wstmts}, es))
+		s.wstmts.prepareWanted(context.WithoutCancel(ctx), s.w)
+	case !s.d.postgres:
+		// SQLite: the one-row statement, kept prepared, once per event in
+		// one transaction, rather than a statement of n rows to parse.
+		err = s.write(ctx, op, func(q querier) error {
+			for i := range es {
+				if err := s.insertEvents(ctx, q, es[i:i+1]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	case len(es) <= eventRowsPerInsert:
+		err = s.fail(ctx, op, insert(querier{d: s.d, db: s.w}))
+	default:
+		err = s.write(ctx, op, insert)
 	}
-	return s.write(ctx, op, insert)
+	if err == nil {
+		s.hot.afterOwnCommit(pre, preOK)
+	}
+	return err
 }
 
 // eventRowsPerInsert bounds the rows of one INSERT of AppendEvents (six

@@ -299,8 +299,8 @@ type querier struct {
 	}
 	tx    *sql.Tx    // nil outside a write transaction
 	stmts *stmtCache // prepared statements of the read pool; nil in transactions
-	// In SQLite's write transactions: the writer's prepared statements
-	// (txStmt).
+	// In SQLite's write transactions (txStmt), or for a lone statement on
+	// its writer: the writer's prepared statements.
 	wstmts *stmtCache
 	gate   readGate // the SQLite read pool's turns (readgate.go); nil otherwise
 }
@@ -308,6 +308,11 @@ type querier struct {
 func (q querier) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if stmt := q.txStmt(ctx, query); stmt != nil {
 		return stmt.ExecContext(ctx, args...)
+	}
+	if q.tx == nil && q.wstmts != nil { // a lone statement on SQLite's writer
+		if stmt := q.wstmts.kept(query); stmt != nil {
+			return stmt.ExecContext(ctx, args...)
+		}
 	}
 	return q.db.ExecContext(ctx, q.d.rebind(query), args...)
 }

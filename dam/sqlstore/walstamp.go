@@ -78,6 +78,36 @@ func (h *hotGens) get(ctx context.Context, fn func(context.Context) (generations
 	return g, nil
 }
 
+// beforeOwnCommit returns the header before a transaction of this store
+// that moves neither counter (usage events); pass it to afterOwnCommit once
+// that transaction committed.
+func (h *hotGens) beforeOwnCommit() (walHeader, bool) {
+	if h == nil {
+		return walHeader{}, false
+	}
+	return h.stamp.load()
+}
+
+// afterOwnCommit keeps the counters across the caller's own commit, which
+// moved neither of them, when that commit is the only one since pre: iChange
+// (word 2) moved by exactly one, and it moved at least once for the
+// caller's commit, so no other commit (another connection's, another
+// process's, a log restart) came between. Anything else leaves the kept
+// pair as it is: the next reader reads with a statement. Without this,
+// every download's usage event cost the next request a statement.
+func (h *hotGens) afterOwnCommit(pre walHeader, preOK bool) {
+	if h == nil || !preOK {
+		return
+	}
+	post, ok := h.stamp.load()
+	if !ok || post[2] != pre[2]+1 {
+		return
+	}
+	if k := h.kept.Load(); k != nil && k.stamp == pre {
+		h.kept.CompareAndSwap(k, &keptGens{stamp: post, g: k.g})
+	}
+}
+
 func (h *hotGens) close() error {
 	if h == nil {
 		return nil

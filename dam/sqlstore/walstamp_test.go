@@ -14,9 +14,12 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/damkit/damkit/dam"
 )
 
 // openHot opens a SQLite store whose generations come from the wal-index
@@ -293,4 +296,35 @@ func TestHotGensStampBeforeRead(t *testing.T) {
 	g3, err := h.get(t.Context(), quiet)
 	require.NoError(t, err)
 	assert.Equal(t, counter, g3.cache)
+}
+
+// TestWALStampKeptAcrossOwnEvents: the store's own usage-event commits,
+// which move neither counter, leave the kept pair in place (no statement
+// for the next reader), unless another commit came between: then the next
+// reader reads, and sees that commit.
+func TestWALStampKeptAcrossOwnEvents(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dam.db")
+	a := openHot(t, path)
+	b := openHot(t, path)
+	ctx := t.Context()
+	event := func(i int) dam.Event {
+		return dam.Event{ID: dam.NewID(time.Now()), Time: time.Now(), ActorID: "u", Action: dam.EventDownload,
+			AssetID: fmt.Sprintf("a%d", i)}
+	}
+	want := gensOf(t, a)
+	for i := range 5 {
+		require.NoError(t, a.AppendEvents(ctx, event(i)))
+		reads := a.hot.reads.Load()
+		require.Equal(t, want, gensOf(t, a))
+		assert.Equal(t, reads, a.hot.reads.Load(), "event %d: no statement after the store's own event", i)
+	}
+	// Another store's listing write, then this store's event: the header
+	// moved by two commits, so the next reader reads and sees the write.
+	_, err := b.DB().ExecContext(ctx, "UPDATE listing_generation SET gen = gen + 1 WHERE id = 1")
+	require.NoError(t, err)
+	require.NoError(t, a.AppendEvents(ctx, event(9)))
+	reads := a.hot.reads.Load()
+	got := gensOf(t, a)
+	assert.Equal(t, want.listing+1, got.listing, "the other store's write is seen")
+	assert.Greater(t, a.hot.reads.Load(), reads, "read with a statement")
 }
