@@ -41,8 +41,8 @@ func TestCaptureKeysFilledByMigration23(t *testing.T) {
 	require.NoError(t, err)
 	// A library from before migration 23 had no facet_counts (migration
 	// 44, whose triggers read captured_at) either.
-	undo := []string{"DROP TABLE facet_counts"}
-	for _, tr := range []string{"assets_i", "assets_d", "assets_u", "versions_i", "versions_d", "versions_u",
+	undo := []string{"DROP TABLE facet_counts", "DROP VIEW facet_values"}
+	for _, tr := range []string{"assets_i", "assets_d", "assets_u_old", "assets_u_new", "versions_i", "versions_d", "versions_u",
 		"asset_categories_i", "asset_categories_d", "asset_categories_u"} {
 		undo = append(undo, "DROP TRIGGER facet_counts_"+tr)
 	}

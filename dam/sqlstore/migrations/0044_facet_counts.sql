@@ -7,10 +7,12 @@
 -- creator field) or 'g' (a category); the values are those the counting
 -- queries of facets.go group by, and a count may fall to zero and stay.
 --
--- Each trigger moves the counts by what its row change changes, given the
--- other tables as they are at that moment, so the counts equal a fresh
--- count after any sequence of writes, in any order. Assets subtract BEFORE
--- DELETE, while their versions and categories, which cascade, are there.
+-- facet_values lists what each live asset counts for; each trigger moves the
+-- counts by what its row change changes, given the other tables as they
+-- are at that moment, so the counts equal a fresh count after any sequence
+-- of writes, in any order. An asset's update subtracts what it counted for
+-- BEFORE it and adds what it counts for AFTER; its delete subtracts BEFORE,
+-- while its versions and categories, which cascade, are still there.
 --
 -- PostgreSQL keeps no such table: its concurrent writers would queue on
 -- the few hottest rows (every upload moves its domain's kind count).
@@ -23,61 +25,47 @@ CREATE TABLE facet_counts (
     PRIMARY KEY (domain, facet, value)
 ) WITHOUT ROWID;
 
+CREATE VIEW facet_values AS
+    SELECT a.id AS asset_id, a.domain AS domain, 'k' AS facet, a.kind AS value FROM assets a WHERE a.deleted_at IS NULL
+    UNION ALL SELECT a.id, a.domain, 'y', substr(a.captured_at, 1, 4) FROM assets a WHERE a.deleted_at IS NULL
+    UNION ALL SELECT a.id, a.domain, 'c', json_extract(a.fields, '$.creator') FROM assets a WHERE a.deleted_at IS NULL
+    UNION ALL SELECT a.id, a.domain, 'm', v.media_type FROM assets a
+        JOIN versions v ON v.asset_id = a.id AND v.number = a.current_version WHERE a.deleted_at IS NULL
+    UNION ALL SELECT a.id, a.domain, 'g', ac.category_id FROM assets a
+        JOIN asset_categories ac ON ac.asset_id = a.id WHERE a.deleted_at IS NULL;
+
 INSERT INTO facet_counts (domain, facet, value, n)
-SELECT domain, f, v, count(*) FROM (
-    SELECT a.domain, 'k' AS f, a.kind AS v FROM assets a WHERE a.deleted_at IS NULL
-    UNION ALL SELECT a.domain, 'y', substr(a.captured_at, 1, 4) FROM assets a WHERE a.deleted_at IS NULL
-    UNION ALL SELECT a.domain, 'c', json_extract(a.fields, '$.creator') FROM assets a WHERE a.deleted_at IS NULL
-    UNION ALL SELECT a.domain, 'm', v.media_type FROM assets a JOIN versions v ON v.asset_id = a.id AND v.number = a.current_version
-        WHERE a.deleted_at IS NULL
-    UNION ALL SELECT a.domain, 'g', ac.category_id FROM assets a JOIN asset_categories ac ON ac.asset_id = a.id
-        WHERE a.deleted_at IS NULL
-) WHERE v IS NOT NULL AND v <> '' GROUP BY domain, f, v;
+SELECT domain, facet, value, count(*) FROM facet_values WHERE value IS NOT NULL AND value <> ''
+GROUP BY domain, facet, value;
 
-CREATE TRIGGER facet_counts_assets_i AFTER INSERT ON assets WHEN NEW.deleted_at IS NULL BEGIN
+CREATE TRIGGER facet_counts_assets_i AFTER INSERT ON assets BEGIN
     INSERT INTO facet_counts (domain, facet, value, n)
-    SELECT NEW.domain, f, v, 1 FROM (
-        SELECT 'k' AS f, NEW.kind AS v
-        UNION ALL SELECT 'y', substr(NEW.captured_at, 1, 4)
-        UNION ALL SELECT 'c', json_extract(NEW.fields, '$.creator')
-        UNION ALL SELECT 'm', media_type FROM versions WHERE asset_id = NEW.id AND number = NEW.current_version
-        UNION ALL SELECT 'g', category_id FROM asset_categories WHERE asset_id = NEW.id
-    ) WHERE v IS NOT NULL AND v <> ''
+    SELECT domain, facet, value, 1 FROM facet_values WHERE asset_id = NEW.id AND value IS NOT NULL AND value <> ''
     ON CONFLICT (domain, facet, value) DO UPDATE SET n = n + excluded.n; END;
 
-CREATE TRIGGER facet_counts_assets_d BEFORE DELETE ON assets WHEN OLD.deleted_at IS NULL BEGIN
+CREATE TRIGGER facet_counts_assets_d BEFORE DELETE ON assets BEGIN
     INSERT INTO facet_counts (domain, facet, value, n)
-    SELECT OLD.domain, f, v, -1 FROM (
-        SELECT 'k' AS f, OLD.kind AS v
-        UNION ALL SELECT 'y', substr(OLD.captured_at, 1, 4)
-        UNION ALL SELECT 'c', json_extract(OLD.fields, '$.creator')
-        UNION ALL SELECT 'm', media_type FROM versions WHERE asset_id = OLD.id AND number = OLD.current_version
-        UNION ALL SELECT 'g', category_id FROM asset_categories WHERE asset_id = OLD.id
-    ) WHERE v IS NOT NULL AND v <> ''
+    SELECT domain, facet, value, -1 FROM facet_values WHERE asset_id = OLD.id AND value IS NOT NULL AND value <> ''
     ON CONFLICT (domain, facet, value) DO UPDATE SET n = n + excluded.n; END;
 
-CREATE TRIGGER facet_counts_assets_u AFTER UPDATE OF domain, kind, captured_at, fields, current_version, deleted_at ON assets
+CREATE TRIGGER facet_counts_assets_u_old BEFORE UPDATE OF domain, kind, captured_at, fields, current_version, deleted_at ON assets
 WHEN OLD.domain IS NOT NEW.domain OR OLD.kind IS NOT NEW.kind
     OR substr(OLD.captured_at, 1, 4) IS NOT substr(NEW.captured_at, 1, 4)
     OR json_extract(OLD.fields, '$.creator') IS NOT json_extract(NEW.fields, '$.creator')
     OR OLD.current_version IS NOT NEW.current_version
     OR (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL) BEGIN
     INSERT INTO facet_counts (domain, facet, value, n)
-    SELECT OLD.domain, f, v, -1 FROM (
-        SELECT 'k' AS f, OLD.kind AS v
-        UNION ALL SELECT 'y', substr(OLD.captured_at, 1, 4)
-        UNION ALL SELECT 'c', json_extract(OLD.fields, '$.creator')
-        UNION ALL SELECT 'm', media_type FROM versions WHERE asset_id = OLD.id AND number = OLD.current_version
-        UNION ALL SELECT 'g', category_id FROM asset_categories WHERE asset_id = OLD.id
-    ) WHERE OLD.deleted_at IS NULL AND v IS NOT NULL AND v <> ''
-    ON CONFLICT (domain, facet, value) DO UPDATE SET n = n + excluded.n; INSERT INTO facet_counts (domain, facet, value, n)
-    SELECT NEW.domain, f, v, 1 FROM (
-        SELECT 'k' AS f, NEW.kind AS v
-        UNION ALL SELECT 'y', substr(NEW.captured_at, 1, 4)
-        UNION ALL SELECT 'c', json_extract(NEW.fields, '$.creator')
-        UNION ALL SELECT 'm', media_type FROM versions WHERE asset_id = NEW.id AND number = NEW.current_version
-        UNION ALL SELECT 'g', category_id FROM asset_categories WHERE asset_id = NEW.id
-    ) WHERE NEW.deleted_at IS NULL AND v IS NOT NULL AND v <> ''
+    SELECT domain, facet, value, -1 FROM facet_values WHERE asset_id = OLD.id AND value IS NOT NULL AND value <> ''
+    ON CONFLICT (domain, facet, value) DO UPDATE SET n = n + excluded.n; END;
+
+CREATE TRIGGER facet_counts_assets_u_new AFTER UPDATE OF domain, kind, captured_at, fields, current_version, deleted_at ON assets
+WHEN OLD.domain IS NOT NEW.domain OR OLD.kind IS NOT NEW.kind
+    OR substr(OLD.captured_at, 1, 4) IS NOT substr(NEW.captured_at, 1, 4)
+    OR json_extract(OLD.fields, '$.creator') IS NOT json_extract(NEW.fields, '$.creator')
+    OR OLD.current_version IS NOT NEW.current_version
+    OR (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL) BEGIN
+    INSERT INTO facet_counts (domain, facet, value, n)
+    SELECT domain, facet, value, 1 FROM facet_values WHERE asset_id = NEW.id AND value IS NOT NULL AND value <> ''
     ON CONFLICT (domain, facet, value) DO UPDATE SET n = n + excluded.n; END;
 
 CREATE TRIGGER facet_counts_versions_i AFTER INSERT ON versions BEGIN
