@@ -376,8 +376,8 @@ func (n *EmailNotifier) compose(m Message, to *mail.Address) ([]byte, error) {
 		return nil, err
 	}
 	headers := []struct{ key, value string }{
-		{"From", n.from.String()},
-		{"To", to.String()},
+		{"From", addressHeader(&n.from)},
+		{"To", addressHeader(to)},
 		{"Subject", mime.QEncoding.Encode("utf-8", view.Subject)},
 		{"Date", time.Now().Format(time.RFC1123Z)},
 		{"Message-ID", id},
@@ -502,6 +502,20 @@ func safeLink(raw string) string {
 
 // headerText turns s into one line: control characters (CR and LF
 // included) become spaces, runs of spaces collapse.
+// addressHeader is a.String(), except that a display name holding anything
+// but printable ASCII is B-encoded: net/mail Q-encodes it and leaves
+// characters a phrase may not hold (a backslash beside "é": RFC 2047 5(3)),
+// and a reader, net/mail's own included, then refuses the whole address
+// (found by FuzzEmailNotifierHeaders).
+func addressHeader(a *mail.Address) string {
+	printable := !strings.ContainsFunc(a.Name, func(r rune) bool { return r < ' ' || r > '~' })
+	if a.Name == "" || printable {
+		return a.String()
+	}
+	name := mime.BEncoding.Encode("utf-8", strings.ToValidUTF8(a.Name, "\uFFFD"))
+	return name + " " + (&mail.Address{Address: a.Address}).String()
+}
+
 func headerText(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r)
