@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -192,22 +193,39 @@ func TestUploadRecreatesTheTreeWithMetadata(t *testing.T) {
 }
 
 // stopAfter cancels the command's context once n uploads have been
-// answered, as Ctrl-C would midway through a run.
-func stopAfter(n int64, cancel context.CancelFunc) func(http.Handler) http.Handler {
+// answered, as Ctrl-C would midway through a run. Its busy counts the
+// requests the server is still handling, which may outlive the command.
+func stopAfter(n int64, cancel context.CancelFunc) (mw func(http.Handler) http.Handler, busy *atomic.Int64) {
 	var done atomic.Int64
+	busy = new(atomic.Int64)
 	return func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			busy.Add(1)
+			defer busy.Add(-1)
 			h.ServeHTTP(w, r)
 			if r.Method == "POST" && r.URL.Path == "/api/v1/assets" && done.Add(1) == n {
 				cancel()
 			}
 		})
+	}, busy
+}
+
+// waitIdle returns once no request has been in the server for 200 ms.
+func waitIdle(t *testing.T, busy *atomic.Int64) {
+	t.Helper()
+	idleSince := time.Now()
+	for time.Since(idleSince) < 200*time.Millisecond {
+		if busy.Load() != 0 {
+			idleSince = time.Now()
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
 func TestUploadResumesAndSkips(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
-	s := newTestServer(t, stopAfter(20, cancel))
+	mw, busy := stopAfter(20, cancel)
+	s := newTestServer(t, mw)
 	files := map[string]string{}
 	for i := range 60 {
 		files["set/f"+strconv.Itoa(i)+".txt"] = "file number " + strconv.Itoa(i)
@@ -218,6 +236,8 @@ func TestUploadResumesAndSkips(t *testing.T) {
 	first := summary(t, ctx, exitInterrupted, "-j", "2", "-journal", journal, filepath.Join(dir, "set"))
 	assert.GreaterOrEqual(t, first.Uploaded, 18, "most of the first 20 made it")
 	assert.Less(t, first.Uploaded, 60)
+	// An upload the interrupted run gave up on may still be committing.
+	waitIdle(t, busy)
 	n1, err := client.Collect(s.c.Assets(t.Context(), dam.AssetQuery{}))
 	require.NoError(t, err)
 
