@@ -49,6 +49,10 @@ func (s *Store) AssetFacets(ctx context.Context, q dam.AssetQuery, limit int) (d
 		if err != nil {
 			return f, s.fail(ctx, op, err)
 		}
+		if cw, cargs, ok := compactWhere(q); ok && !s.d.postgres && !ts.merges {
+			f, err := s.compactFacets(ctx, r, ts, cw, cargs, limit)
+			return f, s.fail(ctx, op, err)
+		}
 		f, err := s.searchFacets(ctx, r, ts, where, args, creator, limit)
 		return f, s.fail(ctx, op, err)
 	}

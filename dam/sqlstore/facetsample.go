@@ -75,6 +75,9 @@ type facetSource struct {
 	where  []string
 	args   []any
 	search textSearch
+	// compact: cols and where name facet_docs (alias x), not the assets'
+	// rows (SQLite's search, compactFacets).
+	compact bool
 }
 
 // docBounds and sqliteIDBounds read the least and greatest document
@@ -191,6 +194,11 @@ func (s *Store) sampleStratum(ctx context.Context, r querier, src facetSource, b
 		query = "SELECT a.id, 1, " + src.cols + ` FROM assets a JOIN versions v ON v.asset_id = a.id
 			AND v.number = a.current_version WHERE ` + cond + " AND a.id >= ? AND a.id " + below + " ? ORDER BY a.id DESC LIMIT ?"
 		args = append(append(args, src.args...), lo, hi, per)
+	case byDoc && src.compact:
+		query = "SELECT c.rowid, CASE WHEN " + cond + " THEN 1 ELSE 0 END, " + src.cols + ` FROM
+			(SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid LIMIT ?) c
+			CROSS JOIN facet_docs x WHERE x.doc = c.rowid ORDER BY c.rowid`
+		args = append(append(args, src.args...), src.search.fts, lo, hi, per)
 	case byDoc:
 		query = "SELECT c.rowid, CASE WHEN " + cond + " THEN 1 ELSE 0 END, " + src.cols + ` FROM
 			(SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid LIMIT ?) c
