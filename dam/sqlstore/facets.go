@@ -50,7 +50,9 @@ func (s *Store) AssetFacets(ctx context.Context, q dam.AssetQuery, limit int) (d
 			return f, s.fail(ctx, op, err)
 		}
 		if cw, cargs, ok := compactWhere(q); ok && !s.d.postgres && !ts.merges {
-			f, err := s.compactFacets(ctx, r, ts, cw, cargs, limit)
+			// Their statements vary only with the number of domains and
+			// which of the two filters are given: kept prepared.
+			f, err := s.compactFacets(ctx, s.read(), ts, cw, cargs, limit)
 			return f, s.fail(ctx, op, err)
 		}
 		f, err := s.searchFacets(ctx, r, ts, where, args, creator, limit)
