@@ -55,40 +55,95 @@ func compactWhere(q dam.AssetQuery) ([]string, []any, bool) {
 }
 
 // compactFacets counts the facets of a SQLite search whose conditions
-// facet_docs can test (compactWhere) from that table: up to compactExact
-// thresholds of text matches, every match (exact); above, a stratified
-// sample of them (sampleFacets with src.compact: each range one read of
-// the index and of facet_docs in document order), then exact again when
-// the conditions keep too few sampled matches and there are few enough.
-// No count of the matches beyond the exact bound is made: the sample's
-// ranges say how many there are.
+// facet_docs can test (compactWhere) from that table. A search the word
+// table says has at most compactExact thresholds of matches (matchBound)
+// is counted exactly: every match read. Any other is sampled first
+// (sampleFacets with src.compact: each range one read of the index and of
+// facet_docs in document order); when every range was read whole, the
+// sample is every match and its counts are exact. Otherwise, when the
+// sample says there are at most compactExact thresholds of text matches
+// (maxExactFallback thresholds when the conditions keep fewer than
+// minSampledPasses of those sampled), every match is read and counted,
+// up to one more than that bound; should there be more, the sample
+// stands. A search with many matches thus pays no count of them.
+//
+// Each range opens an FTS5 cursor, which seeks every word of the query in
+// every segment of the index (about 10 µs a word and segment at
+// 1,000,000 documents): a query of many words (a prefix spelled out as
+// seven) is read in fewer, longer ranges (compactStrata).
 func (s *Store) compactFacets(ctx context.Context, r querier, search textSearch, where []string, args []any,
 	limit int) (dam.Facets, error) {
-	exact := int64(compactExact * s.facetSample)
-	var n int64
-	if err := r.queryRow(ctx, "SELECT count(*) FROM (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?) m",
-		search.fts, exact+1).Scan(&n); err != nil {
+	bound := compactExact * s.facetSample
+	most, known, err := s.matchBound(ctx, r, search)
+	if err != nil {
 		return dam.Facets{}, err
 	}
-	if n > exact {
-		t, err := s.sampleFacets(ctx, r, facetSource{cols: compactCols, where: where, args: args, search: search, compact: true})
-		if err != nil || t.passed >= minSampledPasses || t.candidates > float64(maxExactFallback*s.facetSample) {
+	var t *facetTally
+	if !known || most > int64(bound) {
+		t, err = s.sampleFacets(ctx, r, facetSource{cols: compactCols, where: where, args: args, search: search,
+			compact: true, strata: compactStrata(search)})
+		if err != nil || !t.approximate {
 			return t.facets(limit), err
 		}
+		if t.passed < minSampledPasses {
+			bound = max(bound, maxExactFallback*s.facetSample)
+		}
+		if t.candidates > float64(bound) {
+			return t.facets(limit), nil
+		}
 	}
-	t := newFacetTally()
-	rows, err := r.query(ctx, "SELECT "+compactCols+` FROM asset_fts f CROSS JOIN facet_docs x
-		WHERE f.asset_fts MATCH ? AND x.doc = f.rowid AND `+strings.Join(where, " AND "), append([]any{search.fts}, args...)...)
+	all := newFacetTally()
+	rows, err := r.query(ctx, "SELECT CASE WHEN "+strings.Join(where, " AND ")+" THEN 1 ELSE 0 END, "+compactCols+
+		` FROM (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?) c CROSS JOIN facet_docs x
+		WHERE x.doc = c.rowid`, append(append([]any{}, args...), search.fts, bound+1)...)
 	if err != nil {
 		return dam.Facets{}, err
 	}
 	defer rows.Close()
+	read := 0
 	for rows.Next() {
+		var pass bool
 		var kind, mediaType, year, who, cats sql.NullString
-		if err := rows.Scan(&kind, &mediaType, &year, &who, &cats); err != nil {
+		if err := rows.Scan(&pass, &kind, &mediaType, &year, &who, &cats); err != nil {
 			return dam.Facets{}, err
 		}
-		t.add(1, kind, mediaType, year, who, cats)
+		if read++; pass {
+			all.add(1, kind, mediaType, year, who, cats)
+		}
 	}
-	return t.facets(limit), rows.Err()
+	if err := rows.Err(); err != nil {
+		return dam.Facets{}, err
+	}
+	if read > bound && t != nil { // more than the sample said: it stands
+		return t.facets(limit), nil
+	}
+	return all.facets(limit), nil
+}
+
+// compactStrata is how many ranges compactFacets samples search over:
+// facetStrata for a query of up to two words, fewer for more (each
+// range seeks every word), never fewer than minStrata.
+func compactStrata(search textSearch) int {
+	return max(minStrata, min(facetStrata, strataLookups/max(1, ftsLookups(search))))
+}
+
+// strataLookups is how many word seeks (words × ranges) a sample's ranges
+// may make before it takes fewer ranges; minStrata the fewest ranges.
+const (
+	strataLookups = 32
+	minStrata     = 4
+)
+
+// ftsLookups is how many words FTS5 seeks for search: each word of each
+// term, each spelled-out word of a prefix.
+func ftsLookups(search textSearch) int {
+	n := 0
+	for i, t := range search.Terms {
+		k := max(1, len(t.Tokens()))
+		if i < len(search.words) && len(search.words[i]) > 0 {
+			k *= len(search.words[i])
+		}
+		n += k
+	}
+	return n
 }

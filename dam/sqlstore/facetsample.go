@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"strconv"
@@ -78,6 +79,8 @@ type facetSource struct {
 	// compact: cols and where name facet_docs (alias x), not the assets'
 	// rows (SQLite's search, compactFacets).
 	compact bool
+	// strata is how many ranges to sample (0: facetStrata).
+	strata int
 }
 
 // docBounds and sqliteIDBounds read the least and greatest document
@@ -119,9 +122,10 @@ func (s *Store) sampleFacets(ctx context.Context, r querier, src facetSource) (*
 		ids = newIDSpace(lo.String, hi.String)
 		span = keyRange{ids.number(lo.String), ids.number(hi.String) + 1}
 	}
-	per := max(1, (s.facetSample+facetStrata-1)/facetStrata)
-	width := (span.hi - span.lo + facetStrata - 1) / facetStrata
-	for i := range uint64(facetStrata) {
+	strata := uint64(cmp.Or(src.strata, facetStrata))
+	per := max(1, (s.facetSample+int(strata)-1)/int(strata))
+	width := (span.hi - span.lo + strata - 1) / strata
+	for i := range strata {
 		st := keyRange{span.lo + i*width, min(span.hi, span.lo+(i+1)*width)}
 		if st.lo >= st.hi {
 			break
