@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"math"
 	"reflect"
 	"strings"
 	"time"
@@ -25,21 +26,30 @@ const compactCols = "x.kind, x.media_type, x.year, x.creator, x.categories"
 // test (the trash, subfolders, a category, any filter but the kind and
 // the folder): its facets then read the assets' rows.
 func compactWhere(q dam.AssetQuery) ([]string, []any, bool) {
+	where, args, _, ok := compactConditions(q)
+	return where, args, ok
+}
+
+// compactConditions is compactWhere with the folder q keeps to, if one
+// ("" the root).
+func compactConditions(q dam.AssetQuery) ([]string, []any, *string, bool) {
 	folder := q.FolderID != nil && !(q.Subfolders && *q.FolderID == "") // as listingWhere
 	if len(q.Domains) == 0 || (folder && q.Subfolders) {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	rest := q
 	rest.Domains, rest.Cursor, rest.Limit, rest.Sort, rest.Text = nil, "", 0, "", ""
 	rest.Kind, rest.FolderID, rest.Subfolders, rest.Now = "", nil, false, time.Time{}
 	if !reflect.ValueOf(rest).IsZero() { // a field added to AssetQuery is not testable here by itself
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	where := []string{"x.live = 1"}
 	var args []any
+	var in *string
 	if folder {
 		where = append(where, "x.folder_id = ?")
 		args = append(args, *q.FolderID)
+		in = q.FolderID
 	}
 	if len(q.Domains) == 1 {
 		where = append(where, "x.domain = ?")
@@ -51,7 +61,7 @@ func compactWhere(q dam.AssetQuery) ([]string, []any, bool) {
 		where = append(where, "x.kind = ?")
 		args = append(args, string(q.Kind))
 	}
-	return where, args, true
+	return where, args, in, true
 }
 
 // compactFacets counts the facets of a SQLite search whose conditions
@@ -72,7 +82,25 @@ func compactWhere(q dam.AssetQuery) ([]string, []any, bool) {
 // 1,000,000 documents): a query of many words (a prefix spelled out as
 // seven) is read in fewer, longer ranges (compactStrata).
 func (s *Store) compactFacets(ctx context.Context, r querier, search textSearch, where []string, args []any,
-	limit int) (dam.Facets, error) {
+	folder *string, limit int) (dam.Facets, error) {
+	// In one folder, only its documents' range is read: a folder is
+	// filled in bursts, and ranges over the whole library would read a
+	// run of matches at the start of each, which holds most of such a
+	// folder's documents or none.
+	span := keyRange{0, math.MaxInt64}
+	var within *keyRange
+	if folder != nil {
+		var lo, hi sql.NullInt64
+		if err := r.queryRow(ctx, `SELECT (SELECT min(doc) FROM facet_docs WHERE folder_id = ?),
+			(SELECT max(doc) FROM facet_docs WHERE folder_id = ?)`, *folder, *folder).Scan(&lo, &hi); err != nil {
+			return dam.Facets{}, err
+		}
+		if !lo.Valid {
+			return newFacetTally().facets(limit), nil
+		}
+		span = keyRange{uint64(lo.Int64), uint64(hi.Int64) + 1}
+		within = &span
+	}
 	bound := compactExact * s.facetSample
 	most, known, err := s.matchBound(ctx, r, search)
 	if err != nil {
@@ -81,7 +109,7 @@ func (s *Store) compactFacets(ctx context.Context, r querier, search textSearch,
 	var t *facetTally
 	if !known || most > int64(bound) {
 		t, err = s.sampleFacets(ctx, r, facetSource{cols: compactCols, where: where, args: args, search: search,
-			compact: true, strata: compactStrata(search)})
+			compact: true, strata: compactStrata(search), span: within})
 		if err != nil || !t.approximate {
 			return t.facets(limit), err
 		}
@@ -94,8 +122,9 @@ func (s *Store) compactFacets(ctx context.Context, r querier, search textSearch,
 	}
 	all := newFacetTally()
 	rows, err := r.query(ctx, "SELECT CASE WHEN "+strings.Join(where, " AND ")+" THEN 1 ELSE 0 END, "+compactCols+
-		` FROM (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?) c CROSS JOIN facet_docs x
-		WHERE x.doc = c.rowid`, append(append([]any{}, args...), search.fts, bound+1)...)
+		` FROM (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? AND rowid >= ? AND rowid < ? LIMIT ?) c
+		CROSS JOIN facet_docs x WHERE x.doc = c.rowid`, append(append([]any{}, args...), search.fts,
+		int64(span.lo), int64(span.hi), bound+1)...)
 	if err != nil {
 		return dam.Facets{}, err
 	}

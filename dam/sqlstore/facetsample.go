@@ -81,6 +81,9 @@ type facetSource struct {
 	compact bool
 	// strata is how many ranges to sample (0: facetStrata).
 	strata int
+	// span, when set, bounds the document numbers sampled (SQLite's
+	// search): those that may pass the conditions lie in it.
+	span *keyRange
 }
 
 // docBounds and sqliteIDBounds read the least and greatest document
@@ -103,13 +106,16 @@ func (s *Store) sampleFacets(ctx context.Context, r querier, src facetSource) (*
 	var span keyRange
 	var ids idSpace
 	var maxID string
-	if byDoc {
+	switch {
+	case byDoc && src.span != nil:
+		span = *src.span
+	case byDoc:
 		var lo, hi sql.NullInt64
 		if err := r.queryRow(ctx, docBounds).Scan(&lo, &hi); err != nil || !lo.Valid {
 			return t, err
 		}
 		span = keyRange{uint64(max(0, lo.Int64)), uint64(max(0, hi.Int64)) + 1}
-	} else {
+	default:
 		var lo, hi sql.NullString
 		bounds := "SELECT min(id), max(id) FROM assets"
 		if !s.d.postgres {

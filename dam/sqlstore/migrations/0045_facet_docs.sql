@@ -27,6 +27,10 @@ CREATE TABLE facet_docs (
     categories TEXT
 );
 
+-- A folder's documents by number: the range its documents span, where a
+-- search in that folder samples (folders fill in bursts).
+CREATE INDEX facet_docs_folder ON facet_docs (folder_id, doc);
+
 CREATE VIEW facet_doc_values AS
     SELECT a.id AS asset_id, a.domain AS domain, a.deleted_at IS NULL AS live, a.folder_id AS folder_id,
         a.kind AS kind, v.media_type AS media_type, substr(a.captured_at, 1, 4) AS year,
