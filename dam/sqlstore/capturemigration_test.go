@@ -47,13 +47,8 @@ func TestCaptureKeysFilledByMigration23(t *testing.T) {
 		undo = append(undo, "DROP TRIGGER facet_counts_"+tr)
 	}
 	// Nor facet_docs (migration 45, whose view and triggers read it too).
-	undo = append(undo, "DROP TABLE facet_docs", "DROP VIEW facet_doc_values")
-	for _, tr := range []string{"search_docs_i", "search_docs_d", "search_docs_u", "assets_u", "assets_d", "versions_i",
-		"versions_d", "versions_u", "asset_categories_i", "asset_categories_d", "asset_categories_u"} {
-		undo = append(undo, "DROP TRIGGER facet_docs_"+tr)
-	}
+	undo = append(undo, undoFacetDocs()...)
 	for _, q := range append(undo,
-		"DELETE FROM schema_migrations WHERE version = 45",
 		"DELETE FROM schema_migrations WHERE version = 44",
 		"DROP INDEX assets_folder_captured", "DROP INDEX assets_live_domain_captured",
 		"ALTER TABLE assets DROP COLUMN captured_at",

@@ -15,6 +15,19 @@ import (
 	"github.com/damkit/damkit/dam"
 )
 
+// undoFacetDocs are the statements that take a library back to before
+// migration 0045, whose view and triggers read assets, versions and
+// search_docs (a test dropping one of their columns or search_docs first
+// drops these).
+func undoFacetDocs() []string {
+	undo := []string{"DROP TABLE facet_docs", "DROP VIEW facet_doc_values"}
+	for _, tr := range []string{"search_docs_i", "search_docs_d", "search_docs_u", "assets_u", "assets_d", "versions_i",
+		"versions_d", "versions_u", "asset_categories_i", "asset_categories_d", "asset_categories_u"} {
+		undo = append(undo, "DROP TRIGGER facet_docs_"+tr)
+	}
+	return append(undo, "DELETE FROM schema_migrations WHERE version = 45")
+}
+
 // facetDocRows reads facet_docs (kept, migration 0045) or what it should
 // hold, read afresh from the assets (fresh), each row as one string with its
 // categories sorted.
