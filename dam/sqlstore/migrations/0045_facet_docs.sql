@@ -13,6 +13,9 @@
 -- after any sequence of writes, in any order. A document's row comes with
 -- the document (search_docs) and goes with it or with the asset.
 --
+-- group_concat, not string_agg: a sqlite3 shell older than 3.44 can then
+-- still write to the library.
+--
 -- PostgreSQL keeps no such table (its facets read the rows it samples).
 -- dialect: sqlite
 CREATE TABLE facet_docs (
@@ -35,7 +38,7 @@ CREATE VIEW facet_doc_values AS
     SELECT a.id AS asset_id, a.domain AS domain, a.deleted_at IS NULL AS live, a.folder_id AS folder_id,
         a.kind AS kind, v.media_type AS media_type, substr(a.captured_at, 1, 4) AS year,
         json_extract(a.fields, '$.creator') AS creator,
-        (SELECT string_agg(ac.category_id, ',') FROM asset_categories ac WHERE ac.asset_id = a.id) AS categories
+        (SELECT group_concat(ac.category_id, ',') FROM asset_categories ac WHERE ac.asset_id = a.id) AS categories
     FROM assets a LEFT JOIN versions v ON v.asset_id = a.id AND v.number = a.current_version;
 
 INSERT INTO facet_docs (doc, domain, live, folder_id, kind, media_type, year, creator, categories)
