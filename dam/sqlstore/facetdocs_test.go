@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -233,4 +234,47 @@ func TestCompactFacetsSample(t *testing.T) {
 	f, err := s.AssetFacets(ctx, dam.AssetQuery{Domains: []string{"d"}, Text: "rare"}, 20)
 	require.NoError(t, err)
 	assert.Equal(t, []dam.FacetCount{{Value: "document", Count: 9}}, f.Kinds)
+}
+
+// TestFTSSamplesDropped: a library opened after an ANALYZE keeps its
+// statistics but for the samples of FTS5's asset_fts_idx (dropFTSSamples).
+func TestFTSSamplesDropped(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dam.db")
+	s, err := Open(t.Context(), "sqlite://"+path, nil)
+	require.NoError(t, err)
+	for i := range 50 {
+		at := time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC)
+		a := dam.Asset{ID: dam.NewID(at), Name: fmt.Sprintf("word%d zebra.jpg", i), Domain: dam.DefaultDomain,
+			Kind: dam.MediaImage, CreatedAt: at, UpdatedAt: at, Current: dam.Version{SHA256: "x", MediaType: "image/jpeg"}}
+		require.NoError(t, s.CreateAsset(t.Context(), a))
+	}
+	_, err = s.w.ExecContext(t.Context(), "ANALYZE")
+	require.NoError(t, err)
+	samples := func(s *Store) map[string]int {
+		t.Helper()
+		rows, err := s.w.QueryContext(t.Context(), "SELECT tbl, count(*) FROM sqlite_stat4 GROUP BY tbl")
+		require.NoError(t, err)
+		defer rows.Close()
+		m := map[string]int{}
+		for rows.Next() {
+			var tbl string
+			var n int
+			require.NoError(t, rows.Scan(&tbl, &n))
+			m[tbl] = n
+		}
+		require.NoError(t, rows.Err())
+		return m
+	}
+	before := samples(s)
+	require.Positive(t, before["asset_fts_idx"], "this test's premise: ANALYZE samples FTS5's index")
+	require.Positive(t, before["assets"])
+	require.NoError(t, s.Close())
+
+	s, err = Open(t.Context(), "sqlite://"+path, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	after := samples(s)
+	assert.Zero(t, after["asset_fts_idx"])
+	delete(before, "asset_fts_idx")
+	assert.Equal(t, before, after, "the other samples stay")
 }
