@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -282,6 +283,22 @@ func benchmarkSearch(b *testing.B, s *Store) {
 				f, err := s.AssetFacets(ctx, q, 20)
 				require.NoError(b, err)
 				return len(f.Kinds)
+			})
+		})
+		b.Run(qc.name+"/page+facets", func(b *testing.B) {
+			// The first page by relevance and its facets side by side, as
+			// Library.AssetsWithFacets asks for them (the API's
+			// ?facets=true, the web interface's search): what a user waits.
+			q := q
+			q.Sort = dam.SortRelevance
+			timed(b, func() int {
+				var wg sync.WaitGroup
+				var ferr error
+				wg.Go(func() { _, ferr = s.AssetFacets(ctx, q, 20) })
+				page, _, err := s.Assets(ctx, q)
+				wg.Wait()
+				require.NoError(b, errors.Join(err, ferr))
+				return len(page)
 			})
 		})
 		if os.Getenv("DAMKIT_SEARCH_BENCH_ACCURACY") != "" {
