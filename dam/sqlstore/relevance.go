@@ -189,13 +189,10 @@ func (s *Store) matchesQuery(search textSearch, where []string, args []any, op, 
 		}
 		return "SELECT w.id, w.id, " + score + " FROM (" + query + ") w ORDER BY w.id DESC", qargs
 	} else {
-		cols := "''"
-		if scored {
-			cols = "f." + strings.Join(ftsColumns[:], ", f.")
-		}
 		// CROSS JOIN keeps the planner walking the index in document
-		// order, joining each match to its asset.
-		query = "SELECT f.rowid, a.id, " + cols + ` FROM asset_fts f CROSS JOIN search_docs d CROSS JOIN assets a
+		// order, joining each match to its asset. The window is scored
+		// after (scoreWindow), from the index or the documents.
+		query = `SELECT f.rowid, a.id FROM asset_fts f CROSS JOIN search_docs d CROSS JOIN assets a
 			WHERE f.asset_fts MATCH ? AND d.doc = f.rowid AND a.id = d.asset_id AND ` + strings.Join(where, " AND ")
 		qargs = append([]any{search.fts}, args...)
 		if op != "" {
@@ -225,21 +222,13 @@ func (s *Store) matches(ctx context.Context, r querier, search textSearch, where
 	}
 	defer rows.Close()
 	var out []match
-	terms := scoredTerms(search.Search)
 	for rows.Next() {
 		var m match
-		switch {
-		case s.d.postgres:
+		if s.d.postgres {
 			err = rows.Scan(&m.doc, &m.id, &m.score)
-		case scored:
+		} else {
 			var doc int64
-			var text [dam.SearchColumns]string
-			err = rows.Scan(&doc, &m.id, &text[0], &text[1], &text[2], &text[3], &text[4])
-			m.doc, m.score = strconv.FormatInt(doc, 10), docScore(terms, text)
-		default:
-			var doc int64
-			var empty string
-			err = rows.Scan(&doc, &m.id, &empty)
+			err = rows.Scan(&doc, &m.id)
 			m.doc = strconv.FormatInt(doc, 10)
 		}
 		if err != nil {
@@ -247,7 +236,14 @@ func (s *Store) matches(ctx context.Context, r querier, search textSearch, where
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close() // before the scores' queries: the read gate counts statements
+	if scored && !s.d.postgres {
+		return out, s.scoreWindow(ctx, r, search, out)
+	}
+	return out, nil
 }
 
 // scoredTerms are the words of the terms that count towards a score: all

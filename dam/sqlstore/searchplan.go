@@ -172,28 +172,46 @@ func (s *Store) matchBound(ctx context.Context, r querier, search textSearch) (i
 		if t.Exclude {
 			continue
 		}
-		var spelled []string
-		if i < len(search.words) {
-			spelled = search.words[i]
+		n, ok, err := s.termBound(ctx, r, search, i)
+		if err != nil {
+			return 0, false, err
 		}
-		tokens := t.Tokens()
-		for j, w := range tokens {
-			words := []string{w}
-			if j == len(tokens)-1 && t.Prefix {
-				if utf8.RuneCountInString(w) <= prefixIndexMax || mayBeginFieldWord(w) {
-					continue // served by FTS5's prefix index or left to it
-				}
-				words = spelled // none: the prefix begins no word and matches nothing
-			} else if utf8.RuneCountInString(w) <= prefixIndexMax || fieldShaped(w) {
-				continue
+		if ok && (!known || n < bound) {
+			bound, known = n, true
+		}
+	}
+	return bound, known, nil
+}
+
+// termBound returns an upper bound of the documents holding term i of
+// search read from the word table, and whether it knows one: the least of
+// its words' counts, a prefix spelled out counting the sum of its words'
+// (see matchBound).
+func (s *Store) termBound(ctx context.Context, r querier, search textSearch, i int) (int64, bool, error) {
+	var bound int64
+	known := false
+	t := search.Terms[i]
+	var spelled []string
+	if i < len(search.words) {
+		spelled = search.words[i]
+	}
+	tokens := t.Tokens()
+	for j, w := range tokens {
+		words := []string{w}
+		if j == len(tokens)-1 && t.Prefix {
+			if utf8.RuneCountInString(w) <= prefixIndexMax || mayBeginFieldWord(w) {
+				continue // served by FTS5's prefix index or left to it
 			}
-			n, err := termDocs(ctx, r, words)
-			if err != nil {
-				return 0, false, err
-			}
-			if !known || n < bound {
-				bound, known = n, true
-			}
+			words = spelled // none: the prefix begins no word and matches nothing
+		} else if utf8.RuneCountInString(w) <= prefixIndexMax || fieldShaped(w) {
+			continue
+		}
+		n, err := termDocs(ctx, r, words)
+		if err != nil {
+			return 0, false, err
+		}
+		if !known || n < bound {
+			bound, known = n, true
 		}
 	}
 	return bound, known, nil

@@ -87,6 +87,9 @@ type Store struct {
 	// sorted by a key (planGather, planWalk or planSet, searchplan.go;
 	// tests only).
 	searchPlan string
+	// scoring forces how SQLite scores a relevance window (scoreColumns
+	// or scoreContent, relevancescore.go; tests only).
+	scoring string
 	// skipIndex leaves search documents unwritten: set by the ingest
 	// benchmark only, to measure what indexing costs.
 	skipIndex bool
