@@ -70,6 +70,7 @@ const (
 	planGather = "gather"
 	planWalk   = "walk"
 	planSet    = "set"
+	planRecent = "recent"
 )
 
 // searchCondition is the condition, with its arguments, that keeps the
@@ -77,12 +78,18 @@ const (
 // by a key, limit to a page: the plan (above) is chosen on SQLite;
 // PostgreSQL's planner chooses its own.
 func (s *Store) searchCondition(ctx context.Context, r querier, q dam.AssetQuery, search textSearch,
-	limit int) (string, []any, error) {
+	limit int, cursor dam.AssetCursor) (string, []any, error) {
 	if s.d.postgres {
 		cond, args := s.searchFilter(search)
 		return cond, args, nil
 	}
-	plan, err := s.searchPlanFor(ctx, r, q, search, limit)
+	plan, share, err := s.searchPlanFor(ctx, r, q, search, limit)
+	if err == nil && (plan == planRecent || plan != planGather && s.searchPlan == "") {
+		cond, args, ok, err := s.recentCondition(ctx, r, q, search, share, limit, cursor)
+		if err != nil || ok {
+			return cond, args, err
+		}
+	}
 	switch {
 	case err != nil || plan == planGather:
 		cond, args := s.searchFilter(search)
@@ -91,6 +98,80 @@ func (s *Store) searchCondition(ctx context.Context, r querier, q dam.AssetQuery
 		return setCondition, []any{search.fts}, nil
 	}
 	return walkCondition, []any{search.fts}, nil
+}
+
+// recentSampleDocs is how many documents next to where a recent walk
+// begins recentCondition joins to their assets, to tell which part of
+// the documents the listing keeps.
+const recentSampleDocs = 256
+
+// recentCondition is the condition of the recent plan, for a listing
+// sorted by creation (ID order) that would walk: the walk begins at the
+// newest assets (or the oldest, ascending), whose documents are the
+// newest (oldest) too, as a document is numbered when its asset is first
+// indexed. So the matches among the documents past a bound D (read from
+// the index alone into a temporary index, as the set plan reads every
+// match) answer for every walked asset whose document is past D, and an
+// asset whose document is not is probed as the walk plan does: the same
+// rows as every plan, whatever D, which sets the cost only. D is chosen
+// to leave three times the documents a page is expected to span: (limit+1)
+// / (share of the documents matching × share the listing keeps, counted
+// among the recentSampleDocs next to the walk's start). ok is false when
+// the plan does not apply (another sort).
+func (s *Store) recentCondition(ctx context.Context, r querier, q dam.AssetQuery, search textSearch, share float64,
+	limit int, cursor dam.AssetCursor) (cond string, args []any, ok bool, err error) {
+	field, desc := dam.SortField(q.Sort)
+	if field != "" {
+		return "", nil, false, nil
+	}
+	var edge sql.NullInt64
+	if cursor.ID != "" {
+		err := r.queryRow(ctx, "SELECT doc FROM search_docs WHERE asset_id = ?", cursor.ID).Scan(&edge)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return "", nil, false, err
+		}
+	}
+	if !edge.Valid {
+		end := "min(doc)"
+		if desc {
+			end = "max(doc)"
+		}
+		if err := r.queryRow(ctx, "SELECT "+end+" FROM search_docs").Scan(&edge); err != nil {
+			return "", nil, false, err
+		}
+	}
+	first, past := edge.Int64, edge.Int64+recentSampleDocs
+	if desc {
+		first, past = edge.Int64-recentSampleDocs+1, edge.Int64+1
+	}
+	where, wargs := s.listingWhere(q)
+	var kept int64
+	if err := r.queryRow(ctx, "SELECT count(*) FROM search_docs d CROSS JOIN assets a WHERE d.doc >= ? AND d.doc < ? AND a.id = d.asset_id AND "+
+		strings.Join(where, " AND "), append([]any{first, past}, wargs...)...).Scan(&kept); err != nil {
+		return "", nil, false, err
+	}
+	if share <= 0 || share > 1 {
+		share = 1
+	}
+	keeps := float64(max(kept, 1)) / recentSampleDocs
+	span := int64(3*float64(limit+1)/(share*keeps)) + recentSampleDocs
+	if s.recentSpan > 0 {
+		span = s.recentSpan
+	}
+	bound, op := edge.Int64+span, "<"
+	if desc {
+		bound, op = edge.Int64-span, ">"
+	}
+	return recentSQL(op), []any{bound, search.fts, bound, search.fts}, true, nil
+}
+
+// recentSQL is the recent plan's condition on the asset a, its documents
+// past the bound op ("<" or ">") ? read once; its arguments are the bound,
+// the FTS5 query, the bound and the FTS5 query again.
+func recentSQL(op string) string {
+	return `EXISTS (SELECT 1 FROM search_docs sd WHERE sd.asset_id = a.id AND CASE WHEN sd.doc ` + op + ` ?
+		THEN sd.doc IN (SELECT sf.rowid FROM asset_fts sf WHERE sf.asset_fts MATCH ? AND sf.rowid ` + op + ` ?)
+		ELSE EXISTS (SELECT 1 FROM asset_fts sp WHERE sp.rowid = sd.doc AND sp.asset_fts MATCH ?) END)`
 }
 
 // walkCondition probes the index for the asset a: the planner walks the
@@ -105,38 +186,40 @@ const setCondition = `(SELECT sd.doc FROM search_docs sd WHERE sd.asset_id = a.i
 	(SELECT sf.rowid FROM asset_fts sf WHERE sf.asset_fts MATCH ?)`
 
 // searchPlanFor returns the plan of a SQLite listing q sorted by a key,
-// limit to a page.
+// limit to a page, and the share of the documents it expects the search
+// to match (0: not estimated).
 func (s *Store) searchPlanFor(ctx context.Context, r querier, q dam.AssetQuery, search textSearch,
-	limit int) (string, error) {
+	limit int) (string, float64, error) {
 	if s.searchPlan != "" {
-		return s.searchPlan, nil
+		return s.searchPlan, 0, nil
 	}
 	if search.merges || !indexOrdered(q) {
-		return planGather, nil
+		return planGather, 0, nil
 	}
 	var last sql.NullInt64
 	if err := r.queryRow(ctx, "SELECT max(doc) FROM search_docs").Scan(&last); err != nil {
-		return "", err
+		return "", 0, err
 	}
 	docs := float64(last.Int64) // the documents, and the holes the gone ones left
 	phrases := max(strings.Count(search.fts, `"`)/2, 1)
 	if choosePlan(1, docs, phrases, limit) == planGather {
-		return planGather, nil // even a word in every document
+		return planGather, 0, nil // even a word in every document
 	}
 	bound, known, err := s.matchBound(ctx, r, search)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if known && choosePlan(float64(bound)/docs, docs, phrases, limit) == planGather {
-		return planGather, nil // the walks only lose more below
+		return planGather, 0, nil // the walks only lose more below
 	}
 	sample := min(last.Int64, walkSampleDocs)
 	var n int64
 	if err := r.queryRow(ctx, "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ? AND rowid > ?",
 		search.fts, last.Int64-sample).Scan(&n); err != nil {
-		return "", err
+		return "", 0, err
 	}
-	return choosePlan(float64(n)/float64(sample), docs, phrases, limit), nil
+	share := float64(n) / float64(sample)
+	return choosePlan(share, docs, phrases, limit), share, nil
 }
 
 // choosePlan is the cheapest plan for a search matching share of docs

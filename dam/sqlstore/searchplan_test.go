@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -83,10 +84,15 @@ func TestSearchPlans(t *testing.T) {
 					q.Deleted, q.MinSize, sort, limit)
 				s.searchPlan = planGather
 				want := list(q)
-				for _, plan := range []string{planWalk, planSet, ""} { // "": as chosen
+				for _, plan := range []string{planWalk, planSet, planRecent, ""} { // "": as chosen
 					s.searchPlan = plan
 					assert.Equal(t, want, list(q), name+" "+plan)
 				}
+				// The recent plan with few documents read past the walk's
+				// start: most assets probed.
+				s.searchPlan, s.recentSpan = planRecent, 7
+				assert.Equal(t, want, list(q), name+" recent, 7 documents")
+				s.searchPlan, s.recentSpan = "", 0
 				if q.Text == `"river the"` {
 					assert.Empty(t, want, name)
 				} else {
@@ -111,7 +117,7 @@ func TestSearchPlans(t *testing.T) {
 		require.NoError(t, err)
 		ts, err := s.spelled(ctx, s.read(), search)
 		require.NoError(t, err)
-		plan, err := s.searchPlanFor(ctx, s.read(), dam.AssetQuery{Domains: []string{"d"}}, ts, tc.limit)
+		plan, _, err := s.searchPlanFor(ctx, s.read(), dam.AssetQuery{Domains: []string{"d"}}, ts, tc.limit)
 		require.NoError(t, err)
 		assert.Equal(t, tc.plan, plan, "%q, %d a page", tc.text, tc.limit)
 	}
@@ -129,7 +135,7 @@ func TestSearchPlans(t *testing.T) {
 		{Domains: []string{"d"}, MinSize: 20}, {Domains: []string{"d"}, IDs: []string{"x"}},
 		{Domains: []string{"d"}, Availability: dam.Available, Now: time.Now()},
 	} {
-		plan, err := s.searchPlanFor(ctx, s.read(), q, ts, 2)
+		plan, _, err := s.searchPlanFor(ctx, s.read(), q, ts, 2)
 		require.NoError(t, err)
 		walks := len(q.Domains) == 1 && !q.Deleted && !q.Subfolders && q.CategoryID == "" && q.CollectionID == "" &&
 			q.MinSize == 0 && q.IDs == nil && q.Availability == ""
@@ -149,9 +155,13 @@ func TestSearchPlans(t *testing.T) {
 		if strings.Contains(tc.scope, "folder") {
 			args = append([]any{folder}, args...)
 		}
-		for _, cond := range []string{walkCondition, setCondition} {
+		for _, cond := range []string{walkCondition, setCondition, recentSQL(">")} {
+			cargs := args
+			if strings.HasPrefix(cond, "EXISTS (SELECT 1 FROM search_docs sd WHERE") {
+				cargs = slices.Concat(args[:len(args)-2], []any{100, `("the")`, 100, `("the")`}, args[len(args)-1:])
+			}
 			plan := strings.Join(queryPlan(t, s, "SELECT a.id FROM assets a WHERE a.deleted_at IS NULL AND "+tc.scope+" AND "+
-				cond+" ORDER BY "+o.by+" LIMIT ?", args...), "\n")
+				cond+" ORDER BY "+o.by+" LIMIT ?", cargs...), "\n")
 			assert.Contains(t, plan, "USING INDEX "+tc.index, plan)
 			assert.Contains(t, plan, "CORRELATED", plan)
 			assert.NotContains(t, plan, "TEMP B-TREE", plan)

@@ -90,6 +90,9 @@ type Store struct {
 	// scoring forces how SQLite scores a relevance window (scoreColumns
 	// or scoreContent, relevancescore.go; tests only).
 	scoring string
+	// recentSpan, when positive, replaces the documents the recent plan
+	// reads past the walk's start (searchplan.go; tests only).
+	recentSpan int64
 	// skipIndex leaves search documents unwritten: set by the ingest
 	// benchmark only, to measure what indexing costs.
 	skipIndex bool
