@@ -11,9 +11,10 @@ import (
 )
 
 // The plan of a SQLite listing with search text sorted by a key (created,
-// name, size, updated, captured; not relevance). Three plans give the same
+// name, size, updated, captured; not relevance). Four plans give the same
 // rows in the same order, so the same pages and cursors; only their cost
-// differs:
+// differs (the fourth, recent, is a set plan narrowed to the newest or
+// oldest documents for the creation order: recentCondition):
 //
 //   - gather: read every match from the index, join it to its asset, keep
 //     those the listing's conditions keep, sort them and take a page. It
