@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -106,6 +107,11 @@ func (s *Store) searchCondition(ctx context.Context, r querier, q dam.AssetQuery
 // the documents the listing keeps.
 const recentSampleDocs = 256
 
+// recentCheckAssets is how many of the first assets a recent walk reads
+// recentCondition looks at, to see that their documents are past its
+// bound.
+const recentCheckAssets = 64
+
 // recentCondition is the condition of the recent plan, for a listing
 // sorted by creation (ID order) that would walk: the walk begins at the
 // newest assets (or the oldest, ascending), whose documents are the
@@ -117,8 +123,10 @@ const recentSampleDocs = 256
 // rows as every plan, whatever D, which sets the cost only. D is chosen
 // to leave three times the documents a page is expected to span: (limit+1)
 // / (share of the documents matching × share the listing keeps, counted
-// among the recentSampleDocs next to the walk's start). ok is false when
-// the plan does not apply (another sort).
+// among the recentSampleDocs next to the walk's start); and when the
+// first recentCheckAssets assets the walk reads mostly have their documents
+// short of D, the plan is not taken. ok is false when the plan does not
+// apply (another sort, or documents out of the IDs' order).
 func (s *Store) recentCondition(ctx context.Context, r querier, q dam.AssetQuery, search textSearch, share float64,
 	limit int, cursor dam.AssetCursor) (cond string, args []any, ok bool, err error) {
 	field, desc := dam.SortField(q.Sort)
@@ -162,6 +170,27 @@ func (s *Store) recentCondition(ctx context.Context, r querier, q dam.AssetQuery
 	bound, op := edge.Int64+span, "<"
 	if desc {
 		bound, op = edge.Int64-span, ">"
+	}
+	if s.searchPlan == "" {
+		// The first recentCheckAssets assets the walk reads: if fewer
+		// than half have their documents past the bound (documents
+		// numbered out of the IDs' order, as when assets were imported
+		// with IDs made elsewhere), most would be probed, and the plan
+		// chosen before does better.
+		order := sortOrder(q.Sort)
+		if cursor.ID != "" {
+			w, cargs := order.after(cursor)
+			where, wargs = append(where, w), append(wargs, cargs...)
+		}
+		var walked, past int64
+		if err := r.queryRow(ctx, `SELECT count(*), coalesce(sum(d.doc `+op+` ?), 0) FROM (SELECT a.id FROM assets a WHERE `+
+			strings.Join(where, " AND ")+" ORDER BY "+order.by+` LIMIT ?) w CROSS JOIN search_docs d WHERE d.asset_id = w.id`,
+			slices.Concat([]any{bound}, wargs, []any{recentCheckAssets})...).Scan(&walked, &past); err != nil {
+			return "", nil, false, err
+		}
+		if 2*past < walked {
+			return "", nil, false, nil
+		}
 	}
 	return recentSQL(op), []any{bound, search.fts, bound, search.fts}, true, nil
 }
