@@ -55,7 +55,19 @@ func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch,
 	}
 	var page []match
 	low, inTail := from, phase == "t"
-	if !inTail {
+	every := false // SQLite: the window holds every match, ranked before the filters (rankEvery)
+	if !inTail && from == "" && !s.d.postgres && !s.eagerWindow {
+		ms, ok, err := s.everyMatch(ctx, r, search, c.Window == "")
+		if err != nil {
+			return nil, "", err
+		}
+		if every = ok; every {
+			if page, err = s.rankEvery(ctx, r, where, args, search, ms, c, limit); err != nil {
+				return nil, "", err
+			}
+		}
+	}
+	if !inTail && !every {
 		var window []match
 		var err error
 		if c.Window == "" { // the first page sets the window
@@ -112,6 +124,96 @@ func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch,
 		ids[i] = m.id
 	}
 	return ids, next, nil
+}
+
+// everyMatch returns every match of search on SQLite, newest first, with
+// its document and asset ID (not its score, nor the listing's conditions),
+// when the window holds them all: on a later page of such a window, or
+// (first) when there are at most RankWindow (the word table or a count
+// of the index alone says so). ok is false otherwise.
+func (s *Store) everyMatch(ctx context.Context, r querier, search textSearch, first bool) (ms []match, ok bool, err error) {
+	if first {
+		bound, known, err := s.matchBound(ctx, r, search)
+		if err != nil || known && bound > int64(s.rankWindow) {
+			return nil, false, err
+		}
+		var n int
+		if err := r.queryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?)",
+			search.fts, s.rankWindow+1).Scan(&n); err != nil || n > s.rankWindow {
+			return nil, false, err
+		}
+	}
+	rows, err := r.query(ctx, `SELECT f.rowid, d.asset_id FROM asset_fts f CROSS JOIN search_docs d
+		WHERE f.asset_fts MATCH ? AND d.doc = f.rowid ORDER BY f.rowid DESC`, search.fts)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m match
+		var doc int64
+		if err := rows.Scan(&doc, &m.id); err != nil {
+			return nil, false, err
+		}
+		m.doc = strconv.FormatInt(doc, 10)
+		ms = append(ms, m)
+	}
+	return ms, true, rows.Err()
+}
+
+// rankEveryBatch is how many matches rankEvery tests against the
+// listing's conditions in one query.
+const rankEveryBatch = 128
+
+// rankEvery returns the page after cursor c (limit + 1 at most) of a
+// window that holds every match ms (everyMatch): they are scored and
+// ranked first, and tested against the listing's conditions where and
+// args in that order until the page is full, so that an asset none of
+// the page's is read for fewer of them (a rare word's matches are spread
+// over the whole library: each test is a random read). The same page as
+// ranking the matches that pass the conditions.
+func (s *Store) rankEvery(ctx context.Context, r querier, where []string, args []any, search textSearch,
+	ms []match, c dam.AssetCursor, limit int) ([]match, error) {
+	if err := s.scoreWindow(ctx, r, search, ms); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(ms, func(a, b match) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(b.id, a.id))
+	})
+	if c.ID != "" { // past the cursor
+		i, _ := slices.BinarySearchFunc(ms, c, func(m match, c dam.AssetCursor) int {
+			return cmp.Or(cmp.Compare(c.Score, m.score), strings.Compare(c.ID, m.id))
+		})
+		for i < len(ms) && ms[i].score == c.Score && ms[i].id == c.ID {
+			i++
+		}
+		ms = ms[i:]
+	}
+	var page []match
+	for len(ms) > 0 && len(page) <= limit {
+		batch := ms[:min(len(ms), rankEveryBatch)]
+		ms = ms[len(batch):]
+		ids := make([]string, len(batch))
+		for i, m := range batch {
+			ids[i] = m.id
+		}
+		in := paddedIDs(ids)
+		kept, err := queryStrings(ctx, r, "SELECT a.id FROM assets a WHERE a.id IN ("+placeholders(len(in))+") AND "+
+			strings.Join(where, " AND "), append(in, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		keep := make(map[string]bool, len(kept))
+		for _, id := range kept {
+			keep[id] = true
+		}
+		for _, m := range batch {
+			if keep[m.id] && len(page) <= limit {
+				page = append(page, m)
+			}
+		}
+	}
+	return page, nil
 }
 
 // pgWindowStep is how many matches PostgreSQL reads per query while it

@@ -91,31 +91,52 @@ func TestWindowScoring(t *testing.T) {
 		}
 	}
 
-	// Relevance pages, each window scored either way, are the same.
-	s.rankWindow = 40
-	for _, text := range []string{"kingfisher", "list", "the river", words[60], words[0]} {
-		var pages [][]string
-		for _, how := range []string{scoreContent, scoreColumns, ""} {
-			s.scoring = how
-			q := dam.AssetQuery{Domains: []string{dam.DefaultDomain}, Text: text, Sort: dam.SortRelevance, Limit: 15}
-			var got []string
-			for range 1000 {
-				as, next, err := s.Assets(ctx, q)
-				require.NoError(t, err)
-				for _, a := range as {
-					got = append(got, a.ID)
+	// Relevance pages, each window scored either way, and ranked before
+	// the listing's conditions or after (a window that holds every match,
+	// rankEvery), are the same; with a window smaller than the matches,
+	// and larger.
+	for i := range 7 { // some in the trash
+		as, _, err := s.Assets(ctx, dam.AssetQuery{Domains: []string{dam.DefaultDomain}, Text: "kingfisher", Limit: 7})
+		require.NoError(t, err)
+		require.NoError(t, s.TrashAsset(ctx, as[i].ID, "u", at))
+	}
+	image := dam.MediaImage
+	for _, window := range []int{40, 5000} {
+		s.rankWindow = window
+		for _, text := range []string{"kingfisher", "list", "the river", words[60], words[0], words[2500]} {
+			for _, base := range []dam.AssetQuery{{}, {FolderID: &folders[1]}, {Kind: image}, {Deleted: true}} {
+				var pages [][]string
+				for _, how := range []string{scoreContent, scoreColumns, "", "eager"} {
+					s.scoring, s.eagerWindow = how, how == "eager"
+					if how == "eager" {
+						s.scoring = ""
+					}
+					q := base
+					q.Domains, q.Text, q.Sort, q.Limit = []string{dam.DefaultDomain}, text, dam.SortRelevance, 40
+					var got []string
+					for range 1000 {
+						as, next, err := s.Assets(ctx, q)
+						require.NoError(t, err)
+						for _, a := range as {
+							got = append(got, a.ID)
+						}
+						if next == "" {
+							break
+						}
+						q.Cursor = next
+					}
+					pages = append(pages, got)
 				}
-				if next == "" {
-					break
+				s.scoring, s.eagerWindow = "", false
+				name := fmt.Sprintf("%q window %d %+v", text, window, base)
+				if !base.Deleted || text == "kingfisher" {
+					require.NotEmpty(t, pages[0], name)
 				}
-				q.Cursor = next
+				assert.Equal(t, pages[0], pages[1], name)
+				assert.Equal(t, pages[0], pages[2], name)
+				assert.Equal(t, pages[0], pages[3], name)
 			}
-			pages = append(pages, got)
 		}
-		s.scoring = ""
-		require.NotEmpty(t, pages[0], text)
-		assert.Equal(t, pages[0], pages[1], text)
-		assert.Equal(t, pages[0], pages[2], text)
 	}
 }
 

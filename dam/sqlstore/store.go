@@ -93,6 +93,9 @@ type Store struct {
 	// recentSpan, when positive, replaces the documents the recent plan
 	// reads past the walk's start (searchplan.go; tests only).
 	recentSpan int64
+	// eagerWindow makes SQLite read a relevance window that holds every
+	// match as one of RankWindow (relevance.go: tests only).
+	eagerWindow bool
 	// skipIndex leaves search documents unwritten: set by the ingest
 	// benchmark only, to measure what indexing costs.
 	skipIndex bool
