@@ -57,7 +57,7 @@ func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch,
 	low, inTail := from, phase == "t"
 	every := false // SQLite: the window holds every match, ranked before the filters (rankEvery)
 	if !inTail && from == "" && !s.d.postgres && !s.eagerWindow {
-		ms, ok, err := s.everyMatch(ctx, r, search, c.Window == "")
+		ms, ok, err := s.everyMatch(ctx, r, search)
 		if err != nil {
 			return nil, "", err
 		}
@@ -128,20 +128,21 @@ func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch,
 
 // everyMatch returns every match of search on SQLite, newest first, with
 // its document and asset ID (not its score, nor the listing's conditions),
-// when the window holds them all: on a later page of such a window, or
-// (first) when there are at most RankWindow (the word table or a count
-// of the index alone says so). ok is false otherwise.
-func (s *Store) everyMatch(ctx context.Context, r querier, search textSearch, first bool) (ms []match, ok bool, err error) {
-	if first {
-		bound, known, err := s.matchBound(ctx, r, search)
-		if err != nil || known && bound > int64(s.rankWindow) {
-			return nil, false, err
-		}
-		var n int
-		if err := r.queryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?)",
-			search.fts, s.rankWindow+1).Scan(&n); err != nil || n > s.rankWindow {
-			return nil, false, err
-		}
+// when there are at most RankWindow (the word table or a count of the
+// index alone says so), so that the window holds them all whatever the
+// conditions keep. ok is false otherwise: a window of a page after the
+// first that held every match passing the conditions is read as the first
+// page read it, with the conditions, when the matches before them are
+// more (every match of two common words in one folder, say).
+func (s *Store) everyMatch(ctx context.Context, r querier, search textSearch) (ms []match, ok bool, err error) {
+	bound, known, err := s.matchBound(ctx, r, search)
+	if err != nil || known && bound > int64(s.rankWindow) {
+		return nil, false, err
+	}
+	var n int
+	if err := r.queryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?)",
+		search.fts, s.rankWindow+1).Scan(&n); err != nil || n > s.rankWindow {
+		return nil, false, err
 	}
 	rows, err := r.query(ctx, `SELECT f.rowid, d.asset_id FROM asset_fts f CROSS JOIN search_docs d
 		WHERE f.asset_fts MATCH ? AND d.doc = f.rowid ORDER BY f.rowid DESC`, search.fts)
@@ -168,10 +169,10 @@ const rankEveryBatch = 128
 // rankEvery returns the page after cursor c (limit + 1 at most) of a
 // window that holds every match ms (everyMatch): they are scored and
 // ranked first, and tested against the listing's conditions where and
-// args in that order until the page is full, so that an asset none of
-// the page's is read for fewer of them (a rare word's matches are spread
-// over the whole library: each test is a random read). The same page as
-// ranking the matches that pass the conditions.
+// args in that order until the page is full, so that about a page of them
+// is read from the assets rather than all (a rare word's matches are
+// spread over the whole library: each test is a random read). The same
+// page as ranking the matches that pass the conditions.
 func (s *Store) rankEvery(ctx context.Context, r querier, where []string, args []any, search textSearch,
 	ms []match, c dam.AssetCursor, limit int) ([]match, error) {
 	if err := s.scoreWindow(ctx, r, search, ms); err != nil {

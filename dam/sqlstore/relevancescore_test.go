@@ -172,3 +172,49 @@ func TestWindowScoringChoice(t *testing.T) {
 		assert.Equal(t, tc.want, how, "%q, documents %d-%d, %d members", tc.text, tc.lo, tc.hi, tc.members)
 	}
 }
+
+// A window that held every match at the first page (ranked before the
+// listing's conditions) and holds more than RankWindow matches at the
+// next (read with the conditions) lists each asset once.
+func TestRankEveryThenMore(t *testing.T) {
+	s := openSQLiteT(t)
+	defer s.Close()
+	ctx := t.Context()
+	s.rankWindow = 6
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	mk := func(name string) string {
+		at = at.Add(time.Second)
+		a := dam.Asset{ID: dam.NewID(at), Name: name, Domain: "d", Meta: dam.Metadata{Title: "otter"},
+			CreatedAt: at, UpdatedAt: at, Current: dam.Version{SHA256: "x", MediaType: "image/png"}}
+		require.NoError(t, s.CreateAsset(ctx, a))
+		return a.ID
+	}
+	var before []string
+	for i := range 5 {
+		before = append(before, mk(fmt.Sprintf("otter %d.jpg", i%2))) // two scores
+	}
+	q := dam.AssetQuery{Domains: []string{"d"}, Text: "otter", Sort: dam.SortRelevance, Limit: 2}
+	seen := map[string]int{}
+	for page := 0; page < 100; page++ {
+		as, next, err := s.Assets(ctx, q)
+		require.NoError(t, err)
+		for _, a := range as {
+			seen[a.ID]++
+		}
+		if page == 0 {
+			for range 4 { // 9 matches: more than the window from now on
+				mk("lake.jpg")
+			}
+		}
+		if next == "" {
+			break
+		}
+		q.Cursor = next
+	}
+	for _, id := range before {
+		assert.Equal(t, 1, seen[id], id)
+	}
+	for id, n := range seen {
+		assert.Equal(t, 1, n, id)
+	}
+}
