@@ -31,9 +31,11 @@ func searchTerms(t *testing.T, s *Store) map[string]int64 {
 	return out
 }
 
-// requireTermsMirrorIndex checks that search_terms holds exactly the words
-// of more than 3 characters of FTS5's index but the fields' tagged words,
-// with their document counts, as fts5vocab counts them.
+// requireTermsMirrorIndex checks that search_terms holds every word of
+// more than 3 characters of FTS5's index but the fields' tagged words,
+// each with a bound (termDocs) no lower than its document count as
+// fts5vocab counts it, and once the pending changes are folded
+// (foldTerms), exactly those words with those counts.
 func requireTermsMirrorIndex(t *testing.T, s *Store) {
 	t.Helper()
 	ctx := t.Context()
@@ -51,7 +53,24 @@ func requireTermsMirrorIndex(t *testing.T, s *Store) {
 	}
 	require.NoError(t, rows.Err())
 	require.NoError(t, rows.Close())
+	held := searchTerms(t, s)
+	for w, n := range want {
+		require.Contains(t, held, w, "every word of the index, folded or not")
+		bound, err := termDocs(ctx, s.read(), []string{w})
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, bound, n, "%s: the planner's bound", w)
+	}
+	foldTermsT(t, s)
 	require.Equal(t, want, searchTerms(t, s))
+}
+
+// foldTermsT applies search_term_log's pending changes to search_terms.
+func foldTermsT(t *testing.T, s *Store) {
+	t.Helper()
+	require.NoError(t, s.write(t.Context(), "foldTerms", func(q querier) error { return foldTerms(t.Context(), q) }))
+	var n int
+	require.NoError(t, s.w.QueryRowContext(t.Context(), "SELECT count(*) FROM search_term_log").Scan(&n))
+	require.Zero(t, n, "the log is empty once folded")
 }
 
 // TestSearchTermsMirrorIndex: every write of a search document (new
@@ -174,7 +193,7 @@ func TestSearchTermsFilledByMigration40(t *testing.T) {
 
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	for _, q := range []string{"DROP TABLE search_terms", "DELETE FROM schema_migrations WHERE version = 40"} {
+	for _, q := range []string{"DROP TABLE search_terms", "DROP TABLE search_term_log", "DELETE FROM schema_migrations WHERE version IN (40, 47)"} {
 		_, err := db.ExecContext(t.Context(), q)
 		require.NoError(t, err, q)
 	}
