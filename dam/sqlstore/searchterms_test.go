@@ -200,6 +200,34 @@ func TestSearchTermsFoldedByWrites(t *testing.T) {
 	requireTermsMirrorIndex(t, s)
 }
 
+// TestIndexNewOverStaleDocument: a new asset whose ID still has a document
+// (its row deleted without its document, as no write path does) takes the
+// general way: the old document is replaced, its words uncounted.
+func TestIndexNewOverStaleDocument(t *testing.T) {
+	s := openSQLiteT(t)
+	t.Cleanup(func() { _ = s.Close() })
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	a := dam.Asset{ID: dam.NewID(now), Name: "walrus.jpg", Domain: dam.DefaultDomain, Kind: dam.MediaImage,
+		Meta: dam.Metadata{Title: "Walrus colony"}, CreatedAt: now, UpdatedAt: now,
+		Current: dam.Version{SHA256: "x", Size: 1, MediaType: "image/jpeg", CreatedAt: now}}
+	require.NoError(t, s.CreateAsset(ctx, a))
+	_, err := s.w.ExecContext(ctx, "DELETE FROM assets WHERE id = ?", a.ID)
+	require.NoError(t, err)
+	a.Name, a.Meta.Title = "pelican.jpg", "Pelican flight"
+	require.NoError(t, s.CreateAsset(ctx, a))
+	var docs int
+	require.NoError(t, s.w.QueryRowContext(ctx, "SELECT count(*) FROM search_docs").Scan(&docs))
+	assert.Equal(t, 1, docs)
+	for text, want := range map[string]int{"pelican": 1, "walrus": 0, "colony": 0} {
+		as, _, err := s.Assets(ctx, dam.AssetQuery{Domains: []string{dam.DefaultDomain}, Text: text})
+		require.NoError(t, err)
+		assert.Len(t, as, want, text)
+	}
+	requireTermsMirrorIndex(t, s)
+	assert.NotContains(t, searchTerms(t, s), "walrus")
+}
+
 // TestSpelledPrefixes: a prefix of more than 3 characters becomes an OR of
 // the words it begins, up to maxPrefixWords; past it, FTS5's prefix
 // query stays (and merges says so); short prefixes stay as they are.
