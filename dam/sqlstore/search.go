@@ -242,22 +242,25 @@ func (ix *indexer) path(ctx context.Context, cache map[string]treeNode, table, i
 	return names, nil
 }
 
-// indexNew writes the document of a, just inserted with its categories
-// and no notes, from a itself: reading it back costs as much again.
-func (s *Store) indexNew(ctx context.Context, q querier, a dam.Asset) error {
-	if s.skipIndex {
-		return nil
-	}
+// newDoc builds the document of a, inserted (or about to be) with its
+// categories and no notes, from a itself: reading it back costs as much
+// again.
+func (s *Store) newDoc(ctx context.Context, q querier, a dam.Asset) (dam.SearchDoc, error) {
 	if a.Categories != nil { // as stored, and as read back
 		a.Categories = slices.Compact(slices.Sorted(slices.Values(a.Categories)))
 	}
-	ix := s.indexer(q)
-	d, err := ix.doc(ctx, a, nil)
+	return s.indexer(q).doc(ctx, a, nil)
+}
+
+// indexNew writes the document of a, just inserted (SQLite: PostgreSQL's
+// went in with the row, CreateAsset).
+func (s *Store) indexNew(ctx context.Context, q querier, a dam.Asset) error {
+	if s.skipIndex || s.d.postgres {
+		return nil
+	}
+	d, err := s.newDoc(ctx, q, a)
 	if err != nil {
 		return err
-	}
-	if s.d.postgres {
-		return s.writeDoc(ctx, q, a.ID, d)
 	}
 	// A new asset has no document yet: number one without looking first
 	// (a row left by an asset of the same ID takes the general way).
