@@ -23,8 +23,10 @@ import (
 // and removed, categories given, taken and deleted, moves between the
 // domains' folders, trash, restore and purge) in a random order, and
 // after each compares the facets SQLite keeps (facet_counts, triggers of
-// migration 0044) with an exact count over the assets. A domain is also
-// changed by SQL, which no path of dam does.
+// migration 0044) with an exact count over the assets, facet_docs (the
+// triggers of migration 0045) with the assets' rows read afresh, and a
+// search's facets read from facet_docs with those counted over the rows.
+// A domain is also changed by SQL, which no path of dam does.
 func TestKeptFacetsMatchCounts(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
@@ -87,7 +89,15 @@ func TestKeptFacetsMatchCounts(t *testing.T) {
 				}
 			}
 			require.Equal(t, counted, kept, "step %d (%s), domains %v", step, what, ds)
+			for _, text := range []string{"png", "csv", "p"} {
+				msg := fmt.Sprintf("step %d (%s), %q", step, what, text)
+				for _, q := range []dam.AssetQuery{{Text: text}, {Text: text, Kind: dam.MediaImage}, {Text: text, FolderID: &folders[0]}} {
+					q.Domains = ds
+					requireCompactFacetsExact(ctx, t, s, q, msg)
+				}
+			}
 		}
+		requireFacetDocsFresh(ctx, t, s, fmt.Sprintf("step %d (%s)", step, what))
 	}
 	done := map[string]int{}
 	for step := range 300 {
@@ -206,6 +216,26 @@ func TestKeptFacetsMatchCounts(t *testing.T) {
 		return err
 	}))
 	check(-1, "migration")
+
+	// So does migration 0045's first fill of facet_docs.
+	b, err = migrationFiles.ReadFile("migrations/0045_facet_docs.sql")
+	require.NoError(t, err)
+	fill = ""
+	for _, st := range statements(string(b), "sqlite") {
+		if strings.HasPrefix(st, "INSERT INTO facet_docs") {
+			fill = st
+		}
+	}
+	require.NotEmpty(t, fill)
+	require.NoError(t, s.write(ctx, "test", func(q querier) error {
+		if _, err := q.exec(ctx, "DELETE FROM facet_docs"); err != nil {
+			return err
+		}
+		_, err := q.exec(ctx, fill)
+		return err
+	}))
+	requireFacetDocsFresh(ctx, t, s, "migration 0045")
+	require.NotEmpty(t, facetDocRows(ctx, t, s, false))
 }
 
 func uniq(xs []string) []string {

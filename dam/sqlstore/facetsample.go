@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"strconv"
@@ -75,6 +76,14 @@ type facetSource struct {
 	where  []string
 	args   []any
 	search textSearch
+	// compact: cols and where name facet_docs (alias x), not the assets'
+	// rows (SQLite's search, compactFacets).
+	compact bool
+	// strata is how many ranges to sample (0: facetStrata).
+	strata int
+	// span, when set, bounds the document numbers sampled (SQLite's
+	// search): those that may pass the conditions lie in it.
+	span *keyRange
 }
 
 // docBounds and sqliteIDBounds read the least and greatest document
@@ -97,13 +106,16 @@ func (s *Store) sampleFacets(ctx context.Context, r querier, src facetSource) (*
 	var span keyRange
 	var ids idSpace
 	var maxID string
-	if byDoc {
+	switch {
+	case byDoc && src.span != nil:
+		span = *src.span
+	case byDoc:
 		var lo, hi sql.NullInt64
 		if err := r.queryRow(ctx, docBounds).Scan(&lo, &hi); err != nil || !lo.Valid {
 			return t, err
 		}
 		span = keyRange{uint64(max(0, lo.Int64)), uint64(max(0, hi.Int64)) + 1}
-	} else {
+	default:
 		var lo, hi sql.NullString
 		bounds := "SELECT min(id), max(id) FROM assets"
 		if !s.d.postgres {
@@ -116,9 +128,10 @@ func (s *Store) sampleFacets(ctx context.Context, r querier, src facetSource) (*
 		ids = newIDSpace(lo.String, hi.String)
 		span = keyRange{ids.number(lo.String), ids.number(hi.String) + 1}
 	}
-	per := max(1, (s.facetSample+facetStrata-1)/facetStrata)
-	width := (span.hi - span.lo + facetStrata - 1) / facetStrata
-	for i := range uint64(facetStrata) {
+	strata := uint64(cmp.Or(src.strata, facetStrata))
+	per := max(1, (s.facetSample+int(strata)-1)/int(strata))
+	width := (span.hi - span.lo + strata - 1) / strata
+	for i := range strata {
 		st := keyRange{span.lo + i*width, min(span.hi, span.lo+(i+1)*width)}
 		if st.lo >= st.hi {
 			break
@@ -191,6 +204,11 @@ func (s *Store) sampleStratum(ctx context.Context, r querier, src facetSource, b
 		query = "SELECT a.id, 1, " + src.cols + ` FROM assets a JOIN versions v ON v.asset_id = a.id
 			AND v.number = a.current_version WHERE ` + cond + " AND a.id >= ? AND a.id " + below + " ? ORDER BY a.id DESC LIMIT ?"
 		args = append(append(args, src.args...), lo, hi, per)
+	case byDoc && src.compact:
+		query = "SELECT c.rowid, CASE WHEN " + cond + " THEN 1 ELSE 0 END, " + src.cols + ` FROM
+			(SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid LIMIT ?) c
+			CROSS JOIN facet_docs x WHERE x.doc = c.rowid ORDER BY c.rowid`
+		args = append(append(args, src.args...), src.search.fts, lo, hi, per)
 	case byDoc:
 		query = "SELECT c.rowid, CASE WHEN " + cond + " THEN 1 ELSE 0 END, " + src.cols + ` FROM
 			(SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid LIMIT ?) c

@@ -32,11 +32,12 @@ func TestSearchIndexFilledByMigration18(t *testing.T) {
 	// Take the database back to before migration 18.
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	for _, q := range []string{
+	// Migration 45's triggers read search_docs.
+	for _, q := range append(undoFacetDocs(),
 		"DROP TABLE asset_fts", "DROP TABLE search_docs",
 		"DROP INDEX assets_folder_updated", "DROP INDEX assets_live_domain_updated",
 		"DROP TABLE search_terms", "DROP TABLE search_term_log", "DELETE FROM schema_migrations WHERE version IN (18, 40, 47)",
-	} {
+	) {
 		_, err := db.ExecContext(t.Context(), q)
 		require.NoError(t, err, q)
 	}
@@ -52,6 +53,10 @@ func TestSearchIndexFilledByMigration18(t *testing.T) {
 		assert.Equal(t, a.ID, as[0].ID)
 	}
 	requireTermsMirrorIndex(t, s)
+	// Migration 45's fill found no documents; the triggers wrote the rows
+	// of those 18's Go code wrote.
+	requireFacetDocsFresh(t.Context(), t, s, "after 18 and 45")
+	require.Len(t, facetDocRows(t.Context(), t, s, false), 1)
 }
 
 // TestUpgradeAcrossSearchAndEmbeddedMigrations: a library made before both
@@ -71,12 +76,13 @@ func TestUpgradeAcrossSearchAndEmbeddedMigrations(t *testing.T) {
 
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	for _, q := range []string{
+	// Migration 45's triggers read search_docs and versions.
+	for _, q := range append(undoFacetDocs(),
 		"DROP TABLE asset_fts", "DROP TABLE search_docs",
 		"DROP INDEX assets_folder_updated", "DROP INDEX assets_live_domain_updated",
 		"ALTER TABLE versions DROP COLUMN embedded",
 		"DROP TABLE search_terms", "DROP TABLE search_term_log", "DELETE FROM schema_migrations WHERE version IN (18, 22, 40, 47)",
-	} {
+	) {
 		_, err := db.ExecContext(t.Context(), q)
 		require.NoError(t, err, q)
 	}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/damkit/damkit/dam"
@@ -188,5 +189,12 @@ var eventTests = []test{
 		again = append(batch(3), first[0])
 		requireKind(t, dam.AlreadyExists, f.s.AppendEvents(f.ctx, again...))
 		assert.Equal(t, 1200, count())
+		// 22 events (the group commit's usual batch at 64 connections),
+		// the twin among the last few.
+		again = slices.Insert(batch(21), 17, first[5])
+		requireKind(t, dam.AlreadyExists, f.s.AppendEvents(f.ctx, again...))
+		assert.Equal(t, 1200, count())
+		require.NoError(t, f.s.AppendEvents(f.ctx, batch(22)...))
+		assert.Equal(t, 1222, count())
 	}},
 }
