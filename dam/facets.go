@@ -46,6 +46,36 @@ func SearchFieldTerm(field, value string) string {
 	return field + `:"` + strings.ReplaceAll(value, `"`, " ") + `"`
 }
 
+// AssetsWithFacets is Assets and AssetFacets of one query, read side by
+// side: a search's first page and its counts are two store reads of about
+// the same cost (at 1,000,000 assets on SQLite, 5-15 ms each), and on a
+// machine with more than one core (SQLite has several readers, PostgreSQL
+// several connections) the request then waits for the slower of the two,
+// not for both. The first error of either is returned, Assets' first.
+func (l *Library) AssetsWithFacets(ctx context.Context, q AssetQuery) ([]Asset, string, Facets, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var facets Facets
+	var ferr error
+	counted := make(chan struct{})
+	go func() {
+		defer close(counted)
+		facets, ferr = l.AssetFacets(ctx, q)
+	}()
+	as, next, err := l.Assets(ctx, q)
+	if err != nil {
+		cancel() // the counts are not wanted
+	}
+	<-counted
+	if err != nil {
+		return nil, "", Facets{}, err
+	}
+	if ferr != nil {
+		return nil, "", Facets{}, ferr
+	}
+	return as, next, facets, nil
+}
+
 // AssetFacets counts the live assets of the actor's domains that q selects
 // (its Cursor, Limit and Sort are ignored, and so are its policy filters:
 // Downloadable, Protected, HasLicence).

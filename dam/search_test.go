@@ -1,6 +1,8 @@
 package dam_test
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -103,6 +105,35 @@ func TestAssetFacets(t *testing.T) {
 	assert.Empty(t, got.Kinds, "another domain's assets are not counted")
 	_, err = f.lib.AssetFacets(f.owner, dam.AssetQuery{Text: `"open`})
 	assert.Equal(t, dam.Invalid, dam.KindOf(err))
+}
+
+// TestAssetsWithFacets: the page and the counts read side by side are
+// what Assets and AssetFacets give one after the other, and either's
+// refusal is the answer.
+func TestAssetsWithFacets(t *testing.T) {
+	f := newFixture(t, nil)
+	for i := range 5 {
+		f.upload(t, f.owner, "sun "+strconv.Itoa(i)+".txt", strconv.Itoa(i))
+	}
+	f.upload(t, f.owner, "moon.txt", "m")
+	q := dam.AssetQuery{Text: "sun", Limit: 2}
+	as, next, facets, err := f.lib.AssetsWithFacets(f.owner, q)
+	require.NoError(t, err)
+	wantAs, wantNext, err := f.lib.Assets(f.owner, q)
+	require.NoError(t, err)
+	wantFacets, err := f.lib.AssetFacets(f.owner, q)
+	require.NoError(t, err)
+	assert.Equal(t, wantAs, as)
+	assert.Equal(t, wantNext, next)
+	assert.Equal(t, wantFacets, facets)
+	assert.Equal(t, []dam.FacetCount{{Value: "document", Count: 5}}, facets.Kinds)
+
+	_, _, _, err = f.lib.AssetsWithFacets(f.owner, dam.AssetQuery{Text: `"open`})
+	assert.Equal(t, dam.Invalid, dam.KindOf(err), "a query both refuse")
+	_, _, _, err = f.lib.AssetsWithFacets(f.owner, dam.AssetQuery{Orientation: "sideways"})
+	assert.Equal(t, dam.Invalid, dam.KindOf(err), "a query only the page refuses")
+	_, _, _, err = f.lib.AssetsWithFacets(context.Background(), q)
+	assert.Equal(t, dam.Unauthenticated, dam.KindOf(err), "no actor")
 }
 
 // TestAssetsInCollection: the collection filter takes the caller's own

@@ -263,11 +263,7 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 		writeJSONBytes(w, http.StatusOK, body)
 		return nil
 	}
-	as, next, err := s.lib.Assets(r.Context(), aq)
-	if err != nil {
-		return err
-	}
-	facets, err := s.lib.AssetFacets(r.Context(), aq)
+	as, next, facets, err := s.lib.AssetsWithFacets(r.Context(), aq)
 	if err != nil {
 		return err
 	}

@@ -195,13 +195,10 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) error {
 			!q.UpdatedFrom.IsZero() || !q.UpdatedTo.IsZero() || !q.ExpiresFrom.IsZero() || !q.ExpiresTo.IsZero() ||
 			q.MinSize > 0 || q.MaxSize > 0 || q.MinWidth > 0 || q.MinHeight > 0 || q.Availability != "" ||
 			q.Downloadable != nil || q.Protected != nil || q.HasLicence != nil || q.CreatedBy != "" || q.CollectionID != "" || q.Subfolders
-		if assets, next, err = h.lib.Assets(ctx, q); err != nil && !invalid(err) {
+		if assets, next, facets, err = h.lib.AssetsWithFacets(ctx, q); err != nil && !invalid(err) {
 			return err
 		}
 		if err == nil {
-			if facets, err = h.lib.AssetFacets(ctx, q); err != nil {
-				return err
-			}
 			policy := q.Downloadable != nil || q.Protected != nil || q.HasLicence != nil
 			if policy && next != "" && len(assets) < q.Limit {
 				d.PolicyNote = fmt.Sprintf("This page may hold fewer than %d assets, even none: the download filters "+

@@ -236,7 +236,7 @@ func (s *Store) listingPage(ctx context.Context, q dam.AssetQuery) (listingQuery
 	where, args := s.listingWhere(q)
 	limit := pageLimit(q.Limit)
 	if !search.Empty() && !relevance {
-		cond, condArgs, err := s.searchCondition(ctx, s.read(), q, ts, limit)
+		cond, condArgs, err := s.searchCondition(ctx, s.read(), q, ts, limit, cursor)
 		if err != nil {
 			return listingQuery{}, err
 		}

@@ -55,7 +55,19 @@ func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch,
 	}
 	var page []match
 	low, inTail := from, phase == "t"
-	if !inTail {
+	every := false // SQLite: the window holds every match, ranked before the filters (rankEvery)
+	if !inTail && from == "" && !s.d.postgres && !s.eagerWindow {
+		ms, ok, err := s.everyMatch(ctx, r, search)
+		if err != nil {
+			return nil, "", err
+		}
+		if every = ok; every {
+			if page, err = s.rankEvery(ctx, r, where, args, search, ms, c, limit); err != nil {
+				return nil, "", err
+			}
+		}
+	}
+	if !inTail && !every {
 		var window []match
 		var err error
 		if c.Window == "" { // the first page sets the window
@@ -112,6 +124,97 @@ func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch,
 		ids[i] = m.id
 	}
 	return ids, next, nil
+}
+
+// everyMatch returns every match of search on SQLite, newest first, with
+// its document and asset ID (not its score, nor the listing's conditions),
+// when there are at most RankWindow (the word table or a count of the
+// index alone says so), so that the window holds them all whatever the
+// conditions keep. ok is false otherwise: a window of a page after the
+// first that held every match passing the conditions is read as the first
+// page read it, with the conditions, when the matches before them are
+// more (every match of two common words in one folder, say).
+func (s *Store) everyMatch(ctx context.Context, r querier, search textSearch) (ms []match, ok bool, err error) {
+	bound, known, err := s.matchBound(ctx, r, search)
+	if err != nil || known && bound > int64(s.rankWindow) {
+		return nil, false, err
+	}
+	var n int
+	if err := r.queryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?)",
+		search.fts, s.rankWindow+1).Scan(&n); err != nil || n > s.rankWindow {
+		return nil, false, err
+	}
+	rows, err := r.query(ctx, `SELECT f.rowid, d.asset_id FROM asset_fts f CROSS JOIN search_docs d
+		WHERE f.asset_fts MATCH ? AND d.doc = f.rowid ORDER BY f.rowid DESC`, search.fts)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m match
+		var doc int64
+		if err := rows.Scan(&doc, &m.id); err != nil {
+			return nil, false, err
+		}
+		m.doc = strconv.FormatInt(doc, 10)
+		ms = append(ms, m)
+	}
+	return ms, true, rows.Err()
+}
+
+// rankEveryBatch is how many matches rankEvery tests against the
+// listing's conditions in one query.
+const rankEveryBatch = 128
+
+// rankEvery returns the page after cursor c (limit + 1 at most) of a
+// window that holds every match ms (everyMatch): they are scored and
+// ranked first, and tested against the listing's conditions where and
+// args in that order until the page is full, so that about a page of them
+// is read from the assets rather than all (a rare word's matches are
+// spread over the whole library: each test is a random read). The same
+// page as ranking the matches that pass the conditions.
+func (s *Store) rankEvery(ctx context.Context, r querier, where []string, args []any, search textSearch,
+	ms []match, c dam.AssetCursor, limit int) ([]match, error) {
+	if err := s.scoreWindow(ctx, r, search, ms); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(ms, func(a, b match) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(b.id, a.id))
+	})
+	if c.ID != "" { // past the cursor
+		i, _ := slices.BinarySearchFunc(ms, c, func(m match, c dam.AssetCursor) int {
+			return cmp.Or(cmp.Compare(c.Score, m.score), strings.Compare(c.ID, m.id))
+		})
+		for i < len(ms) && ms[i].score == c.Score && ms[i].id == c.ID {
+			i++
+		}
+		ms = ms[i:]
+	}
+	var page []match
+	for len(ms) > 0 && len(page) <= limit {
+		batch := ms[:min(len(ms), rankEveryBatch)]
+		ms = ms[len(batch):]
+		ids := make([]string, len(batch))
+		for i, m := range batch {
+			ids[i] = m.id
+		}
+		in := paddedIDs(ids)
+		kept, err := queryStrings(ctx, r, "SELECT a.id FROM assets a WHERE a.id IN ("+placeholders(len(in))+") AND "+
+			strings.Join(where, " AND "), append(in, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		keep := make(map[string]bool, len(kept))
+		for _, id := range kept {
+			keep[id] = true
+		}
+		for _, m := range batch {
+			if keep[m.id] && len(page) <= limit {
+				page = append(page, m)
+			}
+		}
+	}
+	return page, nil
 }
 
 // pgWindowStep is how many matches PostgreSQL reads per query while it
@@ -189,13 +292,10 @@ func (s *Store) matchesQuery(search textSearch, where []string, args []any, op, 
 		}
 		return "SELECT w.id, w.id, " + score + " FROM (" + query + ") w ORDER BY w.id DESC", qargs
 	} else {
-		cols := "''"
-		if scored {
-			cols = "f." + strings.Join(ftsColumns[:], ", f.")
-		}
 		// CROSS JOIN keeps the planner walking the index in document
-		// order, joining each match to its asset.
-		query = "SELECT f.rowid, a.id, " + cols + ` FROM asset_fts f CROSS JOIN search_docs d CROSS JOIN assets a
+		// order, joining each match to its asset. The window is scored
+		// after (scoreWindow), from the index or the documents.
+		query = `SELECT f.rowid, a.id FROM asset_fts f CROSS JOIN search_docs d CROSS JOIN assets a
 			WHERE f.asset_fts MATCH ? AND d.doc = f.rowid AND a.id = d.asset_id AND ` + strings.Join(where, " AND ")
 		qargs = append([]any{search.fts}, args...)
 		if op != "" {
@@ -225,21 +325,13 @@ func (s *Store) matches(ctx context.Context, r querier, search textSearch, where
 	}
 	defer rows.Close()
 	var out []match
-	terms := scoredTerms(search.Search)
 	for rows.Next() {
 		var m match
-		switch {
-		case s.d.postgres:
+		if s.d.postgres {
 			err = rows.Scan(&m.doc, &m.id, &m.score)
-		case scored:
+		} else {
 			var doc int64
-			var text [dam.SearchColumns]string
-			err = rows.Scan(&doc, &m.id, &text[0], &text[1], &text[2], &text[3], &text[4])
-			m.doc, m.score = strconv.FormatInt(doc, 10), docScore(terms, text)
-		default:
-			var doc int64
-			var empty string
-			err = rows.Scan(&doc, &m.id, &empty)
+			err = rows.Scan(&doc, &m.id)
 			m.doc = strconv.FormatInt(doc, 10)
 		}
 		if err != nil {
@@ -247,7 +339,14 @@ func (s *Store) matches(ctx context.Context, r querier, search textSearch, where
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close() // before the scores' queries: the read gate counts statements
+	if scored && !s.d.postgres {
+		return out, s.scoreWindow(ctx, r, search, out)
+	}
+	return out, nil
 }
 
 // scoredTerms are the words of the terms that count towards a score: all

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -11,9 +13,10 @@ import (
 )
 
 // The plan of a SQLite listing with search text sorted by a key (created,
-// name, size, updated, captured; not relevance). Three plans give the same
+// name, size, updated, captured; not relevance). Four plans give the same
 // rows in the same order, so the same pages and cursors; only their cost
-// differs:
+// differs (the fourth, recent, is a set plan narrowed to the newest or
+// oldest documents for the creation order: recentCondition):
 //
 //   - gather: read every match from the index, join it to its asset, keep
 //     those the listing's conditions keep, sort them and take a page. It
@@ -70,6 +73,7 @@ const (
 	planGather = "gather"
 	planWalk   = "walk"
 	planSet    = "set"
+	planRecent = "recent"
 )
 
 // searchCondition is the condition, with its arguments, that keeps the
@@ -77,12 +81,18 @@ const (
 // by a key, limit to a page: the plan (above) is chosen on SQLite;
 // PostgreSQL's planner chooses its own.
 func (s *Store) searchCondition(ctx context.Context, r querier, q dam.AssetQuery, search textSearch,
-	limit int) (string, []any, error) {
+	limit int, cursor dam.AssetCursor) (string, []any, error) {
 	if s.d.postgres {
 		cond, args := s.searchFilter(search)
 		return cond, args, nil
 	}
-	plan, err := s.searchPlanFor(ctx, r, q, search, limit)
+	plan, share, err := s.searchPlanFor(ctx, r, q, search, limit)
+	if err == nil && (plan == planRecent || plan != planGather && s.searchPlan == "") {
+		cond, args, ok, err := s.recentCondition(ctx, r, q, search, share, limit, cursor)
+		if err != nil || ok {
+			return cond, args, err
+		}
+	}
 	switch {
 	case err != nil || plan == planGather:
 		cond, args := s.searchFilter(search)
@@ -91,6 +101,108 @@ func (s *Store) searchCondition(ctx context.Context, r querier, q dam.AssetQuery
 		return setCondition, []any{search.fts}, nil
 	}
 	return walkCondition, []any{search.fts}, nil
+}
+
+// recentSampleDocs is how many documents next to where a recent walk
+// begins recentCondition joins to their assets, to tell which part of
+// the documents the listing keeps.
+const recentSampleDocs = 256
+
+// recentCheckAssets is how many of the first assets a recent walk reads
+// recentCondition looks at, to see that their documents are past its
+// bound.
+const recentCheckAssets = 64
+
+// recentCondition is the condition of the recent plan, for a listing
+// sorted by creation (ID order) that would walk: the walk begins at the
+// newest assets (or the oldest, ascending), whose documents are the
+// newest (oldest) too, as a document is numbered when its asset is first
+// indexed. So the matches among the documents past a bound D (read from
+// the index alone into a temporary index, as the set plan reads every
+// match) answer for every walked asset whose document is past D, and an
+// asset whose document is not is probed as the walk plan does: the same
+// rows as every plan, whatever D, which sets the cost only. D is chosen
+// to leave three times the documents a page is expected to span: (limit+1)
+// / (share of the documents matching × share the listing keeps, counted
+// among the recentSampleDocs next to the walk's start); and when the
+// first recentCheckAssets assets the walk reads mostly have their documents
+// short of D, the plan is not taken. ok is false when the plan does not
+// apply (another sort, or documents out of the IDs' order).
+func (s *Store) recentCondition(ctx context.Context, r querier, q dam.AssetQuery, search textSearch, share float64,
+	limit int, cursor dam.AssetCursor) (cond string, args []any, ok bool, err error) {
+	field, desc := dam.SortField(q.Sort)
+	if field != "" {
+		return "", nil, false, nil
+	}
+	var edge sql.NullInt64
+	if cursor.ID != "" {
+		err := r.queryRow(ctx, "SELECT doc FROM search_docs WHERE asset_id = ?", cursor.ID).Scan(&edge)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return "", nil, false, err
+		}
+	}
+	if !edge.Valid {
+		end := "min(doc)"
+		if desc {
+			end = "max(doc)"
+		}
+		if err := r.queryRow(ctx, "SELECT "+end+" FROM search_docs").Scan(&edge); err != nil {
+			return "", nil, false, err
+		}
+	}
+	first, past := edge.Int64, edge.Int64+recentSampleDocs
+	if desc {
+		first, past = edge.Int64-recentSampleDocs+1, edge.Int64+1
+	}
+	where, wargs := s.listingWhere(q)
+	var kept int64
+	if err := r.queryRow(ctx, "SELECT count(*) FROM search_docs d CROSS JOIN assets a WHERE d.doc >= ? AND d.doc < ? AND a.id = d.asset_id AND "+
+		strings.Join(where, " AND "), append([]any{first, past}, wargs...)...).Scan(&kept); err != nil {
+		return "", nil, false, err
+	}
+	if share <= 0 || share > 1 {
+		share = 1
+	}
+	keeps := float64(max(kept, 1)) / recentSampleDocs
+	span := int64(3*float64(limit+1)/(share*keeps)) + recentSampleDocs
+	if s.recentSpan > 0 {
+		span = s.recentSpan
+	}
+	bound, op := edge.Int64+span, "<"
+	if desc {
+		bound, op = edge.Int64-span, ">"
+	}
+	if s.searchPlan == "" {
+		// The first recentCheckAssets assets the walk reads: if fewer
+		// than half have their documents past the bound (documents
+		// numbered out of the IDs' order, as when assets were imported
+		// with IDs made elsewhere), most would be probed, and the plan
+		// chosen before does better.
+		order := sortOrder(q.Sort)
+		if cursor.ID != "" {
+			w, cargs := order.after(cursor)
+			where, wargs = append(where, w), append(wargs, cargs...)
+		}
+		var walked, past int64
+		if err := r.queryRow(ctx, `SELECT count(*), coalesce(sum(d.doc `+op+` ?), 0) FROM (SELECT a.id FROM assets a WHERE `+
+			strings.Join(where, " AND ")+" ORDER BY "+order.by+` LIMIT ?) w CROSS JOIN search_docs d WHERE d.asset_id = w.id`,
+			slices.Concat([]any{bound}, wargs, []any{recentCheckAssets})...).Scan(&walked, &past); err != nil {
+			return "", nil, false, err
+		}
+		if 2*past < walked {
+			return "", nil, false, nil
+		}
+	}
+	return recentSQL(op), []any{bound, search.fts, bound, search.fts}, true, nil
+}
+
+// recentSQL is the recent plan's condition on the asset a, its documents
+// past the bound op ("<" or ">") ? read once; its arguments are the bound,
+// the FTS5 query, the bound and the FTS5 query again.
+func recentSQL(op string) string {
+	return `EXISTS (SELECT 1 FROM search_docs sd WHERE sd.asset_id = a.id AND CASE WHEN sd.doc ` + op + ` ?
+		THEN sd.doc IN (SELECT sf.rowid FROM asset_fts sf WHERE sf.asset_fts MATCH ? AND sf.rowid ` + op + ` ?)
+		ELSE EXISTS (SELECT 1 FROM asset_fts sp WHERE sp.rowid = sd.doc AND sp.asset_fts MATCH ?) END)`
 }
 
 // walkCondition probes the index for the asset a: the planner walks the
@@ -105,38 +217,40 @@ const setCondition = `(SELECT sd.doc FROM search_docs sd WHERE sd.asset_id = a.i
 	(SELECT sf.rowid FROM asset_fts sf WHERE sf.asset_fts MATCH ?)`
 
 // searchPlanFor returns the plan of a SQLite listing q sorted by a key,
-// limit to a page.
+// limit to a page, and the share of the documents it expects the search
+// to match (0: not estimated).
 func (s *Store) searchPlanFor(ctx context.Context, r querier, q dam.AssetQuery, search textSearch,
-	limit int) (string, error) {
+	limit int) (string, float64, error) {
 	if s.searchPlan != "" {
-		return s.searchPlan, nil
+		return s.searchPlan, 0, nil
 	}
 	if search.merges || !indexOrdered(q) {
-		return planGather, nil
+		return planGather, 0, nil
 	}
 	var last sql.NullInt64
 	if err := r.queryRow(ctx, "SELECT max(doc) FROM search_docs").Scan(&last); err != nil {
-		return "", err
+		return "", 0, err
 	}
 	docs := float64(last.Int64) // the documents, and the holes the gone ones left
 	phrases := max(strings.Count(search.fts, `"`)/2, 1)
 	if choosePlan(1, docs, phrases, limit) == planGather {
-		return planGather, nil // even a word in every document
+		return planGather, 0, nil // even a word in every document
 	}
 	bound, known, err := s.matchBound(ctx, r, search)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if known && choosePlan(float64(bound)/docs, docs, phrases, limit) == planGather {
-		return planGather, nil // the walks only lose more below
+		return planGather, 0, nil // the walks only lose more below
 	}
 	sample := min(last.Int64, walkSampleDocs)
 	var n int64
 	if err := r.queryRow(ctx, "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ? AND rowid > ?",
 		search.fts, last.Int64-sample).Scan(&n); err != nil {
-		return "", err
+		return "", 0, err
 	}
-	return choosePlan(float64(n)/float64(sample), docs, phrases, limit), nil
+	share := float64(n) / float64(sample)
+	return choosePlan(share, docs, phrases, limit), share, nil
 }
 
 // choosePlan is the cheapest plan for a search matching share of docs
@@ -172,28 +286,46 @@ func (s *Store) matchBound(ctx context.Context, r querier, search textSearch) (i
 		if t.Exclude {
 			continue
 		}
-		var spelled []string
-		if i < len(search.words) {
-			spelled = search.words[i]
+		n, ok, err := s.termBound(ctx, r, search, i)
+		if err != nil {
+			return 0, false, err
 		}
-		tokens := t.Tokens()
-		for j, w := range tokens {
-			words := []string{w}
-			if j == len(tokens)-1 && t.Prefix {
-				if utf8.RuneCountInString(w) <= prefixIndexMax || mayBeginFieldWord(w) {
-					continue // served by FTS5's prefix index or left to it
-				}
-				words = spelled // none: the prefix begins no word and matches nothing
-			} else if utf8.RuneCountInString(w) <= prefixIndexMax || fieldShaped(w) {
-				continue
+		if ok && (!known || n < bound) {
+			bound, known = n, true
+		}
+	}
+	return bound, known, nil
+}
+
+// termBound returns an upper bound of the documents holding term i of
+// search read from the word table, and whether it knows one: the least of
+// its words' counts, a prefix spelled out counting the sum of its words'
+// (see matchBound).
+func (s *Store) termBound(ctx context.Context, r querier, search textSearch, i int) (int64, bool, error) {
+	var bound int64
+	known := false
+	t := search.Terms[i]
+	var spelled []string
+	if i < len(search.words) {
+		spelled = search.words[i]
+	}
+	tokens := t.Tokens()
+	for j, w := range tokens {
+		words := []string{w}
+		if j == len(tokens)-1 && t.Prefix {
+			if utf8.RuneCountInString(w) <= prefixIndexMax || mayBeginFieldWord(w) {
+				continue // served by FTS5's prefix index or left to it
 			}
-			n, err := termDocs(ctx, r, words)
-			if err != nil {
-				return 0, false, err
-			}
-			if !known || n < bound {
-				bound, known = n, true
-			}
+			words = spelled // none: the prefix begins no word and matches nothing
+		} else if utf8.RuneCountInString(w) <= prefixIndexMax || fieldShaped(w) {
+			continue
+		}
+		n, err := termDocs(ctx, r, words)
+		if err != nil {
+			return 0, false, err
+		}
+		if !known || n < bound {
+			bound, known = n, true
 		}
 	}
 	return bound, known, nil

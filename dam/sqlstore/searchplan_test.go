@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -83,10 +85,15 @@ func TestSearchPlans(t *testing.T) {
 					q.Deleted, q.MinSize, sort, limit)
 				s.searchPlan = planGather
 				want := list(q)
-				for _, plan := range []string{planWalk, planSet, ""} { // "": as chosen
+				for _, plan := range []string{planWalk, planSet, planRecent, ""} { // "": as chosen
 					s.searchPlan = plan
 					assert.Equal(t, want, list(q), name+" "+plan)
 				}
+				// The recent plan with few documents read past the walk's
+				// start: most assets probed.
+				s.searchPlan, s.recentSpan = planRecent, 7
+				assert.Equal(t, want, list(q), name+" recent, 7 documents")
+				s.searchPlan, s.recentSpan = "", 0
 				if q.Text == `"river the"` {
 					assert.Empty(t, want, name)
 				} else {
@@ -111,7 +118,7 @@ func TestSearchPlans(t *testing.T) {
 		require.NoError(t, err)
 		ts, err := s.spelled(ctx, s.read(), search)
 		require.NoError(t, err)
-		plan, err := s.searchPlanFor(ctx, s.read(), dam.AssetQuery{Domains: []string{"d"}}, ts, tc.limit)
+		plan, _, err := s.searchPlanFor(ctx, s.read(), dam.AssetQuery{Domains: []string{"d"}}, ts, tc.limit)
 		require.NoError(t, err)
 		assert.Equal(t, tc.plan, plan, "%q, %d a page", tc.text, tc.limit)
 	}
@@ -129,7 +136,7 @@ func TestSearchPlans(t *testing.T) {
 		{Domains: []string{"d"}, MinSize: 20}, {Domains: []string{"d"}, IDs: []string{"x"}},
 		{Domains: []string{"d"}, Availability: dam.Available, Now: time.Now()},
 	} {
-		plan, err := s.searchPlanFor(ctx, s.read(), q, ts, 2)
+		plan, _, err := s.searchPlanFor(ctx, s.read(), q, ts, 2)
 		require.NoError(t, err)
 		walks := len(q.Domains) == 1 && !q.Deleted && !q.Subfolders && q.CategoryID == "" && q.CollectionID == "" &&
 			q.MinSize == 0 && q.IDs == nil && q.Availability == ""
@@ -149,9 +156,13 @@ func TestSearchPlans(t *testing.T) {
 		if strings.Contains(tc.scope, "folder") {
 			args = append([]any{folder}, args...)
 		}
-		for _, cond := range []string{walkCondition, setCondition} {
+		for _, cond := range []string{walkCondition, setCondition, recentSQL(">")} {
+			cargs := args
+			if strings.HasPrefix(cond, "EXISTS (SELECT 1 FROM search_docs sd WHERE") {
+				cargs = slices.Concat(args[:len(args)-2], []any{100, `("the")`, 100, `("the")`}, args[len(args)-1:])
+			}
 			plan := strings.Join(queryPlan(t, s, "SELECT a.id FROM assets a WHERE a.deleted_at IS NULL AND "+tc.scope+" AND "+
-				cond+" ORDER BY "+o.by+" LIMIT ?", args...), "\n")
+				cond+" ORDER BY "+o.by+" LIMIT ?", cargs...), "\n")
 			assert.Contains(t, plan, "USING INDEX "+tc.index, plan)
 			assert.Contains(t, plan, "CORRELATED", plan)
 			assert.NotContains(t, plan, "TEMP B-TREE", plan)
@@ -203,5 +214,65 @@ func TestChoosePlan(t *testing.T) {
 		{0, 1e6, 1, 100, planGather}, {0.5, 0, 1, 100, planGather},
 	} {
 		assert.Equal(t, tc.want, choosePlan(tc.share, tc.docs, tc.phrases, tc.limit), "%+v", tc)
+	}
+}
+
+// The recent plan is taken where the documents follow the IDs' order, and
+// left where they do not (2,000 assets written with creation times out of
+// order): the pages are the same either way.
+func TestRecentPlanOrder(t *testing.T) {
+	ctx := t.Context()
+	for _, shuffled := range []bool{false, true} {
+		s := openSQLiteT(t)
+		at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		// dam.NewID never goes back, so the IDs are made first, in
+		// order, and given out of order.
+		ids := make([]string, 2000)
+		for i := range ids {
+			ids[i] = dam.NewID(at.Add(time.Duration(i) * time.Second))
+		}
+		perm := rand.New(rand.NewPCG(7, 8)).Perm(len(ids))
+		for i := range ids {
+			j := i
+			if shuffled {
+				j = perm[i]
+			}
+			created := at.Add(time.Duration(j) * time.Second)
+			a := dam.Asset{ID: ids[j], Name: "a", Domain: "d", Kind: dam.MediaImage,
+				Meta: dam.Metadata{Title: "the river"}, CreatedAt: created, UpdatedAt: created,
+				Current: dam.Version{SHA256: "x", MediaType: "image/png"}}
+			require.NoError(t, s.CreateAsset(ctx, a))
+		}
+		search, err := dam.ParseSearch("the")
+		require.NoError(t, err)
+		ts, err := s.spelled(ctx, s.read(), search)
+		require.NoError(t, err)
+		for _, sort := range []string{"created", "-created"} {
+			q := dam.AssetQuery{Domains: []string{"d"}, Text: "the", Sort: sort, Limit: 2}
+			cond, _, err := s.searchCondition(ctx, s.read(), q, ts, 2, dam.AssetCursor{})
+			require.NoError(t, err)
+			assert.Equal(t, !shuffled, strings.Contains(cond, "CASE WHEN"), "shuffled %v, %s: %s", shuffled, sort, cond)
+			var pages [2][]string
+			for i, plan := range []string{planGather, ""} {
+				s.searchPlan = plan
+				q := q
+				q.Limit = 50
+				for range 300 {
+					as, next, err := s.Assets(ctx, q)
+					require.NoError(t, err)
+					for _, a := range as {
+						pages[i] = append(pages[i], a.ID)
+					}
+					if next == "" {
+						break
+					}
+					q.Cursor = next
+				}
+			}
+			s.searchPlan = ""
+			require.Len(t, pages[0], 2000)
+			assert.Equal(t, pages[0], pages[1], "shuffled %v, %s", shuffled, sort)
+		}
+		require.NoError(t, s.Close())
 	}
 }

@@ -87,6 +87,15 @@ type Store struct {
 	// sorted by a key (planGather, planWalk or planSet, searchplan.go;
 	// tests only).
 	searchPlan string
+	// scoring forces how SQLite scores a relevance window (scoreColumns
+	// or scoreContent, relevancescore.go; tests only).
+	scoring string
+	// recentSpan, when positive, replaces the documents the recent plan
+	// reads past the walk's start (searchplan.go; tests only).
+	recentSpan int64
+	// eagerWindow makes SQLite read a relevance window that holds every
+	// match as one of RankWindow (relevance.go: tests only).
+	eagerWindow bool
 	// skipIndex leaves search documents unwritten: set by the ingest
 	// benchmark only, to measure what indexing costs.
 	skipIndex bool
