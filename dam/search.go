@@ -1,7 +1,6 @@
 package dam
 
 import (
-	"fmt"
 	"hash/fnv"
 	"maps"
 	"slices"
@@ -91,9 +90,23 @@ func SearchFieldKey(name string) string {
 // other, and a letter first keeps every engine's tokenizer from reading it
 // as a number.
 func SearchFieldToken(key, w string) string {
+	return searchFieldTag(key) + w
+}
+
+// searchFieldTag is what begins the words of the field with key key in the
+// index: "f", the first ten hexadecimal digits of the key's 64-bit FNV-1a
+// hash, "g".
+func searchFieldTag(key string) string {
 	h := fnv.New64a()
 	h.Write([]byte(key))
-	return "f" + fmt.Sprintf("%016x", h.Sum64())[:10] + "g" + w
+	sum := h.Sum64()
+	const digits = "0123456789abcdef"
+	var b [12]byte
+	b[0], b[11] = 'f', 'g'
+	for i := range 10 {
+		b[1+i] = digits[sum>>(60-4*i)&0xf]
+	}
+	return string(b[:])
 }
 
 // foldSpecial spells the letters that do not decompose into a base letter
@@ -106,6 +119,43 @@ var foldSpecial = map[rune]string{
 // marks, lower-cased, with accents removed ("Café" is "cafe"), each cut to
 // 64 runes. At most max words are returned (max <= 0: all).
 func SearchWords(text string, max int) []string {
+	for i := range len(text) {
+		if text[i] >= utf8.RuneSelf {
+			return unicodeWords(text, max)
+		}
+	}
+	return asciiWords(text, max)
+}
+
+// asciiWords is SearchWords of ASCII text, which has no accents to remove
+// and decomposes into itself: its words are runs of letters and digits.
+func asciiWords(text string, max int) []string {
+	var words []string
+	for i := 0; i < len(text); {
+		for i < len(text) && !asciiWordByte(text[i]) {
+			i++
+		}
+		start := i
+		for i < len(text) && asciiWordByte(text[i]) {
+			i++
+		}
+		if i == start {
+			break
+		}
+		words = append(words, strings.ToLower(text[start:min(i, start+maxWordRunes)]))
+		if max > 0 && len(words) >= max {
+			break
+		}
+	}
+	return words
+}
+
+func asciiWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// unicodeWords is SearchWords of any text.
+func unicodeWords(text string, max int) []string {
 	var words []string
 	var cur strings.Builder
 	n := 0 // runes in cur
@@ -285,13 +335,16 @@ func NewSearchDoc(src SearchSource) SearchDoc {
 			return
 		}
 		ws := SearchWords(text, limit)
+		if len(ws) == 0 {
+			return
+		}
 		d[col] = append(d[col], ws...)
-		key := SearchFieldKey(field)
+		tag := searchFieldTag(SearchFieldKey(field))
 		for _, w := range ws {
 			if len(d[SearchFields]) >= maxFieldWords {
 				break
 			}
-			d[SearchFields] = append(d[SearchFields], SearchFieldToken(key, w))
+			d[SearchFields] = append(d[SearchFields], tag+w)
 		}
 	}
 	add(SearchMain, "name", a.Name)

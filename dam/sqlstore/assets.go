@@ -46,15 +46,26 @@ func (s *Store) CreateAsset(ctx context.Context, a dam.Asset) error {
 		if err := q.lock(ctx, blobLock(v.SHA256)); err != nil {
 			return err
 		}
-		_, err := q.exec(ctx, `INSERT INTO assets (id, name, folder_id, domain, kind, title, description,
-			keywords, fields, availability, expires_at, protection, licence, current_version, last_version, current_size,
-			created_by, created_at, updated_by, updated_at, deleted_at, deleted_by, name_key, captured_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(?), ?)`,
-			a.ID, a.Name, a.FolderID, a.Domain, string(a.Kind), a.Meta.Title, a.Meta.Description,
+		args := []any{a.ID, a.Name, a.FolderID, a.Domain, string(a.Kind), a.Meta.Title, a.Meta.Description,
 			encodeList(a.Meta.Keywords), encodeMap(a.Meta.Fields), string(a.Availability),
 			encodeTimePtr(a.ExpiresAt), string(a.Protection), a.Licence, v.Number, v.Number, v.Size,
 			a.CreatedBy, encodeTime(a.CreatedAt), a.UpdatedBy, encodeTime(a.UpdatedAt),
-			encodeTimePtr(a.DeletedAt), a.DeletedBy, a.Name, captureKey(a, v))
+			encodeTimePtr(a.DeletedAt), a.DeletedBy, a.Name, captureKey(a, v)}
+		// PostgreSQL: the document goes in with the row (an UPDATE after
+		// would write the row again, with an entry in each of its indexes).
+		search, searchArg := "", ""
+		if s.d.postgres && !s.skipIndex {
+			d, err := s.newDoc(ctx, q, a)
+			if err != nil {
+				return err
+			}
+			search, searchArg = ", search", ", CAST(? AS tsvector)"
+			args = append(args, tsVector(d))
+		}
+		_, err := q.exec(ctx, `INSERT INTO assets (id, name, folder_id, domain, kind, title, description,
+			keywords, fields, availability, expires_at, protection, licence, current_version, last_version, current_size,
+			created_by, created_at, updated_by, updated_at, deleted_at, deleted_by, name_key, captured_at`+search+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(?), ?`+searchArg+`)`, args...)
 		if s.d.isUnique(err) {
 			return dam.E("", dam.AlreadyExists, "asset %s already exists", a.ID)
 		}

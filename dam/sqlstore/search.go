@@ -242,16 +242,40 @@ func (ix *indexer) path(ctx context.Context, cache map[string]treeNode, table, i
 	return names, nil
 }
 
-// indexNew writes the document of a, just inserted with its categories
-// and no notes, from a itself: reading it back costs as much again.
-func (s *Store) indexNew(ctx context.Context, q querier, a dam.Asset) error {
-	if s.skipIndex {
-		return nil
-	}
+// newDoc builds the document of a, inserted (or about to be) with its
+// categories and no notes, from a itself: reading it back costs as much
+// again.
+func (s *Store) newDoc(ctx context.Context, q querier, a dam.Asset) (dam.SearchDoc, error) {
 	if a.Categories != nil { // as stored, and as read back
 		a.Categories = slices.Compact(slices.Sorted(slices.Values(a.Categories)))
 	}
-	return s.indexer(q).indexAsset(ctx, a, nil)
+	return s.indexer(q).doc(ctx, a, nil)
+}
+
+// indexNew writes the document of a, just inserted (SQLite: PostgreSQL's
+// went in with the row, CreateAsset).
+func (s *Store) indexNew(ctx context.Context, q querier, a dam.Asset) error {
+	if s.skipIndex || s.d.postgres {
+		return nil
+	}
+	d, err := s.newDoc(ctx, q, a)
+	if err != nil {
+		return err
+	}
+	// A new asset has no document yet: number one without looking first
+	// (a row left by an asset of the same ID takes the general way).
+	res, err := q.exec(ctx, "INSERT INTO search_docs (asset_id) VALUES (?)", a.ID)
+	if s.d.isUnique(err) {
+		return s.writeDoc(ctx, q, a.ID, d)
+	}
+	if err != nil {
+		return err
+	}
+	doc, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	return s.insertDoc(ctx, q, doc, d, nil)
 }
 
 // writeDoc replaces the indexed document of an asset.
@@ -279,11 +303,17 @@ func (s *Store) writeDoc(ctx context.Context, q querier, id string, d dam.Search
 			return err
 		}
 	}
+	return s.insertDoc(ctx, q, doc, d, old)
+}
+
+// insertDoc indexes d as document doc (SQLite), which replaces one with
+// the words old (nil: none).
+func (s *Store) insertDoc(ctx context.Context, q querier, doc int64, d dam.SearchDoc, old map[string]struct{}) error {
 	args := []any{doc}
 	for _, col := range d {
 		args = append(args, strings.Join(col, " "))
 	}
-	if _, err = q.exec(ctx, "INSERT INTO asset_fts (rowid, "+strings.Join(ftsColumns[:], ", ")+") VALUES ("+
+	if _, err := q.exec(ctx, "INSERT INTO asset_fts (rowid, "+strings.Join(ftsColumns[:], ", ")+") VALUES ("+
 		placeholders(len(args))+")", args...); err != nil {
 		return err
 	}

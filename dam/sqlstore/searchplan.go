@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -39,7 +40,7 @@ import (
 //
 // searchPlanFor estimates share from the word table first (search_terms:
 // an upper bound of the matches of a term of long words, exact for one
-// word), which settles a rare word without reading the index, and else
+// word but for the documents written since its counts were last folded), which settles a rare word without reading the index, and else
 // counts the matches among the newest walkSampleDocs documents (about a
 // millisecond, read from the tail of each word's list). A prefix left to
 // FTS5 (textSearch.merges) gathers: FTS5 would merge its words' lists
@@ -330,22 +331,25 @@ func (s *Store) termBound(ctx context.Context, r querier, search textSearch, i i
 	return bound, known, nil
 }
 
-// termDocs is the sum of the documents holding each of words (0 for a
-// word the table does not hold: no document holds it).
+// termDocs is an upper bound of the documents holding any of words: 0
+// when search_terms holds none of them (it holds every word of the index,
+// so none matches), else the sum of their counts plus the documents
+// written since the counts were last folded (search_term_log's rows that
+// add words), read in one statement so that a fold between two reads
+// cannot hide them.
 func termDocs(ctx context.Context, r querier, words []string) (int64, error) {
-	var sum int64
-	for _, w := range words {
-		var n int64
-		err := r.queryRow(ctx, "SELECT docs FROM search_terms WHERE term = ?", w).Scan(&n)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return 0, err
-		}
-		sum += n
+	b, err := json.Marshal(words)
+	if err != nil {
+		return 0, err
 	}
-	return sum, nil
+	var known, sum, pending int64
+	err = r.queryRow(ctx, `SELECT t.known, t.docs, (SELECT count(*) FROM search_term_log WHERE added <> '[]')
+		FROM (SELECT count(*) AS known, coalesce(sum(docs), 0) AS docs FROM search_terms
+			WHERE term IN (SELECT value FROM json_each(?))) AS t`, string(b)).Scan(&known, &sum, &pending)
+	if err != nil || known == 0 {
+		return 0, err
+	}
+	return sum + pending, nil
 }
 
 // facetEstimate spares a SQLite search's facets the count of up to

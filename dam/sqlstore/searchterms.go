@@ -154,13 +154,24 @@ func docVocabulary(ctx context.Context, q querier, doc int64) (map[string]struct
 	return vocabulary(d), nil
 }
 
-// countTerms moves the counts of search_terms from a document with the
-// words old to one with the words new (either nil: no document): two
-// statements for the words added, two for those gone, none for those
-// kept. The statements are OR IGNORE, which cannot fail halfway: a
-// statement that could makes SQLite copy every page it changes to a
-// statement journal first (a file past 64 KiB), which cost more than the
-// rest of the indexing.
+// termLogFold is how many rows of search_term_log (pending changes of the
+// counts, migration 47) the writing transaction folds into search_terms
+// at once. More rows write fewer pages per document (a common word's page
+// once per fold, not once per document) and make the transaction that
+// folds them longer (a few milliseconds at 128) and the planner's bound
+// looser by as many documents.
+const termLogFold = 128
+
+// countTerms records the change of search_terms' counts from a document
+// with the words old to one with the words new (either nil: no document),
+// in the transaction q: the words added are inserted with a count of 0
+// when search_terms lacks them (it must hold every word of the index, for
+// spelled), and one row of search_term_log says which words the document
+// adds to the counts and which it takes from them. The counts move when
+// the log is folded (foldTerms), every termLogFold rows. The statements
+// are OR IGNORE or cannot fail halfway: a statement that could makes
+// SQLite copy every page it changes to a statement journal first (a file
+// past 64 KiB), which cost more than the rest of the indexing.
 func countTerms(ctx context.Context, q querier, old, new map[string]struct{}) error {
 	var added, gone []string
 	for w := range new {
@@ -173,33 +184,54 @@ func countTerms(ctx context.Context, q querier, old, new map[string]struct{}) er
 			gone = append(gone, w)
 		}
 	}
+	if len(added) == 0 && len(gone) == 0 {
+		return nil
+	}
+	a, err := json.Marshal(added)
+	if err != nil {
+		return err
+	}
+	g, err := json.Marshal(gone)
+	if err != nil {
+		return err
+	}
 	if len(added) > 0 {
-		b, err := json.Marshal(added)
-		if err != nil {
-			return err
-		}
 		if _, err := q.exec(ctx, "INSERT OR IGNORE INTO search_terms (term, docs) SELECT value, 0 FROM json_each(?)",
-			string(b)); err != nil {
-			return err
-		}
-		if _, err := q.exec(ctx, "UPDATE OR IGNORE search_terms SET docs = docs + 1 WHERE term IN (SELECT value FROM json_each(?))",
-			string(b)); err != nil {
+			string(a)); err != nil {
 			return err
 		}
 	}
-	if len(gone) > 0 {
-		b, err := json.Marshal(gone)
-		if err != nil {
-			return err
-		}
-		if _, err := q.exec(ctx, "UPDATE OR IGNORE search_terms SET docs = docs - 1 WHERE term IN (SELECT value FROM json_each(?))",
-			string(b)); err != nil {
-			return err
-		}
-		if _, err := q.exec(ctx, "DELETE FROM search_terms WHERE docs <= 0 AND term IN (SELECT value FROM json_each(?))",
-			string(b)); err != nil {
-			return err
-		}
+	// No RETURNING: a statement that returns rows opens a savepoint, at
+	// which FTS5 flushes the document just written into a segment of its
+	// own (the commit would flush it with the transaction's others).
+	res, err := q.exec(ctx, "INSERT INTO search_term_log (added, gone) VALUES (?, ?)", string(a), string(g))
+	if err != nil {
+		return err
 	}
-	return nil
+	n, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	if n < termLogFold {
+		return nil
+	}
+	return foldTerms(ctx, q)
+}
+
+// foldTerms applies the pending changes of search_term_log to the counts
+// of search_terms, deletes the words no document holds any more and
+// empties the log, in the transaction q.
+func foldTerms(ctx context.Context, q querier) error {
+	const changes = `SELECT j.value AS term, 1 AS delta FROM search_term_log l, json_each(l.added) j
+		UNION ALL SELECT j.value, -1 FROM search_term_log l, json_each(l.gone) j`
+	if _, err := q.exec(ctx, `UPDATE OR IGNORE search_terms SET docs = docs + d.delta
+		FROM (SELECT term, sum(delta) AS delta FROM (`+changes+`) GROUP BY term) AS d
+		WHERE search_terms.term = d.term AND d.delta <> 0`); err != nil {
+		return err
+	}
+	if _, err := q.exec(ctx, `DELETE FROM search_terms WHERE docs <= 0 AND term IN (SELECT term FROM (`+changes+`))`); err != nil {
+		return err
+	}
+	_, err := q.exec(ctx, "DELETE FROM search_term_log")
+	return err
 }

@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,10 +33,22 @@ func searchTerms(t *testing.T, s *Store) map[string]int64 {
 	return out
 }
 
-// requireTermsMirrorIndex checks that search_terms holds exactly the words
-// of more than 3 characters of FTS5's index but the fields' tagged words,
-// with their document counts, as fts5vocab counts them.
+// requireTermsMirrorIndex checks requireTermsCoverIndex, then that once
+// the pending changes are folded (foldTerms) search_terms holds exactly
+// the words of the index it keeps with their document counts.
 func requireTermsMirrorIndex(t *testing.T, s *Store) {
+	t.Helper()
+	want := requireTermsCoverIndex(t, s)
+	foldTermsT(t, s)
+	require.Equal(t, want, searchTerms(t, s))
+}
+
+// requireTermsCoverIndex checks that search_terms holds every word of more
+// than 3 characters of FTS5's index but the fields' tagged words, each
+// with a bound (termDocs) no lower than its document count as fts5vocab
+// counts it, whatever is pending in search_term_log; it returns those
+// counts.
+func requireTermsCoverIndex(t *testing.T, s *Store) map[string]int64 {
 	t.Helper()
 	ctx := t.Context()
 	_, err := s.w.ExecContext(ctx, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_rows USING fts5vocab(main, asset_fts, row)")
@@ -51,7 +65,23 @@ func requireTermsMirrorIndex(t *testing.T, s *Store) {
 	}
 	require.NoError(t, rows.Err())
 	require.NoError(t, rows.Close())
-	require.Equal(t, want, searchTerms(t, s))
+	held := searchTerms(t, s)
+	for w, n := range want {
+		require.Contains(t, held, w, "every word of the index, folded or not")
+		bound, err := termDocs(ctx, s.read(), []string{w})
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, bound, n, "%s: the planner's bound", w)
+	}
+	return want
+}
+
+// foldTermsT applies search_term_log's pending changes to search_terms.
+func foldTermsT(t *testing.T, s *Store) {
+	t.Helper()
+	require.NoError(t, s.write(t.Context(), "foldTerms", func(q querier) error { return foldTerms(t.Context(), q) }))
+	var n int
+	require.NoError(t, s.w.QueryRowContext(t.Context(), "SELECT count(*) FROM search_term_log").Scan(&n))
+	require.Zero(t, n, "the log is empty once folded")
 }
 
 // TestSearchTermsMirrorIndex: every write of a search document (new
@@ -107,6 +137,95 @@ func TestSearchTermsMirrorIndex(t *testing.T) {
 	terms = searchTerms(t, s)
 	assert.NotContains(t, terms, "fraiche")
 	assert.Equal(t, int64(1), terms["creme"])
+}
+
+// TestSearchTermsFoldedByWrites: the writes themselves fold the pending
+// changes every termLogFold rows; in between, and across folds, every word
+// of the index is held with a bound of its count, a spelled prefix finds
+// exactly what FTS5's prefix query finds (a word whose last document went
+// matches nothing), and a fold leaves the exact counts.
+func TestSearchTermsFoldedByWrites(t *testing.T) {
+	s := openSQLiteT(t)
+	t.Cleanup(func() { _ = s.Close() })
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(7, 8))
+	title := func() string {
+		return fmt.Sprintf("harbour%d lighthouse%d keeper%d", rng.IntN(40), rng.IntN(5), rng.IntN(300))
+	}
+	var live []dam.Asset
+	folds := 0
+	for i := range 3*termLogFold + 17 {
+		at := now.Add(time.Duration(i) * time.Second)
+		switch r := rng.IntN(10); {
+		case r < 6 || len(live) < 10: // a new asset
+			a := dam.Asset{ID: dam.NewID(at), Name: "photo.jpg", Domain: dam.DefaultDomain, Kind: dam.MediaImage,
+				Meta: dam.Metadata{Title: title()}, CreatedAt: at, UpdatedAt: at,
+				Current: dam.Version{SHA256: "x", Size: 1, MediaType: "image/jpeg", CreatedAt: at}}
+			require.NoError(t, s.CreateAsset(ctx, a))
+			live = append(live, a)
+		case r < 9: // its words change
+			k := rng.IntN(len(live))
+			live[k].Meta.Title, live[k].UpdatedAt = title(), at
+			require.NoError(t, s.UpdateAssets(ctx, []dam.Asset{live[k]}))
+		default: // gone
+			k := rng.IntN(len(live))
+			require.NoError(t, s.TrashAsset(ctx, live[k].ID, "u1", at))
+			_, err := s.PurgeAsset(ctx, live[k].ID)
+			require.NoError(t, err)
+			live = slices.Delete(live, k, k+1)
+		}
+		var pending int
+		require.NoError(t, s.w.QueryRowContext(ctx, "SELECT count(*) FROM search_term_log").Scan(&pending))
+		require.Less(t, pending, termLogFold)
+		if pending == 0 {
+			folds++
+		}
+		if i%23 != 0 {
+			continue
+		}
+		requireTermsCoverIndex(t, s)
+		for _, text := range []string{"harbour1", "lighthouse", "keeper2", "keeper29"} {
+			search, err := dam.ParseSearch(text)
+			require.NoError(t, err)
+			ts, err := s.spelled(ctx, s.read(), search)
+			require.NoError(t, err)
+			var spelled, plain int
+			require.NoError(t, s.w.QueryRowContext(ctx, "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ?", ts.fts).Scan(&spelled))
+			require.NoError(t, s.w.QueryRowContext(ctx, "SELECT count(*) FROM asset_fts WHERE asset_fts MATCH ?", ftsQuery(search)).Scan(&plain))
+			require.Equal(t, plain, spelled, "%s after %d writes", text, i+1)
+		}
+	}
+	assert.GreaterOrEqual(t, folds, 3, "the writes folded the log")
+	requireTermsMirrorIndex(t, s)
+}
+
+// TestIndexNewOverStaleDocument: a new asset whose ID still has a document
+// (its row deleted without its document, as no write path does) takes the
+// general way: the old document is replaced, its words uncounted.
+func TestIndexNewOverStaleDocument(t *testing.T) {
+	s := openSQLiteT(t)
+	t.Cleanup(func() { _ = s.Close() })
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	a := dam.Asset{ID: dam.NewID(now), Name: "walrus.jpg", Domain: dam.DefaultDomain, Kind: dam.MediaImage,
+		Meta: dam.Metadata{Title: "Walrus colony"}, CreatedAt: now, UpdatedAt: now,
+		Current: dam.Version{SHA256: "x", Size: 1, MediaType: "image/jpeg", CreatedAt: now}}
+	require.NoError(t, s.CreateAsset(ctx, a))
+	_, err := s.w.ExecContext(ctx, "DELETE FROM assets WHERE id = ?", a.ID)
+	require.NoError(t, err)
+	a.Name, a.Meta.Title = "pelican.jpg", "Pelican flight"
+	require.NoError(t, s.CreateAsset(ctx, a))
+	var docs int
+	require.NoError(t, s.w.QueryRowContext(ctx, "SELECT count(*) FROM search_docs").Scan(&docs))
+	assert.Equal(t, 1, docs)
+	for text, want := range map[string]int{"pelican": 1, "walrus": 0, "colony": 0} {
+		as, _, err := s.Assets(ctx, dam.AssetQuery{Domains: []string{dam.DefaultDomain}, Text: text})
+		require.NoError(t, err)
+		assert.Len(t, as, want, text)
+	}
+	requireTermsMirrorIndex(t, s)
+	assert.NotContains(t, searchTerms(t, s), "walrus")
 }
 
 // TestSpelledPrefixes: a prefix of more than 3 characters becomes an OR of
@@ -174,7 +293,7 @@ func TestSearchTermsFilledByMigration40(t *testing.T) {
 
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	for _, q := range []string{"DROP TABLE search_terms", "DELETE FROM schema_migrations WHERE version = 40"} {
+	for _, q := range []string{"DROP TABLE search_terms", "DROP TABLE search_term_log", "DELETE FROM schema_migrations WHERE version IN (40, 47)"} {
 		_, err := db.ExecContext(t.Context(), q)
 		require.NoError(t, err, q)
 	}

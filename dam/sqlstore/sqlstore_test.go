@@ -155,6 +155,7 @@ var oneDialect = map[int]string{
 	40: "sqlite", // search_terms: PostgreSQL's GIN index answers prefixes
 	44: "sqlite", // facet_counts: PostgreSQL's writers would queue on its rows
 	45: "sqlite", // facet_docs: PostgreSQL's facets read the rows they sample
+	47: "sqlite", // search_term_log: search_terms' pending counts
 }
 
 func TestStatements(t *testing.T) {

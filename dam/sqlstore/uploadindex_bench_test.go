@@ -108,6 +108,61 @@ func BenchmarkUploadIndexing(b *testing.B) {
 		len(indexed.wall), mb, wi, wu, wu/wi, ci, cu, cu/ci)
 }
 
+// BenchmarkIngestIndexingCPU is BenchmarkIngestIndexing with the indexed
+// and unindexed CreateAsset interleaved (which goes first alternates) on
+// one library, timed one by one: the metrics are the medians of each
+// way's CPU time (user and system of the process, which a busy machine
+// disturbs less than wall time) and wall time, and their difference, what
+// indexing adds to one asset. SQLite only (PostgreSQL's work is in its
+// server process).
+//
+//	go test -run '^$' -bench IngestIndexingCPU -benchtime 3000x ./dam/sqlstore/
+func BenchmarkIngestIndexingCPU(b *testing.B) {
+	ctx := b.Context()
+	s, err := Open(ctx, "sqlite://"+filepath.Join(b.TempDir(), "dam.db"), nil)
+	require.NoError(b, err)
+	b.Cleanup(func() { _ = s.Close() })
+	words := benchWords(b)
+	top := dam.Folder{ID: dam.NewID(time.Now()), Name: "Press", Domain: dam.DefaultDomain}
+	require.NoError(b, s.CreateFolder(ctx, top))
+	sub := dam.Folder{ID: dam.NewID(time.Now()), Name: "Summer 2025", Domain: dam.DefaultDomain, ParentID: top.ID}
+	require.NoError(b, s.CreateFolder(ctx, sub))
+	fillSearchable(ctx, b, s, words, []string{top.ID, sub.ID}, 5000)
+	phrase, _ := zipfWords(words, 5, 6)
+	var cpu, wall [2][]float64 // [0] unindexed, [1] indexed
+	create := func(indexed bool) {
+		now := time.Now()
+		id := dam.NewID(now)
+		a := dam.Asset{ID: id, Name: strings.ReplaceAll(phrase(2), " ", "-") + ".jpg", FolderID: sub.ID,
+			Domain: dam.DefaultDomain, Kind: dam.MediaImage, CreatedAt: now, UpdatedAt: now,
+			Meta: dam.Metadata{Title: phrase(4), Description: phrase(20), Keywords: strings.Fields(phrase(5)),
+				Fields: map[string]string{"creator": phrase(2)}},
+			Current: dam.Version{SHA256: id, MediaType: "image/jpeg", Size: 1000}}
+		s.skipIndex = !indexed
+		k := 0
+		if indexed {
+			k = 1
+		}
+		start, c0 := time.Now(), cpuTime(b)
+		err := s.CreateAsset(ctx, a)
+		cpu[k] = append(cpu[k], float64((cpuTime(b) - c0).Microseconds()))
+		wall[k] = append(wall[k], float64(time.Since(start).Microseconds()))
+		s.skipIndex = false
+		require.NoError(b, err)
+	}
+	for i := 0; b.Loop(); i++ {
+		create(i%2 == 0)
+		create(i%2 != 0)
+	}
+	ci, cu := medianOf(cpu[1]), medianOf(cpu[0])
+	wi, wu := medianOf(wall[1]), medianOf(wall[0])
+	b.ReportMetric(ci, "indexed-cpu-us")
+	b.ReportMetric(cu, "unindexed-cpu-us")
+	b.ReportMetric(ci-cu, "index-cpu-us")
+	b.ReportMetric(wi, "indexed-us")
+	b.ReportMetric(wu, "unindexed-us")
+}
+
 // cpuTime is the user and system time this process has used.
 func cpuTime(tb testing.TB) time.Duration {
 	var ru syscall.Rusage
