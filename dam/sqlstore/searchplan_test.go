@@ -75,11 +75,15 @@ func TestSearchPlans(t *testing.T) {
 		{Text: "the", FolderID: &folder}, {Text: "the", Kind: dam.MediaVideo},
 		{Text: "river", Deleted: true}, {Text: "the", MinSize: 20},
 	}
+	limits := []int{3, 100}
+	if raceEnabled { // a third of the pages
+		limits = []int{9, 100}
+	}
 	for _, q := range queries {
 		q.Domains = []string{"d"}
 		for _, sort := range dam.AssetSorts {
 			q.Sort = sort
-			for _, limit := range []int{3, 100} {
+			for _, limit := range limits {
 				q.Limit = limit
 				name := fmt.Sprintf("%s/folder=%v/kind=%s/deleted=%v/min=%d/%s/%d", q.Text, q.FolderID != nil, q.Kind,
 					q.Deleted, q.MinSize, sort, limit)
