@@ -14,6 +14,7 @@
 //
 //	go run ./bench/events -batch 22                # every variant, three rounds
 //	go run ./bench/events -variants current,noidx -rounds 5
+//	go run ./bench/events -variants current,compact-2idx,compact-1idx,compact-noidx
 package main
 
 import (
@@ -50,7 +51,18 @@ var variants = map[string]string{
 	"no-time": `CREATE TABLE events (` + table + `);
 		CREATE INDEX events_asset ON events (asset_id, id); CREATE INDEX events_actor ON events (actor_id, id);`,
 	"noidx": `CREATE TABLE events (` + table + `) WITHOUT ROWID;`,
+	// Compact rows (the issue's "compact rows"): integers for the ID (time
+	// ordered, so no time index), the asset, the actor and the action, as
+	// a store would keep them with its own numbering of assets and actors.
+	"compact-2idx": `CREATE TABLE events (` + compactTable + `);
+		CREATE INDEX events_asset ON events (asset_id); CREATE INDEX events_actor ON events (actor_id);`,
+	"compact-1idx": `CREATE TABLE events (` + compactTable + `);
+		CREATE INDEX events_asset ON events (asset_id);`,
+	"compact-noidx": `CREATE TABLE events (` + compactTable + `);`,
 }
+
+const compactTable = `id INTEGER PRIMARY KEY, actor_id INTEGER NOT NULL, action INTEGER NOT NULL,
+	asset_id INTEGER NOT NULL, detail TEXT NOT NULL DEFAULT ''`
 
 func main() {
 	batch := flag.Int("batch", 22, "events a transaction")
@@ -107,8 +119,13 @@ func run(schema string, batch int, spread, multi bool) (float64, error) {
 	if multi {
 		rows = batch
 	}
-	insert, err := db.Prepare("INSERT INTO events (id, time, actor_id, action, asset_id, detail) VALUES " +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", rows), ", "))
+	compact := strings.Contains(schema, compactTable)
+	cols, row := "(id, time, actor_id, action, asset_id, detail)", "(?, ?, ?, ?, ?, ?), "
+	if compact {
+		cols, row = "(id, actor_id, action, asset_id, detail)", "(?, ?, ?, ?, ?), "
+	}
+	insert, err := db.Prepare("INSERT INTO events " + cols + " VALUES " +
+		strings.TrimSuffix(strings.Repeat(row, rows), ", "))
 	if err != nil {
 		return 0, err
 	}
@@ -125,15 +142,24 @@ func run(schema string, batch int, spread, multi bool) (float64, error) {
 			}
 			st := tx.Stmt(insert)
 			args := make([]any, 0, 6*rows)
+			if compact {
+				args = make([]any, 0, 5*rows)
+			}
 			for i := range batch {
 				seq++
 				now := time.Now().UTC()
-				asset := assets[0]
+				ai := 0
 				if spread {
-					asset = assets[rand.IntN(len(assets))]
+					ai = rand.IntN(len(assets))
 				}
-				args = append(args, fmt.Sprintf("01K%011d%012d", now.UnixMilli(), seq), now.Format(time.RFC3339Nano),
-					"us_01KBENCHKEY0000000000000000", "download", asset, "original")
+				asset := assets[ai]
+				if compact {
+					// Microseconds and a sequence: time ordered, unique.
+					args = append(args, now.UnixMicro()<<12|int64(seq&0xfff), 7, 1, ai, "original")
+				} else {
+					args = append(args, fmt.Sprintf("01K%011d%012d", now.UnixMilli(), seq), now.Format(time.RFC3339Nano),
+						"us_01KBENCHKEY0000000000000000", "download", asset, "original")
+				}
 				if len(args) == cap(args) || i == batch-1 {
 					if _, err := st.Exec(args...); err != nil {
 						return err
