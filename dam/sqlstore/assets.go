@@ -161,7 +161,7 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 		return nil, "", s.fail(ctx, op, err)
 	}
 	if p.relevance {
-		ids, next, err := s.relevancePage(ctx, p.r, p.search, p.where, p.args, p.cursor, p.limit)
+		ids, next, err := s.relevancePage(ctx, p.r, p.search, p.conds, p.cursor, p.limit)
 		if err != nil || len(ids) == 0 {
 			return nil, "", s.fail(ctx, op, err)
 		}
@@ -199,8 +199,9 @@ func (s *Store) Assets(ctx context.Context, q dam.AssetQuery) ([]dam.Asset, stri
 // arguments (past the cursor, then the limit + 1 last, when not by
 // relevance), the order and the page size.
 type listingQuery struct {
-	empty     bool // nothing to read: no domains, or an empty category
-	relevance bool // sorted by relevance: relevancePage reads it
+	empty     bool       // nothing to read: no domains, or an empty category
+	relevance bool       // sorted by relevance: relevancePage reads it
+	conds     matchConds // by relevance: where and args, and the same on facet_docs if they can be
 	r         querier
 	search    textSearch
 	where     []string
@@ -270,6 +271,7 @@ func (s *Store) listingPage(ctx context.Context, q dam.AssetQuery) (listingQuery
 	}
 	p := listingQuery{relevance: relevance, r: r, search: ts, where: where, args: args, order: order, cursor: cursor, limit: limit}
 	if relevance {
+		p.conds = s.matchConds(q, where, args)
 		return p, nil
 	}
 	if cursor.ID != "" {

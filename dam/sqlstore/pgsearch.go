@@ -28,7 +28,7 @@ func (s *Store) pgWindowAtOnce(ctx context.Context, r querier, search textSearch
 	if !s.d.postgres || !pgAskPlan || s.rankWindow <= pgWindowStep {
 		return false, nil
 	}
-	query, qargs := s.matchesQuery(search, where, args, "", "", pgWindowStep, false)
+	query, qargs := s.matchesQuery(search, matchConds{where: where, args: args}, "", "", pgWindowStep, false)
 	var plan string
 	if err := r.queryRow(ctx, "EXPLAIN (FORMAT JSON) "+query, qargs...).Scan(&plan); err != nil {
 		return false, err

@@ -33,6 +33,32 @@ import (
 // defaultRankWindow is Options.RankWindow's default.
 const defaultRankWindow = 2000
 
+// matchConds are the conditions a relevance listing's matches must meet.
+type matchConds struct {
+	where []string // on the asset a (listingWhere)
+	args  []any
+	// facet is the same conditions on the document's facet_docs row x
+	// (compactWhere), nil when that row cannot test them all. SQLite then
+	// tests each text match against one short row keyed by its document,
+	// one B-tree seek in a table a few percent of the assets' size,
+	// instead of joining it to its asset (a seek in search_docs, one in
+	// the assets' ID index and one in their table): a filter that keeps
+	// few of many matches costs a third less (two common words in one
+	// folder of images at 1,000,000: 150 → 100 ms).
+	facet     []string
+	facetArgs []any
+}
+
+// matchConds returns the conditions of relevance listing q's matches,
+// where and args on its assets (listingWhere and any more).
+func (s *Store) matchConds(q dam.AssetQuery, where []string, args []any) matchConds {
+	mc := matchConds{where: where, args: args}
+	if !s.d.postgres {
+		mc.facet, mc.facetArgs, _ = compactWhere(q)
+	}
+	return mc
+}
+
 // match is one asset matching a search.
 type match struct {
 	doc   string // its place in the engine's document order (see above)
@@ -42,8 +68,8 @@ type match struct {
 
 // relevancePage returns the IDs of the page of a relevance listing after
 // cursor c, in order, and the cursor of the next page ("" at the end).
-// where and args are the listing's conditions on assets a.
-func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch, where []string, args []any,
+// mc are the listing's conditions (matchConds).
+func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch, mc matchConds,
 	c dam.AssetCursor, limit int) ([]string, string, error) {
 	bad := dam.E("", dam.Invalid, "bad cursor (cursors come from the listing they continue, with the same sort)")
 	phase, from := "r", ""
@@ -62,7 +88,7 @@ func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch,
 			return nil, "", err
 		}
 		if every = ok; every {
-			if page, err = s.rankEvery(ctx, r, where, args, search, ms, c, limit); err != nil {
+			if page, err = s.rankEvery(ctx, r, mc.where, mc.args, search, ms, c, limit); err != nil {
 				return nil, "", err
 			}
 		}
@@ -71,7 +97,7 @@ func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch,
 		var window []match
 		var err error
 		if c.Window == "" { // the first page sets the window
-			window, err = s.firstWindow(ctx, r, search, where, args)
+			window, err = s.firstWindow(ctx, r, search, mc)
 			if err != nil {
 				return nil, "", err
 			}
@@ -84,7 +110,7 @@ func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch,
 			if low == "" {
 				op = "" // the window holds every match
 			}
-			if window, err = s.matches(ctx, r, search, where, args, op, low, 0, true); err != nil {
+			if window, err = s.matches(ctx, r, search, mc, op, low, 0, true); err != nil {
 				return nil, "", err
 			}
 		}
@@ -103,7 +129,7 @@ func (s *Store) relevancePage(ctx context.Context, r querier, search textSearch,
 	}
 	ranked := len(page)
 	if len(page) <= limit && low != "" {
-		tail, err := s.matches(ctx, r, search, where, args, "<", low, limit+1-len(page), false)
+		tail, err := s.matches(ctx, r, search, mc, "<", low, limit+1-len(page), false)
 		if err != nil {
 			return nil, "", err
 		}
@@ -228,11 +254,11 @@ var pgWindowStep = 250 // a variable for the tests only
 // RankWindow matches, scored. On PostgreSQL it asks for pgWindowStep
 // matches at a time, or for the whole window at once when the planner
 // would read every match to give the first step (pgWindowAtOnce).
-func (s *Store) firstWindow(ctx context.Context, r querier, search textSearch, where []string, args []any) ([]match, error) {
+func (s *Store) firstWindow(ctx context.Context, r querier, search textSearch, mc matchConds) ([]match, error) {
 	if !s.d.postgres {
-		return s.matches(ctx, r, search, where, args, "", "", s.rankWindow, true)
+		return s.matches(ctx, r, search, mc, "", "", s.rankWindow, true)
 	}
-	at, err := s.pgWindowAtOnce(ctx, r, search, where, args)
+	at, err := s.pgWindowAtOnce(ctx, r, search, mc.where, mc.args)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +269,7 @@ func (s *Store) firstWindow(ctx context.Context, r querier, search textSearch, w
 		if at {
 			step = s.rankWindow
 		}
-		ms, err := s.matches(ctx, r, search, where, args, op, doc, step, true)
+		ms, err := s.matches(ctx, r, search, mc, op, doc, step, true)
 		if err != nil {
 			return nil, err
 		}
@@ -266,8 +292,9 @@ func (s *Store) validDoc(doc string) bool {
 }
 
 // matchesQuery is the query of matches, with its arguments.
-func (s *Store) matchesQuery(search textSearch, where []string, args []any, op, doc string, limit int,
+func (s *Store) matchesQuery(search textSearch, mc matchConds, op, doc string, limit int,
 	scored bool) (string, []any) {
+	where, args := mc.where, mc.args
 	var query string
 	var qargs []any
 	if s.d.postgres {
@@ -298,6 +325,11 @@ func (s *Store) matchesQuery(search textSearch, where []string, args []any, op, 
 		query = `SELECT f.rowid, a.id FROM asset_fts f CROSS JOIN search_docs d CROSS JOIN assets a
 			WHERE f.asset_fts MATCH ? AND d.doc = f.rowid AND a.id = d.asset_id AND ` + strings.Join(where, " AND ")
 		qargs = append([]any{search.fts}, args...)
+		if mc.facet != nil {
+			query = `SELECT f.rowid, d.asset_id FROM asset_fts f CROSS JOIN facet_docs x CROSS JOIN search_docs d
+				WHERE f.asset_fts MATCH ? AND x.doc = f.rowid AND ` + strings.Join(mc.facet, " AND ") + ` AND d.doc = f.rowid`
+			qargs = append([]any{search.fts}, mc.facetArgs...)
+		}
 		if op != "" {
 			n, _ := strconv.ParseInt(doc, 10, 64) // checked by validDoc or made here
 			query += " AND f.rowid " + op + " ?"
@@ -316,9 +348,9 @@ func (s *Store) matchesQuery(search textSearch, where []string, args []any, op, 
 // (with args) newest first: all of them (op "") or those whose document
 // is op (">=" or "<") doc, at most limit (0: no limit), each with its
 // score when scored.
-func (s *Store) matches(ctx context.Context, r querier, search textSearch, where []string, args []any,
+func (s *Store) matches(ctx context.Context, r querier, search textSearch, mc matchConds,
 	op, doc string, limit int, scored bool) ([]match, error) {
-	query, qargs := s.matchesQuery(search, where, args, op, doc, limit, scored)
+	query, qargs := s.matchesQuery(search, mc, op, doc, limit, scored)
 	rows, err := r.query(ctx, query, qargs...)
 	if err != nil {
 		return nil, err

@@ -121,3 +121,83 @@ func TestDocScore(t *testing.T) {
 		})
 	}
 }
+
+// A relevance listing whose conditions facet_docs can test (one folder,
+// a kind, the domains, live) reads them there (matchConds.facet) and
+// lists the same pages as one whose conditions it cannot: the same
+// listing with a filter that keeps every asset, or with subfolders of a
+// folder that has none. Windows smaller than the matches, so that first
+// windows, later windows and tails all take the facet_docs path; and
+// while assets move between folders, change kind and go to the trash.
+func TestRelevanceFacetConditions(t *testing.T) {
+	s := openSQLiteT(t)
+	defer s.Close()
+	ctx := t.Context()
+	folder := searchPlanLibrary(t, s)
+	list := func(q dam.AssetQuery) []string {
+		var got []string
+		for range 1000 {
+			as, next, err := s.Assets(ctx, q)
+			require.NoError(t, err)
+			for _, a := range as {
+				got = append(got, a.ID)
+			}
+			if next == "" {
+				return got
+			}
+			q.Cursor = next
+		}
+		t.Fatal("the cursor never ended")
+		return nil
+	}
+	check := func(when string) {
+		for _, window := range []int{5, 2000} {
+			s.rankWindow = window
+			for _, q := range []dam.AssetQuery{
+				{Text: "the"}, {Text: "the", Kind: dam.MediaVideo}, {Text: "river", FolderID: &folder},
+				{Text: "the riv", FolderID: &folder, Kind: dam.MediaImage}, {Text: "kingfisher", FolderID: &folder},
+				{Text: "the -kingfisher", Kind: dam.MediaImage},
+			} {
+				q.Domains, q.Sort = []string{"d"}, dam.SortRelevance
+				_, _, ok := compactWhere(q)
+				require.True(t, ok, "%+v", q)
+				same := q // the same assets, through their rows
+				if q.FolderID != nil {
+					same.Subfolders = true
+				} else {
+					same.MaxSize = 1 << 40
+				}
+				_, _, ok = compactWhere(same)
+				require.False(t, ok, "%+v", same)
+				for _, limit := range []int{3, 100} {
+					q.Limit, same.Limit = limit, limit
+					want := list(same)
+					assert.NotEmpty(t, want, "%s: %+v", when, q)
+					assert.Equal(t, want, list(q), "%s: %q folder=%v kind=%s window %d, %d a page", when, q.Text,
+						q.FolderID != nil, q.Kind, window, limit)
+				}
+			}
+		}
+		s.rankWindow = defaultRankWindow
+	}
+	check("as stored")
+	as, _, err := s.Assets(ctx, dam.AssetQuery{Domains: []string{"d"}, Limit: 1000})
+	require.NoError(t, err)
+	for i, a := range as {
+		switch i % 5 {
+		case 0:
+			if a.Kind == dam.MediaImage {
+				a.Kind = dam.MediaVideo
+			} else {
+				a.Kind = dam.MediaImage
+			}
+			require.NoError(t, s.UpdateAssets(ctx, []dam.Asset{a}))
+		case 1:
+			a.FolderID = folder
+			require.NoError(t, s.UpdateAssets(ctx, []dam.Asset{a}))
+		case 2:
+			require.NoError(t, s.TrashAsset(ctx, a.ID, "u", time.Now()))
+		}
+	}
+	check("after moves, kind changes and trashing")
+}

@@ -68,12 +68,12 @@ func TestWindowScoring(t *testing.T) {
 		all := map[string][]match{}
 		for _, how := range []string{scoreContent, scoreColumns, ""} {
 			s.scoring = how
-			ms, err := s.matches(ctx, r, ts, where, args, "", "", 0, true)
+			ms, err := s.matches(ctx, r, ts, matchConds{where: where, args: args}, "", "", 0, true)
 			require.NoError(t, err)
 			all[how] = ms
 			// A window of the newest few, its range narrower than the
 			// library's.
-			part, err := s.matches(ctx, r, ts, where, args, "", "", 7, true)
+			part, err := s.matches(ctx, r, ts, matchConds{where: where, args: args}, "", "", 7, true)
 			require.NoError(t, err)
 			require.Equal(t, all[how][:len(part)], part, "%q scored by %q: the newest 7 alone", text, how)
 		}

@@ -431,7 +431,7 @@ func (s *Store) explainWindow(ctx context.Context, b *testing.B, q dam.AssetQuer
 	ts, err := s.spelled(ctx, s.read(), search)
 	require.NoError(b, err)
 	where, args := s.listingWhere(q)
-	query, qargs := s.matchesQuery(ts, where, args, "", "", s.rankWindow, true)
+	query, qargs := s.matchesQuery(ts, s.matchConds(q, where, args), "", "", s.rankWindow, true)
 	explain := "EXPLAIN QUERY PLAN "
 	if s.d.postgres {
 		explain = "EXPLAIN ANALYZE "
