@@ -55,6 +55,11 @@ type Options struct {
 	// mapped pages are the operating system's file cache, shared by every
 	// connection. The writer does not map the file.
 	MmapSize int64
+	// SearchCompactInterval is how often a SQLite store looks at its
+	// full-text index and, when a tenth of it or more lies outside its
+	// largest segment, merges it into one in short steps beside the
+	// writes (searchcompact.go); default 10 minutes. Negative never does.
+	SearchCompactInterval time.Duration
 }
 
 // defaultMmapSize is Options.MmapSize's default on 64-bit systems.
@@ -69,10 +74,11 @@ type Store struct {
 	// wstmts keeps SQLite's write statements prepared on the writer's one
 	// connection (txStmt): parsing was a quarter of an indexed CreateAsset.
 	wstmts stmtCache
-	gate   readGate      // turns of the SQLite read pool, first come first served
-	ckpt   *checkpointer // SQLite's WAL checkpoints (checkpoint.go); nil otherwise
-	gens   *genReader    // PostgreSQL: generations read once for concurrent callers; nil on SQLite
-	hot    *hotGens      // SQLite: generations kept while the wal-index header stands still (walstamp.go); nil otherwise
+	gate   readGate         // turns of the SQLite read pool, first come first served
+	ckpt   *checkpointer    // SQLite's WAL checkpoints (checkpoint.go); nil otherwise
+	packer *searchCompactor // SQLite's full-text index compaction (searchcompact.go); nil otherwise
+	gens   *genReader       // PostgreSQL: generations read once for concurrent callers; nil on SQLite
+	hot    *hotGens         // SQLite: generations kept while the wal-index header stands still (walstamp.go); nil otherwise
 	// rankWindow is Options.RankWindow.
 	rankWindow int
 	// facetSample is Options.FacetSampleThreshold.
@@ -142,6 +148,13 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()
 		return nil, &dam.Error{Op: op, Kind: dam.KindOf(err), Err: err}
+	}
+	if !s.d.postgres && o.SearchCompactInterval >= 0 { // after the migrations made the index
+		interval := o.SearchCompactInterval
+		if interval == 0 {
+			interval = defaultSearchCompactInterval
+		}
+		s.packer = startSearchCompactor(s, interval)
 	}
 	return s, nil
 }
@@ -279,7 +292,8 @@ func redact(url string) string {
 
 // Close closes the database connections.
 func (s *Store) Close() error {
-	err := s.ckpt.close() // before the writer: it may be using it
+	s.packer.close()      // before the writer: it may be using it
+	err := s.ckpt.close() // likewise
 	err = errors.Join(err, s.hot.close())
 	err = errors.Join(err, s.stmts.close(), s.wstmts.close())
 	err = errors.Join(err, s.w.Close())
