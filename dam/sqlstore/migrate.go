@@ -97,11 +97,23 @@ var migrationCode = map[int]func(s *Store, ctx context.Context, q querier) error
 
 // migrate applies the migrations the database lacks, all in one
 // transaction, and refuses a database migrated by a newer damkit.
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context) (err error) {
 	const op = "sqlstore.migrate"
 	ms, err := migrations()
 	if err != nil {
 		return dam.E(op, dam.Internal, "%v", err)
+	}
+	if !s.d.postgres {
+		// Statement journals in a file while migrations run (store.go:
+		// a whole table rewritten by one statement stays out of memory).
+		if _, err := s.w.ExecContext(ctx, "PRAGMA temp_store = FILE"); err != nil {
+			return dam.E(op, dam.Internal, "%v", err)
+		}
+		defer func() {
+			if _, rerr := s.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = MEMORY"); rerr != nil && err == nil {
+				err = dam.E(op, dam.Internal, "%v", rerr)
+			}
+		}()
 	}
 	return s.write(ctx, op, func(q querier) error {
 		if err := q.lock(ctx, "damkit.schema_migrations"); err != nil {

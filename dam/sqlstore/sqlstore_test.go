@@ -97,6 +97,11 @@ func TestOpen(t *testing.T) {
 		var mode string
 		require.NoError(t, s.DB().QueryRow("PRAGMA journal_mode").Scan(&mode))
 		assert.Equal(t, "wal", mode)
+		// Statement journals in memory once the migrations are done
+		// (store.go), on a reopened file as on a new one.
+		var temp int
+		require.NoError(t, s.DB().QueryRow("PRAGMA temp_store").Scan(&temp))
+		assert.Equal(t, 2, temp, "temp_store MEMORY")
 		assert.Equal(t, "sqlite", s.Dialect())
 	})
 	t.Run("relative path", func(t *testing.T) {
