@@ -26,7 +26,10 @@ import (
 // changed since the last compaction), it runs FTS5's incremental optimize
 // ('merge' with a negative count: every segment merged into one)
 // compactStepPages pages at a time, each step its own write transaction,
-// so that a write waits for one step at most; it rests three times as long
+// so that a write waits for one step at most (FTS5 ends a step between
+// words only: a step that reaches a very common word copies its whole
+// list, some 2,300 pages and 250 ms for a word in 93 % of 1,000,000
+// documents); it rests three times as long
 // as a step took before the next, so compaction takes a quarter of a core
 // at most. A tenth
 // of the index new before each rewrite bounds how often a document is
