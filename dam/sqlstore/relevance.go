@@ -42,9 +42,10 @@ type matchConds struct {
 	// tests each text match against one short row keyed by its document,
 	// one B-tree seek in a table a few percent of the assets' size,
 	// instead of joining it to its asset (a seek in search_docs, one in
-	// the assets' ID index and one in their table): a filter that keeps
-	// few of many matches costs a third less (two common words in one
-	// folder of images at 1,000,000: 150 → 100 ms).
+	// the assets' ID index and one in their table). Two common words in
+	// one folder of images at 1,000,000: the window's query 152 → 98 ms,
+	// the listing 146-159 → 124-133 ms (FTS5's own walk of the words'
+	// 47,427 matches is 51 ms of it).
 	facet     []string
 	facetArgs []any
 }
