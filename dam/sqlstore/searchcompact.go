@@ -29,13 +29,14 @@ import (
 // so that a write waits for one step at most (FTS5 ends a step between
 // words only: a step that reaches a very common word copies its whole
 // list, some 2,300 pages and 250 ms for a word in 93 % of 1,000,000
-// documents); it rests three times as long
-// as a step took before the next, so compaction takes a quarter of a core
-// at most. A tenth
-// of the index new before each rewrite bounds how often a document is
-// rewritten as the library grows. Another process on the same file may
-// compact too: the steps are transactions, and FTS5 continues whatever
-// merge the other left.
+// documents). It rests three times as long as a step took before the
+// next, so compaction takes a quarter of a core at most, and stops once
+// the index is one segment, or after steps enough to write it twice
+// (writes that never pause keep adding segments). A tenth of the index
+// new before each rewrite bounds how often a document is rewritten as the
+// library grows. Another process on the same file may compact too: the
+// steps are transactions, and FTS5 continues whatever merge the other
+// left.
 
 const (
 	defaultSearchCompactInterval = 10 * time.Minute
@@ -179,7 +180,7 @@ func ftsIndexStructure(ctx context.Context, q querier) (ftsStructure, error) {
 
 // compactSearchStep runs one step of the incremental optimize, in its own
 // write transaction, and reports whether the index needs more (it is not
-// yet one segment).
+// yet one segment, or a merge is under way).
 func (s *Store) compactSearchStep(ctx context.Context, pages int) (more bool, err error) {
 	const op = "sqlstore.compactSearch"
 	// The merge moves no generation: listings read before it stay good.
@@ -243,13 +244,19 @@ func (c *searchCompactor) run(ctx context.Context) {
 }
 
 // pass compacts the index when it is fragmented, step by step, resting
-// between steps as long as each took; compacted says it ran to the end.
+// between steps; compacted says it ran to the end (or to its bound).
 func (c *searchCompactor) pass(ctx context.Context) (compacted bool, err error) {
 	st, err := ftsIndexStructure(ctx, querier{d: c.s.d, db: c.s.r})
-	if err != nil || !(st.merging || st.fragmented(c.share)) {
+	// Fragmented, not merely merging: automerge leaves merges under way.
+	if err != nil || !st.fragmented(c.share) {
 		return false, err
 	}
-	for more := true; more; {
+	total := 0
+	for _, p := range st.pages {
+		total += p
+	}
+	steps := 2*total/compactStepPages + 100 // writing the index twice: writes that never pause add segments
+	for more := true; more && steps > 0; steps-- {
 		t0 := time.Now()
 		if more, err = c.s.compactSearchStep(ctx, compactStepPages); err != nil {
 			return false, err

@@ -227,6 +227,38 @@ func TestCompactSearch(t *testing.T) {
 	s.packer.mu.Lock()
 	assert.NoError(t, s.packer.err)
 	s.packer.mu.Unlock()
+
+	// Writes that never pause keep adding segments: a pass still ends,
+	// after its bound of steps at the latest.
+	s.packer.close()
+	s.packer = nil
+	create(30)
+	stop := make(chan struct{})
+	wrote := make(chan struct{})
+	go func() {
+		defer close(wrote)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			at = at.Add(time.Millisecond)
+			a := dam.Asset{ID: dam.NewID(at), Name: fmt.Sprintf("busy-%d.jpg", i), Domain: "d", Kind: dam.MediaImage,
+				Meta: dam.Metadata{Title: words[i%len(words)] + " busy"}, CreatedAt: at, UpdatedAt: at,
+				Current: dam.Version{SHA256: "x", MediaType: "image/png"}}
+			if err := s.CreateAsset(ctx, a); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	c := &searchCompactor{s: s, share: compactShare}
+	compacted, err := c.pass(ctx)
+	close(stop)
+	<-wrote
+	require.NoError(t, err)
+	assert.True(t, compacted)
 }
 
 // BenchmarkCompactSearch compacts the full-text index of the SQLite file
