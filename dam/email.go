@@ -60,6 +60,11 @@ const (
 // 998-octet line limit of RFC 5322.
 const maxSubjectRunes = 200
 
+// maxNameRunes bounds a recipient's display name likewise: encoded, a
+// 1,300-byte name made a To line an SMTP server refused (found by
+// FuzzEmailNotifierHeaders; headers are also folded, foldHeader).
+const maxNameRunes = 100
+
 // EmailNotifier sends each Message as one multipart email (plain text and
 // HTML) over SMTP, or, for development, writes it to the log or to a
 // directory (see NewEmailNotifier). It keeps no connection open between
@@ -247,7 +252,11 @@ func recipientAddress(r Recipient) (*mail.Address, error) {
 	if err != nil {
 		return nil, fmt.Errorf("recipient: %w", err)
 	}
-	return &mail.Address{Name: headerText(r.Name), Address: addr}, nil
+	name := headerText(r.Name)
+	if rs := []rune(name); len(rs) > maxNameRunes {
+		name = string(rs[:maxNameRunes-1]) + "…"
+	}
+	return &mail.Address{Name: name, Address: addr}, nil
 }
 
 // send holds one SMTP conversation. The connection's deadline is the
@@ -391,7 +400,7 @@ func (n *EmailNotifier) compose(m Message, to *mail.Address) ([]byte, error) {
 		if strings.ContainsAny(h.value, "\r\n") {
 			return nil, fmt.Errorf("header %s would contain a line break", h.key)
 		}
-		buf.WriteString(h.key + ": " + h.value + "\r\n")
+		buf.WriteString(foldHeader(h.key, h.value))
 	}
 	buf.WriteString("\r\n")
 	buf.Write(body.Bytes())
@@ -514,6 +523,26 @@ func addressHeader(a *mail.Address) string {
 	}
 	name := mime.BEncoding.Encode("utf-8", strings.ToValidUTF8(a.Name, "\uFFFD"))
 	return name + " " + (&mail.Address{Address: a.Address}).String()
+}
+
+// foldHeader returns the header line key: value, folded at its spaces so
+// that no line passes 78 characters where a space allows (RFC 5322 2.2.3;
+// encoded words are at most 75 characters, separated by spaces).
+func foldHeader(key, value string) string {
+	const limit = 78
+	var b strings.Builder
+	b.WriteString(key + ":")
+	line := len(key) + 1
+	for i, w := range strings.Split(value, " ") {
+		if i > 0 && line+1+len(w) > limit && w != "" {
+			b.WriteString("\r\n")
+			line = 0
+		}
+		b.WriteString(" " + w)
+		line += 1 + len(w)
+	}
+	b.WriteString("\r\n")
+	return b.String()
 }
 
 func headerText(s string) string {
