@@ -124,19 +124,7 @@ func TestRelevanceWindowAtOnce(t *testing.T) {
 	search := textSearch{Search: mustParse(t, "zebra")}
 	where, args := s.listingWhere(dam.AssetQuery{Domains: []string{"d"}})
 	list := func(s *Store) []string {
-		var ids []string
-		q := dam.AssetQuery{Domains: []string{"d"}, Text: "zebra", Limit: 3}
-		for {
-			as, next, err := s.Assets(ctx, q)
-			require.NoError(t, err)
-			for _, a := range as {
-				ids = append(ids, a.ID)
-			}
-			if next == "" {
-				return ids
-			}
-			q.Cursor = next
-		}
+		return listIDs(t, s, dam.AssetQuery{Domains: []string{"d"}, Text: "zebra", Limit: 3})
 	}
 	var want []string
 	for _, tc := range []struct {

@@ -27,6 +27,26 @@ func onEngines(t *testing.T, test func(t *testing.T, s *Store)) {
 	})
 }
 
+// listIDs pages through listing q from its first page to its end and
+// returns the IDs in order (a listing whose cursor never ends fails).
+func listIDs(t testing.TB, s *Store, q dam.AssetQuery) []string {
+	t.Helper()
+	var got []string
+	for range 1000 {
+		as, next, err := s.Assets(t.Context(), q)
+		require.NoError(t, err)
+		for _, a := range as {
+			got = append(got, a.ID)
+		}
+		if next == "" {
+			return got
+		}
+		q.Cursor = next
+	}
+	t.Fatal("the cursor never ended")
+	return nil
+}
+
 // TestRelevanceWindow checks a relevance listing of more matches than its
 // window: the newest matches are ranked, the older ones follow newest
 // first, and paging in any page size lists every match once, even while
@@ -134,22 +154,7 @@ func TestRelevanceFacetConditions(t *testing.T) {
 	defer s.Close()
 	ctx := t.Context()
 	folder := searchPlanLibrary(t, s)
-	list := func(q dam.AssetQuery) []string {
-		var got []string
-		for range 1000 {
-			as, next, err := s.Assets(ctx, q)
-			require.NoError(t, err)
-			for _, a := range as {
-				got = append(got, a.ID)
-			}
-			if next == "" {
-				return got
-			}
-			q.Cursor = next
-		}
-		t.Fatal("the cursor never ended")
-		return nil
-	}
+	list := func(q dam.AssetQuery) []string { return listIDs(t, s, q) }
 	check := func(when string) {
 		for _, window := range []int{5, 2000} {
 			s.rankWindow = window

@@ -117,19 +117,7 @@ func TestWindowScoring(t *testing.T) {
 					}
 					q := base
 					q.Domains, q.Text, q.Sort, q.Limit = []string{dam.DefaultDomain}, text, dam.SortRelevance, 40
-					var got []string
-					for range 1000 {
-						as, next, err := s.Assets(ctx, q)
-						require.NoError(t, err)
-						for _, a := range as {
-							got = append(got, a.ID)
-						}
-						if next == "" {
-							break
-						}
-						q.Cursor = next
-					}
-					pages = append(pages, got)
+					pages = append(pages, listIDs(t, s, q))
 				}
 				s.scoring, s.eagerWindow = "", false
 				name := fmt.Sprintf("%q window %d %+v", text, window, base)

@@ -44,7 +44,7 @@ const (
 	// segment at which it is compacted.
 	compactShare = 0.1
 	// compactStepPages is the pages of index one step writes (FTS5 pages
-	// of about 4 kB: some 5 ms of work at 1,000,000 documents).
+	// of about 4 kB: 6-7 ms of work at p50 at 1,000,000 documents).
 	compactStepPages = 64
 	// compactRest is how many times as long as a step took the compactor
 	// rests before the next: a quarter of a core at most, and time for the

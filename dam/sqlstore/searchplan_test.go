@@ -53,23 +53,7 @@ func TestSearchPlans(t *testing.T) {
 	defer s.Close()
 	ctx := t.Context()
 	folder := searchPlanLibrary(t, s)
-
-	list := func(q dam.AssetQuery) []string {
-		var got []string
-		for range 1000 {
-			as, next, err := s.Assets(ctx, q)
-			require.NoError(t, err)
-			for _, a := range as {
-				got = append(got, a.ID)
-			}
-			if next == "" {
-				return got
-			}
-			q.Cursor = next
-		}
-		t.Fatal("the cursor never ended")
-		return nil
-	}
+	list := func(q dam.AssetQuery) []string { return listIDs(t, s, q) }
 	queries := []dam.AssetQuery{
 		{Text: "the"}, {Text: "kingfisher"}, {Text: "riv"}, {Text: "the -kingfisher"}, {Text: `"river the"`},
 		{Text: "the", FolderID: &folder}, {Text: "the", Kind: dam.MediaVideo},
