@@ -194,19 +194,7 @@ func TestSearchOrderPostgres(t *testing.T) {
 		require.NoError(t, s.CreateAsset(ctx, a))
 	}
 	list := func(sort string) []string {
-		var ids []string
-		q := dam.AssetQuery{Domains: []string{"d"}, Text: "zebra", Sort: sort, Limit: 4}
-		for {
-			as, next, err := s.Assets(ctx, q)
-			require.NoError(t, err)
-			for _, a := range as {
-				ids = append(ids, a.ID)
-			}
-			if next == "" {
-				return ids
-			}
-			q.Cursor = next
-		}
+		return listIDs(t, s, dam.AssetQuery{Domains: []string{"d"}, Text: "zebra", Sort: sort, Limit: 4})
 	}
 	search := textSearch{Search: mustParse(t, "zebra")}
 	for _, sort := range []string{"", "-created", "name", "-name", "size", "-size", "updated", "-updated", "captured"} {
